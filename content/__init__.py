@@ -1,0 +1,1 @@
+"""The decks that ship with trainer (YAML files beside this module)."""

@@ -1,0 +1,1 @@
+"""Reference mathematics for graded answers: MLE, MAP, KL divergence, Fisher information."""

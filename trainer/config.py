@@ -1,0 +1,127 @@
+"""Settings and file locations: the database, the deck folder, scheduling options."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import asdict, dataclass, fields
+from importlib.resources import files
+from pathlib import Path
+
+APP = "trainer"
+
+
+def data_dir() -> Path:
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir(APP, appauthor=False))
+
+
+def config_dir() -> Path:
+    from platformdirs import user_config_dir
+
+    return Path(os.environ.get("TRAINER_CONFIG_DIR") or user_config_dir(APP, appauthor=False))
+
+
+def config_path() -> Path:
+    return config_dir() / "config.toml"
+
+
+def default_db_path() -> Path:
+    """TRAINER_DB if set, else trainer.db in the user data directory."""
+    env = os.environ.get("TRAINER_DB")
+    return Path(env) if env else data_dir() / "trainer.db"
+
+
+def user_deck_dir() -> Path:
+    """TRAINER_DECKS if set, else decks/ in the user data directory."""
+    env = os.environ.get("TRAINER_DECKS")
+    return Path(env) if env else data_dir() / "decks"
+
+
+def shipped_deck_dir() -> Path:
+    """The decks that ship with trainer (package data, found from any directory)."""
+    return Path(str(files("trainer.content")))
+
+
+def default_deck_paths() -> list[Path]:
+    paths = [shipped_deck_dir()]
+    user = user_deck_dir()
+    if user.is_dir():
+        paths.append(user)
+    return paths
+
+
+@dataclass(slots=True)
+class Settings:
+    """Scheduling options; every field can be set in config.toml."""
+
+    desired_retention: float = 0.9
+    new_per_day: int = 20
+    reviews_per_day: int = 200
+    day_starts_at: int = 4  # local hour at which a new study day begins, as in Anki
+    learn_ahead_minutes: int = 20
+
+    def to_dict(self) -> dict[str, float | int]:
+        return asdict(self)
+
+
+class SettingsError(ValueError):
+    pass
+
+
+def _check(settings: Settings) -> Settings:
+    if not 0.7 <= settings.desired_retention <= 0.99:
+        raise SettingsError("desired_retention must be between 0.7 and 0.99")
+    if settings.new_per_day < 0 or settings.reviews_per_day < 0:
+        raise SettingsError("new_per_day and reviews_per_day must not be negative")
+    if not 0 <= settings.day_starts_at <= 23:
+        raise SettingsError("day_starts_at must be an hour from 0 to 23")
+    if settings.learn_ahead_minutes < 0:
+        raise SettingsError("learn_ahead_minutes must not be negative")
+    return settings
+
+
+def load_settings(path: Path | None = None) -> Settings:
+    """Read config.toml; a missing file means the defaults. Raises SettingsError."""
+    path = path or config_path()
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return Settings()
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise SettingsError(f"{path}: {exc}") from None
+    known = {f.name: f.type for f in fields(Settings)}
+    settings = Settings()
+    for key, value in raw.items():
+        if key not in known:
+            raise SettingsError(f"{path}: unknown setting {key!r}; known: {', '.join(known)}")
+        want = float if known[key] == "float" else int
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise SettingsError(f"{path}: {key} must be a number")
+        setattr(settings, key, want(value))
+    try:
+        return _check(settings)
+    except SettingsError as exc:
+        raise SettingsError(f"{path}: {exc}") from None
+
+
+def save_setting(key: str, text: str, path: Path | None = None) -> Settings:
+    """Set one setting in config.toml, keeping the others; validates before writing."""
+    path = path or config_path()
+    settings = load_settings(path)
+    known = {f.name: f.type for f in fields(Settings)}
+    if key not in known:
+        raise SettingsError(f"unknown setting {key!r}; known: {', '.join(known)}")
+    try:
+        value = float(text) if known[key] == "float" else int(text)
+    except ValueError:
+        raise SettingsError(f"{key} must be a number, not {text!r}") from None
+    setattr(settings, key, value)
+    _check(settings)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    body = "".join(f"{k} = {v}\n" for k, v in settings.to_dict().items())
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(body, encoding="utf-8")
+    tmp.replace(path)
+    return settings

@@ -1,0 +1,513 @@
+"""Load YAML decks safely, keeping the file position of every node for error messages."""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from trainer.decks.model import (
+    GRADED_KINDS,
+    KINDS,
+    STEP_KINDS,
+    Card,
+    Deck,
+    LoadResult,
+    Mistake,
+    Problem,
+    Step,
+)
+
+try:  # the C composer is several times faster; the pure one behaves the same
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+_ALLOWED_TAGS = {
+    "tag:yaml.org,2002:str",
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:null",
+    "tag:yaml.org,2002:seq",
+    "tag:yaml.org,2002:map",
+}
+_SCALARS = yaml.constructor.SafeConstructor()
+
+DECK_FIELDS = ("deck", "title", "description", "cards")
+CARD_FIELDS = (
+    "id", "kind", "prompt", "answer", "key_points", "tags", "difficulty", "hint",
+    "solution", "params", "constraints", "solve", "symbols", "tolerance", "mistakes", "steps",
+)
+STEP_FIELDS = ("prompt", "kind", "answer", "solve", "symbols", "tolerance", "mistakes", "hint")
+MISTAKE_FIELDS = ("answer", "feedback")
+TOLERANCE_FIELDS = ("rtol", "atol")
+_FIELDS_BY_KIND = {
+    "recall": {"id", "kind", "prompt", "answer", "key_points", "tags", "difficulty", "hint",
+               "solution"},
+    "numeric": {"id", "kind", "prompt", "params", "constraints", "solve", "tolerance", "mistakes",
+                "tags", "difficulty", "hint", "solution", "answer"},
+    "symbolic": {"id", "kind", "prompt", "params", "constraints", "solve", "symbols", "answer",
+                 "mistakes", "tags", "difficulty", "hint", "solution", "tolerance"},
+    "derivation": {"id", "kind", "prompt", "params", "constraints", "symbols", "steps", "tags",
+                   "difficulty", "hint", "solution"},
+}
+ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
+DECK_ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+PARAM_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
+MAX_DECK_BYTES = 5_000_000
+
+
+class DeckError(Exception):
+    """A problem that stops one node from loading; collected, never raised to the user."""
+
+    def __init__(self, message: str, line: int, col: int) -> None:
+        super().__init__(message)
+        self.message = message
+        self.line = line
+        self.col = col
+
+
+@dataclass(slots=True)
+class Located:
+    """A YAML value together with where it starts (1-based line and column)."""
+
+    value: Any
+    line: int
+    col: int
+
+
+def _mark(node: yaml.Node) -> tuple[int, int]:
+    return node.start_mark.line + 1, node.start_mark.column + 1
+
+
+def _to_located(node: yaml.Node, seen: set[int], depth: int = 0) -> Located:
+    line, col = _mark(node)
+    if depth > 50:
+        raise DeckError("nesting is too deep", line, col)
+    if node.tag not in _ALLOWED_TAGS:
+        raise DeckError(f"tag {node.tag!r} is not allowed: decks are plain YAML data", line, col)
+    if isinstance(node, yaml.ScalarNode):
+        try:
+            return Located(_SCALARS.construct_object(node), line, col)
+        except yaml.YAMLError as exc:
+            raise DeckError(f"bad value: {exc}", line, col) from None
+    # The composer hands back the anchored node itself for every alias, so a node
+    # met twice is an alias; refusing it stops alias bombs before any expansion.
+    if id(node) in seen:
+        raise DeckError("anchors and aliases (& and *) are not allowed in decks", line, col)
+    seen.add(id(node))
+    if isinstance(node, yaml.SequenceNode):
+        return Located([_to_located(item, seen, depth + 1) for item in node.value], line, col)
+    mapping: dict[Any, tuple[Located, Located]] = {}
+    for key_node, value_node in node.value:
+        key = _to_located(key_node, seen, depth + 1)
+        if not isinstance(key.value, str):
+            raise DeckError(f"keys must be text, not {key.value!r}", key.line, key.col)
+        if key.value in mapping:
+            first = mapping[key.value][0]
+            raise DeckError(
+                f"duplicate key {key.value!r} (first at line {first.line})", key.line, key.col
+            )
+        mapping[key.value] = (key, _to_located(value_node, seen, depth + 1))
+    return Located(mapping, line, col)
+
+
+def compose(text: str, path: str) -> Located | None:
+    """Parse YAML text into Located values; raises DeckError with a position."""
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        what = exc.problem or str(exc)
+        raise DeckError(f"YAML syntax error: {what}", line, col) from None
+    except yaml.YAMLError as exc:
+        raise DeckError(f"YAML error: {exc}", 1, 1) from None
+    if node is None:
+        return None
+    return _to_located(node, set())
+
+
+def _closest(name: str, known: Iterable[str]) -> str:
+    match = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
+    return f" (did you mean {match[0]!r}?)" if match else ""
+
+
+class _CardReader:
+    """Checks one card's fields, collecting problems instead of stopping at the first."""
+
+    def __init__(self, path: str, card_id: str, problems: list[Problem]) -> None:
+        self.path = path
+        self.card_id = card_id
+        self.problems = problems
+        self.ok = True
+
+    def problem(self, where: Located, message: str) -> None:
+        self.ok = False
+        self.problems.append(Problem(self.path, where.line, where.col, self.card_id, message))
+
+    def fields(self, node: Located, allowed: Iterable[str], known: Iterable[str], what: str) -> dict:
+        allowed = set(allowed)
+        out: dict[str, Located] = {}
+        for name, (key, value) in node.value.items():
+            if name in allowed:
+                out[name] = value
+            elif name in known:
+                self.problem(key, f"field {name!r} does not belong on {what}")
+            else:
+                self.problem(key, f"unknown field {name!r}{_closest(name, allowed)}")
+        return out
+
+    def text(self, fields: dict, name: str, where: Located, *, required: bool = False) -> str | None:
+        node = fields.get(name)
+        if node is None or node.value is None:
+            if required:
+                self.problem(where, f"missing required field {name!r}")
+            return None
+        if isinstance(node.value, bool) or not isinstance(node.value, (str, int, float)):
+            self.problem(node, f"{name!r} must be text")
+            return None
+        value = str(node.value)
+        if required and not value.strip():
+            self.problem(node, f"{name!r} is empty")
+        return value
+
+    def text_list(self, fields: dict, name: str) -> tuple[str, ...]:
+        node = fields.get(name)
+        if node is None or node.value is None:
+            return ()
+        if not isinstance(node.value, list):
+            self.problem(node, f"{name!r} must be a list")
+            return ()
+        out = []
+        for item in node.value:
+            if isinstance(item.value, (str, int, float)) and not isinstance(item.value, bool):
+                out.append(str(item.value))
+            else:
+                self.problem(item, f"every item of {name!r} must be text")
+        return tuple(out)
+
+    def symbols(self, fields: dict) -> dict[str, str]:
+        node = fields.get("symbols")
+        if node is None or node.value is None:
+            return {}
+        if isinstance(node.value, str):
+            out = {}
+            for part in node.value.split(";"):
+                if not part.strip():
+                    continue
+                name, sep, domain = part.partition(":")
+                if not sep or not name.strip() or not domain.strip():
+                    self.problem(node, f"symbols: expected 'name: domain', got {part.strip()!r}")
+                    continue
+                out[name.strip()] = domain.strip()
+            return out
+        if isinstance(node.value, dict):
+            out = {}
+            for name, (key, value) in node.value.items():
+                if not isinstance(value.value, str):
+                    self.problem(value, f"the domain of symbol {name!r} must be text")
+                    continue
+                out[name] = value.value
+            return out
+        self.problem(node, "'symbols' must be a mapping of name: domain")
+        return {}
+
+    def tolerance(self, fields: dict) -> dict[str, float]:
+        node = fields.get("tolerance")
+        if node is None or node.value is None:
+            return {}
+        if not isinstance(node.value, dict):
+            self.problem(node, "'tolerance' must be a mapping like {rtol: 1e-3}")
+            return {}
+        out = {}
+        for name, (key, value) in node.value.items():
+            if name not in TOLERANCE_FIELDS:
+                self.problem(key, f"unknown tolerance {name!r}{_closest(name, TOLERANCE_FIELDS)}")
+            elif (
+                isinstance(value.value, bool)
+                or not isinstance(value.value, (int, float))
+                or not 0 <= value.value < 1
+            ):
+                self.problem(value, f"{name} must be a number in [0, 1)")
+            else:
+                out[name] = float(value.value)
+        return out
+
+    def mistakes(self, fields: dict) -> tuple[Mistake, ...]:
+        node = fields.get("mistakes")
+        if node is None or node.value is None:
+            return ()
+        if not isinstance(node.value, list):
+            self.problem(node, "'mistakes' must be a list of {answer, feedback}")
+            return ()
+        out = []
+        for item in node.value:
+            if not isinstance(item.value, dict):
+                self.problem(item, "a mistake must be a mapping with 'answer' and 'feedback'")
+                continue
+            f = self.fields(item, MISTAKE_FIELDS, MISTAKE_FIELDS, "a mistake")
+            answer = self.text(f, "answer", item, required=True)
+            feedback = self.text(f, "feedback", item, required=True)
+            if answer is not None and feedback is not None:
+                out.append(Mistake(answer, feedback, item.line))
+        return tuple(out)
+
+    def params(self, fields: dict) -> tuple[tuple[str, str], ...]:
+        node = fields.get("params")
+        if node is None or node.value is None:
+            return ()
+        if not isinstance(node.value, dict):
+            self.problem(node, "'params' must be a mapping of name: expression")
+            return ()
+        out = []
+        for name, (key, value) in node.value.items():
+            if not PARAM_NAME.match(name):
+                self.problem(key, f"param name {name!r} must be letters, digits and _")
+            elif isinstance(value.value, bool) or not isinstance(value.value, (str, int, float)):
+                self.problem(value, f"param {name!r} must be an expression")
+            else:
+                out.append((name, str(value.value)))
+        return tuple(out)
+
+    def step(self, node: Located, number: int) -> Step | None:
+        if not isinstance(node.value, dict):
+            self.problem(node, f"step {number} must be a mapping")
+            return None
+        f = self.fields(node, STEP_FIELDS, STEP_FIELDS, "a step")
+        prompt = self.text(f, "prompt", node, required=True)
+        kind = self.text(f, "kind", node, required=True)
+        if kind is not None and kind not in STEP_KINDS:
+            self.problem(f["kind"], f"step kind must be one of {', '.join(STEP_KINDS)}")
+        answer = self.text(f, "answer", node)
+        solve = self.text(f, "solve", node)
+        if answer is None and solve is None:
+            self.problem(node, f"step {number} needs 'answer' or 'solve'")
+        step = Step(
+            prompt=prompt or "",
+            kind=kind or "",
+            answer=answer,
+            solve=solve,
+            symbols=self.symbols(f),
+            tolerance=self.tolerance(f),
+            mistakes=self.mistakes(f),
+            hint=self.text(f, "hint", node),
+            line=node.line,
+        )
+        return step
+
+
+def _content_hash(raw: Located) -> str:
+    """A hash of what the card says (not where it is), to flag cards edited since review."""
+
+    def plain(node: Located) -> Any:
+        if isinstance(node.value, dict):
+            return {k: plain(v) for k, (_, v) in node.value.items()}
+        if isinstance(node.value, list):
+            return [plain(v) for v in node.value]
+        return node.value
+
+    body = json.dumps(plain(raw), sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.blake2b(body.encode(), digest_size=8).hexdigest()
+
+
+def _read_card(
+    node: Located, deck_id: str, path: str, problems: list[Problem]
+) -> tuple[str, Card | None]:
+    """The card's id (even when the card is broken) and the card, or None if broken."""
+    if not isinstance(node.value, dict):
+        problems.append(Problem(path, node.line, node.col, "", "a card must be a mapping"))
+        return "", None
+    id_node = node.value.get("id", (None, None))[1]
+    card_id = str(id_node.value) if id_node is not None and id_node.value is not None else ""
+    reader = _CardReader(path, card_id, problems)
+    if id_node is None:
+        reader.problem(node, "missing required field 'id'")
+    elif not isinstance(id_node.value, str) or not ID_PATTERN.match(id_node.value):
+        reader.problem(id_node, "id must be lowercase letters, digits, '-', '_' or '.'")
+    kind_node = node.value.get("kind", (None, None))[1]
+    kind = kind_node.value if kind_node is not None else None
+    if kind_node is None:
+        reader.problem(node, "missing required field 'kind'")
+        kind = "recall"
+    elif kind not in KINDS:
+        reader.problem(kind_node, f"unknown kind {kind!r}{_closest(str(kind), KINDS)}; "
+                                  f"one of {', '.join(KINDS)}")
+        kind = "recall"
+    f = reader.fields(node, _FIELDS_BY_KIND[kind], CARD_FIELDS, f"a {kind} card")
+    prompt = reader.text(f, "prompt", node, required=True)
+    answer = reader.text(f, "answer", node, required=kind == "recall")
+    difficulty = None
+    if "difficulty" in f and f["difficulty"].value is not None:
+        d = f["difficulty"]
+        if isinstance(d.value, bool) or d.value not in (1, 2, 3):
+            reader.problem(d, "difficulty must be 1, 2 or 3")
+        else:
+            difficulty = int(d.value)
+    steps: list[Step] = []
+    if kind == "derivation":
+        steps_node = f.get("steps")
+        if steps_node is None or not isinstance(steps_node.value, list):
+            reader.problem(steps_node or node, "a derivation needs 'steps': a list of 2 to 4 steps")
+        else:
+            if not 2 <= len(steps_node.value) <= 4:
+                reader.problem(steps_node, f"a derivation has 2 to 4 steps, not "
+                                           f"{len(steps_node.value)}")
+            for i, item in enumerate(steps_node.value, 1):
+                step = reader.step(item, i)
+                if step is not None:
+                    steps.append(step)
+    solve = reader.text(f, "solve", node)
+    if kind == "numeric" and solve is None:
+        reader.problem(node, "a numeric card needs 'solve': the solver that computes its answer")
+    if kind == "symbolic":
+        if answer is None and solve is None:
+            reader.problem(node, "a symbolic card needs 'answer' or 'solve'")
+        if "symbols" not in f:
+            reader.problem(node, "a symbolic card needs 'symbols' with their domains")
+    card = Card(
+        deck=deck_id,
+        id=card_id,
+        kind=kind,
+        prompt=prompt or "",
+        answer=answer,
+        key_points=reader.text_list(f, "key_points"),
+        tags=reader.text_list(f, "tags"),
+        difficulty=difficulty,
+        hint=reader.text(f, "hint", node),
+        solution=reader.text(f, "solution", node),
+        params=reader.params(f),
+        constraints=reader.text_list(f, "constraints"),
+        solve=solve,
+        symbols=reader.symbols(f),
+        tolerance=reader.tolerance(f),
+        mistakes=reader.mistakes(f),
+        steps=tuple(steps),
+        path=path,
+        line=node.line,
+        content_hash=_content_hash(node),
+    )
+    return card_id, card if reader.ok else None
+
+
+def load_text(text: str, path: str) -> tuple[Deck | None, list[Problem]]:
+    """Load one deck from its text; problems carry `path` and positions within it."""
+    problems: list[Problem] = []
+    try:
+        root = compose(text, path)
+    except DeckError as exc:
+        return None, [Problem(path, exc.line, exc.col, "", exc.message)]
+    if root is None or not isinstance(root.value, dict):
+        where = root or Located(None, 1, 1)
+        return None, [Problem(path, where.line, where.col, "",
+                              "a deck is a mapping with 'deck', 'title' and 'cards'")]
+    fields: dict[str, Located] = {}
+    for name, (key, value) in root.value.items():
+        if name in DECK_FIELDS:
+            fields[name] = value
+        else:
+            problems.append(Problem(path, key.line, key.col, "",
+                                    f"unknown deck field {name!r}{_closest(name, DECK_FIELDS)}"))
+    deck_id = fields.get("deck")
+    if deck_id is None:
+        problems.append(Problem(path, root.line, root.col, "", "missing required field 'deck'"))
+        return None, problems
+    if not isinstance(deck_id.value, str) or not DECK_ID_PATTERN.match(deck_id.value):
+        problems.append(Problem(path, deck_id.line, deck_id.col, "",
+                                "deck id must be lowercase letters, digits and '-'"))
+        return None, problems
+    title = fields.get("title")
+    if title is None or not isinstance(title.value, str):
+        problems.append(Problem(path, (title or root).line, (title or root).col, "",
+                                "missing required field 'title' (text)"))
+    cards_node = fields.get("cards")
+    cards: list[Card] = []
+    if cards_node is None or not isinstance(cards_node.value, list):
+        where = cards_node or root
+        problems.append(Problem(path, where.line, where.col, "", "'cards' must be a list of cards"))
+    else:
+        seen: dict[str, int] = {}
+        for item in cards_node.value:
+            card_id, card = _read_card(item, deck_id.value, path, problems)
+            if card_id and card_id in seen:
+                problems.append(Problem(path, item.line, item.col, card_id,
+                                        f"duplicate id {card_id!r}: also at {path}:{seen[card_id]}"))
+                continue
+            if card_id:
+                seen[card_id] = item.line
+            if card is not None:
+                cards.append(card)
+    title_text = title.value if title is not None and isinstance(title.value, str) else deck_id.value
+    return Deck(deck_id.value, title_text, path, tuple(cards)), problems
+
+
+def load_file(path: Path) -> tuple[Deck | None, list[Problem]]:
+    """Load one deck file; an unreadable file is a problem, not an exception."""
+    shown = str(path)
+    try:
+        if path.stat().st_size > MAX_DECK_BYTES:
+            return None, [Problem(shown, 1, 1, "", "deck file is larger than 5 MB")]
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        return None, [Problem(shown, 1, 1, "", f"not UTF-8 text: {exc.reason}")]
+    except OSError as exc:
+        return None, [Problem(shown, 1, 1, "", f"cannot read: {exc.strerror or exc}")]
+    return load_text(text, shown)
+
+
+def deck_files(paths: Iterable[Path]) -> list[Path]:
+    """The deck files named by paths: files as given, folders searched for *.yaml/*.yml."""
+    out: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            out.extend(sorted(p for p in path.rglob("*") if p.suffix in (".yaml", ".yml")))
+        else:
+            out.append(path)
+    return out
+
+
+def load_decks(paths: Iterable[Path | str]) -> LoadResult:
+    """Load every deck under paths. Broken decks are reported; the others still load.
+
+    Ids are unique across all decks: a second card with an id already seen is
+    reported with both places and left out.
+    """
+    result = LoadResult()
+    first_place: dict[str, str] = {}
+    deck_place: dict[str, str] = {}
+    for path in deck_files(Path(p) for p in paths):
+        if not path.exists():
+            result.problems.append(Problem(str(path), 1, 1, "", "no such file or folder"))
+            continue
+        deck, problems = load_file(path)
+        result.problems.extend(problems)
+        if deck is None:
+            continue
+        if deck.id in deck_place:
+            result.problems.append(Problem(deck.path, 1, 1, "", f"deck id {deck.id!r} is also "
+                                                               f"used by {deck_place[deck.id]}"))
+            continue
+        deck_place[deck.id] = deck.path
+        kept = []
+        for card in deck.cards:
+            place = f"{card.path}:{card.line}"
+            if card.id in first_place:
+                result.problems.append(Problem(card.path, card.line, 1, card.id,
+                                               f"duplicate id {card.id!r}: also at "
+                                               f"{first_place[card.id]}"))
+                continue
+            first_place[card.id] = place
+            kept.append(card)
+        result.decks.append(Deck(deck.id, deck.title, deck.path, tuple(kept)))
+    return result
+
+
+__all__ = ["GRADED_KINDS", "DeckError", "deck_files", "load_decks", "load_file", "load_text"]

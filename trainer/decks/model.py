@@ -1,0 +1,112 @@
+"""The card and deck records that the loader builds from YAML."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+KINDS = ("recall", "numeric", "symbolic", "derivation")
+GRADED_KINDS = ("numeric", "symbolic", "derivation")
+STEP_KINDS = ("numeric", "symbolic")
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One thing wrong with a deck, located at a file, line and column (1-based)."""
+
+    path: str
+    line: int
+    col: int
+    card_id: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.col}: {self.card_id or '-'}: {self.message}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "path": self.path,
+            "line": self.line,
+            "col": self.col,
+            "card_id": self.card_id,
+            "message": self.message,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Mistake:
+    """A known wrong answer and the feedback to show when the learner gives it."""
+
+    answer: str
+    feedback: str
+    line: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One graded step of a derivation card."""
+
+    prompt: str
+    kind: str
+    answer: str | None = None
+    solve: str | None = None
+    symbols: dict[str, str] = field(default_factory=dict)
+    tolerance: dict[str, float] = field(default_factory=dict)
+    mistakes: tuple[Mistake, ...] = ()
+    hint: str | None = None
+    line: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Card:
+    """A card as written in a deck; graded cards are instantiated per review."""
+
+    deck: str
+    id: str
+    kind: str
+    prompt: str
+    answer: str | None = None
+    key_points: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    difficulty: int | None = None
+    hint: str | None = None
+    solution: str | None = None
+    params: tuple[tuple[str, str], ...] = ()
+    constraints: tuple[str, ...] = ()
+    solve: str | None = None
+    symbols: dict[str, str] = field(default_factory=dict)
+    tolerance: dict[str, float] = field(default_factory=dict)
+    mistakes: tuple[Mistake, ...] = ()
+    steps: tuple[Step, ...] = ()
+    path: str = ""
+    line: int = 0
+    content_hash: str = ""
+
+    @property
+    def key(self) -> str:
+        """The key review history is stored under: stable while the text changes."""
+        return f"{self.deck}/{self.id}"
+
+    @property
+    def graded(self) -> bool:
+        return self.kind in GRADED_KINDS
+
+
+@dataclass(frozen=True, slots=True)
+class Deck:
+    id: str
+    title: str
+    path: str
+    cards: tuple[Card, ...]
+
+
+@dataclass(slots=True)
+class LoadResult:
+    """Decks that loaded, and every problem found on the way (possibly both)."""
+
+    decks: list[Deck] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def cards(self) -> list[Card]:
+        return [card for deck in self.decks for card in deck.cards]
