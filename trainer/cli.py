@@ -1,1 +1,279 @@
-def main(): print("stub")
+"""Command line: `trainer` studies; `trainer --help` lists validate, decks, stats, grade, check."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+
+def _add_db(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--db", type=Path, default=argparse.SUPPRESS,
+                        help="the database file (default: $TRAINER_DB or the user data folder)")
+
+
+def _add_decks(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("paths", nargs="*", type=Path, metavar="PATH",
+                        help="deck files or folders (default: shipped decks and your deck folder)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="trainer",
+        description="Spaced-repetition trainer for ML interviews. With no command: study.",
+    )
+    _add_db(parser)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    study = sub.add_parser("study", help="study what is due (the default)")
+    _add_db(study)
+    _add_decks(study)
+    study.add_argument("--deck", action="append", help="only this deck id (repeatable)")
+    study.add_argument("--tag", help="only cards with this tag")
+    study.add_argument("--ahead", action="store_true",
+                       help="study ahead / cram: ignore due dates and daily limits")
+
+    validate = sub.add_parser("validate", help="check deck files; one line per problem")
+    _add_decks(validate)
+    validate.add_argument("--json", action="store_true", help="machine-readable output")
+
+    decks = sub.add_parser("decks", help="list decks with card counts, due and new")
+    _add_db(decks)
+    _add_decks(decks)
+    decks.add_argument("--json", action="store_true")
+
+    stats = sub.add_parser("stats", help="reviews today, due, 7-day forecast, retention")
+    _add_db(stats)
+    _add_decks(stats)
+    stats.add_argument("--json", action="store_true")
+
+    config = sub.add_parser("config", help="show settings and paths, or set one: KEY VALUE")
+    _add_db(config)
+    config.add_argument("key", nargs="?")
+    config.add_argument("value", nargs="?")
+    config.add_argument("--json", action="store_true")
+
+    grade = sub.add_parser("grade", help="grade one answer, or JSON lines with --batch")
+    try:
+        from trainer.grading.cli import add_arguments as add_grade_arguments
+    except ImportError:  # the grading engine is being built in parallel
+        pass
+    else:
+        add_grade_arguments(grade)
+
+    check = sub.add_parser("check", help="prove every graded card: references and mistakes")
+    _add_decks(check)
+    check.add_argument("--seeds", type=int, default=20, help="param draws per card (default 20)")
+    check.add_argument("--json", action="store_true")
+    return parser
+
+
+def _fail(message: str, code: int = 2) -> int:
+    print(f"trainer: {message}", file=sys.stderr)
+    return code
+
+
+def _db_path(args: argparse.Namespace) -> Path:
+    from trainer.config import default_db_path
+
+    return getattr(args, "db", None) or default_db_path()
+
+
+def _open_store(args: argparse.Namespace):  # noqa: ANN202 - Store, imported lazily
+    from trainer.store import Store
+
+    return Store.open(_db_path(args))
+
+
+def _load(args: argparse.Namespace):  # noqa: ANN202 - LoadResult
+    from trainer.config import default_deck_paths
+    from trainer.decks import load_decks
+
+    return load_decks(args.paths or default_deck_paths())
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    result = _load(args)
+    cards = result.cards
+    if args.json:
+        print(json.dumps({"decks": len(result.decks), "cards": len(cards),
+                          "problems": [p.to_dict() for p in result.problems]}))
+    else:
+        for problem in result.problems:
+            print(problem)
+        if not result.problems:
+            print(f"ok: {len(result.decks)} decks, {len(cards)} cards, no problems")
+        else:
+            print(f"{len(result.problems)} problems in {len(result.decks)} decks",
+                  file=sys.stderr)
+    return 1 if result.problems else 0
+
+
+def _report_problems(result) -> None:  # noqa: ANN001
+    for problem in result.problems:
+        print(f"warning: {problem}", file=sys.stderr)
+
+
+def cmd_decks(args: argparse.Namespace) -> int:
+    from trainer.config import load_settings
+    from trainer.scheduling import build_queue
+
+    result = _load(args)
+    _report_problems(result)
+    store = _open_store(args)
+    settings = load_settings()
+    now = time.time()
+    rows = []
+    for deck in result.decks:
+        kinds = {k: 0 for k in ("recall", "numeric", "symbolic", "derivation")}
+        for card in deck.cards:
+            kinds[card.kind] += 1
+        states = store.states([deck.id])
+        due = sum(1 for s in states.values() if s.state and not s.suspended and s.due <= now)
+        new = sum(1 for c in deck.cards if c.key not in states or states[c.key].state == 0)
+        queue = build_queue(deck.cards, store, settings, now)
+        rows.append({"deck": deck.id, "title": deck.title, "path": deck.path,
+                     "cards": len(deck.cards), "kinds": kinds, "due": due, "new": new,
+                     "today": len(queue.cards)})
+    if args.json:
+        print(json.dumps(rows))
+        return 0
+    print(f"{'deck':<28} {'cards':>5} {'recall':>6} {'num':>4} {'sym':>4} {'deriv':>5} "
+          f"{'due':>4} {'new':>4}  title")
+    for r in rows:
+        k = r["kinds"]
+        print(f"{r['deck']:<28} {r['cards']:>5} {k['recall']:>6} {k['numeric']:>4} "
+              f"{k['symbolic']:>4} {k['derivation']:>5} {r['due']:>4} {r['new']:>4}  {r['title']}")
+    return 0
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    from trainer.config import load_settings
+    from trainer.stats import compute
+
+    result = _load(args)
+    _report_problems(result)
+    store = _open_store(args)
+    settings = load_settings()
+    stats = compute(result.cards, store, time.time(), day_hour=settings.day_starts_at)
+    if args.json:
+        print(json.dumps(stats.to_dict()))
+        return 0
+    retention = "-" if stats.retention_30d is None else f"{stats.retention_30d:.0%}"
+    print(f"reviews today      {stats.reviews_today}")
+    print(f"due now            {stats.due_now}")
+    print(f"new available      {stats.new_available}")
+    print(f"next 7 days        {' '.join(str(n) for n in stats.forecast)}")
+    print(f"retention (30 d)   {retention} of {stats.reviews_30d} reviews")
+    print(f"streak             {stats.streak_days} days")
+    if stats.leeches:
+        print(f"leeches            {', '.join(stats.leeches)}")
+    return 0
+
+
+def cmd_config(args: argparse.Namespace) -> int:
+    from trainer.config import (
+        SettingsError,
+        config_path,
+        load_settings,
+        save_setting,
+        shipped_deck_dir,
+        user_deck_dir,
+    )
+
+    try:
+        if args.key is not None:
+            if args.value is None:
+                return _fail(f"give a value: trainer config {args.key} VALUE")
+            settings = save_setting(args.key, args.value)
+        else:
+            settings = load_settings()
+    except SettingsError as exc:
+        return _fail(str(exc))
+    info = {
+        "config_file": str(config_path()),
+        "database": str(_db_path(args)),
+        "deck_folder": str(user_deck_dir()),
+        "shipped_decks": str(shipped_deck_dir()),
+        "settings": settings.to_dict(),
+    }
+    if args.json:
+        print(json.dumps(info))
+        return 0
+    for key in ("config_file", "database", "deck_folder", "shipped_decks"):
+        print(f"{key:<20} {info[key]}")
+    for key, value in settings.to_dict().items():
+        print(f"{key:<20} {value}")
+    return 0
+
+
+def cmd_grade(args: argparse.Namespace) -> int:
+    from trainer.grading.cli import run
+
+    return run(args)
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from trainer.check import run
+
+    return run(args)
+
+
+def cmd_study(args: argparse.Namespace) -> int:
+    from trainer.config import SettingsError, load_settings
+
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        return _fail(str(exc))
+    store = _open_store(args)
+    result = _load(args)
+    from trainer.tui.app import TrainerApp
+
+    app = TrainerApp(
+        store=store,
+        load_result=result,
+        settings=settings,
+        decks=getattr(args, "deck", None),
+        tag=getattr(args, "tag", None),
+        ahead=getattr(args, "ahead", False),
+    )
+    app.run()
+    store.close()
+    return 0
+
+
+COMMANDS = {
+    "study": cmd_study,
+    "validate": cmd_validate,
+    "decks": cmd_decks,
+    "stats": cmd_stats,
+    "config": cmd_config,
+    "grade": cmd_grade,
+    "check": cmd_check,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    from trainer.store import StoreError
+
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    command = args.command or "study"
+    if command == "study" and not hasattr(args, "paths"):
+        args.paths = []
+    try:
+        return COMMANDS[command](args)
+    except StoreError as exc:
+        return _fail(str(exc))
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

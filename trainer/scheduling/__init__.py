@@ -1,1 +1,20 @@
-"""trainer.scheduling"""
+"""Scheduling: FSRS (the `fsrs` package) and the policy that builds the study queue."""
+
+from trainer.scheduling.days import day_start, next_day_start
+from trainer.scheduling.fsrs_scheduler import (
+    AGAIN,
+    EASY,
+    GOOD,
+    HARD,
+    NEW,
+    RATING_NAMES,
+    STATE_NAMES,
+    Scheduler,
+    card_number,
+)
+from trainer.scheduling.queue import Queue, build_queue, is_new, next_due, study_ahead
+
+__all__ = [
+    "AGAIN", "EASY", "GOOD", "HARD", "NEW", "RATING_NAMES", "STATE_NAMES", "Scheduler",
+    "Queue", "build_queue", "card_number", "next_due", "study_ahead", "day_start", "is_new", "next_day_start",
+]

@@ -1,0 +1,182 @@
+"""Show LaTeX math between $…$ as readable Unicode, through a configured pylatexenc."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Any
+
+SUPERSCRIPT = dict(zip(
+    "0123456789+-−=()nirtTabcdefghklmopsuvwxyzABDEGHIJKLMNOPRUVWαβγδθφχ*′ᵀ⊤",
+    "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁻⁼⁽⁾ⁿⁱʳᵗᵀᵃᵇᶜᵈᵉᶠᵍʰᵏˡᵐᵒᵖˢᵘᵛʷˣʸᶻᴬᴮᴰᴱᴳᴴᴵᴶᴷᴸᴹᴺᴼᴾᴿᵁⱽᵂᵅᵝᵞᵟᶿᵠᵡ*′ᵀᵀ",
+    strict=True,
+))
+SUBSCRIPT = dict(zip(
+    "0123456789+-−=()aehijklmnoprstuvxβγρφχ",
+    "₀₁₂₃₄₅₆₇₈₉₊₋₋₌₍₎ₐₑₕᵢⱼₖₗₘₙₒₚᵣₛₜᵤᵥₓᵦᵧᵨᵩᵪ",
+    strict=True,
+))
+_MATH = re.compile(r"(?<!\\)\$\$(.+?)(?<!\\)\$\$|(?<!\\)\$(.+?)(?<!\\)\$", re.S)
+_OPERATOR = re.compile(r"[+\-−=<>≤≥,/ ]")
+
+
+def _script(text: str, table: dict[str, str], mark: str) -> str:
+    text = text.strip()
+    if text and all(ch in table for ch in text):
+        return "".join(table[ch] for ch in text)
+    if len(text) == 1:
+        return mark + text
+    return f"{mark}({text})"
+
+
+def _group(text: str) -> str:
+    """Parenthesise a fraction's part when it has more than one term."""
+    text = text.strip()
+    if _OPERATOR.search(text) and not (text.startswith("(") and text.endswith(")")):
+        return f"({text})"
+    return text
+
+
+@lru_cache(maxsize=1)
+def _converter() -> Any:
+    from pylatexenc import latexwalker, macrospec
+    from pylatexenc.latex2text import (
+        LatexNodes2Text,
+        MacroTextSpec,
+        SpecialsTextSpec,
+        get_default_latex_context_db,
+    )
+
+    parse_db = latexwalker.get_default_latex_context_db().filter_context(keep_categories=None)
+    parse_db.add_context_category(
+        "trainer-math",
+        prepend=True,
+        macros=[
+            macrospec.MacroSpec("frac", "{{"),
+            macrospec.MacroSpec("dfrac", "{{"),
+            macrospec.MacroSpec("tfrac", "{{"),
+            macrospec.MacroSpec("sqrt", "[{"),
+            macrospec.MacroSpec("mathrm", "{"),
+            macrospec.MacroSpec("operatorname", "{"),
+            macrospec.MacroSpec("text", "{"),
+            macrospec.MacroSpec("mathbf", "{"),
+            macrospec.MacroSpec("boldsymbol", "{"),
+            macrospec.MacroSpec("mathsf", "{"),
+        ],
+        specials=[
+            macrospec.SpecialsSpec("^", args_parser=macrospec.MacroStandardArgsParser("{")),
+            macrospec.SpecialsSpec("_", args_parser=macrospec.MacroStandardArgsParser("{")),
+        ],
+    )
+    text_db = get_default_latex_context_db()
+    holder: dict[str, Any] = {}
+
+    def arg(node: Any, i: int) -> str:
+        value = node.nodeargd.argnlist[i]
+        return "" if value is None else holder["l2t"].nodelist_to_text([value])
+
+    def sup(node: Any, _l2t: Any = None) -> str:
+        return _script(arg(node, 0), SUPERSCRIPT, "^")
+
+    def sub(node: Any, _l2t: Any = None) -> str:
+        return _script(arg(node, 0), SUBSCRIPT, "_")
+
+    def frac(node: Any, _l2t: Any = None) -> str:
+        top, bottom = arg(node, 0).strip(), arg(node, 1).strip()
+        if top == "1" and bottom == "2":
+            return "½"
+        return f"{_group(top)}/{_group(bottom)} "
+
+    def sqrt(node: Any, _l2t: Any = None) -> str:
+        inner = arg(node, 1).strip()
+        index = arg(node, 0).strip()
+        root = {"3": "∛", "4": "∜"}.get(index, "√")
+        return root + (inner if len(inner) == 1 or inner.isalnum() else f"({inner})")
+
+    def plain(node: Any, _l2t: Any = None) -> str:
+        return arg(node, 0)
+
+    def word(name: str) -> MacroTextSpec:
+        return MacroTextSpec(name, simplify_repl=f" {name} ")
+
+    text_db.add_context_category(
+        "trainer-math",
+        prepend=True,
+        macros=[
+            MacroTextSpec("frac", simplify_repl=frac),
+            MacroTextSpec("dfrac", simplify_repl=frac),
+            MacroTextSpec("tfrac", simplify_repl=frac),
+            MacroTextSpec("sqrt", simplify_repl=sqrt),
+            *(MacroTextSpec(m, simplify_repl=plain)
+              for m in ("mathrm", "operatorname", "text", "mathbf", "boldsymbol", "mathsf")),
+            *(word(m) for m in ("log", "exp", "ln", "det", "tr", "max", "min", "sup", "inf",
+                                "lim", "sin", "cos", "arg", "argmax", "argmin", "Var", "Cov")),
+            MacroTextSpec("|", simplify_repl="‖"),
+            MacroTextSpec("lVert", simplify_repl="‖"),
+            MacroTextSpec("rVert", simplify_repl="‖"),
+            MacroTextSpec("Vert", simplify_repl="‖"),
+            MacroTextSpec("lvert", simplify_repl="|"),
+            MacroTextSpec("rvert", simplify_repl="|"),
+            MacroTextSpec("top", simplify_repl="ᵀ"),
+            MacroTextSpec("intercal", simplify_repl="ᵀ"),
+            MacroTextSpec("to", simplify_repl=" → "),
+            MacroTextSpec("rightarrow", simplify_repl=" → "),
+            MacroTextSpec("Rightarrow", simplify_repl=" ⇒ "),
+            MacroTextSpec("iff", simplify_repl=" ⇔ "),
+            MacroTextSpec("le", simplify_repl=" ≤ "),
+            MacroTextSpec("leq", simplify_repl=" ≤ "),
+            MacroTextSpec("ge", simplify_repl=" ≥ "),
+            MacroTextSpec("geq", simplify_repl=" ≥ "),
+            MacroTextSpec("ne", simplify_repl=" ≠ "),
+            MacroTextSpec("neq", simplify_repl=" ≠ "),
+            MacroTextSpec("approx", simplify_repl=" ≈ "),
+            MacroTextSpec("sim", simplify_repl=" ∼ "),
+            MacroTextSpec("propto", simplify_repl=" ∝ "),
+            MacroTextSpec("mid", simplify_repl=" | "),
+            MacroTextSpec("cdot", simplify_repl="·"),
+            MacroTextSpec("left", simplify_repl=""),
+            MacroTextSpec("right", simplify_repl=""),
+            MacroTextSpec("big", simplify_repl=""),
+            MacroTextSpec("Big", simplify_repl=""),
+            MacroTextSpec("bigl", simplify_repl=""),
+            MacroTextSpec("bigr", simplify_repl=""),
+            MacroTextSpec(";", simplify_repl=" "),
+            MacroTextSpec(",", simplify_repl=" "),
+            MacroTextSpec("quad", simplify_repl="  "),
+            MacroTextSpec("qquad", simplify_repl="    "),
+            MacroTextSpec("!", simplify_repl=""),
+        ],
+        specials=[SpecialsTextSpec("^", simplify_repl=sup),
+                  SpecialsTextSpec("_", simplify_repl=sub)],
+    )
+    l2t = LatexNodes2Text(latex_context=text_db, math_mode="text", strict_latex_spaces=False)
+    holder["l2t"] = l2t
+
+    def convert(tex: str) -> str:
+        walker = latexwalker.LatexWalker(tex, latex_context=parse_db, tolerant_parsing=True)
+        nodes, _, _ = walker.get_latex_nodes()
+        return l2t.nodelist_to_text(nodes)
+
+    return convert
+
+
+@lru_cache(maxsize=4096)
+def latex_to_unicode(tex: str) -> str:
+    """One LaTeX math snippet as Unicode text: `\\frac{k}{n}` → `k/n`, `\\sigma^2` → `σ²`."""
+    try:
+        out = _converter()(tex)
+    except Exception:  # noqa: BLE001 - a display helper must never take the app down
+        return tex
+    out = re.sub(r"[ \t]{2,}", " ", out).strip()
+    return re.sub(r" ([)\],.;:])", r"\1", out.replace("( ", "(").replace("[ ", "["))
+
+
+def render_math(text: str) -> str:
+    """Replace every $…$ and $$…$$ span of Markdown text by its Unicode rendering."""
+    if "$" not in text:
+        return text
+
+    def repl(match: re.Match[str]) -> str:
+        return latex_to_unicode(match.group(1) or match.group(2))
+
+    return _MATH.sub(repl, text).replace(r"\$", "$")

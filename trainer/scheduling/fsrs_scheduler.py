@@ -1,0 +1,93 @@
+"""FSRS through the `fsrs` package: turn a rating into the card's next state."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import replace
+from datetime import UTC, datetime
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+from trainer.store import CardState
+
+if TYPE_CHECKING:
+    import fsrs
+
+NEW = 0  # a stored card that has never been reviewed (e.g. suspended while new)
+AGAIN, HARD, GOOD, EASY = 1, 2, 3, 4
+RATING_NAMES = {AGAIN: "Again", HARD: "Hard", GOOD: "Good", EASY: "Easy"}
+STATE_NAMES = {NEW: "new", 1: "learning", 2: "review", 3: "relearning"}
+
+
+def card_number(key: str) -> int:
+    """A stable integer id for fsrs (which otherwise sleeps 1 ms to make a unique one)."""
+    return int.from_bytes(hashlib.blake2b(key.encode(), digest_size=7).digest(), "big")
+
+
+def _dt(seconds: float | None) -> datetime | None:
+    return None if seconds is None else datetime.fromtimestamp(seconds, UTC)
+
+
+class Scheduler:
+    """Wraps fsrs.Scheduler; fuzzing is on for learners and off in tests."""
+
+    def __init__(self, *, desired_retention: float = 0.9, fuzz: bool = True) -> None:
+        self.desired_retention = desired_retention
+        self.fuzz = fuzz
+
+    @cached_property
+    def _fsrs(self) -> fsrs.Scheduler:
+        import fsrs  # kept off the start-up path: the first card needs no scheduler
+
+        return fsrs.Scheduler(desired_retention=self.desired_retention,
+                              enable_fuzzing=self.fuzz)
+
+    def _to_fsrs(self, key: str, state: CardState | None, now: float) -> fsrs.Card:
+        import fsrs
+
+        if state is None or state.state == NEW:
+            return fsrs.Card(card_id=card_number(key), due=_dt(now))
+        return fsrs.Card(
+            card_id=card_number(key),
+            state=fsrs.State(state.state),
+            step=state.step,
+            stability=state.stability,
+            difficulty=state.difficulty,
+            due=_dt(state.due),
+            last_review=_dt(state.last_review),
+        )
+
+    def review(
+        self, *, key: str, deck: str, state: CardState | None, rating: int, now: float,
+        content_hash: str = "",
+    ) -> CardState:
+        """The state after rating the card at `now` (UTC seconds)."""
+        import fsrs
+
+        if rating not in RATING_NAMES:
+            raise ValueError(f"rating must be 1-4, not {rating!r}")
+        card = self._to_fsrs(key, state, now)
+        was_review = card.state == fsrs.State.Review
+        new, _ = self._fsrs.review_card(card, fsrs.Rating(rating), review_datetime=_dt(now))
+        base = state or CardState(key=key, deck=deck, state=NEW, step=None, stability=None,
+                                  difficulty=None, due=now, last_review=None)
+        return replace(
+            base,
+            deck=deck,
+            state=int(new.state),
+            step=new.step,
+            stability=new.stability,
+            difficulty=new.difficulty,
+            due=new.due.timestamp(),
+            last_review=new.last_review.timestamp() if new.last_review else now,
+            reps=base.reps + 1,
+            lapses=base.lapses + (1 if was_review and rating == AGAIN else 0),
+            content_hash=content_hash or base.content_hash,
+            buried_until=None,
+        )
+
+    def retrievability(self, state: CardState, now: float) -> float:
+        if state.state == NEW or state.stability is None:
+            return 0.0
+        return float(self._fsrs.get_card_retrievability(self._to_fsrs(state.key, state, now),
+                                                         _dt(now)))

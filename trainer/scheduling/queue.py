@@ -1,0 +1,105 @@
+"""Queue policy: what to study now, in which order, within the daily limits."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from trainer.config import Settings
+from trainer.decks.model import Card
+from trainer.scheduling.days import day_start
+from trainer.scheduling.fsrs_scheduler import NEW
+from trainer.store import CardState, Store
+
+
+def is_new(state: CardState | None) -> bool:
+    return state is None or state.state == NEW
+
+
+def _available(state: CardState | None, now: float) -> bool:
+    if state is None:
+        return True
+    if state.suspended:
+        return False
+    return state.buried_until is None or state.buried_until <= now
+
+
+@dataclass(slots=True)
+class Queue:
+    """The cards of a session in order, with the counts behind it."""
+
+    cards: list[Card] = field(default_factory=list)
+    due: int = 0
+    new: int = 0
+    new_left_today: int = 0
+    reviews_left_today: int = 0
+
+
+def build_queue(
+    cards: Sequence[Card],
+    store: Store,
+    settings: Settings,
+    now: float,
+    *,
+    decks: Sequence[str] | None = None,
+    tag: str | None = None,
+) -> Queue:
+    """Due reviews first (lowest retrievability first), then new cards in deck order.
+
+    New cards are capped by `new_per_day` less those introduced today, reviews by
+    `reviews_per_day` less those done today. A card removed from its deck is skipped.
+    """
+    wanted = [c for c in cards if (decks is None or c.deck in decks)
+              and (tag is None or tag in c.tags)]
+    by_key = {c.key: c for c in wanted}
+    deck_ids = sorted({c.deck for c in wanted})
+    today = day_start(now, settings.day_starts_at)
+    new_done = store.first_reviews_since(today)
+    reviews_done = store.reviews_since(today) - new_done
+    reviews_left = max(0, settings.reviews_per_day - reviews_done)
+    new_left = max(0, settings.new_per_day - new_done)
+    queue = Queue(new_left_today=new_left, reviews_left_today=reviews_left)
+    if not wanted:
+        return queue
+    # Fetch a little more than the cap: some keys may belong to cards since removed.
+    for state in store.due_states(deck_ids, now, reviews_left + 50):
+        card = by_key.get(state.key)
+        if card is None or state.state == NEW:
+            continue
+        if queue.due >= reviews_left:
+            break
+        queue.cards.append(card)
+        queue.due += 1
+    states = store.states(deck_ids)
+    for card in wanted:
+        if queue.new >= new_left:
+            break
+        state = states.get(card.key)
+        if is_new(state) and _available(state, now):
+            queue.cards.append(card)
+            queue.new += 1
+    return queue
+
+
+def study_ahead(
+    cards: Sequence[Card], store: Store, now: float, *, limit: int = 50,
+    decks: Sequence[str] | None = None, tag: str | None = None,
+) -> list[Card]:
+    """For when nothing is due: the cards due soonest, then new ones; no daily limits."""
+    wanted = [c for c in cards if (decks is None or c.deck in decks)
+              and (tag is None or tag in c.tags)]
+    states = store.states(sorted({c.deck for c in wanted}))
+    seen = [c for c in wanted if not is_new(states.get(c.key))
+            and _available(states.get(c.key), now)]
+    seen.sort(key=lambda c: states[c.key].due)
+    fresh = [c for c in wanted if is_new(states.get(c.key)) and _available(states.get(c.key), now)]
+    return (seen + fresh)[:limit]
+
+
+def next_due(cards: Sequence[Card], store: Store) -> float | None:
+    """When the next stored card of these decks falls due (ignoring suspended ones)."""
+    decks = sorted({c.deck for c in cards})
+    keys = {c.key for c in cards}
+    due = [s.due for s in store.states(decks).values()
+           if s.key in keys and not s.suspended and s.state != NEW]
+    return min(due) if due else None

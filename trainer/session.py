@@ -1,0 +1,235 @@
+"""A study session: queue -> present -> grade -> rate -> store, with undo. No UI here."""
+
+from __future__ import annotations
+
+import bisect
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+
+from trainer.config import Settings
+from trainer.decks.model import Card
+from trainer.scheduling import (
+    AGAIN,
+    NEW,
+    Scheduler,
+    build_queue,
+    next_day_start,
+    study_ahead,
+)
+from trainer.store import CardState, Store
+
+
+@dataclass(slots=True)
+class Outcome:
+    """What happened to one card in this session, for the summary at the end."""
+
+    key: str
+    rating: int
+    verdict: str | None
+    duration_ms: int | None
+
+
+@dataclass(slots=True)
+class _Action:
+    kind: str  # "review", "suspend" or "bury"
+    card: Card
+    before: CardState | None
+    requeued: bool = False
+
+
+@dataclass(slots=True)
+class Summary:
+    studied: int
+    correct: int
+    graded: int
+    again: int
+    seconds: float
+    due_tomorrow: int
+
+    @property
+    def accuracy(self) -> float | None:
+        """Share of graded answers judged correct, or of all cards not rated Again."""
+        if self.graded:
+            return self.correct / self.graded
+        if self.studied:
+            return 1 - self.again / self.studied
+        return None
+
+
+@dataclass(slots=True)
+class StudySession:
+    """Presents cards in order, records each rating as it is made, and can undo.
+
+    Cards rated into (re)learning come back within the session when they fall due,
+    as in Anki: a learning card due now is shown before the next queued card, and
+    when the queue is empty the earliest learning card inside the learn-ahead window.
+    """
+
+    store: Store
+    cards: Sequence[Card]
+    settings: Settings
+    scheduler: Scheduler
+    clock: Callable[[], float] = time.time
+    decks: Sequence[str] | None = None
+    tag: str | None = None
+    ahead: bool = False
+    queue: list[Card] = field(default_factory=list)
+    learning: list[tuple[float, int, Card]] = field(default_factory=list)
+    current: Card | None = None
+    outcomes: list[Outcome] = field(default_factory=list)
+    history: list[_Action] = field(default_factory=list)
+    started: float = 0.0
+    total: int = 0
+    _tiebreak: int = 0
+
+    def __post_init__(self) -> None:
+        self.started = self.clock()
+        self.reload()
+
+    def reload(self) -> None:
+        """Build the queue afresh from the store (due first, then new)."""
+        now = self.clock()
+        if self.ahead:
+            self.queue = study_ahead(self.cards, self.store, now, decks=self.decks, tag=self.tag)
+        else:
+            self.queue = build_queue(self.cards, self.store, self.settings, now,
+                                     decks=self.decks, tag=self.tag).cards
+        self.queue.reverse()  # pop() from the end is O(1)
+        self.total = len(self.queue) + len(self.outcomes)
+        self.current = None
+        self.advance()
+
+    # --- what is shown -----------------------------------------------------------------
+
+    @property
+    def remaining(self) -> int:
+        return len(self.queue) + len(self.learning) + (1 if self.current is not None else 0)
+
+    @property
+    def done(self) -> int:
+        return len(self.outcomes)
+
+    def state_of(self, card: Card) -> CardState | None:
+        return self.store.card_state(card.key)
+
+    def review_number(self, card: Card) -> int:
+        """How many times the card was reviewed before: seeds its params for this review."""
+        state = self.store.card_state(card.key)
+        return state.reps if state is not None else 0
+
+    def is_edited(self, card: Card) -> bool:
+        """True when the card's text changed since it was last reviewed."""
+        state = self.store.card_state(card.key)
+        return bool(state is not None and state.reps and state.content_hash
+                    and state.content_hash != card.content_hash)
+
+    def advance(self) -> Card | None:
+        now = self.clock()
+        if self.learning and self.learning[0][0] <= now:
+            self.current = self.learning.pop(0)[2]
+        elif self.queue:
+            self.current = self.queue.pop()
+        elif self.learning and self.learning[0][0] <= now + self.settings.learn_ahead_minutes * 60:
+            self.current = self.learning.pop(0)[2]
+        else:
+            self.current = None
+        return self.current
+
+    # --- acting on the current card ------------------------------------------------------
+
+    def rate(
+        self,
+        rating: int,
+        *,
+        answer: str | None = None,
+        verdict: str | None = None,
+        duration_ms: int | None = None,
+    ) -> CardState:
+        """Record the rating of the current card and move on to the next one."""
+        card = self.current
+        if card is None:
+            raise RuntimeError("no card to rate")
+        now = self.clock()
+        before = self.store.card_state(card.key)
+        after = self.scheduler.review(key=card.key, deck=card.deck, state=before, rating=rating,
+                                      now=now, content_hash=card.content_hash)
+        self.store.record_review(before=before, after=after, rating=rating, reviewed_at=now,
+                                 answer=answer, verdict=verdict, duration_ms=duration_ms)
+        requeue = after.due <= now + self.settings.learn_ahead_minutes * 60 or (
+            rating == AGAIN and after.due <= next_day_start(now, self.settings.day_starts_at)
+        )
+        if requeue:
+            self._tiebreak += 1
+            bisect.insort(self.learning, (after.due, self._tiebreak, card),
+                          key=lambda item: (item[0], item[1]))
+        self.history.append(_Action("review", card, before, requeued=requeue))
+        self.outcomes.append(Outcome(card.key, rating, verdict, duration_ms))
+        self.advance()
+        return after
+
+    def suspend(self) -> None:
+        """Take the current card out of all reviews until it is unsuspended."""
+        self._set_aside("suspend")
+
+    def bury(self) -> None:
+        """Hide the current card until the next study day."""
+        self._set_aside("bury")
+
+    def _set_aside(self, kind: str) -> None:
+        card = self.current
+        if card is None:
+            return
+        now = self.clock()
+        before = self.store.card_state(card.key)
+        base = before or CardState(key=card.key, deck=card.deck, state=NEW, step=None,
+                                   stability=None, difficulty=None, due=now, last_review=None,
+                                   content_hash=card.content_hash)
+        if kind == "suspend":
+            after = replace(base, suspended=True)
+        else:
+            after = replace(base, buried_until=next_day_start(now, self.settings.day_starts_at))
+        self.store.put_state(after)
+        self.history.append(_Action(kind, card, before))
+        self.advance()
+
+    def undo(self) -> Card | None:
+        """Undo the last review, suspension or burial; that card is shown again."""
+        if not self.history:
+            return None
+        action = self.history.pop()
+        if action.kind == "review":
+            self.store.undo_last_review()
+            self.outcomes.pop()
+            if action.requeued:
+                self.learning = [item for item in self.learning if item[2] is not action.card]
+        elif action.before is None:
+            self.store.delete_state(action.card.key)
+        else:
+            self.store.put_state(action.before)
+        if self.current is not None and self.current is not action.card:
+            self.queue.append(self.current)
+        self.current = action.card
+        return action.card
+
+    # --- the end ------------------------------------------------------------------------
+
+    def summary(self) -> Summary:
+        now = self.clock()
+        tomorrow_end = next_day_start(next_day_start(now, self.settings.day_starts_at),
+                                      self.settings.day_starts_at)
+        decks = sorted({c.deck for c in self.cards})
+        keys = {c.key for c in self.cards}
+        due_tomorrow = sum(
+            1 for s in self.store.states(decks).values()
+            if s.key in keys and s.state != NEW and not s.suspended and s.due < tomorrow_end
+        )
+        graded = [o for o in self.outcomes if o.verdict is not None]
+        return Summary(
+            studied=len({o.key for o in self.outcomes}),
+            correct=sum(1 for o in graded if o.verdict == "correct"),
+            graded=len(graded),
+            again=sum(1 for o in self.outcomes if o.rating == AGAIN),
+            seconds=now - self.started,
+            due_tomorrow=due_tomorrow,
+        )

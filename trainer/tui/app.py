@@ -1,0 +1,93 @@
+"""The Textual application: owns the store, the loaded decks and the study session."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+
+from textual.app import App
+from textual.binding import Binding
+
+from trainer.config import Settings
+from trainer.decks.model import LoadResult
+from trainer.scheduling import Scheduler
+from trainer.session import StudySession
+from trainer.store import Store
+from trainer.tui.screens.study import StudyScreen
+
+
+def _warm_up() -> None:
+    """Load the grading stack in the background once the first card is on screen."""
+    try:
+        import numpy  # noqa: F401
+        import sympy  # noqa: F401
+
+        import trainer.grading  # noqa: F401
+    except Exception:  # noqa: BLE001 - warming is an optimisation only
+        pass
+
+
+class TrainerApp(App[None]):
+    """Study due cards of the loaded decks; every review is stored as it is made."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "trainer"
+    BINDINGS = [
+        Binding("question_mark", "help", "Help", key_display="?"),
+        Binding("ctrl+q", "quit", "Quit", show=False, priority=True),
+    ]
+
+    def __init__(
+        self,
+        *,
+        store: Store,
+        load_result: LoadResult,
+        settings: Settings | None = None,
+        scheduler: Scheduler | None = None,
+        decks: Sequence[str] | None = None,
+        tag: str | None = None,
+        ahead: bool = False,
+        clock=None,  # noqa: ANN001 - a zero-argument callable returning UTC seconds
+        warm_up: bool = True,
+    ) -> None:
+        super().__init__()
+        self.store = store
+        self.load_result = load_result
+        self.settings = settings or Settings()
+        self.scheduler = scheduler or Scheduler(
+            desired_retention=self.settings.desired_retention)
+        self.deck_filter = list(decks) if decks else None
+        self.tag = tag
+        self.ahead = ahead
+        self.clock = clock
+        self.warm_up = warm_up
+
+    def new_session(self, *, ahead: bool | None = None, decks: Sequence[str] | None = None,
+                    tag: str | None = None) -> StudySession:
+        extra = {"clock": self.clock} if self.clock is not None else {}
+        return StudySession(
+            store=self.store,
+            cards=self.load_result.cards,
+            settings=self.settings,
+            scheduler=self.scheduler,
+            decks=decks if decks is not None else self.deck_filter,
+            tag=tag if tag is not None else self.tag,
+            ahead=self.ahead if ahead is None else ahead,
+            **extra,
+        )
+
+    def on_mount(self) -> None:
+        self.push_screen(StudyScreen(self.new_session()))
+        for problem in self.load_result.problems[:5]:
+            self.notify(str(problem), title="Deck problem", severity="warning", timeout=10)
+        if len(self.load_result.problems) > 5:
+            self.notify(f"{len(self.load_result.problems) - 5} more deck problems: "
+                        "run `trainer validate`", severity="warning", timeout=10)
+        if self.warm_up:
+            threading.Thread(target=_warm_up, daemon=True, name="warm-up").start()
+
+    def action_help(self) -> None:
+        from trainer.tui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())

@@ -1,0 +1,468 @@
+"""The study screen: one card at a time, answered, graded, rated and stored."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Input, ProgressBar, SelectionList, Static
+from textual.widgets.selection_list import Selection
+
+from trainer.decks.model import Card
+from trainer.render import render_math
+from trainer.scheduling import AGAIN, EASY, GOOD, HARD, RATING_NAMES
+from trainer.session import StudySession
+from trainer.stats import describe_time
+
+VERDICT_STYLE = {
+    "correct": ("✔ correct", "bold green"),
+    "incorrect": ("✘ incorrect", "bold red"),
+    "undecided": ("? undecided", "bold yellow"),
+    "invalid": ("! not understood", "bold yellow"),
+}
+
+
+def suggest_from_coverage(ticked: int, total: int) -> int:
+    """Rating suggested by the share of key points covered: all Good, half Hard, less Again."""
+    if total == 0:
+        return GOOD
+    share = ticked / total
+    if share >= 1:
+        return GOOD
+    if share >= 0.5:
+        return HARD
+    return AGAIN
+
+
+def suggest_from_steps(correct: int, total: int) -> int:
+    """Rating suggested by graded steps: all right Good, at least half Hard, else Again."""
+    if total and correct == total:
+        return GOOD
+    if total and correct * 2 >= total:
+        return HARD
+    return AGAIN
+
+
+class KeyPoints(SelectionList[int]):
+    """Key points to tick; Enter is left to the screen (accept the rating)."""
+
+    BINDINGS = [Binding("enter", "screen.accept", "Accept", show=False)]
+
+
+@dataclass(slots=True)
+class StepRecord:
+    text: str
+    verdict: str
+
+
+class StudyScreen(Screen[None]):
+    """Shows the session's current card; what keys do depends on the phase.
+
+    Phases: `question` (recall: think, then reveal; graded: type an answer),
+    `grading` (a worker is deciding), `answered` (rate it), `empty` (nothing to do).
+    """
+
+    BINDINGS = [
+        Binding("space", "reveal", "Reveal", show=True),
+        Binding("enter", "accept", "Accept", show=False),
+        Binding("1", "rate(1)", "Again"),
+        Binding("2", "rate(2)", "Hard"),
+        Binding("3", "rate(3)", "Good"),
+        Binding("4", "rate(4)", "Easy"),
+        Binding("u", "undo", "Undo"),
+        Binding("s", "suspend", "Suspend", show=False),
+        Binding("b", "bury", "Bury", show=False),
+        Binding("e", "source", "Source", show=False),
+        Binding("h", "hint", "Hint", show=False),
+        Binding("a", "ahead", "Study ahead"),
+        Binding("question_mark", "app.help", "Help", key_display="?"),
+        Binding("escape", "leave_input", "Keys", show=False),
+        Binding("q", "app.quit", "Quit"),
+    ]
+
+    def __init__(self, session: StudySession) -> None:
+        super().__init__()
+        self.session = session
+        self.phase = "empty"
+        self.exercise: Any = None
+        self.step = 0
+        self.steps: list[StepRecord] = []
+        self.suggested: int | None = None
+        self.shown_at = 0.0
+        self.answer_text: str | None = None
+        self.verdict: str | None = None
+
+    # --- layout -----------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="topbar"):
+            yield Static(id="card-info")
+            yield Static(id="progress-label")
+            yield ProgressBar(id="progress", show_eta=False, show_percentage=False)
+        with VerticalScroll(id="card"):
+            yield Static(id="prompt")
+            yield Static(id="steps-done")
+            with Vertical(id="answer-box"):
+                yield Static(id="step-prompt")
+                yield Input(id="answer", placeholder="type your answer; enter grades it")
+                yield Static(id="preview")
+            yield Static(id="verdict")
+            yield Static(id="model-answer")
+            yield KeyPoints(id="key-points")
+            yield Static(id="hint")
+        yield Static(id="status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.show_current()
+
+    # --- showing a card -----------------------------------------------------------------
+
+    def _set(self, widget_id: str, content: Any, *, visible: bool | None = None) -> None:
+        widget = self.query_one(f"#{widget_id}", Static)
+        widget.update(content)
+        widget.display = bool(content) if visible is None else visible
+
+    def show_current(self) -> None:
+        card = self.session.current
+        self.exercise = None
+        self.step = 0
+        self.steps = []
+        self.suggested = None
+        self.answer_text = None
+        self.verdict = None
+        for widget_id in ("verdict", "model-answer", "hint", "steps-done", "preview"):
+            self._set(widget_id, "")
+        self.query_one("#key-points", KeyPoints).display = False
+        self._update_progress()
+        if card is None:
+            self._show_empty()
+            return
+        self.phase = "question"
+        self.shown_at = time.monotonic()
+        info = Text()
+        info.append(card.deck, style="bold")
+        info.append(f" · {card.kind}")
+        if card.difficulty:
+            info.append(" · " + "●" * card.difficulty + "○" * (3 - card.difficulty))
+        if self.session.is_edited(card):
+            info.append(" · edited since last review", style="italic yellow")
+        self._set("card-info", info, visible=True)
+        if card.graded:
+            self._start_exercise(card)
+        else:
+            self._set("prompt", Text(render_math(card.prompt)), visible=True)
+            self.query_one("#answer-box").display = False
+            self._status("Think of your answer, then [b]space[/b] to reveal.")
+        self.refresh_bindings()
+
+    def _start_exercise(self, card: Card) -> None:
+        from trainer.exercises import instantiate
+
+        try:
+            self.exercise = instantiate(card, self.session.review_number(card))
+        except Exception as exc:  # noqa: BLE001 - a broken card must not end the session
+            self._set("prompt", Text(render_math(card.prompt)), visible=True)
+            self.query_one("#answer-box").display = False
+            self._set("verdict", Text(f"This card can not be shown: {exc}. "
+                                      f"Run `trainer check {card.path}`.", style="red"))
+            self.phase = "answered"
+            self.suggested = None
+            self._status("Press [b]s[/b] to suspend it or [b]b[/b] to bury it.")
+            return
+        self._set("prompt", Text(render_math(self.exercise.prompt)), visible=True)
+        self._show_step()
+
+    def _show_step(self) -> None:
+        step = self.exercise.steps[self.step]
+        box = self.query_one("#answer-box")
+        box.display = True
+        if len(self.exercise.steps) > 1:
+            label = f"Step {self.step + 1} of {len(self.exercise.steps)}: "
+            self._set("step-prompt", Text(label + render_math(step.prompt), style="bold"))
+        else:
+            self._set("step-prompt", Text(render_math(step.prompt)) if step.prompt else "")
+        field = self.query_one("#answer", Input)
+        field.disabled = False
+        field.value = ""
+        field.focus()
+        kind = "a number or fraction" if step.kind == "numeric" else "a formula"
+        names = ", ".join(step.symbols) if step.symbols else ""
+        extra = f" in {names}" if names else ""
+        self._status(f"Type {kind}{extra}; [b]enter[/b] grades it, empty enter shows the answer, "
+                     "[b]escape[/b] for keys.")
+
+    def _show_empty(self) -> None:
+        self.phase = "empty"
+        self._set("card-info", "")
+        self.query_one("#answer-box").display = False
+        if self.session.outcomes:
+            s = self.session.summary()
+            acc = "-" if s.accuracy is None else f"{s.accuracy:.0%}"
+            minutes = s.seconds / 60
+            text = Text()
+            text.append("Session complete.\n\n", style="bold green")
+            text.append(f"  cards studied   {s.studied}\n"
+                        f"  reviews         {len(self.session.outcomes)}\n"
+                        f"  accuracy        {acc}\n"
+                        f"  time            {minutes:.1f} min\n"
+                        f"  due tomorrow    {s.due_tomorrow}\n")
+            self._set("prompt", text, visible=True)
+            self._status("[b]u[/b] undoes the last review, [b]a[/b] studies ahead, [b]q[/b] quits.")
+            return
+        from trainer.scheduling.queue import next_due
+
+        when = next_due(self.session.cards, self.session.store)
+        now = self.session.clock()
+        text = Text("Nothing is due right now.\n\n", style="bold")
+        if when is not None:
+            text.append(f"The next card is due {describe_time(when, now)}.\n")
+        elif not self.session.cards:
+            text.append("No decks loaded: run `trainer validate` to see why.\n")
+        else:
+            text.append("You have met today's limit of new cards.\n")
+        self._set("prompt", text, visible=True)
+        self._status("Press [b]a[/b] to study ahead, [b]q[/b] to quit.")
+
+    def _status(self, markup: str) -> None:
+        self.query_one("#status", Static).update(Text.from_markup(markup))
+
+    def _update_progress(self) -> None:
+        done = self.session.done
+        total = done + self.session.remaining
+        bar = self.query_one("#progress", ProgressBar)
+        bar.update(total=max(total, 1), progress=done)
+        self.query_one("#progress-label", Static).update(f"{done}/{total} ")
+
+    # --- answering ----------------------------------------------------------------------
+
+    @on(Input.Changed, "#answer")
+    def _preview(self, event: Input.Changed) -> None:
+        if self.exercise is None or not event.value.strip():
+            self._set("preview", "")
+            return
+        ok, shown = self.exercise.preview(self.step, event.value)
+        style = "cyan" if ok else "yellow"
+        self._set("preview", Text(("= " if ok else "? ") + shown, style=style))
+
+    @on(Input.Submitted, "#answer")
+    def _submit(self, event: Input.Submitted) -> None:
+        if self.phase != "question" or self.exercise is None:
+            return
+        text = event.value.strip()
+        self.phase = "grading"
+        event.input.disabled = True
+        if not text:
+            self._status("Showing the answer…")
+        else:
+            self._status("Grading…")
+        self.grade_answer(self.exercise, self.step, text)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="grade")
+    def grade_answer(self, exercise: Any, step: int, text: str) -> None:
+        try:
+            graded = exercise.grade(step, text or "0")
+            verdict = "incorrect" if not text else graded.verdict
+            result = (verdict, graded, None)
+        except Exception as exc:  # noqa: BLE001 - reported on screen, never a traceback
+            result = ("undecided", None, str(exc))
+        self.app.call_from_thread(self._graded, exercise, step, text, *result)
+
+    def _graded(self, exercise: Any, step: int, text: str, verdict: str, graded: Any,
+                error: str | None) -> None:
+        if exercise is not self.exercise or step != self.step or self.phase != "grading":
+            return  # the learner moved on (undo) while the worker ran
+        field = self.query_one("#answer", Input)
+        if verdict == "invalid":
+            self.phase = "question"
+            field.disabled = False
+            field.focus()
+            self._set("preview", Text("? " + (graded.message if graded else ""), style="yellow"))
+            self._status("Not understood; fix the answer and press [b]enter[/b].")
+            return
+        label, style = VERDICT_STYLE.get(verdict, (verdict, "bold"))
+        out = Text()
+        if len(exercise.steps) > 1:
+            out.append(f"Step {step + 1}: ", style="bold")
+        out.append(label if text else "✘ no answer given", style=style)
+        if graded is not None:
+            if text and graded.parsed:
+                out.append(f"   you wrote  {graded.parsed}\n")
+            else:
+                out.append("\n")
+            out.append(f"reference  {graded.reference}\n", style="bold")
+            if graded.feedback:
+                out.append(render_math(graded.feedback) + "\n", style="italic")
+            if graded.message and verdict != "correct":
+                out.append(graded.message + "\n", style="dim")
+        if error:
+            out.append(f"\nthe grader failed: {error}\n", style="red")
+        self.steps.append(StepRecord(text, verdict))
+        previous = self.query_one("#steps-done", Static)
+        done_text = Text()
+        if isinstance(previous.renderable, Text) and previous.display:
+            done_text = previous.renderable.copy()
+        done_text.append_text(out)
+        if step + 1 < len(exercise.steps):
+            self._set("steps-done", done_text, visible=True)
+            self.step += 1
+            self.phase = "question"
+            self._show_step()
+            return
+        self._set("steps-done", "")
+        self._set("verdict", done_text, visible=True)
+        self.query_one("#answer-box").display = False
+        if exercise.solution:
+            self._set("model-answer", Text("Solution\n", style="bold").append(
+                render_math(exercise.solution.strip())), visible=True)
+        right = sum(1 for s in self.steps if s.verdict == "correct")
+        self.answer_text = " ⏎ ".join(s.text for s in self.steps)
+        self.verdict = "correct" if right == len(self.steps) else (
+            "undecided" if all(s.verdict == "undecided" for s in self.steps) else "incorrect")
+        if len(self.steps) > 1:
+            self.suggested = suggest_from_steps(right, len(self.steps))
+        else:
+            self.suggested = {"correct": GOOD, "incorrect": AGAIN}.get(self.verdict)
+        self._answered()
+
+    def _answered(self) -> None:
+        self.phase = "answered"
+        self.focus_next_rating_target()
+        if self.suggested is None:
+            self._status("Rate it: [b]1[/b] Again  [b]2[/b] Hard  [b]3[/b] Good  [b]4[/b] Easy.")
+        else:
+            name = RATING_NAMES[self.suggested]
+            self._status(f"Suggested: [b]{name}[/b] — [b]enter[/b] accepts, [b]1-4[/b] overrides.")
+        self.refresh_bindings()
+
+    def focus_next_rating_target(self) -> None:
+        points = self.query_one("#key-points", KeyPoints)
+        if points.display:
+            points.focus()
+        else:
+            self.set_focus(None)
+
+    # --- actions --------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "reveal":
+            card = self.session.current
+            return self.phase == "question" and card is not None and not card.graded
+        if action == "rate":
+            return self.phase == "answered" or None
+        if action == "accept":
+            return True
+        if action == "ahead":
+            return self.phase == "empty" or None
+        if action in ("suspend", "bury", "source", "hint"):
+            return self.session.current is not None or None
+        return True
+
+    def action_reveal(self) -> None:
+        card = self.session.current
+        if card is None or self.phase != "question" or card.graded:
+            return
+        self._set("model-answer", Text(render_math((card.answer or "").strip())), visible=True)
+        if card.key_points:
+            points = self.query_one("#key-points", KeyPoints)
+            points.clear_options()
+            points.add_options(Selection(render_math(p), i) for i, p in enumerate(card.key_points))
+            points.border_title = "Key points you covered (space ticks)"
+            points.display = True
+        self.suggested = suggest_from_coverage(0, len(card.key_points)) if card.key_points \
+            else None
+        self._answered()
+
+    @on(SelectionList.SelectedChanged, "#key-points")
+    def _ticked(self) -> None:
+        card = self.session.current
+        if card is None or self.phase != "answered":
+            return
+        ticked = len(self.query_one("#key-points", KeyPoints).selected)
+        self.suggested = suggest_from_coverage(ticked, len(card.key_points))
+        self._answered()
+
+    def action_accept(self) -> None:
+        if self.phase == "question":
+            card = self.session.current
+            if card is not None and not card.graded:
+                self.action_reveal()
+            return
+        if self.phase == "answered" and self.suggested is not None:
+            self.action_rate(self.suggested)
+
+    def action_rate(self, rating: int) -> None:
+        if self.phase != "answered" or self.session.current is None:
+            return
+        if rating not in (AGAIN, HARD, GOOD, EASY):
+            return
+        card = self.session.current
+        duration = int((time.monotonic() - self.shown_at) * 1000)
+        if not card.graded and card.key_points:
+            ticked = self.query_one("#key-points", KeyPoints).selected
+            covered = [card.key_points[i] for i in sorted(ticked)]
+            self.answer_text = "key points: " + "; ".join(covered) if covered else None
+        self.session.rate(rating, answer=self.answer_text, verdict=self.verdict,
+                          duration_ms=duration)
+        self.notify(f"{RATING_NAMES[rating]}", timeout=1.5)
+        self.show_current()
+
+    def action_undo(self) -> None:
+        card = self.session.undo()
+        if card is None:
+            self.notify("Nothing to undo.", timeout=2)
+            return
+        self.notify(f"Undone: {card.id}", timeout=2)
+        self.show_current()
+
+    def action_suspend(self) -> None:
+        card = self.session.current
+        if card is None:
+            return
+        self.session.suspend()
+        self.notify(f"Suspended {card.id}. [b]u[/b] undoes.", timeout=3)
+        self.show_current()
+
+    def action_bury(self) -> None:
+        card = self.session.current
+        if card is None:
+            return
+        self.session.bury()
+        self.notify(f"Buried {card.id} until tomorrow. [b]u[/b] undoes.", timeout=3)
+        self.show_current()
+
+    def action_source(self) -> None:
+        card = self.session.current
+        if card is not None:
+            self.notify(f"{card.path}:{card.line}", title=f"{card.deck}/{card.id}", timeout=8)
+
+    def action_hint(self) -> None:
+        card = self.session.current
+        if card is None:
+            return
+        hint = (self.exercise.hint if self.exercise is not None else None) or card.hint
+        if self.exercise is not None and self.step < len(card.steps):
+            hint = card.steps[self.step].hint or hint
+        if hint:
+            self._set("hint", Text("Hint: " + render_math(hint), style="italic"))
+        else:
+            self.notify("This card has no hint.", timeout=2)
+
+    def action_ahead(self) -> None:
+        if self.phase != "empty":
+            return
+        self.session = self.app.new_session(ahead=True)  # type: ignore[attr-defined]
+        if self.session.current is None:
+            self.notify("Nothing to study ahead.", timeout=3)
+        self.show_current()
+
+    def action_leave_input(self) -> None:
+        self.set_focus(None)
+        self.refresh_bindings()
