@@ -393,6 +393,7 @@ def _read_card(
         steps=tuple(steps),
         path=path,
         line=node.line,
+        col=node.col,
         content_hash=_content_hash(node),
     )
     return card_id, card if reader.ok else None
@@ -500,7 +501,7 @@ def load_decks(paths: Iterable[Path | str]) -> LoadResult:
         for card in deck.cards:
             place = f"{card.path}:{card.line}"
             if card.id in first_place:
-                result.problems.append(Problem(card.path, card.line, 1, card.id,
+                result.problems.append(Problem(card.path, card.line, card.col, card.id,
                                                f"duplicate id {card.id!r}: also at "
                                                f"{first_place[card.id]}"))
                 continue

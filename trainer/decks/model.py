@@ -80,6 +80,7 @@ class Card:
     steps: tuple[Step, ...] = ()
     path: str = ""
     line: int = 0
+    col: int = 1
     content_hash: str = ""
 
     @property

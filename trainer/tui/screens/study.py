@@ -376,6 +376,7 @@ class StudyScreen(Screen[None]):
             points.add_options(Selection(render_math(p), i) for i, p in enumerate(card.key_points))
             points.border_title = "Key points you covered (space ticks)"
             points.display = True
+            points.highlighted = 0
         self.suggested = suggest_from_coverage(0, len(card.key_points)) if card.key_points \
             else None
         self._answered()

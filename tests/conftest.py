@@ -1,0 +1,61 @@
+"""Shared fixtures: no test ever touches the learner's real data or config folders."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def isolated_user_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    home = tmp_path / "user"
+    monkeypatch.setenv("TRAINER_DB", str(home / "trainer.db"))
+    monkeypatch.setenv("TRAINER_DECKS", str(home / "decks"))
+    monkeypatch.setenv("TRAINER_CONFIG_DIR", str(home / "config"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(home / "xdg-data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "xdg-config"))
+    return home
+
+
+@pytest.fixture
+def write_deck(tmp_path: Path):
+    """Write a deck file from YAML text and return its path."""
+
+    def write(text: str, name: str = "deck.yaml") -> Path:
+        path = tmp_path / "decks" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        return path
+
+    return write
+
+
+RECALL_DECK = """\
+deck: basics
+title: Basics
+cards:
+  - id: likelihood
+    kind: recall
+    prompt: What is a likelihood?
+    answer: $p(x \\mid \\theta)$ as a function of $\\theta$.
+    key_points: [function of theta, data fixed]
+    tags: [mle]
+  - id: log-likelihood
+    kind: recall
+    prompt: Why the log?
+    answer: Monotone, sums, no underflow.
+    key_points: [monotone, underflow]
+    tags: [mle]
+  - id: map
+    kind: recall
+    prompt: What is MAP?
+    answer: argmax of log-likelihood plus log-prior.
+    key_points: [log prior]
+    tags: [map]
+"""
+
+
+@pytest.fixture
+def recall_deck(write_deck) -> Path:
+    return write_deck(RECALL_DECK, "basics.yaml")

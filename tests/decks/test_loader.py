@@ -1,0 +1,169 @@
+"""The deck loader: what an author sees for every kind of mistake, with its position."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from trainer.decks import load_decks, load_text
+
+GOOD = """\
+deck: d
+title: D
+cards:
+  - id: a
+    kind: recall
+    prompt: Q?
+    answer: A.
+"""
+
+
+def problems(text: str) -> list[str]:
+    deck, found = load_text(text, "d.yaml")
+    return [str(p) for p in found]
+
+
+def test_a_valid_deck_loads_with_positions_and_keys():
+    deck, found = load_text(GOOD, "d.yaml")
+    assert found == []
+    assert deck is not None and deck.id == "d" and deck.title == "D"
+    (card,) = deck.cards
+    assert (card.key, card.kind, card.line, card.path) == ("d/a", "recall", 4, "d.yaml")
+
+
+def test_unknown_field_names_the_closest_known_one():
+    text = GOOD.replace("    answer: A.", "    answer: A.\n    key_pionts: [x]")
+    assert problems(text) == [
+        "d.yaml:8:5: a: unknown field 'key_pionts' (did you mean 'key_points'?)"
+    ]
+
+
+def test_missing_required_field_is_named():
+    assert problems(GOOD.replace("    prompt: Q?\n", "")) == [
+        "d.yaml:4:5: a: missing required field 'prompt'"
+    ]
+
+
+def test_duplicate_id_names_both_places(tmp_path: Path):
+    text = GOOD + "  - id: a\n    kind: recall\n    prompt: Other?\n    answer: B.\n"
+    assert problems(text) == ["d.yaml:8:5: a: duplicate id 'a': also at d.yaml:4"]
+
+
+def test_duplicate_id_across_decks_names_both_files(write_deck):
+    first = write_deck(GOOD, "one.yaml")
+    second = write_deck(GOOD.replace("deck: d", "deck: e"), "two.yaml")
+    result = load_decks([first, second])
+    assert [str(p) for p in result.problems] == [
+        f"{second}:4:5: a: duplicate id 'a': also at {first}:4"
+    ]
+    assert len(result.cards) == 1
+
+
+def test_yaml_syntax_error_points_at_its_line():
+    (line,) = problems(GOOD.replace("prompt: Q?", "prompt: [Q?"))
+    assert line.startswith("d.yaml:7:") and "YAML syntax error" in line
+
+
+def test_python_tags_are_refused_without_running_anything(tmp_path: Path):
+    marker = tmp_path / "ran"
+    text = GOOD + f"  - !!python/object/apply:os.system ['touch {marker}']\n"
+    (line,) = problems(text)
+    assert "d.yaml:8:5" in line and "not allowed" in line
+    assert not marker.exists()
+
+
+def test_alias_bomb_is_refused_without_expanding():
+    bomb = "deck: d\ntitle: D\nx0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n"
+    for i in range(1, 12):
+        bomb += f"x{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 9) + "]\n"
+    bomb += "cards: []\n"
+    (line,) = problems(bomb)
+    assert "anchors and aliases" in line
+
+
+def test_unknown_kind_and_bad_difficulty():
+    text = GOOD.replace("kind: recall", "kind: recal")
+    assert problems(text) == [
+        "d.yaml:5:11: a: unknown kind 'recal' (did you mean 'recall'?); one of recall, "
+        "numeric, symbolic, derivation"
+    ]
+    text = GOOD + "    difficulty: 5\n"
+    assert problems(text) == ["d.yaml:8:17: a: difficulty must be 1, 2 or 3"]
+
+
+def test_graded_cards_have_their_shape_checked():
+    text = """\
+deck: g
+title: G
+cards:
+  - id: n1
+    kind: numeric
+    prompt: p
+  - id: s1
+    kind: symbolic
+    prompt: p
+    answer: k/n
+  - id: d1
+    kind: derivation
+    prompt: p
+    steps:
+      - prompt: only one
+        kind: numeric
+        solve: bernoulli_mle(3, 10)
+"""
+    assert problems(text) == [
+        "d.yaml:4:5: n1: a numeric card needs 'solve': the solver that computes its answer",
+        "d.yaml:7:5: s1: a symbolic card needs 'symbols' with their domains",
+        "d.yaml:15:7: d1: a derivation has 2 to 4 steps, not 1",
+    ]
+
+
+def test_a_field_of_another_kind_is_reported():
+    assert problems(GOOD + "    steps: []\n") == [
+        "d.yaml:8:5: a: field 'steps' does not belong on a recall card"
+    ]
+
+
+def test_a_broken_deck_does_not_stop_the_others(write_deck):
+    good = write_deck(GOOD, "good.yaml")
+    bad = write_deck("deck: [oops\n", "bad.yaml")
+    result = load_decks([good, bad])
+    assert [d.id for d in result.decks] == ["d"]
+    assert len(result.problems) == 1 and str(result.problems[0]).startswith(f"{bad}:")
+
+
+def test_editing_text_changes_the_content_hash_but_not_the_key():
+    before, _ = load_text(GOOD, "d.yaml")
+    after, _ = load_text(GOOD.replace("A.", "A, better."), "d.yaml")
+    assert before.cards[0].key == after.cards[0].key
+    assert before.cards[0].content_hash != after.cards[0].content_hash
+
+
+def test_symbols_accept_a_string_spec_or_a_mapping():
+    text = """\
+deck: g
+title: G
+cards:
+  - id: s1
+    kind: symbolic
+    prompt: p
+    answer: k/n
+    symbols: "k: nonnegative integer; n: positive integer"
+  - id: s2
+    kind: symbolic
+    prompt: p
+    answer: k/n
+    symbols: {k: nonnegative integer, n: positive integer}
+"""
+    deck, found = load_text(text, "d.yaml")
+    assert found == []
+    assert deck.cards[0].symbols == deck.cards[1].symbols == {
+        "k": "nonnegative integer", "n": "positive integer"}
+
+
+def test_non_utf8_and_missing_files_are_problems(write_deck, tmp_path: Path):
+    path = write_deck("", "latin.yaml")
+    path.write_bytes(b"deck: caf\xe9\n")
+    result = load_decks([path, tmp_path / "nope.yaml"])
+    messages = [p.message for p in result.problems]
+    assert any("not UTF-8" in m for m in messages)
+    assert "no such file or folder" in messages

@@ -1,0 +1,80 @@
+"""FSRS integration and the queue policy, at fixed UTC times."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime
+from pathlib import Path
+
+from trainer.config import Settings
+from trainer.decks import load_decks
+from trainer.scheduling import AGAIN, GOOD, Scheduler, build_queue, day_start
+from trainer.store import Store
+
+T0 = datetime(2026, 11, 20, 12, 0, tzinfo=UTC).timestamp()
+
+
+def test_good_moves_a_learning_card_on():
+    sched = Scheduler(fuzz=False)
+    first = sched.review(key="d/a", deck="d", state=None, rating=GOOD, now=T0)
+    assert first.state == 1 and first.step == 1  # learning, second step
+    assert first.due == T0 + 600  # the 10-minute learning step
+    second = sched.review(key="d/a", deck="d", state=first, rating=GOOD, now=first.due)
+    assert second.state == 2  # graduated to review
+    assert second.due - first.due >= 86400
+    assert second.reps == 2 and second.lapses == 0
+
+
+def test_again_sends_a_review_card_to_relearning_and_counts_a_lapse():
+    sched = Scheduler(fuzz=False)
+    s = sched.review(key="d/a", deck="d", state=None, rating=GOOD, now=T0)
+    s = sched.review(key="d/a", deck="d", state=s, rating=GOOD, now=s.due)
+    assert s.state == 2
+    lapsed = sched.review(key="d/a", deck="d", state=s, rating=AGAIN, now=s.due)
+    assert lapsed.state == 3 and lapsed.lapses == 1
+    assert lapsed.stability < s.stability
+    assert lapsed.due == s.due + 600  # the relearning step
+
+
+def test_a_day_starts_at_the_configured_hour(monkeypatch):
+    monkeypatch.setenv("TZ", "UTC")
+    import time
+
+    time.tzset()
+    at_3am = datetime(2026, 11, 20, 3, 0, tzinfo=UTC).timestamp()
+    at_5am = datetime(2026, 11, 20, 5, 0, tzinfo=UTC).timestamp()
+    assert day_start(at_3am, 4) == datetime(2026, 11, 19, 4, 0, tzinfo=UTC).timestamp()
+    assert day_start(at_5am, 4) == datetime(2026, 11, 20, 4, 0, tzinfo=UTC).timestamp()
+
+
+def _cards(write_deck, n: int):
+    body = "deck: q\ntitle: Q\ncards:\n" + "".join(
+        f"  - id: c{i}\n    kind: recall\n    prompt: P{i}\n    answer: A{i}\n" for i in range(n))
+    return load_decks([write_deck(body, "q.yaml")]).cards
+
+
+def test_due_reviews_come_before_new_cards_and_new_cards_are_capped(tmp_path: Path, write_deck):
+    cards = _cards(write_deck, 30)
+    store = Store.open(tmp_path / "t.db")
+    sched = Scheduler(fuzz=False)
+    earlier = T0 - 10 * 86400
+    for card in cards[25:]:
+        s = sched.review(key=card.key, deck="q", state=None, rating=GOOD, now=earlier)
+        store.record_review(before=None, after=replace(s, due=T0 - 60), rating=GOOD,
+                            reviewed_at=earlier)
+    queue = build_queue(cards, store, Settings(new_per_day=4), T0)
+    keys = [c.key for c in queue.cards]
+    assert set(keys[:5]) == {c.key for c in cards[25:]}
+    assert keys[5:] == [c.key for c in cards[:4]]
+    assert (queue.due, queue.new) == (5, 4)
+
+
+def test_new_cards_introduced_today_count_against_the_limit(tmp_path: Path, write_deck):
+    cards = _cards(write_deck, 10)
+    store = Store.open(tmp_path / "t.db")
+    sched = Scheduler(fuzz=False)
+    for card in cards[:3]:
+        s = sched.review(key=card.key, deck="q", state=None, rating=GOOD, now=T0 - 60)
+        store.record_review(before=None, after=s, rating=GOOD, reviewed_at=T0 - 60)
+    queue = build_queue(cards, store, Settings(new_per_day=5, day_starts_at=0), T0)
+    assert queue.new == 2

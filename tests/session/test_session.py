@@ -1,0 +1,89 @@
+"""A study session without a terminal: order, relearning, undo, suspend, bury."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from trainer.config import Settings
+from trainer.decks import load_decks
+from trainer.scheduling import AGAIN, GOOD, Scheduler
+from trainer.session import StudySession
+from trainer.store import Store
+
+
+class Clock:
+    def __init__(self, t: float = 1_800_000_000.0) -> None:
+        self.t = t
+
+    def __call__(self) -> float:
+        return self.t
+
+
+def make(recall_deck: Path, tmp_path: Path, **kw) -> StudySession:
+    cards = load_decks([recall_deck]).cards
+    return StudySession(store=Store.open(tmp_path / "s.db"), cards=cards,
+                        settings=Settings(**kw), scheduler=Scheduler(fuzz=False), clock=Clock())
+
+
+def test_cards_come_in_deck_order_and_each_rating_is_stored(recall_deck, tmp_path):
+    session = make(recall_deck, tmp_path)
+    assert session.current.id == "likelihood"
+    assert session.remaining == 3
+    session.rate(GOOD, duration_ms=1200)
+    assert session.current.id == "log-likelihood"
+    (review,) = session.store.reviews()
+    assert review.card_key == "basics/likelihood" and review.duration_ms == 1200
+
+
+def test_again_brings_the_card_back_in_the_same_session(recall_deck, tmp_path):
+    session = make(recall_deck, tmp_path)
+    session.rate(AGAIN)
+    session.rate(GOOD)
+    session.rate(GOOD)
+    # the queue is empty; the failed card is due within the learn-ahead window
+    assert session.current is not None and session.current.id == "likelihood"
+
+
+def test_undo_restores_the_card_and_the_store(recall_deck, tmp_path):
+    session = make(recall_deck, tmp_path)
+    session.rate(GOOD)
+    assert session.undo().id == "likelihood"
+    assert session.current.id == "likelihood"
+    assert session.store.reviews() == []
+    assert session.store.card_state("basics/likelihood") is None
+    assert session.done == 0
+    session.rate(GOOD)
+    assert session.current.id == "log-likelihood"
+
+
+def test_undo_of_again_removes_the_relearning_copy(recall_deck, tmp_path):
+    session = make(recall_deck, tmp_path)
+    session.rate(AGAIN)
+    session.undo()
+    assert session.learning == []
+
+
+def test_suspend_and_bury_take_cards_out_and_undo_brings_them_back(recall_deck, tmp_path):
+    session = make(recall_deck, tmp_path)
+    session.suspend()
+    assert session.current.id == "log-likelihood"
+    assert session.store.card_state("basics/likelihood").suspended
+    session.bury()
+    assert session.current.id == "map"
+    session.undo()
+    assert session.current.id == "log-likelihood"
+    assert session.store.card_state("basics/log-likelihood") is None
+    # a fresh session the same day does not offer the suspended card
+    again = StudySession(store=session.store, cards=session.cards, settings=session.settings,
+                         scheduler=session.scheduler, clock=session.clock)
+    assert again.current.id == "log-likelihood"
+    assert again.remaining == 2
+
+
+def test_the_summary_counts_what_was_done(recall_deck, tmp_path):
+    session = make(recall_deck, tmp_path)
+    session.rate(GOOD, verdict=None)
+    session.rate(AGAIN)
+    summary = session.summary()
+    assert (summary.studied, summary.again) == (2, 1)
+    assert summary.accuracy == 0.5

@@ -1,0 +1,84 @@
+"""Pilot tests of the study app: what the learner sees and what the store records."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from trainer.config import Settings
+from trainer.decks import load_decks
+from trainer.scheduling import Scheduler
+from trainer.store import Store
+from trainer.tui.app import TrainerApp
+
+
+def make_app(deck: Path, db: Path) -> TrainerApp:
+    return TrainerApp(store=Store.open(db), load_result=load_decks([deck]), settings=Settings(),
+                      scheduler=Scheduler(fuzz=False), warm_up=False)
+
+
+def screen_text(app: TrainerApp, widget_id: str) -> str:
+    return str(app.screen.query_one(f"#{widget_id}").render())
+
+
+async def test_study_two_recall_cards_and_find_them_in_the_log(recall_deck, tmp_path):
+    app = make_app(recall_deck, tmp_path / "t.db")
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert "What is a likelihood?" in screen_text(app, "prompt")
+        await pilot.press("space")
+        assert "as a function of θ" in screen_text(app, "model-answer")
+        await pilot.press("3")
+        assert "Why the log?" in screen_text(app, "prompt")
+        await pilot.press("space", "1")
+        await pilot.pause()
+    reviews = app.store.reviews()
+    assert [(r.card_key, r.rating) for r in reviews] == [
+        ("basics/likelihood", 3), ("basics/log-likelihood", 1)]
+
+
+async def test_rating_keys_do_nothing_before_the_answer_is_revealed(recall_deck, tmp_path):
+    app = make_app(recall_deck, tmp_path / "t.db")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("3")
+        assert app.store.reviews() == []
+        assert "What is a likelihood?" in screen_text(app, "prompt")
+
+
+async def test_ticking_key_points_suggests_a_rating_that_enter_accepts(recall_deck, tmp_path):
+    app = make_app(recall_deck, tmp_path / "t.db")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("space")
+        assert "Again" in screen_text(app, "status")  # nothing ticked yet
+        await pilot.press("space")  # tick the first key point
+        await pilot.pause()
+        assert "Hard" in screen_text(app, "status")
+        await pilot.press("down", "space")
+        await pilot.pause()
+        assert "Good" in screen_text(app, "status")
+        await pilot.press("enter")
+        await pilot.pause()
+    (review,) = app.store.reviews()
+    assert review.rating == 3
+    assert review.answer == "key points: function of theta; data fixed"
+
+
+async def test_undo_shows_the_card_again_and_removes_its_review(recall_deck, tmp_path):
+    app = make_app(recall_deck, tmp_path / "t.db")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("space", "4", "u")
+        assert "What is a likelihood?" in screen_text(app, "prompt")
+        assert app.store.reviews() == []
+
+
+async def test_when_nothing_is_due_the_app_says_when_and_offers_to_study_ahead(
+        recall_deck, tmp_path):
+    app = make_app(recall_deck, tmp_path / "t.db")
+    async with app.run_test(size=(80, 24)) as pilot:
+        for _ in range(3):
+            await pilot.press("space", "4")
+        assert "Session complete" in screen_text(app, "prompt")
+    app = make_app(recall_deck, tmp_path / "t.db")
+    async with app.run_test(size=(80, 24)) as pilot:
+        text = screen_text(app, "prompt")
+        assert "Nothing is due" in text and "next card is due in" in text
+        await pilot.press("a")
+        assert "What is" in screen_text(app, "prompt") or "Why" in screen_text(app, "prompt")
