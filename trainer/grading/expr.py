@@ -271,7 +271,7 @@ class _Lexer:
             if ch in _SPACES:
                 i += 1
                 continue
-            if ch.isdigit() or (ch == "." and i + 1 < n and text[i + 1].isdigit()):
+            if "0" <= ch <= "9" or (ch == "." and i + 1 < n and "0" <= text[i + 1] <= "9"):
                 m = _NUMBER_RE.match(text, i)
                 assert m is not None
                 out.append(self._number(m.group(0), i))
@@ -314,10 +314,17 @@ class _Lexer:
                 while j < n and ((text[j].isascii() and (text[j].isalnum() or text[j] == "_"))
                                  or text[j] in GREEK):
                     j += 1
+                if (ch == "T" and self.words.get("T") == _T and out and out[-1].kind == _OP
+                        and out[-1].value == "^"):
+                    # X^T... : the T of a transpose, the rest of the run follows
+                    out.append(_Tok(_T, "T", i, i + 1, "T"))
+                    i += 1
+                    if i == j:
+                        continue
                 out.extend(self._run(i, j))
                 i = j
                 continue
-            if ch == "/" or ch == "=" or ch == "[" or ch == "]":
+            if ch in "=[]{}<>":
                 raise ParseError(f"{_describe(ch)} is not understood", i)
             if ch == ".":
                 raise ParseError("'.' is not understood here (attribute access is not allowed)", i)
@@ -423,6 +430,7 @@ class _Parser:
         self.lexer = lexer
         self.warnings = warnings
         self.depth = 0
+        self._bare: Node | None = None
 
     @property
     def tok(self) -> _Tok:
@@ -495,17 +503,15 @@ class _Parser:
                         f"a number can not follow here without an operator: '{tok.text}'"
                         " (write * explicitly)", tok.pos)
                 prev = factors[-1][1]
-                f_start = tok.pos
                 f = self.power()
                 if saw_div:
                     src = self.text[start:self.toks[self.i - 1].end]
                     self.warn(f"'{src}' is read as ({pretty(_mul(factors))})·{pretty(f)}; "
                               "use parentheses if you meant otherwise")
-                elif isinstance(prev, Call) and getattr(self, "_bare", None) is prev:
+                elif isinstance(prev, Call) and self._bare is prev:
                     src = self.text[start:self.toks[self.i - 1].end]
                     self.warn(f"'{src}' is read as {pretty(_mul(factors))}·{pretty(f)}; "
                               "use parentheses if you meant otherwise")
-                del f_start
                 factors.append((" ", f))
             else:
                 break
@@ -630,8 +636,7 @@ class _Parser:
 
     def _check_arity(self, func: str, n: int, tok: _Tok) -> None:
         lo_hi = _ARITY.get(func)
-        if lo_hi is not None and func in DEFAULT_FUNCTIONS | MATRIX_FUNCTIONS and \
-                func in self.lexer.functions | {"sigmoid"}:
+        if lo_hi is not None:
             lo, hi = lo_hi
             if not lo <= n <= hi:
                 want = str(lo) if lo == hi else f"{lo} or {hi}"
@@ -766,9 +771,7 @@ def _int_exponent(n: Node) -> int | None:
 def pretty(node: Node) -> str:
     """Unicode rendering of ``node`` (no sympy)."""
     if isinstance(node, Num):
-        if node.text is not None:
-            return node.text if node.text.isascii() else str(node.value)
-        return str(node.value)
+        return node.text if node.text is not None else str(node.value)
     if isinstance(node, Name):
         return pretty_name(node.name)
     if isinstance(node, Const):
@@ -776,35 +779,35 @@ def pretty(node: Node) -> str:
     if isinstance(node, Identity):
         return "I"
     if isinstance(node, Neg):
-        inner = node.arg
-        s = pretty(inner)
-        return f"−({s})" if _prec(inner) <= _P_NEG and not isinstance(inner, Mul) \
-            or isinstance(inner, Add) else f"−{s}"
+        s = pretty(node.arg)
+        return f"−({s})" if isinstance(node.arg, (Add, Neg)) else f"−{s}"
     if isinstance(node, Add):
         parts = []
         for k, (op, t) in enumerate(node.terms):
             if k == 0:
                 parts.append(_wrap(t, _P_ADD))
+            elif op == "+" and isinstance(t, Neg):
+                parts.append(" − " + _wrap(t.arg, _P_ADD + 1))
             elif op == "+":
-                if isinstance(t, Neg):
-                    parts.append(" − " + _wrap(t.arg, _P_MUL if not isinstance(t.arg, Add) else 9))
-                else:
-                    parts.append(" + " + _wrap(t, _P_ADD + 1))
+                parts.append(" + " + _wrap(t, _P_ADD + 1))
             else:
-                parts.append(" − " + _wrap(t, _P_ADD + 1))
+                s = pretty(t)
+                parts.append(f" − ({s})" if isinstance(t, (Add, Neg)) else " − " + s)
         return "".join(parts)
     if isinstance(node, Mul):
         parts = []
         prev: Node | None = None
+        divided = False
         for k, (op, f) in enumerate(node.factors):
             if k == 0:
-                parts.append(_wrap(f, _P_MUL + 1) if isinstance(f, Neg) and False else
-                             _wrap(f, _P_MUL))
+                parts.append(_wrap(f, _P_MUL))
             elif op == "/":
+                divided = True
                 parts.append("/" + _wrap(f, _P_POW))
             else:
                 s = _wrap(f, _P_POW)
-                if isinstance(prev, Num) and not isinstance(f, Num) and not s[0].isdigit():
+                if (isinstance(prev, Num) and not divided and not isinstance(f, Num)
+                        and not s[0].isdigit()):
                     parts.append(s)
                 else:
                     parts.append("·" + s)
