@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from collections.abc import Sequence
@@ -241,7 +242,7 @@ def cmd_study(args: argparse.Namespace) -> int:
         tag=getattr(args, "tag", None),
         ahead=getattr(args, "ahead", False),
     )
-    app.run()
+    app.run(headless=bool(os.environ.get("TRAINER_BENCH_FIRST_CARD")))
     store.close()
     return 0
 

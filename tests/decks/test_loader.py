@@ -167,3 +167,36 @@ def test_non_utf8_and_missing_files_are_problems(write_deck, tmp_path: Path):
     messages = [p.message for p in result.problems]
     assert any("not UTF-8" in m for m in messages)
     assert "no such file or folder" in messages
+
+
+def test_the_fast_and_the_exact_parser_build_the_same_cards():
+    from trainer.decks import loader
+
+    text = GOOD + """\
+  - id: b
+    kind: numeric
+    prompt: "k = {{k}}"
+    params:
+      k: randint(1, 5)
+    solve: bernoulli_mle(k, 10)
+    tolerance:
+      rtol: 1e-3
+    tags: [yes, 'no']
+    mistakes:
+      - answer: (k+1)/12
+        feedback: |
+          That is the posterior mean.
+"""
+    fast_root = loader._fast_root(text)
+    assert fast_root is not None  # this deck takes the fast path
+    fast, problems = loader._read_deck(fast_root, "d.yaml")
+    assert problems == []
+    exact, problems = loader._read_deck(loader.compose(text, "d.yaml"), "d.yaml")
+    assert problems == []
+    assert fast == exact
+    assert fast.cards[1].tolerance == {"rtol": 1e-3} and fast.cards[1].tags == ("yes", "no")
+
+
+def test_repeated_keys_are_reported_even_though_the_fast_parser_keeps_the_last():
+    text = GOOD + "    answer: B.\n"
+    assert problems(text) == ["d.yaml:8:5: -: duplicate key 'answer' (first at line 7)"]

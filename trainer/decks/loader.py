@@ -25,6 +25,11 @@ from trainer.decks.model import (
     Step,
 )
 
+try:  # a Rust YAML 1.2 parser, ten times faster than libyaml through PyYAML
+    import yaml12 as _yaml12
+except ImportError:  # pragma: no cover - the exact path alone is correct, only slower
+    _yaml12 = None
+
 try:  # the C composer is several times faster; the pure one behaves the same
     from yaml import CSafeLoader as _Loader
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
@@ -40,6 +45,7 @@ _ALLOWED_TAGS = {
     "tag:yaml.org,2002:map",
 }
 _SCALARS = yaml.constructor.SafeConstructor()
+_RESOLVER = yaml.resolver.Resolver()
 
 DECK_FIELDS = ("deck", "title", "description", "cards")
 CARD_FIELDS = (
@@ -82,6 +88,40 @@ class Located:
     value: Any
     line: int
     col: int
+    raw: Any = None  # the plain data, when the fast parser read it
+
+
+_INT = re.compile(r"^[-+]?[0-9]+$")
+_OCT_HEX = re.compile(r"^0o[0-7]+$|^0x[0-9a-fA-F]+$")
+_FLOAT = re.compile(r"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$")
+_SPECIAL = {
+    "": None, "~": None, "null": None, "Null": None, "NULL": None,
+    "true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False,
+    ".inf": float("inf"), "+.inf": float("inf"), "-.inf": float("-inf"), ".nan": float("nan"),
+}
+
+
+def resolve_plain(value: str) -> Any:
+    """A plain scalar read by the YAML 1.2 core schema, as the fast parser reads it.
+
+    PyYAML follows YAML 1.1 (`yes` is true, `1e-3` is text); both parsers must
+    agree, and 1.2 is what authors expect.
+    """
+    if value in _SPECIAL:
+        return _SPECIAL[value]
+    if _INT.match(value):
+        return int(value)
+    if _OCT_HEX.match(value):
+        return int(value, 0)
+    if _FLOAT.match(value):
+        return float(value)
+    return value
+
+
+def _explicit_tag(node: yaml.ScalarNode) -> bool:
+    # PyYAML does not keep whether a tag was written; a plain scalar whose resolved
+    # tag differs from what the 1.1 resolver would give it can only be explicit.
+    return node.tag != _RESOLVER.resolve(yaml.ScalarNode, node.value, (True, False))
 
 
 def _mark(node: yaml.Node) -> tuple[int, int]:
@@ -95,6 +135,8 @@ def _to_located(node: yaml.Node, seen: set[int], depth: int = 0) -> Located:
     if node.tag not in _ALLOWED_TAGS:
         raise DeckError(f"tag {node.tag!r} is not allowed: decks are plain YAML data", line, col)
     if isinstance(node, yaml.ScalarNode):
+        if not node.style and not _explicit_tag(node):
+            return Located(resolve_plain(node.value), line, col)
         try:
             return Located(_SCALARS.construct_object(node), line, col)
         except yaml.YAMLError as exc:
@@ -212,7 +254,7 @@ class _CardReader:
             return out
         if isinstance(node.value, dict):
             out = {}
-            for name, (key, value) in node.value.items():
+            for name, (_key, value) in node.value.items():
                 if not isinstance(value.value, str):
                     self.problem(value, f"the domain of symbol {name!r} must be text")
                     continue
@@ -315,7 +357,8 @@ def _content_hash(raw: Located) -> str:
             return [plain(v) for v in node.value]
         return node.value
 
-    body = json.dumps(plain(raw), sort_keys=True, ensure_ascii=False, default=str)
+    data = raw.raw if raw.raw is not None else plain(raw)
+    body = json.dumps(data, sort_keys=True, ensure_ascii=False, default=str)
     return hashlib.blake2b(body.encode(), digest_size=8).hexdigest()
 
 
@@ -399,13 +442,86 @@ def _read_card(
     return card_id, card if reader.ok else None
 
 
-def load_text(text: str, path: str) -> tuple[Deck | None, list[Problem]]:
-    """Load one deck from its text; problems carry `path` and positions within it."""
-    problems: list[Problem] = []
+_NEEDS_EXACT = re.compile(r"(?:^|[\s\[\{,])[&*!][^\s,\]\}]")
+_CARD_ID = re.compile(r"^( *)(?:- +)?(id): *(['\"]?)([A-Za-z0-9_.-]+)\3 *(?:#.*)?$", re.M)
+_KEY_LINES = re.compile(r"^ *(?:- +)*[A-Za-z_][\w-]* *:(?: |$)", re.M)
+
+
+_NOWHERE = Located(None, 0, 0)  # stands for every key read by the fast parser
+
+
+def _plain_to_located(value: Any, counter: list[int]) -> Located:
+    """Wrap plain data as Located (positions unknown), counting mapping entries."""
+    if isinstance(value, dict):
+        counter[0] += len(value)
+        return Located({k: (_NOWHERE, _plain_to_located(v, counter)) for k, v in value.items()},
+                       0, 0)
+    if isinstance(value, list):
+        return Located([_plain_to_located(v, counter) for v in value], 0, 0)
+    return Located(value, 0, 0)
+
+
+def _fast_root(text: str) -> Located | None:
+    """Parse with the fast YAML 1.2 parser when the exact one would read the same data.
+
+    Text that may hold anchors, aliases or tags, or a repeated key, goes the exact
+    way, which refuses them with their positions. Card positions come from their
+    `id:` lines; a card whose id line is not found also sends the deck the exact way.
+    """
+    if _yaml12 is None or _NEEDS_EXACT.search(text):
+        return None
     try:
-        root = compose(text, path)
+        data = _yaml12.parse_yaml(text)
+    except Exception:  # noqa: BLE001 - any failure: the exact parser will explain it
+        return None
+    if not isinstance(data, dict) or not isinstance(data.get("cards"), list):
+        return None
+    # The fast parser keeps the last of two equal keys without a word. Every key
+    # line must therefore be one entry of the data; when the counts differ (a
+    # repeated key, a flow mapping, a `key:` line inside a text block) the exact
+    # parser decides.
+    entries = [0]
+    root = _plain_to_located(data, entries)
+    if len(_KEY_LINES.findall(text)) != entries[0]:
+        return None
+    positions: dict[str, tuple[int, int]] = {}
+    line, counted = 1, 0
+    for match in _CARD_ID.finditer(text):
+        line += text.count("\n", counted, match.start())
+        counted = match.start()
+        positions.setdefault(match.group(4), (line, match.start(2) - match.start() + 1))
+    for item in root.value["cards"][1].value:
+        if not isinstance(item.value, dict) or "id" not in item.value:
+            return None
+        card_id = item.value["id"][1].value
+        if not isinstance(card_id, str) or card_id not in positions:
+            return None
+        item.line, item.col = positions.pop(card_id)
+    for item, raw in zip(root.value["cards"][1].value, data["cards"], strict=True):
+        item.raw = raw
+    return root
+
+
+def load_text(text: str, path: str) -> tuple[Deck | None, list[Problem]]:
+    """Load one deck from its text; problems carry `path` and positions within it.
+
+    A valid deck is read by a fast parser; a deck with problems is read again by
+    the exact one, so that every problem has its line and column.
+    """
+    root = _fast_root(text)
+    if root is not None:
+        deck, problems = _read_deck(root, path)
+        if not problems:
+            return deck, problems
+    try:
+        exact = compose(text, path)
     except DeckError as exc:
         return None, [Problem(path, exc.line, exc.col, "", exc.message)]
+    return _read_deck(exact, path)
+
+
+def _read_deck(root: Located | None, path: str) -> tuple[Deck | None, list[Problem]]:
+    problems: list[Problem] = []
     if root is None or not isinstance(root.value, dict):
         where = root or Located(None, 1, 1)
         return None, [Problem(path, where.line, where.col, "",

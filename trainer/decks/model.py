@@ -39,7 +39,7 @@ class Mistake:
 
     answer: str
     feedback: str
-    line: int = 0
+    line: int = field(default=0, compare=False)  # 0 when the fast parser read the deck
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,7 +54,7 @@ class Step:
     tolerance: dict[str, float] = field(default_factory=dict)
     mistakes: tuple[Mistake, ...] = ()
     hint: str | None = None
-    line: int = 0
+    line: int = field(default=0, compare=False)  # 0 when the fast parser read the deck
 
 
 @dataclass(frozen=True, slots=True)

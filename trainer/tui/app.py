@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import sys
 import threading
+import time
 from collections.abc import Sequence
 
 from textual.app import App
@@ -78,6 +81,9 @@ class TrainerApp(App[None]):
 
     def on_mount(self) -> None:
         self.push_screen(StudyScreen(self.new_session()))
+        if os.environ.get("TRAINER_BENCH_FIRST_CARD"):
+            # bench/run.py: report when the first card has been drawn, then leave
+            self.call_after_refresh(self._bench_first_card)
         for problem in self.load_result.problems[:5]:
             self.notify(str(problem), title="Deck problem", severity="warning", timeout=10)
         if len(self.load_result.problems) > 5:
@@ -85,6 +91,10 @@ class TrainerApp(App[None]):
                         "run `trainer validate`", severity="warning", timeout=10)
         if self.warm_up:
             threading.Thread(target=_warm_up, daemon=True, name="warm-up").start()
+
+    def _bench_first_card(self) -> None:
+        print(f"first-card {time.time()}", file=sys.__stdout__, flush=True)
+        self.exit()
 
     def action_help(self) -> None:
         from trainer.tui.screens.help import HelpScreen

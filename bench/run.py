@@ -1,0 +1,170 @@
+"""Benchmarks: print the DESIGN.md figures as JSON. Run: python bench/run.py [--quick]."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+OUT = ROOT / "bench" / "out"
+sys.path.insert(0, str(ROOT))
+
+from trainer.config import Settings, shipped_deck_dir  # noqa: E402
+from trainer.decks import load_decks  # noqa: E402
+from trainer.decks.model import Card  # noqa: E402
+from trainer.scheduling import Scheduler  # noqa: E402
+from trainer.session import StudySession  # noqa: E402
+from trainer.store import CardState, Store  # noqa: E402
+
+NOW = time.time()
+
+
+def build_big_store(path: Path, cards: int, reviews: int, extra_keys: list[tuple[str, str]]) -> None:
+    """A store with `cards` card states and `reviews` review rows, written in bulk."""
+    if path.exists():
+        return
+    store = Store.open(path)
+    rng = random.Random(7)
+    keys = [(f"archive-{i // 10_000}", f"archive-{i // 10_000}/c{i}") for i in range(cards)]
+    keys[: len(extra_keys)] = extra_keys
+    with store.transaction() as conn:
+        conn.executemany(
+            "INSERT INTO cards (key, deck, state, step, stability, difficulty, due, last_review,"
+            " reps, lapses, content_hash, suspended) VALUES (?,?,?,?,?,?,?,?,?,?,?,0)",
+            (
+                (key, deck, 2, None, rng.uniform(1, 200), rng.uniform(1, 10),
+                 NOW + rng.uniform(-5, 60) * 86400, NOW - rng.uniform(1, 90) * 86400,
+                 10, rng.randint(0, 3), "")
+                for deck, key in keys
+            ),
+        )
+        state = json.dumps(CardState(key="x", deck="x", state=2, step=None, stability=5.0,
+                                     difficulty=5.0, due=NOW, last_review=NOW).to_dict())
+        conn.executemany(
+            "INSERT INTO reviews (card_key, reviewed_at, rating, answer, verdict, duration_ms,"
+            " state_before, state_after) VALUES (?,?,?,?,?,?,?,?)",
+            (
+                (keys[i % cards][1], NOW - (reviews - i) * 10.0, 3, None, None, 5000, state,
+                 state)
+                for i in range(reviews)
+            ),
+        )
+    store.close()
+
+
+def bench_cold_start(db: Path, runs: int) -> dict[str, float]:
+    """Process start to the first card on screen (headless), median of several runs."""
+    times = []
+    env = dict(os.environ, TRAINER_DB=str(db), TRAINER_BENCH_FIRST_CARD="1",
+               TRAINER_DECKS=str(OUT / "no-user-decks"))
+    for _ in range(runs):
+        start = time.time()
+        proc = subprocess.run([sys.executable, "-m", "trainer"], env=env, capture_output=True,
+                              text=True, timeout=60)
+        marks = [line for line in proc.stdout.splitlines() if line.startswith("first-card ")]
+        if proc.returncode != 0 or not marks:
+            raise RuntimeError(f"cold start run failed: {proc.stderr[-2000:]}")
+        times.append((float(marks[-1].split()[1]) - start) * 1000)
+    return {"cold_start_first_card_ms": round(statistics.median(times), 1),
+            "cold_start_runs_ms": [round(t, 1) for t in times]}
+
+
+def bench_answer_next(db: Path, answers: int) -> dict[str, float]:
+    """Rate the current card and get the next one, in the session layer, on the big store."""
+    work = Path(tempfile.mkdtemp()) / "answer.db"
+    work.write_bytes(db.read_bytes())
+    store = Store.open(work)
+    # the loaded deck: 10k cards of the store, all due now
+    deck = "archive-0"
+    cards = [Card(deck=deck, id=f"c{i}", kind="recall", prompt="p", answer="a")
+             for i in range(10_000)]
+    store.conn.execute("UPDATE cards SET due=? WHERE deck=?", (NOW - 60, deck))
+    settings = Settings(reviews_per_day=100_000, new_per_day=0)
+    session = StudySession(store=store, cards=cards, settings=settings,
+                           scheduler=Scheduler(fuzz=False))
+    session.rate(3)  # warm fsrs
+    timings = []
+    for i in range(answers):
+        if session.current is None:
+            break
+        start = time.perf_counter()
+        session.rate(3 if i % 5 else 1)
+        timings.append((time.perf_counter() - start) * 1000)
+    store.close()
+    timings.sort()
+    return {"answer_next_ms_median": round(statistics.median(timings), 3),
+            "answer_next_ms_p99": round(timings[int(len(timings) * 0.99) - 1], 3),
+            "answer_next_samples": len(timings)}
+
+
+def bench_validate(cards: int) -> dict[str, float]:
+    """Validate a 10k-card deck (graded and recall cards mixed)."""
+    parts = ["deck: big\ntitle: Big\ncards:\n"]
+    for i in range(cards):
+        if i % 2:
+            parts.append(
+                f"  - id: r{i}\n    kind: recall\n    prompt: Question {i} about $\\hat\\theta$?\n"
+                f"    answer: |\n      Line one of {i}.\n      Line two.\n"
+                f"    key_points: [one, two]\n    tags: [a, b]\n    difficulty: 2\n")
+        else:
+            parts.append(
+                f"  - id: n{i}\n    kind: numeric\n    prompt: k={{{{k}}}} of n={{{{n}}}}\n"
+                f"    params:\n      n: randint(10, 50)\n      k: randint(1, n - 1)\n"
+                f"    solve: bernoulli_mle(k, n)\n"
+                f"    mistakes:\n      - answer: (k + 1)/(n + 2)\n        feedback: mean\n")
+    text = "".join(parts)
+    path = OUT / "big-deck.yaml"
+    path.write_text(text)
+    best = float("inf")
+    for _ in range(3):
+        start = time.perf_counter()
+        result = load_decks([path])
+        best = min(best, time.perf_counter() - start)
+    assert not result.problems, result.problems[:3]
+    return {"validate_10k_cards_s": round(best, 3)}
+
+
+def bench_grading() -> dict[str, float]:
+    """Grading latency over the shipped exercises' references and mistakes."""
+    try:
+        from bench.bench_grading import bench_cases
+        from trainer.exercises import grading_cases
+    except ImportError as exc:
+        return {"grading_skipped": str(exc)}
+    cards = [c for c in load_decks([shipped_deck_dir()]).cards if c.graded]
+    cases = grading_cases(cards, seeds=5)
+    return bench_cases(cases)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="smaller store, fewer runs")
+    args = parser.parse_args()
+    OUT.mkdir(parents=True, exist_ok=True)
+    n_cards, n_reviews = (10_000, 100_000) if args.quick else (100_000, 1_000_000)
+    db = OUT / f"store-{n_cards}-{n_reviews}.db"
+    shipped = [(c.deck, c.key) for c in load_decks([shipped_deck_dir()]).cards]
+    build_big_store(db, n_cards, n_reviews, shipped)
+    conn = sqlite3.connect(db)
+    counts = conn.execute("SELECT (SELECT COUNT(*) FROM cards), (SELECT COUNT(*) FROM reviews)")
+    store_cards, store_reviews = counts.fetchone()
+    conn.close()
+    figures: dict[str, object] = {"store_cards": store_cards, "store_reviews": store_reviews}
+    figures.update(bench_cold_start(db, 3 if args.quick else 7))
+    figures.update(bench_answer_next(db, 500 if args.quick else 3000))
+    figures.update(bench_validate(10_000))
+    figures.update(bench_grading())
+    print(json.dumps(figures, indent=2))
+
+
+if __name__ == "__main__":
+    main()
