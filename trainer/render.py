@@ -91,7 +91,8 @@ def _converter() -> Any:
         inner = arg(node, 1).strip()
         index = arg(node, 0).strip()
         root = {"3": "∛", "4": "∜"}.get(index, "√")
-        return root + (inner if len(inner) == 1 or inner.isalnum() else f"({inner})")
+        simple = len(inner) == 1 or inner.isdigit() or (inner.isascii() and inner.isalpha())
+        return root + (inner if simple else f"({inner})")
 
     def plain(node: Any, _l2t: Any = None) -> str:
         return arg(node, 0)

@@ -1,0 +1,82 @@
+"""The command-line contracts: exit codes, the validate line format, JSON output."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from trainer.cli import main
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "trainer", *args], capture_output=True,
+                          text=True, timeout=120)
+
+
+def test_validate_ok_prints_a_summary_and_exits_0(recall_deck, capsys):
+    assert main(["validate", str(recall_deck)]) == 0
+    assert capsys.readouterr().out.startswith("ok: 1 decks, 3 cards")
+
+
+def test_validate_reports_path_line_col_and_exits_1(write_deck, capsys):
+    bad = write_deck("deck: b\ntitle: B\ncards:\n  - id: x\n    kind: recall\n    prompt: p\n",
+                     "bad.yaml")
+    assert main(["validate", str(bad)]) == 1
+    assert capsys.readouterr().out.splitlines() == [
+        f"{bad}:4:5: x: missing required field 'answer'"]
+
+
+def test_validate_with_no_paths_checks_the_shipped_decks():
+    proc = run("validate")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert proc.stdout.startswith("ok:")
+
+
+def test_decks_json_counts_cards_by_kind_due_and_new(recall_deck, capsys):
+    assert main(["decks", "--json", str(recall_deck)]) == 0
+    (deck,) = json.loads(capsys.readouterr().out)
+    assert deck["deck"] == "basics" and deck["cards"] == 3
+    assert deck["kinds"]["recall"] == 3 and deck["new"] == 3 and deck["due"] == 0
+
+
+def test_stats_json_after_a_review(recall_deck, tmp_path, capsys):
+    from trainer.config import Settings
+    from trainer.decks import load_decks
+    from trainer.scheduling import Scheduler
+    from trainer.session import StudySession
+    from trainer.store import Store
+
+    db = tmp_path / "s.db"
+    store = Store.open(db)
+    session = StudySession(store=store, cards=load_decks([recall_deck]).cards,
+                           settings=Settings(), scheduler=Scheduler(fuzz=False))
+    session.rate(3)
+    store.close()
+    assert main(["--db", str(db), "stats", "--json", str(recall_deck)]) == 0
+    stats = json.loads(capsys.readouterr().out)
+    assert stats["reviews_today"] == 1
+    assert stats["new_available"] == 2
+    assert len(stats["forecast"]) == 7 and stats["streak_days"] == 1
+
+
+def test_config_sets_and_shows_a_setting(capsys):
+    assert main(["config", "new_per_day", "7"]) == 0
+    capsys.readouterr()
+    assert main(["config", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["settings"]["new_per_day"] == 7
+    assert main(["config", "desired_retention", "2"]) == 2
+    assert "between 0.7 and 0.99" in capsys.readouterr().err
+
+
+def test_help_lists_the_commands():
+    proc = run("--help")
+    for command in ("study", "validate", "decks", "stats", "config", "grade", "check"):
+        assert command in proc.stdout
+
+
+def test_a_missing_deck_path_is_a_problem_not_a_traceback(tmp_path: Path):
+    proc = run("validate", str(tmp_path / "nope.yaml"))
+    assert proc.returncode == 1
+    assert "no such file or folder" in proc.stdout and "Traceback" not in proc.stderr

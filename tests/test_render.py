@@ -1,0 +1,36 @@
+"""LaTeX between $…$ is shown as readable Unicode in the terminal."""
+
+from __future__ import annotations
+
+import pytest
+
+from trainer.render import latex_to_unicode, render_math
+
+
+@pytest.mark.parametrize(
+    ("tex", "shown"),
+    [
+        (r"\hat\theta = \frac{k+\alpha-1}{n+\alpha+\beta-2}", "θ̂= (k+α-1)/(n+α+β-2)"),
+        (r"\sum_{i=1}^n x_i^2", "∑ᵢ₌₁ⁿ xᵢ²"),
+        (r"\sigma^2", "σ²"),
+        (r"(X^\top X + \lambda I)^{-1} X^\top y", "(XᵀX + λI)⁻¹ Xᵀy"),
+        (r"\mathrm{KL}(p \| q)", "KL(p ‖ q)"),
+        (r"\frac{1}{2}", "½"),
+        (r"\sqrt{n}", "√n"),
+        (r"\sqrt{2\pi}", "√(2π)"),
+        (r"\le \ne \approx", "≤ ≠ ≈"),
+        (r"\pi_{\mathrm{ref}}", "π_(ref)"),
+        (r"\log p(x \mid \theta)", "log p(x | θ)"),
+    ],
+)
+def test_latex_snippets_read_naturally(tex: str, shown: str):
+    assert latex_to_unicode(tex) == shown
+
+
+def test_only_math_spans_are_converted_and_escaped_dollars_survive():
+    assert render_math(r"If $\hat p = k/n$ then costs \$5 and *stays*.") == (
+        "If p̂ = k/n then costs $5 and *stays*.")
+
+
+def test_broken_latex_never_raises():
+    assert isinstance(render_math(r"$\frac{1}{$ and $\left( x$"), str)
