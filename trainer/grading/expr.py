@@ -1046,7 +1046,7 @@ BUILTIN_FUNCTIONS: dict[str, Callable[..., object]] = {
 
 
 class _Ctx:
-    __slots__ = ("env", "functions", "exact", "floats")
+    __slots__ = ("env", "functions", "exact", "floats", "scale")
 
     def __init__(self, env: Mapping[str, object], functions: Mapping[str, Callable] | None,
                  exact: bool, floats: bool):
@@ -1054,6 +1054,21 @@ class _Ctx:
         self.functions = functions
         self.exact = exact
         self.floats = floats
+        self.scale = 0.0  # largest magnitude of a term summed (float mode)
+
+
+def _track(c: _Ctx, v: object) -> None:
+    if isinstance(v, float):
+        m = abs(v)
+    elif _is_array(v):
+        import numpy as np
+
+        with np.errstate(all="ignore"):
+            m = float(np.max(np.abs(v)))  # type: ignore[arg-type]
+    else:
+        return
+    if m > c.scale:
+        c.scale = m
 
 
 def _ev(n: Node, c: _Ctx) -> object:
@@ -1085,6 +1100,8 @@ def _ev(n: Node, c: _Ctx) -> object:
         acc = None
         for op, t in n.terms:
             v = _ev(t, c)
+            if c.floats:
+                _track(c, v)
             acc = v if acc is None else _add(acc, v, op == "-")
         return acc
     if isinstance(n, Pow):
@@ -1151,9 +1168,15 @@ def _guarded(node: Node, ctx: _Ctx) -> object:
     return v
 
 
-def evaluate_float(node: Node, env: Mapping[str, object]) -> object:
-    """Evaluate with every number as a float (used by sampling)."""
-    return _guarded(node, _Ctx(env, None, False, True))
+def evaluate_float(node: Node, env: Mapping[str, object]) -> tuple[object, float]:
+    """Evaluate with every number as a float (used by sampling).
+
+    Returns the value and the largest magnitude of any summed term, a
+    measure of how much cancellation the result went through.
+    """
+    ctx = _Ctx(env, None, False, True)
+    v = _guarded(node, ctx)
+    return v, ctx.scale
 
 
 # ------------------------------------------------------------------------ sympy
