@@ -10,6 +10,7 @@ from collections.abc import Sequence
 
 from textual.app import App
 from textual.binding import Binding
+from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from trainer.config import Settings
 from trainer.decks.model import LoadResult
@@ -30,6 +31,42 @@ def _warm_up() -> None:
         pass
 
 
+class TrainerCommands(Provider):
+    """Command-palette entries for the main actions."""
+
+    def _commands(self) -> list[tuple[str, str, object]]:
+        app = self.app
+        assert isinstance(app, TrainerApp)
+        out: list[tuple[str, str, object]] = [
+            ("Study: all due cards", "Due reviews, then new cards, of every deck",
+             lambda: app.start_session(decks=None, tag=None, ahead=False)),
+            ("Study ahead: all decks", "Cram regardless of due dates",
+             lambda: app.start_session(decks=None, tag=None, ahead=True)),
+            ("Decks", "The deck list with due and new counts", app.action_home),
+            ("Statistics", "Reviews, retention, heatmap, forecast, leeches", app.action_stats),
+            ("Undo last review", "Restore the card as it was", app.action_undo),
+            ("Help: keys", "Every key of the app", app.action_help),
+        ]
+        for deck in app.load_result.decks:
+            deck_id = deck.id
+            out.append((f"Study deck: {deck.title}", f"{deck_id}: due then new",
+                        lambda d=deck_id: app.start_session(decks=[d], tag=None, ahead=False)))
+            out.append((f"Cram deck: {deck.title}", f"{deck_id}: ignore due dates",
+                        lambda d=deck_id: app.start_session(decks=[d], tag=None, ahead=True)))
+        return out
+
+    async def discover(self) -> Hits:
+        for name, help_text, callback in self._commands():
+            yield DiscoveryHit(name, callback, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for name, help_text, callback in self._commands():
+            score = matcher.match(name)
+            if score > 0:
+                yield Hit(score, matcher.highlight(name), callback, help=help_text)
+
+
 class TrainerApp(App[None]):
     """Study due cards of the loaded decks; every review is stored as it is made."""
 
@@ -39,6 +76,7 @@ class TrainerApp(App[None]):
         Binding("question_mark", "help", "Help", key_display="?"),
         Binding("ctrl+q", "quit", "Quit", show=False, priority=True),
     ]
+    COMMANDS = App.COMMANDS | {TrainerCommands}
 
     def __init__(
         self,
@@ -96,8 +134,39 @@ class TrainerApp(App[None]):
         print(f"first-card {time.time()}", file=sys.__stdout__, flush=True)
         self.exit()
 
+    def start_session(self, *, decks: Sequence[str] | None, tag: str | None,
+                      ahead: bool) -> None:
+        """Leave any screen above the study screen and study this selection."""
+        while not isinstance(self.screen, StudyScreen) and len(self.screen_stack) > 1:
+            self.pop_screen()
+        if not isinstance(self.screen, StudyScreen):
+            return
+        self.deck_filter = list(decks) if decks else None
+        self.tag = tag
+        session = self.new_session(ahead=ahead, decks=decks, tag=tag)
+        if session.current is None and not ahead:
+            self.notify("Nothing due there now; press a to study ahead.", timeout=4)
+        self.screen.use_session(session)
+
+    def action_home(self) -> None:
+        from trainer.tui.screens.home import HomeScreen
+
+        if not isinstance(self.screen, HomeScreen):
+            self.push_screen(HomeScreen())
+
+    def action_stats(self) -> None:
+        from trainer.tui.screens.stats import StatsScreen
+
+        if not isinstance(self.screen, StatsScreen):
+            self.push_screen(StatsScreen(cards=self.load_result.cards, store=self.store,
+                                         settings=self.settings))
+
     def action_help(self) -> None:
         from trainer.tui.screens.help import HelpScreen
 
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
+
+    def action_undo(self) -> None:
+        if isinstance(self.screen, StudyScreen):
+            self.screen.action_undo()

@@ -82,6 +82,8 @@ class StudyScreen(Screen[None]):
         Binding("e", "source", "Source", show=False),
         Binding("h", "hint", "Hint", show=False),
         Binding("a", "ahead", "Study ahead"),
+        Binding("d", "app.home", "Decks"),
+        Binding("S", "app.stats", "Stats", show=False),
         Binding("question_mark", "app.help", "Help", key_display="?"),
         Binding("escape", "leave_input", "Keys", show=False),
         Binding("q", "app.quit", "Quit"),
@@ -121,6 +123,11 @@ class StudyScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        self.show_current()
+
+    def use_session(self, session: StudySession) -> None:
+        """Study another selection (a deck, a tag, ahead) from now on."""
+        self.session = session
         self.show_current()
 
     # --- showing a card -----------------------------------------------------------------
@@ -215,7 +222,8 @@ class StudyScreen(Screen[None]):
                         f"  time            {minutes:.1f} min\n"
                         f"  due tomorrow    {s.due_tomorrow}\n")
             self._set("prompt", text, visible=True)
-            self._status("[b]u[/b] undoes the last review, [b]a[/b] studies ahead, [b]q[/b] quits.")
+            self._status("[b]u[/b] undoes the last review, [b]a[/b] studies ahead, [b]d[/b] decks, "
+                         "[b]q[/b] quits.")
             return
         from trainer.scheduling.queue import next_due
 
@@ -229,7 +237,7 @@ class StudyScreen(Screen[None]):
         else:
             text.append("You have met today's limit of new cards.\n")
         self._set("prompt", text, visible=True)
-        self._status("Press [b]a[/b] to study ahead, [b]q[/b] to quit.")
+        self._status("Press [b]a[/b] to study ahead, [b]d[/b] for decks, [b]q[/b] to quit.")
 
     def _status(self, markup: str) -> None:
         self.query_one("#status", Static).update(Text.from_markup(markup))
@@ -356,11 +364,11 @@ class StudyScreen(Screen[None]):
             card = self.session.current
             return self.phase == "question" and card is not None and not card.graded
         if action == "rate":
-            return self.phase == "answered" or None
+            return self.phase == "answered"
         if action == "accept":
             return True
         if action == "ahead":
-            return self.phase == "empty" or None
+            return self.phase == "empty"
         if action in ("suspend", "bury", "source", "hint"):
             return self.session.current is not None or None
         return True
@@ -459,7 +467,8 @@ class StudyScreen(Screen[None]):
     def action_ahead(self) -> None:
         if self.phase != "empty":
             return
-        self.session = self.app.new_session(ahead=True)  # type: ignore[attr-defined]
+        self.session = self.app.new_session(  # type: ignore[attr-defined]
+            ahead=True, decks=self.session.decks, tag=self.session.tag)
         if self.session.current is None:
             self.notify("Nothing to study ahead.", timeout=3)
         self.show_current()

@@ -1,0 +1,156 @@
+"""Home: decks with due and new counts, the forecast and the streak; start, filter, cram."""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen, Screen
+from textual.widgets import DataTable, Footer, Input, Sparkline, Static
+
+from trainer.scheduling import NEW
+from trainer.stats import compute
+
+ALL = "*"
+
+
+class TagPrompt(ModalScreen[str | None]):
+    """Ask for a tag to filter by, listing the most common tags."""
+
+    DEFAULT_CSS = """
+    TagPrompt { align: center middle; }
+    TagPrompt > Vertical {
+        width: 70; height: auto; border: round $accent; padding: 0 1; background: $panel;
+    }
+    """
+    BINDINGS = [Binding("escape", "dismiss_none", "Cancel")]
+
+    def __init__(self, tags: Counter[str]) -> None:
+        super().__init__()
+        self.tags = tags
+
+    def compose(self) -> ComposeResult:
+        common = ", ".join(f"{t} ({n})" for t, n in self.tags.most_common(12))
+        with Vertical():
+            yield Static(Text.from_markup(f"[b]Study one tag[/b]\n[dim]{common}[/dim]"))
+            yield Input(placeholder="tag, then enter", id="tag")
+
+    @on(Input.Submitted)
+    def _submit(self, event: Input.Submitted) -> None:
+        tag = event.value.strip()
+        if tag and tag not in self.tags:
+            self.notify(f"No card has the tag {tag!r}.", severity="warning")
+            return
+        self.dismiss(tag or None)
+
+    def action_dismiss_none(self) -> None:
+        self.dismiss(None)
+
+
+class HomeScreen(Screen[None]):
+    """The deck list. Enter studies the highlighted deck; the first row is all decks."""
+
+    BINDINGS = [
+        Binding("enter", "study", "Study"),
+        Binding("c", "cram", "Cram"),
+        Binding("t", "tag", "Tag"),
+        Binding("S", "app.stats", "Stats"),
+        Binding("escape", "app.pop_screen", "Back"),
+        Binding("question_mark", "app.help", "Help", key_display="?"),
+        Binding("q", "app.quit", "Quit"),
+    ]
+    DEFAULT_CSS = """
+    HomeScreen { padding: 1 2; }
+    #home-title { margin-bottom: 1; }
+    #decks { height: auto; max-height: 60%; margin-bottom: 1; }
+    #forecast-label { color: $text-muted; }
+    #forecast { height: 3; margin-bottom: 1; }
+    """
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="home-title")
+        yield DataTable(id="decks", cursor_type="row", zebra_stripes=True)
+        yield Static(id="forecast-label")
+        yield Sparkline([0], id="forecast")
+        yield Static(id="problems")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.refresh_counts()
+
+    def refresh_counts(self) -> None:
+        app = self.app
+        store = app.store  # type: ignore[attr-defined]
+        result = app.load_result  # type: ignore[attr-defined]
+        settings = app.settings  # type: ignore[attr-defined]
+        now = time.time()
+        table = self.query_one("#decks", DataTable)
+        table.clear(columns=True)
+        table.add_columns("deck", "title", "due", "new", "cards")
+        totals = [0, 0, 0]
+        rows = []
+        for deck in result.decks:
+            states = store.states([deck.id])
+            due = sum(1 for s in states.values()
+                      if s.state != NEW and not s.suspended and s.due <= now
+                      and (s.buried_until is None or s.buried_until <= now))
+            new = sum(1 for c in deck.cards if c.key not in states or states[c.key].state == NEW
+                      and not states[c.key].suspended)
+            rows.append((deck.id, deck.title, due, new, len(deck.cards)))
+            totals[0] += due
+            totals[1] += new
+            totals[2] += len(deck.cards)
+        table.add_row(Text("All decks", style="bold"), "", str(totals[0]),
+                      str(min(totals[1], settings.new_per_day)), str(totals[2]), key=ALL)
+        for deck_id, title, due, new, count in rows:
+            table.add_row(deck_id, title, str(due), str(min(new, settings.new_per_day)),
+                          str(count), key=deck_id)
+        stats = compute(result.cards, store, now, day_hour=settings.day_starts_at, days=14)
+        streak = f"{stats.streak_days}-day streak" if stats.streak_days else "no streak yet"
+        retention = "" if stats.retention_30d is None else \
+            f" · retention {stats.retention_30d:.0%} (30 d)"
+        self.query_one("#home-title", Static).update(Text.from_markup(
+            f"[b]Decks[/b]   {stats.reviews_today} reviews today · {streak}{retention}"))
+        self.query_one("#forecast-label", Static).update(
+            f"Due in the next 14 days: {' '.join(str(n) for n in stats.forecast)}")
+        self.query_one("#forecast", Sparkline).data = stats.forecast or [0]
+        problems = len(result.problems)
+        self.query_one("#problems", Static).update(
+            Text(f"{problems} deck problems: run `trainer validate`", style="yellow")
+            if problems else "")
+        table.focus()
+
+    def _selected(self) -> list[str] | None:
+        table = self.query_one("#decks", DataTable)
+        if table.row_count == 0:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return None if key == ALL else [str(key)]
+
+    @on(DataTable.RowSelected)
+    def _row_selected(self) -> None:
+        self.action_study()
+
+    def action_study(self) -> None:
+        self.app.start_session(decks=self._selected(), tag=None, ahead=False)  # type: ignore[attr-defined]
+
+    def action_cram(self) -> None:
+        self.app.start_session(decks=self._selected(), tag=None, ahead=True)  # type: ignore[attr-defined]
+
+    def action_tag(self) -> None:
+        tags: Counter[str] = Counter()
+        decks = self._selected()
+        for card in self.app.load_result.cards:  # type: ignore[attr-defined]
+            if decks is None or card.deck in decks:
+                tags.update(card.tags)
+
+        def chosen(tag: str | None) -> None:
+            if tag:
+                self.app.start_session(decks=decks, tag=tag, ahead=False)  # type: ignore[attr-defined]
+
+        self.app.push_screen(TagPrompt(tags), chosen)
