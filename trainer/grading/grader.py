@@ -171,7 +171,7 @@ def _to_float(x: object) -> float:
 def _fmt_num(x: object) -> str:
     if isinstance(x, int):
         s = str(x)
-        return s if len(s) <= 15 else f"{float(x):.6g}"
+        return s if len(s) <= 15 else f"{_to_float(x):.6g}"
     if isinstance(x, Fraction):
         return f"{_to_float(x):.6g}"
     f = _to_float(x)
@@ -279,7 +279,7 @@ def _grade_number(exp_node: Node, ans_node: Node, parsed: str, warnings: tuple[s
         return Result(Verdict.INVALID, parsed, f"your answer could not be evaluated: {exc}",
                       warnings=warnings)
     af = _to_float(a)
-    if not math.isfinite(af):
+    if not math.isfinite(af) and not isinstance(a, (int, Fraction)):
         return Result(Verdict.INVALID, parsed, "your answer is not a finite number",
                       warnings=warnings)
     if _num_close(a, e, rtol, atol):
@@ -313,7 +313,7 @@ def _factor_text(k: Fraction) -> str:
 
 
 def _diagnose_number(a: float, e: float, rtol: float) -> str:
-    if e == 0 or a == 0:
+    if e == 0 or a == 0 or not math.isfinite(a):
         return ""
     r = a / e
     tol = 2 * rtol
@@ -669,16 +669,16 @@ def _diagnose_raw(exp_node: Node, pts: list[_Point], domains: Mapping[str, Domai
     scalars = [n for n, d in domains.items() if not d.is_matrix]
     for s in scalars:
         vals = [float(p.e) * float(p.env[s]) for p in pts]  # type: ignore[arg-type]
+        hint = " (one observation versus the whole sample?)" if domains[s].is_integer else ""
+        name = pretty_name(s)
         if _all_close(answers, vals):
-            return f"an extra factor {pretty_name(s)}"
+            return f"off by a factor {name}: your answer is {name} times too large{hint}"
         try:
             vals = [float(p.e) / float(p.env[s]) for p in pts]  # type: ignore[arg-type]
         except ZeroDivisionError:
             continue
         if _all_close(answers, vals):
-            hint = (" (one observation versus the whole sample?)"
-                    if domains[s].is_integer else "")
-            return f"a factor {pretty_name(s)} is missing{hint}"
+            return f"off by a factor {name}: your answer is {name} times too small{hint}"
     for s in scalars:
         d = domains[s]
         if d.is_integer:
