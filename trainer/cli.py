@@ -21,7 +21,8 @@ def _add_decks(parser: argparse.ArgumentParser) -> None:
                         help="deck files or folders (default: shipped decks and your deck folder)")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
+    """The argument parser; the grading options load only when `grade` is asked for."""
     parser = argparse.ArgumentParser(
         prog="trainer",
         description="Spaced-repetition trainer for ML interviews. With no command: study.",
@@ -58,11 +59,9 @@ def build_parser() -> argparse.ArgumentParser:
     config.add_argument("--json", action="store_true")
 
     grade = sub.add_parser("grade", help="grade one answer, or JSON lines with --batch")
-    try:
+    if "grade" in argv:  # keeps the grading engine off the start-up path of `trainer`
         from trainer.grading.cli import add_arguments as add_grade_arguments
-    except ImportError:  # the grading engine is being built in parallel
-        pass
-    else:
+
         add_grade_arguments(grade)
 
     check = sub.add_parser("check", help="prove every graded card: references and mistakes")
@@ -261,7 +260,8 @@ COMMANDS = {
 def main(argv: Sequence[str] | None = None) -> int:
     from trainer.store import StoreError
 
-    parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(argv)
     args = parser.parse_args(argv)
     command = args.command or "study"
     if command == "study" and not hasattr(args, "paths"):

@@ -82,3 +82,41 @@ async def test_when_nothing_is_due_the_app_says_when_and_offers_to_study_ahead(
         assert "Nothing is due" in text and "next card is due in" in text
         await pilot.press("a")
         assert "What is" in screen_text(app, "prompt") or "Why" in screen_text(app, "prompt")
+
+
+async def test_e_shows_the_deck_file_and_line_of_the_card(recall_deck, tmp_path):
+    from trainer.tui.screens.source import SourceScreen
+
+    app = make_app(recall_deck, tmp_path / "t.db")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("e")
+        assert isinstance(app.screen, SourceScreen)
+        scroll = app.screen.query_one("VerticalScroll")
+        assert scroll.border_title == f"{recall_deck}:4  (basics/likelihood)"
+        await pilot.press("escape")
+        assert not isinstance(app.screen, SourceScreen)
+
+
+async def test_the_home_screen_lists_decks_and_starts_one(recall_deck, tmp_path):
+    from trainer.tui.screens.home import HomeScreen
+
+    app = make_app(recall_deck, tmp_path / "t.db")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("d")
+        assert isinstance(app.screen, HomeScreen)
+        table = app.screen.query_one("#decks")
+        assert table.row_count == 2  # all decks, basics
+        assert [str(c) for c in table.get_row("basics")] == ["basics", "Basics", "0", "3", "3"]
+        await pilot.press("down", "c")  # cram the basics deck
+        assert not isinstance(app.screen, HomeScreen)
+        assert "What is a likelihood?" in screen_text(app, "prompt")
+
+
+def test_card_source_stops_at_the_next_card(recall_deck):
+    from trainer.decks import load_decks
+    from trainer.tui.screens.source import card_source
+
+    card = load_decks([recall_deck]).cards[0]
+    text = card_source(card)
+    assert text.splitlines()[0] == "  - id: likelihood"
+    assert "log-likelihood" not in text and "key_points" in text

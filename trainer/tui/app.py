@@ -128,7 +128,9 @@ class TrainerApp(App[None]):
             self.notify(f"{len(self.load_result.problems) - 5} more deck problems: "
                         "run `trainer validate`", severity="warning", timeout=10)
         if self.warm_up:
-            threading.Thread(target=_warm_up, daemon=True, name="warm-up").start()
+            # after the first card is drawn: the import must not delay it
+            self.set_timer(0.3, lambda: threading.Thread(
+                target=_warm_up, daemon=True, name="warm-up").start())
 
     def _bench_first_card(self) -> None:
         print(f"first-card {time.time()}", file=sys.__stdout__, flush=True)

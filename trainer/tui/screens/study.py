@@ -450,7 +450,9 @@ class StudyScreen(Screen[None]):
     def action_source(self) -> None:
         card = self.session.current
         if card is not None:
-            self.notify(f"{card.path}:{card.line}", title=f"{card.deck}/{card.id}", timeout=8)
+            from trainer.tui.screens.source import SourceScreen
+
+            self.app.push_screen(SourceScreen(card))
 
     def action_hint(self) -> None:
         card = self.session.current
