@@ -59,3 +59,20 @@ cards:
 @pytest.fixture
 def recall_deck(write_deck) -> Path:
     return write_deck(RECALL_DECK, "basics.yaml")
+
+
+@pytest.fixture
+def make_app():
+    """Build the study app on given decks and database, with fuzzing and warm-up off."""
+    from trainer.config import Settings
+    from trainer.decks import load_decks
+    from trainer.scheduling import Scheduler
+    from trainer.store import Store
+    from trainer.tui.app import TrainerApp
+
+    def make(deck: Path, db: Path, **kw):
+        return TrainerApp(store=Store.open(db), load_result=load_decks([deck]),
+                          settings=kw.pop("settings", Settings()),
+                          scheduler=Scheduler(fuzz=False), warm_up=False, **kw)
+
+    return make

@@ -2,25 +2,14 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from trainer.config import Settings
-from trainer.decks import load_decks
-from trainer.scheduling import Scheduler
-from trainer.store import Store
 from trainer.tui.app import TrainerApp
-
-
-def make_app(deck: Path, db: Path) -> TrainerApp:
-    return TrainerApp(store=Store.open(db), load_result=load_decks([deck]), settings=Settings(),
-                      scheduler=Scheduler(fuzz=False), warm_up=False)
 
 
 def screen_text(app: TrainerApp, widget_id: str) -> str:
     return str(app.screen.query_one(f"#{widget_id}").render())
 
 
-async def test_study_two_recall_cards_and_find_them_in_the_log(recall_deck, tmp_path):
+async def test_study_two_recall_cards_and_find_them_in_the_log(make_app, recall_deck, tmp_path):
     app = make_app(recall_deck, tmp_path / "t.db")
     async with app.run_test(size=(80, 24)) as pilot:
         assert "What is a likelihood?" in screen_text(app, "prompt")
@@ -35,7 +24,7 @@ async def test_study_two_recall_cards_and_find_them_in_the_log(recall_deck, tmp_
         ("basics/likelihood", 3), ("basics/log-likelihood", 1)]
 
 
-async def test_rating_keys_do_nothing_before_the_answer_is_revealed(recall_deck, tmp_path):
+async def test_rating_keys_do_nothing_before_the_answer_is_revealed(make_app, recall_deck, tmp_path):
     app = make_app(recall_deck, tmp_path / "t.db")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("3")
@@ -43,7 +32,7 @@ async def test_rating_keys_do_nothing_before_the_answer_is_revealed(recall_deck,
         assert "What is a likelihood?" in screen_text(app, "prompt")
 
 
-async def test_ticking_key_points_suggests_a_rating_that_enter_accepts(recall_deck, tmp_path):
+async def test_ticking_key_points_suggests_a_rating_that_enter_accepts(make_app, recall_deck, tmp_path):
     app = make_app(recall_deck, tmp_path / "t.db")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("space")
@@ -61,7 +50,7 @@ async def test_ticking_key_points_suggests_a_rating_that_enter_accepts(recall_de
     assert review.answer == "key points: function of theta; data fixed"
 
 
-async def test_undo_shows_the_card_again_and_removes_its_review(recall_deck, tmp_path):
+async def test_undo_shows_the_card_again_and_removes_its_review(make_app, recall_deck, tmp_path):
     app = make_app(recall_deck, tmp_path / "t.db")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("space", "4", "u")
@@ -70,7 +59,7 @@ async def test_undo_shows_the_card_again_and_removes_its_review(recall_deck, tmp
 
 
 async def test_when_nothing_is_due_the_app_says_when_and_offers_to_study_ahead(
-        recall_deck, tmp_path):
+        make_app, recall_deck, tmp_path):
     app = make_app(recall_deck, tmp_path / "t.db")
     async with app.run_test(size=(80, 24)) as pilot:
         for _ in range(3):
@@ -84,7 +73,7 @@ async def test_when_nothing_is_due_the_app_says_when_and_offers_to_study_ahead(
         assert "What is" in screen_text(app, "prompt") or "Why" in screen_text(app, "prompt")
 
 
-async def test_e_shows_the_deck_file_and_line_of_the_card(recall_deck, tmp_path):
+async def test_e_shows_the_deck_file_and_line_of_the_card(make_app, recall_deck, tmp_path):
     from trainer.tui.screens.source import SourceScreen
 
     app = make_app(recall_deck, tmp_path / "t.db")
@@ -97,7 +86,7 @@ async def test_e_shows_the_deck_file_and_line_of_the_card(recall_deck, tmp_path)
         assert not isinstance(app.screen, SourceScreen)
 
 
-async def test_the_home_screen_lists_decks_and_starts_one(recall_deck, tmp_path):
+async def test_the_home_screen_lists_decks_and_starts_one(make_app, recall_deck, tmp_path):
     from trainer.tui.screens.home import HomeScreen
 
     app = make_app(recall_deck, tmp_path / "t.db")

@@ -1,0 +1,22 @@
+"""Snapshots of the main screens at 80x24 (update with --snapshot-update after a UI change)."""
+
+from __future__ import annotations
+
+
+def test_snapshot_recall_question(snap_compare, make_app, recall_deck, tmp_path):
+    assert snap_compare(make_app(recall_deck, tmp_path / "t.db"), terminal_size=(80, 24))
+
+
+def test_snapshot_recall_revealed_with_key_points(snap_compare, make_app, recall_deck, tmp_path):
+    assert snap_compare(make_app(recall_deck, tmp_path / "t.db"), terminal_size=(80, 24),
+                        press=["space", "space"])
+
+
+def test_snapshot_help(snap_compare, make_app, recall_deck, tmp_path):
+    assert snap_compare(make_app(recall_deck, tmp_path / "t.db"), terminal_size=(80, 24),
+                        press=["question_mark"])
+
+
+def test_snapshot_home(snap_compare, make_app, recall_deck, tmp_path):
+    assert snap_compare(make_app(recall_deck, tmp_path / "t.db"), terminal_size=(80, 24),
+                        press=["d"])
