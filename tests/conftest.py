@@ -13,6 +13,7 @@ def isolated_user_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("TRAINER_DB", str(home / "trainer.db"))
     monkeypatch.setenv("TRAINER_DECKS", str(home / "decks"))
     monkeypatch.setenv("TRAINER_CONFIG_DIR", str(home / "config"))
+    monkeypatch.setenv("TRAINER_CACHE", str(home / "cache"))
     monkeypatch.setenv("XDG_DATA_HOME", str(home / "xdg-data"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "xdg-config"))
     return home

@@ -10,6 +10,7 @@ import pytest
 HEADLESS = [
     "solvers",
     "trainer",
+    "trainer.catalog",
     "trainer.cli",
     "trainer.config",
     "trainer.decks",

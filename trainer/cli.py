@@ -89,10 +89,10 @@ def _open_store(args: argparse.Namespace):  # noqa: ANN202 - Store, imported laz
 
 
 def _load(args: argparse.Namespace):  # noqa: ANN202 - LoadResult
+    from trainer.catalog import load_catalog
     from trainer.config import default_deck_paths
-    from trainer.decks import load_decks
 
-    return load_decks(args.paths or default_deck_paths())
+    return load_catalog(args.paths or default_deck_paths())
 
 
 def cmd_validate(args: argparse.Namespace) -> int:

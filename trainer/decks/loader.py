@@ -6,7 +6,7 @@ import difflib
 import hashlib
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -442,7 +442,19 @@ def _read_card(
     return card_id, card if reader.ok else None
 
 
-_NEEDS_EXACT = re.compile(r"(?:^|[\s\[\{,])[&*!][^\s,\]\}]")
+_INDICATORS = re.compile(r"[&*!]")
+_NOT_NODE_START = frozenset("\n\t []{},")
+
+
+def _may_hold_anchor_alias_or_tag(text: str) -> bool:
+    """True when some `&`, `*` or `!` could start an anchor, alias or tag."""
+    for match in _INDICATORS.finditer(text):
+        at = match.start()
+        before = text[at - 1] if at else "\n"
+        after = text[at + 1:at + 2]
+        if before in _NOT_NODE_START and after and after not in " \t\n,]}":
+            return True
+    return False
 _CARD_ID = re.compile(r"^( *)(?:- +)?(id): *(['\"]?)([A-Za-z0-9_.-]+)\3 *(?:#.*)?$", re.M)
 _KEY_LINES = re.compile(r"^ *(?:- +)*[A-Za-z_][\w-]* *:(?: |$)", re.M)
 
@@ -468,7 +480,7 @@ def _fast_root(text: str) -> Located | None:
     way, which refuses them with their positions. Card positions come from their
     `id:` lines; a card whose id line is not found also sends the deck the exact way.
     """
-    if _yaml12 is None or _NEEDS_EXACT.search(text):
+    if _yaml12 is None or _may_hold_anchor_alias_or_tag(text):
         return None
     try:
         data = _yaml12.parse_yaml(text)
@@ -591,12 +603,17 @@ def deck_files(paths: Iterable[Path]) -> list[Path]:
     return out
 
 
-def load_decks(paths: Iterable[Path | str]) -> LoadResult:
+def load_decks(
+    paths: Iterable[Path | str],
+    load_one: Callable[[Path], tuple[Deck | None, list[Problem]]] | None = None,
+) -> LoadResult:
     """Load every deck under paths. Broken decks are reported; the others still load.
 
     Ids are unique across all decks: a second card with an id already seen is
-    reported with both places and left out.
+    reported with both places and left out. `load_one` reads one file
+    (default: `load_file`); the catalog passes one that caches and checks more.
     """
+    load_one = load_one or load_file
     result = LoadResult()
     first_place: dict[str, str] = {}
     deck_place: dict[str, str] = {}
@@ -604,7 +621,7 @@ def load_decks(paths: Iterable[Path | str]) -> LoadResult:
         if not path.exists():
             result.problems.append(Problem(str(path), 1, 1, "", "no such file or folder"))
             continue
-        deck, problems = load_file(path)
+        deck, problems = load_one(path)
         result.problems.extend(problems)
         if deck is None:
             continue

@@ -1,0 +1,56 @@
+"""The catalog: decks checked down to their expressions, and cached while unchanged."""
+
+from __future__ import annotations
+
+from trainer.catalog import load_catalog
+from trainer.decks import cache as deck_cache
+from trainer.decks import load_decks
+
+GRADED = """\
+deck: g
+title: G
+cards:
+  - id: ok
+    kind: recall
+    prompt: Q?
+    answer: A.
+  - id: hostile
+    kind: numeric
+    prompt: p
+    solve: __import__('os').system('true')
+"""
+
+
+def test_a_card_with_a_bad_expression_is_reported_and_left_out(write_deck):
+    path = write_deck(GRADED)
+    result = load_catalog([path])
+    assert [c.id for c in result.cards] == ["ok"]
+    (problem,) = result.problems
+    assert (problem.path, problem.line, problem.card_id) == (str(path), 8, "hostile")
+
+
+def test_an_unchanged_deck_comes_from_the_cache_and_equals_a_fresh_parse(recall_deck):
+    first = load_catalog([recall_deck])
+    assert list(deck_cache.cache_dir().glob("*.bin"))  # stored
+    again = load_catalog([recall_deck])
+    assert again.decks == first.decks == load_decks([recall_deck]).decks
+
+
+def test_editing_the_deck_invalidates_its_cache_entry(recall_deck):
+    load_catalog([recall_deck])
+    recall_deck.write_text(recall_deck.read_text().replace("Why the log?", "Why logs?"))
+    (card,) = [c for c in load_catalog([recall_deck]).cards if c.id == "log-likelihood"]
+    assert card.prompt == "Why logs?"
+
+
+def test_a_corrupt_cache_entry_is_ignored(recall_deck):
+    load_catalog([recall_deck])
+    for entry in deck_cache.cache_dir().glob("*.bin"):
+        entry.write_bytes(b"\x00garbage")
+    assert [c.id for c in load_catalog([recall_deck]).cards] == [
+        "likelihood", "log-likelihood", "map"]
+
+
+def test_decks_with_problems_are_not_cached(write_deck):
+    load_catalog([write_deck(GRADED)])
+    assert not list(deck_cache.cache_dir().glob("*.bin"))

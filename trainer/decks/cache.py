@@ -1,0 +1,111 @@
+"""A cache of decks that loaded cleanly, so an unchanged deck is not parsed again.
+
+Entries are keyed by the file's path and text and by the code that reads decks,
+and hold plain data in `marshal` format (which can not run code when read).
+A missing, stale or unreadable entry only costs a parse.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import marshal
+import os
+from dataclasses import fields
+from pathlib import Path
+from typing import Any
+
+from trainer.decks.model import Card, Deck, Mistake, Step
+
+FORMAT = 1
+_CODE = ("loader.py", "model.py", "cache.py")
+
+
+def cache_dir() -> Path:
+    env = os.environ.get("TRAINER_CACHE")
+    if env:
+        return Path(env)
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("trainer", appauthor=False)) / "decks"
+
+
+def _code_stamp(extra: tuple[Path, ...]) -> str:
+    """Changes whenever the code that reads or checks decks changes."""
+    here = Path(__file__).parent
+    parts = [str(FORMAT), ",".join(f.name for f in fields(Card))]
+    for path in (*(here / name for name in _CODE), *extra):
+        try:
+            stat = path.stat()
+            parts.append(f"{path.name}:{stat.st_mtime_ns}:{stat.st_size}")
+        except OSError:
+            parts.append(f"{path.name}:missing")
+    return "|".join(parts)
+
+
+def entry_key(path: Path, text: str, extra_code: tuple[Path, ...] = ()) -> str:
+    digest = hashlib.blake2b(digest_size=16)
+    for part in (_code_stamp(extra_code), str(path), text):
+        digest.update(part.encode("utf-8", "surrogatepass"))
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+_STEP_FIELDS = tuple(f.name for f in fields(Step))
+_STEP_MISTAKES = _STEP_FIELDS.index("mistakes")
+_CARD_FIELDS = tuple(f.name for f in fields(Card))
+
+
+def _mistake_plain(m: Mistake) -> tuple[Any, ...]:
+    return (m.answer, m.feedback, m.line)
+
+
+def _step_plain(step: Step) -> tuple[Any, ...]:
+    values = [getattr(step, name) for name in _STEP_FIELDS]
+    values[_STEP_MISTAKES] = tuple(_mistake_plain(m) for m in step.mistakes)
+    return tuple(values)
+
+
+def _card_plain(card: Card) -> tuple[Any, ...]:
+    values = []
+    for name in _CARD_FIELDS:
+        value = getattr(card, name)
+        if name == "mistakes":
+            value = tuple(_mistake_plain(m) for m in value)
+        elif name == "steps":
+            value = tuple(_step_plain(s) for s in value)
+        values.append(value)
+    return tuple(values)
+
+
+def _card_from_plain(values: tuple[Any, ...]) -> Card:
+    data = dict(zip(_CARD_FIELDS, values, strict=True))
+    data["mistakes"] = tuple(Mistake(*m) for m in data["mistakes"])
+    steps = []
+    for s in data["steps"]:
+        s = list(s)
+        s[_STEP_MISTAKES] = tuple(Mistake(*m) for m in s[_STEP_MISTAKES])
+        steps.append(Step(*s))
+    data["steps"] = tuple(steps)
+    return Card(**data)
+
+
+def load(key: str) -> Deck | None:
+    try:
+        raw = (cache_dir() / f"{key}.bin").read_bytes()
+        deck_id, title, path, cards = marshal.loads(raw)
+        return Deck(deck_id, title, path, tuple(_card_from_plain(c) for c in cards))
+    except (OSError, EOFError, ValueError, TypeError, KeyError, IndexError):
+        return None
+
+
+def store(key: str, deck: Deck) -> None:
+    folder = cache_dir()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        data = marshal.dumps((deck.id, deck.title, deck.path,
+                              tuple(_card_plain(c) for c in deck.cards)))
+        tmp = folder / f"{key}.{os.getpid()}.tmp"
+        tmp.write_bytes(data)
+        tmp.replace(folder / f"{key}.bin")
+    except (OSError, ValueError):
+        pass  # a cache that can not be written only costs speed
