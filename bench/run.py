@@ -143,6 +143,7 @@ def bench_grading() -> dict[str, float]:
     """Grading latency over the shipped exercises' references and mistakes."""
     try:
         from bench.bench_grading import bench_cases
+
         from trainer.exercises import grading_cases
     except ImportError as exc:
         return {"grading_skipped": str(exc)}
