@@ -57,6 +57,49 @@ cards:
 """
 
 
+GRADED_DECK = r"""
+deck: graded
+title: Graded
+cards:
+  - id: coin
+    kind: numeric
+    prompt: A coin shows {{k}} heads in {{n}} tosses. Give the MLE of $p$.
+    params:
+      n: randint(10, 40)
+      k: randint(1, n - 1)
+    solve: k/n
+    solution: $\hat p = k/n = {{k}}/{{n}}$.
+    mistakes:
+      - answer: (k + 1)/(n + 2)
+        feedback: That is the posterior mean under a uniform prior, not the MLE.
+  - id: map-formula
+    kind: symbolic
+    prompt: Give the posterior mode of $p$ under a Beta($\alpha$, $\beta$) prior after $k$ heads in $n$ tosses.
+    symbols: "k: nonnegative integer; n: positive integer; alpha: positive; beta: positive"
+    answer: (k + alpha - 1)/(n + alpha + beta - 2)
+    mistakes:
+      - answer: (k + alpha)/(n + alpha + beta)
+        feedback: That is the posterior mean; the mode subtracts one pseudo-count from each side.
+  - id: two-steps
+    kind: derivation
+    prompt: Bernoulli, $k$ heads in $n$ tosses.
+    symbols: "k: nonnegative integer; n: positive integer; p: (0,1)"
+    steps:
+      - prompt: The log-likelihood $\ell(p)$.
+        kind: symbolic
+        answer: k*log(p) + (n - k)*log(1 - p)
+      - prompt: The score $\ell'(p)$.
+        kind: symbolic
+        answer: k/p - (n - k)/(1 - p)
+    solution: Set the score to zero to get $k/n$.
+"""
+
+
+@pytest.fixture
+def graded_deck(write_deck) -> Path:
+    return write_deck(GRADED_DECK, "graded.yaml")
+
+
 @pytest.fixture
 def recall_deck(write_deck) -> Path:
     return write_deck(RECALL_DECK, "basics.yaml")

@@ -96,6 +96,7 @@ class StudyScreen(Screen[None]):
         self.exercise: Any = None
         self.step = 0
         self.steps: list[StepRecord] = []
+        self.steps_text = Text()
         self.suggested: int | None = None
         self.shown_at = 0.0
         self.answer_text: str | None = None
@@ -142,6 +143,7 @@ class StudyScreen(Screen[None]):
         self.exercise = None
         self.step = 0
         self.steps = []
+        self.steps_text = Text()
         self.suggested = None
         self.answer_text = None
         self.verdict = None
@@ -195,7 +197,8 @@ class StudyScreen(Screen[None]):
             label = f"Step {self.step + 1} of {len(self.exercise.steps)}: "
             self._set("step-prompt", Text(label + render_math(step.prompt), style="bold"))
         else:
-            self._set("step-prompt", Text(render_math(step.prompt)) if step.prompt else "")
+            same = not step.prompt or step.prompt == self.exercise.prompt
+            self._set("step-prompt", "" if same else Text(render_math(step.prompt)))
         field = self.query_one("#answer", Input)
         field.disabled = False
         field.value = ""
@@ -203,8 +206,8 @@ class StudyScreen(Screen[None]):
         kind = "a number or fraction" if step.kind == "numeric" else "a formula"
         names = ", ".join(step.symbols) if step.symbols else ""
         extra = f" in {names}" if names else ""
-        self._status(f"Type {kind}{extra}; [b]enter[/b] grades it, empty enter shows the answer, "
-                     "[b]escape[/b] for keys.")
+        self._status(f"Type {kind}{extra}. [b]enter[/b] grades (empty: show answer), "
+                     "[b]esc[/b] keys.")
 
     def _show_empty(self) -> None:
         self.phase = "empty"
@@ -285,6 +288,16 @@ class StudyScreen(Screen[None]):
 
     def _graded(self, exercise: Any, step: int, text: str, verdict: str, graded: Any,
                 error: str | None) -> None:
+        try:
+            self._show_graded(exercise, step, text, verdict, graded, error)
+        except Exception as exc:  # noqa: BLE001 - the session must go on; say what happened
+            self._set("verdict", Text(f"Could not show the verdict: {exc}", style="red"))
+            self.phase = "answered"
+            self.suggested = None
+            self._answered()
+
+    def _show_graded(self, exercise: Any, step: int, text: str, verdict: str, graded: Any,
+                     error: str | None) -> None:
         if exercise is not self.exercise or step != self.step or self.phase != "grading":
             return  # the learner moved on (undo) while the worker ran
         field = self.query_one("#answer", Input)
@@ -308,16 +321,13 @@ class StudyScreen(Screen[None]):
             out.append(f"reference  {graded.reference}\n", style="bold")
             if graded.feedback:
                 out.append(render_math(graded.feedback) + "\n", style="italic")
-            if graded.message and verdict != "correct":
+            if graded.message and verdict != "correct" and text:
                 out.append(graded.message + "\n", style="dim")
         if error:
             out.append(f"\nthe grader failed: {error}\n", style="red")
         self.steps.append(StepRecord(text, verdict))
-        previous = self.query_one("#steps-done", Static)
-        done_text = Text()
-        if isinstance(previous.renderable, Text) and previous.display:
-            done_text = previous.renderable.copy()
-        done_text.append_text(out)
+        self.steps_text.append_text(out)
+        done_text = self.steps_text.copy()
         if step + 1 < len(exercise.steps):
             self._set("steps-done", done_text, visible=True)
             self.step += 1

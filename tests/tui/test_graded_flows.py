@@ -1,0 +1,121 @@
+"""Pilot tests of numeric, symbolic and derivation cards: grade, feedback, rate, undo."""
+
+from __future__ import annotations
+
+from trainer.decks import load_decks
+from trainer.exercises import instantiate
+
+
+def text(app, widget_id: str) -> str:
+    return str(app.screen.query_one(f"#{widget_id}").render())
+
+
+async def wait_graded(app, pilot) -> None:
+    for _ in range(100):
+        await pilot.pause(0.05)
+        if app.screen.phase != "grading":
+            return
+    raise AssertionError("grading did not finish")
+
+
+async def answer(app, pilot, typed: str) -> None:
+    await pilot.press(*typed)
+    await pilot.press("enter")
+    await wait_graded(app, pilot)
+
+
+def coin_params(graded_deck):
+    card = load_decks([graded_deck]).cards[0]
+    return instantiate(card, 0).params
+
+
+async def test_numeric_right_answer_suggests_good_and_is_stored(make_app, graded_deck, tmp_path):
+    p = coin_params(graded_deck)
+    app = make_app(graded_deck, tmp_path / "t.db")
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert f"{p['k']} heads in {p['n']} tosses" in text(app, "prompt")
+        await answer(app, pilot, f"{p['k']}/{p['n']}")
+        assert "correct" in text(app, "verdict") and "incorrect" not in text(app, "verdict")
+        assert "Suggested: Good" in text(app, "status")
+        await pilot.press("enter")
+        await pilot.pause()
+    (review,) = app.store.reviews()
+    assert (review.rating, review.verdict, review.answer) == (3, "correct", f"{p['k']}/{p['n']}")
+
+
+async def test_a_known_mistake_shows_its_feedback_and_suggests_again(make_app, graded_deck,
+                                                                     tmp_path):
+    p = coin_params(graded_deck)
+    app = make_app(graded_deck, tmp_path / "t.db")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await answer(app, pilot, f"({p['k']}+1)/({p['n']}+2)")
+        verdict = text(app, "verdict")
+        assert "incorrect" in verdict and "posterior mean under a uniform prior" in verdict
+        assert "Suggested: Again" in text(app, "status")
+        await pilot.press("3")  # the learner overrides the suggestion
+        await pilot.pause()
+    (review,) = app.store.reviews()
+    assert (review.rating, review.verdict) == (3, "incorrect")
+
+
+async def test_invalid_input_is_explained_and_the_learner_can_retry(make_app, graded_deck,
+                                                                    tmp_path):
+    p = coin_params(graded_deck)
+    app = make_app(graded_deck, tmp_path / "t.db")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await answer(app, pilot, "k/n")
+        assert app.screen.phase == "question"
+        assert "'k'" in text(app, "preview")
+        assert app.store.reviews() == []
+        await pilot.press("ctrl+a", "ctrl+k")  # clear the field
+        await answer(app, pilot, f"{p['k']}/{p['n']}")
+        assert app.screen.phase == "answered"
+
+
+async def test_symbolic_answer_is_graded_over_its_domains(make_app, graded_deck, tmp_path):
+    app = make_app(graded_deck, tmp_path / "t.db")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("escape", "b")  # bury the numeric card
+        assert "posterior mode" in text(app, "prompt")
+        await answer(app, pilot, "(k+α-1)/(n+α+β-2)")
+        assert "correct" in text(app, "verdict")
+        assert "(k + α − 1)/(n + α + β − 2)" in text(app, "verdict")
+
+
+async def test_derivation_goes_step_by_step_and_rates_by_steps_right(make_app, graded_deck,
+                                                                     tmp_path):
+    app = make_app(graded_deck, tmp_path / "t.db")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("escape", "s", "escape", "s")  # suspend the first two cards
+        assert "Step 1 of 2" in text(app, "step-prompt")
+        await answer(app, pilot, "k log p + (n-k) log(1-p)")
+        assert "Step 2 of 2" in text(app, "step-prompt")
+        assert "correct" in text(app, "steps-done")
+        await answer(app, pilot, "k/p + (n-k)/(1-p)")  # sign error
+        assert app.screen.phase == "answered"
+        assert "Suggested: Hard" in text(app, "status")  # one step of two right
+        await pilot.press("enter")
+        await pilot.pause()
+    (review,) = app.store.reviews()
+    assert review.rating == 2 and review.verdict == "incorrect"
+
+
+async def test_undo_after_a_graded_card_shows_it_again(make_app, graded_deck, tmp_path):
+    p = coin_params(graded_deck)
+    app = make_app(graded_deck, tmp_path / "t.db")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await answer(app, pilot, f"{p['k']}/{p['n']}")
+        await pilot.press("3")
+        await pilot.pause()
+        assert "posterior mode" in text(app, "prompt")
+        await pilot.press("escape", "u")
+        assert "heads in" in text(app, "prompt")
+        assert app.store.reviews() == []
+
+
+async def test_suspend_takes_a_graded_card_out(make_app, graded_deck, tmp_path):
+    app = make_app(graded_deck, tmp_path / "t.db")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("escape", "s")
+        await pilot.pause()
+    assert app.store.card_state("graded/coin").suspended
