@@ -109,3 +109,23 @@ def test_card_source_stops_at_the_next_card(recall_deck):
     text = card_source(card)
     assert text.splitlines()[0] == "  - id: likelihood"
     assert "log-likelihood" not in text and "key_points" in text
+
+
+async def test_a_card_edited_since_its_last_review_is_marked(make_app, recall_deck, tmp_path):
+    from dataclasses import replace
+
+    db = tmp_path / "t.db"
+    app = make_app(recall_deck, db, ahead=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("space", "1")
+    recall_deck.write_text(recall_deck.read_text().replace("What is a likelihood?",
+                                                           "What is a likelihood, exactly?"))
+    app = make_app(recall_deck, db, ahead=True)
+    async with app.run_test(size=(80, 24)):
+        assert "likelihood, exactly?" in screen_text(app, "prompt")
+        assert "edited since last review" in screen_text(app, "card-info")
+        state = app.store.card_state("basics/likelihood")
+        app.store.put_state(replace(state, lapses=8))
+        app.screen.show_current()
+        assert "leech (8 lapses)" in screen_text(app, "card-info")
+    assert len(app.store.reviews("basics/likelihood")) == 1  # history kept

@@ -19,7 +19,7 @@ from trainer.decks.model import Card
 from trainer.render import render_math
 from trainer.scheduling import AGAIN, EASY, GOOD, HARD, RATING_NAMES
 from trainer.session import StudySession
-from trainer.stats import describe_time
+from trainer.stats import LEECH_LAPSES, describe_time
 
 VERDICT_STYLE = {
     "correct": ("✔ correct", "bold green"),
@@ -161,6 +161,9 @@ class StudyScreen(Screen[None]):
         info.append(f" · {card.kind}")
         if card.difficulty:
             info.append(" · " + "●" * card.difficulty + "○" * (3 - card.difficulty))
+        state = self.session.state_of(card)
+        if state is not None and state.lapses >= LEECH_LAPSES:
+            info.append(f" · leech ({state.lapses} lapses)", style="bold red")
         if self.session.is_edited(card):
             info.append(" · edited since last review", style="italic yellow")
         self._set("card-info", info, visible=True)
