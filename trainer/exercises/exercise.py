@@ -1,0 +1,399 @@
+"""One review of a graded card: its drawn params, filled text, steps and grading.
+
+:func:`instantiate` is cheap (stdlib only): it draws the params and fills the
+text.  The reference answers are computed on first use by
+:meth:`Exercise.grade` (which may load numpy, the solvers and the grader), in
+the app's worker thread.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+from trainer.decks.model import Card, Mistake
+from trainer.exercises.params import (
+    DETERMINISTIC,
+    DETERMINISTIC_ARITY,
+    ExerciseError,
+    draw_params,
+    fill,
+    format_value,
+    parse_cached,
+)
+from trainer.grading.expr import (
+    DEFAULT_FUNCTIONS,
+    Add,
+    Call,
+    Const,
+    EvalError,
+    Identity,
+    Mul,
+    Name,
+    Neg,
+    Node,
+    Num,
+    ParseError,
+    Pow,
+    Transpose,
+    evaluate,
+    pretty,
+)
+
+__all__ = ["Exercise", "ExerciseStep", "Graded", "Reference", "instantiate", "review_seed"]
+
+DEFAULT_RTOL = 1e-3
+
+
+def review_seed(card_key: str, review_number: int) -> int:
+    """The seed of one review: stable across runs and machines (not ``hash()``)."""
+    digest = hashlib.blake2b(f"{card_key}#{review_number}".encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big")
+
+
+@dataclass(frozen=True, slots=True)
+class ExerciseStep:
+    """One answer to type.  A numeric or symbolic card has exactly one step whose
+    prompt is the card's (filled) prompt; a derivation has one per deck step."""
+
+    prompt: str
+    kind: str  # "numeric" | "symbolic"
+    symbols: dict[str, str] = field(default_factory=dict)
+    hint: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Graded:
+    verdict: str  # "correct" | "incorrect" | "invalid" | "undecided"
+    parsed: str
+    message: str
+    feedback: str
+    reference: str  # the reference answer, pretty-printed
+
+    @property
+    def correct(self) -> bool:
+        return self.verdict == "correct"
+
+
+@dataclass(frozen=True, slots=True)
+class Reference:
+    """The reference of one step as handed to the grader.
+
+    ``expected`` is a float (numeric) or formula text with the params written
+    in (symbolic); ``mistakes`` are (expression, feedback) pairs in the same
+    form; ``mistake_errors`` lists mistakes that could not be evaluated for
+    these params (reported by ``trainer check``).
+    """
+
+    kind: str
+    expected: float | str
+    shown: str
+    mistakes: tuple[tuple[str, str], ...]
+    symbols: dict[str, str]
+    rtol: float
+    atol: float | None
+    value: float | None = None
+    mistake_values: tuple[float | None, ...] = ()
+    mistake_errors: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class _Spec:
+    """What a step is made of, from the card (unfilled)."""
+
+    kind: str
+    answer: str | None
+    solve: str | None
+    symbols: dict[str, str]
+    tolerance: dict[str, float]
+    mistakes: tuple[Mistake, ...]
+
+
+def _specs(card: Card) -> list[tuple[_Spec, str, str | None]]:
+    if card.kind == "derivation":
+        out = []
+        for s in card.steps:
+            symbols = {**card.symbols, **s.symbols}
+            out.append((_Spec(s.kind, s.answer, s.solve, symbols, s.tolerance, s.mistakes),
+                        s.prompt, s.hint))
+        return out
+    return [(_Spec(card.kind, card.answer, card.solve, dict(card.symbols), card.tolerance,
+                   card.mistakes), card.prompt, None)]
+
+
+class Exercise:
+    """A card with its params drawn for one review."""
+
+    def __init__(self, card: Card, seed: int, params: dict[str, object]):
+        self.card = card
+        self.seed = seed
+        self.params = params
+        self._specs = _specs(card)
+        self.prompt: str = fill(card.prompt, params) or ""
+        self.solution: str | None = fill(card.solution, params)
+        self.hint: str | None = fill(card.hint, params)
+        steps = []
+        for spec, prompt, hint in self._specs:
+            steps.append(ExerciseStep(prompt=fill(prompt, params) or "", kind=spec.kind,
+                                      symbols=dict(spec.symbols), hint=fill(hint, params)))
+        self.steps: list[ExerciseStep] = steps
+        self._refs: dict[int, Reference] = {}
+        self._lock = threading.Lock()
+
+    def __repr__(self) -> str:
+        return f"Exercise({self.card.key!r}, seed={self.seed}, params={self.params!r})"
+
+    # ------------------------------------------------------------ reference
+
+    def spec(self, step: int) -> _Spec:
+        """What the deck says about ``step`` (answer, solve, mistakes, unfilled)."""
+        return self._specs[step][0]
+
+    def reference(self, step: int) -> Reference:
+        """The step's reference (computed once; may import the solvers).
+
+        Raises :class:`ExerciseError` when the card's own expressions fail.
+        """
+        ref = self._refs.get(step)
+        if ref is None:
+            spec = self._specs[step][0]
+            ref = _reference(spec, self.params, self.card)
+            with self._lock:
+                self._refs[step] = ref
+        return ref
+
+    # -------------------------------------------------------------- grading
+
+    def grade(self, step: int, text: str) -> Graded:
+        """Grade the learner's ``text`` for ``step``; never raises for bad text."""
+        if not 0 <= step < len(self.steps):
+            raise IndexError(f"{self.card.key} has {len(self.steps)} steps, not {step + 1}")
+        try:
+            ref = self.reference(step)
+        except ExerciseError as exc:
+            return Graded("undecided", "", f"this card's reference could not be computed: {exc}",
+                          "", "")
+        try:
+            from trainer.grading import grade
+
+            result = grade(ref.expected, text, symbols=ref.symbols or None, rtol=ref.rtol,
+                           atol=ref.atol, mistakes=ref.mistakes, timeout=2.0)
+        except Exception as exc:  # noqa: BLE001 - a verdict, never a crash
+            return Graded("undecided", "", f"grading failed: {type(exc).__name__}: {exc}", "",
+                          ref.shown)
+        verdict = getattr(result.verdict, "value", result.verdict)
+        return Graded(str(verdict), result.parsed or "", result.message or "",
+                      result.feedback or "", ref.shown)
+
+    def preview(self, step: int, text: str) -> tuple[bool, str]:
+        """(ok, pretty text or what is wrong), cheap enough for every keystroke."""
+        if not 0 <= step < len(self.steps):
+            return (False, "")
+        s = self.steps[step]
+        try:
+            from trainer.grading import preview
+
+            return preview(text, symbols=(s.symbols or None) if s.kind == "symbolic" else None)
+        except Exception as exc:  # noqa: BLE001 - preview is advisory
+            return (False, str(exc))
+
+
+def instantiate(card: Card, review_number: int) -> Exercise:
+    """Draw ``card``'s params for review ``review_number`` and fill its text.
+
+    Deterministic: the same card key and review number give the same
+    exercise.  Raises :class:`ExerciseError` for a broken card (bad params,
+    unsatisfiable constraints, a placeholder that does not evaluate).
+    """
+    seed = review_seed(card.key, review_number)
+    where = f"{card.key}: "
+    params = draw_params(card.params, card.constraints, seed, where) if card.params else {}
+    try:
+        return Exercise(card, seed, params)
+    except ExerciseError as exc:
+        raise ExerciseError(f"{where}{exc}") from None
+
+
+# ------------------------------------------------------------- references
+
+
+def _solve_functions() -> dict[str, object]:
+    from trainer.registry import REGISTRY
+
+    table: dict[str, object] = dict(DETERMINISTIC)
+    table.update({name: entry.func for name, entry in REGISTRY.items()})
+    return table
+
+
+def solve_function_names() -> frozenset[str]:
+    from trainer.registry import REGISTRY
+
+    return frozenset(REGISTRY) | frozenset(DETERMINISTIC_ARITY) | DEFAULT_FUNCTIONS
+
+
+def to_float(v: object) -> float:
+    """A solver's result as a float; raises ExerciseError if it is not one finite number."""
+    if hasattr(v, "shape") and getattr(v, "size", 2) == 1:
+        v = v.reshape(-1)[0].item()  # type: ignore[attr-defined]
+    if isinstance(v, bool) or not isinstance(v, (int, float, Fraction)) and not hasattr(
+            v, "__float__"):
+        raise ExerciseError(f"the result is not a number: {v!r}")
+    try:
+        f = float(v)  # type: ignore[arg-type]
+    except (TypeError, ValueError) as exc:
+        raise ExerciseError(f"the result is not a number: {exc}") from None
+    if not math.isfinite(f):
+        raise ExerciseError("the result is not a finite number")
+    return f
+
+
+def evaluate_numeric(text: str, params: Mapping[str, object]) -> float:
+    """A numeric expression over params that may call registry functions."""
+    try:
+        node, _ = parse_cached(text, tuple(params), solve_function_names())
+        return to_float(evaluate(node, params, _solve_functions()))  # type: ignore[arg-type]
+    except ParseError as exc:
+        raise ExerciseError(f"{text!r} does not parse: {exc}") from None
+    except (EvalError, ArithmeticError, TypeError, ValueError) as exc:
+        if isinstance(exc, ExerciseError):
+            raise
+        raise ExerciseError(f"{text!r} could not be evaluated: {exc}") from None
+
+
+def format_number(x: float) -> str:
+    """A reference number as shown: 6 significant digits, and a small fraction if exact."""
+    if isinstance(x, int) or float(x).is_integer() and abs(x) < 1e15:
+        return str(int(x))
+    s = f"{x:.6g}"
+    if "e" in s:
+        mant, _, exp = s.partition("e")
+        s = f"{mant}e{int(exp)}"
+    if float(s) == x:
+        return s
+    frac = Fraction(x).limit_denominator(200)
+    if frac.denominator > 1 and abs(float(frac) - x) <= 1e-12 * abs(x):
+        return f"{frac.numerator}/{frac.denominator} ≈ {s}"
+    return s
+
+
+def shown_decimal(shown: str) -> str:
+    """The decimal part of a shown reference (``4/7 ≈ 0.571429`` -> ``0.571429``)."""
+    return shown.rsplit("≈", 1)[-1].strip()
+
+
+def symbol_names(symbols: Mapping[str, str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(names, matrix names) of a symbols mapping, without importing the grader."""
+    from trainer.grading.domains import parse_symbols
+
+    domains = parse_symbols(dict(symbols))
+    names = tuple(sorted(domains))
+    matrices = tuple(sorted(n for n, d in domains.items() if d.is_matrix))
+    return names, matrices
+
+
+def substitute(text: str, symbols: Mapping[str, str], params: Mapping[str, object]) -> str:
+    """``text`` (a formula over symbols and params) with the params' values written in."""
+    names, matrices = symbol_names(symbols)
+    used = tuple(n for n in params if n not in names)
+    try:
+        node, _ = parse_cached(text, tuple(sorted(set(names) | set(used))), DEFAULT_FUNCTIONS,
+                               matrices)
+    except ParseError as exc:
+        raise ExerciseError(f"{text!r} does not parse: {exc}") from None
+    if not params:
+        return text
+    return to_text(node, {k: v for k, v in params.items() if k not in names})
+
+
+def to_text(node: Node, subs: Mapping[str, object]) -> str:
+    """ASCII text that the parser reads back as ``node``, with ``subs`` written in."""
+    def t(n: Node) -> str:
+        if isinstance(n, Num):
+            v = n.value
+            if isinstance(v, Fraction):
+                return f"({v.numerator}/{v.denominator})"
+            return str(v)
+        if isinstance(n, Name):
+            if n.name in subs:
+                v = subs[n.name]
+                if isinstance(v, (tuple, list)):
+                    raise ExerciseError(f"the sample {n.name!r} can not appear in a formula")
+                return f"({format_value(v)})"
+            return n.name
+        if isinstance(n, Const):
+            return n.name
+        if isinstance(n, Identity):
+            return "I"
+        if isinstance(n, Neg):
+            return f"(-{t(n.arg)})"
+        if isinstance(n, Add):
+            out = ""
+            for i, (op, term) in enumerate(n.terms):
+                out += (t(term) if i == 0 else f" {op} {t(term)}")
+            return f"({out})"
+        if isinstance(n, Mul):
+            out = ""
+            for i, (op, f) in enumerate(n.factors):
+                out += t(f) if i == 0 else ("/" if op == "/" else "*") + t(f)
+            return f"({out})"
+        if isinstance(n, Pow):
+            return f"({t(n.base)})^({t(n.exp)})"
+        if isinstance(n, Transpose):
+            return f"({t(n.arg)})'"
+        if isinstance(n, Call):
+            return f"{n.func}({', '.join(t(a) for a in n.args)})"
+        raise TypeError(f"not an expression node: {n!r}")  # pragma: no cover
+
+    return t(node)
+
+
+def _fill_feedback(text: str, params: Mapping[str, object]) -> str:
+    return fill(text, params) or ""
+
+
+def _reference(spec: _Spec, params: Mapping[str, object], card: Card) -> Reference:
+    rtol = spec.tolerance.get("rtol", DEFAULT_RTOL)
+    atol = spec.tolerance.get("atol")
+    if spec.kind == "numeric":
+        if spec.solve is None:
+            if spec.answer is None:
+                raise ExerciseError("a numeric step needs 'solve'")
+            value = evaluate_numeric(spec.answer, params)
+        else:
+            value = evaluate_numeric(spec.solve, params)
+        mistakes, values, errors = [], [], []
+        for m in spec.mistakes:
+            try:
+                mv = evaluate_numeric(m.answer, params)
+            except ExerciseError as exc:
+                errors.append(f"mistake {m.answer!r}: {exc}")
+                values.append(None)
+                continue
+            values.append(mv)
+            mistakes.append((repr(mv), _fill_feedback(m.feedback, params)))
+        return Reference("numeric", value, format_number(value), tuple(mistakes), {}, rtol, atol,
+                         value, tuple(values), tuple(errors))
+    # symbolic
+    if spec.answer is None:
+        raise ExerciseError("a symbolic step needs 'answer': the formula it is graded against")
+    try:
+        expected = substitute(spec.answer, spec.symbols, params)
+        names, matrices = symbol_names(spec.symbols)
+        node, _ = parse_cached(expected, names, DEFAULT_FUNCTIONS, matrices)
+    except (ValueError, ParseError) as exc:
+        if isinstance(exc, ExerciseError):
+            raise
+        raise ExerciseError(f"the answer {spec.answer!r}: {exc}") from None
+    mistakes, errors = [], []
+    for m in spec.mistakes:
+        try:
+            mistakes.append((substitute(m.answer, spec.symbols, params),
+                             _fill_feedback(m.feedback, params)))
+        except ExerciseError as exc:
+            errors.append(f"mistake {m.answer!r}: {exc}")
+    return Reference("symbolic", expected, pretty(node), tuple(mistakes), dict(spec.symbols),
+                     rtol, atol, None, (), tuple(errors))

@@ -1,0 +1,359 @@
+"""The solver functions a deck may call by name in `solve` and in mistakes.
+
+A deck never imports anything: ``solve: beta_bernoulli_map(k, n, a, b)`` looks
+the name up in :data:`REGISTRY`.  Each entry is a thin wrapper around a
+function of the :mod:`solvers` package, imported on first call so that
+importing this module (``trainer validate``) stays cheap.
+
+Conventions (the deck author's contract):
+
+* a *sample* argument (``x``, ``y``, ``counts``, ``logits``) is a list of
+  numbers, e.g. a param drawn with ``normal(0, 1, 8, 2)``;
+* a category or token index ``j`` counts from 1, as in the prompts;
+* variances, never standard deviations, are passed to Gaussian functions;
+* Gamma priors are (shape ``a``, *rate* ``b``); KL is ``KL(first ‖ second)``;
+* logarithms are natural (nats).
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass
+
+__all__ = ["REGISTRY", "Entry", "describe"]
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    name: str
+    func: Callable[..., object]
+    description: str
+    arity: tuple[int, int | None]
+
+
+def _solver(path: str) -> Callable[..., object]:
+    module, _, name = path.rpartition(".")
+    return getattr(importlib.import_module(module), name)
+
+
+def _vec(x: object) -> list[float]:
+    if hasattr(x, "tolist"):
+        x = x.tolist()  # type: ignore[attr-defined]
+    if not isinstance(x, (list, tuple)):
+        raise TypeError("a list of numbers is needed here")
+    return [float(v) for v in x]
+
+
+def _index(j: object, size: int) -> int:
+    if isinstance(j, bool) or not isinstance(j, (int, float)) or float(j) != int(j):
+        raise ValueError("an index must be a whole number")
+    k = int(j)
+    if not 1 <= k <= size:
+        raise ValueError(f"index {k} is outside 1..{size}")
+    return k - 1
+
+
+def _f(x: object) -> float:
+    return float(x)  # type: ignore[arg-type]
+
+
+REGISTRY: dict[str, Entry] = {}
+
+
+def _register(description: str, arity: tuple[int, int | None] | None = None):
+    def deco(func: Callable[..., object]) -> Callable[..., object]:
+        import inspect
+
+        if arity is None:
+            params = inspect.signature(func).parameters.values()
+            lo = sum(1 for p in params if p.default is inspect.Parameter.empty)
+            ar: tuple[int, int | None] = (lo, len(inspect.signature(func).parameters))
+        else:
+            ar = arity
+        REGISTRY[func.__name__] = Entry(func.__name__, func, description, ar)
+        return func
+    return deco
+
+
+# ------------------------------------------------------------------------ MLE
+
+
+@_register("k/n: the MLE of a Bernoulli p from k successes in n trials")
+def bernoulli_mle(k, n):
+    return _solver("solvers.mle.bernoulli_mle")(k, n)
+
+
+@_register("k log p + (n-k) log(1-p): the Bernoulli log-likelihood of k successes in n")
+def bernoulli_loglik(p, k, n):
+    return _solver("solvers.mle.bernoulli_log_likelihood")(p, k, n)
+
+
+@_register("k/p - (n-k)/(1-p): the Bernoulli score (d/dp of the log-likelihood)")
+def bernoulli_score(p, k, n):
+    return _solver("solvers.mle.bernoulli_score")(p, k, n)
+
+
+@_register("the sample mean: the MLE of a Gaussian mean")
+def gaussian_mle_mean(x):
+    return _solver("solvers.mle.gaussian_mle_mean")(_vec(x))
+
+
+@_register("(1/n) sum (x - xbar)^2: the (biased) MLE of a Gaussian variance")
+def gaussian_mle_var(x):
+    return _solver("solvers.mle.gaussian_mle_var")(_vec(x))
+
+
+@_register("(1/(n-1)) sum (x - xbar)^2: the unbiased sample variance (Bessel)")
+def unbiased_var(x):
+    return _solver("solvers.mle.unbiased_var")(_vec(x))
+
+
+@_register("the Gaussian variance MLE of a sample of size n with sum s1 and sum of squares s2")
+def gaussian_mle_var_from_sums(s1, s2, n):
+    # A sample with exactly these sums is built and handed to the solver, so the
+    # closed form S2/n - (S1/n)^2 on a card is checked against the solver itself.
+    import math
+
+    m = _f(s1) / n
+    v = _f(s2) / n - m * m
+    if v < 0:
+        raise ValueError("no sample has these sums")
+    if int(n) != n or n < 2:
+        raise ValueError("n must be a whole number >= 2")
+    n = int(n)
+    if n % 2 == 0:
+        d = math.sqrt(v)
+        x = [m + d] * (n // 2) + [m - d] * (n // 2)
+    else:
+        d = math.sqrt(v * n / (n - 1))
+        x = [m + d] * (n // 2) + [m - d] * (n // 2) + [m]
+    return _solver("solvers.mle.gaussian_mle_var")(x)
+
+
+@_register("the sample mean: the MLE of a Poisson rate")
+def poisson_mle(x):
+    return _solver("solvers.mle.poisson_mle")(_vec(x))
+
+
+@_register("1/xbar: the MLE of an exponential rate")
+def exponential_mle(x):
+    return _solver("solvers.mle.exponential_mle")(_vec(x))
+
+
+@_register("max x: the MLE of theta for Uniform(0, theta)")
+def uniform_mle(x):
+    return _solver("solvers.mle.uniform_mle")(_vec(x))
+
+
+@_register("counts[j]/n: the MLE of category j's probability (j from 1)")
+def multinomial_mle(counts, j):
+    c = _vec(counts)
+    return _solver("solvers.mle.multinomial_mle")(c)[_index(j, len(c))]
+
+
+@_register("sum xy / sum x^2: least squares through the origin (the Gaussian-noise MLE)")
+def ols_origin(x, y):
+    return _solver("solvers.mle.ols_origin")(_vec(x), _vec(y))
+
+
+@_register("sum (sigmoid(w x_i) - y_i) x_i: d/dw of the logistic NLL, one feature, no bias")
+def logistic_grad_1d(x, y, w):
+    return _solver("solvers.mle.logistic_nll_gradient")([[v] for v in _vec(x)], _vec(y),
+                                                         [_f(w)])[0]
+
+
+@_register("X^T (sigmoid(X w) - y): the gradient of the logistic NLL (matrices)")
+def logistic_grad(X, y, w):
+    import numpy as np
+
+    return np.asarray(_solver("solvers.mle.logistic_nll_gradient")(X, y, w), dtype=float)
+
+
+@_register("the E-step responsibility of component 1 for x in the mixture "
+           "pi1 N(mu1, var1) + (1 - pi1) N(mu2, var2)")
+def em_responsibility(x, pi1, mu1, var1, mu2, var2):
+    return _solver("solvers.mle.em_responsibility")(x, pi1, mu1, var1, mu2, var2)
+
+
+# ------------------------------------------------------------------------ MAP
+
+
+@_register("(k+a-1)/(n+a+b-2): the posterior mode of p under a Beta(a, b) prior")
+def beta_bernoulli_map(k, n, a, b):
+    return _solver("solvers.map.beta_bernoulli_map")(k, n, a, b)
+
+
+@_register("(k+a)/(n+a+b): the posterior mean of p under a Beta(a, b) prior")
+def beta_bernoulli_mean(k, n, a, b):
+    return _solver("solvers.map.beta_bernoulli_mean")(k, n, a, b)
+
+
+@_register("(a + sum x - 1)/(b + n): the posterior mode of a Poisson rate, Gamma(a, rate b)")
+def gamma_poisson_map(x, a, b):
+    return _solver("solvers.map.gamma_poisson_map")(_vec(x), a, b)
+
+
+@_register("(a + sum x)/(b + n): the posterior mean of a Poisson rate, Gamma(a, rate b)")
+def gamma_poisson_mean(x, a, b):
+    return _solver("solvers.map.gamma_poisson_mean")(_vec(x), a, b)
+
+
+@_register("(c_j + alpha - 1)/(n + K alpha - K): the posterior mode of category j under a "
+           "symmetric Dirichlet(alpha) prior")
+def dirichlet_map(counts, alpha, j):
+    c = _vec(counts)
+    return _solver("solvers.map.dirichlet_map")(c, [_f(alpha)] * len(c))[_index(j, len(c))]
+
+
+@_register("the posterior mean of a Gaussian mean: data x with noise variance var, "
+           "prior N(mu0, tau2)")
+def normal_normal_mean(x, var, mu0, tau2):
+    return _solver("solvers.map.normal_normal_posterior_mean")(_vec(x), var, mu0, tau2)
+
+
+@_register("sum xy / (sum x^2 + lam): ridge through the origin, one feature")
+def ridge_1d(x, y, lam):
+    return _solver("solvers.map.ridge")([[v] for v in _vec(x)], _vec(y), lam)[0]
+
+
+@_register("argmin_w (1/2) sum (y - w x)^2 + lam |w|: soft-thresholding, one feature")
+def lasso_1d(x, y, lam):
+    return _solver("solvers.map.lasso_1d")(_vec(x), _vec(y), lam)
+
+
+@_register("(X^T X + lam I)^(-1) X^T y: the ridge / Gaussian-prior MAP weights (matrices)")
+def ridge(X, y, lam):
+    import numpy as np
+
+    return np.asarray(_solver("solvers.map.ridge")(X, y, lam), dtype=float)
+
+
+@_register("the ridge penalty equivalent to noise variance sigma2 and prior variance tau2")
+def ridge_lambda(noise_var, prior_var):
+    return _solver("solvers.map.ridge_lambda")(noise_var, prior_var)
+
+
+# ------------------------------------------------------------------------- KL
+
+
+@_register("KL(N(mu1, var1) || N(mu2, var2)) in nats")
+def kl_gaussian(mu1, var1, mu2, var2):
+    return _solver("solvers.kl.kl_gaussian")(mu1, var1, mu2, var2)
+
+
+@_register("KL(Bernoulli(p) || Bernoulli(q)) in nats")
+def kl_bernoulli(p, q):
+    return _solver("solvers.kl.kl_bernoulli")(p, q)
+
+
+@_register("KL(p || q) between two categorical distributions, in nats")
+def kl_categorical(p, q):
+    return _solver("solvers.kl.kl_categorical")(_vec(p), _vec(q))
+
+
+# --------------------------------------------------------------------- Fisher
+
+
+@_register("1/(p(1-p)): Fisher information of one Bernoulli(p) observation")
+def fisher_bernoulli(p):
+    return _solver("solvers.fisher.fisher_bernoulli")(p)
+
+
+@_register("1/lam: Fisher information of one Poisson(lam) observation")
+def fisher_poisson(lam):
+    return _solver("solvers.fisher.fisher_poisson")(lam)
+
+
+@_register("1/var: Fisher information about a Gaussian mean, one observation")
+def fisher_gaussian_mean(var):
+    return _solver("solvers.fisher.fisher_gaussian_mean")(var)
+
+
+@_register("1/(2 var^2): Fisher information about a Gaussian variance, one observation")
+def fisher_gaussian_var(var):
+    return _solver("solvers.fisher.fisher_gaussian_var")(var)
+
+
+@_register("1/lam^2: Fisher information about an exponential rate, one observation")
+def fisher_exponential(lam):
+    return _solver("solvers.fisher.fisher_exponential")(lam)
+
+
+@_register("p(1-p)/n: the Cramér-Rao bound for unbiased estimators of a Bernoulli p")
+def crlb_bernoulli(p, n):
+    return _solver("solvers.fisher.crlb_bernoulli")(p, n)
+
+
+@_register("lam/n: the Cramér-Rao bound for unbiased estimators of a Poisson rate")
+def crlb_poisson(lam, n):
+    return _solver("solvers.fisher.crlb_poisson")(lam, n)
+
+
+@_register("var/n: the Cramér-Rao bound for unbiased estimators of a Gaussian mean")
+def crlb_gaussian_mean(var, n):
+    return _solver("solvers.fisher.crlb_gaussian_mean")(var, n)
+
+
+@_register("lam^2/n: the Cramér-Rao bound for unbiased estimators of an exponential rate")
+def crlb_exponential(lam, n):
+    return _solver("solvers.fisher.crlb_exponential")(lam, n)
+
+
+@_register("z sqrt(phat(1-phat)/n): the Wald half-width for a Bernoulli p, k of n, "
+           "at level 0.95 unless given")
+def wald_half_width_bernoulli(k, n, level=0.95):
+    return _solver("solvers.fisher.wald_half_width_bernoulli")(k, n, level)
+
+
+# ------------------------------------------------------------------------ LLM
+
+
+@_register("exp(total_nll / n_tokens): perplexity from a summed NLL in nats")
+def perplexity(total_nll, n_tokens):
+    return _solver("solvers.llm.perplexity")(total_nll, n_tokens)
+
+
+@_register("-log softmax(logits)[target]: cross-entropy of the target class (from 1)")
+def softmax_cross_entropy(logits, target):
+    z = _vec(logits)
+    return _solver("solvers.llm.softmax_cross_entropy")(z, _index(target, len(z)))
+
+
+@_register("softmax(logits)[j] - [j = target]: d(cross-entropy)/d(logit j), indices from 1")
+def softmax_ce_grad(logits, target, j):
+    z = _vec(logits)
+    g = _solver("solvers.llm.softmax_cross_entropy_grad")(z, _index(target, len(z)))
+    return _vec(g)[_index(j, len(z))]
+
+
+@_register("sigmoid(r_w - r_l): Bradley-Terry probability that w is preferred to l")
+def bradley_terry(r_w, r_l):
+    return _solver("solvers.llm.bradley_terry")(r_w, r_l)
+
+
+@_register("beta log(pi/pi_ref): the DPO implicit reward from the two probabilities")
+def dpo_implicit_reward(pi, pi_ref, beta):
+    return _solver("solvers.llm.dpo_implicit_reward")(pi, pi_ref, beta)
+
+
+@_register("-log sigmoid(beta[(logp_w - ref_w) - (logp_l - ref_l)]): the DPO loss of one "
+           "pair, from log-probabilities")
+def dpo_loss(logp_w, logp_l, ref_w, ref_l, beta):
+    return _solver("solvers.llm.dpo_loss")(logp_w, logp_l, ref_w, ref_l, beta)
+
+
+@_register("pi*(j) ∝ pi_ref(j) exp(r_j / beta): the KL-regularised RLHF optimum, token j "
+           "(from 1)")
+def rlhf_optimal_policy(pi_ref, rewards, beta, j):
+    p = _vec(pi_ref)
+    pol = _vec(_solver("solvers.llm.rlhf_optimal_policy")(p, _vec(rewards), beta))
+    return pol[_index(j, len(p))]
+
+
+def describe() -> list[tuple[str, str]]:
+    """(signature, description) of every registry function, for docs and `--help`."""
+    import inspect
+
+    return [(f"{name}{inspect.signature(e.func)}", e.description)
+            for name, e in sorted(REGISTRY.items())]
