@@ -139,17 +139,46 @@ def bench_validate(cards: int) -> dict[str, float]:
     return {"validate_10k_cards_s": round(cold, 3), "validate_10k_cards_cached_s": round(warm, 3)}
 
 
-def bench_grading() -> dict[str, float]:
-    """Grading latency over the shipped exercises' references and mistakes."""
-    try:
-        from bench.bench_grading import bench_cases
+def grading_cases(cards: list[Card], seeds: int) -> list[dict]:
+    """What the app grades: each step's reference and each listed mistake, per draw."""
+    from trainer.exercises import instantiate
 
-        from trainer.exercises import grading_cases
-    except ImportError as exc:
-        return {"grading_skipped": str(exc)}
-    cards = [c for c in load_decks([shipped_deck_dir()]).cards if c.graded]
-    cases = grading_cases(cards, seeds=5)
-    return bench_cases(cases)
+    cases = []
+    for card in cards:
+        for review in range(seeds):
+            exercise = instantiate(card, review)
+            for step in range(len(exercise.steps)):
+                ref = exercise.reference(step)
+                typed = [repr(ref.expected) if ref.kind == "numeric" else str(ref.expected)]
+                typed += [m for m, _ in ref.mistakes]
+                for answer in typed:
+                    cases.append({"expected": ref.expected, "answer": answer,
+                                  "symbols": ref.symbols or None, "rtol": ref.rtol,
+                                  "atol": ref.atol, "mistakes": ref.mistakes})
+    return cases
+
+
+def bench_grading(seeds: int) -> dict[str, object]:
+    """Grading latency over the shipped exercises' references and mistakes, sympy loaded."""
+    from trainer.catalog import load_catalog
+    from trainer.grading import grade
+
+    cards = [c for c in load_catalog([shipped_deck_dir()]).cards if c.graded]
+    cases = grading_cases(cards, seeds)
+    if not cases:
+        return {"grading_cases": 0}
+    grade("1", "1", symbols="x: real")  # load sympy and numpy, start the worker
+    timings = []
+    for case in cases:
+        start = time.perf_counter()
+        grade(case["expected"], case["answer"], symbols=case["symbols"], rtol=case["rtol"],
+              atol=case["atol"], mistakes=case["mistakes"])
+        timings.append((time.perf_counter() - start) * 1000)
+    timings.sort()
+    return {"grading_cases": len(cases),
+            "grading_ms_median": round(statistics.median(timings), 2),
+            "grading_ms_p99": round(timings[max(0, int(len(timings) * 0.99) - 1)], 2),
+            "grading_ms_max": round(timings[-1], 2)}
 
 
 def main() -> None:
@@ -169,7 +198,7 @@ def main() -> None:
     figures.update(bench_cold_start(db, 3 if args.quick else 7))
     figures.update(bench_answer_next(db, 500 if args.quick else 3000))
     figures.update(bench_validate(10_000))
-    figures.update(bench_grading())
+    figures.update(bench_grading(3 if args.quick else 10))
     print(json.dumps(figures, indent=2))
 
 
