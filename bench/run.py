@@ -161,13 +161,13 @@ def grading_cases(cards: list[Card], seeds: int) -> list[dict]:
 def bench_grading(seeds: int) -> dict[str, object]:
     """Grading latency over the shipped exercises' references and mistakes, sympy loaded."""
     from trainer.catalog import load_catalog
-    from trainer.grading import grade
+    from trainer.grading import grade, warm_up
 
     cards = [c for c in load_catalog([shipped_deck_dir()]).cards if c.graded]
     cases = grading_cases(cards, seeds)
     if not cases:
         return {"grading_cases": 0}
-    grade("1", "1", symbols="x: real")  # load sympy and numpy, start the worker
+    warm_up()  # load numpy and start the sympy worker, as the app does after the first card
     timings = []
     for case in cases:
         start = time.perf_counter()

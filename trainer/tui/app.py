@@ -23,10 +23,9 @@ from trainer.tui.screens.study import StudyScreen
 def _warm_up() -> None:
     """Load the grading stack in the background once the first card is on screen."""
     try:
-        import numpy  # noqa: F401
-        import sympy  # noqa: F401
+        from trainer.grading import warm_up
 
-        import trainer.grading  # noqa: F401
+        warm_up()
     except Exception:  # noqa: BLE001 - warming is an optimisation only
         pass
 
