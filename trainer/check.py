@@ -52,7 +52,7 @@ from trainer.grading.expr import DEFAULT_FUNCTIONS, EvalError, ParseError, evalu
 
 __all__ = ["Failure", "check_card", "check_decks", "run"]
 
-_UNFILLED = re.compile(r"\{\{|\}\}")
+_UNFILLED = re.compile(r"\{\{\s*[A-Za-z0-9_(]")
 _MIN_POINTS = 5
 _MAX_POINT_ATTEMPTS = 60
 

@@ -54,6 +54,12 @@ def _index(j: object, size: int) -> int:
     return k - 1
 
 
+def _whole(x: object, what: str, lo: int) -> int:
+    if isinstance(x, bool) or float(x) != int(x) or int(x) < lo:  # type: ignore[arg-type]
+        raise ValueError(f"{what} must be a whole number >= {lo}")
+    return int(x)  # type: ignore[arg-type]
+
+
 def _f(x: object) -> float:
     return float(x)  # type: ignore[arg-type]
 
@@ -119,9 +125,7 @@ def gaussian_mle_var_from_sums(s1, s2, n):
     v = _f(s2) / n - m * m
     if v < 0:
         raise ValueError("no sample has these sums")
-    if int(n) != n or n < 2:
-        raise ValueError("n must be a whole number >= 2")
-    n = int(n)
+    n = _whole(n, "n", 2)
     if n % 2 == 0:
         d = math.sqrt(v)
         x = [m + d] * (n // 2) + [m - d] * (n // 2)
@@ -134,6 +138,22 @@ def gaussian_mle_var_from_sums(s1, s2, n):
 @_register("the sample mean: the MLE of a Poisson rate")
 def poisson_mle(x):
     return _solver("solvers.mle.poisson_mle")(_vec(x))
+
+
+@_register("S/n: the Poisson-rate MLE of n whole-number counts with total S")
+def poisson_mle_from_sum(s, n):
+    # A sample of n counts with total s is built and handed to the solver.
+    total, size = _whole(s, "the total", 0), _whole(n, "n", 1)
+    q, r = divmod(total, size)
+    return _solver("solvers.mle.poisson_mle")([float(q + 1)] * r + [float(q)] * (size - r))
+
+
+@_register("n/S: the exponential-rate MLE of n positive observations with total S")
+def exponential_mle_from_sum(s, n):
+    size = _whole(n, "n", 1)
+    if _f(s) <= 0:
+        raise ValueError("the total of exponential observations must be positive")
+    return _solver("solvers.mle.exponential_mle")([_f(s) / size] * size)
 
 
 @_register("1/xbar: the MLE of an exponential rate")

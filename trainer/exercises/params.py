@@ -547,7 +547,7 @@ def draw_params(params: tuple[tuple[str, str], ...], constraints: tuple[str, ...
                         "draws; widen the params' ranges")
 
 
-_PLACEHOLDER = re.compile(r"\{\{(.*?)\}\}", re.S)
+_PLACEHOLDER = re.compile(r"\{\{([^{}]*)\}\}")
 
 
 def placeholders(text: str | None) -> list[str]:
