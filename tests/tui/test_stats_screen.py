@@ -1,0 +1,132 @@
+"""Pilot tests of the statistics screen: what the learner sees, and leaving it."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from trainer.config import Settings
+from trainer.store import CardState, Store
+from trainer.tui.app import TrainerApp
+from trainer.tui.screens.stats import StatsScreen
+
+NOW = datetime(2026, 3, 18, 12, tzinfo=UTC).timestamp()
+DAY = 86400
+
+
+@pytest.fixture(autouse=True)
+def utc(monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+def state(key: str, *, lapses: int = 0, due: float = NOW + DAY) -> CardState:
+    return CardState(key=key, deck="basics", state=2, step=None, stability=5.0, difficulty=5.0,
+                     due=due, last_review=NOW - DAY, reps=lapses + 3, lapses=lapses)
+
+
+def fill(store: Store) -> None:
+    """likelihood: 3 of 4 reviews recalled and 8 lapses (a leech); map: 1 of 2, 2 lapses."""
+    for days_ago, key, rating in [(4, "likelihood", 3), (3, "likelihood", 1), (2, "map", 1),
+                                  (2, "likelihood", 4), (1, "map", 3), (0, "likelihood", 3)]:
+        store.record_review(before=state(f"basics/{key}"), after=state(f"basics/{key}"),
+                            rating=rating, reviewed_at=NOW - days_ago * DAY - 3600)
+    store.put_state(state("basics/likelihood", lapses=8, due=NOW - 60))
+    store.put_state(state("basics/map", lapses=2, due=NOW + DAY))
+
+
+def text_of(app: TrainerApp, widget_id: str) -> str:
+    return str(app.screen.query_one(f"#{widget_id}").render())
+
+
+async def open_stats(app: TrainerApp, pilot) -> StatsScreen:
+    screen = StatsScreen(cards=app.load_result.cards, store=app.store, settings=app.settings,
+                         clock=lambda: NOW)
+    await app.push_screen(screen)
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+    return screen
+
+
+async def test_the_learner_sees_retention_and_the_leech_and_escape_closes(
+        make_app, recall_deck, tmp_path: Path):
+    app = make_app(recall_deck, tmp_path / "t.db")
+    fill(app.store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        underneath = app.screen
+        screen = await open_stats(app, pilot)
+        assert app.screen is screen
+        assert "6 in 30 days" in text_of(app, "stats-summary")
+        assert "5-day streak" in text_of(app, "stats-summary")
+        assert "1 due now" in text_of(app, "stats-summary")
+        assert "True retention (30 days): 67% (4 of 6 reviews" in text_of(app, "retention-figure")
+        assert "2026-03 67% (6)" in text_of(app, "retention-months")
+        cards = text_of(app, "weak-cards")
+        leech_line = next(line for line in cards.splitlines() if "basics/likelihood" in line)
+        assert "⚠ leech" in leech_line and "75%" in leech_line
+        map_line = next(line for line in cards.splitlines() if "basics/map" in line)
+        assert "leech" not in map_line and "50%" in map_line
+        tags = text_of(app, "weak-tags").splitlines()
+        assert [line.split()[0] for line in tags[1:]] == ["map", "mle"]
+        heatmap = text_of(app, "heatmap")
+        assert heatmap.count("■") == 5 + 4  # five study days, and the legend
+        assert "busiest day: 2 reviews" in heatmap
+        await pilot.press("escape")
+        assert app.screen is underneath
+
+
+async def test_q_closes_and_an_empty_log_says_there_is_no_retention_yet(
+        make_app, recall_deck, tmp_path: Path):
+    app = make_app(recall_deck, tmp_path / "t.db")
+    async with app.run_test(size=(80, 24)) as pilot:
+        underneath = app.screen
+        await open_stats(app, pilot)
+        assert "no reviews of mature cards yet" in text_of(app, "retention-figure")
+        assert "No card has lapsed yet" in text_of(app, "weak-cards")
+        await pilot.press("q")
+        assert app.screen is underneath
+
+
+async def test_the_plots_draw_in_light_and_dark_themes_and_the_page_scrolls(
+        make_app, recall_deck, tmp_path: Path):
+    app = make_app(recall_deck, tmp_path / "t.db")
+    fill(app.store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_stats(app, pilot)
+        for theme in ("textual-light", "textual-dark"):
+            app.theme = theme
+            await pilot.pause()
+            for plot_id in ("reviews-plot", "forecast-plot"):
+                plot = screen.query_one(f"#{plot_id}")
+                assert plot.size.width > 0
+                assert str(plot.render()).strip()
+        scroll = screen.query_one("VerticalScroll")
+        assert scroll.max_scroll_y > 0  # more than one 80x24 page: it scrolls
+        await pilot.press("end")
+        await pilot.pause()
+        assert scroll.scroll_y == scroll.max_scroll_y
+
+
+def test_the_app_starts_without_plotext():
+    code = ("import sys, trainer.tui.app\n"
+            "print('textual_plotext' in sys.modules or 'plotext' in sys.modules)\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "False"
+
+
+def test_the_screen_takes_what_the_app_hands_it(recall_deck, tmp_path: Path):
+    from trainer.decks import load_decks
+
+    result = load_decks([recall_deck])
+    screen = StatsScreen(cards=result.cards, store=Store.open(tmp_path / "t.db"),
+                         settings=Settings())
+    assert screen.clock is time.time and len(screen.cards) == 3

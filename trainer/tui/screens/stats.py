@@ -1,0 +1,221 @@
+"""Statistics: reviews per day, true retention, a calendar heatmap, the forecast, weak spots."""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from collections.abc import Callable, Sequence
+from datetime import timedelta
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.color import Color
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+from textual_plotext import PlotextPlot  # only here: the app never imports it on start-up
+
+from trainer.config import Settings
+from trainer.decks.model import Card
+from trainer.stats import DayCount, Progress, heat_grid, heat_level, progress
+from trainer.store import Store
+
+WEEKDAYS = ["Mon", "", "Wed", "", "Fri", "", "Sun"]
+HEAT_SHADES = (0.0, 0.35, 0.6, 0.8, 1.0)  # share of $success over $surface per level
+
+
+def percent(share: float | None) -> str:
+    return "–" if share is None else f"{share:.0%}"
+
+
+def heatmap_text(days: Sequence[DayCount], *, surface: Color, fill: Color,
+                 muted: Color) -> Text:
+    """Weeks as columns (Monday on top), one block per study day shaded by its reviews."""
+    grid = heat_grid(days)
+    peak = max((d.reviews for d in days), default=0)
+    shades = [surface.blend(fill, share).hex for share in HEAT_SHADES]
+    text = Text()
+    months = [" "] * (2 * len(grid) + 2)
+    shown, free_from = None, 0
+    for i, week in enumerate(grid):
+        first = next(d for d in week if d is not None)
+        if first.day.month != shown:
+            shown = first.day.month
+            if 2 * i >= free_from:  # a name needs 3 columns; skip it rather than overlap
+                months[2 * i:2 * i + 3] = first.day.strftime("%b")
+                free_from = 2 * i + 4
+    text.append("    " + "".join(months).rstrip() + "\n", style=muted.hex)
+    for row, label in enumerate(WEEKDAYS):
+        text.append(f"{label:<4}", style=muted.hex)
+        for week in grid:
+            day = week[row]
+            if day is None:
+                text.append("  ")
+            elif day.reviews == 0:
+                text.append("· ", style=muted.hex)
+            else:
+                text.append("■ ", style=shades[heat_level(day.reviews, peak)])
+        text.append("\n")
+    text.append("    less ", style=muted.hex)
+    for shade in shades[1:]:
+        text.append("■ ", style=shade)
+    text.append(f"more   busiest day: {peak} reviews", style=muted.hex)
+    return text
+
+
+class StatsScreen(Screen[None]):
+    """Progress on the loaded decks; figures are counted in a thread, off the UI."""
+
+    DEFAULT_CSS = """
+    StatsScreen > VerticalScroll { padding: 0 1; }
+    StatsScreen .section { color: $primary; text-style: bold; margin-top: 1; }
+    StatsScreen #stats-summary { text-style: bold; }
+    StatsScreen #retention-figure { color: $success; text-style: bold; }
+    StatsScreen #retention-months { color: $text-muted; }
+    StatsScreen PlotextPlot { height: 12; }
+    StatsScreen #weak-tags, StatsScreen #weak-cards { height: auto; }
+    """
+    BINDINGS = [
+        Binding("escape,q", "close", "Back"),
+        Binding("r", "refresh", "Refresh"),
+    ]
+
+    def __init__(self, *, cards: Sequence[Card], store: Store, settings: Settings,
+                 clock: Callable[[], float] = time.time) -> None:
+        super().__init__()
+        self.cards = list(cards)
+        self.store = store
+        self.settings = settings
+        self.clock = clock
+        self.progress: Progress | None = None
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll():
+            yield Static("Statistics: counting reviews…", id="stats-summary")
+            yield Static("", id="retention-figure")
+            yield Static("", id="retention-months")
+            yield Static("Reviews per day, last 30 days", classes="section")
+            yield PlotextPlot(id="reviews-plot")
+            yield Static("Reviews per day, last 20 weeks", classes="section")
+            yield Static("", id="heatmap")
+            yield Static("Due on each of the next 14 days", classes="section")
+            yield PlotextPlot(id="forecast-plot")
+            yield Static("Weakest tags", classes="section")
+            yield Static("", id="weak-tags")
+            yield Static("Weakest cards", classes="section")
+            yield Static("", id="weak-cards")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.app.theme_changed_signal.subscribe(self, lambda _theme: self._draw())
+        self._count()
+
+    def action_close(self) -> None:
+        self.app.pop_screen()
+
+    def action_refresh(self) -> None:
+        self._count()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="stats")
+    def _count(self) -> None:
+        try:
+            figures = progress(self.cards, self.store, self.clock(),
+                               day_hour=self.settings.day_starts_at)
+        except sqlite3.Error as exc:
+            self.app.call_from_thread(self._failed, exc)
+            return
+        self.app.call_from_thread(self._show, figures)
+
+    def _failed(self, exc: Exception) -> None:
+        self.query_one("#stats-summary", Static).update(
+            Text(f"Statistics could not be counted: {exc}", style="bold"))
+
+    def _show(self, figures: Progress) -> None:
+        self.progress = figures
+        self._draw()
+
+    def _color(self, name: str) -> Color:
+        return Color.parse(self.app.theme_variables[name])
+
+    def _draw(self) -> None:
+        p = self.progress
+        if p is None or not self.is_mounted:
+            return
+        streak = f"{p.streak_days}-day streak" if p.streak_days else "no streak yet"
+        self.query_one("#stats-summary", Static).update(
+            f"Statistics   {p.reviews_today} reviews today · {sum(p.reviews_per_day)} in 30 "
+            f"days · {streak} · {p.due_now} due now")
+        if p.retention_30d is None:
+            retention = "True retention (30 days): – (no reviews of mature cards yet)"
+        else:
+            retention = (f"True retention (30 days): {percent(p.retention_30d)} "
+                         f"({p.recalled_30d} of {p.reviewed_30d} reviews not forgotten)")
+        self.query_one("#retention-figure", Static).update(retention)
+        months = " · ".join(f"{m.month} {percent(m.retention)} ({m.reviewed})"
+                            for m in p.retention_by_month)
+        self.query_one("#retention-months", Static).update(f"By month: {months}")
+        self._draw_reviews(p)
+        self._draw_forecast(p)
+        self.query_one("#heatmap", Static).update(heatmap_text(
+            p.heatmap, surface=self._color("surface"), fill=self._color("success"),
+            muted=self._color("foreground").blend(self._color("surface"), 0.5)))
+        self.query_one("#weak-tags", Static).update(self._tags_text(p))
+        self.query_one("#weak-cards", Static).update(self._cards_text(p))
+
+    def _bars(self, plot_id: str, values: list[int], ticks: list[int],
+              labels: list[str], xlabel: str) -> None:
+        plot = self.query_one(f"#{plot_id}", PlotextPlot)
+        plt = plot.plt
+        plt.clear_data()
+        plt.clear_figure()
+        plt.bar(list(range(len(values))), values, color=self._color("primary").rgb, width=0.6)
+        plt.xticks(ticks, labels)
+        plt.xlabel(xlabel)
+        top = max(max(values, default=0), 1)
+        step = -(-top // 4)  # whole numbers of cards: at most five ticks
+        plt.yticks(list(range(0, top + step, step)))
+        plt.ylim(0, top + step / 2)
+        plot.refresh()
+
+    def _draw_reviews(self, p: Progress) -> None:
+        days = [p.today - timedelta(days=29 - i) for i in range(30)]
+        ticks = list(range(1, 30, 7))
+        self._bars("reviews-plot", p.reviews_per_day, ticks,
+                   [days[i].strftime("%d %b") for i in ticks], "study day")
+
+    def _draw_forecast(self, p: Progress) -> None:
+        days = [p.today + timedelta(days=i) for i in range(len(p.forecast))]
+        ticks = list(range(0, len(days), 2))
+        labels = ["today" if i == 0 else days[i].strftime("%a %d") for i in ticks]
+        self._bars("forecast-plot", p.forecast, ticks, labels,
+                   "today includes the overdue cards")
+
+    def _tags_text(self, p: Progress) -> Text:
+        if not p.weakest_tags:
+            return Text("No tag has a forgotten review or a lapse yet.", style="dim")
+        text = Text(f"{'tag':<24}{'retention':>10}{'reviews':>9}{'lapses':>8}{'leeches':>9}\n",
+                    style="dim")
+        for t in p.weakest_tags:
+            text.append(f"{t.tag[:23]:<24}{percent(t.retention):>10}{t.reviewed:>9}"
+                        f"{t.lapses:>8}")
+            text.append(f"{t.leeches or '':>9}\n", style=self._color("warning").hex)
+        text.rstrip()
+        return text
+
+    def _cards_text(self, p: Progress) -> Text:
+        if not p.weakest_cards:
+            return Text("No card has lapsed yet.", style="dim")
+        text = Text(f"{'card':<34}{'retention':>10}{'lapses':>8}\n", style="dim")
+        for c in p.weakest_cards:
+            text.append(f"{c.key[:33]:<34}{percent(c.retention):>10}{c.lapses:>8}")
+            if c.leech:
+                text.append("  ⚠ leech", style=f"bold {self._color('warning').hex}")
+            text.append("\n")
+        if p.leeches:
+            text.append(f"{len(p.leeches)} leech{'es' if len(p.leeches) > 1 else ''} "
+                        "(8 or more lapses): rewrite or split them, or suspend them (s while studying).",
+                        style="dim")
+        text.rstrip()
+        return text
