@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from textual.worker import WorkerFailed
 
 from trainer.config import Settings
 from trainer.store import CardState, Store
@@ -130,3 +131,14 @@ def test_the_screen_takes_what_the_app_hands_it(recall_deck, tmp_path: Path):
     screen = StatsScreen(cards=result.cards, store=Store.open(tmp_path / "t.db"),
                          settings=Settings())
     assert screen.clock is time.time and len(screen.cards) == 3
+
+
+async def test_a_store_that_fails_is_reported_not_hidden(make_app, recall_deck, tmp_path: Path):
+    app = make_app(recall_deck, tmp_path / "t.db")
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.store.conn.execute("DROP TABLE reviews")
+        with pytest.raises(WorkerFailed):
+            await open_stats(app, pilot)
+        await pilot.pause()
+        assert "could not be counted: no such table: reviews" in text_of(app, "stats-summary")
+        await pilot.press("escape")

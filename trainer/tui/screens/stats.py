@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 import time
 from collections.abc import Callable, Sequence
 from datetime import timedelta
@@ -15,6 +14,7 @@ from textual.color import Color
 from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
+from textual.worker import Worker, WorkerState
 from textual_plotext import PlotextPlot  # only here: the app never imports it on start-up
 
 from trainer.config import Settings
@@ -119,18 +119,18 @@ class StatsScreen(Screen[None]):
         self._count()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="stats")
-    def _count(self) -> None:
-        try:
-            figures = progress(self.cards, self.store, self.clock(),
-                               day_hour=self.settings.day_starts_at)
-        except sqlite3.Error as exc:
-            self.app.call_from_thread(self._failed, exc)
-            return
-        self.app.call_from_thread(self._show, figures)
+    def _count(self) -> Progress:
+        return progress(self.cards, self.store, self.clock(),
+                        day_hour=self.settings.day_starts_at)
 
-    def _failed(self, exc: Exception) -> None:
-        self.query_one("#stats-summary", Static).update(
-            Text(f"Statistics could not be counted: {exc}", style="bold"))
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group != "stats":
+            return
+        if event.state == WorkerState.SUCCESS and isinstance(event.worker.result, Progress):
+            self._show(event.worker.result)
+        elif event.state == WorkerState.ERROR:
+            self.query_one("#stats-summary", Static).update(
+                Text(f"Statistics could not be counted: {event.worker.error}", style="bold"))
 
     def _show(self, figures: Progress) -> None:
         self.progress = figures
