@@ -78,3 +78,22 @@ def test_new_cards_introduced_today_count_against_the_limit(tmp_path: Path, writ
         store.record_review(before=None, after=s, rating=GOOD, reviewed_at=T0 - 60)
     queue = build_queue(cards, store, Settings(new_per_day=5, day_starts_at=0), T0)
     assert queue.new == 2
+
+
+def test_study_days_follow_the_wall_clock_across_a_dst_change(monkeypatch):
+    import time
+
+    monkeypatch.setenv("TZ", "Europe/Berlin")
+    time.tzset()
+    try:
+        from trainer.scheduling import next_day_start
+
+        # 2026-03-29 02:00 local: clocks jump to 03:00 (UTC+1 -> UTC+2)
+        saturday_noon = datetime(2026, 3, 28, 11, 0, tzinfo=UTC).timestamp()
+        assert next_day_start(saturday_noon, 4) == datetime(
+            2026, 3, 29, 2, 0, tzinfo=UTC).timestamp()  # 04:00 CEST
+        assert day_start(saturday_noon, 4) == datetime(
+            2026, 3, 28, 3, 0, tzinfo=UTC).timestamp()  # 04:00 CET
+    finally:
+        monkeypatch.delenv("TZ")
+        time.tzset()
