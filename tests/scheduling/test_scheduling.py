@@ -37,14 +37,18 @@ def test_again_sends_a_review_card_to_relearning_and_counts_a_lapse():
 
 
 def test_a_day_starts_at_the_configured_hour(monkeypatch):
-    monkeypatch.setenv("TZ", "UTC")
     import time
 
+    monkeypatch.setenv("TZ", "UTC")
     time.tzset()
-    at_3am = datetime(2026, 11, 20, 3, 0, tzinfo=UTC).timestamp()
-    at_5am = datetime(2026, 11, 20, 5, 0, tzinfo=UTC).timestamp()
-    assert day_start(at_3am, 4) == datetime(2026, 11, 19, 4, 0, tzinfo=UTC).timestamp()
-    assert day_start(at_5am, 4) == datetime(2026, 11, 20, 4, 0, tzinfo=UTC).timestamp()
+    try:
+        at_3am = datetime(2026, 11, 20, 3, 0, tzinfo=UTC).timestamp()
+        at_5am = datetime(2026, 11, 20, 5, 0, tzinfo=UTC).timestamp()
+        assert day_start(at_3am, 4) == datetime(2026, 11, 19, 4, 0, tzinfo=UTC).timestamp()
+        assert day_start(at_5am, 4) == datetime(2026, 11, 20, 4, 0, tzinfo=UTC).timestamp()
+    finally:
+        monkeypatch.delenv("TZ")
+        time.tzset()
 
 
 def _cards(write_deck, n: int):
