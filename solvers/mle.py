@@ -1,0 +1,231 @@
+"""Maximum-likelihood estimates for the common families and for linear and logistic regression."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from solvers import _validate as v
+
+__all__ = [
+    "bernoulli",
+    "categorical",
+    "category_probability",
+    "exponential",
+    "gaussian",
+    "linear_regression",
+    "linear_regression_1d",
+    "logistic_gradient",
+    "logistic_nll",
+    "logistic_regression",
+    "poisson",
+    "uniform",
+]
+
+
+def bernoulli(x) -> float:
+    """MLE of p for i.i.d. Bernoulli(p) data x in {0, 1}: the sample mean k/n.
+
+    All zeros (or all ones) give p = 0 (or 1), the maximiser on the closed interval [0, 1].
+    """
+    return float(v.binary(x, "x").mean())
+
+
+def categorical(counts) -> np.ndarray:
+    """MLE of the category probabilities from counts n_j: n_j / sum(n)."""
+    c = v.counts(counts, "counts")
+    total = c.sum()
+    if total == 0:
+        raise ValueError("counts are all zero: at least one observation is needed")
+    return c / total
+
+
+def category_probability(counts, index: int) -> float:
+    """Multinomial MLE of one category: counts[index] / sum(counts)."""
+    c = v.counts(counts, "counts")
+    index = v.integer(index, "index")
+    if index >= c.size:
+        raise ValueError(f"index {index} is out of range for {c.size} categories")
+    return float(categorical(c)[index])
+
+
+def poisson(x) -> float:
+    """MLE of the Poisson rate lambda from counts x: the sample mean.
+
+    All-zero data give 0, the maximiser on the closed half-line (the likelihood is 1 there).
+    """
+    return float(v.counts(x, "x").mean())
+
+
+def exponential(x) -> float:
+    """MLE of the rate lambda (density lambda*exp(-lambda*x), mean 1/lambda): n / sum(x).
+
+    Rate parametrisation. Raises if every x is 0: the likelihood then grows without bound.
+    """
+    arr = v.array(x, "x")
+    if np.any(arr < 0):
+        raise ValueError(f"x must be >= 0 for exponential data, got {arr[arr < 0][0]:g}")
+    total = arr.sum()
+    if total == 0:
+        raise ValueError(
+            "all observations are 0: the exponential rate MLE does not exist (infinite)"
+        )
+    return float(arr.size / total)
+
+
+def gaussian(x) -> tuple[float, float]:
+    """MLE (mean, variance) of a Gaussian: the variance divides by n (biased, not n-1).
+
+    Raises if all observations are equal: the variance MLE would be 0, at the boundary
+    where the likelihood is unbounded.
+    """
+    arr = v.array(x, "x")
+    mean = arr.mean()
+    var = float(np.mean((arr - mean) ** 2))
+    if var == 0:
+        raise ValueError(
+            "all observations are equal: the variance MLE would be 0 and the likelihood is "
+            "unbounded (need at least two distinct values)"
+        )
+    return float(mean), var
+
+
+def uniform(x) -> float:
+    """MLE of theta for Uniform(0, theta): max(x). Raises for negative data or max(x) = 0."""
+    arr = v.array(x, "x")
+    if np.any(arr < 0):
+        raise ValueError(f"x must be >= 0 for Uniform(0, theta) data, got {arr[arr < 0][0]:g}")
+    top = float(arr.max())
+    if top == 0:
+        raise ValueError("all observations are 0: theta would be 0 and the likelihood is unbounded")
+    return top
+
+
+def linear_regression(X, y) -> np.ndarray:
+    """Least squares w = argmin ||y - X w||^2 (Gaussian-noise MLE). No intercept is added.
+
+    Raises if X^T X is singular (suggesting ridge).
+    """
+    X, y = v.design(X, y)
+    v.full_rank(X, "Use ridge regression (solvers.map.ridge) with lam > 0.")
+    w, *_ = np.linalg.lstsq(X, y, rcond=None)
+    return w
+
+
+def linear_regression_1d(x, y) -> float:
+    """One-feature least squares through the origin: sum(x*y) / sum(x^2)."""
+    x = v.array(x, "x")
+    y = v.array(y, "y")
+    if x.shape != y.shape:
+        raise ValueError(f"x and y have mismatched shapes {x.shape} and {y.shape}")
+    sxx = float(x @ x)
+    if sxx == 0:
+        raise ValueError("x is all zeros: sum(x^2) = 0, the slope is not determined; use ridge_1d")
+    return float(x @ y) / sxx
+
+
+def _log1pexp(z: np.ndarray) -> np.ndarray:
+    """log(1 + exp(z)) without overflow."""
+    return np.logaddexp(0.0, z)
+
+
+def _sigmoid(z: np.ndarray) -> np.ndarray:
+    out = np.empty_like(z, dtype=float)
+    pos = z >= 0
+    out[pos] = 1.0 / (1.0 + np.exp(-z[pos]))
+    ez = np.exp(z[~pos])
+    out[~pos] = ez / (1.0 + ez)
+    return out
+
+
+def _logistic_inputs(X, y, w=None):
+    X, y = v.design(X, y)
+    bad = (y != 0) & (y != 1)
+    if np.any(bad):
+        raise ValueError(f"labels y must be 0 or 1, got {y[bad][0]:g}")
+    if w is None:
+        return X, y
+    w = v.array(w, "w")
+    if w.shape != (X.shape[1],):
+        raise ValueError(f"w must have shape ({X.shape[1]},) to match X, got {w.shape}")
+    return X, y, w
+
+
+def logistic_nll(X, y, w) -> float:
+    """Negative log-likelihood sum_i [log(1 + exp(x_i.w)) - y_i x_i.w], labels 0/1 (a sum, not a mean)."""
+    X, y, w = _logistic_inputs(X, y, w)
+    z = X @ w
+    return float(np.sum(_log1pexp(z) - y * z))
+
+
+def logistic_gradient(X, y, w) -> np.ndarray:
+    """Gradient of the logistic NLL (a sum over rows): X^T (sigmoid(X w) - y)."""
+    X, y, w = _logistic_inputs(X, y, w)
+    return X.T @ (_sigmoid(X @ w) - y)
+
+
+def _newton_logistic(X: np.ndarray, y: np.ndarray, lam: float, *, detect_separation: bool):
+    """Damped Newton (IRLS) for NLL(w) + (lam/2)||w||^2. Returns w or raises ValueError."""
+    n, d = X.shape
+    w = np.zeros(d)
+    signs = 2.0 * y - 1.0
+    row_norms = np.linalg.norm(X, axis=1)
+
+    def objective(w):
+        z = X @ w
+        return float(np.sum(_log1pexp(z) - y * z) + 0.5 * lam * (w @ w))
+
+    f = objective(w)
+    for _ in range(200):
+        p = _sigmoid(X @ w)
+        grad = X.T @ (p - y) + lam * w
+        weights = p * (1.0 - p)
+        hess = (X * weights[:, None]).T @ X + lam * np.eye(d)
+        try:
+            step = np.linalg.solve(hess, grad)
+        except np.linalg.LinAlgError:
+            break
+        decrement = float(grad @ step)
+        if not np.all(np.isfinite(step)):
+            break
+        if decrement < 1e-24 * max(1.0, f):
+            return w
+        t = 1.0
+        while True:
+            w_new = w - t * step
+            f_new = objective(w_new)
+            if f_new <= f - 1e-4 * t * decrement or t < 1e-12:
+                break
+            t *= 0.5
+        if f_new >= f or np.max(np.abs(t * step)) <= 1e-13 * (1.0 + np.max(np.abs(w))):
+            # No further decrease in floating point: converged if the Newton decrement is tiny.
+            if decrement < 1e-12 * max(1.0, f):
+                return w_new if f_new <= f else w
+            break
+        w, f = w_new, f_new
+        if detect_separation and np.any(w != 0):
+            margins = signs * (X @ w)
+            # A nonzero w with every margin >= 0 certifies (quasi-)separation: along w the
+            # likelihood never decreases, so no finite maximiser exists.
+            if np.all(margins >= -1e-9 * row_norms * np.linalg.norm(w)):
+                raise ValueError(_SEPARATED)
+    if detect_separation:
+        raise ValueError(_SEPARATED)
+    raise ValueError("Newton's method failed to converge for regularised logistic regression")
+
+
+_SEPARATED = (
+    "the data are (quasi-)linearly separable: the logistic likelihood keeps increasing as "
+    "||w|| grows, so the MLE does not exist (is infinite). Use logistic_l2 with lam > 0."
+)
+
+
+def logistic_regression(X, y) -> np.ndarray:
+    """Logistic-regression MLE: argmin of sum_i [log(1+exp(x_i.w)) - y_i x_i.w], labels 0/1.
+
+    No intercept is added (include a column of ones in X for one). Solved by Newton / IRLS
+    with a backtracking line search. Raises ValueError if the data are linearly separable or
+    quasi-separable (the MLE does not exist), or if X^T X is singular.
+    """
+    X, y = _logistic_inputs(X, y)
+    v.full_rank(X, "Use solvers.map.logistic_l2 with lam > 0.")
+    return _newton_logistic(X, y, 0.0, detect_separation=True)

@@ -1,0 +1,84 @@
+"""Neural-network output layers: softmax, softmax cross-entropy and its gradient, perplexity.
+
+Logits are a 1-D vector (one example) or a 2-D array (one example per row; results per row,
+no averaging). Natural logarithms: losses are in nats.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from solvers import _validate as v
+
+
+def _logits(z) -> np.ndarray:
+    arr = v.array(z, "logits", ndim=None)
+    if arr.ndim not in (1, 2) or arr.shape[-1] == 0:
+        raise ValueError(
+            f"logits must be a 1-D vector or a 2-D array of rows, got shape {arr.shape}"
+        )
+    return arr
+
+
+def log_softmax(z) -> np.ndarray:
+    """log softmax(z) = z - logsumexp(z), along the last axis."""
+    z = _logits(z)
+    shifted = z - z.max(axis=-1, keepdims=True)
+    return shifted - np.log(np.sum(np.exp(shifted), axis=-1, keepdims=True))
+
+
+def softmax(z) -> np.ndarray:
+    """softmax(z)_j = exp(z_j) / sum_k exp(z_k), along the last axis (shift-invariant, stable)."""
+    return np.exp(log_softmax(z))
+
+
+def _targets(z: np.ndarray, y) -> np.ndarray:
+    """A target: a class index (int) per example, or a probability / one-hot vector."""
+    k = z.shape[-1]
+    arr = np.asarray(y)
+    if arr.shape == z.shape:
+        target = v.array(y, "y", ndim=z.ndim)
+        if np.any(target < 0):
+            raise ValueError("target probabilities y must be >= 0")
+        sums = target.sum(axis=-1)
+        if np.any(np.abs(sums - 1.0) > v.SUM_TOL):
+            raise ValueError(
+                "target probabilities y must sum to 1 (a one-hot or probability vector)"
+            )
+        return target
+    if arr.shape == z.shape[:-1]:
+        idx = v.array(y, "y", ndim=None, nonempty=False)
+        if np.any(idx != np.round(idx)) or np.any(idx < 0) or np.any(idx >= k):
+            raise ValueError(f"class index y must be an integer in 0..{k - 1}, got {y!r}")
+        return np.eye(k)[idx.astype(int)]
+    raise ValueError(
+        f"y must be a class index per example (shape {z.shape[:-1]}) or a target vector of the "
+        f"logits' shape {z.shape}, got shape {arr.shape}"
+    )
+
+
+def softmax_cross_entropy(logits, y):
+    """Cross-entropy -sum_j y_j log softmax(logits)_j (nats), y a class index or a target vector.
+
+    A float for one example, an array of per-row losses for 2-D logits.
+    """
+    z = _logits(logits)
+    target = _targets(z, y)
+    loss = -np.sum(target * log_softmax(z), axis=-1)
+    return float(loss) if z.ndim == 1 else loss
+
+
+def softmax_cross_entropy_grad(logits, y) -> np.ndarray:
+    """Gradient of softmax_cross_entropy with respect to the logits: softmax(logits) - y (per row)."""
+    z = _logits(logits)
+    return softmax(z) - _targets(z, y)
+
+
+def perplexity(mean_nll) -> float:
+    """Perplexity exp(mean NLL per token), the mean NLL in nats (natural log)."""
+    mean_nll = v.nonnegative(mean_nll, "mean_nll")
+    if mean_nll > 700:
+        raise ValueError(f"mean_nll = {mean_nll:g} is too large: the perplexity overflows a float")
+    return math.exp(mean_nll)
