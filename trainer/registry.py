@@ -85,34 +85,53 @@ def _register(description: str, arity: tuple[int, int | None] | None = None):
 # ------------------------------------------------------------------------ MLE
 
 
+def _bernoulli_sample(k, n) -> list[float]:
+    size = _whole(n, "n", 1)
+    heads = _whole(k, "k", 0)
+    if heads > size:
+        raise ValueError(f"k = {heads} exceeds n = {size}")
+    return [1.0] * heads + [0.0] * (size - heads)
+
+
 @_register("k/n: the MLE of a Bernoulli p from k successes in n trials")
 def bernoulli_mle(k, n):
-    return _solver("solvers.mle.bernoulli_mle")(k, n)
+    return _solver("solvers.mle.bernoulli")(_bernoulli_sample(k, n))
 
 
 @_register("k log p + (n-k) log(1-p): the Bernoulli log-likelihood of k successes in n")
 def bernoulli_loglik(p, k, n):
-    return _solver("solvers.mle.bernoulli_log_likelihood")(p, k, n)
+    # n times minus the cross-entropy from the empirical (k/n, 1-k/n) to the model (p, 1-p)
+    size = _whole(n, "n", 1)
+    f = _f(k) / size
+    return -size * _solver("solvers.kl.cross_entropy")([f, 1 - f], [_f(p), 1 - _f(p)])
 
 
 @_register("k/p - (n-k)/(1-p): the Bernoulli score (d/dp of the log-likelihood)")
 def bernoulli_score(p, k, n):
-    return _solver("solvers.mle.bernoulli_score")(p, k, n)
+    # Chain rule through the logit theta = log(p/(1-p)): the logistic NLL gradient of an
+    # intercept-only model is n p - k, and d(theta)/dp = 1/(p(1-p)), the Fisher information.
+    import math
+
+    q = _f(p)
+    x = [[1.0]] * _whole(n, "n", 1)
+    grad = _solver("solvers.mle.logistic_gradient")(x, _bernoulli_sample(k, n),
+                                                   [math.log(q / (1 - q))])
+    return -float(grad[0]) * _solver("solvers.fisher.information")("bernoulli", p=q)
 
 
 @_register("the sample mean: the MLE of a Gaussian mean")
 def gaussian_mle_mean(x):
-    return _solver("solvers.mle.gaussian_mle_mean")(_vec(x))
+    return _solver("solvers.mle.gaussian")(_vec(x))[0]
 
 
 @_register("(1/n) sum (x - xbar)^2: the (biased) MLE of a Gaussian variance")
 def gaussian_mle_var(x):
-    return _solver("solvers.mle.gaussian_mle_var")(_vec(x))
+    return _solver("solvers.mle.gaussian")(_vec(x))[1]
 
 
 @_register("(1/(n-1)) sum (x - xbar)^2: the unbiased sample variance (Bessel)")
 def unbiased_var(x):
-    return _solver("solvers.mle.unbiased_var")(_vec(x))
+    return _solver("solvers.stats.unbiased_variance")(_vec(x))
 
 
 @_register("the Gaussian variance MLE of a sample of size n with sum s1 and sum of squares s2")
@@ -121,23 +140,23 @@ def gaussian_mle_var_from_sums(s1, s2, n):
     # closed form S2/n - (S1/n)^2 on a card is checked against the solver itself.
     import math
 
-    m = _f(s1) / n
-    v = _f(s2) / n - m * m
-    if v < 0:
-        raise ValueError("no sample has these sums")
-    n = _whole(n, "n", 2)
-    if n % 2 == 0:
-        d = math.sqrt(v)
-        x = [m + d] * (n // 2) + [m - d] * (n // 2)
+    size = _whole(n, "n", 2)
+    m = _f(s1) / size
+    var = _f(s2) / size - m * m
+    if var <= 0:
+        raise ValueError("no sample of distinct values has these sums")
+    if size % 2 == 0:
+        d = math.sqrt(var)
+        x = [m + d] * (size // 2) + [m - d] * (size // 2)
     else:
-        d = math.sqrt(v * n / (n - 1))
-        x = [m + d] * (n // 2) + [m - d] * (n // 2) + [m]
-    return _solver("solvers.mle.gaussian_mle_var")(x)
+        d = math.sqrt(var * size / (size - 1))
+        x = [m + d] * (size // 2) + [m - d] * (size // 2) + [m]
+    return _solver("solvers.mle.gaussian")(x)[1]
 
 
 @_register("the sample mean: the MLE of a Poisson rate")
 def poisson_mle(x):
-    return _solver("solvers.mle.poisson_mle")(_vec(x))
+    return _solver("solvers.mle.poisson")(_vec(x))
 
 
 @_register("S/n: the Poisson-rate MLE of n whole-number counts with total S")
@@ -145,7 +164,7 @@ def poisson_mle_from_sum(s, n):
     # A sample of n counts with total s is built and handed to the solver.
     total, size = _whole(s, "the total", 0), _whole(n, "n", 1)
     q, r = divmod(total, size)
-    return _solver("solvers.mle.poisson_mle")([float(q + 1)] * r + [float(q)] * (size - r))
+    return _solver("solvers.mle.poisson")([float(q + 1)] * r + [float(q)] * (size - r))
 
 
 @_register("n/S: the exponential-rate MLE of n positive observations with total S")
@@ -153,47 +172,61 @@ def exponential_mle_from_sum(s, n):
     size = _whole(n, "n", 1)
     if _f(s) <= 0:
         raise ValueError("the total of exponential observations must be positive")
-    return _solver("solvers.mle.exponential_mle")([_f(s) / size] * size)
+    return _solver("solvers.mle.exponential")([_f(s) / size] * size)
 
 
 @_register("1/xbar: the MLE of an exponential rate")
 def exponential_mle(x):
-    return _solver("solvers.mle.exponential_mle")(_vec(x))
+    return _solver("solvers.mle.exponential")(_vec(x))
 
 
 @_register("max x: the MLE of theta for Uniform(0, theta)")
 def uniform_mle(x):
-    return _solver("solvers.mle.uniform_mle")(_vec(x))
+    return _solver("solvers.mle.uniform")(_vec(x))
 
 
 @_register("counts[j]/n: the MLE of category j's probability (j from 1)")
 def multinomial_mle(counts, j):
     c = _vec(counts)
-    return _solver("solvers.mle.multinomial_mle")(c)[_index(j, len(c))]
+    return _solver("solvers.mle.category_probability")(c, _index(j, len(c)))
 
 
 @_register("sum xy / sum x^2: least squares through the origin (the Gaussian-noise MLE)")
 def ols_origin(x, y):
-    return _solver("solvers.mle.ols_origin")(_vec(x), _vec(y))
+    return _solver("solvers.mle.linear_regression_1d")(_vec(x), _vec(y))
 
 
 @_register("sum (sigmoid(w x_i) - y_i) x_i: d/dw of the logistic NLL, one feature, no bias")
 def logistic_grad_1d(x, y, w):
-    return _solver("solvers.mle.logistic_nll_gradient")([[v] for v in _vec(x)], _vec(y),
-                                                         [_f(w)])[0]
+    g = _solver("solvers.mle.logistic_gradient")([[v] for v in _vec(x)], _vec(y), [_f(w)])
+    return float(g[0])
 
 
 @_register("X^T (sigmoid(X w) - y): the gradient of the logistic NLL (matrices)")
 def logistic_grad(X, y, w):
     import numpy as np
 
-    return np.asarray(_solver("solvers.mle.logistic_nll_gradient")(X, y, w), dtype=float)
+    grad = _solver("solvers.mle.logistic_gradient")
+    X = np.asarray(X, dtype=float)
+    y = np.asarray(y, dtype=float).reshape(-1)
+    w = np.asarray(w, dtype=float).reshape(-1)
+    if np.all((y == 0) | (y == 1)):
+        return np.asarray(grad(X, y, w), dtype=float)
+    # Random real "labels" (as `trainer check` draws them): the gradient is affine in y, so
+    # it is extended from the solver's values at 0/1 labels, g(y) = g(0) + sum_i y_i (g(e_i) - g(0)).
+    zero = np.asarray(grad(X, np.zeros_like(y), w), dtype=float)
+    out = zero.copy()
+    for i, yi in enumerate(y):
+        e = np.zeros_like(y)
+        e[i] = 1.0
+        out += yi * (np.asarray(grad(X, e, w), dtype=float) - zero)
+    return out
 
 
 @_register("the E-step responsibility of component 1 for x in the mixture "
            "pi1 N(mu1, var1) + (1 - pi1) N(mu2, var2)")
 def em_responsibility(x, pi1, mu1, var1, mu2, var2):
-    return _solver("solvers.mle.em_responsibility")(x, pi1, mu1, var1, mu2, var2)
+    return _solver("solvers.em.responsibility")(_f(x), pi1, mu1, var1, mu2, var2)
 
 
 # ------------------------------------------------------------------------ MAP
@@ -201,7 +234,7 @@ def em_responsibility(x, pi1, mu1, var1, mu2, var2):
 
 @_register("(k+a-1)/(n+a+b-2): the posterior mode of p under a Beta(a, b) prior")
 def beta_bernoulli_map(k, n, a, b):
-    return _solver("solvers.map.beta_bernoulli_map")(k, n, a, b)
+    return _solver("solvers.map.beta_bernoulli")(k, n, a, b)
 
 
 @_register("(k+a)/(n+a+b): the posterior mean of p under a Beta(a, b) prior")
@@ -211,7 +244,7 @@ def beta_bernoulli_mean(k, n, a, b):
 
 @_register("(a + sum x - 1)/(b + n): the posterior mode of a Poisson rate, Gamma(a, rate b)")
 def gamma_poisson_map(x, a, b):
-    return _solver("solvers.map.gamma_poisson_map")(_vec(x), a, b)
+    return _solver("solvers.map.gamma_poisson")(_vec(x), a, b)
 
 
 @_register("(a + sum x)/(b + n): the posterior mean of a Poisson rate, Gamma(a, rate b)")
@@ -223,35 +256,40 @@ def gamma_poisson_mean(x, a, b):
            "symmetric Dirichlet(alpha) prior")
 def dirichlet_map(counts, alpha, j):
     c = _vec(counts)
-    return _solver("solvers.map.dirichlet_map")(c, [_f(alpha)] * len(c))[_index(j, len(c))]
+    probs = _solver("solvers.map.dirichlet_categorical")(c, [_f(alpha)] * len(c))
+    return float(probs[_index(j, len(c))])
 
 
 @_register("the posterior mean of a Gaussian mean: data x with noise variance var, "
            "prior N(mu0, tau2)")
 def normal_normal_mean(x, var, mu0, tau2):
-    return _solver("solvers.map.normal_normal_posterior_mean")(_vec(x), var, mu0, tau2)
+    return _solver("solvers.map.gaussian_mean")(_vec(x), var, mu0, tau2)
 
 
 @_register("sum xy / (sum x^2 + lam): ridge through the origin, one feature")
 def ridge_1d(x, y, lam):
-    return _solver("solvers.map.ridge")([[v] for v in _vec(x)], _vec(y), lam)[0]
+    return _solver("solvers.map.ridge_1d")(_vec(x), _vec(y), lam)
 
 
-@_register("argmin_w (1/2) sum (y - w x)^2 + lam |w|: soft-thresholding, one feature")
+@_register("argmin_w (1/2) sum (y - w x)^2 + lam |w|: the lasso, one feature (soft-thresholding)")
 def lasso_1d(x, y, lam):
-    return _solver("solvers.map.lasso_1d")(_vec(x), _vec(y), lam)
+    return float(_solver("solvers.map.lasso")([[v] for v in _vec(x)], _vec(y), lam)[0])
 
 
 @_register("(X^T X + lam I)^(-1) X^T y: the ridge / Gaussian-prior MAP weights (matrices)")
 def ridge(X, y, lam):
     import numpy as np
 
+    y = np.asarray(y, dtype=float).reshape(-1)
     return np.asarray(_solver("solvers.map.ridge")(X, y, lam), dtype=float)
 
 
 @_register("the ridge penalty equivalent to noise variance sigma2 and prior variance tau2")
 def ridge_lambda(noise_var, prior_var):
-    return _solver("solvers.map.ridge_lambda")(noise_var, prior_var)
+    # One observation y = 1 at x = 1: the Bayesian posterior mean (= MAP) of w under the
+    # prior N(0, tau2) is 1/(1 + lam) for the equivalent ridge penalty lam, so lam = 1/w - 1.
+    w = _solver("solvers.map.gaussian_mean")([1.0], noise_var, 0.0, prior_var)
+    return 1.0 / w - 1.0
 
 
 # ------------------------------------------------------------------------- KL
@@ -259,71 +297,79 @@ def ridge_lambda(noise_var, prior_var):
 
 @_register("KL(N(mu1, var1) || N(mu2, var2)) in nats")
 def kl_gaussian(mu1, var1, mu2, var2):
-    return _solver("solvers.kl.kl_gaussian")(mu1, var1, mu2, var2)
+    return _solver("solvers.kl.gaussian")(mu1, var1, mu2, var2)
 
 
 @_register("KL(Bernoulli(p) || Bernoulli(q)) in nats")
 def kl_bernoulli(p, q):
-    return _solver("solvers.kl.kl_bernoulli")(p, q)
+    return _solver("solvers.kl.bernoulli")(p, q)
 
 
 @_register("KL(p || q) between two categorical distributions, in nats")
 def kl_categorical(p, q):
-    return _solver("solvers.kl.kl_categorical")(_vec(p), _vec(q))
+    return _solver("solvers.kl.categorical")(_vec(p), _vec(q))
 
 
 # --------------------------------------------------------------------- Fisher
 
 
+def _information(family: str, **params):
+    return _solver("solvers.fisher.information")(family, **params)
+
+
+def _crlb(family: str, n, **params):
+    return _solver("solvers.fisher.crlb")(family, n, **params)
+
+
 @_register("1/(p(1-p)): Fisher information of one Bernoulli(p) observation")
 def fisher_bernoulli(p):
-    return _solver("solvers.fisher.fisher_bernoulli")(p)
+    return _information("bernoulli", p=p)
 
 
 @_register("1/lam: Fisher information of one Poisson(lam) observation")
 def fisher_poisson(lam):
-    return _solver("solvers.fisher.fisher_poisson")(lam)
+    return _information("poisson", lam=lam)
 
 
 @_register("1/var: Fisher information about a Gaussian mean, one observation")
 def fisher_gaussian_mean(var):
-    return _solver("solvers.fisher.fisher_gaussian_mean")(var)
+    return _information("gaussian_mean", mu=0.0, var=var)
 
 
 @_register("1/(2 var^2): Fisher information about a Gaussian variance, one observation")
 def fisher_gaussian_var(var):
-    return _solver("solvers.fisher.fisher_gaussian_var")(var)
+    return _information("gaussian_var", mu=0.0, var=var)
 
 
 @_register("1/lam^2: Fisher information about an exponential rate, one observation")
 def fisher_exponential(lam):
-    return _solver("solvers.fisher.fisher_exponential")(lam)
+    return _information("exponential", rate=lam)
 
 
 @_register("p(1-p)/n: the Cramér-Rao bound for unbiased estimators of a Bernoulli p")
 def crlb_bernoulli(p, n):
-    return _solver("solvers.fisher.crlb_bernoulli")(p, n)
+    return _crlb("bernoulli", n, p=p)
 
 
 @_register("lam/n: the Cramér-Rao bound for unbiased estimators of a Poisson rate")
 def crlb_poisson(lam, n):
-    return _solver("solvers.fisher.crlb_poisson")(lam, n)
+    return _crlb("poisson", n, lam=lam)
 
 
 @_register("var/n: the Cramér-Rao bound for unbiased estimators of a Gaussian mean")
 def crlb_gaussian_mean(var, n):
-    return _solver("solvers.fisher.crlb_gaussian_mean")(var, n)
+    return _crlb("gaussian_mean", n, mu=0.0, var=var)
 
 
 @_register("lam^2/n: the Cramér-Rao bound for unbiased estimators of an exponential rate")
 def crlb_exponential(lam, n):
-    return _solver("solvers.fisher.crlb_exponential")(lam, n)
+    return _crlb("exponential", n, rate=lam)
 
 
-@_register("z sqrt(phat(1-phat)/n): the Wald half-width for a Bernoulli p, k of n, "
-           "at level 0.95 unless given")
+@_register("z sqrt(phat(1-phat)/n): the Wald half-width for a Bernoulli p from k of n "
+           "(level 0.95 unless given; z = 1.95996...)")
 def wald_half_width_bernoulli(k, n, level=0.95):
-    return _solver("solvers.fisher.wald_half_width_bernoulli")(k, n, level)
+    return _solver("solvers.fisher.wald_halfwidth_at")("bernoulli", n, level, p=_f(k) / _f(n))
 
 
 # ------------------------------------------------------------------------ LLM
@@ -331,44 +377,47 @@ def wald_half_width_bernoulli(k, n, level=0.95):
 
 @_register("exp(total_nll / n_tokens): perplexity from a summed NLL in nats")
 def perplexity(total_nll, n_tokens):
-    return _solver("solvers.llm.perplexity")(total_nll, n_tokens)
+    return _solver("solvers.nn.perplexity")(_f(total_nll) / _whole(n_tokens, "n_tokens", 1))
 
 
 @_register("-log softmax(logits)[target]: cross-entropy of the target class (from 1)")
 def softmax_cross_entropy(logits, target):
     z = _vec(logits)
-    return _solver("solvers.llm.softmax_cross_entropy")(z, _index(target, len(z)))
+    return _solver("solvers.nn.softmax_cross_entropy")(z, _index(target, len(z)))
 
 
 @_register("softmax(logits)[j] - [j = target]: d(cross-entropy)/d(logit j), indices from 1")
 def softmax_ce_grad(logits, target, j):
     z = _vec(logits)
-    g = _solver("solvers.llm.softmax_cross_entropy_grad")(z, _index(target, len(z)))
-    return _vec(g)[_index(j, len(z))]
+    g = _solver("solvers.nn.softmax_cross_entropy_grad")(z, _index(target, len(z)))
+    return float(g[_index(j, len(z))])
 
 
 @_register("sigmoid(r_w - r_l): Bradley-Terry probability that w is preferred to l")
 def bradley_terry(r_w, r_l):
-    return _solver("solvers.llm.bradley_terry")(r_w, r_l)
+    return _solver("solvers.preference.bradley_terry")(r_w, r_l)
 
 
 @_register("beta log(pi/pi_ref): the DPO implicit reward from the two probabilities")
 def dpo_implicit_reward(pi, pi_ref, beta):
-    return _solver("solvers.llm.dpo_implicit_reward")(pi, pi_ref, beta)
+    import math
+
+    return _solver("solvers.preference.dpo_implicit_reward")(math.log(_f(pi)),
+                                                             math.log(_f(pi_ref)), beta)
 
 
 @_register("-log sigmoid(beta[(logp_w - ref_w) - (logp_l - ref_l)]): the DPO loss of one "
            "pair, from log-probabilities")
 def dpo_loss(logp_w, logp_l, ref_w, ref_l, beta):
-    return _solver("solvers.llm.dpo_loss")(logp_w, logp_l, ref_w, ref_l, beta)
+    return _solver("solvers.preference.dpo_loss")(logp_w, logp_l, ref_w, ref_l, beta)
 
 
 @_register("pi*(j) ∝ pi_ref(j) exp(r_j / beta): the KL-regularised RLHF optimum, token j "
            "(from 1)")
 def rlhf_optimal_policy(pi_ref, rewards, beta, j):
     p = _vec(pi_ref)
-    pol = _vec(_solver("solvers.llm.rlhf_optimal_policy")(p, _vec(rewards), beta))
-    return pol[_index(j, len(p))]
+    policy = _solver("solvers.preference.kl_regularized_policy")(p, _vec(rewards), beta)
+    return float(policy[_index(j, len(p))])
 
 
 def describe() -> list[tuple[str, str]]:

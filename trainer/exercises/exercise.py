@@ -258,10 +258,13 @@ def evaluate_numeric(text: str, params: Mapping[str, object]) -> float:
         return to_float(evaluate(node, params, _solve_functions()))  # type: ignore[arg-type]
     except ParseError as exc:
         raise ExerciseError(f"{text!r} does not parse: {exc}") from None
+    except ExerciseError:
+        raise
     except (EvalError, ArithmeticError, TypeError, ValueError) as exc:
-        if isinstance(exc, ExerciseError):
-            raise
         raise ExerciseError(f"{text!r} could not be evaluated: {exc}") from None
+    except Exception as exc:  # noqa: BLE001 - a solver's failure is the card's problem
+        raise ExerciseError(f"{text!r} failed in the solver: {type(exc).__name__}: {exc}"
+                            ) from None
 
 
 def format_number(x: float) -> str:

@@ -9,6 +9,7 @@ share expressions cost little more than one): ``trainer validate`` calls
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import lru_cache
 
 from trainer.decks.model import Card, Mistake
 from trainer.exercises.params import (
@@ -28,54 +29,70 @@ _ALL_ARITY = {**DETERMINISTIC_ARITY, **RANDOM_ARITY}
 _DETERMINISTIC = frozenset(DETERMINISTIC_ARITY)
 
 
-def _registry() -> tuple[frozenset[str], dict[str, tuple[int, int | None]]]:
+@lru_cache(maxsize=1)
+def _tables() -> dict[str, tuple[frozenset[str], dict[str, tuple[int, int | None]]]]:
+    """Function names and arities allowed in each kind of expression."""
     from trainer.registry import REGISTRY
 
-    arity = {name: entry.arity for name, entry in REGISTRY.items()}
-    return frozenset(REGISTRY), arity
+    solve_arity = {**DETERMINISTIC_ARITY, **{n: e.arity for n, e in REGISTRY.items()}}
+    return {
+        "param": (PARAM_FUNCTIONS, _ALL_ARITY),
+        "det": (_DETERMINISTIC | DEFAULT_FUNCTIONS, DETERMINISTIC_ARITY),
+        "solve": (frozenset(REGISTRY) | _DETERMINISTIC | DEFAULT_FUNCTIONS, solve_arity),
+        "formula": (DEFAULT_FUNCTIONS, {}),
+    }
+
+
+@lru_cache(maxsize=65536)
+def _expr_messages(text: str, names: tuple[str, ...], table: str,
+                   matrices: tuple[str, ...]) -> tuple[str, ...]:
+    functions, arity = _tables()[table]
+    try:
+        node, warnings = parse_cached(text, names, functions, matrices)
+    except ParseError as exc:
+        return (str(exc),)
+    out = [f"{w}; write the operators explicitly" for w in warnings]
+    out.extend(check_arity(node, arity))
+    return tuple(out)
+
+
+@lru_cache(maxsize=4096)
+def _symbols_cached(items: tuple[tuple[str, str], ...]
+                    ) -> tuple[tuple[str, ...], tuple[str, ...], str]:
+    from trainer.grading.domains import parse_symbols
+
+    try:
+        domains = parse_symbols(dict(items))
+    except ValueError as exc:
+        return (), (), str(exc)
+    return (tuple(sorted(domains)),
+            tuple(sorted(n for n, d in domains.items() if d.is_matrix)), "")
 
 
 def _symbols(raw: dict[str, str], problems: list[str], what: str
              ) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    from trainer.grading.domains import parse_symbols
-
-    try:
-        domains = parse_symbols(dict(raw))
-    except ValueError as exc:
-        problems.append(f"{what}symbols: {exc}")
-        return (), ()
-    return (tuple(sorted(domains)),
-            tuple(sorted(n for n, d in domains.items() if d.is_matrix)))
+    names, matrices, error = _symbols_cached(tuple(raw.items()))
+    if error:
+        problems.append(f"{what}symbols: {error}")
+    return names, matrices
 
 
 class _Checker:
     def __init__(self, card: Card):
         self.card = card
         self.problems: list[str] = []
-        reg_names, reg_arity = _registry()
-        self.solve_functions = reg_names | _DETERMINISTIC | DEFAULT_FUNCTIONS
-        self.solve_arity = {**DETERMINISTIC_ARITY, **reg_arity}
 
-    def expr(self, what: str, text: str, names: Iterable[str], functions: frozenset[str],
-             arity: dict, matrices: tuple[str, ...] = ()) -> bool:
-        try:
-            node, warnings = parse_cached(text, tuple(sorted(set(names))), functions, matrices)
-        except ParseError as exc:
-            self.problems.append(f"{what} {text!r}: {exc}")
-            return False
-        for w in warnings:
-            self.problems.append(f"{what} {text!r}: {w}; write the operators explicitly")
-        for msg in check_arity(node, arity):
+    def expr(self, what: str, text: str, names: Iterable[str], table: str,
+             matrices: tuple[str, ...] = ()) -> None:
+        for msg in _expr_messages(text, tuple(sorted(set(names))), table, matrices):
             self.problems.append(f"{what} {text!r}: {msg}")
-        return True
 
     def text(self, what: str, text: str | None, params: tuple[str, ...]) -> None:
         for inner in placeholders(text):
             if not inner:
                 self.problems.append(f"{what}: empty placeholder {{{{}}}}")
                 continue
-            self.expr(f"{what}: placeholder", inner, params, _DETERMINISTIC | DEFAULT_FUNCTIONS,
-                      DETERMINISTIC_ARITY)
+            self.expr(f"{what}: placeholder", inner, params, "det")
 
     def mistakes(self, what: str, mistakes: tuple[Mistake, ...], kind: str,
                  params: tuple[str, ...], names: tuple[str, ...],
@@ -83,11 +100,10 @@ class _Checker:
         for m in mistakes:
             self.text(f"{what}mistake feedback", m.feedback, params)
             if kind == "numeric":
-                self.expr(f"{what}mistake", m.answer, params, self.solve_functions,
-                          self.solve_arity)
+                self.expr(f"{what}mistake", m.answer, params, "solve")
             else:
-                self.expr(f"{what}mistake", m.answer, set(names) | set(params),
-                          DEFAULT_FUNCTIONS, {}, matrices)
+                self.expr(f"{what}mistake", m.answer, set(names) | set(params), "formula",
+                          matrices)
 
     def graded(self, what: str, kind: str, answer: str | None, solve: str | None,
                symbols: dict[str, str], mistakes: tuple[Mistake, ...],
@@ -100,20 +116,18 @@ class _Checker:
             if solve is None:
                 self.problems.append(f"{what}a numeric answer needs 'solve' (a registry call)")
             else:
-                self.expr(f"{what}solve", solve, params, self.solve_functions, self.solve_arity)
+                self.expr(f"{what}solve", solve, params, "solve")
             if answer is not None:
-                self.expr(f"{what}answer", answer, params, self.solve_functions,
-                          self.solve_arity)
+                self.expr(f"{what}answer", answer, params, "solve")
         elif kind == "symbolic":
             if answer is None:
                 self.problems.append(f"{what}a symbolic answer needs 'answer' (the formula); "
                                      "'solve' only checks it")
             else:
-                self.expr(f"{what}answer", answer, set(names) | set(params), DEFAULT_FUNCTIONS,
-                          {}, matrices)
+                self.expr(f"{what}answer", answer, set(names) | set(params), "formula",
+                          matrices)
             if solve is not None:
-                self.expr(f"{what}solve", solve, set(names) | set(params), self.solve_functions,
-                          self.solve_arity, matrices)
+                self.expr(f"{what}solve", solve, set(names) | set(params), "solve", matrices)
         self.mistakes(what, mistakes, kind, params, names, matrices)
 
     def run(self) -> list[str]:
@@ -127,7 +141,7 @@ class _Checker:
                                      "constant")
             elif name in params:
                 self.problems.append(f"param {name!r} is defined twice")
-            self.expr(f"param {name!r}:", text, params, PARAM_FUNCTIONS, _ALL_ARITY)
+            self.expr(f"param {name!r}:", text, params, "param")
             params.append(name)
         pnames = tuple(params)
         all_symbols = dict(card.symbols)
@@ -135,11 +149,9 @@ class _Checker:
             all_symbols.update(step.symbols)
         sym_names, _ = (_symbols(all_symbols, [], "") if all_symbols else ((), ()))
         for c in card.constraints:
-            try:
-                parse_constraint(c, tuple(sorted(set(pnames) | set(sym_names))),
-                                 _DETERMINISTIC | DEFAULT_FUNCTIONS)
-            except ParseError as exc:
-                self.problems.append(f"constraint {c!r}: {exc}")
+            error = _constraint_message(c, tuple(sorted(set(pnames) | set(sym_names))))
+            if error:
+                self.problems.append(f"constraint {c!r}: {error}")
         self.text("prompt", card.prompt, pnames)
         self.text("solution", card.solution, pnames)
         self.text("hint", card.hint, pnames)
@@ -156,6 +168,15 @@ class _Checker:
             self.graded("", card.kind, card.answer, card.solve, card.symbols, card.mistakes,
                         pnames)
         return self.problems
+
+
+@lru_cache(maxsize=16384)
+def _constraint_message(text: str, names: tuple[str, ...]) -> str:
+    try:
+        parse_constraint(text, names, _DETERMINISTIC | DEFAULT_FUNCTIONS)
+    except ParseError as exc:
+        return str(exc)
+    return ""
 
 
 def validate_card(card: Card) -> list[str]:
