@@ -162,3 +162,13 @@ def test_run_exit_codes_and_json(broken, write_deck, capsys):
 def test_run_on_the_default_decks_uses_the_shipped_content(capsys):
     assert run(Namespace(paths=[], seeds=1, json=False)) == 0
     assert "ok:" in capsys.readouterr().out
+
+
+def test_references_are_computed_from_the_printed_numbers(shipped):
+    card = next(c for c in shipped.cards if c.id == "fisher-information-bernoulli-value")
+    from trainer.exercises import instantiate
+
+    for review in range(10):
+        ex = instantiate(card, review)
+        printed = float(ex.prompt.split("$p = ")[1].split("$")[0])
+        assert ex.reference(0).value == 1 / (printed * (1 - printed))

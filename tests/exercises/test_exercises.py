@@ -144,3 +144,10 @@ def test_format_number():
 def test_substitute_writes_params_into_a_formula():
     text = substitute("n/(p*(1 - p)) + a^2", {"p": "(0,1)"}, {"n": 7, "a": -0.5})
     assert text == "(((7)/(p*(1 - p))) + ((-0.5))^(2))"
+
+
+def test_a_recall_card_instantiates_with_no_steps():
+    deck, _ = load_text("deck: r\ntitle: R\ncards:\n  - id: q\n    kind: recall\n"
+                        "    prompt: Why?\n    answer: Because.\n", "r.yaml")
+    ex = instantiate(deck.cards[0], 0)
+    assert ex.steps == [] and ex.prompt == "Why?" and ex.params == {}

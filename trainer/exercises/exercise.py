@@ -114,6 +114,8 @@ class _Spec:
 
 
 def _specs(card: Card) -> list[tuple[_Spec, str, str | None]]:
+    if not card.graded:
+        return []
     if card.kind == "derivation":
         out = []
         for s in card.steps:
