@@ -133,6 +133,8 @@ def test_the_fast_and_the_exact_yaml_parsers_read_the_same_deck():
     offending = [ln.strip() for ln in text.splitlines()
                  if loader._KEY_LINES.match(ln)
                  and not re.match(r"^ *(- +)?[a-z_]+:( |$)", ln)]
+    offending += [text[m.start() - 20:m.start() + 20] for m in loader._INDICATORS.finditer(text)
+                  if loader._may_hold_anchor_alias_or_tag(text[m.start() - 1:m.start() + 2])]
     assert fast_root is not None, f"the deck falls back to the slow parser: {offending[:5]}"
     fast, fast_problems = loader._read_deck(fast_root, str(DECK))
     assert fast_problems == []
