@@ -16,8 +16,9 @@ SEEDS = range(6)
 
 
 def _argmax_1d(f, lo, hi):
-    res = optimize.minimize_scalar(lambda t: -f(t), bounds=(lo, hi), method="bounded",
-                                   options={"xatol": 1e-11})
+    res = optimize.minimize_scalar(
+        lambda t: -f(t), bounds=(lo, hi), method="bounded", options={"xatol": 1e-11}
+    )
     return res.x
 
 
@@ -49,8 +50,9 @@ def test_beta_bernoulli_posterior_is_prior_times_likelihood(n, frac, a, b):
     k = int(round(frac * n))
     a1, b1 = mp.beta_bernoulli_posterior(k, n, a, b)
     ps = np.linspace(0.05, 0.95, 7)
-    diff = (stats.beta.logpdf(ps, a, b) + stats.binom.logpmf(k, n, ps)
-            - stats.beta.logpdf(ps, a1, b1))
+    diff = (
+        stats.beta.logpdf(ps, a, b) + stats.binom.logpmf(k, n, ps) - stats.beta.logpdf(ps, a1, b1)
+    )
     _assert_constant(diff, 1e-8)
 
 
@@ -61,11 +63,13 @@ def test_beta_bernoulli_mean_and_mode(seed):
     k = int(rng.integers(0, n + 1))
     a, b = rng.uniform(1.1, 6, size=2)
 
-    mean = _posterior_mean(lambda p: stats.beta.logpdf(p, a, b) + stats.binom.logpmf(k, n, p),
-                           1e-12, 1 - 1e-12)
+    mean = _posterior_mean(
+        lambda p: stats.beta.logpdf(p, a, b) + stats.binom.logpmf(k, n, p), 1e-12, 1 - 1e-12
+    )
     assert mp.beta_bernoulli_mean(k, n, a, b) == pytest.approx(mean, rel=1e-7)
-    mode = _argmax_1d(lambda p: stats.beta.logpdf(p, a, b) + stats.binom.logpmf(k, n, p),
-                      1e-9, 1 - 1e-9)
+    mode = _argmax_1d(
+        lambda p: stats.beta.logpdf(p, a, b) + stats.binom.logpmf(k, n, p), 1e-9, 1 - 1e-9
+    )
     assert mp.beta_bernoulli(k, n, a, b) == pytest.approx(mode, abs=1e-6)
 
 
@@ -88,8 +92,12 @@ def test_gamma_poisson(seed):
     shape, rate = rng.uniform(1.0, 5, size=2)
     a1, b1 = mp.gamma_poisson_posterior(x, shape, rate)
     lams = np.linspace(0.3, 8, 6)
-    diff = [stats.gamma.logpdf(t, shape, scale=1 / rate) + stats.poisson.logpmf(x, t).sum()
-            - stats.gamma.logpdf(t, a1, scale=1 / b1) for t in lams]
+    diff = [
+        stats.gamma.logpdf(t, shape, scale=1 / rate)
+        + stats.poisson.logpmf(x, t).sum()
+        - stats.gamma.logpdf(t, a1, scale=1 / b1)
+        for t in lams
+    ]
     _assert_constant(diff)
 
     def logpost(t):
@@ -99,7 +107,8 @@ def test_gamma_poisson(seed):
     assert mp.gamma_poisson_mean(x, shape, rate) == pytest.approx(mean, rel=1e-7)
     if a1 > 1:
         assert mp.gamma_poisson(x, shape, rate) == pytest.approx(
-            _argmax_1d(logpost, 1e-9, 50), abs=1e-6)
+            _argmax_1d(logpost, 1e-9, 50), abs=1e-6
+        )
 
 
 @pytest.mark.parametrize("seed", SEEDS)
@@ -111,13 +120,16 @@ def test_gamma_exponential(seed):
     lams = np.linspace(0.2, 5, 6)
 
     def logpost(t):
-        return stats.gamma.logpdf(t, shape, scale=1 / rate) + stats.expon.logpdf(x, scale=1 / t).sum()
+        return (
+            stats.gamma.logpdf(t, shape, scale=1 / rate) + stats.expon.logpdf(x, scale=1 / t).sum()
+        )
 
     _assert_constant([logpost(t) - stats.gamma.logpdf(t, a1, scale=1 / b1) for t in lams])
     mean = _posterior_mean(logpost, 1e-12, 10 / x.mean() + 20)
     assert mp.gamma_exponential_mean(x, shape, rate) == pytest.approx(mean, rel=1e-7)
     assert mp.gamma_exponential(x, shape, rate) == pytest.approx(
-        _argmax_1d(logpost, 1e-9, 100), abs=1e-6)
+        _argmax_1d(logpost, 1e-9, 100), abs=1e-6
+    )
 
 
 def test_gamma_mode_edge_cases():
@@ -137,20 +149,26 @@ def test_dirichlet_categorical(seed):
     alpha = rng.uniform(1.0, 4, size=k)
     post = mp.dirichlet_categorical_posterior(counts, alpha)
     points = rng.dirichlet(np.ones(k), size=5)
-    diff = [stats.dirichlet.logpdf(p, alpha) + np.sum(counts * np.log(p))
-            - stats.dirichlet.logpdf(p, post) for p in points]
+    diff = [
+        stats.dirichlet.logpdf(p, alpha)
+        + np.sum(counts * np.log(p))
+        - stats.dirichlet.logpdf(p, post)
+        for p in points
+    ]
     _assert_constant(diff)
     samples = rng.dirichlet(post, size=200_000)  # Monte Carlo posterior mean
-    np.testing.assert_allclose(mp.dirichlet_categorical_mean(counts, alpha), samples.mean(0),
-                               atol=5e-3)
+    np.testing.assert_allclose(
+        mp.dirichlet_categorical_mean(counts, alpha), samples.mean(0), atol=5e-3
+    )
 
     def neg_logpost(theta):
         logp = theta - special.logsumexp(theta)
         return -np.sum((alpha + counts - 1) * logp)
 
     res = optimize.minimize(neg_logpost, np.zeros(k), method="BFGS", options={"gtol": 1e-10})
-    np.testing.assert_allclose(mp.dirichlet_categorical(counts, alpha), special.softmax(res.x),
-                               atol=1e-5)
+    np.testing.assert_allclose(
+        mp.dirichlet_categorical(counts, alpha), special.softmax(res.x), atol=1e-5
+    )
 
 
 def test_dirichlet_mode_edge_cases():
@@ -172,42 +190,60 @@ def test_gaussian_mean_posterior(seed):
     m, var = mp.gaussian_mean_posterior(x, noise_var, prior_mean, prior_var)
 
     def logpost(mu):
-        return (stats.norm.logpdf(mu, prior_mean, np.sqrt(prior_var))
-                + stats.norm.logpdf(x, mu, np.sqrt(noise_var)).sum())
+        return (
+            stats.norm.logpdf(mu, prior_mean, np.sqrt(prior_var))
+            + stats.norm.logpdf(x, mu, np.sqrt(noise_var)).sum()
+        )
 
     mus = np.linspace(-3, 3, 7)
     _assert_constant([logpost(t) - stats.norm.logpdf(t, m, np.sqrt(var)) for t in mus])
     assert mp.gaussian_mean(x, noise_var, prior_mean, prior_var) == pytest.approx(
-        _argmax_1d(logpost, -20, 20), abs=1e-6)
+        _argmax_1d(logpost, -20, 20), abs=1e-6
+    )
 
 
 @pytest.mark.parametrize("seed", SEEDS)
 def test_normal_inverse_gamma(seed):
     rng = np.random.default_rng(seed)
     x = rng.normal(1, 2, size=rng.integers(2, 15))
-    mu0, kappa0, shape, scale = rng.normal(), rng.uniform(0.5, 3), rng.uniform(1.5, 4), rng.uniform(0.5, 3)
+    mu0, kappa0, shape, scale = (
+        rng.normal(),
+        rng.uniform(0.5, 3),
+        rng.uniform(1.5, 4),
+        rng.uniform(0.5, 3),
+    )
 
     def log_nig(mu, s2, m, kap, a, b):
-        return (stats.norm.logpdf(mu, m, np.sqrt(s2 / kap))
-                + stats.invgamma.logpdf(s2, a, scale=b))
+        return stats.norm.logpdf(mu, m, np.sqrt(s2 / kap)) + stats.invgamma.logpdf(s2, a, scale=b)
 
     def logpost(mu, s2):
-        return log_nig(mu, s2, mu0, kappa0, shape, scale) + stats.norm.logpdf(x, mu, np.sqrt(s2)).sum()
+        return (
+            log_nig(mu, s2, mu0, kappa0, shape, scale) + stats.norm.logpdf(x, mu, np.sqrt(s2)).sum()
+        )
 
     post = mp.normal_inverse_gamma_posterior(x, mu0, kappa0, shape, scale)
     pts = [(rng.normal(), rng.uniform(0.5, 6)) for _ in range(6)]
     _assert_constant([logpost(mu, s2) - log_nig(mu, s2, *post) for mu, s2 in pts])
 
     def fast_logpost(mu, s2):  # the same density written out, for the optimiser's many calls
-        return (-0.5 * np.log(s2 / kappa0) - kappa0 * (mu - mu0) ** 2 / (2 * s2)
-                - (shape + 1) * np.log(s2) - scale / s2
-                - 0.5 * x.size * np.log(s2) - np.sum((x - mu) ** 2) / (2 * s2))
+        return (
+            -0.5 * np.log(s2 / kappa0)
+            - kappa0 * (mu - mu0) ** 2 / (2 * s2)
+            - (shape + 1) * np.log(s2)
+            - scale / s2
+            - 0.5 * x.size * np.log(s2)
+            - np.sum((x - mu) ** 2) / (2 * s2)
+        )
 
     assert fast_logpost(0.3, 1.7) - fast_logpost(-0.2, 2.5) == pytest.approx(
-        logpost(0.3, 1.7) - logpost(-0.2, 2.5))
-    res = optimize.minimize(lambda t: -fast_logpost(t[0], np.exp(t[1])), [0.0, 0.0],
-                            method="Nelder-Mead",
-                            options={"xatol": 1e-10, "fatol": 1e-13, "maxiter": 20000})
+        logpost(0.3, 1.7) - logpost(-0.2, 2.5)
+    )
+    res = optimize.minimize(
+        lambda t: -fast_logpost(t[0], np.exp(t[1])),
+        [0.0, 0.0],
+        method="Nelder-Mead",
+        options={"xatol": 1e-10, "fatol": 1e-13, "maxiter": 20000},
+    )
     mode = mp.normal_inverse_gamma(x, mu0, kappa0, shape, scale)
     assert mode[0] == pytest.approx(res.x[0], abs=1e-5)
     assert mode[1] == pytest.approx(np.exp(res.x[1]), rel=1e-5)
@@ -241,7 +277,9 @@ def test_ridge_and_logistic_l2_against_bfgs(seed):
         r = y - X @ w
         return r @ r + lam * w @ w, -2 * X.T @ r + 2 * lam * w
 
-    res = optimize.minimize(ridge_obj, np.zeros(d), jac=True, method="BFGS", options={"gtol": 1e-10})
+    res = optimize.minimize(
+        ridge_obj, np.zeros(d), jac=True, method="BFGS", options={"gtol": 1e-10}
+    )
     np.testing.assert_allclose(mp.ridge(X, y, lam), res.x, atol=1e-6)
     assert mp.ridge_1d(X[:, 0], y, lam) == pytest.approx(mp.ridge(X[:, :1], y, lam)[0])
 
@@ -249,10 +287,14 @@ def test_ridge_and_logistic_l2_against_bfgs(seed):
 
     def logit_obj(w):
         z = X @ w
-        return (np.sum(np.logaddexp(0, z) - labels * z) + lam / 2 * w @ w,
-                X.T @ (special.expit(z) - labels) + lam * w)
+        return (
+            np.sum(np.logaddexp(0, z) - labels * z) + lam / 2 * w @ w,
+            X.T @ (special.expit(z) - labels) + lam * w,
+        )
 
-    res = optimize.minimize(logit_obj, np.zeros(d), jac=True, method="BFGS", options={"gtol": 1e-10})
+    res = optimize.minimize(
+        logit_obj, np.zeros(d), jac=True, method="BFGS", options={"gtol": 1e-10}
+    )
     np.testing.assert_allclose(mp.logistic_l2(X, labels, lam), res.x, atol=1e-6)
 
 
@@ -280,9 +322,14 @@ def test_lasso_against_bound_constrained_split(seed):
         g = -X.T @ r
         return 0.5 * r @ r + lam * uv.sum(), np.concatenate([g + lam, -g + lam])
 
-    res = optimize.minimize(split, np.zeros(2 * d), jac=True, method="L-BFGS-B",
-                            bounds=[(0, None)] * (2 * d),
-                            options={"ftol": 1e-15, "gtol": 1e-12, "maxiter": 10000})
+    res = optimize.minimize(
+        split,
+        np.zeros(2 * d),
+        jac=True,
+        method="L-BFGS-B",
+        bounds=[(0, None)] * (2 * d),
+        options={"ftol": 1e-15, "gtol": 1e-12, "maxiter": 10000},
+    )
     w = mp.lasso(X, y, lam)
     np.testing.assert_allclose(w, res.x[:d] - res.x[d:], atol=1e-4)
     # tight optimality (KKT) conditions
@@ -296,16 +343,21 @@ def test_lasso_zero_penalty_is_least_squares_and_large_penalty_is_zero():
     rng = np.random.default_rng(3)
     X = rng.normal(size=(20, 3))
     y = rng.normal(size=20)
-    np.testing.assert_allclose(mp.lasso(X, y, 0.0), np.linalg.lstsq(X, y, rcond=None)[0],
-                               atol=1e-10)
+    np.testing.assert_allclose(
+        mp.lasso(X, y, 0.0), np.linalg.lstsq(X, y, rcond=None)[0], atol=1e-10
+    )
     np.testing.assert_array_equal(mp.lasso(X, y, np.abs(X.T @ y).max() * 1.01), np.zeros(3))
 
 
 @settings(max_examples=50, deadline=None)
 @given(z=st.floats(-10, 10), t=st.floats(0, 5))
 def test_soft_threshold_minimises_prox_objective(z, t):
-    res = optimize.minimize_scalar(lambda w: 0.5 * (w - z) ** 2 + t * abs(w), bounds=(-20, 20),
-                                   method="bounded", options={"xatol": 1e-12})
+    res = optimize.minimize_scalar(
+        lambda w: 0.5 * (w - z) ** 2 + t * abs(w),
+        bounds=(-20, 20),
+        method="bounded",
+        options={"xatol": 1e-12},
+    )
     assert mp.soft_threshold(z, t) == pytest.approx(res.x, abs=1e-6)
 
 

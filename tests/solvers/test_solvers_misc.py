@@ -17,8 +17,14 @@ SEEDS = range(6)
 
 
 @settings(max_examples=40, deadline=None)
-@given(x=st.floats(-10, 10), pi1=st.floats(0.01, 0.99), mu1=st.floats(-3, 3), mu2=st.floats(-3, 3),
-       v1=st.floats(0.1, 4), v2=st.floats(0.1, 4))
+@given(
+    x=st.floats(-10, 10),
+    pi1=st.floats(0.01, 0.99),
+    mu1=st.floats(-3, 3),
+    mu2=st.floats(-3, 3),
+    v1=st.floats(0.1, 4),
+    v2=st.floats(0.1, 4),
+)
 def test_responsibility_is_bayes_rule(x, pi1, mu1, mu2, v1, v2):
     a = pi1 * stats.norm.pdf(x, mu1, math.sqrt(v1))
     b = (1 - pi1) * stats.norm.pdf(x, mu2, math.sqrt(v2))
@@ -41,7 +47,9 @@ def test_responsibility_monte_carlo_and_arrays():
     xs = np.array([-50.0, 0.0, 50.0])
     r = em.responsibility(xs, pi1, mu1, v1, mu2, v2)
     assert r.shape == (3,) and np.all(np.isfinite(r)) and np.all((r >= 0) & (r <= 1))
-    assert r[0] == pytest.approx(1.0) and r[2] == pytest.approx(1.0)  # wider component wins in tails
+    assert r[0] == pytest.approx(1.0) and r[2] == pytest.approx(
+        1.0
+    )  # wider component wins in tails
     assert em.responsibility(1.0, 0.0, 0, 1, 0, 1) == 0.0
 
 
@@ -62,7 +70,9 @@ def test_softmax_cross_entropy_and_gradient(seed):
     batch = rng.normal(size=(4, k))
     labels = rng.integers(0, k, size=4)
     losses = nn.softmax_cross_entropy(batch, labels)
-    np.testing.assert_allclose(losses, [nn.softmax_cross_entropy(r, c) for r, c in zip(batch, labels)])
+    np.testing.assert_allclose(
+        losses, [nn.softmax_cross_entropy(r, c) for r, c in zip(batch, labels, strict=True)]
+    )
 
 
 def test_softmax_is_stable_for_large_logits():
@@ -87,17 +97,30 @@ def test_bradley_terry(rw, rl):
 
 
 @settings(max_examples=40, deadline=None)
-@given(lw=st.floats(-30, 0), ll=st.floats(-30, 0), rw=st.floats(-30, 0), rl=st.floats(-30, 0),
-       beta=st.floats(0.01, 5))
+@given(
+    lw=st.floats(-30, 0),
+    ll=st.floats(-30, 0),
+    rw=st.floats(-30, 0),
+    rl=st.floats(-30, 0),
+    beta=st.floats(0.01, 5),
+)
 def test_dpo_loss_and_reward(lw, ll, rw, rl, beta):
     margin = beta * ((lw - rw) - (ll - rl))
     expected = np.logaddexp(0.0, -margin)  # -log sigma(margin)
-    assert preference.dpo_loss(lw, ll, rw, rl, beta) == pytest.approx(expected, rel=1e-10, abs=1e-14)
+    assert preference.dpo_loss(lw, ll, rw, rl, beta) == pytest.approx(
+        expected, rel=1e-10, abs=1e-14
+    )
     assert preference.dpo_implicit_reward(lw, rw, beta) == pytest.approx(beta * (lw - rw))
     assert preference.dpo_loss(lw, ll, rw, rl, beta) == pytest.approx(
-        -math.log(preference.bradley_terry(preference.dpo_implicit_reward(lw, rw, beta),
-                                           preference.dpo_implicit_reward(ll, rl, beta))),
-        rel=1e-8, abs=1e-12)
+        -math.log(
+            preference.bradley_terry(
+                preference.dpo_implicit_reward(lw, rw, beta),
+                preference.dpo_implicit_reward(ll, rl, beta),
+            )
+        ),
+        rel=1e-8,
+        abs=1e-12,
+    )
 
 
 @pytest.mark.parametrize("seed", SEEDS)
@@ -113,8 +136,9 @@ def test_kl_regularized_policy_maximises_objective(seed):
         return -(pi @ r - beta * np.sum(special.rel_entr(pi, ref)))
 
     res = optimize.minimize(neg_objective, np.zeros(k), method="BFGS", options={"gtol": 1e-10})
-    np.testing.assert_allclose(preference.kl_regularized_policy(ref, r, beta),
-                               special.softmax(res.x), atol=1e-5)
+    np.testing.assert_allclose(
+        preference.kl_regularized_policy(ref, r, beta), special.softmax(res.x), atol=1e-5
+    )
 
 
 def test_kl_regularized_policy_keeps_zero_reference_mass_at_zero():

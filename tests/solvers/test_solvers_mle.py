@@ -14,8 +14,9 @@ SEEDS = range(6)
 
 
 def _argmax_1d(loglik, lo, hi):
-    res = optimize.minimize_scalar(lambda t: -loglik(t), bounds=(lo, hi), method="bounded",
-                                   options={"xatol": 1e-10})
+    res = optimize.minimize_scalar(
+        lambda t: -loglik(t), bounds=(lo, hi), method="bounded", options={"xatol": 1e-10}
+    )
     return res.x
 
 
@@ -77,8 +78,12 @@ def test_gaussian_against_optimiser(seed):
     def nll(theta):
         return -stats.norm.logpdf(x, theta[0], np.exp(theta[1] / 2)).sum()
 
-    res = optimize.minimize(nll, [0.0, 0.0], method="Nelder-Mead",
-                            options={"xatol": 1e-10, "fatol": 1e-12, "maxiter": 20000})
+    res = optimize.minimize(
+        nll,
+        [0.0, 0.0],
+        method="Nelder-Mead",
+        options={"xatol": 1e-10, "fatol": 1e-12, "maxiter": 20000},
+    )
     mean, var = mle.gaussian(x)
     assert mean == pytest.approx(res.x[0], abs=1e-5)
     assert var == pytest.approx(np.exp(res.x[1]), rel=1e-5)
@@ -100,7 +105,8 @@ def test_linear_regression_minimises_squared_error(seed):
     np.testing.assert_allclose(mle.linear_regression(X, y), res.x, atol=1e-6)
     x1 = X[:, 0]
     assert mle.linear_regression_1d(x1, y) == pytest.approx(
-        mle.linear_regression(x1[:, None], y)[0])
+        mle.linear_regression(x1[:, None], y)[0]
+    )
     assert mle.linear_regression_1d(x1, y) == pytest.approx(np.sum(x1 * y) / np.sum(x1 * x1))
 
 
@@ -120,8 +126,9 @@ def test_logistic_regression_against_bfgs(seed):
         z = X @ w
         return np.sum(np.logaddexp(0, z) - y * z), X.T @ (special.expit(z) - y)
 
-    res = optimize.minimize(nll, np.zeros(X.shape[1]), jac=True, method="BFGS",
-                            options={"gtol": 1e-9})
+    res = optimize.minimize(
+        nll, np.zeros(X.shape[1]), jac=True, method="BFGS", options={"gtol": 1e-9}
+    )
     w = mle.logistic_regression(X, y)
     np.testing.assert_allclose(w, res.x, atol=1e-5)
     assert np.linalg.norm(mle.logistic_gradient(X, y, w)) < 1e-8
