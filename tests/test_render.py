@@ -21,6 +21,8 @@ from trainer.render import latex_to_unicode, render_math
         (r"\le \ne \approx", "≤ ≠ ≈"),
         (r"\pi_{\mathrm{ref}}", "π_(ref)"),
         (r"\log p(x \mid \theta)", "log p(x | θ)"),
+        (r"\log\binom{n}{k}", "log C(n, k)"),
+        (r"\ell''(p)", "ℓ″(p)"),
     ],
 )
 def test_latex_snippets_read_naturally(tex: str, shown: str):

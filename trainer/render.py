@@ -56,6 +56,7 @@ def _converter() -> Any:
             macrospec.MacroSpec("dfrac", "{{"),
             macrospec.MacroSpec("tfrac", "{{"),
             macrospec.MacroSpec("sqrt", "[{"),
+            macrospec.MacroSpec("binom", "{{"),
             macrospec.MacroSpec("mathrm", "{"),
             macrospec.MacroSpec("operatorname", "{"),
             macrospec.MacroSpec("text", "{"),
@@ -94,6 +95,9 @@ def _converter() -> Any:
         simple = len(inner) == 1 or inner.isdigit() or (inner.isascii() and inner.isalpha())
         return root + (inner if simple else f"({inner})")
 
+    def binom(node: Any, _l2t: Any = None) -> str:
+        return f"C({arg(node, 0).strip()}, {arg(node, 1).strip()})"
+
     def plain(node: Any, _l2t: Any = None) -> str:
         return arg(node, 0)
 
@@ -108,6 +112,7 @@ def _converter() -> Any:
             MacroTextSpec("dfrac", simplify_repl=frac),
             MacroTextSpec("tfrac", simplify_repl=frac),
             MacroTextSpec("sqrt", simplify_repl=sqrt),
+            MacroTextSpec("binom", simplify_repl=binom),
             *(MacroTextSpec(m, simplify_repl=plain)
               for m in ("mathrm", "operatorname", "text", "mathbf", "boldsymbol", "mathsf")),
             *(word(m) for m in ("log", "exp", "ln", "det", "tr", "max", "min", "sup", "inf",
@@ -165,7 +170,7 @@ def _converter() -> Any:
 def latex_to_unicode(tex: str) -> str:
     """One LaTeX math snippet as Unicode text: `\\frac{k}{n}` → `k/n`, `\\sigma^2` → `σ²`."""
     try:
-        out = _converter()(tex)
+        out = _converter()(tex.replace("''", "″"))
     except Exception:  # noqa: BLE001 - a display helper must never take the app down
         return tex
     out = re.sub(r"[ \t]{2,}", " ", out).strip()

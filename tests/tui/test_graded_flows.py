@@ -119,3 +119,15 @@ async def test_suspend_takes_a_graded_card_out(make_app, graded_deck, tmp_path):
         await pilot.press("escape", "s")
         await pilot.pause()
     assert app.store.card_state("graded/coin").suspended
+
+
+async def test_an_empty_answer_needs_a_second_enter_to_give_up(make_app, graded_deck, tmp_path):
+    app = make_app(graded_deck, tmp_path / "t.db")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter")
+        assert app.screen.phase == "question"
+        assert "press enter again" in text(app, "status")
+        await pilot.press("enter")
+        await wait_graded(app, pilot)
+        assert "no answer given" in text(app, "verdict")
+        assert "Suggested: Again" in text(app, "status")

@@ -97,6 +97,7 @@ class StudyScreen(Screen[None]):
         self.step = 0
         self.steps: list[StepRecord] = []
         self.steps_text = Text()
+        self.give_up_armed = False
         self.suggested: int | None = None
         self.shown_at = 0.0
         self.answer_text: str | None = None
@@ -144,6 +145,7 @@ class StudyScreen(Screen[None]):
         self.step = 0
         self.steps = []
         self.steps_text = Text()
+        self.give_up_armed = False
         self.suggested = None
         self.answer_text = None
         self.verdict = None
@@ -259,6 +261,7 @@ class StudyScreen(Screen[None]):
 
     @on(Input.Changed, "#answer")
     def _preview(self, event: Input.Changed) -> None:
+        self.give_up_armed = False
         if self.exercise is None or not event.value.strip():
             self._set("preview", "")
             return
@@ -271,6 +274,13 @@ class StudyScreen(Screen[None]):
         if self.phase != "question" or self.exercise is None:
             return
         text = event.value.strip()
+        if not text and not self.give_up_armed:
+            # a stray second enter after rating must not throw the next card away
+            self.give_up_armed = True
+            self._status("Empty answer: press [b]enter[/b] again to see the answer "
+                         "(counts as not known).")
+            return
+        self.give_up_armed = False
         self.phase = "grading"
         event.input.disabled = True
         if not text:
