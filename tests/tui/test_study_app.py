@@ -129,3 +129,15 @@ async def test_a_card_edited_since_its_last_review_is_marked(make_app, recall_de
         app.screen.show_current()
         assert "leech (8 lapses)" in screen_text(app, "card-info")
     assert len(app.store.reviews("basics/likelihood")) == 1  # history kept
+
+
+def test_the_first_card_is_drawn_before_sympy_or_numpy_is_imported(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    env = dict(os.environ, TRAINER_BENCH_FIRST_CARD="1")
+    proc = subprocess.run([sys.executable, "-m", "trainer"], env=env, capture_output=True,
+                          text=True, timeout=60)
+    (line,) = [x for x in proc.stdout.splitlines() if x.startswith("first-card ")]
+    assert line.endswith("heavy="), line

@@ -132,7 +132,8 @@ class TrainerApp(App[None]):
                 target=_warm_up, daemon=True, name="warm-up").start())
 
     def _bench_first_card(self) -> None:
-        print(f"first-card {time.time()}", file=sys.__stdout__, flush=True)
+        heavy = ",".join(m for m in ("sympy", "numpy", "textual_plotext") if m in sys.modules)
+        print(f"first-card {time.time()} heavy={heavy}", file=sys.__stdout__, flush=True)
         self.exit()
 
     def start_session(self, *, decks: Sequence[str] | None, tag: str | None,
