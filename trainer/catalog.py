@@ -11,17 +11,13 @@ from trainer.decks.loader import MAX_DECK_BYTES
 
 
 def _checking_code() -> tuple[Path, ...]:
-    import trainer.exercises
-    import trainer.registry
-
-    folder = Path(trainer.exercises.__file__).parent
-    return (*sorted(folder.glob("*.py")), Path(trainer.registry.__file__))
+    """The files of the code that checks cards, found without importing it."""
+    package = Path(__file__).parent
+    return (*sorted((package / "exercises").glob("*.py")), package / "registry.py")
 
 
 def _load_checked(path: Path) -> tuple[Deck | None, list[Problem]]:
     """One deck file: from the cache when unchanged, else parsed and its expressions checked."""
-    from trainer.exercises import validate_card
-
     shown = str(path)
     try:
         if path.stat().st_size > MAX_DECK_BYTES:
@@ -35,6 +31,8 @@ def _load_checked(path: Path) -> tuple[Deck | None, list[Problem]]:
     cached = deck_cache.load(key)
     if cached is not None:
         return cached, []
+    from trainer.exercises import validate_card
+
     deck, problems = load_text(text, shown)
     if deck is None:
         return None, problems

@@ -191,7 +191,9 @@ def test_the_fast_and_the_exact_parser_build_the_same_cards():
     assert fast_root is not None  # this deck takes the fast path
     fast, problems = loader._read_deck(fast_root, "d.yaml")
     assert problems == []
-    exact, problems = loader._read_deck(loader.compose(text, "d.yaml"), "d.yaml")
+    from trainer.decks.exact import compose
+
+    exact, problems = loader._read_deck(compose(text, "d.yaml"), "d.yaml")
     assert problems == []
     assert fast == exact
     assert fast.cards[1].tolerance == {"rtol": 1e-3} and fast.cards[1].tags == ("yes", "no")
