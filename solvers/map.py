@@ -265,24 +265,31 @@ def _soft(z: float, t: float) -> float:
 
 
 def _lasso_polish(X, y, lam, w):
-    """Exact solution on the current support and signs, if it satisfies the KKT conditions."""
+    """Exact solution on the current support and signs, if it satisfies the KKT conditions.
+
+    Coordinates whose sign flips in the exact solve (ones still shrinking towards 0 in the
+    coordinate descent) are dropped from the support and the solve is repeated.
+    """
     support = np.flatnonzero(w)
-    if support.size == 0:
-        return w if np.all(np.abs(X.T @ y) <= lam * (1 + 1e-12)) else None
-    Xs = X[:, support]
     signs = np.sign(w[support])
-    gram = Xs.T @ Xs
-    if np.linalg.matrix_rank(gram) < support.size:
-        return None
-    ws = np.linalg.solve(gram, Xs.T @ y - lam * signs)
-    if np.any(np.sign(ws) != signs):
-        return None
-    out = np.zeros_like(w)
-    out[support] = ws
+    while True:
+        out = np.zeros_like(w)
+        if support.size:
+            Xs = X[:, support]
+            gram = Xs.T @ Xs
+            if np.linalg.matrix_rank(gram) < support.size:
+                return None
+            ws = np.linalg.solve(gram, Xs.T @ y - lam * signs)
+            keep = np.sign(ws) == signs
+            if not keep.all():
+                support, signs = support[keep], signs[keep]
+                continue
+            out[support] = ws
+        break
     corr = X.T @ (y - X @ out)
     inactive = np.ones(w.size, dtype=bool)
     inactive[support] = False
-    scale = max(lam, 1e-300) * (1 + 1e-9) + 1e-12 * np.abs(X.T @ y).max(initial=0.0)
+    scale = lam * (1 + 1e-9) + 1e-12 * np.abs(X.T @ y).max(initial=0.0)
     if np.any(np.abs(corr[inactive]) > scale):
         return None
     return out
@@ -316,7 +323,7 @@ def lasso(X, y, lam) -> np.ndarray:
                 r -= X[:, j] * (new - old)
                 w[j] = new
                 max_change = max(max_change, abs(new - old) * np.sqrt(col_sq[j]))
-        if max_change < 1e-9 * ymax or sweep % 50 == 49:
+        if max_change < 1e-9 * ymax or sweep % 20 == 19:
             polished = _lasso_polish(X, y, lam, w)
             if polished is not None:
                 return polished

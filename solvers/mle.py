@@ -165,10 +165,9 @@ def logistic_gradient(X, y, w) -> np.ndarray:
 
 def _newton_logistic(X: np.ndarray, y: np.ndarray, lam: float, *, detect_separation: bool):
     """Damped Newton (IRLS) for NLL(w) + (lam/2)||w||^2. Returns w or raises ValueError."""
-    n, d = X.shape
+    d = X.shape[1]
     w = np.zeros(d)
-    signs = 2.0 * y - 1.0
-    row_norms = np.linalg.norm(X, axis=1)
+    converged = False
 
     def objective(w):
         z = X @ w
@@ -184,11 +183,12 @@ def _newton_logistic(X: np.ndarray, y: np.ndarray, lam: float, *, detect_separat
             step = np.linalg.solve(hess, grad)
         except np.linalg.LinAlgError:
             break
-        decrement = float(grad @ step)
         if not np.all(np.isfinite(step)):
             break
+        decrement = float(grad @ step)
         if decrement < 1e-24 * max(1.0, f):
-            return w
+            converged = True
+            break
         t = 1.0
         while True:
             w_new = w - t * step
@@ -198,19 +198,55 @@ def _newton_logistic(X: np.ndarray, y: np.ndarray, lam: float, *, detect_separat
             t *= 0.5
         if f_new >= f or np.max(np.abs(t * step)) <= 1e-13 * (1.0 + np.max(np.abs(w))):
             # No further decrease in floating point: converged if the Newton decrement is tiny.
-            if decrement < 1e-12 * max(1.0, f):
-                return w_new if f_new <= f else w
+            if f_new <= f:
+                w = w_new
+            converged = decrement < 1e-12 * max(1.0, f)
             break
         w, f = w_new, f_new
-        if detect_separation and np.any(w != 0):
-            margins = signs * (X @ w)
-            # A nonzero w with every margin >= 0 certifies (quasi-)separation: along w the
-            # likelihood never decreases, so no finite maximiser exists.
-            if np.all(margins >= -1e-9 * row_norms * np.linalg.norm(w)):
-                raise ValueError(_SEPARATED)
+        if detect_separation and _separating(X, y, w):
+            raise ValueError(_SEPARATED)
     if detect_separation:
-        raise ValueError(_SEPARATED)
-    raise ValueError("Newton's method failed to converge for regularised logistic regression")
+        # Newton stops also when the likelihood saturates along a direction of
+        # quasi-separation; look for that direction among the saturated rows.
+        margins = (2.0 * y - 1.0) * (X @ w)
+        for threshold in (10.0, 15.0, 20.0, 30.0):
+            fitted = margins < threshold  # rows whose fitted probability is not saturated
+            if fitted.all():
+                continue
+            rest = X[fitted]
+            if rest.shape[0]:
+                # component of w in the null space of the unsaturated rows
+                coef, *_ = np.linalg.lstsq(rest, rest @ w, rcond=None)
+                candidate = w - coef
+            else:
+                candidate = w
+            if _separating(X, y, candidate):
+                raise ValueError(_SEPARATED)
+        if not converged:
+            raise ValueError(
+                "Newton's method did not converge: the data are (nearly) separable and the "
+                "MLE may not exist. Use logistic_l2 with lam > 0."
+            )
+        return w
+    if not converged:
+        raise ValueError("Newton's method failed to converge for regularised logistic regression")
+    return w
+
+
+def _separating(X: np.ndarray, y: np.ndarray, direction: np.ndarray) -> bool:
+    """True if direction != 0 has every margin (2y-1) x_i.direction >= 0 (up to rounding).
+
+    Such a direction certifies (quasi-)separation: along it the likelihood never decreases,
+    so no finite maximiser exists (X having full column rank).
+    """
+    size = np.linalg.norm(direction)
+    if size == 0 or not np.isfinite(size):
+        return False
+    margins = (2.0 * y - 1.0) * (X @ direction)
+    row_norms = np.linalg.norm(X, axis=1)
+    return bool(np.all(margins >= -1e-9 * row_norms * size)) and bool(
+        np.any(margins > 1e-9 * row_norms * size)
+    )
 
 
 _SEPARATED = (

@@ -208,3 +208,30 @@ def test_boundary_estimates():
 def test_bad_input(call, match):
     with pytest.raises(ValueError, match=match):
         call()
+
+
+def test_logistic_separation_detection_agrees_with_linear_programming():
+    """Separation exists iff some w != 0 has every margin (2y-1) x_i.w >= 0 (an LP)."""
+    rng = np.random.default_rng(11)
+    seen = {True: 0, False: 0}
+    for _ in range(150):
+        n, d = int(rng.integers(3, 25)), int(rng.integers(1, 4))
+        X = np.column_stack([np.ones(n), rng.normal(size=(n, d - 1))])
+        if rng.random() < 0.4:
+            X = np.round(X)  # ties make quasi-separation likely
+        y = (rng.random(n) < special.expit(X @ rng.normal(size=d) * 3)).astype(float)
+        if np.linalg.matrix_rank(X) < d:
+            continue
+        A = (2 * y - 1)[:, None] * X
+        lp = optimize.linprog(
+            -A.sum(0), A_ub=-A, b_ub=np.zeros(n), bounds=[(-1, 1)] * d, method="highs"
+        )
+        separable = lp.status == 0 and -lp.fun > 1e-9
+        seen[separable] += 1
+        if separable:
+            with pytest.raises(ValueError, match="separable"):
+                mle.logistic_regression(X, y)
+        else:
+            w = mle.logistic_regression(X, y)
+            assert np.linalg.norm(mle.logistic_gradient(X, y, w)) < 1e-8 * (1 + np.abs(X).sum())
+    assert seen[True] > 20 and seen[False] > 20
