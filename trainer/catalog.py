@@ -7,7 +7,7 @@ from pathlib import Path
 
 from trainer.decks import Deck, LoadResult, Problem, load_decks, load_text
 from trainer.decks import cache as deck_cache
-from trainer.decks.loader import MAX_DECK_BYTES
+from trainer.decks.loader import read_deck_text
 
 
 def _checking_code() -> tuple[Path, ...]:
@@ -18,22 +18,16 @@ def _checking_code() -> tuple[Path, ...]:
 
 def _load_checked(path: Path) -> tuple[Deck | None, list[Problem]]:
     """One deck file: from the cache when unchanged, else parsed and its expressions checked."""
-    shown = str(path)
-    try:
-        if path.stat().st_size > MAX_DECK_BYTES:
-            return None, [Problem(shown, 1, 1, "", "deck file is larger than 5 MB")]
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        return None, [Problem(shown, 1, 1, "", f"not UTF-8 text: {exc.reason}")]
-    except OSError as exc:
-        return None, [Problem(shown, 1, 1, "", f"cannot read: {exc.strerror or exc}")]
+    text, problems = read_deck_text(path)
+    if text is None:
+        return None, problems
     key = deck_cache.entry_key(path, text, _checking_code())
     cached = deck_cache.load(key)
     if cached is not None:
         return cached, []
     from trainer.exercises import validate_card
 
-    deck, problems = load_text(text, shown)
+    deck, problems = load_text(text, str(path))
     if deck is None:
         return None, problems
     kept = []

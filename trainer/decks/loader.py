@@ -501,18 +501,23 @@ def _read_deck(root: Located | None, path: str) -> tuple[Deck | None, list[Probl
     return Deck(deck_id.value, title_text, path, tuple(cards)), problems
 
 
-def load_file(path: Path) -> tuple[Deck | None, list[Problem]]:
-    """Load one deck file; an unreadable file is a problem, not an exception."""
+def read_deck_text(path: Path) -> tuple[str | None, list[Problem]]:
+    """A deck file's text, or the problem that stops it being read (never an exception)."""
     shown = str(path)
     try:
         if path.stat().st_size > MAX_DECK_BYTES:
             return None, [Problem(shown, 1, 1, "", "deck file is larger than 5 MB")]
-        text = path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8"), []
     except UnicodeDecodeError as exc:
         return None, [Problem(shown, 1, 1, "", f"not UTF-8 text: {exc.reason}")]
     except OSError as exc:
         return None, [Problem(shown, 1, 1, "", f"cannot read: {exc.strerror or exc}")]
-    return load_text(text, shown)
+
+
+def load_file(path: Path) -> tuple[Deck | None, list[Problem]]:
+    """Load one deck file; an unreadable file is a problem, not an exception."""
+    text, problems = read_deck_text(path)
+    return (None, problems) if text is None else load_text(text, str(path))
 
 
 def deck_files(paths: Iterable[Path]) -> list[Path]:
