@@ -9,6 +9,7 @@ LaTeX math is delimited in pairs.
 from __future__ import annotations
 
 import difflib
+import math
 import re
 from pathlib import Path
 
@@ -287,3 +288,244 @@ def test_math_renders_without_leftover_latex(cards: list[dict]):
         for field in ("prompt", "answer"):
             shown = render_math(card[field])
             assert not re.search(r"\\[A-Za-z]", shown), f"{card['id']}: {field}: {shown!r}"
+
+
+def test_rendered_fractions_have_unambiguous_denominators(cards: list[dict]):
+    """`\\frac{1}{2\\sigma^2}` renders as `1/2σ²`, which reads as σ²/2: write `2\\,\\sigma^2`
+    so the terminal shows `1/(2 σ²)`."""
+    from trainer.render import render_math
+
+    for card in cards:
+        for field in ("prompt", "answer"):
+            shown = render_math(card[field])
+            bad = re.findall(r"\S*/\d+[^\W\d_]\S*", shown)
+            assert not bad, f"{card['id']}: ambiguous fraction in {field}: {bad}"
+
+
+# ------------------------------------------------------------- formulas and numbers in the answers
+#
+# Every closed form or worked number a model answer states, and that `solvers` can compute,
+# is recomputed here. Each check first asserts the card still says what is being checked,
+# so editing the card text without updating the check fails loudly.
+
+
+def _card(cards: list[dict], card_id: str) -> dict:
+    [card] = [c for c in cards if c["id"] == card_id]
+    return card
+
+
+def _says(cards: list[dict], card_id: str, *fragments: str) -> None:
+    text = _card(cards, card_id)["answer"]
+    for fragment in fragments:
+        assert fragment in text, f"{card_id} no longer says {fragment!r}"
+
+
+def test_fisher_information_values_match_solvers(cards: list[dict]):
+    from solvers import fisher
+
+    _says(cards, "fisher-information-standard-models",
+          r"\frac{1}{p(1-p)}", "expectation $1/\\lambda$", r"I(\mu) = 1/\sigma^2",
+          r"expectation $\frac{1}{2\,\sigma^4}$", r"\frac{2}{\sigma^2}")
+    for p in (0.1, 0.37, 0.5):
+        assert fisher.information("bernoulli", p=p) == pytest.approx(1 / (p * (1 - p)))
+    assert fisher.information("poisson", lam=3.5) == pytest.approx(1 / 3.5)
+    assert fisher.information("gaussian_mean", mu=0.3, var=2.0) == pytest.approx(1 / 2.0)
+    assert fisher.information("gaussian_var", mu=0.3, var=2.0) == pytest.approx(1 / (2 * 2.0**2))
+    # information about sigma = information about v times (dv/dsigma)^2 = 2 / sigma^2
+    sigma = 1.7
+    i_v = fisher.information("gaussian_var", mu=0.0, var=sigma**2)
+    assert i_v * (2 * sigma) ** 2 == pytest.approx(2 / sigma**2)
+    # the Bernoulli MLE attains the bound: Var(k/n) = p(1-p)/n
+    assert fisher.crlb("bernoulli", 40, p=0.3) == pytest.approx(0.3 * 0.7 / 40)
+
+
+def test_gaussian_kl_formulas_match_solvers(cards: list[dict]):
+    import numpy as np
+
+    from solvers import kl
+
+    _says(cards, "kl-univariate-gaussians",
+          r"\log\frac{\sigma_2}{\sigma_1} + \frac{\sigma_1^2 + (\mu_1 - \mu_2)^2}{2\,\sigma_2^2} - \frac{1}{2}",
+          "0.318", "0.807")
+
+    def card_formula(m1, s1, m2, s2):
+        return math.log(s2 / s1) + (s1**2 + (m1 - m2) ** 2) / (2 * s2**2) - 0.5
+
+    rng = np.random.default_rng(0)
+    for _ in range(50):
+        m1, m2 = rng.normal(size=2)
+        s1, s2 = rng.uniform(0.2, 3.0, size=2)
+        assert card_formula(m1, s1, m2, s2) == pytest.approx(kl.gaussian(m1, s1**2, m2, s2**2))
+    assert round(kl.gaussian(0, 1, 0, 4), 3) == 0.318
+    assert round(kl.gaussian(0, 4, 0, 1), 3) == 0.807
+    # the VAE special case
+    mu, s = 0.7, 0.4
+    assert 0.5 * (mu**2 + s**2 - 1 - math.log(s**2)) == pytest.approx(kl.gaussian(mu, s**2, 0, 1))
+
+    _says(cards, "kl-multivariate-gaussians",
+          r"\mathrm{tr}(\Sigma_2^{-1}\Sigma_1) + (\mu_2 - \mu_1)^\top\Sigma_2^{-1}(\mu_2 - \mu_1) - d")
+    d = 3
+    a, b = rng.normal(size=(d, d)), rng.normal(size=(d, d))
+    c1, c2 = a @ a.T + 0.5 * np.eye(d), b @ b.T + 0.5 * np.eye(d)
+    m1, m2 = rng.normal(size=d), rng.normal(size=d)
+    diff = m2 - m1
+    formula = 0.5 * (np.trace(np.linalg.solve(c2, c1)) + diff @ np.linalg.solve(c2, diff) - d
+                     + math.log(np.linalg.det(c2) / np.linalg.det(c1)))
+    assert formula == pytest.approx(kl.mvn(m1, c1, m2, c2))
+
+
+def test_kl_examples_match_solvers(cards: list[dict]):
+    from solvers import kl
+
+    _says(cards, "kl-nonnegative-not-a-metric", "0.511", "0.368")
+    assert round(kl.bernoulli(0.5, 0.9), 3) == 0.511
+    assert round(kl.bernoulli(0.9, 0.5), 3) == 0.368
+    # unit-variance Gaussians at means 0, 1, 2 break the triangle inequality
+    assert kl.gaussian(0, 1, 1, 1) + kl.gaussian(1, 1, 2, 1) < kl.gaussian(0, 1, 2, 1)
+    # KL(Unif(-1, 1) || N(0, 1)) = -log 2 + log(2 pi)/2 + E[x^2]/2 with E[x^2] = 1/3
+    _says(cards, "kl-infinite-support-mismatch", "about 0.39 nats")
+    assert round(-math.log(2) + 0.5 * math.log(2 * math.pi) + 1 / 6, 2) == 0.39
+
+
+def test_beta_bernoulli_numbers_match_solvers(cards: list[dict]):
+    from solvers import map as smap
+
+    _says(cards, "beta-bernoulli-map-pseudocounts", r"\frac{k+\alpha-1}{n+\alpha+\beta-2}",
+          "MAP $= 1/5$")
+    assert smap.beta_bernoulli(0, 3, 2, 2) == pytest.approx(1 / 5)
+    assert smap.beta_bernoulli(7, 20, 1, 1) == pytest.approx(7 / 20)  # uniform prior = MLE
+    _says(cards, "beta-prior-worked-example", r"\frac{4}{12} \approx 0.333", r"\frac{5}{14} \approx 0.357",
+          r"301/1002 \approx 0.3004", r"302/1004 \approx 0.3008")
+    assert smap.beta_bernoulli(3, 10, 2, 2) == pytest.approx(1 / 3)
+    assert smap.beta_bernoulli_mean(3, 10, 2, 2) == pytest.approx(5 / 14)
+    assert round(smap.beta_bernoulli(300, 1000, 2, 2), 4) == 0.3004
+    assert round(smap.beta_bernoulli_mean(300, 1000, 2, 2), 4) == 0.3008
+    _says(cards, "posterior-mean-mode-laplace-smoothing", r"\frac{k+1}{n+2}", "mean $1/5$")
+    assert smap.beta_bernoulli_mean(0, 3, 1, 1) == pytest.approx(1 / 5)
+    assert smap.beta_bernoulli(4, 9, 2, 2) == pytest.approx((4 + 1) / (9 + 2))  # add-one = Beta(2,2) mode
+
+
+def test_conjugate_updates_match_solvers(cards: list[dict]):
+    import numpy as np
+
+    from solvers import map as smap
+
+    _says(cards, "conjugate-prior-table", r"\frac{a + \sum_i x_i - 1}{b + n}",
+          r"$\mu_n = \frac{\kappa_0\mu_0 + n\bar x}{\kappa_0 + n}$")
+    x = np.array([3, 0, 2, 5, 1])
+    assert smap.gamma_poisson(x, 2.0, 1.5) == pytest.approx((2.0 + x.sum() - 1) / (1.5 + len(x)))
+    xs = np.array([0.3, -1.2, 2.2, 0.9])
+    mean, var = smap.gaussian_mean_posterior(xs, 2.0, 1.0, 0.5)
+    _says(cards, "normal-normal-precision-weighting", r"\frac{1}{\tau_n^2} = \frac{1}{\tau_0^2} + \frac{n}{\sigma^2}")
+    prec = 1 / 0.5 + len(xs) / 2.0
+    assert var == pytest.approx(1 / prec)
+    assert mean == pytest.approx((1.0 / 0.5 + xs.sum() / 2.0) / prec)
+    w = len(xs) * 0.5 / (len(xs) * 0.5 + 2.0)
+    assert mean == pytest.approx(w * xs.mean() + (1 - w) * 1.0)
+
+
+def test_ridge_and_lasso_closed_forms_match_solvers(cards: list[dict]):
+    import numpy as np
+
+    from solvers import map as smap
+
+    _says(cards, "ridge-as-gaussian-prior-map", r"\lambda = \sigma^2/\tau^2",
+          r"(X^\top X + \lambda I)^{-1}X^\top y")
+    rng = np.random.default_rng(1)
+    X, y, lam = rng.normal(size=(30, 4)), rng.normal(size=30), 2.5
+    assert np.allclose(np.linalg.solve(X.T @ X + lam * np.eye(4), X.T @ y), smap.ridge(X, y, lam))
+    # MAP with sigma^2 = 2, tau^2 = 0.8 minimises the negative log-posterior; lambda = sigma^2/tau^2
+    sigma2, tau2 = 2.0, 0.8
+    w_map = smap.ridge(X, y, sigma2 / tau2)
+    grad = -(X.T @ (y - X @ w_map)) / sigma2 + w_map / tau2
+    assert np.allclose(grad, 0, atol=1e-9)
+
+    _says(cards, "lasso-laplace-prior-sparsity", r"\max(|z_j| - \lambda/2, 0)", r"z_j/(1+\lambda)")
+    Q, _ = np.linalg.qr(rng.normal(size=(30, 4)))  # orthonormal columns
+    y = rng.normal(size=30) * 2
+    z, lam = Q.T @ y, 1.3
+    # the card's objective ||y - Xw||^2 + lam ||w||_1 is twice the solver's with lam/2
+    expected = np.sign(z) * np.maximum(np.abs(z) - lam / 2, 0)
+    assert np.allclose(smap.lasso(Q, y, lam / 2), expected, atol=1e-8)
+    assert np.allclose(smap.ridge(Q, y, lam), z / (1 + lam))
+
+
+def test_llm_formulas_match_solvers(cards: list[dict]):
+    import numpy as np
+
+    from solvers import nn, preference
+
+    _says(cards, "softmax-cross-entropy-gradient", r"$\nabla_z L = p - y$")
+    z = np.array([1.5, -0.3, 0.2, 2.0])
+    y = np.array([0.1, 0.0, 0.7, 0.2])  # a soft target summing to 1
+    p = np.exp(z) / np.exp(z).sum()
+    assert np.allclose(nn.softmax_cross_entropy_grad(z, y), p - y)
+    eps = 1e-6
+    numeric = [(nn.softmax_cross_entropy(z + eps * np.eye(4)[j], y)
+                - nn.softmax_cross_entropy(z - eps * np.eye(4)[j], y)) / (2 * eps) for j in range(4)]
+    assert np.allclose(numeric, p - y, atol=1e-6)
+
+    _says(cards, "bradley-terry-reward-model", r"\sigma(1) \approx 0.73")
+    assert round(preference.bradley_terry(1.0, 0.0), 2) == 0.73
+
+    _says(cards, "rlhf-optimal-policy-derivation",
+          r"\pi^*(y \mid x) = \frac{1}{Z(x)}\pi_{\mathrm{ref}}(y \mid x)\exp(r(x, y)/\beta)")
+    ref, r, beta = np.array([0.5, 0.3, 0.2]), np.array([1.0, -0.5, 2.0]), 0.7
+    star = ref * np.exp(r / beta) / np.sum(ref * np.exp(r / beta))
+    assert np.allclose(preference.kl_regularized_policy(ref, r, beta), star)
+
+    def objective(pi):
+        return pi @ r - beta * np.sum(pi * np.log(pi / ref))
+
+    # the optimum value is beta log Z, and random policies do no better
+    assert objective(star) == pytest.approx(beta * math.log(np.sum(ref * np.exp(r / beta))))
+    for pi in np.random.default_rng(2).dirichlet(np.ones(3), size=200):
+        assert objective(pi) <= objective(star) + 1e-12
+
+    _says(cards, "dpo-derivation", r"\beta\log\frac{\pi_\theta(y_w \mid x)}{\pi_{\mathrm{ref}}(y_w \mid x)} - \beta\log\frac{\pi_\theta(y_l \mid x)}{\pi_{\mathrm{ref}}(y_l \mid x)}")
+    lw, ll, rw, rl, b = -12.0, -15.5, -13.0, -14.0, 0.1
+    margin = b * (lw - rw) - b * (ll - rl)
+    assert -math.log(1 / (1 + math.exp(-margin))) == pytest.approx(preference.dpo_loss(lw, ll, rw, rl, b))
+
+    _says(cards, "perplexity-definition", r"e^2 \approx 7.39")
+    assert round(nn.perplexity(2.0), 2) == 7.39
+    _says(cards, "initial-loss-log-vocab-sanity-check", r"\log 50000 \approx 10.82", "15.6 bits")
+    assert round(nn.softmax_cross_entropy(np.zeros(50000), 123), 2) == 10.82
+    assert round(math.log2(50000), 1) == 15.6
+
+
+def test_delta_method_numbers(cards: list[dict]):
+    from solvers import stats
+
+    _says(cards, "delta-method-log-odds-interval", r"SE $\approx 0.319$", r"\approx -3.89$",
+          "[0.011, 0.037]", r"0.02 \pm 0.012")
+    p, n = 0.02, 500
+    se = 1 / math.sqrt(n * p * (1 - p))
+    eta = math.log(p / (1 - p))
+    half = stats.wald_halfwidth(se)
+    lo, hi = (1 / (1 + math.exp(-(eta + s * half))) for s in (-1, 1))
+    assert (round(se, 3), round(eta, 2)) == (0.319, -3.89)
+    assert (round(lo, 3), round(hi, 3)) == (0.011, 0.037)
+    assert round(stats.wald_halfwidth(math.sqrt(p * (1 - p) / n)), 3) == 0.012
+
+
+def test_sampling_claims_by_simulation(cards: list[dict]):
+    """Bias statements checked by seeded Monte Carlo: exponential 1/xbar, Gaussian sigma^2 MLE,
+    the Uniform(0, theta) maximum."""
+    import numpy as np
+
+    rng = np.random.default_rng(3)
+    reps, n = 200_000, 5
+    _says(cards, "poisson-and-exponential-mle", r"\mathbb{E}[\hat\lambda] = \frac{n}{n-1}\lambda")
+    lam = 2.0
+    x = rng.exponential(1 / lam, size=(reps, n))
+    assert np.mean(1 / x.mean(axis=1)) == pytest.approx(n / (n - 1) * lam, rel=0.02)
+    _says(cards, "gaussian-mle-and-bessel", r"\mathbb{E}[\hat\sigma^2] = \frac{n-1}{n}\sigma^2")
+    g = rng.normal(1.0, 1.5, size=(reps, n))
+    assert np.mean(g.var(axis=1)) == pytest.approx((n - 1) / n * 1.5**2, rel=0.02)
+    _says(cards, "uniform-mle-nonregular", r"\mathbb{E}[x_{(n)}] = \frac{n}{n+1}\theta",
+          r"\frac{\theta^2}{n(n+2)}")
+    theta = 3.0
+    m = rng.uniform(0, theta, size=(reps, n)).max(axis=1)
+    assert np.mean(m) == pytest.approx(n / (n + 1) * theta, rel=0.01)
+    assert np.var((n + 1) / n * m) == pytest.approx(theta**2 / (n * (n + 2)), rel=0.03)
