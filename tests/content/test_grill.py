@@ -529,3 +529,25 @@ def test_sampling_claims_by_simulation(cards: list[dict]):
     m = rng.uniform(0, theta, size=(reps, n)).max(axis=1)
     assert np.mean(m) == pytest.approx(n / (n + 1) * theta, rel=0.01)
     assert np.var((n + 1) / n * m) == pytest.approx(theta**2 / (n * (n + 2)), rel=0.03)
+
+
+def test_logistic_gradient_and_map_jacobian_example(cards: list[dict]):
+    import numpy as np
+
+    from solvers import mle
+
+    _says(cards, "logistic-regression-mle", r"$\nabla_w \mathrm{NLL} = X^\top(\sigma(Xw) - y)$")
+    rng = np.random.default_rng(4)
+    X, y, w = rng.normal(size=(25, 3)), rng.integers(0, 2, size=25).astype(float), rng.normal(size=3)
+    s = 1 / (1 + np.exp(-X @ w))
+    assert np.allclose(mle.logistic_gradient(X, y, w), X.T @ (s - y))
+    hessian = X.T @ np.diag(s * (1 - s)) @ X
+    assert np.all(np.linalg.eigvalsh(hessian) > 0)
+
+    # uniform prior on p, mode in log-odds: maximise p^(k+1) (1-p)^(n-k+1) -> (k+1)/(n+2)
+    _says(cards, "map-not-reparametrisation-invariant", r"p = \frac{k+1}{n+2}")
+    k, n = 3, 11
+    eta = np.linspace(-6, 6, 200_001)
+    p = 1 / (1 + np.exp(-eta))
+    density_in_eta = p**k * (1 - p) ** (n - k) * p * (1 - p)  # posterior in p times dp/deta
+    assert p[np.argmax(density_in_eta)] == pytest.approx((k + 1) / (n + 2), abs=1e-4)
