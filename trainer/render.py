@@ -29,10 +29,22 @@ def _script(text: str, table: dict[str, str], mark: str) -> str:
     return f"{mark}({text})"
 
 
-def _group(text: str) -> str:
-    """Parenthesise a fraction's part when it has more than one term."""
+_SCRIPTS = set(SUPERSCRIPT.values()) | set(SUBSCRIPT.values()) | {"̂", "̄", "̃"}
+
+
+def _group(text: str, *, denominator: bool = False) -> str:
+    """Parenthesise a fraction's part when it has more than one term.
+
+    A denominator is kept bare only when it is one number or one symbol (with
+    its scripts): `1/2σ²` would read as σ²/2, so it is shown as `1/(2σ²)`.
+    """
     text = text.strip()
-    if _OPERATOR.search(text) and not (text.startswith("(") and text.endswith(")")):
+    if text.startswith("(") and text.endswith(")"):
+        return text
+    if _OPERATOR.search(text):
+        return f"({text})"
+    if denominator and not (text.replace(".", "").isdigit()
+                            or (text[:1].isalpha() and all(ch in _SCRIPTS for ch in text[1:]))):
         return f"({text})"
     return text
 
@@ -86,7 +98,7 @@ def _converter() -> Any:
         top, bottom = arg(node, 0).strip(), arg(node, 1).strip()
         if top == "1" and bottom == "2":
             return "½"
-        return f"{_group(top)}/{_group(bottom)} "
+        return f"{_group(top)}/{_group(bottom, denominator=True)} "
 
     def sqrt(node: Any, _l2t: Any = None) -> str:
         inner = arg(node, 1).strip()
