@@ -118,8 +118,8 @@ class StudyScreen(Screen[None]):
                 yield Input(id="answer", placeholder="type your answer; enter grades it")
                 yield Static(id="preview")
             yield Static(id="verdict")
-            yield Static(id="model-answer")
             yield KeyPoints(id="key-points")
+            yield Static(id="model-answer")
             yield Static(id="hint")
         yield Static(id="status")
         yield Footer()
@@ -366,11 +366,14 @@ class StudyScreen(Screen[None]):
     def _answered(self) -> None:
         self.phase = "answered"
         self.focus_next_rating_target()
+        ticking = self.query_one("#key-points", KeyPoints).display
         if self.suggested is None:
             self._status("Rate it: [b]1[/b] Again  [b]2[/b] Hard  [b]3[/b] Good  [b]4[/b] Easy.")
         else:
             name = RATING_NAMES[self.suggested]
-            self._status(f"Suggested: [b]{name}[/b] — [b]enter[/b] accepts, [b]1-4[/b] overrides.")
+            tick = "[b]space[/b] ticks what you said · " if ticking else ""
+            self._status(f"{tick}Suggested: [b]{name}[/b] — [b]enter[/b] accepts, "
+                         "[b]1-4[/b] overrides.")
         self.refresh_bindings()
 
     def focus_next_rating_target(self) -> None:
