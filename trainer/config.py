@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import tomllib
 from dataclasses import asdict, dataclass, fields
@@ -61,8 +62,9 @@ class Settings:
     reviews_per_day: int = 200
     day_starts_at: int = 4  # local hour at which a new study day begins, as in Anki
     learn_ahead_minutes: int = 20
+    theme: str = "textual-dark"  # any Textual theme; the app saves the one you pick
 
-    def to_dict(self) -> dict[str, float | int]:
+    def to_dict(self) -> dict[str, float | int | str]:
         return asdict(self)
 
 
@@ -96,6 +98,11 @@ def load_settings(path: Path | None = None) -> Settings:
     for key, value in raw.items():
         if key not in known:
             raise SettingsError(f"{path}: unknown setting {key!r}; known: {', '.join(known)}")
+        if known[key] == "str":
+            if not isinstance(value, str):
+                raise SettingsError(f"{path}: {key} must be text")
+            setattr(settings, key, value)
+            continue
         want = float if known[key] == "float" else int
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise SettingsError(f"{path}: {key} must be a number")
@@ -114,13 +121,14 @@ def save_setting(key: str, text: str, path: Path | None = None) -> Settings:
     if key not in known:
         raise SettingsError(f"unknown setting {key!r}; known: {', '.join(known)}")
     try:
-        value = float(text) if known[key] == "float" else int(text)
+        value: str | float | int = (text if known[key] == "str"
+                                    else float(text) if known[key] == "float" else int(text))
     except ValueError:
         raise SettingsError(f"{key} must be a number, not {text!r}") from None
     setattr(settings, key, value)
     _check(settings)
     path.parent.mkdir(parents=True, exist_ok=True)
-    body = "".join(f"{k} = {v}\n" for k, v in settings.to_dict().items())
+    body = "".join(f"{k} = {json.dumps(v)}\n" for k, v in settings.to_dict().items())
     tmp = path.with_suffix(".tmp")
     tmp.write_text(body, encoding="utf-8")
     tmp.replace(path)

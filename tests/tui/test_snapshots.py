@@ -20,3 +20,23 @@ def test_snapshot_help(snap_compare, make_app, recall_deck, tmp_path):
 def test_snapshot_home(snap_compare, make_app, recall_deck, tmp_path):
     assert snap_compare(make_app(recall_deck, tmp_path / "t.db"), terminal_size=(80, 24),
                         press=["d"])
+
+
+def test_snapshot_recall_revealed_light_theme(snap_compare, make_app, recall_deck, tmp_path):
+    async def light(pilot):
+        pilot.app.theme = "textual-light"
+
+    assert snap_compare(make_app(recall_deck, tmp_path / "t.db", save_theme=False),
+                        terminal_size=(80, 24), press=["space"], run_before=light)
+
+
+def test_snapshot_graded_verdict(snap_compare, make_app, graded_deck, tmp_path):
+    async def answer(pilot):
+        await pilot.press(*"1/2", "enter")
+        for _ in range(100):
+            await pilot.pause(0.05)
+            if pilot.app.screen.phase != "grading":
+                break
+
+    assert snap_compare(make_app(graded_deck, tmp_path / "t.db"), terminal_size=(80, 24),
+                        run_before=answer)

@@ -141,3 +141,16 @@ def test_the_first_card_is_drawn_before_sympy_or_numpy_is_imported(tmp_path):
                           text=True, timeout=60)
     (line,) = [x for x in proc.stdout.splitlines() if x.startswith("first-card ")]
     assert line.endswith("heavy="), line
+
+
+async def test_the_chosen_theme_is_remembered(make_app, recall_deck, tmp_path):
+    from trainer.config import load_settings
+
+    app = make_app(recall_deck, tmp_path / "t.db")
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.theme = "textual-light"
+        await pilot.pause()
+    assert load_settings().theme == "textual-light"
+    app = make_app(recall_deck, tmp_path / "t.db", settings=load_settings())
+    async with app.run_test(size=(80, 24)):
+        assert app.theme == "textual-light"

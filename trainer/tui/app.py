@@ -89,6 +89,7 @@ class TrainerApp(App[None]):
         ahead: bool = False,
         clock=None,  # noqa: ANN001 - a zero-argument callable returning UTC seconds
         warm_up: bool = True,
+        save_theme: bool = True,
     ) -> None:
         super().__init__()
         self.store = store
@@ -101,6 +102,7 @@ class TrainerApp(App[None]):
         self.ahead = ahead
         self.clock = clock
         self.warm_up = warm_up
+        self.save_theme = save_theme
 
     def new_session(self, *, ahead: bool | None = None, decks: Sequence[str] | None = None,
                     tag: str | None = None) -> StudySession:
@@ -117,6 +119,9 @@ class TrainerApp(App[None]):
         )
 
     def on_mount(self) -> None:
+        if self.settings.theme in self.available_themes:
+            self.theme = self.settings.theme
+        self.theme_changed_signal.subscribe(self, self._remember_theme)
         self.push_screen(StudyScreen(self.new_session()))
         if os.environ.get("TRAINER_BENCH_FIRST_CARD"):
             # bench/run.py: report when the first card has been drawn, then leave
@@ -130,6 +135,17 @@ class TrainerApp(App[None]):
             # after the first card is drawn: the import must not delay it
             self.set_timer(0.3, lambda: threading.Thread(
                 target=_warm_up, daemon=True, name="warm-up").start())
+
+    def _remember_theme(self, theme: object) -> None:
+        name = getattr(theme, "name", None)
+        if not self.save_theme or not name or name == self.settings.theme:
+            return
+        from trainer.config import SettingsError, save_setting
+
+        try:
+            self.settings = save_setting("theme", name)
+        except (SettingsError, OSError) as exc:
+            self.notify(f"Could not save the theme: {exc}", severity="warning")
 
     def _bench_first_card(self) -> None:
         heavy = ",".join(m for m in ("sympy", "numpy", "textual_plotext") if m in sys.modules)
