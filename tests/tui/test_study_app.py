@@ -154,3 +154,16 @@ async def test_the_chosen_theme_is_remembered(make_app, recall_deck, tmp_path):
     app = make_app(recall_deck, tmp_path / "t.db", settings=load_settings())
     async with app.run_test(size=(80, 24)):
         assert app.theme == "textual-light"
+
+
+async def test_the_command_palette_offers_the_main_actions(make_app, recall_deck, tmp_path):
+    from trainer.tui.screens.home import HomeScreen
+
+    app = make_app(recall_deck, tmp_path / "t.db")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("ctrl+p")
+        await pilot.press(*"Decks")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause(0.3)
+        assert isinstance(app.screen, HomeScreen)

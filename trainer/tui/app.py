@@ -10,7 +10,6 @@ from collections.abc import Sequence
 
 from textual.app import App
 from textual.binding import Binding
-from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from trainer.config import Settings
 from trainer.decks.model import LoadResult
@@ -30,40 +29,11 @@ def _warm_up() -> None:
         pass
 
 
-class TrainerCommands(Provider):
-    """Command-palette entries for the main actions."""
+def _trainer_commands() -> type:
+    """The command-palette provider, imported only when the palette opens."""
+    from trainer.tui.commands import TrainerCommands
 
-    def _commands(self) -> list[tuple[str, str, object]]:
-        app = self.app
-        assert isinstance(app, TrainerApp)
-        out: list[tuple[str, str, object]] = [
-            ("Study: all due cards", "Due reviews, then new cards, of every deck",
-             lambda: app.start_session(decks=None, tag=None, ahead=False)),
-            ("Study ahead: all decks", "Cram regardless of due dates",
-             lambda: app.start_session(decks=None, tag=None, ahead=True)),
-            ("Decks", "The deck list with due and new counts", app.action_home),
-            ("Statistics", "Reviews, retention, heatmap, forecast, leeches", app.action_stats),
-            ("Undo last review", "Restore the card as it was", app.action_undo),
-            ("Help: keys", "Every key of the app", app.action_help),
-        ]
-        for deck in app.load_result.decks:
-            deck_id = deck.id
-            out.append((f"Study deck: {deck.title}", f"{deck_id}: due then new",
-                        lambda d=deck_id: app.start_session(decks=[d], tag=None, ahead=False)))
-            out.append((f"Cram deck: {deck.title}", f"{deck_id}: ignore due dates",
-                        lambda d=deck_id: app.start_session(decks=[d], tag=None, ahead=True)))
-        return out
-
-    async def discover(self) -> Hits:
-        for name, help_text, callback in self._commands():
-            yield DiscoveryHit(name, callback, help=help_text)
-
-    async def search(self, query: str) -> Hits:
-        matcher = self.matcher(query)
-        for name, help_text, callback in self._commands():
-            score = matcher.match(name)
-            if score > 0:
-                yield Hit(score, matcher.highlight(name), callback, help=help_text)
+    return TrainerCommands
 
 
 class TrainerApp(App[None]):
@@ -75,7 +45,7 @@ class TrainerApp(App[None]):
         Binding("question_mark", "help", "Help", key_display="?"),
         Binding("ctrl+q", "quit", "Quit", show=False, priority=True),
     ]
-    COMMANDS = App.COMMANDS | {TrainerCommands}
+    COMMANDS = App.COMMANDS | {_trainer_commands}
 
     def __init__(
         self,
