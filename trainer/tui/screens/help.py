@@ -11,7 +11,7 @@ from textual.widgets import Static
 KEYS = """\
 [b]Studying[/b]
   space / enter   reveal the answer (recall cards)
-  enter           submit a typed answer; empty = show me the answer
+  enter           submit a typed answer; empty twice = show me the answer
   enter           accept the suggested rating
   1 2 3 4         rate Again / Hard / Good / Easy (overrides the suggestion)
   space           tick a key point you covered (recall cards)
@@ -26,6 +26,9 @@ KEYS = """\
 
 [b]Elsewhere[/b]
   a               study ahead when nothing is due
+  d               decks: due and new counts, forecast; enter studies one,
+                  c crams it, t studies one tag
+  S               statistics: retention, heatmap, forecast, weakest tags, leeches
   ?               this help
   q               quit (everything is already saved)
   ctrl+p          command palette
