@@ -181,6 +181,47 @@ def bench_grading(seeds: int) -> dict[str, object]:
             "grading_ms_max": round(timings[-1], 2)}
 
 
+SYMBOLIC = """
+import json, time
+t = time.perf_counter()
+from solvers import symbolic as s
+out = {"import": time.perf_counter() - t}
+calls = [("mle_expr", f) for f in ("bernoulli", "poisson", "exponential", "gaussian_mean",
+                                   "gaussian_var")]
+calls += [("fisher_information_expr", f) for f in ("bernoulli", "binomial", "poisson",
+          "exponential", "gaussian_mean", "gaussian_var", "gaussian")]
+calls += [("crlb_expr", "gaussian")]
+calls += [("kl_expr", f) for f in ("gaussian", "bernoulli", "exponential", "poisson")]
+for name, family in calls:
+    t = time.perf_counter(); getattr(s, name)(family); out[name + ":" + family] = time.perf_counter() - t
+t = time.perf_counter(); s.beta_bernoulli_map_expr(); out["map"] = time.perf_counter() - t
+print(json.dumps(out))
+"""
+
+
+def bench_symbolic() -> dict[str, float]:
+    """The slowest symbolic derivation of solvers.symbolic, in a fresh process (cold caches)."""
+    out = subprocess.run([sys.executable, "-c", SYMBOLIC], capture_output=True, text=True,
+                         check=True)
+    times = json.loads(out.stdout)
+    slowest = max((k for k in times if k != "import"), key=times.get)
+    return {"symbolic_import_s": round(times["import"], 2),
+            "symbolic_slowest_derivation_s": round(times[slowest], 2),
+            "symbolic_slowest_derivation": slowest}
+
+
+def bench_preview(repeat: int = 2000) -> dict[str, float]:
+    """The live parse-and-pretty-print shown under the answer input at every keystroke."""
+    from trainer.grading import preview
+
+    symbols = "k: integer; n: integer; alpha: positive; beta: positive"
+    preview("(k+α-1)/(n+α+β-2)", symbols=symbols)
+    start = time.perf_counter()
+    for _ in range(repeat):
+        preview("(k+α-1)/(n+α+β-2)", symbols=symbols)
+    return {"preview_ms_mean": round((time.perf_counter() - start) * 1000 / repeat, 3)}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="smaller store, fewer runs")
@@ -199,6 +240,8 @@ def main() -> None:
     figures.update(bench_answer_next(db, 500 if args.quick else 3000))
     figures.update(bench_validate(10_000))
     figures.update(bench_grading(3 if args.quick else 10))
+    figures.update(bench_preview())
+    figures.update(bench_symbolic())
     print(json.dumps(figures, indent=2))
 
 

