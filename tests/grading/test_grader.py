@@ -66,6 +66,14 @@ def test_generic_diagnoses() -> None:
     assert "factor of 2" in r.feedback
 
 
+def test_a_near_miss_is_called_rounding_only_when_the_answer_was_rounded() -> None:
+    r = grade("2/60", "0.0332")
+    assert r.verdict is Verdict.INCORRECT and "keep more significant digits" in r.feedback
+    r = grade("2/60", "2/61")
+    assert r.verdict is Verdict.INCORRECT
+    assert "digits" not in r.feedback and "not equal" in r.feedback
+
+
 def test_matrix_shape_messages_name_dimensions() -> None:
     s = "X: matrix(n,p); y: matrix(n,1); lambda: positive"
     r = grade("(X^T X + lambda I)^(-1) X^T y", "(X Xᵀ + λI)⁻¹Xᵀy", symbols=s)

@@ -113,6 +113,24 @@ async def test_undo_after_a_graded_card_shows_it_again(make_app, graded_deck, tm
         assert app.store.reviews() == []
 
 
+async def test_ctrl_z_undoes_while_the_answer_box_has_the_focus(make_app, graded_deck, tmp_path):
+    p = coin_params(graded_deck)
+    app = make_app(graded_deck, tmp_path / "t.db")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await answer(app, pilot, f"{p['k']}/{p['n']}")
+        await pilot.press("3")
+        await pilot.pause()
+        assert "posterior mode" in text(app, "prompt")
+        await pilot.press("u")  # typed into the answer box: a letter, not a key
+        assert app.screen.query_one("#answer").value == "u"
+        assert len(app.store.reviews()) == 1
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+        assert "heads in" in text(app, "prompt")
+        assert app.store.reviews() == []
+        assert app.screen.query_one("#answer").value == ""
+
+
 async def test_suspend_takes_a_graded_card_out(make_app, graded_deck, tmp_path):
     app = make_app(graded_deck, tmp_path / "t.db")
     async with app.run_test(size=(80, 24)) as pilot:

@@ -698,6 +698,19 @@ def free_names(node: Node) -> set[str]:
     return out
 
 
+def has_decimal(node: Node) -> bool:
+    """Whether ``node`` contains a number written with a decimal point or an exponent."""
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        if isinstance(n, Num):
+            if n.text and any(c in n.text for c in ".eE"):
+                return True
+        else:
+            stack.extend(_children(n))
+    return False
+
+
 def _children(n: Node) -> tuple[Node, ...]:
     if isinstance(n, (Add)):
         return tuple(t for _, t in n.terms)

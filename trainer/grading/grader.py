@@ -44,6 +44,7 @@ from trainer.grading.expr import (
     evaluate_float,
     fmt_shape,
     free_names,
+    has_decimal,
     parse,
     pretty,
     pretty_name,
@@ -294,7 +295,7 @@ def _grade_number(exp_node: Node, ans_node: Node, parsed: str, warnings: tuple[s
             feedback = m_feedback
             break
     if not feedback:
-        feedback = _diagnose_number(af, ef, rtol)
+        feedback = _diagnose_number(af, ef, rtol, rounded=has_decimal(ans_node))
     rel = abs(af - ef) / abs(ef) if ef else math.inf
     msg = f"incorrect: your answer is {_fmt_num(a)}, the reference is {_fmt_num(e)}"
     if ef and rel < 1:
@@ -312,7 +313,7 @@ def _factor_text(k: Fraction) -> str:
     return f"off by a factor of {inv}: your answer is {inv} times too small"
 
 
-def _diagnose_number(a: float, e: float, rtol: float) -> str:
+def _diagnose_number(a: float, e: float, rtol: float, rounded: bool = True) -> str:
     if e == 0 or a == 0 or not math.isfinite(a):
         return ""
     r = a / e
@@ -329,8 +330,9 @@ def _diagnose_number(a: float, e: float, rtol: float) -> str:
     if 0 < e < 1 and abs(a - (1 - e)) <= tol * abs(1 - e):
         return "this is 1 − (the correct value): p and 1 − p swapped?"
     if abs(r - 1) <= 20 * rtol:
-        return (f"close, but outside the tolerance (relative error {abs(r - 1):.1e} > "
-                f"{rtol:g}): keep more digits")
+        if rounded:
+            return "close, but rounded too far: keep more significant digits"
+        return "close to the reference, but not equal to it"
     return ""
 
 

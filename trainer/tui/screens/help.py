@@ -20,6 +20,7 @@ KEYS = """\
 
 [b]The card[/b]
   u               undo the last review, suspension or burial
+                  (ctrl+z does it while typing in the answer box too)
   s               suspend the card
   b               bury the card until tomorrow
   e               show the deck file and line the card comes from

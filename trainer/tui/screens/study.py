@@ -77,6 +77,7 @@ class StudyScreen(Screen[None]):
         Binding("3", "rate(3)", "Good"),
         Binding("4", "rate(4)", "Easy"),
         Binding("u", "undo", "Undo"),
+        Binding("ctrl+z", "undo", "Undo", show=False, priority=True),
         Binding("s", "suspend", "Suspend", show=False),
         Binding("b", "bury", "Bury", show=False),
         Binding("e", "source", "Source", show=False),
@@ -212,7 +213,7 @@ class StudyScreen(Screen[None]):
         names = ", ".join(step.symbols) if step.symbols else ""
         extra = f" in {names}" if names else ""
         self._status(f"Type {kind}{extra}. [b]enter[/b] grades (empty: show answer), "
-                     "[b]esc[/b] keys.")
+                     "[b]ctrl+z[/b] undo, [b]esc[/b] keys.")
 
     def _show_empty(self) -> None:
         self.phase = "empty"
