@@ -101,3 +101,18 @@ def test_study_days_follow_the_wall_clock_across_a_dst_change(monkeypatch):
     finally:
         monkeypatch.delenv("TZ")
         time.tzset()
+
+
+def test_new_cards_take_turns_between_decks(tmp_path: Path, write_deck):
+    def deck(name: str, n: int) -> str:
+        return f"deck: {name}\ntitle: {name}\ncards:\n" + "".join(
+            f"  - id: {name}{i}\n    kind: recall\n    prompt: P\n    answer: A\n"
+            for i in range(n))
+
+    cards = load_decks([write_deck(deck("a", 5), "a.yaml"),
+                        write_deck(deck("b", 2), "b.yaml")]).cards
+    store = Store.open(tmp_path / "t.db")
+    queue = build_queue(cards, store, Settings(new_per_day=6), T0)
+    assert [c.id for c in queue.cards] == ["a0", "b0", "a1", "b1", "a2", "a3"]
+    only_a = build_queue(cards, store, Settings(new_per_day=6), T0, decks=["a"])
+    assert [c.id for c in only_a.cards] == ["a0", "a1", "a2", "a3", "a4"]

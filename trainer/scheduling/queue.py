@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import zip_longest
 
 from trainer.config import Settings
 from trainer.decks.model import Card
@@ -44,7 +45,10 @@ def build_queue(
     decks: Sequence[str] | None = None,
     tag: str | None = None,
 ) -> Queue:
-    """Due reviews first (lowest retrievability first), then new cards in deck order.
+    """Due reviews first (lowest retrievability first), then new cards.
+
+    New cards come from each deck in turn, and in file order within a deck, so that a
+    day's new cards mix the decks instead of exhausting the first one.
 
     New cards are capped by `new_per_day` less those introduced today, reviews by
     `reviews_per_day` less those done today. A card removed from its deck is skipped.
@@ -71,7 +75,7 @@ def build_queue(
         queue.cards.append(card)
         queue.due += 1
     states = store.states(deck_ids)
-    for card in wanted:
+    for card in interleave_decks(wanted):
         if queue.new >= new_left:
             break
         state = states.get(card.key)
@@ -79,6 +83,16 @@ def build_queue(
             queue.cards.append(card)
             queue.new += 1
     return queue
+
+
+def interleave_decks(cards: Sequence[Card]) -> list[Card]:
+    """One card of each deck in turn (decks in order of first appearance), keeping each
+    deck's own order."""
+    per_deck: dict[str, list[Card]] = {}
+    for card in cards:
+        per_deck.setdefault(card.deck, []).append(card)
+    rounds = zip_longest(*per_deck.values())
+    return [card for group in rounds for card in group if card is not None]
 
 
 def study_ahead(
@@ -92,7 +106,8 @@ def study_ahead(
     seen = [c for c in wanted if not is_new(states.get(c.key))
             and _available(states.get(c.key), now)]
     seen.sort(key=lambda c: states[c.key].due)
-    fresh = [c for c in wanted if is_new(states.get(c.key)) and _available(states.get(c.key), now)]
+    fresh = [c for c in interleave_decks(wanted)
+             if is_new(states.get(c.key)) and _available(states.get(c.key), now)]
     return (seen + fresh)[:limit]
 
 
