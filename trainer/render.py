@@ -24,8 +24,8 @@ def _script(text: str, table: dict[str, str], mark: str) -> str:
     text = text.strip()
     if text and all(ch in table for ch in text):
         return "".join(table[ch] for ch in text)
-    if len(text) == 1:
-        return mark + text
+    if len(text) == 1 or (mark == "_" and text.isascii() and text.isalpha()):
+        return mark + text  # x_i, π_ref, p̂_MAP: a one-word label needs no parentheses
     return f"{mark}({text})"
 
 
@@ -47,6 +47,16 @@ def _group(text: str, *, denominator: bool = False) -> str:
                             or (text[:1].isalpha() and all(ch in _SCRIPTS for ch in text[1:]))):
         return f"({text})"
     return text
+
+
+_LOST_SPACE = re.compile(r"(?<=[^\s(\[{])([-+=<>≤≥≈∝→⇒]) (?=\S)")
+
+
+def _is_differential(text: str) -> bool:
+    """`d`, `∂²`, `dp`, `∂θ²`: a derivative's numerator or denominator in Leibniz notation."""
+    return (text[:1] in ("d", "∂") and " " not in text
+            and (len(text) == 1 or all(ch in _SCRIPTS for ch in text[1:])
+                 or (text[1].isalpha() and all(ch in _SCRIPTS for ch in text[2:]))))
 
 
 @lru_cache(maxsize=1)
@@ -98,6 +108,8 @@ def _converter() -> Any:
         top, bottom = arg(node, 0).strip(), arg(node, 1).strip()
         if top == "1" and bottom == "2":
             return "½"
+        if _is_differential(top) and _is_differential(bottom):
+            return f"{top}/{bottom} "  # Leibniz notation: d/dp, ∂²/∂θ²
         return f"{_group(top)}/{_group(bottom, denominator=True)} "
 
     def sqrt(node: Any, _l2t: Any = None) -> str:
@@ -186,6 +198,9 @@ def latex_to_unicode(tex: str) -> str:
     except Exception:  # noqa: BLE001 - a display helper must never take the app down
         return tex
     out = re.sub(r"[ \t]{2,}", " ", out).strip()
+    # `\beta - \mu`: LaTeX eats the space that ends a macro name; put it back before a
+    # binary operator that has a space after it, so that it reads `β - μ`, not `β- μ`
+    out = _LOST_SPACE.sub(r" \1 ", out)
     return re.sub(r" ([)\],.;:])", r"\1", out.replace("( ", "(").replace("[ ", "["))
 
 
