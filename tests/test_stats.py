@@ -155,6 +155,9 @@ def test_forecast_counts_overdue_cards_today(store: Store):
     assert due_now == 1
     assert due == [2, 1] + [0] * 12
     assert progress(CARDS, store, NOW).forecast == due
+    s = compute(CARDS, store, NOW, days=14)
+    assert (s.due_now, s.due_later_today) == (1, 1)  # a overdue, b this evening
+    assert s.forecast[0] == 1 and sum(s.forecast) == 1  # c tomorrow (index 0 = tomorrow)
 
 
 def test_heatmap_covers_whole_weeks_up_to_today(store: Store):

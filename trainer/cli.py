@@ -165,6 +165,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
     retention = "-" if stats.retention_30d is None else f"{stats.retention_30d:.0%}"
     print(f"reviews today      {stats.reviews_today}")
     print(f"due now            {stats.due_now}")
+    print(f"due later today    {stats.due_later_today}")
     print(f"new available      {stats.new_available}")
     print(f"next 7 days        {' '.join(str(n) for n in stats.forecast)}")
     print(f"retention (30 d)   {retention} of {stats.reviews_30d} reviews")

@@ -21,6 +21,7 @@ LEECH_LAPSES = 8
 class Stats:
     reviews_today: int
     due_now: int
+    due_later_today: int  # not due yet, but due before the study day ends
     new_available: int
     forecast: list[int]  # cards falling due on each of the next days (index 0 = tomorrow)
     retention_30d: float | None  # share of review-state cards not forgotten, last 30 days
@@ -43,7 +44,7 @@ def compute(cards: Sequence[Card], store: Store, now: float, *, day_hour: int = 
     boundaries = [today]
     for _ in range(days + 1):
         boundaries.append(next_day_start(boundaries[-1] + 3600, day_hour))
-    due_now = 0
+    due_now = later_today = 0
     forecast = [0] * days
     leeches = []
     for s in states.values():
@@ -53,6 +54,9 @@ def compute(cards: Sequence[Card], store: Store, now: float, *, day_hour: int = 
             leeches.append(s.key)
         if s.due <= now:
             due_now += 1
+            continue
+        if s.due < boundaries[1]:
+            later_today += 1
             continue
         for i in range(days):
             if boundaries[i + 1] <= s.due < boundaries[i + 2]:
@@ -82,6 +86,7 @@ def compute(cards: Sequence[Card], store: Store, now: float, *, day_hour: int = 
     return Stats(
         reviews_today=per_day.get(0, 0),
         due_now=due_now,
+        due_later_today=later_today,
         new_available=new_available,
         forecast=forecast,
         retention_30d=(sum(recalled) / len(recalled)) if recalled else None,

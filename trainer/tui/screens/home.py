@@ -117,7 +117,8 @@ class HomeScreen(Screen[None]):
         self.query_one("#home-title", Static).update(Text.from_markup(
             f"[b]Decks[/b]   {stats.reviews_today} reviews today · {streak}{retention}"))
         self.query_one("#forecast-label", Static).update(
-            f"Due in the next 14 days: {' '.join(str(n) for n in stats.forecast)}")
+            f"Due later today: {stats.due_later_today} · next 14 days: "
+            f"{' '.join(str(n) for n in stats.forecast)}")
         self.query_one("#forecast", Sparkline).data = stats.forecast or [0]
         problems = len(result.problems)
         self.query_one("#problems", Static).update(
