@@ -34,6 +34,8 @@ async def test_numeric_right_answer_suggests_good_and_is_stored(make_app, graded
     app = make_app(graded_deck, tmp_path / "t.db")
     async with app.run_test(size=(80, 24)) as pilot:
         assert f"{p['k']} heads in {p['n']} tosses" in text(app, "prompt")
+        # the learner is told how precise a decimal must be
+        assert app.screen.query_one("#answer").placeholder.endswith("4 significant figures")
         await answer(app, pilot, f"{p['k']}/{p['n']}")
         assert "correct" in text(app, "verdict") and "incorrect" not in text(app, "verdict")
         assert "Suggested: Good" in text(app, "status")
@@ -77,6 +79,7 @@ async def test_symbolic_answer_is_graded_over_its_domains(make_app, graded_deck,
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("escape", "b")  # bury the numeric card
         assert "posterior mode" in text(app, "prompt")
+        assert app.screen.query_one("#answer").placeholder.startswith("a formula in ")
         await answer(app, pilot, "(k+α-1)/(n+α+β-2)")
         assert "correct" in text(app, "verdict")
         assert "(k + α − 1)/(n + α + β − 2)" in text(app, "verdict")

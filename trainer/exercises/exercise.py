@@ -64,6 +64,21 @@ class ExerciseStep:
     kind: str  # "numeric" | "symbolic"
     symbols: dict[str, str] = field(default_factory=dict)
     hint: str | None = None
+    precision: str = ""  # numeric: how close an answer must be, e.g. "4 significant figures"
+
+
+def describe_tolerance(rtol: float, atol: float | None) -> str:
+    """What a learner must type to be within the tolerance, in words.
+
+    Rounding to k significant figures errs by at most 5·10⁻ᵏ relative to the value
+    (at a leading digit of 1), so k = ⌈1 − log₁₀(2·rtol)⌉ figures always suffice.
+    """
+    if atol is not None:
+        return f"within ±{atol:g}"
+    if rtol <= 0:
+        return "exactly"
+    figures = max(1, math.ceil(1 - math.log10(2 * rtol) - 1e-9))
+    return f"{figures} significant figure{'s' if figures > 1 else ''}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,8 +155,12 @@ class Exercise:
         self.hint: str | None = fill(card.hint, params)
         steps = []
         for spec, prompt, hint in self._specs:
+            precision = describe_tolerance(spec.tolerance.get("rtol", DEFAULT_RTOL),
+                                           spec.tolerance.get("atol")) \
+                if spec.kind == "numeric" else ""
             steps.append(ExerciseStep(prompt=fill(prompt, params) or "", kind=spec.kind,
-                                      symbols=dict(spec.symbols), hint=fill(hint, params)))
+                                      symbols=dict(spec.symbols), hint=fill(hint, params),
+                                      precision=precision))
         self.steps: list[ExerciseStep] = steps
         self._refs: dict[int, Reference] = {}
         self._lock = threading.Lock()

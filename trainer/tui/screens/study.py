@@ -209,11 +209,15 @@ class StudyScreen(Screen[None]):
         field.disabled = False
         field.value = ""
         field.focus()
-        kind = "a number or fraction" if step.kind == "numeric" else "a formula"
-        names = ", ".join(step.symbols) if step.symbols else ""
-        extra = f" in {names}" if names else ""
-        self._status(f"Type {kind}{extra}. [b]enter[/b] grades (empty: show answer), "
-                     "[b]ctrl+z[/b] undo, [b]esc[/b] keys.")
+        if step.kind == "numeric":
+            field.placeholder = f"a number or fraction, to {step.precision}"
+        else:
+            from trainer.grading.expr import pretty_name
+
+            names = ", ".join(pretty_name(n) for n in step.symbols)
+            field.placeholder = f"a formula in {names}" if names else "a formula"
+        self._status("[b]enter[/b] grades (empty: show the answer) · [b]ctrl+z[/b] undo · "
+                     "[b]esc[/b] leaves the box for the keys")
 
     def _show_empty(self) -> None:
         self.phase = "empty"

@@ -1,0 +1,50 @@
+"""The precision the study screen asks for is always enough to be marked correct."""
+
+from __future__ import annotations
+
+import math
+import random
+
+import pytest
+
+from trainer.config import shipped_deck_dir
+from trainer.decks import load_decks
+from trainer.exercises import instantiate
+from trainer.exercises.exercise import describe_tolerance
+
+
+@pytest.mark.parametrize("rtol", [1e-4, 1e-3, 2e-3, 5e-3, 1e-2, 0.05])
+def test_rounding_to_the_stated_figures_is_within_the_tolerance(rtol):
+    figures = int(describe_tolerance(rtol, None).split()[0])
+    rng = random.Random(rtol)
+    for _ in range(5000):
+        value = rng.choice([-1, 1]) * 10 ** rng.uniform(-5, 5)
+        assert abs(float(f"{value:.{figures}g}") - value) <= rtol * abs(value)
+    # and one figure fewer is not always enough
+    assert any(abs(float(f"{v:.{figures - 1}g}") - v) > rtol * abs(v)
+               for v in (1.0 + k / 997 for k in range(997))) or figures == 1
+
+
+def test_describe_tolerance_words():
+    assert describe_tolerance(1e-3, None) == "4 significant figures"
+    assert describe_tolerance(0.5, None) == "1 significant figure"
+    assert describe_tolerance(1e-3, 0.01) == "within ±0.01"
+
+
+def test_every_shipped_numeric_answer_rounded_as_asked_is_correct():
+    cards = [c for c in load_decks([shipped_deck_dir()]).cards if c.graded]
+    checked = 0
+    for card in cards:
+        for seed in range(5):
+            exercise = instantiate(card, seed)
+            for i, step in enumerate(exercise.steps):
+                if step.kind != "numeric" or not step.precision.endswith(("figure", "figures")):
+                    continue
+                ref = exercise.reference(i)
+                figures = int(step.precision.split()[0])
+                typed = f"{float(ref.value):.{figures}g}"
+                result = exercise.grade(i, typed)
+                assert result.verdict == "correct", (card.id, seed, typed, result)
+                assert math.isfinite(float(typed))
+                checked += 1
+    assert checked >= 5 * 30
