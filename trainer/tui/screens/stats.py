@@ -177,6 +177,7 @@ class StatsScreen(Screen[None]):
         step = -(-top // 4)  # whole numbers of cards: at most five ticks
         plt.yticks(list(range(0, top + step, step)))
         plt.ylim(0, top + step / 2)
+        plt.xlim(-1, len(values))  # room for the first and last bars inside the frame
         plot.refresh()
 
     def _draw_reviews(self, p: Progress) -> None:

@@ -217,7 +217,7 @@ class StudyScreen(Screen[None]):
             names = ", ".join(pretty_name(n) for n in step.symbols)
             field.placeholder = f"a formula in {names}" if names else "a formula"
         self._status("[b]enter[/b] grades (empty: show the answer) · [b]ctrl+z[/b] undo · "
-                     "[b]esc[/b] leaves the box for the keys")
+                     "[b]esc[/b] keys")
 
     def _show_empty(self) -> None:
         self.phase = "empty"
