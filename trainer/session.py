@@ -45,7 +45,8 @@ class Summary:
     graded: int
     again: int
     seconds: float
-    due_tomorrow: int
+    due_later_today: int  # learning steps and the like, before the study day ends
+    due_tomorrow: int  # due during the next study day
 
     @property
     def accuracy(self) -> float | None:
@@ -216,14 +217,12 @@ class StudySession:
 
     def summary(self) -> Summary:
         now = self.clock()
-        tomorrow_end = next_day_start(next_day_start(now, self.settings.day_starts_at),
-                                      self.settings.day_starts_at)
+        today_end = next_day_start(now, self.settings.day_starts_at)
+        tomorrow_end = next_day_start(today_end, self.settings.day_starts_at)
         decks = sorted({c.deck for c in self.cards})
         keys = {c.key for c in self.cards}
-        due_tomorrow = sum(
-            1 for s in self.store.states(decks).values()
-            if s.key in keys and s.state != NEW and not s.suspended and s.due < tomorrow_end
-        )
+        due = [s.due for s in self.store.states(decks).values()
+               if s.key in keys and s.state != NEW and not s.suspended]
         graded = [o for o in self.outcomes if o.verdict is not None]
         return Summary(
             studied=len({o.key for o in self.outcomes}),
@@ -231,5 +230,6 @@ class StudySession:
             graded=len(graded),
             again=sum(1 for o in self.outcomes if o.rating == AGAIN),
             seconds=now - self.started,
-            due_tomorrow=due_tomorrow,
+            due_later_today=sum(1 for t in due if now < t < today_end),
+            due_tomorrow=sum(1 for t in due if today_end <= t < tomorrow_end),
         )

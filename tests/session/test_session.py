@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from trainer.config import Settings
 from trainer.decks import load_decks
 from trainer.scheduling import AGAIN, GOOD, Scheduler
+from trainer.scheduling.days import next_day_start
 from trainer.session import StudySession
 from trainer.store import Store
 
@@ -87,3 +89,19 @@ def test_the_summary_counts_what_was_done(recall_deck, tmp_path):
     summary = session.summary()
     assert (summary.studied, summary.again) == (2, 1)
     assert summary.accuracy == 0.5
+    # both are in learning steps, due in minutes: later today, not tomorrow
+    assert (summary.due_later_today, summary.due_tomorrow) == (2, 0)
+
+
+def test_the_summary_counts_what_falls_due_during_the_next_study_day(recall_deck, tmp_path):
+    session = make(recall_deck, tmp_path)
+    session.rate(GOOD)
+    state = session.store.card_state("basics/likelihood")
+    today_end = next_day_start(session.clock(), 4)
+    session.store.put_state(replace(state, due=today_end + 3600))
+    later = session.store.card_state("basics/log-likelihood")
+    assert later is None  # not studied: new cards are not counted
+    summary = session.summary()
+    assert (summary.due_later_today, summary.due_tomorrow) == (0, 1)
+    session.store.put_state(replace(state, due=next_day_start(today_end, 4) + 60))
+    assert session.summary().due_tomorrow == 0

@@ -226,14 +226,16 @@ class StudyScreen(Screen[None]):
         if self.session.outcomes:
             s = self.session.summary()
             acc = "-" if s.accuracy is None else f"{s.accuracy:.0%}"
-            minutes = s.seconds / 60
+            spent = f"{s.seconds:.0f} s" if s.seconds < 60 else f"{s.seconds / 60:.1f} min"
             text = Text()
             text.append("Session complete.\n\n", style="bold green")
             text.append(f"  cards studied   {s.studied}\n"
                         f"  reviews         {len(self.session.outcomes)}\n"
                         f"  accuracy        {acc}\n"
-                        f"  time            {minutes:.1f} min\n"
-                        f"  due tomorrow    {s.due_tomorrow}\n")
+                        f"  time            {spent}\n")
+            if s.due_later_today:
+                text.append(f"  later today     {s.due_later_today} (learning steps)\n")
+            text.append(f"  due tomorrow    {s.due_tomorrow}\n")
             self._set("prompt", text, visible=True)
             self._status("[b]u[/b] undoes the last review, [b]a[/b] studies ahead, [b]d[/b] decks, "
                          "[b]q[/b] quits.")
