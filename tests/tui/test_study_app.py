@@ -64,7 +64,10 @@ async def test_when_nothing_is_due_the_app_says_when_and_offers_to_study_ahead(
     async with app.run_test(size=(80, 24)) as pilot:
         for _ in range(3):
             await pilot.press("space", "4")
-        assert "Session complete" in screen_text(app, "prompt")
+        summary = screen_text(app, "prompt")
+        assert "Session complete" in summary
+        assert "cards studied   3" in summary and "accuracy        100%" in summary
+        assert "due tomorrow    0" in summary and "later today" not in summary
     app = make_app(recall_deck, tmp_path / "t.db")
     async with app.run_test(size=(80, 24)) as pilot:
         text = screen_text(app, "prompt")
