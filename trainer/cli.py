@@ -107,7 +107,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
         if not result.problems:
             print(f"ok: {len(result.decks)} decks, {len(cards)} cards, no problems")
         else:
-            print(f"{len(result.problems)} problems in {len(result.decks)} decks",
+            files = len({p.path for p in result.problems})
+            print(f"{len(result.problems)} problem{'s' if len(result.problems) > 1 else ''} "
+                  f"in {files} file{'s' if files > 1 else ''} ({len(result.decks)} decks read)",
                   file=sys.stderr)
     return 1 if result.problems else 0
 

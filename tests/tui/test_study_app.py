@@ -170,3 +170,18 @@ async def test_the_command_palette_offers_the_main_actions(make_app, recall_deck
         await pilot.press("enter")
         await pilot.pause(0.3)
         assert isinstance(app.screen, HomeScreen)
+
+
+async def test_a_broken_deck_is_reported_once_and_the_other_decks_are_studied(
+        make_app, recall_deck, write_deck, tmp_path):
+    write_deck("deck: broken\ntitle: B\ncards:\n  - id: a\n    kind: recal\n    prompt: P\n"
+               "    answer: A\n  - id: b\n    kind: recall\n    promt: P\n    answer: A\n",
+               "broken.yaml")
+    app = make_app(recall_deck.parent, tmp_path / "t.db")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        (toast,) = list(app._notifications)
+        assert toast.title.startswith("3 deck problems")
+        assert "broken.yaml:5:11: a: unknown kind 'recal'" in toast.message
+        assert "2 more: run `trainer validate`" in toast.message
+        assert "What is a likelihood?" in screen_text(app, "prompt")

@@ -96,11 +96,14 @@ class TrainerApp(App[None]):
         if os.environ.get("TRAINER_BENCH_FIRST_CARD"):
             # bench/run.py: report when the first card has been drawn, then leave
             self.call_after_refresh(self._bench_first_card)
-        for problem in self.load_result.problems[:5]:
-            self.notify(str(problem), title="Deck problem", severity="warning", timeout=10)
-        if len(self.load_result.problems) > 5:
-            self.notify(f"{len(self.load_result.problems) - 5} more deck problems: "
-                        "run `trainer validate`", severity="warning", timeout=10)
+        problems = self.load_result.problems
+        if problems:
+            # one toast, not a wall of them over the first card
+            more = (f"\n…and {len(problems) - 1} more: run `trainer validate`"
+                    if len(problems) > 1 else "")
+            self.notify(f"{problems[0]}{more}", severity="warning", timeout=12,
+                        title=f"{len(problems)} deck problem{'s' if len(problems) > 1 else ''}"
+                              "; the other cards load")
         if self.warm_up:
             # after the first card is drawn: the import must not delay it
             self.set_timer(0.3, lambda: threading.Thread(
