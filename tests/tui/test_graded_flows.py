@@ -103,27 +103,27 @@ async def test_derivation_goes_step_by_step_and_rates_by_steps_right(make_app, g
     assert review.rating == 2 and review.verdict == "incorrect"
 
 
-async def test_undo_after_a_graded_card_shows_it_again(make_app, graded_deck, tmp_path):
+async def rate_the_coin_card_good(app, pilot, graded_deck) -> None:
     p = coin_params(graded_deck)
+    await answer(app, pilot, f"{p['k']}/{p['n']}")
+    await pilot.press("3")
+    await pilot.pause()
+    assert "posterior mode" in text(app, "prompt")
+
+
+async def test_undo_after_a_graded_card_shows_it_again(make_app, graded_deck, tmp_path):
     app = make_app(graded_deck, tmp_path / "t.db")
     async with app.run_test(size=(80, 24)) as pilot:
-        await answer(app, pilot, f"{p['k']}/{p['n']}")
-        await pilot.press("3")
-        await pilot.pause()
-        assert "posterior mode" in text(app, "prompt")
+        await rate_the_coin_card_good(app, pilot, graded_deck)
         await pilot.press("escape", "u")
         assert "heads in" in text(app, "prompt")
         assert app.store.reviews() == []
 
 
 async def test_ctrl_z_undoes_while_the_answer_box_has_the_focus(make_app, graded_deck, tmp_path):
-    p = coin_params(graded_deck)
     app = make_app(graded_deck, tmp_path / "t.db")
     async with app.run_test(size=(80, 24)) as pilot:
-        await answer(app, pilot, f"{p['k']}/{p['n']}")
-        await pilot.press("3")
-        await pilot.pause()
-        assert "posterior mode" in text(app, "prompt")
+        await rate_the_coin_card_good(app, pilot, graded_deck)
         await pilot.press("u")  # typed into the answer box: a letter, not a key
         assert app.screen.query_one("#answer").value == "u"
         assert len(app.store.reviews()) == 1
