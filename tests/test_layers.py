@@ -14,6 +14,8 @@ HEADLESS = [
     "trainer.cli",
     "trainer.config",
     "trainer.decks",
+    "trainer.exercises",
+    "trainer.export",
     "trainer.grading",
     "trainer.render",
     "trainer.scheduling",

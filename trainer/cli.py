@@ -68,6 +68,11 @@ def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
     _add_decks(check)
     check.add_argument("--seeds", type=int, default=20, help="param draws per card (default 20)")
     check.add_argument("--json", action="store_true")
+    export = sub.add_parser("export", help="write the decks as an Anki package (.apkg)")
+    _add_decks(export)
+    export.add_argument("-o", "--out", type=Path, required=True, metavar="FILE.apkg",
+                        help="the package to write")
+    export.add_argument("--deck", action="append", help="only this deck id (repeatable)")
     return parser
 
 
@@ -225,6 +230,34 @@ def cmd_check(args: argparse.Namespace) -> int:
     return run(args)
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    from trainer.exercises import ExerciseError
+    from trainer.export import export_apkg, note_for
+
+    result = _load(args)
+    _report_problems(result)
+    decks = [d for d in result.decks if not args.deck or d.id in args.deck]
+    if args.deck and not decks:
+        known = ", ".join(d.id for d in result.decks)
+        return _fail(f"no deck {', '.join(args.deck)}; the decks are: {known}")
+    if args.out.suffix != ".apkg":
+        return _fail(f"{args.out}: an Anki package must end in .apkg")
+    notes = []
+    for deck in decks:
+        for card in deck.cards:
+            try:
+                notes.append(note_for(card))
+            except ExerciseError as exc:
+                print(f"warning: {card.path}: {card.id}: not exported: {exc}", file=sys.stderr)
+    try:
+        export_apkg(notes, {d.id: d.title for d in decks}, args.out)
+    except OSError as exc:
+        return _fail(f"{args.out}: {exc.strerror or exc}")
+    print(f"wrote {len(notes)} notes from {len(decks)} decks to {args.out}; "
+          "in Anki: File › Import. Graded cards are frozen at one draw of their numbers.")
+    return 0
+
+
 def cmd_study(args: argparse.Namespace) -> int:
     from trainer.config import SettingsError, load_settings
 
@@ -257,6 +290,7 @@ COMMANDS = {
     "config": cmd_config,
     "grade": cmd_grade,
     "check": cmd_check,
+    "export": cmd_export,
 }
 
 

@@ -1,0 +1,56 @@
+"""`trainer export`: an Anki package whose math stays MathJax and whose notes update in place."""
+
+from __future__ import annotations
+
+import sqlite3
+import zipfile
+from pathlib import Path
+
+from trainer.cli import main
+from trainer.export import to_html
+
+
+def test_math_becomes_mathjax_and_text_is_escaped():
+    assert to_html(r"MLE $\hat p = k/n$ when $n > 0$") == r"MLE \(\hat p = k/n\) when \(n &gt; 0\)"
+    assert to_html("$$\\sum_i x_i$$\nnext") == r"\[\sum_i x_i\]<br>next"
+    assert to_html("<script>a & b</script>") == "&lt;script&gt;a &amp; b&lt;/script&gt;"
+    assert to_html(None) == ""
+
+
+def notes(apkg: Path) -> list[tuple[str, str, list[str]]]:
+    with zipfile.ZipFile(apkg) as z:
+        data = z.read("collection.anki2")
+    db = apkg.with_suffix(".anki2")
+    db.write_bytes(data)
+    conn = sqlite3.connect(db)
+    rows = conn.execute("SELECT guid, tags, flds FROM notes ORDER BY id").fetchall()
+    conn.close()
+    return [(guid, tags, flds.split("\x1f")) for guid, tags, flds in rows]
+
+
+def test_export_writes_every_card_with_stable_guids(recall_deck, graded_deck, tmp_path, capsys):
+    first, second = tmp_path / "a.apkg", tmp_path / "b.apkg"
+    paths = [str(recall_deck), str(graded_deck)]
+    assert main(["export", *paths, "-o", str(first)]) == 0
+    assert "wrote" in capsys.readouterr().out
+    assert main(["export", *paths, "-o", str(second)]) == 0
+    a, b = notes(first), notes(second)
+    assert len(a) == 3 + 3  # the recall deck's and the graded deck's cards
+    assert [n[0] for n in a] == [n[0] for n in b]  # re-importing updates, not duplicates
+    by_key = {fields[2]: (tags, fields) for _, tags, fields in a}
+    tags, (front, back, _) = by_key["basics/likelihood"]
+    assert "trainer::recall" in tags and "What is a likelihood?" in front
+    assert "Key points:" in back
+    tags, (front, back, _) = by_key["graded/coin"]
+    assert "trainer::numeric" in tags and "$" not in front
+    assert "<b>" in back  # the reference of the exported draw
+
+
+def test_export_refuses_what_it_can_not_write(recall_deck, tmp_path, capsys):
+    assert main(["export", str(recall_deck), "-o", str(tmp_path / "x.txt")]) == 2
+    assert "must end in .apkg" in capsys.readouterr().err
+    assert main(["export", str(recall_deck), "-o", str(tmp_path / "no" / "x.apkg")]) == 2
+    assert "No such file or directory" in capsys.readouterr().err
+    assert main(["export", str(recall_deck), "--deck", "nope", "-o",
+                 str(tmp_path / "x.apkg")]) == 2
+    assert "the decks are: basics" in capsys.readouterr().err

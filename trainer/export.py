@@ -1,0 +1,118 @@
+"""Export decks to an Anki package (.apkg) through `genanki`, with math kept as MathJax.
+
+Recall cards become notes with the prompt on the front and the model answer and key
+points on the back. A graded card is frozen at one parameter draw (seed 0): Anki cannot
+draw fresh numbers, so the note shows that draw's prompt, reference and worked solution.
+Note GUIDs derive from `deck/id`, so exporting again updates the notes already imported
+rather than duplicating them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from trainer.decks.model import Card
+
+MODEL_ID = 1_731_702_211  # fixed: Anki matches re-imported notes to this note type
+MODEL_NAME = "trainer (front/back/source)"
+EXPORT_SEED = 0
+
+_MATH = re.compile(r"\$\$(.+?)\$\$|\$(.+?)\$", re.DOTALL)
+
+_CSS = """.card { font-family: sans-serif; font-size: 18px; text-align: left; }
+.kp { margin-top: 0.6em; } .src { color: #888; font-size: 12px; margin-top: 1em; }"""
+
+
+@dataclass(frozen=True, slots=True)
+class ExportedNote:
+    key: str
+    deck: str
+    front: str
+    back: str
+    tags: tuple[str, ...]
+
+
+def to_html(text: str | None) -> str:
+    """Deck text as Anki HTML: `$…$` → `\\(…\\)`, `$$…$$` → `\\[…\\]`, the rest escaped."""
+    if not text:
+        return ""
+    out, pos = [], 0
+    for m in _MATH.finditer(text):
+        out.append(_plain(text[pos:m.start()]))
+        if m.group(1) is not None:
+            out.append(r"\[" + html.escape(m.group(1), quote=False) + r"\]")
+        else:
+            out.append(r"\(" + html.escape(m.group(2), quote=False) + r"\)")
+        pos = m.end()
+    out.append(_plain(text[pos:]))
+    return "".join(out).strip().replace("\n", "<br>")
+
+
+def _plain(text: str) -> str:
+    return html.escape(text, quote=False)
+
+
+def _tags(card: Card) -> tuple[str, ...]:
+    # Anki tags can not hold spaces; `::` makes a hierarchy in Anki's browser
+    kind = f"trainer::{card.kind}"
+    return (kind, *(re.sub(r"\s+", "_", t) for t in card.tags))
+
+
+def note_for(card: Card) -> ExportedNote:
+    """The front and back of one card (graded cards at the export draw)."""
+    source = f'<div class="src">{html.escape(card.key)} · {html.escape(str(card.path))}</div>'
+    if not card.graded:
+        back = to_html(card.answer)
+        if card.key_points:
+            items = "".join(f"<li>{to_html(p)}</li>" for p in card.key_points)
+            back += f'<div class="kp">Key points:<ul>{items}</ul></div>'
+        return ExportedNote(card.key, card.deck, to_html(card.prompt), back + source,
+                            _tags(card))
+    from trainer.exercises import instantiate
+
+    exercise = instantiate(card, EXPORT_SEED)
+    front = [to_html(exercise.prompt)]
+    back = []
+    for i, step in enumerate(exercise.steps):
+        ref = exercise.reference(i)
+        if len(exercise.steps) > 1:
+            front.append(f"<br><b>Step {i + 1}.</b> {to_html(step.prompt)}")
+        label = f"Step {i + 1}: " if len(exercise.steps) > 1 else ""
+        back.append(f"<div>{label}<b>{html.escape(ref.shown)}</b></div>")
+    if exercise.solution:
+        back.append(f"<hr>{to_html(exercise.solution)}")
+    return ExportedNote(card.key, card.deck, "".join(front), "".join(back) + source,
+                        _tags(card))
+
+
+def _deck_id(deck: str) -> int:
+    # stable across exports and machines (Python's hash() is salted per process)
+    return int.from_bytes(hashlib.sha256(deck.encode()).digest()[:6], "big") | 1 << 40
+
+
+def export_apkg(notes: Sequence[ExportedNote], titles: dict[str, str], out: Path) -> None:
+    """Write the notes to `out` as an Anki package, one Anki deck per trainer deck."""
+    import genanki
+
+    model = genanki.Model(
+        MODEL_ID, MODEL_NAME,
+        fields=[{"name": "Front"}, {"name": "Back"}, {"name": "Key"}],
+        templates=[{"name": "Card 1", "qfmt": "{{Front}}",
+                    "afmt": '{{FrontSide}}<hr id="answer">{{Back}}'}],
+        css=_CSS,
+    )
+    decks: dict[str, genanki.Deck] = {}
+    for note in notes:
+        deck = decks.get(note.deck)
+        if deck is None:
+            deck = decks[note.deck] = genanki.Deck(
+                _deck_id(note.deck), f"trainer::{titles.get(note.deck, note.deck)}")
+        deck.add_note(genanki.Note(model=model, fields=[note.front, note.back, note.key],
+                                   guid=genanki.guid_for("trainer", note.key),
+                                   tags=list(note.tags)))
+    genanki.Package(list(decks.values())).write_to_file(str(out))
