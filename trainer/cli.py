@@ -265,8 +265,15 @@ def cmd_study(args: argparse.Namespace) -> int:
         settings = load_settings()
     except SettingsError as exc:
         return _fail(str(exc))
-    store = _open_store(args)
     result = _load(args)
+    known = {d.id for d in result.decks}
+    unknown = [d for d in getattr(args, "deck", None) or [] if d not in known]
+    if unknown:
+        return _fail(f"no deck {', '.join(unknown)}; the decks are: {', '.join(sorted(known))}")
+    tag = getattr(args, "tag", None)
+    if tag and not any(tag in c.tags for c in result.cards):
+        return _fail(f"no card has the tag {tag!r}; `trainer decks` lists the decks")
+    store = _open_store(args)
     from trainer.tui.app import TrainerApp
 
     app = TrainerApp(

@@ -111,6 +111,12 @@ class StudySession:
     def done(self) -> int:
         return len(self.outcomes)
 
+    @property
+    def scope(self) -> list[Card]:
+        """The cards this session may show: its decks and tag, before any limit."""
+        return [c for c in self.cards if (self.decks is None or c.deck in self.decks)
+                and (self.tag is None or self.tag in c.tags)]
+
     def state_of(self, card: Card) -> CardState | None:
         return self.store.card_state(card.key)
 

@@ -80,3 +80,10 @@ def test_a_missing_deck_path_is_a_problem_not_a_traceback(tmp_path: Path):
     proc = run("validate", str(tmp_path / "nope.yaml"))
     assert proc.returncode == 1
     assert "no such file or folder" in proc.stdout and "Traceback" not in proc.stderr
+
+
+def test_study_refuses_an_unknown_deck_or_tag_and_names_the_decks(recall_deck, capsys):
+    assert main(["study", str(recall_deck), "--deck", "nope"]) == 2
+    assert "no deck nope; the decks are: basics" in capsys.readouterr().err
+    assert main(["study", str(recall_deck), "--tag", "nope"]) == 2
+    assert "no card has the tag 'nope'" in capsys.readouterr().err

@@ -69,9 +69,33 @@ async def test_invalid_input_is_explained_and_the_learner_can_retry(make_app, gr
         assert app.screen.phase == "question"
         assert "'k'" in text(app, "preview")
         assert app.store.reviews() == []
+        field = app.screen.query_one("#answer")
+        assert field.value == "k/n" and field.selection.is_empty  # kept, not selected
+        assert field.cursor_position == 0  # at the name not understood
         await pilot.press("ctrl+a", "ctrl+k")  # clear the field
         await answer(app, pilot, f"{p['k']}/{p['n']}")
         assert app.screen.phase == "answered"
+
+
+async def test_a_syntax_error_keeps_the_answer_and_puts_the_cursor_at_it(make_app, graded_deck,
+                                                                         tmp_path):
+    app = make_app(graded_deck, tmp_path / "t.db")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await answer(app, pilot, "(3+1")
+        field = app.screen.query_one("#answer")
+        assert "at character" in text(app, "preview")
+        await pilot.press(")")  # the learner just types the missing bracket
+        assert field.value == "(3+1)"
+
+
+async def test_i_returns_to_the_answer_box_after_escape(make_app, graded_deck, tmp_path):
+    app = make_app(graded_deck, tmp_path / "t.db")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("1", "escape")
+        field = app.screen.query_one("#answer")
+        assert not field.has_focus and "i" in text(app, "status")
+        await pilot.press("i", "2")
+        assert field.has_focus and field.value == "12"
 
 
 async def test_symbolic_answer_is_graded_over_its_domains(make_app, graded_deck, tmp_path):

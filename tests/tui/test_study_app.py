@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from trainer.tui.app import TrainerApp
 
 
@@ -36,7 +38,10 @@ async def test_ticking_key_points_suggests_a_rating_that_enter_accepts(make_app,
     app = make_app(recall_deck, tmp_path / "t.db")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("space")
-        assert "Again" in screen_text(app, "status")  # nothing ticked yet
+        assert "Suggested" not in screen_text(app, "status")  # nothing ticked yet
+        await pilot.press("enter")  # so enter records nothing (and no accidental Again)
+        await pilot.pause()
+        assert app.store.reviews() == []
         await pilot.press("space")  # tick the first key point
         await pilot.pause()
         assert "Hard" in screen_text(app, "status")
@@ -81,7 +86,9 @@ async def test_e_shows_the_deck_file_and_line_of_the_card(make_app, recall_deck,
 
     app = make_app(recall_deck, tmp_path / "t.db")
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("e")
+        await pilot.press("e")  # before the reveal: it would show the answer
+        assert not isinstance(app.screen, SourceScreen)
+        await pilot.press("space", "e")
         assert isinstance(app.screen, SourceScreen)
         scroll = app.screen.query_one("VerticalScroll")
         assert scroll.border_title == f"{recall_deck}:4  (basics/likelihood)"
@@ -185,3 +192,18 @@ async def test_a_broken_deck_is_reported_once_and_the_other_decks_are_studied(
         assert "broken.yaml:5:11: a: unknown kind 'recal'" in toast.message
         assert "2 more: run `trainer validate`" in toast.message
         assert "What is a likelihood?" in screen_text(app, "prompt")
+
+
+async def test_when_the_review_limit_is_reached_the_app_says_so(make_app, recall_deck, tmp_path):
+    from trainer.config import Settings
+
+    app = make_app(recall_deck, tmp_path / "t.db")
+    async with app.run_test(size=(80, 24)) as pilot:
+        for _ in range(3):
+            await pilot.press("space", "4")
+    later = time.time() + 60 * 86400  # all three are due by then
+    app = make_app(recall_deck, tmp_path / "t.db", clock=lambda: later,
+                   settings=Settings(reviews_per_day=0))
+    async with app.run_test(size=(80, 24)):
+        text = screen_text(app, "prompt")
+        assert "Nothing is due" in text and "limit of 0 reviews is reached" in text

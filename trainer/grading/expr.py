@@ -134,7 +134,7 @@ class ParseError(ValueError):
         self.position = position
 
     def __str__(self) -> str:
-        return f"{self.message} (at position {self.position})"
+        return f"{self.message} (at character {self.position + 1})"
 
 
 class EvalError(ValueError):

@@ -9,30 +9,31 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 KEYS = """\
-[b]Studying[/b]
-  space / enter   reveal the answer (recall cards)
-  enter           submit a typed answer; empty twice = show me the answer
-  enter           accept the suggested rating
-  1 2 3 4         rate Again / Hard / Good / Easy (overrides the suggestion)
-  space           tick a key point you covered (recall cards)
-  h               show the hint
-  escape          leave the answer box, so that the keys below work
+[b]Recall cards[/b]
+  space, enter  reveal the answer
+  ↑ ↓, space    move between the key points, tick the ones you said
+  enter         accept the rating suggested from your ticks
+  1 2 3 4       rate Again / Hard / Good / Easy (always overrides)
+
+[b]Typed answers[/b]
+  enter         grade; on an empty box, twice = show the answer
+  ctrl+z        undo the last review, even while typing
+  esc           leave the box for the keys; i or tab goes back
+  h             hint (after esc)
 
 [b]The card[/b]
-  u               undo the last review, suspension or burial
-                  (ctrl+z does it while typing in the answer box too)
-  s               suspend the card
-  b               bury the card until tomorrow
-  e               show the deck file and line the card comes from
+  u             undo the last review, suspension or burial
+  s             suspend the card
+  b             bury it until tomorrow
+  e             the deck file and line it comes from (once answered)
 
 [b]Elsewhere[/b]
-  a               study ahead when nothing is due
-  d               decks: due and new counts, forecast; enter studies one,
-                  c crams it, t studies one tag
-  S               statistics: retention, heatmap, forecast, weakest tags, leeches
-  ?               this help
-  q               quit (everything is already saved)
-  ctrl+p          command palette
+  a             study ahead when nothing is due
+  d             decks: due, new, forecast; enter studies a deck,
+                c crams it, t picks a tag
+  S             statistics: retention, heatmap, forecast, leeches
+  ctrl+p        command palette · ? this help
+  q             quit (every review is already saved)
 """
 
 

@@ -13,7 +13,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Footer, Input, Sparkline, Static
 
-from trainer.scheduling import NEW
+from trainer.scheduling import build_queue
 from trainer.stats import compute
 
 ALL = "*"
@@ -92,24 +92,14 @@ class HomeScreen(Screen[None]):
         table = self.query_one("#decks", DataTable)
         table.clear(columns=True)
         table.add_columns("deck", "title", "due", "new", "cards")
-        totals = [0, 0, 0]
-        rows = []
+        # the counts a session would study now: the same queue policy and daily limits
+        everything = build_queue(result.cards, store, settings, now)
+        table.add_row(Text("All decks", style="bold"), "", str(everything.due),
+                      str(everything.new), str(len(result.cards)), key=ALL)
         for deck in result.decks:
-            states = store.states([deck.id])
-            due = sum(1 for s in states.values()
-                      if s.state != NEW and not s.suspended and s.due <= now
-                      and (s.buried_until is None or s.buried_until <= now))
-            new = sum(1 for c in deck.cards if c.key not in states or states[c.key].state == NEW
-                      and not states[c.key].suspended)
-            rows.append((deck.id, deck.title, due, new, len(deck.cards)))
-            totals[0] += due
-            totals[1] += new
-            totals[2] += len(deck.cards)
-        table.add_row(Text("All decks", style="bold"), "", str(totals[0]),
-                      str(min(totals[1], settings.new_per_day)), str(totals[2]), key=ALL)
-        for deck_id, title, due, new, count in rows:
-            table.add_row(deck_id, title, str(due), str(min(new, settings.new_per_day)),
-                          str(count), key=deck_id)
+            queue = build_queue(deck.cards, store, settings, now)
+            table.add_row(deck.id, deck.title, str(queue.due), str(queue.new),
+                          str(len(deck.cards)), key=deck.id)
         stats = compute(result.cards, store, now, day_hour=settings.day_starts_at, days=14)
         streak = f"{stats.streak_days}-day streak" if stats.streak_days else "no streak yet"
         retention = "" if stats.retention_30d is None else \

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -87,6 +88,7 @@ class StudyScreen(Screen[None]):
         Binding("S", "app.stats", "Stats", show=False),
         Binding("question_mark", "app.help", "Help", key_display="?"),
         Binding("escape", "leave_input", "Keys", show=False),
+        Binding("i,tab", "focus_answer", "Answer box", show=False),
         Binding("q", "app.quit", "Quit"),
     ]
 
@@ -116,7 +118,8 @@ class StudyScreen(Screen[None]):
             yield Static(id="steps-done")
             with Vertical(id="answer-box"):
                 yield Static(id="step-prompt")
-                yield Input(id="answer", placeholder="type your answer; enter grades it")
+                yield Input(id="answer", placeholder="type your answer; enter grades it",
+                            select_on_focus=False)
                 yield Static(id="preview")
             yield Static(id="verdict")
             yield KeyPoints(id="key-points")
@@ -242,13 +245,19 @@ class StudyScreen(Screen[None]):
             return
         from trainer.scheduling.queue import next_due
 
-        when = next_due(self.session.cards, self.session.store)
+        scope = self.session.scope
+        when = next_due(scope, self.session.store)
         now = self.session.clock()
         text = Text("Nothing is due right now.\n\n", style="bold")
-        if when is not None:
-            text.append(f"The next card is due {describe_time(when, now)}.\n")
-        elif not self.session.cards:
+        if not self.session.cards:
             text.append("No decks loaded: run `trainer validate` to see why.\n")
+        elif not scope:
+            text.append("No card matches this deck or tag.\n")
+        elif when is not None and when <= now:
+            text.append(f"More cards are due, but today's limit of "
+                        f"{self.session.settings.reviews_per_day} reviews is reached.\n")
+        elif when is not None:
+            text.append(f"The next card is due {describe_time(when, now)}.\n")
         else:
             text.append("You have met today's limit of new cards.\n")
         self._set("prompt", text, visible=True)
@@ -262,7 +271,9 @@ class StudyScreen(Screen[None]):
         total = done + self.session.remaining
         bar = self.query_one("#progress", ProgressBar)
         bar.update(total=max(total, 1), progress=done)
-        self.query_one("#progress-label", Static).update(f"{done}/{total} ")
+        # "left" rather than done/total: a card failed and shown again adds to what is left
+        self.query_one("#progress-label", Static).update(
+            f"{done} done · {self.session.remaining} left ")
 
     # --- answering ----------------------------------------------------------------------
 
@@ -325,7 +336,12 @@ class StudyScreen(Screen[None]):
             self.phase = "question"
             field.disabled = False
             field.focus()
-            self._set("preview", Text("? " + (graded.message if graded else ""), style="yellow"))
+            message = graded.message if graded else ""
+            self._set("preview", Text("? " + message, style="yellow"))
+            at = re.search(r"at character (\d+)", message)
+            unclosed = "missing ')'" in message  # points at the '(': the fix goes at the end
+            field.cursor_position = int(at.group(1)) - 1 if at and not unclosed \
+                else len(field.value)
             self._status("Not understood; fix the answer and press [b]enter[/b].")
             return
         label, style = VERDICT_STYLE.get(verdict, (verdict, "bold"))
@@ -339,7 +355,7 @@ class StudyScreen(Screen[None]):
             else:
                 out.append("\n")
             out.append(f"reference  {graded.reference}\n", style="bold")
-            if graded.feedback:
+            if graded.feedback and text:
                 out.append(render_math(graded.feedback) + "\n", style="italic")
             if graded.message and verdict != "correct" and text:
                 out.append(graded.message + "\n", style="dim")
@@ -374,7 +390,10 @@ class StudyScreen(Screen[None]):
         self.phase = "answered"
         self.focus_next_rating_target()
         ticking = self.query_one("#key-points", KeyPoints).display
-        if self.suggested is None:
+        if self.suggested is None and ticking:
+            self._status("[b]space[/b] ticks each key point you said ([b]↑↓[/b] move), "
+                         "or rate: [b]1[/b]-[b]4[/b]")
+        elif self.suggested is None:
             self._status("Rate it: [b]1[/b] Again  [b]2[/b] Hard  [b]3[/b] Good  [b]4[/b] Easy.")
         else:
             name = RATING_NAMES[self.suggested]
@@ -418,8 +437,7 @@ class StudyScreen(Screen[None]):
             points.border_title = "Key points you covered (space ticks)"
             points.display = True
             points.highlighted = 0
-        self.suggested = suggest_from_coverage(0, len(card.key_points)) if card.key_points \
-            else None
+        self.suggested = None  # until a key point is ticked: enter must not record Again
         self._answered()
 
     @on(SelectionList.SelectedChanged, "#key-points")
@@ -428,7 +446,7 @@ class StudyScreen(Screen[None]):
         if card is None or self.phase != "answered":
             return
         ticked = len(self.query_one("#key-points", KeyPoints).selected)
-        self.suggested = suggest_from_coverage(ticked, len(card.key_points))
+        self.suggested = suggest_from_coverage(ticked, len(card.key_points)) if ticked else None
         self._answered()
 
     def action_accept(self) -> None:
@@ -482,6 +500,10 @@ class StudyScreen(Screen[None]):
 
     def action_source(self) -> None:
         card = self.session.current
+        if card is not None and self.phase in ("question", "grading"):
+            self.notify("The source shows the answer: answer or reveal the card first.",
+                        timeout=3)
+            return
         if card is not None:
             from trainer.tui.screens.source import SourceScreen
 
@@ -509,5 +531,17 @@ class StudyScreen(Screen[None]):
         self.show_current()
 
     def action_leave_input(self) -> None:
+        if self.phase == "question" and self.query_one("#answer", Input).has_focus:
+            self._status("Keys are live: [b]h[/b] hint · [b]s[/b] suspend · [b]b[/b] bury · "
+                         "[b]u[/b] undo · [b]i[/b] back to the answer box")
         self.set_focus(None)
         self.refresh_bindings()
+
+    def action_focus_answer(self) -> None:
+        field = self.query_one("#answer", Input)
+        if self.phase == "question" and self.query_one("#answer-box").display \
+                and not field.disabled:
+            field.focus()
+            field.cursor_position = len(field.value)
+            self._status("[b]enter[/b] grades (empty: show the answer) · [b]ctrl+z[/b] undo · "
+                         "[b]esc[/b] keys")
