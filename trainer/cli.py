@@ -201,6 +201,11 @@ def cmd_config(args: argparse.Namespace) -> int:
             settings = load_settings()
     except SettingsError as exc:
         return _fail(str(exc))
+    deck_folder = user_deck_dir()
+    try:
+        deck_folder.mkdir(parents=True, exist_ok=True)  # ready for your own decks
+    except OSError:
+        pass  # shown anyway; studying does not need it
     info = {
         "config_file": str(config_path()),
         "database": str(_db_path(args)),

@@ -65,7 +65,9 @@ def test_config_sets_and_shows_a_setting(capsys):
     assert main(["config", "new_per_day", "7"]) == 0
     capsys.readouterr()
     assert main(["config", "--json"]) == 0
-    assert json.loads(capsys.readouterr().out)["settings"]["new_per_day"] == 7
+    info = json.loads(capsys.readouterr().out)
+    assert info["settings"]["new_per_day"] == 7
+    assert Path(info["deck_folder"]).is_dir()  # created, ready for the user's decks
     assert main(["config", "desired_retention", "2"]) == 2
     assert "between 0.7 and 0.99" in capsys.readouterr().err
 

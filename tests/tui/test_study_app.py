@@ -166,6 +166,16 @@ async def test_the_chosen_theme_is_remembered(make_app, recall_deck, tmp_path):
         assert app.theme == "textual-light"
 
 
+async def test_an_unknown_theme_is_named_and_the_default_kept(make_app, recall_deck, tmp_path):
+    from trainer.config import Settings
+
+    app = make_app(recall_deck, tmp_path / "t.db", settings=Settings(theme="bogus"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert app.theme == "textual-dark"
+        assert any("no theme 'bogus'" in n.message for n in app._notifications)
+
+
 async def test_the_command_palette_offers_the_main_actions(make_app, recall_deck, tmp_path):
     from trainer.tui.screens.home import HomeScreen
 

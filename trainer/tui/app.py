@@ -91,6 +91,9 @@ class TrainerApp(App[None]):
     def on_mount(self) -> None:
         if self.settings.theme in self.available_themes:
             self.theme = self.settings.theme
+        else:
+            self.notify(f"There is no theme {self.settings.theme!r}; pick one with ctrl+p › "
+                        "theme (it is remembered).", severity="warning", timeout=8)
         self.theme_changed_signal.subscribe(self, self._remember_theme)
         self.push_screen(StudyScreen(self.new_session()))
         if os.environ.get("TRAINER_BENCH_FIRST_CARD"):
