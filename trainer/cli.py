@@ -10,6 +10,8 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
+from trainer.render import plural
+
 
 def _add_db(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--db", type=Path, default=argparse.SUPPRESS,
@@ -101,7 +103,10 @@ def _load(args: argparse.Namespace):  # noqa: ANN202 - LoadResult
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    result = _load(args)
+    if args.paths:
+        result = _load_beside_the_others(args.paths)
+    else:
+        result = _load(args)
     cards = result.cards
     if args.json:
         print(json.dumps({"decks": len(result.decks), "cards": len(cards),
@@ -110,13 +115,35 @@ def cmd_validate(args: argparse.Namespace) -> int:
         for problem in result.problems:
             print(problem)
         if not result.problems:
-            print(f"ok: {len(result.decks)} decks, {len(cards)} cards, no problems")
+            print(f"ok: {plural(len(result.decks), 'deck')}, {plural(len(cards), 'card')}, "
+                  "no problems")
         else:
             files = len({p.path for p in result.problems})
-            print(f"{len(result.problems)} problem{'s' if len(result.problems) > 1 else ''} "
-                  f"in {files} file{'s' if files > 1 else ''} ({len(result.decks)} decks read)",
+            print(f"{plural(len(result.problems), 'problem')} in {plural(files, 'file')} "
+                  f"({plural(len(result.decks), 'deck')} read)",
                   file=sys.stderr)
     return 1 if result.problems else 0
+
+
+def _load_beside_the_others(paths: list[Path]):  # noqa: ANN202 - LoadResult
+    """The given decks, checked against the shipped and the user's decks as well.
+
+    Ids must be unique across every deck the app loads, so the given files are loaded
+    after all the others (a clash is then reported at the given file) and only their
+    problems and decks are kept.
+    """
+    from trainer.catalog import load_catalog
+    from trainer.config import default_deck_paths
+    from trainer.decks import deck_files
+
+    given = deck_files(paths)
+    mine = {p.resolve() for p in given if p.exists()}
+    others = [p for p in deck_files(default_deck_paths()) if p.resolve() not in mine]
+    result = load_catalog([*others, *given])
+    result.problems = [p for p in result.problems if Path(p.path).resolve() in mine
+                       or not Path(p.path).exists()]
+    result.decks = [d for d in result.decks if Path(d.path).resolve() in mine]
+    return result
 
 
 def _report_problems(result) -> None:  # noqa: ANN001
@@ -175,8 +202,8 @@ def cmd_stats(args: argparse.Namespace) -> int:
     print(f"due later today    {stats.due_later_today}")
     print(f"new available      {stats.new_available}")
     print(f"next 7 days        {' '.join(str(n) for n in stats.forecast)}")
-    print(f"retention (30 d)   {retention} of {stats.reviews_30d} reviews")
-    print(f"streak             {stats.streak_days} days")
+    print(f"retention (30 d)   {retention} of {plural(stats.reviews_30d, 'review')}")
+    print(f"streak             {plural(stats.streak_days, 'day')}")
     if stats.leeches:
         print(f"leeches            {', '.join(stats.leeches)}")
     return 0
@@ -258,7 +285,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         export_apkg(notes, {d.id: d.title for d in decks}, args.out)
     except OSError as exc:
         return _fail(f"{args.out}: {exc.strerror or exc}")
-    print(f"wrote {len(notes)} notes from {len(decks)} decks to {args.out}; "
+    print(f"wrote {plural(len(notes), 'note')} from {plural(len(decks), 'deck')} to {args.out}; "
           "in Anki: File › Import. Graded cards are frozen at one draw of their numbers.")
     return 0
 

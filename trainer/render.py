@@ -52,6 +52,11 @@ def _group(text: str, *, denominator: bool = False) -> str:
 _LOST_SPACE = re.compile(r"(?<=[^\s(\[{])([-+=<>≤≥≈∝→⇒]) (?=\S)")
 
 
+def plural(count: int, word: str) -> str:
+    """`1 deck`, `2 decks`, `0 reviews`."""
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+
+
 def _is_differential(text: str) -> bool:
     """`d`, `∂²`, `dp`, `∂θ²`: a derivative's numerator or denominator in Leibniz notation."""
     return (text[:1] in ("d", "∂") and " " not in text

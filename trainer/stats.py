@@ -107,7 +107,8 @@ def describe_time(t: float, now: float) -> str:
     if delta < 86400:
         return f"in {delta / 3600:.0f} h"
     if delta < 14 * 86400:
-        return f"in {delta / 86400:.0f} days"
+        days = round(delta / 86400)
+        return "in 1 day" if days == 1 else f"in {days} days"
     return datetime.fromtimestamp(t).strftime("on %Y-%m-%d")
 
 

@@ -17,7 +17,19 @@ def run(*args: str) -> subprocess.CompletedProcess[str]:
 
 def test_validate_ok_prints_a_summary_and_exits_0(recall_deck, capsys):
     assert main(["validate", str(recall_deck)]) == 0
-    assert capsys.readouterr().out.startswith("ok: 1 decks, 3 cards")
+    assert capsys.readouterr().out.startswith("ok: 1 deck, 3 cards")
+
+
+def test_validate_of_one_file_finds_an_id_that_another_deck_already_uses(write_deck, tmp_path,
+                                                                        capsys):
+    mine = tmp_path / "elsewhere" / "mine.yaml"
+    mine.parent.mkdir()
+    mine.write_text("deck: mine\ntitle: M\ncards:\n  - id: likelihood-vs-probability\n"
+                    "    kind: recall\n    prompt: P\n    answer: A\n", encoding="utf-8")
+    assert main(["validate", str(mine)]) == 1
+    (line,) = capsys.readouterr().out.splitlines()
+    assert line.startswith(f"{mine}:4:5: likelihood-vs-probability: duplicate id")
+    assert "mle_map_grill.yaml:" in line  # the shipped card it clashes with
 
 
 def test_validate_reports_path_line_col_and_exits_1(write_deck, capsys):

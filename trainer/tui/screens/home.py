@@ -13,6 +13,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Footer, Input, Sparkline, Static
 
+from trainer.render import plural
 from trainer.scheduling import build_queue
 from trainer.stats import compute
 
@@ -105,7 +106,7 @@ class HomeScreen(Screen[None]):
         retention = "" if stats.retention_30d is None else \
             f" · retention {stats.retention_30d:.0%} (30 d)"
         self.query_one("#home-title", Static).update(Text.from_markup(
-            f"[b]Decks[/b]   {stats.reviews_today} reviews today · {streak}{retention}"))
+            f"[b]Decks[/b]   {plural(stats.reviews_today, 'review')} today · {streak}{retention}"))
         self.query_one("#forecast-label", Static).update(
             f"Due later today: {stats.due_later_today} · next 14 days: "
             f"{' '.join(str(n) for n in stats.forecast)}")

@@ -19,6 +19,7 @@ from textual_plotext import PlotextPlot  # only here: the app never imports it o
 
 from trainer.config import Settings
 from trainer.decks.model import Card
+from trainer.render import plural
 from trainer.stats import DayCount, Progress, heat_grid, heat_level, progress
 from trainer.store import Store
 
@@ -61,7 +62,7 @@ def heatmap_text(days: Sequence[DayCount], *, surface: Color, fill: Color,
     text.append("    less ", style=muted.hex)
     for shade in shades[1:]:
         text.append("■ ", style=shade)
-    text.append(f"more   busiest day: {peak} reviews", style=muted.hex)
+    text.append(f"more   busiest day: {plural(peak, 'review')}", style=muted.hex)
     return text
 
 
@@ -145,7 +146,7 @@ class StatsScreen(Screen[None]):
             return
         streak = f"{p.streak_days}-day streak" if p.streak_days else "no streak yet"
         self.query_one("#stats-summary", Static).update(
-            f"Statistics   {p.reviews_today} reviews today · {sum(p.reviews_per_day)} in 30 "
+            f"Statistics   {plural(p.reviews_today, 'review')} today · {sum(p.reviews_per_day)} in 30 "
             f"days · {streak} · {p.due_now} due now")
         if p.retention_30d is None:
             retention = "True retention (30 days): – (no reviews of mature cards yet)"
@@ -155,7 +156,8 @@ class StatsScreen(Screen[None]):
         self.query_one("#retention-figure", Static).update(retention)
         months = " · ".join(f"{m.month} {percent(m.retention)} ({m.reviewed})"
                             for m in p.retention_by_month)
-        self.query_one("#retention-months", Static).update(f"By month: {months}")
+        self.query_one("#retention-months", Static).update(
+            f"By month (reviews of mature cards): {months}")
         self._draw_reviews(p)
         self._draw_forecast(p)
         self.query_one("#heatmap", Static).update(heatmap_text(
