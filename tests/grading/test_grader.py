@@ -166,3 +166,17 @@ def test_worker_is_killed_at_the_deadline_and_restarted() -> None:
 def test_timeout_gives_undecided() -> None:
     r = grade("x", "x", symbols="x: real", timeout=0.0)
     assert r.verdict is Verdict.UNDECIDED and "time" in r.message
+
+
+def test_relations_among_symbols_keep_sample_points_meaningful() -> None:
+    s = "p: (0,1); n: positive integer; k: nonnegative integer"
+    wrong = "k/p + (n-k)/(1-p)"
+    unconstrained = grade("k/p - (n-k)/(1-p)", wrong, symbols=s)
+    assert unconstrained.verdict is Verdict.INCORRECT
+    r = grade("k/p - (n-k)/(1-p)", wrong, symbols=s, where=["k <= n", "N > 2", "junk"])
+    assert r.verdict is Verdict.INCORRECT
+    at = dict(pair.split(" = ") for pair in r.message.split("at ")[1].split(" your")[0]
+              .split(", "))
+    assert int(at["k"]) <= int(at["n"])  # the counterexample is a possible sample
+    assert grade("k/p - (n-k)/(1-p)", "(k - n p)/(p(1-p))", symbols=s,
+                 where=["k <= n"]).verdict is Verdict.CORRECT

@@ -23,7 +23,7 @@ import math
 import random
 import re
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import Enum
 from fractions import Fraction
@@ -99,11 +99,17 @@ class Result:
 def grade(expected: str | float | int, answer: str, *,
           symbols: str | Mapping[str, str] | None = None, rtol: float = 1e-3,
           atol: float | None = None, mistakes: Sequence[tuple[str, str]] = (),
-          timeout: float = 2.0) -> Result:
-    """Grade ``answer`` against ``expected``; never raises, never hangs."""
+          timeout: float = 2.0, where: Sequence[str] = ()) -> Result:
+    """Grade ``answer`` against ``expected``; never raises, never hangs.
+
+    ``where`` holds relations among the symbols (``k <= n``) that sample points must
+    meet, so that a formula is compared, and a counterexample shown, only where the
+    card's question makes sense. One that names anything else is ignored.
+    """
     start = time.monotonic()
     try:
-        return _grade(expected, answer, symbols, rtol, atol, mistakes, start + timeout)
+        return _grade(expected, answer, symbols, rtol, atol, mistakes, start + timeout,
+                      where)
     except Exception as exc:  # noqa: BLE001 - the contract is: a verdict, never a crash
         return Result(Verdict.UNDECIDED, message=f"internal error while grading: "
                                                  f"{type(exc).__name__}: {exc}")
@@ -196,7 +202,7 @@ def _point_text(env: Mapping[str, object], domains: Mapping[str, Domain]) -> str
 
 def _grade(expected: object, answer: object, symbols: object, rtol: float,
            atol: float | None, mistakes: Sequence[tuple[str, str]],
-           deadline: float) -> Result:
+           deadline: float, where: Sequence[str] = ()) -> Result:
     # the card's side first: problems there are not the learner's fault
     try:
         domains = parse_symbols(symbols)  # type: ignore[arg-type]
@@ -233,8 +239,48 @@ def _grade(expected: object, answer: object, symbols: object, rtol: float,
     if not free_names(exp_node) and not matrices:
         return _grade_number(exp_node, ans_node, parsed, tuple(warnings), rtol, atol,
                              mistakes, names, matrices)
+    relations = _relations(where, names, matrices)
     return _grade_formula(exp_node, ans_node, parsed, warnings, domains, mistakes,
-                          names, matrices, deadline)
+                          names, matrices, deadline, relations)
+
+
+_COMPARISON = re.compile(r"(<=|>=|==|!=|≤|≥|≠|<|>)")
+_COMPARE_OPS: dict[str, Callable[[float, float], bool]] = {
+    "<": lambda a, b: a < b, ">": lambda a, b: a > b, "<=": lambda a, b: a <= b,
+    ">=": lambda a, b: a >= b, "==": lambda a, b: a == b, "!=": lambda a, b: a != b,
+    "≤": lambda a, b: a <= b, "≥": lambda a, b: a >= b, "≠": lambda a, b: a != b,
+}
+_Relation = tuple[tuple[Node, ...], tuple[str, ...]]
+
+
+def _relations(where: Sequence[str], names: frozenset[str],
+               matrices: frozenset[str]) -> list[_Relation]:
+    """``0 < k <= n`` → ((0, k, n), ("<", "<=")); texts that do not parse over the
+    declared symbols (they name params, or nothing) are left out."""
+    out = []
+    for text in where:
+        parts = _COMPARISON.split(text)
+        sides, ops = parts[0::2], parts[1::2]
+        if not ops:
+            continue
+        try:
+            nodes = tuple(_parse_cached(side, names, matrices) for side in sides)
+        except ParseError:
+            continue
+        if not any(free_names(n) for n in nodes):
+            continue
+        out.append((nodes, tuple(ops)))
+    return out
+
+
+def _holds(relation: _Relation, env: Mapping[str, object]) -> bool:
+    nodes, ops = relation
+    try:
+        values = [float(evaluate_float(n, env)[0]) for n in nodes]  # type: ignore[arg-type]
+    except (EvalError, TypeError, ValueError, ArithmeticError):
+        return False
+    return all(_COMPARE_OPS[op](a, b) for op, a, b in zip(ops, values, values[1:],
+                                                          strict=False))
 
 
 # ............................................................... numbers
@@ -452,7 +498,7 @@ class _Point:
 def _grade_formula(exp_node: Node, ans_node: Node, parsed: str, warnings: list[str],
                    domains: Mapping[str, Domain], mistakes: Sequence[tuple[str, str]],
                    names: frozenset[str], matrices: frozenset[str],
-                   deadline: float) -> Result:
+                   deadline: float, relations: Sequence[_Relation] = ()) -> Result:
     def result(verdict: Verdict, message: str, feedback: str = "") -> Result:
         return Result(verdict, parsed, message, feedback, tuple(warnings))
 
@@ -472,6 +518,8 @@ def _grade_formula(exp_node: Node, ans_node: Node, parsed: str, warnings: list[s
                 return result(Verdict.UNDECIDED, "ran out of time while comparing")
             attempts += 1
             env = sampler.sample()
+            if relations and not all(_holds(r, env) for r in relations):
+                continue
             try:
                 ev = _eval_point(exp_node, env)
             except ShapeError as exc:
