@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import ast
+import re
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from trainer.decks import Deck, LoadResult, Problem, load_decks, load_text
 from trainer.decks import cache as deck_cache
-from trainer.decks.loader import read_deck_text
+from trainer.decks.loader import Located, compose, read_deck_text
 
 
 def _checking_code() -> tuple[Path, ...]:
@@ -31,15 +33,72 @@ def _load_checked(path: Path) -> tuple[Deck | None, list[Problem]]:
     if deck is None:
         return None, problems
     kept = []
+    located: dict[str, Located] | None = None
     for card in deck.cards:
         messages = validate_card(card) if card.graded else []
-        problems.extend(Problem(card.path, card.line, card.col, card.id, m) for m in messages)
+        if messages and located is None:
+            located = _card_nodes(text, str(path))
+        for m in messages:
+            line, col = _place(located.get(card.id) if located else None, m) \
+                or (card.line, card.col)
+            problems.append(Problem(card.path, line, col, card.id, m))
         if not messages:
             kept.append(card)
     deck = Deck(deck.id, deck.title, deck.path, tuple(kept))
     if not problems:
         deck_cache.store(key, deck)
     return deck, problems
+
+
+def _card_nodes(text: str, path: str) -> dict[str, Located]:
+    """Each card's YAML node by id, read by the exact parser (which knows positions)."""
+    try:
+        root = compose(text, path)
+        cards = root.value["cards"][1].value  # type: ignore[union-attr]
+        return {c.value["id"][1].value: c for c in cards
+                if isinstance(c.value, dict) and "id" in c.value}
+    except Exception:  # noqa: BLE001 - positions are a help; the card's own line will do
+        return {}
+
+
+def _scalars(node: Located) -> Iterator[Located]:
+    if isinstance(node.value, dict):
+        for _key, value in node.value.values():
+            yield from _scalars(value)
+    elif isinstance(node.value, list):
+        for item in node.value:
+            yield from _scalars(item)
+    elif isinstance(node.value, str):
+        yield node
+
+
+_QUOTED = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"")
+
+
+def _place(card: Located | None, message: str) -> tuple[int, int] | None:
+    """Where in the card the text that `message` quotes stands: the field at fault."""
+    if card is None:
+        return None
+    quoted = []
+    for m in _QUOTED.finditer(message):
+        try:
+            quoted.append(str(ast.literal_eval(m.group(0))))
+        except (ValueError, SyntaxError):
+            continue
+    scalars = list(_scalars(card))
+    for q in sorted(quoted, key=len, reverse=True):
+        for node in scalars:
+            if node.value == q:
+                return node.line, node.col
+    for q in quoted:  # a placeholder: {{q}} in a text
+        for node in scalars:
+            if "{{" + q + "}}" in node.value or "{{ " + q + " }}" in node.value:
+                return node.line, node.col
+    for q in sorted((q for q in quoted if len(q) >= 2), key=len, reverse=True):
+        for node in scalars:
+            if q in node.value:
+                return node.line, node.col
+    return None
 
 
 def load_catalog(paths: Iterable[Path | str]) -> LoadResult:

@@ -202,3 +202,23 @@ def test_the_fast_and_the_exact_parser_build_the_same_cards():
 def test_repeated_keys_are_reported_even_though_the_fast_parser_keeps_the_last():
     text = GOOD + "    answer: B.\n"
     assert problems(text) == ["d.yaml:8:5: -: duplicate key 'answer' (first at line 7)"]
+
+
+def test_an_expression_problem_points_at_the_field_not_the_card(write_deck):
+    from trainer.catalog import load_catalog
+
+    path = write_deck("deck: m\ntitle: M\ncards:\n  - id: a\n    kind: numeric\n"
+                      "    prompt: What is {{q}}?\n    params:\n      n: randint(2)\n"
+                      "    solve: bernoulli_mle(n, n)\n    mistakes:\n      - answer: nope(n)\n"
+                      "        feedback: x\n", "m.yaml")
+    where = {(p.line, p.col): p.message for p in load_catalog([path]).problems}
+    assert "randint() takes 2 arguments" in where[(8, 10)]
+    assert "placeholder 'q'" in where[(6, 13)]
+    assert "'nope'" in where[(11, 17)]
+
+
+def test_a_misspelt_kind_is_one_problem_not_a_cascade(write_deck):
+    path = write_deck("deck: m\ntitle: M\ncards:\n  - id: a\n    kind: numerc\n    prompt: P\n"
+                      "    params:\n      n: randint(2, 9)\n    solve: n\n", "m.yaml")
+    (problem,) = load_decks([path]).problems
+    assert "did you mean 'numeric'" in problem.message

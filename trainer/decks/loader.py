@@ -305,7 +305,10 @@ def _read_card(
     elif kind not in KINDS:
         reader.problem(kind_node, f"unknown kind {kind!r}{_closest(str(kind), KINDS)}; "
                                   f"one of {', '.join(KINDS)}")
-        kind = "recall"
+        # check the rest as the kind it was most likely meant to be, so that one typo
+        # does not bring a cascade of problems that belong to another kind
+        guess = difflib.get_close_matches(str(kind), list(KINDS), n=1, cutoff=0.6)
+        kind = guess[0] if guess else "recall"
     f = reader.fields(node, _FIELDS_BY_KIND[kind], CARD_FIELDS, f"a {kind} card")
     prompt = reader.text(f, "prompt", node, required=True)
     answer = reader.text(f, "answer", node, required=kind == "recall")
