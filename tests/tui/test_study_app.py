@@ -45,6 +45,8 @@ async def test_ticking_key_points_suggests_a_rating_that_enter_accepts(make_app,
         await pilot.press("space")  # tick the first key point
         await pilot.pause()
         assert "Hard" in screen_text(app, "status")
+        points = app.screen.query_one("#key-points")
+        assert "✓" in points.render_line(0).text and "✓" not in points.render_line(1).text
         await pilot.press("down", "space")
         await pilot.pause()
         assert "Good" in screen_text(app, "status")

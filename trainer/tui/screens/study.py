@@ -7,12 +7,14 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+from rich.segment import Segment
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
+from textual.strip import Strip
 from textual.widgets import Footer, Input, ProgressBar, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
@@ -55,6 +57,19 @@ class KeyPoints(SelectionList[int]):
     """Key points to tick; Enter is left to the screen (accept the rating)."""
 
     BINDINGS = [Binding("enter", "screen.accept", "Accept", show=False)]
+
+    def render_line(self, y: int) -> Strip:
+        # ✓ for a ticked point and a blank box otherwise, rather than an X in both that
+        # only colour tells apart (monochrome terminals, colour-blind learners)
+        strip = super().render_line(y)
+        segments = list(strip)
+        index = self.scroll_offset.y + y
+        if len(segments) < 2 or not 0 <= index < self.option_count:
+            return strip
+        ticked = self.get_option_at_index(index).value in self.selected
+        box = segments[1]
+        segments[1] = Segment("✓" if ticked else " ", box.style, box.control)
+        return Strip(segments, strip.cell_length)
 
 
 @dataclass(slots=True)
