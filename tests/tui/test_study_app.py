@@ -113,6 +113,22 @@ async def test_the_home_screen_lists_decks_and_starts_one(make_app, recall_deck,
         assert "What is a likelihood?" in screen_text(app, "prompt")
 
 
+async def test_a_tag_is_completed_as_typed_and_studied(make_app, recall_deck, tmp_path):
+    from trainer.tui.screens.home import HomeScreen
+
+    app = make_app(recall_deck, tmp_path / "t.db")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("d", "t", "m", "a")
+        await pilot.pause()
+        await pilot.press("right")  # accept the completion
+        assert app.screen.query_one("#tag").value == "map"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert not isinstance(app.screen, HomeScreen)
+        assert app.screen.session.tag == "map"
+        assert app.screen.session.current.id == "map"
+
+
 def test_card_source_stops_at_the_next_card(recall_deck):
     from trainer.decks import load_decks
     from trainer.tui.screens.source import card_source

@@ -11,6 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen, Screen
+from textual.suggester import SuggestFromList
 from textual.widgets import DataTable, Footer, Input, Sparkline, Static
 
 from trainer.render import plural
@@ -39,7 +40,10 @@ class TagPrompt(ModalScreen[str | None]):
         common = ", ".join(f"{t} ({n})" for t, n in self.tags.most_common(12))
         with Vertical():
             yield Static(Text.from_markup(f"[b]Study one tag[/b]\n[dim]{common}[/dim]"))
-            yield Input(placeholder="tag, then enter", id="tag")
+            # completes as you type (→ accepts), most used tags first
+            tags = [t for t, _ in self.tags.most_common()]
+            yield Input(placeholder="tag, then enter (→ completes)", id="tag",
+                        suggester=SuggestFromList(tags, case_sensitive=False))
 
     @on(Input.Submitted)
     def _submit(self, event: Input.Submitted) -> None:
