@@ -235,3 +235,21 @@ async def test_when_the_review_limit_is_reached_the_app_says_so(make_app, recall
     async with app.run_test(size=(80, 24)):
         text = screen_text(app, "prompt")
         assert "Nothing is due" in text and "limit of 0 reviews is reached" in text
+
+
+async def test_a_long_answer_scrolls_from_the_keyboard(make_app, write_deck, tmp_path):
+    answer = "\\n".join(f"      line {i} of a long model answer." for i in range(60))
+    deck = write_deck("deck: long\ntitle: L\ncards:\n  - id: a\n    kind: recall\n"
+                      "    prompt: Explain at length.\n    answer: |\n" + answer.replace("\\n", "\n")
+                      + "\n    key_points: [one, two]\n", "long.yaml")
+    app = make_app(deck, tmp_path / "t.db")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("space")
+        card = app.screen.query_one("#card")
+        assert card.scroll_y == 0 and card.max_scroll_y > 0
+        await pilot.press("pagedown")
+        await pilot.pause()
+        assert card.scroll_y > 0
+        await pilot.press("pageup")
+        await pilot.pause()
+        assert card.scroll_y == 0

@@ -22,6 +22,7 @@ KEYS = """\
   h             hint (after esc)
 
 [b]The card[/b]
+  pgup pgdn     scroll a long answer (also ctrl+↑ ctrl+↓)
   u             undo the last review, suspension or burial
   s             suspend the card
   b             bury it until tomorrow

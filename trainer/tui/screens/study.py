@@ -104,6 +104,10 @@ class StudyScreen(Screen[None]):
         Binding("question_mark", "app.help", "Help", key_display="?"),
         Binding("escape", "leave_input", "Keys", show=False),
         Binding("i,tab", "focus_answer", "Answer box", show=False),
+        # a long answer or solution scrolls from the keyboard, even while typing
+        Binding("pagedown,ctrl+down", "scroll_card(1)", "Scroll down", show=False,
+                priority=True),
+        Binding("pageup,ctrl+up", "scroll_card(-1)", "Scroll up", show=False, priority=True),
         Binding("q", "app.quit", "Quit"),
     ]
 
@@ -551,6 +555,13 @@ class StudyScreen(Screen[None]):
                          "[b]u[/b] undo · [b]i[/b] back to the answer box")
         self.set_focus(None)
         self.refresh_bindings()
+
+    def action_scroll_card(self, direction: int) -> None:
+        card = self.query_one("#card", VerticalScroll)
+        if direction > 0:
+            card.scroll_page_down()
+        else:
+            card.scroll_page_up()
 
     def action_focus_answer(self) -> None:
         field = self.query_one("#answer", Input)
