@@ -37,8 +37,10 @@ def test_single_json(answer: str, code: int, verdict: str) -> None:
 
 
 def test_single_text_and_tolerances() -> None:
-    code, out = run(["--expected", "0.5714285714285714", "--answer", "0.57"])
+    code, out = run(["--expected", "0.5714285714285714", "--answer", "0.58"])
     assert code == 1 and out.startswith("incorrect")
+    code, out = run(["--expected", "0.5714285714285714", "--answer", "0.57"])
+    assert code == 2 and "give at least 4" in out  # right but too coarse
     assert run(["--expected", "0.5714285714285714", "--answer", "0.57", "--rtol", "0.01"])[0] \
         == 0
     assert run(["--expected", "0", "--answer", "0.001", "--atol", "0.01"])[0] == 0

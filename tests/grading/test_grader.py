@@ -66,12 +66,17 @@ def test_generic_diagnoses() -> None:
     assert "factor of 2" in r.feedback
 
 
-def test_a_near_miss_is_called_rounding_only_when_the_answer_was_rounded() -> None:
-    r = grade("2/60", "0.0332")
-    assert r.verdict is Verdict.INCORRECT and "keep more significant digits" in r.feedback
-    r = grade("2/60", "2/61")
+def test_a_correctly_rounded_but_too_coarse_decimal_asks_for_more_digits() -> None:
+    r = grade("11/36", "0.31")  # 0.30556 rounded to 2 figures: not wrong, not enough
+    assert r.verdict is Verdict.INVALID and "give at least 4" in r.message
+    r = grade("-11/36", "-0.306")
+    assert r.verdict is Verdict.INVALID and "-0.306 is the right value" in r.message
+    assert grade("11/36", "0.3056").verdict is Verdict.CORRECT
+    r = grade("11/36", "0.32")  # wrongly rounded: a real mistake
     assert r.verdict is Verdict.INCORRECT
-    assert "digits" not in r.feedback and "not equal" in r.feedback
+    assert grade("11/36", "0.31", atol=0.01).verdict is Verdict.CORRECT
+    r = grade("2/60", "2/61")  # an exact fraction is never "rounded"
+    assert r.verdict is Verdict.INCORRECT and "not equal" in r.feedback
 
 
 def test_matrix_shape_messages_name_dimensions() -> None:

@@ -77,6 +77,23 @@ async def test_invalid_input_is_explained_and_the_learner_can_retry(make_app, gr
         assert app.screen.phase == "answered"
 
 
+async def test_a_right_but_coarse_decimal_asks_for_more_digits(make_app, graded_deck,
+                                                                tmp_path):
+    p = coin_params(graded_deck)
+    value = p["k"] / p["n"]
+    typed = f"{value:.2g}"
+    assert abs(float(typed) - value) > 1e-3 * value  # this draw is not exact at 2 figures
+    app = make_app(graded_deck, tmp_path / "t.db")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await answer(app, pilot, typed)
+        assert app.screen.phase == "question"  # not failed: the learner adds digits
+        assert "give at least 4" in text(app, "preview")
+        assert app.store.reviews() == []
+        await pilot.press("ctrl+a", "ctrl+k")
+        await answer(app, pilot, f"{value:.4g}")
+        assert app.screen.phase == "answered" and "Suggested: Good" in text(app, "status")
+
+
 async def test_a_syntax_error_keeps_the_answer_and_puts_the_cursor_at_it(make_app, graded_deck,
                                                                          tmp_path):
     app = make_app(graded_deck, tmp_path / "t.db")

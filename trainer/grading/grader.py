@@ -36,6 +36,7 @@ from trainer.grading.expr import (
     GREEK,
     MATRIX_FUNCTIONS,
     EvalError,
+    Neg,
     Node,
     Num,
     ParseError,
@@ -44,7 +45,6 @@ from trainer.grading.expr import (
     evaluate_float,
     fmt_shape,
     free_names,
-    has_decimal,
     parse,
     pretty,
     pretty_name,
@@ -341,12 +341,48 @@ def _grade_number(exp_node: Node, ans_node: Node, parsed: str, warnings: tuple[s
             feedback = m_feedback
             break
     if not feedback:
-        feedback = _diagnose_number(af, ef, rtol, rounded=has_decimal(ans_node))
+        coarse = _coarse_rounding(ans_node, ef, rtol, atol)
+        if coarse:
+            # the right value, rounded: ask for more digits rather than fail the card
+            return Result(Verdict.INVALID, parsed, coarse, warnings=warnings)
+        feedback = _diagnose_number(af, ef, rtol)
     rel = abs(af - ef) / abs(ef) if ef else math.inf
     msg = f"incorrect: your answer is {_fmt_num(a)}, the reference is {_fmt_num(e)}"
     if ef and rel < 1:
         msg += f" (relative error {rel:.1e}; tolerance {rtol:g})"
     return Result(Verdict.INCORRECT, parsed, msg, feedback, warnings)
+
+
+_DECIMAL = re.compile(r"^(\d*)\.?(\d*)(?:[eE]([-+]?\d+))?$")
+
+
+def figures_for(rtol: float) -> int:
+    """Significant figures that always land within `rtol`: rounding to k figures errs
+    by at most 5·10⁻ᵏ of the value (at a leading digit of 1)."""
+    return max(1, math.ceil(1 - math.log10(2 * rtol) - 1e-9)) if rtol > 0 else 17
+
+
+def _coarse_rounding(node: Node, expected: float, rtol: float, atol: float | None) -> str:
+    """A message when ``node`` is a bare decimal that is ``expected`` correctly rounded
+    (within half a unit of its last digit) but to too few figures for the tolerance."""
+    negative = isinstance(node, Neg)
+    num = node.arg if negative else node
+    if not isinstance(num, Num) or not num.text or atol is not None:
+        return ""
+    m = _DECIMAL.match(num.text.strip())
+    if m is None or "." not in num.text and "e" not in num.text.lower():
+        return ""
+    whole, frac, exp = m.group(1), m.group(2), int(m.group(3) or 0)
+    digits = (whole + frac).lstrip("0")
+    if not digits:
+        return ""
+    unit = 10.0 ** (exp - len(frac))
+    value = float(num.value) * (-1 if negative else 1)
+    need = figures_for(rtol)
+    if len(digits) >= need or abs(value - expected) > unit / 2 * (1 + 1e-9):
+        return ""
+    return (f"{'-' if negative else ''}{num.text} is the right value rounded to {len(digits)} significant "
+            f"figure{'s' if len(digits) > 1 else ''}; give at least {need}")
 
 
 _FACTORS = (2, 3, 4, 10, 100, 1000, Fraction(3, 2))
@@ -359,7 +395,7 @@ def _factor_text(k: Fraction) -> str:
     return f"off by a factor of {inv}: your answer is {inv} times too small"
 
 
-def _diagnose_number(a: float, e: float, rtol: float, rounded: bool = True) -> str:
+def _diagnose_number(a: float, e: float, rtol: float) -> str:
     if e == 0 or a == 0 or not math.isfinite(a):
         return ""
     r = a / e
@@ -376,8 +412,6 @@ def _diagnose_number(a: float, e: float, rtol: float, rounded: bool = True) -> s
     if 0 < e < 1 and abs(a - (1 - e)) <= tol * abs(1 - e):
         return "this is 1 − (the correct value): p and 1 − p swapped?"
     if abs(r - 1) <= 20 * rtol:
-        if rounded:
-            return "close, but rounded too far: keep more significant digits"
         return "close to the reference, but not equal to it"
     return ""
 

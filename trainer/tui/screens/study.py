@@ -361,7 +361,7 @@ class StudyScreen(Screen[None]):
             unclosed = "missing ')'" in message  # points at the '(': the fix goes at the end
             field.cursor_position = int(at.group(1)) - 1 if at and not unclosed \
                 else len(field.value)
-            self._status("Not understood; fix the answer and press [b]enter[/b].")
+            self._status("Not graded yet: change the answer and press [b]enter[/b].")
             return
         label, style = VERDICT_STYLE.get(verdict, (verdict, "bold"))
         out = Text()
