@@ -30,6 +30,10 @@ from trainer.render import latex_to_unicode, render_math
         (r"\pi_{\mathrm{ref}}", "π_ref"),
         (r"\hat p_{\text{MAP}} = x_{ij}", "p̂_MAP = xᵢⱼ"),
         (r"x_{i+1}", "xᵢ₊₁"),
+        (r"\pi_{\mathrm{ref}}e^{r/\beta}", "π_ref e^(r/β)"),
+        (r"\pi_{\mathrm{ref}}(y \mid x)", "π_ref(y | x)"),
+        (r"\arg\max_\theta L(\theta)", "argmax_θ L(θ)"),
+        (r"\max_k x_k", "maxₖ xₖ"),
         (r"x_{n, k}", "x_(n, k)"),
         (r"\log p(x \mid \theta)", "log p(x | θ)"),
         (r"\log\binom{n}{k}", "log C(n, k)"),
@@ -41,9 +45,19 @@ def test_latex_snippets_read_naturally(tex: str, shown: str):
 
 
 def test_only_math_spans_are_converted_and_escaped_dollars_survive():
-    assert render_math(r"If $\hat p = k/n$ then costs \$5 and *stays*.") == (
-        "If p̂ = k/n then costs $5 and *stays*.")
+    assert render_math(r"If $\hat p = k/n$ then costs \$5 and *stays* plain.") == (
+        "If p̂ = k/n then costs $5 and stays plain.")  # emphasis marks are dropped
 
 
 def test_broken_latex_never_raises():
     assert isinstance(render_math(r"$\frac{1}{$ and $\left( x$"), str)
+
+
+def test_emphasis_outside_math_is_styled_and_stars_in_math_are_kept():
+    from trainer.render import render_math, styled_spans
+
+    text = r"the *unbiased* estimate of the **variance**, $\pi^*$ and 2*3*4"
+    assert styled_spans(text) == [("the ", ""), ("unbiased", "italic"),
+                                  (" estimate of the ", ""), ("variance", "bold"),
+                                  (", ", ""), ("π*", ""), (" and 2*3*4", "")]
+    assert render_math(text) == "the unbiased estimate of the variance, π* and 2*3*4"

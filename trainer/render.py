@@ -24,10 +24,17 @@ def _script(text: str, table: dict[str, str], mark: str) -> str:
     text = text.strip()
     if text and all(ch in table for ch in text):
         return "".join(table[ch] for ch in text)
-    if len(text) == 1 or (mark == "_" and text.isascii() and text.isalpha()):
-        return mark + text  # x_i, π_ref, p̂_MAP: a one-word label needs no parentheses
+    if len(text) == 1:
+        return mark + text
+    if mark == "_" and text.isascii() and text.isalpha():
+        # π_ref, p̂_MAP: a one-word label needs no parentheses; the mark after it becomes
+        # a space when a letter follows (`π_ref e`, not `π_refe`)
+        return mark + text + _WORD_END
+    return f"{mark}({text})"
     return f"{mark}({text})"
 
+
+_WORD_END = "\u2060"  # marks the end of a word subscript until the text is assembled
 
 _SCRIPTS = set(SUPERSCRIPT.values()) | set(SUBSCRIPT.values()) | {"̂", "̄", "̃"}
 
@@ -203,6 +210,13 @@ def latex_to_unicode(tex: str) -> str:
     except Exception:  # noqa: BLE001 - a display helper must never take the app down
         return tex
     out = re.sub(r"[ \t]{2,}", " ", out).strip()
+    out = re.sub(_WORD_END + r"(?=[^\W\d_])", " ", out).replace(_WORD_END, "")
+    # `\arg\max_\theta L`: one operator word, its subscript attached, a space after it
+    out = re.sub(r"\barg (max|min)\b", r"arg\1", out)
+    out = re.sub(r"\b(argmax|argmin|max|min|sup|inf|lim) (_|[\u2080-\u209c\u1d62-\u1d6a\u2c7c]+)",
+                 r"\1\2", out)
+    out = re.sub(r"\b((?:argmax|argmin|max|min|sup|inf|lim)_(?:\([^)]*\)|\S))(?=[^\s)\]])",
+                 r"\1 ", out)
     # `\beta - \mu`: LaTeX eats the space that ends a macro name; put it back before a
     # binary operator that has a space after it, so that it reads `β - μ`, not `β- μ`
     out = _LOST_SPACE.sub(r" \1 ", out)
@@ -210,11 +224,38 @@ def latex_to_unicode(tex: str) -> str:
 
 
 def render_math(text: str) -> str:
-    """Replace every $…$ and $$…$$ span of Markdown text by its Unicode rendering."""
-    if "$" not in text:
+    """Markdown text as plain Unicode: every $…$ and $$…$$ span rendered, and the
+    emphasis marks of `**bold**` and `*italic*` dropped (see `styled_spans`)."""
+    if "$" not in text and "*" not in text:
         return text
+    return "".join(piece for piece, _ in styled_spans(text))
 
-    def repl(match: re.Match[str]) -> str:
-        return latex_to_unicode(match.group(1) or match.group(2))
 
-    return _MATH.sub(repl, text).replace(r"\$", "$")
+_EMPHASIS = re.compile(
+    r"\*\*(?=\S)(?P<bold>[^*\n]+?)(?<=\S)\*\*"
+    r"|(?<![\w*\\])\*(?=[^\s*])(?P<italic>[^*\n]+?)(?<=[^\s*])\*(?![\w*])")
+
+
+def styled_spans(text: str) -> list[tuple[str, str]]:
+    """Markdown text as (piece, style) pairs: math as Unicode, `**bold**` and `*italic*`
+    outside math as "bold" and "italic" (style "" for the rest)."""
+    out: list[tuple[str, str]] = []
+
+    def plain(segment: str) -> None:
+        pos = 0
+        for m in _EMPHASIS.finditer(segment):
+            if m.start() > pos:
+                out.append((segment[pos:m.start()], ""))
+            style = "bold" if m.group("bold") is not None else "italic"
+            out.append((m.group(style), style))
+            pos = m.end()
+        if pos < len(segment):
+            out.append((segment[pos:], ""))
+
+    pos = 0
+    for m in _MATH.finditer(text):
+        plain(text[pos:m.start()].replace(r"\$", "$"))
+        out.append((latex_to_unicode(m.group(1) or m.group(2)), ""))
+        pos = m.end()
+    plain(text[pos:].replace(r"\$", "$"))
+    return [(piece, style) for piece, style in out if piece]

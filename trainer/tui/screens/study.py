@@ -19,7 +19,7 @@ from textual.widgets import Footer, Input, ProgressBar, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
 from trainer.decks.model import Card
-from trainer.render import render_math
+from trainer.render import styled_spans
 from trainer.scheduling import AGAIN, EASY, GOOD, HARD, RATING_NAMES
 from trainer.session import StudySession
 from trainer.stats import LEECH_LAPSES, describe_time
@@ -70,6 +70,14 @@ class KeyPoints(SelectionList[int]):
         box = segments[1]
         segments[1] = Segment("✓" if ticked else " ", box.style, box.control)
         return Strip(segments, strip.cell_length)
+
+
+def md(text: str, style: str = "") -> Text:
+    """Card text for the screen: math as Unicode, **bold** and *italic* styled."""
+    out = Text(style=style)
+    for piece, piece_style in styled_spans(text):
+        out.append(piece, style=piece_style or None)
+    return out
 
 
 @dataclass(slots=True)
@@ -195,7 +203,7 @@ class StudyScreen(Screen[None]):
         if card.graded:
             self._start_exercise(card)
         else:
-            self._set("prompt", Text(render_math(card.prompt)), visible=True)
+            self._set("prompt", md(card.prompt), visible=True)
             self.query_one("#answer-box").display = False
             self._status("Think of your answer, then [b]space[/b] to reveal.")
         self.refresh_bindings()
@@ -206,7 +214,7 @@ class StudyScreen(Screen[None]):
         try:
             self.exercise = instantiate(card, self.session.review_number(card))
         except Exception as exc:  # noqa: BLE001 - a broken card must not end the session
-            self._set("prompt", Text(render_math(card.prompt)), visible=True)
+            self._set("prompt", md(card.prompt), visible=True)
             self.query_one("#answer-box").display = False
             self._set("verdict", Text(f"This card can not be shown: {exc}. "
                                       f"Run `trainer check {card.path}`.", style="red"))
@@ -214,7 +222,7 @@ class StudyScreen(Screen[None]):
             self.suggested = None
             self._status("Press [b]s[/b] to suspend it or [b]b[/b] to bury it.")
             return
-        self._set("prompt", Text(render_math(self.exercise.prompt)), visible=True)
+        self._set("prompt", md(self.exercise.prompt), visible=True)
         self._show_step()
 
     def _show_step(self) -> None:
@@ -223,10 +231,10 @@ class StudyScreen(Screen[None]):
         box.display = True
         if len(self.exercise.steps) > 1:
             label = f"Step {self.step + 1} of {len(self.exercise.steps)}: "
-            self._set("step-prompt", Text(label + render_math(step.prompt), style="bold"))
+            self._set("step-prompt", Text(label, style="bold") + md(step.prompt, "bold"))
         else:
             same = not step.prompt or step.prompt == self.exercise.prompt
-            self._set("step-prompt", "" if same else Text(render_math(step.prompt)))
+            self._set("step-prompt", "" if same else md(step.prompt))
         field = self.query_one("#answer", Input)
         field.disabled = False
         field.value = ""
@@ -375,7 +383,8 @@ class StudyScreen(Screen[None]):
                 out.append("\n")
             out.append(f"reference  {graded.reference}\n", style="bold")
             if graded.feedback and text:
-                out.append(render_math(graded.feedback) + "\n", style="italic")
+                out.append_text(md(graded.feedback, "italic"))
+                out.append("\n")
             if graded.message and verdict != "correct" and text:
                 out.append(graded.message + "\n", style="dim")
         if error:
@@ -394,7 +403,7 @@ class StudyScreen(Screen[None]):
         self.query_one("#answer-box").display = False
         if exercise.solution:
             self._set("model-answer", Text("Solution\n", style="bold").append(
-                render_math(exercise.solution.strip())), visible=True)
+                md(exercise.solution.strip())), visible=True)
         right = sum(1 for s in self.steps if s.verdict == "correct")
         self.answer_text = " ⏎ ".join(s.text for s in self.steps)
         self.verdict = "correct" if right == len(self.steps) else (
@@ -448,11 +457,11 @@ class StudyScreen(Screen[None]):
         card = self.session.current
         if card is None or self.phase != "question" or card.graded:
             return
-        self._set("model-answer", Text(render_math((card.answer or "").strip())), visible=True)
+        self._set("model-answer", md((card.answer or "").strip()), visible=True)
         if card.key_points:
             points = self.query_one("#key-points", KeyPoints)
             points.clear_options()
-            points.add_options(Selection(render_math(p), i) for i, p in enumerate(card.key_points))
+            points.add_options(Selection(md(p), i) for i, p in enumerate(card.key_points))
             points.border_title = "Key points you covered (space ticks)"
             points.display = True
             points.highlighted = 0
@@ -536,7 +545,7 @@ class StudyScreen(Screen[None]):
         if self.exercise is not None and self.step < len(card.steps):
             hint = card.steps[self.step].hint or hint
         if hint:
-            self._set("hint", Text("Hint: " + render_math(hint), style="italic"))
+            self._set("hint", Text("Hint: ", style="italic") + md(hint, "italic"))
         else:
             self.notify("This card has no hint.", timeout=2)
 
