@@ -15,6 +15,7 @@ def test_math_becomes_mathjax_and_text_is_escaped():
     assert to_html("$$\\sum_i x_i$$\nnext") == r"\[\sum_i x_i\]<br>next"
     assert to_html("<script>a & b</script>") == "&lt;script&gt;a &amp; b&lt;/script&gt;"
     assert to_html(None) == ""
+    assert to_html("an *unbiased* **estimate**") == "an <i>unbiased</i> <b>estimate</b>"
 
 
 def notes(apkg: Path) -> list[tuple[str, str, list[str]]]:

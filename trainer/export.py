@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from trainer.decks.model import Card
+from trainer.render import EMPHASIS
 
 MODEL_ID = 1_731_702_211  # fixed: Anki matches re-imported notes to this note type
 MODEL_NAME = "trainer (front/back/source)"
@@ -54,7 +55,16 @@ def to_html(text: str | None) -> str:
 
 
 def _plain(text: str) -> str:
-    return html.escape(text, quote=False)
+    """Text outside math: escaped, with `**bold**` and `*italic*` as HTML."""
+    out, pos = [], 0
+    for m in EMPHASIS.finditer(text):
+        out.append(html.escape(text[pos:m.start()], quote=False))
+        tag = "b" if m.group("bold") is not None else "i"
+        out.append(f"<{tag}>{html.escape(m.group('bold') or m.group('italic'), quote=False)}"
+                   f"</{tag}>")
+        pos = m.end()
+    out.append(html.escape(text[pos:], quote=False))
+    return "".join(out)
 
 
 def _tags(card: Card) -> tuple[str, ...]:

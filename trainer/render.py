@@ -231,7 +231,7 @@ def render_math(text: str) -> str:
     return "".join(piece for piece, _ in styled_spans(text))
 
 
-_EMPHASIS = re.compile(
+EMPHASIS = re.compile(
     r"\*\*(?=\S)(?P<bold>[^*\n]+?)(?<=\S)\*\*"
     r"|(?<![\w*\\])\*(?=[^\s*])(?P<italic>[^*\n]+?)(?<=[^\s*])\*(?![\w*])")
 
@@ -243,7 +243,7 @@ def styled_spans(text: str) -> list[tuple[str, str]]:
 
     def plain(segment: str) -> None:
         pos = 0
-        for m in _EMPHASIS.finditer(segment):
+        for m in EMPHASIS.finditer(segment):
             if m.start() > pos:
                 out.append((segment[pos:m.start()], ""))
             style = "bold" if m.group("bold") is not None else "italic"
