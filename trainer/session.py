@@ -14,6 +14,7 @@ from trainer.scheduling import (
     NEW,
     Scheduler,
     build_queue,
+    new_left_today,
     next_day_start,
     study_ahead,
 )
@@ -92,7 +93,8 @@ class StudySession:
         """Build the queue afresh from the store (due first, then new)."""
         now = self.clock()
         if self.ahead:
-            self.queue = study_ahead(self.cards, self.store, now, decks=self.decks, tag=self.tag)
+            self.queue = study_ahead(self.cards, self.store, now, decks=self.decks, tag=self.tag,
+                                     new_limit=new_left_today(self.store, self.settings, now))
         else:
             self.queue = build_queue(self.cards, self.store, self.settings, now,
                                      decks=self.decks, tag=self.tag).cards

@@ -116,3 +116,20 @@ def test_new_cards_take_turns_between_decks(tmp_path: Path, write_deck):
     assert [c.id for c in queue.cards] == ["a0", "b0", "a1", "b1", "a2", "a3"]
     only_a = build_queue(cards, store, Settings(new_per_day=6), T0, decks=["a"])
     assert [c.id for c in only_a.cards] == ["a0", "a1", "a2", "a3", "a4"]
+
+
+def test_studying_ahead_introduces_no_more_new_cards_than_today_allows(tmp_path: Path,
+                                                                      write_deck):
+    from trainer.scheduling import new_left_today, study_ahead
+
+    cards = _cards(write_deck, 10)
+    store = Store.open(tmp_path / "t.db")
+    sched = Scheduler(fuzz=False)
+    for card in cards[:2]:  # two new cards introduced today
+        s = sched.review(key=card.key, deck="q", state=None, rating=GOOD, now=T0)
+        store.record_review(before=None, after=s, rating=GOOD, reviewed_at=T0)
+    settings = Settings(new_per_day=5)
+    left = new_left_today(store, settings, T0 + 60)
+    assert left == 3
+    ahead = study_ahead(cards, store, T0 + 60, new_limit=left)
+    assert [c.id for c in ahead] == ["c0", "c1", "c2", "c3", "c4"]  # seen first, then 3 new

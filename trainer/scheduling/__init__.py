@@ -12,9 +12,17 @@ from trainer.scheduling.fsrs_scheduler import (
     Scheduler,
     card_number,
 )
-from trainer.scheduling.queue import Queue, build_queue, is_new, next_due, study_ahead
+from trainer.scheduling.queue import (
+    Queue,
+    build_queue,
+    is_new,
+    new_left_today,
+    next_due,
+    study_ahead,
+)
 
 __all__ = [
     "AGAIN", "EASY", "GOOD", "HARD", "NEW", "RATING_NAMES", "STATE_NAMES", "Scheduler",
-    "Queue", "build_queue", "card_number", "next_due", "study_ahead", "day_start", "is_new", "next_day_start",
+    "Queue", "build_queue", "card_number", "new_left_today", "next_due", "study_ahead",
+    "day_start", "is_new", "next_day_start",
 ]

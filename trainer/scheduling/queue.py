@@ -61,7 +61,7 @@ def build_queue(
     new_done = store.first_reviews_since(today)
     reviews_done = store.reviews_since(today) - new_done
     reviews_left = max(0, settings.reviews_per_day - reviews_done)
-    new_left = max(0, settings.new_per_day - new_done)
+    new_left = new_left_today(store, settings, now, new_done)
     queue = Queue(new_left_today=new_left, reviews_left_today=reviews_left)
     if not wanted:
         return queue
@@ -95,11 +95,23 @@ def interleave_decks(cards: Sequence[Card]) -> list[Card]:
     return [card for group in rounds for card in group if card is not None]
 
 
+def new_left_today(store: Store, settings: Settings, now: float,
+                   done: int | None = None) -> int:
+    """How many new cards may still be introduced today."""
+    if done is None:
+        done = store.first_reviews_since(day_start(now, settings.day_starts_at))
+    return max(0, settings.new_per_day - done)
+
+
 def study_ahead(
     cards: Sequence[Card], store: Store, now: float, *, limit: int = 50,
-    decks: Sequence[str] | None = None, tag: str | None = None,
+    decks: Sequence[str] | None = None, tag: str | None = None, new_limit: int | None = None,
 ) -> list[Card]:
-    """For when nothing is due: the cards due soonest, then new ones; no daily limits."""
+    """For when nothing is due: the cards due soonest, then new ones.
+
+    No limit on reviews; new cards only up to `new_limit` (today's allowance left), so
+    that cramming does not introduce more new cards than a day should.
+    """
     wanted = [c for c in cards if (decks is None or c.deck in decks)
               and (tag is None or tag in c.tags)]
     states = store.states(sorted({c.deck for c in wanted}))
@@ -108,6 +120,8 @@ def study_ahead(
     seen.sort(key=lambda c: states[c.key].due)
     fresh = [c for c in interleave_decks(wanted)
              if is_new(states.get(c.key)) and _available(states.get(c.key), now)]
+    if new_limit is not None:
+        fresh = fresh[:new_limit]
     return (seen + fresh)[:limit]
 
 
