@@ -168,6 +168,9 @@ async def test_ctrl_z_undoes_while_the_answer_box_has_the_focus(make_app, graded
         await pilot.press("u")  # typed into the answer box: a letter, not a key
         assert app.screen.query_one("#answer").value == "u"
         assert len(app.store.reviews()) == 1
+        await pilot.press("ctrl+z")  # text in the box: the first asks before dropping it
+        await pilot.pause()
+        assert len(app.store.reviews()) == 1 and "again" in text(app, "status")
         await pilot.press("ctrl+z")
         await pilot.pause()
         assert "heads in" in text(app, "prompt")

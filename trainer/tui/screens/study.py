@@ -128,6 +128,7 @@ class StudyScreen(Screen[None]):
         self.steps: list[StepRecord] = []
         self.steps_text = Text()
         self.give_up_armed = False
+        self.undo_armed = False
         self.suggested: int | None = None
         self.shown_at = 0.0
         self.answer_text: str | None = None
@@ -307,6 +308,7 @@ class StudyScreen(Screen[None]):
     @on(Input.Changed, "#answer")
     def _preview(self, event: Input.Changed) -> None:
         self.give_up_armed = False
+        self.undo_armed = False
         if self.exercise is None or not event.value.strip():
             self._set("preview", "")
             return
@@ -503,6 +505,14 @@ class StudyScreen(Screen[None]):
         self.show_current()
 
     def action_undo(self) -> None:
+        field = self.query_one("#answer", Input)
+        if field.has_focus and field.value.strip() and not self.undo_armed:
+            # an editor user may expect ctrl+z to undo typing: do not drop the text unasked
+            self.undo_armed = True
+            self._status("[b]ctrl+z[/b] again undoes the last review (what you typed here is "
+                         "dropped)")
+            return
+        self.undo_armed = False
         card = self.session.undo()
         if card is None:
             self.notify("Nothing to undo.", timeout=2)
@@ -515,7 +525,7 @@ class StudyScreen(Screen[None]):
         if card is None:
             return
         self.session.suspend()
-        self.notify(f"Suspended {card.id}. [b]u[/b] undoes.", timeout=3)
+        self.notify(f"Suspended {card.id}. [b]ctrl+z[/b] undoes.", timeout=3)
         self.show_current()
 
     def action_bury(self) -> None:
@@ -523,7 +533,7 @@ class StudyScreen(Screen[None]):
         if card is None:
             return
         self.session.bury()
-        self.notify(f"Buried {card.id} until tomorrow. [b]u[/b] undoes.", timeout=3)
+        self.notify(f"Buried {card.id} until tomorrow. [b]ctrl+z[/b] undoes.", timeout=3)
         self.show_current()
 
     def action_source(self) -> None:
