@@ -61,3 +61,15 @@ def test_emphasis_outside_math_is_styled_and_stars_in_math_are_kept():
                                   (" estimate of the ", ""), ("variance", "bold"),
                                   (", ", ""), ("π*", ""), (" and 2*3*4", "")]
     assert render_math(text) == "the unbiased estimate of the variance, π* and 2*3*4"
+
+
+def test_reflow_joins_hand_wrapped_lines_but_keeps_deliberate_breaks():
+    from trainer.render import reflow
+
+    long = "A coin lands heads 2 times in 60 independent flips. What is the"
+    assert reflow(long + "\nmaximum-likelihood estimate?") == long + " maximum-likelihood estimate?"
+    assert reflow(long + "\n$\\hat p$?") == long + " $\\hat p$?"
+    ended = "A coin lands heads 2 times in 60 independent flips, each one fair."
+    assert reflow(ended + "\nanswer as a fraction.") == ended + "\nanswer as a fraction."
+    assert reflow("x = 1, 2, 3\ny = 4, 5, 6") == "x = 1, 2, 3\ny = 4, 5, 6"  # short lines
+    assert reflow(long + "\nAnswer as a decimal.") == long + "\nAnswer as a decimal."

@@ -259,3 +259,22 @@ def styled_spans(text: str) -> list[tuple[str, str]]:
         pos = m.end()
     plain(text[pos:].replace(r"\$", "$"))
     return [(piece, style) for piece, style in out if piece]
+
+
+def reflow(text: str) -> str:
+    """Join the lines of a paragraph that an author wrapped by hand, so that the terminal
+    wraps it to its own width: a line break after a long line (50 characters or more)
+    that does not end a sentence, before a lowercase word, a formula or a parenthesis.
+    Short lines, list items and sentence ends keep their breaks."""
+    lines = text.split("\n")
+    out = [lines[0]]
+    for line in lines[1:]:
+        prev = out[-1].rstrip()
+        if (len(prev) >= 50 and prev[-1] not in ".:;?!" and line[:1] in _CONTINUES):
+            out[-1] = prev + " " + line
+        else:
+            out.append(line)
+    return "\n".join(out)
+
+
+_CONTINUES = frozenset("abcdefghijklmnopqrstuvwxyz$(")

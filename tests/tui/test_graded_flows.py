@@ -134,9 +134,12 @@ async def test_derivation_goes_step_by_step_and_rates_by_steps_right(make_app, g
         assert "Step 1 of 2" in text(app, "step-prompt")
         await answer(app, pilot, "k log p + (n-k) log(1-p)")
         assert "Step 2 of 2" in text(app, "step-prompt")
-        assert "correct" in text(app, "steps-done")
+        done = text(app, "steps-done")
+        assert "Step 1 ✔ correct" in done and len(done.strip().splitlines()) == 1  # brief
         await answer(app, pilot, "k/p + (n-k)/(1-p)")  # sign error
         assert app.screen.phase == "answered"
+        verdict = text(app, "verdict")  # the whole record at the end, both steps
+        assert "Step 1" in verdict and "Step 2" in verdict and "reference" in verdict
         assert "Suggested: Hard" in text(app, "status")  # one step of two right
         await pilot.press("enter")
         await pilot.pause()

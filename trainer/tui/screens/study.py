@@ -19,7 +19,7 @@ from textual.widgets import Footer, Input, ProgressBar, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
 from trainer.decks.model import Card
-from trainer.render import styled_spans
+from trainer.render import reflow, styled_spans
 from trainer.scheduling import AGAIN, EASY, GOOD, HARD, RATING_NAMES
 from trainer.session import StudySession
 from trainer.stats import LEECH_LAPSES, describe_time
@@ -127,6 +127,7 @@ class StudyScreen(Screen[None]):
         self.step = 0
         self.steps: list[StepRecord] = []
         self.steps_text = Text()
+        self.steps_brief = Text()
         self.give_up_armed = False
         self.undo_armed = False
         self.suggested: int | None = None
@@ -177,6 +178,7 @@ class StudyScreen(Screen[None]):
         self.step = 0
         self.steps = []
         self.steps_text = Text()
+        self.steps_brief = Text()
         self.give_up_armed = False
         self.suggested = None
         self.answer_text = None
@@ -204,7 +206,7 @@ class StudyScreen(Screen[None]):
         if card.graded:
             self._start_exercise(card)
         else:
-            self._set("prompt", md(card.prompt), visible=True)
+            self._set("prompt", md(reflow(card.prompt)), visible=True)
             self.query_one("#answer-box").display = False
             self._status("Think of your answer, then [b]space[/b] to reveal.")
         self.refresh_bindings()
@@ -215,7 +217,7 @@ class StudyScreen(Screen[None]):
         try:
             self.exercise = instantiate(card, self.session.review_number(card))
         except Exception as exc:  # noqa: BLE001 - a broken card must not end the session
-            self._set("prompt", md(card.prompt), visible=True)
+            self._set("prompt", md(reflow(card.prompt)), visible=True)
             self.query_one("#answer-box").display = False
             self._set("verdict", Text(f"This card can not be shown: {exc}. "
                                       f"Run `trainer check {card.path}`.", style="red"))
@@ -223,7 +225,7 @@ class StudyScreen(Screen[None]):
             self.suggested = None
             self._status("Press [b]s[/b] to suspend it or [b]b[/b] to bury it.")
             return
-        self._set("prompt", md(self.exercise.prompt), visible=True)
+        self._set("prompt", md(reflow(self.exercise.prompt)), visible=True)
         self._show_step()
 
     def _show_step(self) -> None:
@@ -232,7 +234,7 @@ class StudyScreen(Screen[None]):
         box.display = True
         if len(self.exercise.steps) > 1:
             label = f"Step {self.step + 1} of {len(self.exercise.steps)}: "
-            self._set("step-prompt", Text(label, style="bold") + md(step.prompt, "bold"))
+            self._set("step-prompt", Text(label, style="bold") + md(reflow(step.prompt), "bold"))
         else:
             same = not step.prompt or step.prompt == self.exercise.prompt
             self._set("step-prompt", "" if same else md(step.prompt))
@@ -394,8 +396,18 @@ class StudyScreen(Screen[None]):
         self.steps.append(StepRecord(text, verdict))
         self.steps_text.append_text(out)
         done_text = self.steps_text.copy()
+        # while the derivation goes on, each finished step takes one line, so that the
+        # prompt and the next step stay on a small screen
+        brief = Text(f"Step {step + 1} ", style="bold")
+        brief.append(label if text else "✘ no answer", style=style)
+        if graded is not None:
+            brief.append(f"  {graded.parsed or text or '–'}" if text else "")
+            if verdict != "correct":
+                brief.append(f"  → {graded.reference}", style="bold")
+        self.steps_brief.append_text(brief)
+        self.steps_brief.append("\n")
         if step + 1 < len(exercise.steps):
-            self._set("steps-done", done_text, visible=True)
+            self._set("steps-done", self.steps_brief.copy(), visible=True)
             self.step += 1
             self.phase = "question"
             self._show_step()
