@@ -176,11 +176,12 @@ def cmd_decks(args: argparse.Namespace) -> int:
         print(json.dumps(rows))
         return 0
     print(f"{'deck':<28} {'cards':>5} {'recall':>6} {'num':>4} {'sym':>4} {'deriv':>5} "
-          f"{'due':>4} {'new':>4}  title")
+          f"{'due':>4} {'unseen':>6} {'today':>5}  title")
     for r in rows:
         k = r["kinds"]
         print(f"{r['deck']:<28} {r['cards']:>5} {k['recall']:>6} {k['numeric']:>4} "
-              f"{k['symbolic']:>4} {k['derivation']:>5} {r['due']:>4} {r['new']:>4}  {r['title']}")
+              f"{k['symbolic']:>4} {k['derivation']:>5} {r['due']:>4} {r['new']:>6} "
+              f"{r['today']:>5}  {r['title']}")
     return 0
 
 
@@ -196,13 +197,15 @@ def cmd_stats(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(stats.to_dict()))
         return 0
-    retention = "-" if stats.retention_30d is None else f"{stats.retention_30d:.0%}"
+    retention = ("- (no reviews of mature cards yet)" if stats.retention_30d is None
+                 else f"{stats.retention_30d:.0%}")
     print(f"reviews today      {stats.reviews_today}")
     print(f"due now            {stats.due_now}")
     print(f"due later today    {stats.due_later_today}")
     print(f"new available      {stats.new_available}")
     print(f"next 7 days        {' '.join(str(n) for n in stats.forecast)}")
-    print(f"retention (30 d)   {retention} of {plural(stats.reviews_30d, 'review')}")
+    print(f"retention (30 d)   {retention}")
+    print(f"reviews (30 d)     {stats.reviews_30d}")
     print(f"streak             {plural(stats.streak_days, 'day')}")
     if stats.leeches:
         print(f"leeches            {', '.join(stats.leeches)}")

@@ -13,6 +13,7 @@ KEYS = """\
   space, enter  reveal the answer
   ↑ ↓, space    move between the key points, tick the ones you said
   enter         accept the rating suggested from your ticks
+                (all ticked: Good; at least half: Hard; Easy is yours)
   1 2 3 4       rate Again / Hard / Good / Easy (always overrides)
 
 [b]Typed answers[/b]

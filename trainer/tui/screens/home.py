@@ -112,7 +112,7 @@ class HomeScreen(Screen[None]):
         self.query_one("#home-title", Static).update(Text.from_markup(
             f"[b]Decks[/b]   {plural(stats.reviews_today, 'review')} today · {streak}{retention}"))
         self.query_one("#forecast-label", Static).update(
-            f"Due later today: {stats.due_later_today} · next 14 days: "
+            f"Due later today: {stats.due_later_today} · from tomorrow on: "
             f"{' '.join(str(n) for n in stats.forecast)}")
         self.query_one("#forecast", Sparkline).data = stats.forecast or [0]
         problems = len(result.problems)
