@@ -34,6 +34,14 @@ from trainer.render import latex_to_unicode, render_math
         (r"\pi_{\mathrm{ref}}(y \mid x)", "π_ref(y | x)"),
         (r"\arg\max_\theta L(\theta)", "argmax_θ L(θ)"),
         (r"\max_k x_k", "maxₖ xₖ"),
+        (r"\beta\log\frac{\pi^*}{\pi_{\mathrm{ref}}}", "β log(π*/π_ref)"),  # not log π*/π_ref
+        (r"\log\frac{\sigma_2}{\sigma_1} - \frac12", "log(σ₂/σ₁) - ½"),
+        (r"\frac{a}{b} + \exp\frac{r}{\beta}", "a/b + exp(r/β)"),
+        (r"\frac{d^2\ell}{dp^2}", "d²ℓ/dp²"),
+        (r"\frac{k}{(1-p)^2}", "k/(1-p)²"),
+        (r"t \mapsto 1/t", "t ↦ 1/t"),
+        (r"k\log(1-p)", "k log(1-p)"),
+        (r"\ell'(p) + \ell''(p)", "ℓ′(p) + ℓ″(p)"),
         (r"x_{n, k}", "x_(n, k)"),
         (r"\log p(x \mid \theta)", "log p(x | θ)"),
         (r"\log\binom{n}{k}", "log C(n, k)"),
@@ -72,4 +80,6 @@ def test_reflow_joins_hand_wrapped_lines_but_keeps_deliberate_breaks():
     ended = "A coin lands heads 2 times in 60 independent flips, each one fair."
     assert reflow(ended + "\nanswer as a fraction.") == ended + "\nanswer as a fraction."
     assert reflow("x = 1, 2, 3\ny = 4, 5, 6") == "x = 1, 2, 3\ny = 4, 5, 6"  # short lines
-    assert reflow(long + "\nAnswer as a decimal.") == long + "\nAnswer as a decimal."
+    assert reflow(long + "\nMLE of μ?") == long + " MLE of μ?"  # a sentence goes on
+    assert reflow(long + "\n- an item") == long + "\n- an item"
+    assert reflow(ended + "\nAnswer as a decimal.") == ended + "\nAnswer as a decimal."

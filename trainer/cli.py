@@ -202,7 +202,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
     print(f"reviews today      {stats.reviews_today}")
     print(f"due now            {stats.due_now}")
     print(f"due later today    {stats.due_later_today}")
-    print(f"new available      {stats.new_available}")
+    print(f"new (unseen)       {stats.new_available}")
     print(f"next 7 days        {' '.join(str(n) for n in stats.forecast)}")
     print(f"retention (30 d)   {retention}")
     print(f"reviews (30 d)     {stats.reviews_30d}")
@@ -307,7 +307,9 @@ def cmd_study(args: argparse.Namespace) -> int:
         return _fail(f"no deck {', '.join(unknown)}; the decks are: {', '.join(sorted(known))}")
     tag = getattr(args, "tag", None)
     if tag and not any(tag in c.tags for c in result.cards):
-        return _fail(f"no card has the tag {tag!r}; `trainer decks` lists the decks")
+        same = sorted({t for c in result.cards for t in c.tags if t.lower() == tag.lower()})
+        hint = f" (did you mean {same[0]!r}?)" if same else ""
+        return _fail(f"no card has the tag {tag!r}{hint}; `trainer decks` lists the decks")
     store = _open_store(args)
     from trainer.tui.app import TrainerApp
 

@@ -75,7 +75,8 @@ def _tags(card: Card) -> tuple[str, ...]:
 
 def note_for(card: Card) -> ExportedNote:
     """The front and back of one card (graded cards at the export draw)."""
-    source = f'<div class="src">{html.escape(card.key)} · {html.escape(str(card.path))}</div>'
+    source = (f'<div class="src">{html.escape(card.key)} · '
+              f'{html.escape(Path(card.path).name)}</div>')
     if not card.graded:
         back = to_html(card.answer)
         if card.key_points:

@@ -35,6 +35,22 @@ def _script(text: str, table: dict[str, str], mark: str) -> str:
 
 
 _WORD_END = "\u2060"  # marks the end of a word subscript until the text is assembled
+_FRAC_OPEN, _FRAC_CLOSE = "\ue000", "\ue001"  # mark a fraction until the text is assembled
+_INNER_FRAC = re.compile(r"(\b(?:log|ln|exp|sin|cos|tr|det) ?)?\ue000([^\ue000\ue001]*)\ue001")
+_FUNCTION_WORDS = ("log", "ln", "exp", "sin", "cos", "tr", "det")
+
+
+def _close_fractions(text: str) -> str:
+    """A fraction right after a function word is its argument: `log(a/b)`."""
+    def repl(m: re.Match[str]) -> str:
+        return f"{m.group(1).strip()}({m.group(2)})" if m.group(1) else m.group(2)
+
+    while _FRAC_OPEN in text:
+        new = _INNER_FRAC.sub(repl, text)
+        if new == text:
+            return text.replace(_FRAC_OPEN, "").replace(_FRAC_CLOSE, "")
+        text = new
+    return text
 
 _SCRIPTS = set(SUPERSCRIPT.values()) | set(SUBSCRIPT.values()) | {"̂", "̄", "̃"}
 
@@ -46,14 +62,26 @@ def _group(text: str, *, denominator: bool = False) -> str:
     its scripts): `1/2σ²` would read as σ²/2, so it is shown as `1/(2σ²)`.
     """
     text = text.strip()
-    if text.startswith("(") and text.endswith(")"):
-        return text
+    if text.startswith("(") and text.rstrip("".join(_SCRIPTS)).endswith(")") \
+            and _balanced_outer(text.rstrip("".join(_SCRIPTS))):
+        return text  # (1-p) or (1-p)²: already one group
     if _OPERATOR.search(text):
         return f"({text})"
-    if denominator and not (text.replace(".", "").isdigit()
-                            or (text[:1].isalpha() and all(ch in _SCRIPTS for ch in text[1:]))):
+    symbol = text[:1].isalpha() and all(ch in _SCRIPTS for ch in text[1:])
+    labelled = re.fullmatch(r"[^\W\d_][^\w\s]*_[A-Za-z]+" + _WORD_END + "?", text)  # π_ref
+    if denominator and not (text.replace(".", "").isdigit() or symbol or labelled):
         return f"({text})"
     return text
+
+
+def _balanced_outer(text: str) -> bool:
+    """Whether the first '(' closes at the last character."""
+    depth = 0
+    for i, ch in enumerate(text):
+        depth += (ch == "(") - (ch == ")")
+        if depth == 0 and i < len(text) - 1:
+            return False
+    return depth == 0
 
 
 _LOST_SPACE = re.compile(r"(?<=[^\s(\[{])([-+=<>≤≥≈∝→⇒]) (?=\S)")
@@ -66,9 +94,10 @@ def plural(count: int, word: str) -> str:
 
 def _is_differential(text: str) -> bool:
     """`d`, `∂²`, `dp`, `∂θ²`: a derivative's numerator or denominator in Leibniz notation."""
-    return (text[:1] in ("d", "∂") and " " not in text
-            and (len(text) == 1 or all(ch in _SCRIPTS for ch in text[1:])
-                 or (text[1].isalpha() and all(ch in _SCRIPTS for ch in text[2:]))))
+    if text[:1] not in ("d", "∂") or " " in text:
+        return False
+    rest = text[1:].lstrip("".join(_SCRIPTS))  # d², ∂²
+    return rest == "" or (rest[0].isalpha() and all(ch in _SCRIPTS for ch in rest[1:]))
 
 
 @lru_cache(maxsize=1)
@@ -122,7 +151,8 @@ def _converter() -> Any:
             return "½"
         if _is_differential(top) and _is_differential(bottom):
             return f"{top}/{bottom} "  # Leibniz notation: d/dp, ∂²/∂θ²
-        return f"{_group(top)}/{_group(bottom, denominator=True)} "
+        # marked, so that `\log\frac{a}{b}` can become log(a/b), not log a/b
+        return f"{_FRAC_OPEN}{_group(top)}/{_group(bottom, denominator=True)}{_FRAC_CLOSE} "
 
     def sqrt(node: Any, _l2t: Any = None) -> str:
         inner = arg(node, 1).strip()
@@ -162,6 +192,9 @@ def _converter() -> Any:
             MacroTextSpec("top", simplify_repl="ᵀ"),
             MacroTextSpec("intercal", simplify_repl="ᵀ"),
             MacroTextSpec("to", simplify_repl=" → "),
+            MacroTextSpec("mapsto", simplify_repl=" ↦ "),
+            MacroTextSpec("succ", simplify_repl=" ≻ "),
+            MacroTextSpec("prec", simplify_repl=" ≺ "),
             MacroTextSpec("rightarrow", simplify_repl=" → "),
             MacroTextSpec("Rightarrow", simplify_repl=" ⇒ "),
             MacroTextSpec("iff", simplify_repl=" ⇔ "),
@@ -206,10 +239,12 @@ def _converter() -> Any:
 def latex_to_unicode(tex: str) -> str:
     """One LaTeX math snippet as Unicode text: `\\frac{k}{n}` → `k/n`, `\\sigma^2` → `σ²`."""
     try:
-        out = _converter()(tex.replace("''", "″"))
+        out = _converter()(tex.replace("''", "″").replace("'", "′"))
     except Exception:  # noqa: BLE001 - a display helper must never take the app down
         return tex
-    out = re.sub(r"[ \t]{2,}", " ", out).strip()
+    out = _close_fractions(re.sub(r"[ \t]{2,}", " ", out)).strip()
+    out = re.sub(r"[ \t]{2,}", " ", out)
+    out = re.sub(r"\b(log|ln|exp|sin|cos|tr|det) \(", r"\1(", out)  # log(1-p), not log (1-p)
     out = re.sub(_WORD_END + r"(?=[^\W\d_])", " ", out).replace(_WORD_END, "")
     # `\arg\max_\theta L`: one operator word, its subscript attached, a space after it
     out = re.sub(r"\barg (max|min)\b", r"arg\1", out)
@@ -264,17 +299,18 @@ def styled_spans(text: str) -> list[tuple[str, str]]:
 def reflow(text: str) -> str:
     """Join the lines of a paragraph that an author wrapped by hand, so that the terminal
     wraps it to its own width: a line break after a long line (50 characters or more)
-    that does not end a sentence, before a lowercase word, a formula or a parenthesis.
-    Short lines, list items and sentence ends keep their breaks."""
+    that does not end a sentence. Short lines, sentence ends, blank lines and list items
+    keep their breaks."""
     lines = text.split("\n")
     out = [lines[0]]
     for line in lines[1:]:
         prev = out[-1].rstrip()
-        if (len(prev) >= 50 and prev[-1] not in ".:;?!" and line[:1] in _CONTINUES):
+        if (len(prev) >= 50 and prev[-1] not in ".:;?!" and line.strip()
+                and line[:1] not in _STARTS_ITEM and not re.match(r"\d+[.)] ", line)):
             out[-1] = prev + " " + line
         else:
             out.append(line)
     return "\n".join(out)
 
 
-_CONTINUES = frozenset("abcdefghijklmnopqrstuvwxyz$(")
+_STARTS_ITEM = frozenset("-*•>|# \t")

@@ -70,8 +70,10 @@ async def test_invalid_input_is_explained_and_the_learner_can_retry(make_app, gr
         assert "'k'" in text(app, "preview")
         assert app.store.reviews() == []
         field = app.screen.query_one("#answer")
-        assert field.value == "k/n" and field.selection.is_empty  # kept, not selected
-        assert field.cursor_position == 0  # at the name not understood
+        assert field.value == "k/n"  # kept
+        assert tuple(field.selection) == (0, 1)  # the name not understood is selected
+        await pilot.press("7")  # so typing replaces just it
+        assert field.value == "7/n"
         await pilot.press("ctrl+a", "ctrl+k")  # clear the field
         await answer(app, pilot, f"{p['k']}/{p['n']}")
         assert app.screen.phase == "answered"
@@ -145,6 +147,20 @@ async def test_derivation_goes_step_by_step_and_rates_by_steps_right(make_app, g
         await pilot.pause()
     (review,) = app.store.reviews()
     assert review.rating == 2 and review.verdict == "incorrect"
+
+
+async def test_undo_midway_through_a_derivation_asks_first(make_app, graded_deck, tmp_path):
+    app = make_app(graded_deck, tmp_path / "t.db")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("escape", "s", "escape", "s")
+        await answer(app, pilot, "k log p + (n-k) log(1-p)")
+        assert "Step 2 of 2" in text(app, "step-prompt")
+        await pilot.press("ctrl+z")  # the box is empty, but step 1 is answered
+        await pilot.pause()
+        assert "Step 2 of 2" in text(app, "step-prompt") and "again" in text(app, "status")
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+        assert "Step 2" not in text(app, "step-prompt")  # the suspension before is undone
 
 
 async def rate_the_coin_card_good(app, pilot, graded_deck) -> None:

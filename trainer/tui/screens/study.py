@@ -16,6 +16,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.strip import Strip
 from textual.widgets import Footer, Input, ProgressBar, SelectionList, Static
+from textual.widgets.input import Selection as InputSelection
 from textual.widgets.selection_list import Selection
 
 from trainer.decks.model import Card
@@ -373,6 +374,11 @@ class StudyScreen(Screen[None]):
             unclosed = "missing ')'" in message  # points at the '(': the fix goes at the end
             field.cursor_position = int(at.group(1)) - 1 if at and not unclosed \
                 else len(field.value)
+            token = re.match(r"'([^']+)'", message)
+            start = field.cursor_position
+            if at and token and field.value[start:start + len(token.group(1))] == token.group(1):
+                # select the word not understood, so that typing replaces it
+                field.selection = InputSelection(start, start + len(token.group(1)))
             self._status("Not graded yet: change the answer and press [b]enter[/b].")
             return
         label, style = VERDICT_STYLE.get(verdict, (verdict, "bold"))
@@ -404,6 +410,9 @@ class StudyScreen(Screen[None]):
             brief.append(f"  {graded.parsed or text or '–'}" if text else "")
             if verdict != "correct":
                 brief.append(f"  → {graded.reference}", style="bold")
+                if graded.feedback and text:
+                    brief.append("\n  ")
+                    brief.append_text(md(graded.feedback, "italic"))
         self.steps_brief.append_text(brief)
         self.steps_brief.append("\n")
         if step + 1 < len(exercise.steps):
@@ -518,11 +527,12 @@ class StudyScreen(Screen[None]):
 
     def action_undo(self) -> None:
         field = self.query_one("#answer", Input)
-        if field.has_focus and field.value.strip() and not self.undo_armed:
+        midway = self.phase == "question" and bool(self.steps)  # steps of a derivation done
+        if (field.has_focus and field.value.strip() or midway) and not self.undo_armed:
             # an editor user may expect ctrl+z to undo typing: do not drop the text unasked
             self.undo_armed = True
-            self._status("[b]ctrl+z[/b] again undoes the last review (what you typed here is "
-                         "dropped)")
+            self._status("[b]ctrl+z[/b] (or [b]u[/b]) again undoes the last review; this card's "
+                         "answers so far are dropped")
             return
         self.undo_armed = False
         card = self.session.undo()
