@@ -51,7 +51,8 @@ def _expr_messages(text: str, names: tuple[str, ...], table: str,
         node, warnings = parse_cached(text, names, functions, matrices)
     except ParseError as exc:
         return (str(exc),)
-    out = [f"{w}; write the operators explicitly" for w in warnings]
+    out = [f"{w}: if you meant one name, declare it; else write the operators explicitly"
+           for w in warnings]
     out.extend(check_arity(node, arity))
     return tuple(out)
 
