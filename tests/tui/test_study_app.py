@@ -127,6 +127,7 @@ async def test_a_tag_is_completed_as_typed_and_studied(make_app, recall_deck, tm
         assert not isinstance(app.screen, HomeScreen)
         assert app.screen.session.tag == "map"
         assert app.screen.session.current.id == "map"
+        assert str(app.screen.query_one("#card-info").render()).startswith("#map ")
 
 
 def test_card_source_stops_at_the_next_card(recall_deck):

@@ -194,6 +194,10 @@ class StudyScreen(Screen[None]):
         self.phase = "question"
         self.shown_at = time.monotonic()
         info = Text()
+        if self.session.tag:
+            info.append(f"#{self.session.tag} ", style="bold")
+        if self.session.ahead:
+            info.append("cram ", style="bold")
         info.append(card.deck, style="bold")
         info.append(f" · {card.kind}")
         if card.difficulty:
