@@ -142,3 +142,16 @@ async def test_a_store_that_fails_is_reported_not_hidden(make_app, recall_deck, 
         await pilot.pause()
         assert "could not be counted: no such table: reviews" in text_of(app, "stats-summary")
         await pilot.press("escape")
+
+
+def test_snapshot_stats(snap_compare, make_app, recall_deck, tmp_path: Path):
+    """The statistics screen at 80x24, on a fixed day with a known review log."""
+    app = make_app(recall_deck, tmp_path / "t.db", clock=lambda: NOW)
+    fill(app.store)
+
+    async def open_it(pilot):
+        await pilot.press("escape", "S")
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=open_it)

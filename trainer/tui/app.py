@@ -152,8 +152,9 @@ class TrainerApp(App[None]):
         from trainer.tui.screens.stats import StatsScreen
 
         if not isinstance(self.screen, StatsScreen):
+            extra = {"clock": self.clock} if self.clock is not None else {}
             self.push_screen(StatsScreen(cards=self.load_result.cards, store=self.store,
-                                         settings=self.settings))
+                                         settings=self.settings, **extra))
 
     def action_help(self) -> None:
         from trainer.tui.screens.help import HelpScreen
