@@ -254,3 +254,23 @@ async def test_a_long_answer_scrolls_from_the_keyboard(make_app, write_deck, tmp
         await pilot.press("pageup")
         await pilot.pause()
         assert card.scroll_y == 0
+
+
+async def test_a_locked_database_is_reported_and_the_card_stays(make_app, recall_deck, tmp_path):
+    import sqlite3
+
+    app = make_app(recall_deck, tmp_path / "t.db")
+    async with app.run_test(size=(80, 24)) as pilot:
+        other = sqlite3.connect(tmp_path / "t.db", timeout=0)
+        other.execute("BEGIN EXCLUSIVE")  # another process holds the database
+        app.store.conn.execute("PRAGMA busy_timeout=50")
+        await pilot.press("space", "4")
+        await pilot.pause()
+        assert "What is a likelihood?" in screen_text(app, "prompt")  # not moved on
+        assert any("Could not save" in n.message for n in app._notifications)
+        other.rollback()
+        other.close()
+        await pilot.press("4")  # the learner tries again
+        await pilot.pause()
+    (review,) = app.store.reviews()
+    assert review.rating == 4

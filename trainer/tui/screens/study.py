@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+import sqlite3
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,6 +26,7 @@ from trainer.render import reflow, styled_spans
 from trainer.scheduling import AGAIN, EASY, GOOD, HARD, RATING_NAMES
 from trainer.session import StudySession
 from trainer.stats import LEECH_LAPSES, describe_time
+from trainer.store import StoreError
 
 VERDICT_STYLE = {
     "correct": ("✔ correct", "bold green"),
@@ -524,10 +527,23 @@ class StudyScreen(Screen[None]):
             ticked = self.query_one("#key-points", KeyPoints).selected
             covered = [card.key_points[i] for i in sorted(ticked)]
             self.answer_text = "key points: " + "; ".join(covered) if covered else None
-        self.session.rate(rating, answer=self.answer_text, verdict=self.verdict,
-                          duration_ms=duration)
+        if not self._saved(lambda: self.session.rate(rating, answer=self.answer_text,
+                                                     verdict=self.verdict, duration_ms=duration)):
+            return
         self.notify(f"{RATING_NAMES[rating]}", timeout=1.5)
         self.show_current()
+
+    def _saved(self, write: Callable[[], object]) -> bool:
+        """Run a write to the store; on failure say so and stay on the card (nothing is
+        half-written: each review is one transaction, and the session moves on only after)."""
+        try:
+            write()
+        except (sqlite3.Error, StoreError, OSError) as exc:
+            self.notify(f"Could not save to {self.session.store.path}: {exc}. Is another "
+                        "trainer using it? Nothing is lost; try the key again.",
+                        severity="error", timeout=8)
+            return False
+        return True
 
     def action_undo(self) -> None:
         field = self.query_one("#answer", Input)
@@ -539,7 +555,10 @@ class StudyScreen(Screen[None]):
                          "answers so far are dropped")
             return
         self.undo_armed = False
-        card = self.session.undo()
+        undone: list[Card | None] = []
+        if not self._saved(lambda: undone.append(self.session.undo())):
+            return
+        card = undone[0]
         if card is None:
             self.notify("Nothing to undo.", timeout=2)
             return
@@ -550,7 +569,8 @@ class StudyScreen(Screen[None]):
         card = self.session.current
         if card is None:
             return
-        self.session.suspend()
+        if not self._saved(self.session.suspend):
+            return
         self.notify(f"Suspended {card.id}. [b]ctrl+z[/b] undoes.", timeout=3)
         self.show_current()
 
@@ -558,7 +578,8 @@ class StudyScreen(Screen[None]):
         card = self.session.current
         if card is None:
             return
-        self.session.bury()
+        if not self._saved(self.session.bury):
+            return
         self.notify(f"Buried {card.id} until tomorrow. [b]ctrl+z[/b] undoes.", timeout=3)
         self.show_current()
 
