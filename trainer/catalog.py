@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import ast
-import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -27,7 +25,7 @@ def _load_checked(path: Path) -> tuple[Deck | None, list[Problem]]:
     cached = deck_cache.load(key)
     if cached is not None:
         return cached, []
-    from trainer.exercises import validate_card
+    from trainer.exercises.validate import located_problems
 
     deck, problems = load_text(text, str(path))
     if deck is None:
@@ -35,14 +33,14 @@ def _load_checked(path: Path) -> tuple[Deck | None, list[Problem]]:
     kept = []
     located: dict[str, Located] | None = None
     for card in deck.cards:
-        messages = validate_card(card) if card.graded else []
-        if messages and located is None:
+        found = located_problems(card) if card.graded else []
+        if found and located is None:
             located = _card_nodes(text, str(path))
-        for m in messages:
-            line, col = _place(located.get(card.id) if located else None, m) \
+        for source, message in found:
+            line, col = _place(located.get(card.id) if located else None, source) \
                 or (card.line, card.col)
-            problems.append(Problem(card.path, line, col, card.id, m))
-        if not messages:
+            problems.append(Problem(card.path, line, col, card.id, message))
+        if not found:
             kept.append(card)
     deck = Deck(deck.id, deck.title, deck.path, tuple(kept))
     if not problems:
@@ -72,33 +70,11 @@ def _scalars(node: Located) -> Iterator[Located]:
         yield node
 
 
-_QUOTED = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"")
-
-
-def _place(card: Located | None, message: str) -> tuple[int, int] | None:
-    """Where in the card the text that `message` quotes stands: the field at fault."""
-    if card is None:
+def _place(card: Located | None, source: str | None) -> tuple[int, int] | None:
+    """Where in the card the deck text a problem is about stands: the field at fault."""
+    if card is None or source is None:
         return None
-    quoted = []
-    for m in _QUOTED.finditer(message):
-        try:
-            quoted.append(str(ast.literal_eval(m.group(0))))
-        except (ValueError, SyntaxError):
-            continue
-    scalars = list(_scalars(card))
-    for q in sorted(quoted, key=len, reverse=True):
-        for node in scalars:
-            if node.value == q:
-                return node.line, node.col
-    for q in quoted:  # a placeholder: {{q}} in a text
-        for node in scalars:
-            if "{{" + q + "}}" in node.value or "{{ " + q + " }}" in node.value:
-                return node.line, node.col
-    for q in sorted((q for q in quoted if len(q) >= 2), key=len, reverse=True):
-        for node in scalars:
-            if q in node.value:
-                return node.line, node.col
-    return None
+    return next(((n.line, n.col) for n in _scalars(card) if n.value == source), None)
 
 
 def load_catalog(paths: Iterable[Path | str]) -> LoadResult:

@@ -17,13 +17,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from trainer.decks.model import Card
-from trainer.render import EMPHASIS
+from trainer.render import EMPHASIS, MATH
 
 MODEL_ID = 1_731_702_211  # fixed: Anki matches re-imported notes to this note type
 MODEL_NAME = "trainer (front/back/source)"
 EXPORT_SEED = 0
-
-_MATH = re.compile(r"\$\$(.+?)\$\$|\$(.+?)\$", re.DOTALL)
 
 _CSS = """.card { font-family: sans-serif; font-size: 18px; text-align: left; }
 .kp { margin-top: 0.6em; } .src { color: #888; font-size: 12px; margin-top: 1em; }"""
@@ -43,7 +41,7 @@ def to_html(text: str | None) -> str:
     if not text:
         return ""
     out, pos = [], 0
-    for m in _MATH.finditer(text):
+    for m in MATH.finditer(text):
         out.append(_plain(text[pos:m.start()]))
         if m.group(1) is not None:
             out.append(r"\[" + html.escape(m.group(1), quote=False) + r"\]")
@@ -56,6 +54,7 @@ def to_html(text: str | None) -> str:
 
 def _plain(text: str) -> str:
     """Text outside math: escaped, with `**bold**` and `*italic*` as HTML."""
+    text = text.replace(r"\$", "$")  # an escaped dollar, as the terminal shows it
     out, pos = [], 0
     for m in EMPHASIS.finditer(text):
         out.append(html.escape(text[pos:m.start()], quote=False))

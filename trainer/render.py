@@ -16,7 +16,7 @@ SUBSCRIPT = dict(zip(
     "₀₁₂₃₄₅₆₇₈₉₊₋₋₌₍₎ₐₑₕᵢⱼₖₗₘₙₒₚᵣₛₜᵤᵥₓᵦᵧᵨᵩᵪ",
     strict=True,
 ))
-_MATH = re.compile(r"(?<!\\)\$\$(.+?)(?<!\\)\$\$|(?<!\\)\$(.+?)(?<!\\)\$", re.S)
+MATH = re.compile(r"(?<!\\)\$\$(.+?)(?<!\\)\$\$|(?<!\\)\$(.+?)(?<!\\)\$", re.S)
 _OPERATOR = re.compile(r"[+\-−=<>≤≥,/ ]")
 
 
@@ -31,13 +31,12 @@ def _script(text: str, table: dict[str, str], mark: str) -> str:
         # a space when a letter follows (`π_ref e`, not `π_refe`)
         return mark + text + _WORD_END
     return f"{mark}({text})"
-    return f"{mark}({text})"
 
 
 _WORD_END = "\u2060"  # marks the end of a word subscript until the text is assembled
 _FRAC_OPEN, _FRAC_CLOSE = "\ue000", "\ue001"  # mark a fraction until the text is assembled
-_INNER_FRAC = re.compile(r"(\b(?:log|ln|exp|sin|cos|tr|det) ?)?\ue000([^\ue000\ue001]*)\ue001")
-_FUNCTION_WORDS = ("log", "ln", "exp", "sin", "cos", "tr", "det")
+_FUNCTION_WORD = r"\b(?:log|ln|exp|sin|cos|tr|det)"  # words whose argument may follow
+_INNER_FRAC = re.compile(rf"({_FUNCTION_WORD} ?)?\ue000([^\ue000\ue001]*)\ue001")
 
 
 def _close_fractions(text: str) -> str:
@@ -243,8 +242,7 @@ def latex_to_unicode(tex: str) -> str:
     except Exception:  # noqa: BLE001 - a display helper must never take the app down
         return tex
     out = _close_fractions(re.sub(r"[ \t]{2,}", " ", out)).strip()
-    out = re.sub(r"[ \t]{2,}", " ", out)
-    out = re.sub(r"\b(log|ln|exp|sin|cos|tr|det) \(", r"\1(", out)  # log(1-p), not log (1-p)
+    out = re.sub(rf"({_FUNCTION_WORD}) \(", r"\1(", out)  # log(1-p), not log (1-p)
     out = re.sub(_WORD_END + r"(?=[^\W\d_])", " ", out).replace(_WORD_END, "")
     # `\arg\max_\theta L`: one operator word, its subscript attached, a space after it
     out = re.sub(r"\barg (max|min)\b", r"arg\1", out)
@@ -288,7 +286,7 @@ def styled_spans(text: str) -> list[tuple[str, str]]:
             out.append((segment[pos:], ""))
 
     pos = 0
-    for m in _MATH.finditer(text):
+    for m in MATH.finditer(text):
         plain(text[pos:m.start()].replace(r"\$", "$"))
         out.append((latex_to_unicode(m.group(1) or m.group(2)), ""))
         pos = m.end()

@@ -14,6 +14,7 @@ from trainer.scheduling import (
     NEW,
     Scheduler,
     build_queue,
+    in_scope,
     new_left_today,
     next_day_start,
     study_ahead,
@@ -116,8 +117,7 @@ class StudySession:
     @property
     def scope(self) -> list[Card]:
         """The cards this session may show: its decks and tag, before any limit."""
-        return [c for c in self.cards if (self.decks is None or c.deck in self.decks)
-                and (self.tag is None or self.tag in c.tags)]
+        return in_scope(self.cards, self.decks, self.tag)
 
     def state_of(self, card: Card) -> CardState | None:
         return self.store.card_state(card.key)

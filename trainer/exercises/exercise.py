@@ -41,6 +41,7 @@ from trainer.grading.expr import (
     Pow,
     Transpose,
     evaluate,
+    figures_for,
     pretty,
 )
 
@@ -68,16 +69,12 @@ class ExerciseStep:
 
 
 def describe_tolerance(rtol: float, atol: float | None) -> str:
-    """What a learner must type to be within the tolerance, in words.
-
-    Rounding to k significant figures errs by at most 5·10⁻ᵏ relative to the value
-    (at a leading digit of 1), so k = ⌈1 − log₁₀(2·rtol)⌉ figures always suffice.
-    """
+    """What a learner must type to be within the tolerance, in words (see `figures_for`)."""
     if atol is not None:
         return f"within ±{atol:g}"
     if rtol <= 0:
         return "exactly"
-    figures = max(1, math.ceil(1 - math.log10(2 * rtol) - 1e-9))
+    figures = figures_for(rtol)
     return f"{figures} significant figure{'s' if figures > 1 else ''}"
 
 
@@ -88,6 +85,7 @@ class Graded:
     message: str
     feedback: str
     reference: str  # the reference answer, pretty-printed
+    fix: tuple[int, int] | None = None  # invalid: the span of the answer to change
 
     @property
     def correct(self) -> bool:
@@ -209,7 +207,7 @@ class Exercise:
                           ref.shown)
         verdict = getattr(result.verdict, "value", result.verdict)
         return Graded(str(verdict), result.parsed or "", result.message or "",
-                      result.feedback or "", ref.shown)
+                      result.feedback or "", ref.shown, result.fix)
 
     def preview(self, step: int, text: str) -> tuple[bool, str]:
         """(ok, pretty text or what is wrong), cheap enough for every keystroke."""

@@ -28,8 +28,10 @@ from trainer.grading.expr import (
     EvalError,
     Node,
     ParseError,
+    chain_holds,
     evaluate,
     parse,
+    split_comparison,
 )
 
 __all__ = [
@@ -465,19 +467,10 @@ def check_arity(node: Node, arity: Mapping[str, tuple[int, int | None]]) -> list
     return out
 
 
-_COMPARE = re.compile(r"(<=|>=|==|!=|<|>|≤|≥|≠)")
-_OPS: dict[str, Callable[[float, float], bool]] = {
-    "<": lambda a, b: a < b, ">": lambda a, b: a > b, "<=": lambda a, b: a <= b,
-    ">=": lambda a, b: a >= b, "==": lambda a, b: a == b, "!=": lambda a, b: a != b,
-    "≤": lambda a, b: a <= b, "≥": lambda a, b: a >= b, "≠": lambda a, b: a != b,
-}
-
-
 def parse_constraint(text: str, names: tuple[str, ...],
                      functions: frozenset[str]) -> tuple[list[Node], list[str]]:
     """``0 < k < n`` -> ([0, k, n], ["<", "<"]); raises ParseError."""
-    parts = _COMPARE.split(text)
-    sides, ops = parts[0::2], parts[1::2]
+    sides, ops = split_comparison(text)
     if not ops:
         raise ParseError("a constraint needs a comparison such as 'k < n'", 0)
     nodes = []
@@ -494,7 +487,7 @@ def parse_constraint(text: str, names: tuple[str, ...],
 
 def constraint_holds(nodes: list[Node], ops: list[str], env: Mapping[str, object]) -> bool:
     vals = [_num(evaluate(n, env, DETERMINISTIC)) for n in nodes]
-    return all(_OPS[op](a, b) for op, a, b in zip(ops, vals, vals[1:], strict=False))
+    return chain_holds(vals, ops)
 
 
 # ------------------------------------------------------------------ drawing

@@ -23,7 +23,7 @@ from trainer.exercises.params import (
 )
 from trainer.grading.expr import DEFAULT_FUNCTIONS, ParseError
 
-__all__ = ["validate_card"]
+__all__ = ["located_problems", "validate_card"]
 
 _ALL_ARITY = {**DETERMINISTIC_ARITY, **RANDOM_ARITY}
 _DETERMINISTIC = frozenset(DETERMINISTIC_ARITY)
@@ -70,30 +70,37 @@ def _symbols_cached(items: tuple[tuple[str, str], ...]
             tuple(sorted(n for n, d in domains.items() if d.is_matrix)), "")
 
 
-def _symbols(raw: dict[str, str], problems: list[str], what: str
+# a problem, and the deck text it is about (to find its line), or None for the card itself
+Found = tuple[str | None, str]
+
+
+def _symbols(raw: dict[str, str], problems: list[Found], what: str
              ) -> tuple[tuple[str, ...], tuple[str, ...]]:
     names, matrices, error = _symbols_cached(tuple(raw.items()))
     if error:
-        problems.append(f"{what}symbols: {error}")
+        problems.append((None, f"{what}symbols: {error}"))
     return names, matrices
 
 
 class _Checker:
     def __init__(self, card: Card):
         self.card = card
-        self.problems: list[str] = []
+        self.problems: list[Found] = []
+
+    def add(self, message: str, source: str | None = None) -> None:
+        self.problems.append((source, message))
 
     def expr(self, what: str, text: str, names: Iterable[str], table: str,
-             matrices: tuple[str, ...] = ()) -> None:
+             matrices: tuple[str, ...] = (), source: str | None = None) -> None:
         for msg in _expr_messages(text, tuple(sorted(set(names))), table, matrices):
-            self.problems.append(f"{what} {text!r}: {msg}")
+            self.add(f"{what} {text!r}: {msg}", source or text)
 
     def text(self, what: str, text: str | None, params: tuple[str, ...]) -> None:
         for inner in placeholders(text):
             if not inner:
-                self.problems.append(f"{what}: empty placeholder {{{{}}}}")
+                self.add(f"{what}: empty placeholder {{{{}}}}", text)
                 continue
-            self.expr(f"{what}: placeholder", inner, params, "det")
+            self.expr(f"{what}: placeholder", inner, params, "det", source=text)
 
     def mistakes(self, what: str, mistakes: tuple[Mistake, ...], kind: str,
                  params: tuple[str, ...], names: tuple[str, ...],
@@ -112,17 +119,17 @@ class _Checker:
         names, matrices = _symbols(symbols, self.problems, what) if symbols else ((), ())
         clash = sorted(set(names) & set(params))
         if clash:
-            self.problems.append(f"{what}{', '.join(clash)} is both a param and a symbol")
+            self.add(f"{what}{', '.join(clash)} is both a param and a symbol")
         if kind == "numeric":
             if solve is None:
-                self.problems.append(f"{what}a numeric answer needs 'solve' (a registry call)")
+                self.add(f"{what}a numeric answer needs 'solve' (a registry call)")
             else:
                 self.expr(f"{what}solve", solve, params, "solve")
             if answer is not None:
                 self.expr(f"{what}answer", answer, params, "solve")
         elif kind == "symbolic":
             if answer is None:
-                self.problems.append(f"{what}a symbolic answer needs 'answer' (the formula); "
+                self.add(f"{what}a symbolic answer needs 'answer' (the formula); "
                                      "'solve' only checks it")
             else:
                 self.expr(f"{what}answer", answer, set(names) | set(params), "formula",
@@ -131,17 +138,16 @@ class _Checker:
                 self.expr(f"{what}solve", solve, set(names) | set(params), "solve", matrices)
         self.mistakes(what, mistakes, kind, params, names, matrices)
 
-    def run(self) -> list[str]:
+    def run(self) -> list[Found]:
         card = self.card
         if not card.graded:
             return []
         params: list[str] = []
         for name, text in card.params:
             if name in PARAM_FUNCTIONS or name in ("pi", "e", "I"):
-                self.problems.append(f"param {name!r}: the name is taken by a function or a "
-                                     "constant")
+                self.add(f"param {name!r}: the name is taken by a function or a constant", text)
             elif name in params:
-                self.problems.append(f"param {name!r} is defined twice")
+                self.add(f"param {name!r} is defined twice", text)
             self.expr(f"param {name!r}:", text, params, "param")
             params.append(name)
         pnames = tuple(params)
@@ -152,7 +158,7 @@ class _Checker:
         for c in card.constraints:
             error = _constraint_message(c, tuple(sorted(set(pnames) | set(sym_names))))
             if error:
-                self.problems.append(f"constraint {c!r}: {error}")
+                self.add(f"constraint {c!r}: {error}", c)
         self.text("prompt", card.prompt, pnames)
         self.text("solution", card.solution, pnames)
         self.text("hint", card.hint, pnames)
@@ -180,6 +186,14 @@ def _constraint_message(text: str, names: tuple[str, ...]) -> str:
     return ""
 
 
+def located_problems(card: Card) -> list[Found]:
+    """Like `validate_card`, each message with the deck text it is about (None: the card)."""
+    try:
+        return _Checker(card).run()
+    except Exception as exc:  # noqa: BLE001 - a validator reports, it does not crash
+        return [(None, f"could not be validated: {type(exc).__name__}: {exc}")]
+
+
 def validate_card(card: Card) -> list[str]:
     """Problems with a graded card's expressions, one message each (empty: fine).
 
@@ -188,7 +202,4 @@ def validate_card(card: Card) -> list[str]:
     (registry functions only where a solver may be called), with the right
     number of arguments.  Nothing is executed.
     """
-    try:
-        return _Checker(card).run()
-    except Exception as exc:  # noqa: BLE001 - a validator reports, it does not crash
-        return [f"could not be validated: {type(exc).__name__}: {exc}"]
+    return [message for _, message in located_problems(card)]

@@ -128,10 +128,12 @@ _EXP_RE = re.compile(r"[eE]([+-]?\d+)$")
 class ParseError(ValueError):
     """The text is not a valid expression; ``position`` is a 0-based offset."""
 
-    def __init__(self, message: str, position: int = 0):
+    def __init__(self, message: str, position: int = 0, fix: tuple[int, int] | None = None):
         super().__init__(message, position)
         self.message = message
         self.position = position
+        # the span of the text to change (empty: where to type), for an editor to select
+        self.fix = fix if fix is not None else (position, position)
 
     def __str__(self) -> str:
         return f"{self.message} (at character {self.position + 1})"
@@ -382,7 +384,7 @@ class _Lexer:
                     back[b + 1] = a
         src = text[start:end]
         if best[m] == INF:
-            raise ParseError(self._unknown_message(full, src), start)
+            raise ParseError(self._unknown_message(full, src), start, fix=(start, end))
         cuts = []
         k = m
         while k > 0:
@@ -435,6 +437,11 @@ class _Parser:
     @property
     def tok(self) -> _Tok:
         return self.toks[self.i]
+
+    @property
+    def at_end(self) -> tuple[int, int]:
+        """Where a missing closing bracket goes: after everything typed."""
+        return (len(self.text), len(self.text))
 
     def peek(self, k: int = 1) -> _Tok:
         return self.toks[min(self.i + k, len(self.toks) - 1)]
@@ -591,7 +598,7 @@ class _Parser:
             node = self.expr()
             if not self.is_op(")"):
                 if self.tok.kind == _END:
-                    raise ParseError("missing ')' for this '('", tok.pos)
+                    raise ParseError("missing ')' for this '('", tok.pos, fix=self.at_end)
                 raise self.unexpected(self.tok)
             self.advance()
             self.depth -= 1
@@ -618,7 +625,7 @@ class _Parser:
                     self.advance()
                     break
                 if self.tok.kind == _END:
-                    raise ParseError("missing ')' for this '('", open_tok.pos)
+                    raise ParseError("missing ')' for this '('", open_tok.pos, fix=self.at_end)
                 raise self.unexpected(self.tok)
             self.depth -= 1
             self._check_arity(func, len(args), tok)
@@ -698,17 +705,29 @@ def free_names(node: Node) -> set[str]:
     return out
 
 
-def has_decimal(node: Node) -> bool:
-    """Whether ``node`` contains a number written with a decimal point or an exponent."""
-    stack = [node]
-    while stack:
-        n = stack.pop()
-        if isinstance(n, Num):
-            if n.text and any(c in n.text for c in ".eE"):
-                return True
-        else:
-            stack.extend(_children(n))
-    return False
+COMPARISON = re.compile(r"(<=|>=|==|!=|<|>|≤|≥|≠)")
+COMPARE_OPS: dict[str, Callable[[float, float], bool]] = {
+    "<": lambda a, b: a < b, ">": lambda a, b: a > b, "<=": lambda a, b: a <= b,
+    ">=": lambda a, b: a >= b, "==": lambda a, b: a == b, "!=": lambda a, b: a != b,
+    "≤": lambda a, b: a <= b, "≥": lambda a, b: a >= b, "≠": lambda a, b: a != b,
+}
+
+
+def split_comparison(text: str) -> tuple[list[str], list[str]]:
+    """``0 < k <= n`` → (["0 ", " k ", " n"], ["<", "<="]): the sides and the operators."""
+    parts = COMPARISON.split(text)
+    return parts[0::2], parts[1::2]
+
+
+def chain_holds(values: list[float], ops: list[str] | tuple[str, ...]) -> bool:
+    """Whether a chained comparison ``v0 op0 v1 op1 v2 …`` holds."""
+    return all(COMPARE_OPS[op](a, b) for op, a, b in zip(ops, values, values[1:], strict=False))
+
+
+def figures_for(rtol: float) -> int:
+    """Significant figures that always land within ``rtol``: rounding to k figures errs
+    by at most 5·10⁻ᵏ of the value (at a leading digit of 1), so k = ⌈1 − log₁₀(2·rtol)⌉."""
+    return max(1, math.ceil(1 - math.log10(2 * rtol) - 1e-9)) if rtol > 0 else 17
 
 
 def _children(n: Node) -> tuple[Node, ...]:

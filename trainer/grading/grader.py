@@ -23,7 +23,7 @@ import math
 import random
 import re
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import Enum
 from fractions import Fraction
@@ -41,13 +41,16 @@ from trainer.grading.expr import (
     Num,
     ParseError,
     ShapeError,
+    chain_holds,
     evaluate,
     evaluate_float,
+    figures_for,
     fmt_shape,
     free_names,
     parse,
     pretty,
     pretty_name,
+    split_comparison,
 )
 
 __all__ = ["Result", "Verdict", "grade", "preview", "warm_up"]
@@ -78,6 +81,7 @@ class Result:
     message: str = ""
     feedback: str = ""
     warnings: tuple[str, ...] = ()
+    fix: tuple[int, int] | None = None  # invalid input: the span of the answer to change
 
     @property
     def correct(self) -> bool:
@@ -233,7 +237,7 @@ def _grade(expected: object, answer: object, symbols: object, rtol: float,
     try:
         ans_node = parse(answer, names=names, matrices=matrices, warnings=warnings)
     except ParseError as exc:
-        return Result(Verdict.INVALID, message=str(exc))
+        return Result(Verdict.INVALID, message=str(exc), fix=exc.fix)
     parsed = pretty(ans_node)
 
     if not free_names(exp_node) and not matrices:
@@ -244,12 +248,6 @@ def _grade(expected: object, answer: object, symbols: object, rtol: float,
                           names, matrices, deadline, relations)
 
 
-_COMPARISON = re.compile(r"(<=|>=|==|!=|≤|≥|≠|<|>)")
-_COMPARE_OPS: dict[str, Callable[[float, float], bool]] = {
-    "<": lambda a, b: a < b, ">": lambda a, b: a > b, "<=": lambda a, b: a <= b,
-    ">=": lambda a, b: a >= b, "==": lambda a, b: a == b, "!=": lambda a, b: a != b,
-    "≤": lambda a, b: a <= b, "≥": lambda a, b: a >= b, "≠": lambda a, b: a != b,
-}
 _Relation = tuple[tuple[Node, ...], tuple[str, ...]]
 
 
@@ -259,8 +257,7 @@ def _relations(where: Sequence[str], names: frozenset[str],
     declared symbols (they name params, or nothing) are left out."""
     out = []
     for text in where:
-        parts = _COMPARISON.split(text)
-        sides, ops = parts[0::2], parts[1::2]
+        sides, ops = split_comparison(text)
         if not ops:
             continue
         try:
@@ -279,8 +276,7 @@ def _holds(relation: _Relation, env: Mapping[str, object]) -> bool:
         values = [float(evaluate_float(n, env)[0]) for n in nodes]  # type: ignore[arg-type]
     except (EvalError, TypeError, ValueError, ArithmeticError):
         return False
-    return all(_COMPARE_OPS[op](a, b) for op, a, b in zip(ops, values, values[1:],
-                                                          strict=False))
+    return chain_holds(values, ops)
 
 
 # ............................................................... numbers
@@ -354,12 +350,6 @@ def _grade_number(exp_node: Node, ans_node: Node, parsed: str, warnings: tuple[s
 
 
 _DECIMAL = re.compile(r"^(\d*)\.?(\d*)(?:[eE]([-+]?\d+))?$")
-
-
-def figures_for(rtol: float) -> int:
-    """Significant figures that always land within `rtol`: rounding to k figures errs
-    by at most 5·10⁻ᵏ of the value (at a leading digit of 1)."""
-    return max(1, math.ceil(1 - math.log10(2 * rtol) - 1e-9)) if rtol > 0 else 17
 
 
 def _coarse_rounding(node: Node, expected: float, rtol: float, atol: float | None) -> str:

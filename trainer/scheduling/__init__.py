@@ -15,6 +15,7 @@ from trainer.scheduling.fsrs_scheduler import (
 from trainer.scheduling.queue import (
     Queue,
     build_queue,
+    in_scope,
     is_new,
     new_left_today,
     next_due,
@@ -23,6 +24,7 @@ from trainer.scheduling.queue import (
 
 __all__ = [
     "AGAIN", "EASY", "GOOD", "HARD", "NEW", "RATING_NAMES", "STATE_NAMES", "Scheduler",
-    "Queue", "build_queue", "card_number", "new_left_today", "next_due", "study_ahead",
+    "Queue", "build_queue", "card_number", "in_scope", "new_left_today", "next_due",
+    "study_ahead",
     "day_start", "is_new", "next_day_start",
 ]

@@ -36,6 +36,13 @@ class Queue:
     reviews_left_today: int = 0
 
 
+def in_scope(cards: Sequence[Card], decks: Sequence[str] | None = None,
+             tag: str | None = None) -> list[Card]:
+    """The cards of these decks (all when None) that carry this tag (any when None)."""
+    return [c for c in cards if (decks is None or c.deck in decks)
+            and (tag is None or tag in c.tags)]
+
+
 def build_queue(
     cards: Sequence[Card],
     store: Store,
@@ -53,8 +60,7 @@ def build_queue(
     New cards are capped by `new_per_day` less those introduced today, reviews by
     `reviews_per_day` less those done today. A card removed from its deck is skipped.
     """
-    wanted = [c for c in cards if (decks is None or c.deck in decks)
-              and (tag is None or tag in c.tags)]
+    wanted = in_scope(cards, decks, tag)
     by_key = {c.key: c for c in wanted}
     deck_ids = sorted({c.deck for c in wanted})
     today = day_start(now, settings.day_starts_at)
@@ -112,8 +118,7 @@ def study_ahead(
     No limit on reviews; new cards only up to `new_limit` (today's allowance left), so
     that cramming does not introduce more new cards than a day should.
     """
-    wanted = [c for c in cards if (decks is None or c.deck in decks)
-              and (tag is None or tag in c.tags)]
+    wanted = in_scope(cards, decks, tag)
     states = store.states(sorted({c.deck for c in wanted}))
     seen = [c for c in wanted if not is_new(states.get(c.key))
             and _available(states.get(c.key), now)]

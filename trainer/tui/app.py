@@ -13,6 +13,7 @@ from textual.binding import Binding
 
 from trainer.config import Settings
 from trainer.decks.model import LoadResult
+from trainer.render import plural
 from trainer.scheduling import Scheduler
 from trainer.session import StudySession
 from trainer.store import Store
@@ -105,8 +106,7 @@ class TrainerApp(App[None]):
             more = (f"\n…and {len(problems) - 1} more: run `trainer validate`"
                     if len(problems) > 1 else "")
             self.notify(f"{problems[0]}{more}", severity="warning", timeout=12,
-                        title=f"{len(problems)} deck problem{'s' if len(problems) > 1 else ''}"
-                              "; the other cards load")
+                        title=f"{plural(len(problems), 'deck problem')}; the other cards load")
         if self.warm_up:
             # after the first card is drawn: the import must not delay it
             self.set_timer(0.3, lambda: threading.Thread(

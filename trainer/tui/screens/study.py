@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import sqlite3
 import time
 from collections.abc import Callable
@@ -27,6 +26,9 @@ from trainer.scheduling import AGAIN, EASY, GOOD, HARD, RATING_NAMES
 from trainer.session import StudySession
 from trainer.stats import LEECH_LAPSES, describe_time
 from trainer.store import StoreError
+
+TYPING_KEYS = ("[b]enter[/b] grades (empty: show the answer) · [b]ctrl+z[/b] undo · "
+               "[b]esc[/b] keys")
 
 VERDICT_STYLE = {
     "correct": ("✔ correct", "bold green"),
@@ -257,8 +259,7 @@ class StudyScreen(Screen[None]):
 
             names = ", ".join(pretty_name(n) for n in step.symbols)
             field.placeholder = f"a formula in {names}" if names else "a formula"
-        self._status("[b]enter[/b] grades (empty: show the answer) · [b]ctrl+z[/b] undo · "
-                     "[b]esc[/b] keys")
+        self._status(TYPING_KEYS)
 
     def _show_empty(self) -> None:
         self.phase = "empty"
@@ -375,17 +376,14 @@ class StudyScreen(Screen[None]):
             self.phase = "question"
             field.disabled = False
             field.focus()
-            message = graded.message if graded else ""
-            self._set("preview", Text("? " + message, style="yellow"))
-            at = re.search(r"at character (\d+)", message)
-            unclosed = "missing ')'" in message  # points at the '(': the fix goes at the end
-            field.cursor_position = int(at.group(1)) - 1 if at and not unclosed \
-                else len(field.value)
-            token = re.match(r"'([^']+)'", message)
-            start = field.cursor_position
-            if at and token and field.value[start:start + len(token.group(1))] == token.group(1):
-                # select the word not understood, so that typing replaces it
-                field.selection = InputSelection(start, start + len(token.group(1)))
+            self._set("preview", Text("? " + (graded.message if graded else ""), style="yellow"))
+            if graded is not None and graded.fix is not None:
+                # select what was not understood (or put the cursor where a ')' is missing),
+                # so that typing mends it; positions count from the stripped answer
+                lead = len(field.value) - len(field.value.lstrip())
+                field.selection = InputSelection(lead + graded.fix[0], lead + graded.fix[1])
+            else:
+                field.cursor_position = len(field.value)
             self._status("Not graded yet: change the answer and press [b]enter[/b].")
             return
         label, style = VERDICT_STYLE.get(verdict, (verdict, "bold"))
@@ -635,5 +633,4 @@ class StudyScreen(Screen[None]):
                 and not field.disabled:
             field.focus()
             field.cursor_position = len(field.value)
-            self._status("[b]enter[/b] grades (empty: show the answer) · [b]ctrl+z[/b] undo · "
-                         "[b]esc[/b] keys")
+            self._status(TYPING_KEYS)
