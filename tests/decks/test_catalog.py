@@ -54,3 +54,13 @@ def test_a_corrupt_cache_entry_is_ignored(recall_deck):
 def test_decks_with_problems_are_not_cached(write_deck):
     load_catalog([write_deck(GRADED)])
     assert not list(deck_cache.cache_dir().glob("*.bin"))
+
+
+def test_follow_ups_survive_the_cache(write_deck):
+    path = write_deck("deck: f\ntitle: F\ncards:\n  - id: a\n    kind: recall\n    prompt: Q?\n"
+                      "    answer: A.\n    follow_ups:\n      - question: Then?\n"
+                      "        key_points: [one, two]\n", "f.yaml")
+    first = load_catalog([path])
+    again = load_catalog([path])
+    assert again.decks == first.decks
+    assert again.cards[0].follow_ups[0].key_points == ("one", "two")

@@ -222,3 +222,67 @@ def test_a_misspelt_kind_is_one_problem_not_a_cascade(write_deck):
                       "    params:\n      n: randint(2, 9)\n    solve: n\n", "m.yaml")
     (problem,) = load_decks([path]).problems
     assert "did you mean 'numeric'" in problem.message
+
+
+FOLLOW_UPS = GOOD + """\
+    follow_ups:
+      - question: And with a prior?
+        key_points: [the MAP adds the log-prior, it is a penalty]
+        answer: |
+          Add $\\log p(\\theta)$.
+      - question: Why the log?
+        key_points:
+          - sums are stabler than products
+"""
+
+
+def test_follow_ups_load_on_a_recall_card_by_either_parser():
+    from trainer.decks import FollowUp, loader
+    from trainer.decks.exact import compose
+
+    fast_root = loader._fast_root(FOLLOW_UPS)
+    assert fast_root is not None
+    fast, found = loader._read_deck(fast_root, "d.yaml")
+    exact, again = loader._read_deck(compose(FOLLOW_UPS, "d.yaml"), "d.yaml")
+    assert found == again == [] and fast == exact
+    assert fast.cards[0].follow_ups == (
+        FollowUp("And with a prior?", ("the MAP adds the log-prior", "it is a penalty"),
+                 "Add $\\log p(\\theta)$.\n"),
+        FollowUp("Why the log?", ("sums are stabler than products",)),
+    )
+    assert exact.cards[0].follow_ups[1].line == 13
+
+
+def test_a_broken_follow_up_is_located_at_its_field():
+    text = FOLLOW_UPS.replace("      - question: Why the log?\n", "      - question:\n")
+    text = text.replace("        answer: |", "        answr: |")
+    assert problems(text) == [
+        "d.yaml:11:9: a: unknown field 'answr' (did you mean 'answer'?)",
+        "d.yaml:13:9: a: missing required field 'question'",
+    ]
+    assert problems(GOOD + "    follow_ups: [{question: Q}]\n") == [
+        "d.yaml:8:18: a: missing required field 'key_points'"
+    ]
+    assert problems(GOOD + "    follow_ups: [{question: Q, key_points: []}]\n") == [
+        "d.yaml:8:44: a: 'key_points' is empty"
+    ]
+    assert problems(GOOD + "    follow_ups: Why?\n") == [
+        "d.yaml:8:17: a: 'follow_ups' must be a list of {question, key_points, answer}"
+    ]
+    assert problems(GOOD + "    follow_ups: [Why?]\n") == [
+        "d.yaml:8:18: a: a follow-up must be a mapping with 'question' and 'key_points'"
+    ]
+
+
+def test_follow_ups_belong_on_recall_cards_only():
+    text = """\
+deck: g
+title: G
+cards:
+  - id: n1
+    kind: numeric
+    prompt: p
+    solve: bernoulli_mle(3, 10)
+    follow_ups: [{question: Q, key_points: [k]}]
+"""
+    assert problems(text) == ["d.yaml:8:5: n1: field 'follow_ups' does not belong on a numeric card"]

@@ -14,7 +14,7 @@ from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
-from trainer.decks.model import Card, Deck, Mistake, Step
+from trainer.decks.model import Card, Deck, FollowUp, Mistake, Step
 
 FORMAT = 1
 _CODE = ("loader.py", "model.py", "cache.py")
@@ -73,6 +73,8 @@ def _card_plain(card: Card) -> tuple[Any, ...]:
             value = tuple(_mistake_plain(m) for m in value)
         elif name == "steps":
             value = tuple(_step_plain(s) for s in value)
+        elif name == "follow_ups":
+            value = tuple((f.question, f.key_points, f.answer, f.line) for f in value)
         values.append(value)
     return tuple(values)
 
@@ -86,6 +88,7 @@ def _card_from_plain(values: tuple[Any, ...]) -> Card:
         s[_STEP_MISTAKES] = tuple(Mistake(*m) for m in s[_STEP_MISTAKES])
         steps.append(Step(*s))
     data["steps"] = tuple(steps)
+    data["follow_ups"] = tuple(FollowUp(*f) for f in data["follow_ups"])
     return Card(**data)
 
 

@@ -17,6 +17,7 @@ from trainer.decks.model import (
     STEP_KINDS,
     Card,
     Deck,
+    FollowUp,
     LoadResult,
     Mistake,
     Problem,
@@ -32,13 +33,15 @@ DECK_FIELDS = ("deck", "title", "description", "cards")
 CARD_FIELDS = (
     "id", "kind", "prompt", "answer", "key_points", "tags", "difficulty", "hint",
     "solution", "params", "constraints", "solve", "symbols", "tolerance", "mistakes", "steps",
+    "follow_ups",
 )
 STEP_FIELDS = ("prompt", "kind", "answer", "solve", "symbols", "tolerance", "mistakes", "hint")
 MISTAKE_FIELDS = ("answer", "feedback")
+FOLLOW_UP_FIELDS = ("question", "key_points", "answer")
 TOLERANCE_FIELDS = ("rtol", "atol")
 _FIELDS_BY_KIND = {
     "recall": {"id", "kind", "prompt", "answer", "key_points", "tags", "difficulty", "hint",
-               "solution"},
+               "solution", "follow_ups"},
     "numeric": {"id", "kind", "prompt", "params", "constraints", "solve", "tolerance", "mistakes",
                 "tags", "difficulty", "hint", "solution", "answer"},
     "symbolic": {"id", "kind", "prompt", "params", "constraints", "solve", "symbols", "answer",
@@ -224,6 +227,31 @@ class _CardReader:
                 out.append(Mistake(answer, feedback, item.line))
         return tuple(out)
 
+    def follow_ups(self, fields: dict) -> tuple[FollowUp, ...]:
+        node = fields.get("follow_ups")
+        if node is None or node.value is None:
+            return ()
+        if not isinstance(node.value, list):
+            self.problem(node, "'follow_ups' must be a list of {question, key_points, answer}")
+            return ()
+        out = []
+        for item in node.value:
+            if not isinstance(item.value, dict):
+                self.problem(item, "a follow-up must be a mapping with 'question' and "
+                                   "'key_points'")
+                continue
+            f = self.fields(item, FOLLOW_UP_FIELDS, FOLLOW_UP_FIELDS, "a follow-up")
+            question = self.text(f, "question", item, required=True)
+            if "key_points" not in f or f["key_points"].value is None:
+                self.problem(item, "missing required field 'key_points'")
+            elif isinstance(f["key_points"].value, list) and not f["key_points"].value:
+                self.problem(f["key_points"], "'key_points' is empty")
+            key_points = self.text_list(f, "key_points")
+            answer = self.text(f, "answer", item)
+            if question is not None and key_points:
+                out.append(FollowUp(question, key_points, answer, item.line))
+        return tuple(out)
+
     def params(self, fields: dict) -> tuple[tuple[str, str], ...]:
         node = fields.get("params")
         if node is None or node.value is None:
@@ -358,6 +386,7 @@ def _read_card(
         tolerance=reader.tolerance(f),
         mistakes=reader.mistakes(f),
         steps=tuple(steps),
+        follow_ups=reader.follow_ups(f),
         path=path,
         line=node.line,
         col=node.col,

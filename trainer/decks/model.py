@@ -43,6 +43,16 @@ class Mistake:
 
 
 @dataclass(frozen=True, slots=True)
+class FollowUp:
+    """A question an interviewer asks after a recall card's main answer, with its rubric."""
+
+    question: str
+    key_points: tuple[str, ...]
+    answer: str | None = None
+    line: int = field(default=0, compare=False)  # 0 when the fast parser read the deck
+
+
+@dataclass(frozen=True, slots=True)
 class Step:
     """One graded step of a derivation card."""
 
@@ -78,6 +88,7 @@ class Card:
     tolerance: dict[str, float] = field(default_factory=dict)
     mistakes: tuple[Mistake, ...] = ()
     steps: tuple[Step, ...] = ()
+    follow_ups: tuple[FollowUp, ...] = ()
     path: str = ""
     line: int = 0
     col: int = 1
