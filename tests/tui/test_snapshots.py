@@ -33,10 +33,8 @@ def test_snapshot_recall_revealed_light_theme(snap_compare, make_app, recall_dec
 def test_snapshot_graded_verdict(snap_compare, make_app, graded_deck, tmp_path):
     async def answer(pilot):
         await pilot.press(*"1/2", "enter")
-        for _ in range(100):
-            await pilot.pause(0.05)
-            if pilot.app.screen.phase != "grading":
-                break
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
 
     assert snap_compare(make_app(graded_deck, tmp_path / "t.db"), terminal_size=(80, 24),
                         run_before=answer)

@@ -7,6 +7,21 @@ import time
 from trainer.tui.app import TrainerApp
 
 
+def notifications(app: TrainerApp) -> list:
+    """Record what the app tells the learner, through its public notify()."""
+    from types import SimpleNamespace
+
+    seen: list = []
+    shown = app.notify
+
+    def notify(message, *, title="", severity="information", **kw):
+        seen.append(SimpleNamespace(message=message, title=title, severity=severity))
+        return shown(message, title=title, severity=severity, **kw)
+
+    app.notify = notify
+    return seen
+
+
 def screen_text(app: TrainerApp, widget_id: str) -> str:
     return str(app.screen.query_one(f"#{widget_id}").render())
 
@@ -189,10 +204,11 @@ async def test_an_unknown_theme_is_named_and_the_default_kept(make_app, recall_d
     from trainer.config import Settings
 
     app = make_app(recall_deck, tmp_path / "t.db", settings=Settings(theme="bogus"))
+    notes = notifications(app)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         assert app.theme == "textual-dark"
-        assert any("no theme 'bogus'" in n.message for n in app._notifications)
+        assert any("no theme 'bogus'" in n.message for n in notes)
 
 
 async def test_the_command_palette_offers_the_main_actions(make_app, recall_deck, tmp_path):
@@ -202,9 +218,11 @@ async def test_the_command_palette_offers_the_main_actions(make_app, recall_deck
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("ctrl+p")
         await pilot.press(*"Decks")
-        await pilot.pause(0.3)
+        await app.workers.wait_for_complete()  # the palette searches in a worker
+        await pilot.pause()
         await pilot.press("enter")
-        await pilot.pause(0.3)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
 
 
@@ -214,9 +232,10 @@ async def test_a_broken_deck_is_reported_once_and_the_other_decks_are_studied(
                "    answer: A\n  - id: b\n    kind: recall\n    promt: P\n    answer: A\n",
                "broken.yaml")
     app = make_app(recall_deck.parent, tmp_path / "t.db")
+    notes = notifications(app)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        (toast,) = list(app._notifications)
+        (toast,) = notes
         assert toast.title.startswith("3 deck problems")
         assert "broken.yaml:5:11: a: unknown kind 'recal'" in toast.message
         assert "2 more: run `trainer validate`" in toast.message
@@ -246,13 +265,17 @@ async def test_a_long_answer_scrolls_from_the_keyboard(make_app, write_deck, tmp
     app = make_app(deck, tmp_path / "t.db")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("space")
+        await pilot.wait_for_scheduled_animations()
         card = app.screen.query_one("#card")
-        assert card.scroll_y == 0 and card.max_scroll_y > 0
-        await pilot.press("pagedown")
+        assert card.max_scroll_y > 0
+        # revealing may scroll towards the key points; start from the top to test the keys
+        card.scroll_home(animate=False)
         await pilot.pause()
+        await pilot.press("pagedown")
+        await pilot.wait_for_scheduled_animations()
         assert card.scroll_y > 0
         await pilot.press("pageup")
-        await pilot.pause()
+        await pilot.wait_for_scheduled_animations()
         assert card.scroll_y == 0
 
 
@@ -260,6 +283,7 @@ async def test_a_locked_database_is_reported_and_the_card_stays(make_app, recall
     import sqlite3
 
     app = make_app(recall_deck, tmp_path / "t.db")
+    notes = notifications(app)
     async with app.run_test(size=(80, 24)) as pilot:
         other = sqlite3.connect(tmp_path / "t.db", timeout=0)
         other.execute("BEGIN EXCLUSIVE")  # another process holds the database
@@ -267,7 +291,7 @@ async def test_a_locked_database_is_reported_and_the_card_stays(make_app, recall
         await pilot.press("space", "4")
         await pilot.pause()
         assert "What is a likelihood?" in screen_text(app, "prompt")  # not moved on
-        assert any("Could not save" in n.message for n in app._notifications)
+        assert any("Could not save" in n.message for n in notes)
         other.rollback()
         other.close()
         await pilot.press("4")  # the learner tries again

@@ -109,7 +109,9 @@ class TrainerApp(App[None]):
                         title=f"{plural(len(problems), 'deck problem')}; the other cards load")
         if self.warm_up:
             # after the first card is drawn: the import must not delay it
-            self.set_timer(0.3, lambda: threading.Thread(
+            # queued behind the first frame (and behind the bench report above), so the
+            # order is fixed by the event loop rather than by a timer racing a busy machine
+            self.call_after_refresh(lambda: threading.Thread(
                 target=_warm_up, daemon=True, name="warm-up").start())
 
     def _remember_theme(self, theme: object) -> None:
