@@ -10,7 +10,17 @@ from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta
 
 from trainer.decks.model import Card
-from trainer.scheduling import AGAIN, NEW, day_start, next_day_start
+from trainer.scheduling import AGAIN, NEW
+from trainer.scheduling.days import (
+    day_start,
+    next_day_start,
+    study_date,
+    study_day_start,
+    study_days,
+)
+from trainer.scheduling.days import (
+    month_starts as _month_starts,
+)
 from trainer.store import Store
 
 REVIEW_STATE = 2
@@ -201,38 +211,6 @@ class Progress:
     @property
     def retention_30d(self) -> float | None:
         return self.recalled_30d / self.reviewed_30d if self.reviewed_30d else None
-
-
-def study_date(t: float, *, day_hour: int) -> date:
-    """The local date of the study day that contains `t` (before `day_hour`: the day before)."""
-    return (datetime.fromtimestamp(t) - timedelta(hours=day_hour)).date()
-
-
-def study_day_start(day: date, *, day_hour: int) -> float:
-    """UTC seconds at which the study day `day` begins: `day_hour` local time that day."""
-    # a naive datetime is local time: .timestamp() applies that date's own UTC offset,
-    # unlike adding days to an aware datetime, whose fixed offset misses DST changes
-    return datetime(day.year, day.month, day.day, day_hour).timestamp()
-
-
-def study_days(now: float, *, day_hour: int, count: int) -> list[float]:
-    """Starts (UTC seconds) of the last `count` study days, oldest first; the last is today.
-
-    A day with a DST change lasts 23 or 25 hours.
-    """
-    today = study_date(now, day_hour=day_hour)
-    return [study_day_start(today - timedelta(days=k), day_hour=day_hour)
-            for k in range(count - 1, -1, -1)]
-
-
-def _month_starts(today: date, *, day_hour: int, months: int) -> list[float]:
-    """Starts of the study days opening the last `months` calendar months, oldest first."""
-    starts = []
-    year, month = today.year, today.month
-    for _ in range(months):
-        starts.append(study_day_start(date(year, month, 1), day_hour=day_hour))
-        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
-    return starts[::-1]
 
 
 def quarter_hour_counts(store: Store, keys: Sequence[str], since: float,
