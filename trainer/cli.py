@@ -75,6 +75,11 @@ def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
     export.add_argument("-o", "--out", type=Path, required=True, metavar="FILE.apkg",
                         help="the package to write")
     export.add_argument("--deck", action="append", help="only this deck id (repeatable)")
+
+    from trainer.sync.cli import add_import_arguments
+
+    add_import_arguments(sub.add_parser(
+        "import", help="turn an Anki package or a CSV/TSV file into a deck in the deck folder"))
     return parser
 
 
@@ -293,6 +298,12 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_import(args: argparse.Namespace) -> int:
+    from trainer.sync.cli import run_import
+
+    return run_import(args)
+
+
 def cmd_study(args: argparse.Namespace) -> int:
     from trainer.config import SettingsError, load_settings
 
@@ -335,6 +346,7 @@ COMMANDS = {
     "grade": cmd_grade,
     "check": cmd_check,
     "export": cmd_export,
+    "import": cmd_import,
 }
 
 

@@ -1,0 +1,99 @@
+"""`trainer import`: Anki packages (every layout Anki writes) and CSV files become decks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from trainer.cli import main
+from trainer.decks import load_decks
+from trainer.sync.anki_import import cloze_sides, html_to_markdown
+
+
+def cards_of(path: Path) -> dict[str, object]:
+    result = load_decks([path])
+    assert result.problems == []
+    (deck,) = result.decks
+    return {c.id: c for c in deck.cards}
+
+
+@pytest.mark.parametrize("name,legacy", [("new.apkg", False), ("old.apkg", True),
+                                         ("all.colpkg", False)])
+def test_an_anki_package_becomes_a_deck_that_loads(anki_collection, export_package, tmp_path,
+                                                   name, legacy, capsys):
+    package = export_package(anki_collection, name, legacy=legacy)
+    out = tmp_path / "decks" / "anki-mle.yaml"
+    assert main(["import", str(package), "-o", str(out)]) == 0
+    assert "wrote 5 cards" in capsys.readouterr().out
+    cards = cards_of(out)
+    assert len(cards) == 5  # basic, two clozes, a reversed pair
+    basic = next(c for c in cards.values() if "heads" in c.prompt)
+    assert basic.prompt == "What is the **MLE** of $p$ after $k$ heads in $n$ tosses?"
+    assert basic.answer.startswith("It is $\\hat p = k/n$.\nSee ![curve.png](anki-mle.media/curve.png)")
+    assert set(basic.tags) == {"mle", "bernoulli-basics"}
+    assert (out.parent / "anki-mle.media" / "curve.png").read_bytes().startswith(b"\x89PNG")
+    clozes = sorted((c for c in cards.values() if "variance" in c.prompt), key=lambda c: c.id)
+    assert [c.prompt for c in clozes] == [
+        "The MLE of a Gaussian variance divides by […], the unbiased one by n-1.",
+        "The MLE of a Gaussian variance divides by n, the unbiased one by [n or n-1?].",
+    ]
+    assert clozes[1].answer.endswith("the unbiased one by **n-1**.")
+    pair = sorted((c for c in cards.values() if "entropy" in c.answer + c.prompt),
+                  key=lambda c: c.id)
+    assert [(c.prompt, c.answer) for c in pair] == [("KL(p < q)", "relative entropy"),
+                                                    ("relative entropy", "KL(p < q)")]
+
+
+def test_importing_again_rewrites_the_same_cards(anki_collection, export_package, tmp_path):
+    out = tmp_path / "decks" / "a.yaml"
+    assert main(["import", str(export_package(anki_collection)), "-o", str(out)]) == 0
+    first = cards_of(out)
+    note = anki_collection.get_note(anki_collection.find_notes("heads")[0])
+    note["Back"] = "It is \\(k/n\\)."
+    anki_collection.update_note(note)
+    assert main(["import", str(export_package(anki_collection, "again.apkg")), "-o",
+                 str(out)]) == 0
+    second = cards_of(out)
+    assert set(first) == set(second)  # same ids: history keyed by deck/id is kept
+    changed = [k for k in first if first[k].answer != second[k].answer]
+    assert len(changed) == 1 and second[changed[0]].answer == "It is $k/n$."
+
+
+def test_a_damaged_package_gets_a_message_and_no_deck(tmp_path, capsys):
+    bad = tmp_path / "bad.apkg"
+    bad.write_bytes(b"PK\x03\x04 this is not a zip")
+    out = tmp_path / "decks" / "bad.yaml"
+    assert main(["import", str(bad), "-o", str(out)]) == 2
+    assert "not an Anki package" in capsys.readouterr().err
+    assert not out.exists()
+
+
+def test_math_and_markup_convert_without_escaping_the_math():
+    assert html_to_markdown("\\(a_1 &lt; b_2\\) and <i>x_y</i>") == "$a_1 < b_2$ and *x_y*"
+    assert html_to_markdown("\\[\\sum_i x_i\\]") == "$\\sum_i x_i$"
+    assert cloze_sides("{{c1::a}} {{c2::b::hint}}", 2) == ("a [hint]", "a <b>b</b>")
+
+
+def test_a_csv_with_a_header_row_becomes_a_deck(tmp_path, capsys):
+    src = tmp_path / "cards.csv"
+    src.write_text("prompt,answer,tags,key_points\n"
+                   "What is MLE?,The argmax of the likelihood,mle basics,argmax; likelihood\n"
+                   "\n"
+                   "Missing answer,,mle,\n"
+                   '"Multi, line?","one\ntwo",,\n', encoding="utf-8")
+    out = tmp_path / "decks" / "cards.yaml"
+    assert main(["import", str(src), "-o", str(out)]) == 0
+    err = capsys.readouterr().err
+    assert f"{src}:4: empty prompt or answer; row skipped" in err
+    cards = list(cards_of(out).values())
+    assert [c.prompt for c in cards] == ["What is MLE?", "Multi, line?"]
+    assert cards[0].key_points == ("argmax", "likelihood") and cards[0].tags == ("mle", "basics")
+    assert cards[1].answer == "one\ntwo"
+
+
+def test_a_csv_with_an_unknown_column_names_it_and_its_line(tmp_path, capsys):
+    src = tmp_path / "cards.tsv"
+    src.write_text("prompt\tanswr\nQ\tA\n", encoding="utf-8")
+    assert main(["import", str(src), "-o", str(tmp_path / "x.yaml")]) == 2
+    assert f"{src}:1: unknown column 'answr'" in capsys.readouterr().err

@@ -1,0 +1,86 @@
+"""`trainer import`: an Anki package or a CSV/TSV file becomes a deck in the deck folder."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from trainer.render import plural
+
+
+def add_import_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("file", type=Path, metavar="FILE",
+                        help="an Anki package (.apkg, .colpkg) or a .csv/.tsv with a header row")
+    parser.add_argument("-o", "--out", type=Path, metavar="DECK.yaml",
+                        help="the deck file to write (default: the deck folder, named after FILE)")
+    parser.add_argument("--deck", metavar="ID", help="the deck id (default: from the file name)")
+    parser.add_argument("--title", help="the deck title (default: the file name)")
+
+
+def _err(message: str) -> int:
+    print(f"trainer: {message}", file=sys.stderr)
+    return 2
+
+
+def run_import(args: argparse.Namespace) -> int:
+    from trainer.config import user_deck_dir
+    from trainer.sync.anki_import import deck_yaml, import_package, slug
+
+    src: Path = args.file
+    suffix = src.suffix.lower()
+    if suffix not in {".apkg", ".colpkg", ".csv", ".tsv"}:
+        return _err(f"{src}: import reads .apkg, .colpkg, .csv or .tsv files")
+    if not src.is_file():
+        return _err(f"{src}: no such file")
+    out: Path = args.out or user_deck_dir() / f"{slug(src.stem)}.yaml"
+    if out.suffix not in {".yaml", ".yml"}:
+        return _err(f"{out}: a deck file ends in .yaml")
+    deck_id = args.deck or slug(out.stem)
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        if suffix in {".csv", ".tsv"}:
+            from trainer.sync.csv_import import CsvError, read_csv
+
+            try:
+                rows = read_csv(src)
+            except CsvError as exc:
+                return _err(str(exc))
+            for problem in rows.problems:
+                print(problem, file=sys.stderr)
+            text = deck_yaml({"deck": deck_id, "title": args.title or src.stem,
+                              "cards": rows.cards}, src.name)
+            tmp = out.with_name(f".{out.name}.tmp")
+            tmp.write_text(text, encoding="utf-8")
+            tmp.replace(out)
+            made, skipped, media = len(rows.cards), len(rows.problems), 0
+        else:
+            from trainer.sync.anki_package import PackageError, read_package
+
+            try:
+                pkg = read_package(src)
+            except PackageError as exc:
+                return _err(str(exc))
+            conv = import_package(pkg, out, deck_id=deck_id, title=args.title)
+            for note in conv.skipped:
+                print(f"skipped {note}", file=sys.stderr)
+            made, skipped, media = conv.cards, len(conv.skipped), len(conv.media)
+    except OSError as exc:
+        return _err(f"{out}: {exc.strerror or exc}")
+    print(f"wrote {plural(made, 'card')} to {out} (deck {deck_id})"
+          + (f"; {plural(media, 'media file')} beside it" if media else "")
+          + (f"; {skipped} skipped" if skipped else ""))
+    from trainer.catalog import load_catalog
+    from trainer.config import default_deck_paths
+
+    paths = default_deck_paths()
+    if out.parent not in paths and out not in paths:
+        paths.append(out)
+    problems = [p for p in load_catalog(paths).problems if str(out) in str(p)]
+    for problem in problems[:10]:
+        print(problem, file=sys.stderr)
+    if problems:
+        print(f"{plural(len(problems), 'problem')} in the new deck: run `trainer validate {out}`",
+              file=sys.stderr)
+        return 1
+    return 0
