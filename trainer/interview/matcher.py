@@ -113,7 +113,7 @@ def _close(word: str, candidates: Iterable[str]) -> bool:
     return any(fuzz.ratio(word, other) >= 85 for other in candidates if abs(len(other) - len(word)) <= 3)
 
 
-def match_points(answer: str, points: Sequence[str], *, share: float = 0.6) -> list[PointMatch]:
+def match_points(answer: str, points: Sequence[str], *, share: float = 0.5) -> list[PointMatch]:
     """For each key point: covered when at least `share` of its content words are in the answer."""
     said = set(tokens(answer))
     out: list[PointMatch] = []
@@ -121,7 +121,10 @@ def match_points(answer: str, points: Sequence[str], *, share: float = 0.6) -> l
         wanted = list(dict.fromkeys(tokens(point)))
         found = tuple(w for w in wanted if w in said or _close(w, said))
         missing = tuple(w for w in wanted if w not in found)
-        covered = bool(wanted) and len(found) >= share * len(wanted)
+        # numbers and folded formulas (n-1, 1/λ) carry the point: without them it is not said
+        essential_missing = any(any(ch.isdigit() for ch in w) for w in missing)
+        enough = max(2, share * len(wanted)) if len(wanted) >= 2 else 1
+        covered = bool(wanted) and not essential_missing and len(found) >= enough
         out.append(PointMatch(point, covered, found, missing))
     return out
 
