@@ -286,3 +286,56 @@ cards:
     follow_ups: [{question: Q, key_points: [k]}]
 """
     assert problems(text) == ["d.yaml:8:5: n1: field 'follow_ups' does not belong on a numeric card"]
+
+
+def test_each_kind_is_graded_against_one_required_field_in_cards_and_steps_alike():
+    text = """\
+deck: g
+title: G
+cards:
+  - id: n1
+    kind: numeric
+    prompt: p
+    answer: 3/10
+  - id: s1
+    kind: symbolic
+    prompt: p
+    symbols: {k: positive integer}
+    solve: bernoulli_mle(k, 10)
+  - id: d1
+    kind: derivation
+    prompt: p
+    symbols: {k: positive integer}
+    steps:
+      - prompt: numeric with only an answer
+        kind: numeric
+        answer: 3/10
+      - prompt: symbolic with only a solve
+        kind: symbolic
+        solve: bernoulli_mle(k, 10)
+      - prompt: of no known kind
+        kind: graphical
+"""
+    assert problems(text) == [
+        "d.yaml:4:5: n1: a numeric card needs 'solve': the solver that computes its answer",
+        "d.yaml:8:5: s1: a symbolic card needs 'answer': the formula it is graded against",
+        "d.yaml:18:9: d1: step 1: a numeric step needs 'solve': the solver that computes its "
+        "answer",
+        "d.yaml:21:9: d1: step 2: a symbolic step needs 'answer': the formula it is graded "
+        "against",
+        "d.yaml:25:15: d1: step kind must be one of numeric, symbolic",
+    ]
+
+
+def test_the_kind_tables_name_every_field_the_card_model_has():
+    from dataclasses import fields
+
+    from trainer.decks import Card, FollowUp, Mistake, Step
+    from trainer.decks.spec import CARD_KINDS, FOLLOW_UP, MISTAKE, STEP_KINDS
+
+    def names(record) -> set[str]:
+        return {f.name for f in fields(record)} - {"deck", "path", "line", "col", "content_hash"}
+
+    assert names(Card) == {n for spec in CARD_KINDS.values() for n in spec.names}
+    assert names(Step) == {n for spec in STEP_KINDS.values() for n in spec.names}
+    assert names(Mistake) == set(MISTAKE.names) and names(FollowUp) == set(FOLLOW_UP.names)

@@ -89,7 +89,7 @@ def test_implicit_splits_in_deck_expressions_are_problems():
 
 
 def test_symbolic_cards_need_an_answer_and_declared_symbols():
-    deck, problems = load_text("""
+    text = """
 deck: s
 title: S
 cards:
@@ -98,10 +98,14 @@ cards:
     prompt: p
     symbols: {p: "(0,1)", q: "wibble"}
     solve: fisher_bernoulli(p)
-""", "s.yaml")
-    found = validate_card(deck.cards[0])
-    assert any("needs 'answer'" in m for m in found)
-    assert any("unknown domain" in m for m in found)
+"""
+    deck, problems = load_text(text, "s.yaml")
+    assert [p.message for p in problems] == [
+        "a symbolic card needs 'answer': the formula it is graded against"
+    ]
+    deck, problems = load_text(text + "    answer: 1/(p*(1-p))\n", "s.yaml")
+    assert problems == []
+    assert any("unknown domain" in m for m in validate_card(deck.cards[0]))
 
 
 def test_a_param_may_not_shadow_a_function():

@@ -2,8 +2,6 @@
 
 from trainer.decks.loader import deck_files, load_decks, load_file, load_text
 from trainer.decks.model import (
-    GRADED_KINDS,
-    KINDS,
     Card,
     Deck,
     FollowUp,
@@ -12,6 +10,7 @@ from trainer.decks.model import (
     Problem,
     Step,
 )
+from trainer.decks.spec import GRADED_KINDS, KINDS
 
 __all__ = [
     "GRADED_KINDS",

@@ -12,9 +12,6 @@ from pathlib import Path
 from typing import Any
 
 from trainer.decks.model import (
-    GRADED_KINDS,
-    KINDS,
-    STEP_KINDS,
     Card,
     Deck,
     FollowUp,
@@ -23,32 +20,25 @@ from trainer.decks.model import (
     Problem,
     Step,
 )
+from trainer.decks.spec import (
+    ALL_CARD_FIELDS,
+    CARD_KINDS,
+    DECK_FIELDS,
+    FOLLOW_UP,
+    GRADED_KINDS,
+    KINDS,
+    MISTAKE,
+    STEP_KINDS,
+    TOLERANCE_FIELDS,
+    FieldSpec,
+    RecordSpec,
+)
 
 try:  # a Rust YAML 1.2 parser, ten times faster than libyaml through PyYAML
     import yaml12 as _yaml12
 except ImportError:  # pragma: no cover - the exact path alone is correct, only slower
-    _yaml12 = None
+    _yaml12 = None  # type: ignore[assignment]
 
-DECK_FIELDS = ("deck", "title", "description", "cards")
-CARD_FIELDS = (
-    "id", "kind", "prompt", "answer", "key_points", "tags", "difficulty", "hint",
-    "solution", "params", "constraints", "solve", "symbols", "tolerance", "mistakes", "steps",
-    "follow_ups",
-)
-STEP_FIELDS = ("prompt", "kind", "answer", "solve", "symbols", "tolerance", "mistakes", "hint")
-MISTAKE_FIELDS = ("answer", "feedback")
-FOLLOW_UP_FIELDS = ("question", "key_points", "answer")
-TOLERANCE_FIELDS = ("rtol", "atol")
-_FIELDS_BY_KIND = {
-    "recall": {"id", "kind", "prompt", "answer", "key_points", "tags", "difficulty", "hint",
-               "solution", "follow_ups"},
-    "numeric": {"id", "kind", "prompt", "params", "constraints", "solve", "tolerance", "mistakes",
-                "tags", "difficulty", "hint", "solution", "answer"},
-    "symbolic": {"id", "kind", "prompt", "params", "constraints", "solve", "symbols", "answer",
-                 "mistakes", "tags", "difficulty", "hint", "solution", "tolerance"},
-    "derivation": {"id", "kind", "prompt", "params", "constraints", "symbols", "steps", "tags",
-                   "difficulty", "hint", "solution"},
-}
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
 DECK_ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 PARAM_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
@@ -73,6 +63,9 @@ class Located:
     line: int
     col: int
     raw: Any = None  # the plain data, when the fast parser read it
+
+
+Fields = dict[str, Located]  # a mapping's fields by name
 
 
 _INT = re.compile(r"^[-+]?[0-9]+$")
@@ -120,7 +113,7 @@ class _CardReader:
         self.ok = False
         self.problems.append(Problem(self.path, where.line, where.col, self.card_id, message))
 
-    def fields(self, node: Located, allowed: Iterable[str], known: Iterable[str], what: str) -> dict:
+    def fields(self, node: Located, allowed: Iterable[str], known: Iterable[str], what: str) -> Fields:
         allowed = set(allowed)
         out: dict[str, Located] = {}
         for name, (key, value) in node.value.items():
@@ -132,7 +125,7 @@ class _CardReader:
                 self.problem(key, f"unknown field {name!r}{_closest(name, allowed)}")
         return out
 
-    def text(self, fields: dict, name: str, where: Located, *, required: bool = False) -> str | None:
+    def text(self, fields: Fields, name: str, where: Located, *, required: bool = False) -> str | None:
         node = fields.get(name)
         if node is None or node.value is None:
             if required:
@@ -146,13 +139,16 @@ class _CardReader:
             self.problem(node, f"{name!r} is empty")
         return value
 
-    def text_list(self, fields: dict, name: str) -> tuple[str, ...]:
+    def text_list(self, fields: Fields, name: str, min_items: int = 0) -> tuple[str, ...]:
         node = fields.get(name)
         if node is None or node.value is None:
             return ()
         if not isinstance(node.value, list):
             self.problem(node, f"{name!r} must be a list")
             return ()
+        if len(node.value) < min_items:
+            self.problem(node, f"{name!r} is empty" if min_items == 1
+                         else f"{name!r} needs at least {min_items} items")
         out = []
         for item in node.value:
             if isinstance(item.value, (str, int, float)) and not isinstance(item.value, bool):
@@ -161,7 +157,79 @@ class _CardReader:
                 self.problem(item, f"every item of {name!r} must be text")
         return tuple(out)
 
-    def symbols(self, fields: dict) -> dict[str, str]:
+    def record(self, node: Located, spec: RecordSpec, fields: Fields, prefix: str = "",
+               *, skip: tuple[str, ...] = ("id", "kind"), required: bool = True
+               ) -> dict[str, Any]:
+        """The values of `spec`'s fields (all but `skip`), read by their type."""
+        out: dict[str, Any] = {}
+        for fs in spec.fields:
+            if fs.name in skip:
+                continue
+            present = fields.get(fs.name)
+            if fs.required and required and (present is None or present.value is None):
+                self.problem(node, prefix + spec.missing_message(fs))
+            out[fs.name] = self.value(fs, spec, fields, node)
+        return out
+
+    def value(self, fs: FieldSpec, spec: RecordSpec, fields: Fields, node: Located) -> Any:
+        """One field's value by its type; a missing field reads as its empty value."""
+        match fs.type:
+            case "text" | "expr":
+                value = self.text(fields, fs.name, node)
+                present = fields.get(fs.name)
+                if fs.required and value is not None and not value.strip() and present:
+                    self.problem(present, f"{fs.name!r} is empty")
+                return value
+            case "texts":
+                return self.text_list(fields, fs.name, fs.min_items)
+            case "difficulty":
+                return self.difficulty(fields)
+            case "params":
+                return self.params(fields)
+            case "symbols":
+                return self.symbols(fields)
+            case "tolerance":
+                return self.tolerance(fields)
+            case "mistakes":
+                return self.mistakes(fields)
+            case "follow_ups":
+                return self.follow_ups(fields)
+            case "steps":
+                return self.steps(fields, spec, fs)
+        raise AssertionError(f"no reader for field type {fs.type!r}")  # pragma: no cover
+
+    def difficulty(self, fields: Fields) -> int | None:
+        d = fields.get("difficulty")
+        if d is None or d.value is None:
+            return None
+        if isinstance(d.value, bool) or d.value not in (1, 2, 3):
+            self.problem(d, "difficulty must be 1, 2 or 3")
+            return None
+        return int(d.value)
+
+    def items(self, fields: Fields, name: str, spec: RecordSpec, must: str
+              ) -> list[tuple[Located, dict[str, Any]]]:
+        """The records of a list field that read without a problem, with their nodes."""
+        node = fields.get(name)
+        if node is None or node.value is None:
+            return []
+        if not isinstance(node.value, list):
+            self.problem(node, f"{name!r} must be a list of {must}")
+            return []
+        out = []
+        for item in node.value:
+            if not isinstance(item.value, dict):
+                self.problem(item, f"{spec.what} must be a mapping with "
+                                   f"{' and '.join(repr(f.name) for f in spec.fields if f.required)}")
+                continue
+            before = len(self.problems)
+            f = self.fields(item, spec.names, spec.names, spec.what)
+            values = self.record(item, spec, f, skip=())
+            if len(self.problems) == before:
+                out.append((item, values))
+        return out
+
+    def symbols(self, fields: Fields) -> dict[str, str]:
         node = fields.get("symbols")
         if node is None or node.value is None:
             return {}
@@ -187,7 +255,7 @@ class _CardReader:
         self.problem(node, "'symbols' must be a mapping of name: domain")
         return {}
 
-    def tolerance(self, fields: dict) -> dict[str, float]:
+    def tolerance(self, fields: Fields) -> dict[str, float]:
         node = fields.get("tolerance")
         if node is None or node.value is None:
             return {}
@@ -208,51 +276,15 @@ class _CardReader:
                 out[name] = float(value.value)
         return out
 
-    def mistakes(self, fields: dict) -> tuple[Mistake, ...]:
-        node = fields.get("mistakes")
-        if node is None or node.value is None:
-            return ()
-        if not isinstance(node.value, list):
-            self.problem(node, "'mistakes' must be a list of {answer, feedback}")
-            return ()
-        out = []
-        for item in node.value:
-            if not isinstance(item.value, dict):
-                self.problem(item, "a mistake must be a mapping with 'answer' and 'feedback'")
-                continue
-            f = self.fields(item, MISTAKE_FIELDS, MISTAKE_FIELDS, "a mistake")
-            answer = self.text(f, "answer", item, required=True)
-            feedback = self.text(f, "feedback", item, required=True)
-            if answer is not None and feedback is not None:
-                out.append(Mistake(answer, feedback, item.line))
-        return tuple(out)
+    def mistakes(self, fields: Fields) -> tuple[Mistake, ...]:
+        return tuple(Mistake(**values, line=item.line) for item, values
+                     in self.items(fields, "mistakes", MISTAKE, "{answer, feedback}"))
 
-    def follow_ups(self, fields: dict) -> tuple[FollowUp, ...]:
-        node = fields.get("follow_ups")
-        if node is None or node.value is None:
-            return ()
-        if not isinstance(node.value, list):
-            self.problem(node, "'follow_ups' must be a list of {question, key_points, answer}")
-            return ()
-        out = []
-        for item in node.value:
-            if not isinstance(item.value, dict):
-                self.problem(item, "a follow-up must be a mapping with 'question' and "
-                                   "'key_points'")
-                continue
-            f = self.fields(item, FOLLOW_UP_FIELDS, FOLLOW_UP_FIELDS, "a follow-up")
-            question = self.text(f, "question", item, required=True)
-            if "key_points" not in f or f["key_points"].value is None:
-                self.problem(item, "missing required field 'key_points'")
-            elif isinstance(f["key_points"].value, list) and not f["key_points"].value:
-                self.problem(f["key_points"], "'key_points' is empty")
-            key_points = self.text_list(f, "key_points")
-            answer = self.text(f, "answer", item)
-            if question is not None and key_points:
-                out.append(FollowUp(question, key_points, answer, item.line))
-        return tuple(out)
+    def follow_ups(self, fields: Fields) -> tuple[FollowUp, ...]:
+        return tuple(FollowUp(**values, line=item.line) for item, values in
+                     self.items(fields, "follow_ups", FOLLOW_UP, "{question, key_points, answer}"))
 
-    def params(self, fields: dict) -> tuple[tuple[str, str], ...]:
+    def params(self, fields: Fields) -> tuple[tuple[str, str], ...]:
         node = fields.get("params")
         if node is None or node.value is None:
             return ()
@@ -269,31 +301,40 @@ class _CardReader:
                 out.append((name, str(value.value)))
         return tuple(out)
 
+    def steps(self, fields: Fields, card: RecordSpec, fs: FieldSpec) -> tuple[Step, ...]:
+        node = fields.get(fs.name)
+        if node is None or node.value is None:
+            return ()  # reported as missing
+        if not isinstance(node.value, list):
+            self.problem(node, card.missing_message(fs))
+            return ()
+        n = len(node.value)
+        if n < fs.min_items or fs.max_items is not None and n > fs.max_items:
+            self.problem(node, f"{card.what} has {fs.min_items} to {fs.max_items} steps, not {n}")
+        out = []
+        for i, item in enumerate(node.value, 1):
+            step = self.step(item, i)
+            if step is not None:
+                out.append(step)
+        return tuple(out)
+
     def step(self, node: Located, number: int) -> Step | None:
         if not isinstance(node.value, dict):
             self.problem(node, f"step {number} must be a mapping")
             return None
-        f = self.fields(node, STEP_FIELDS, STEP_FIELDS, "a step")
-        prompt = self.text(f, "prompt", node, required=True)
-        kind = self.text(f, "kind", node, required=True)
-        if kind is not None and kind not in STEP_KINDS:
-            self.problem(f["kind"], f"step kind must be one of {', '.join(STEP_KINDS)}")
-        answer = self.text(f, "answer", node)
-        solve = self.text(f, "solve", node)
-        if answer is None and solve is None:
-            self.problem(node, f"step {number} needs 'answer' or 'solve'")
-        step = Step(
-            prompt=prompt or "",
-            kind=kind or "",
-            answer=answer,
-            solve=solve,
-            symbols=self.symbols(f),
-            tolerance=self.tolerance(f),
-            mistakes=self.mistakes(f),
-            hint=self.text(f, "hint", node),
-            line=node.line,
-        )
-        return step
+        kind_node = node.value.get("kind", (None, None))[1]
+        kind = kind_node.value if kind_node is not None else None
+        spec = STEP_KINDS.get(kind) if isinstance(kind, str) else None
+        if kind_node is None or kind is None:
+            self.problem(node, "missing required field 'kind'")
+        elif spec is None:
+            self.problem(kind_node, f"step kind must be one of {', '.join(STEP_KINDS)}")
+        # a step of unknown kind is still checked, without the fields that depend on its kind
+        checked = spec or next(iter(STEP_KINDS.values()))
+        f = self.fields(node, checked.names, checked.names, "a step")
+        values = self.record(node, checked, f, f"step {number}: ", skip=("kind",),
+                             required=spec is not None)
+        return Step(kind=str(kind) if spec is not None else "", line=node.line, **values)
 
 
 def _content_hash(raw: Located) -> str:
@@ -337,56 +378,14 @@ def _read_card(
         # does not bring a cascade of problems that belong to another kind
         guess = difflib.get_close_matches(str(kind), list(KINDS), n=1, cutoff=0.6)
         kind = guess[0] if guess else "recall"
-    f = reader.fields(node, _FIELDS_BY_KIND[kind], CARD_FIELDS, f"a {kind} card")
-    prompt = reader.text(f, "prompt", node, required=True)
-    answer = reader.text(f, "answer", node, required=kind == "recall")
-    difficulty = None
-    if "difficulty" in f and f["difficulty"].value is not None:
-        d = f["difficulty"]
-        if isinstance(d.value, bool) or d.value not in (1, 2, 3):
-            reader.problem(d, "difficulty must be 1, 2 or 3")
-        else:
-            difficulty = int(d.value)
-    steps: list[Step] = []
-    if kind == "derivation":
-        steps_node = f.get("steps")
-        if steps_node is None or not isinstance(steps_node.value, list):
-            reader.problem(steps_node or node, "a derivation needs 'steps': a list of 2 to 4 steps")
-        else:
-            if not 2 <= len(steps_node.value) <= 4:
-                reader.problem(steps_node, f"a derivation has 2 to 4 steps, not "
-                                           f"{len(steps_node.value)}")
-            for i, item in enumerate(steps_node.value, 1):
-                step = reader.step(item, i)
-                if step is not None:
-                    steps.append(step)
-    solve = reader.text(f, "solve", node)
-    if kind == "numeric" and solve is None:
-        reader.problem(node, "a numeric card needs 'solve': the solver that computes its answer")
-    if kind == "symbolic":
-        if answer is None and solve is None:
-            reader.problem(node, "a symbolic card needs 'answer' or 'solve'")
-        if "symbols" not in f:
-            reader.problem(node, "a symbolic card needs 'symbols' with their domains")
+    spec = CARD_KINDS[kind]
+    f = reader.fields(node, spec.names, ALL_CARD_FIELDS, spec.what)
+    values = reader.record(node, spec, f)
     card = Card(
         deck=deck_id,
         id=card_id,
         kind=kind,
-        prompt=prompt or "",
-        answer=answer,
-        key_points=reader.text_list(f, "key_points"),
-        tags=reader.text_list(f, "tags"),
-        difficulty=difficulty,
-        hint=reader.text(f, "hint", node),
-        solution=reader.text(f, "solution", node),
-        params=reader.params(f),
-        constraints=reader.text_list(f, "constraints"),
-        solve=solve,
-        symbols=reader.symbols(f),
-        tolerance=reader.tolerance(f),
-        mistakes=reader.mistakes(f),
-        steps=tuple(steps),
-        follow_ups=reader.follow_ups(f),
+        **values,
         path=path,
         line=node.line,
         col=node.col,
@@ -462,7 +461,10 @@ def _fast_root(text: str) -> Located | None:
         if not isinstance(card_id, str) or card_id not in positions:
             return None
         item.line, item.col = positions.pop(card_id)
-    for item, raw in zip(root.value["cards"][1].value, data["cards"], strict=True):
+    cards = data["cards"]
+    if not isinstance(cards, list):  # checked above; said again for the type checker
+        return None
+    for item, raw in zip(root.value["cards"][1].value, cards, strict=True):
         item.raw = raw
     return root
 
@@ -493,7 +495,7 @@ def _read_deck(root: Located | None, path: str) -> tuple[Deck | None, list[Probl
         where = root or Located(None, 1, 1)
         return None, [Problem(path, where.line, where.col, "",
                               "a deck is a mapping with 'deck', 'title' and 'cards'")]
-    fields: dict[str, Located] = {}
+    fields: Fields = {}
     for name, (key, value) in root.value.items():
         if name in DECK_FIELDS:
             fields[name] = value

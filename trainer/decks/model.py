@@ -5,9 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-KINDS = ("recall", "numeric", "symbolic", "derivation")
-GRADED_KINDS = ("numeric", "symbolic", "derivation")
-STEP_KINDS = ("numeric", "symbolic")
+from trainer.decks.spec import GRADED_KINDS
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 
 from trainer.decks.model import Card, Mistake
+from trainer.decks.spec import STEP_KINDS
 from trainer.exercises.params import (
     DETERMINISTIC,
     DETERMINISTIC_ARITY,
@@ -381,13 +382,12 @@ def _fill_feedback(text: str, params: Mapping[str, object]) -> str:
 def _reference(spec: _Spec, params: Mapping[str, object], card: Card) -> Reference:
     rtol = spec.tolerance.get("rtol", DEFAULT_RTOL)
     atol = spec.tolerance.get("atol")
+    kind = STEP_KINDS[spec.kind]
+    graded_against: str | None = getattr(spec, kind.reference_field.name)
+    if graded_against is None:  # the loader refuses such a card; one built in code may lack it
+        raise ExerciseError(kind.missing_message(kind.reference_field))
     if spec.kind == "numeric":
-        if spec.solve is None:
-            if spec.answer is None:
-                raise ExerciseError("a numeric step needs 'solve'")
-            value = evaluate_numeric(spec.answer, params)
-        else:
-            value = evaluate_numeric(spec.solve, params)
+        value = evaluate_numeric(graded_against, params)
         mistakes, values, errors = [], [], []
         for m in spec.mistakes:
             try:
@@ -401,16 +401,14 @@ def _reference(spec: _Spec, params: Mapping[str, object], card: Card) -> Referen
         return Reference("numeric", value, format_number(value), tuple(mistakes), {}, rtol, atol,
                          value, tuple(values), tuple(errors))
     # symbolic
-    if spec.answer is None:
-        raise ExerciseError("a symbolic step needs 'answer': the formula it is graded against")
     try:
-        expected = substitute(spec.answer, spec.symbols, params)
+        expected = substitute(graded_against, spec.symbols, params)
         names, matrices = symbol_names(spec.symbols)
         node, _ = parse_cached(expected, names, DEFAULT_FUNCTIONS, matrices)
     except (ValueError, ParseError) as exc:
         if isinstance(exc, ExerciseError):
             raise
-        raise ExerciseError(f"the answer {spec.answer!r}: {exc}") from None
+        raise ExerciseError(f"the answer {graded_against!r}: {exc}") from None
     mistakes, errors = [], []
     for m in spec.mistakes:
         try:

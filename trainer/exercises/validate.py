@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from functools import lru_cache
 
-from trainer.decks.model import Card, Mistake
+from trainer.decks.model import Card, Step
+from trainer.decks.spec import CARD_KINDS, STEP_KINDS, RecordSpec
 from trainer.exercises.params import (
     DETERMINISTIC_ARITY,
     PARAM_FUNCTIONS,
@@ -102,41 +103,29 @@ class _Checker:
                 continue
             self.expr(f"{what}: placeholder", inner, params, "det", source=text)
 
-    def mistakes(self, what: str, mistakes: tuple[Mistake, ...], kind: str,
-                 params: tuple[str, ...], names: tuple[str, ...],
-                 matrices: tuple[str, ...]) -> None:
-        for m in mistakes:
-            self.text(f"{what}mistake feedback", m.feedback, params)
-            if kind == "numeric":
-                self.expr(f"{what}mistake", m.answer, params, "solve")
-            else:
-                self.expr(f"{what}mistake", m.answer, set(names) | set(params), "formula",
-                          matrices)
-
-    def graded(self, what: str, kind: str, answer: str | None, solve: str | None,
-               symbols: dict[str, str], mistakes: tuple[Mistake, ...],
-               params: tuple[str, ...]) -> None:
+    def graded(self, what: str, spec: RecordSpec, record: Card | Step,
+               symbols: dict[str, str], params: tuple[str, ...]) -> None:
+        """Every expression field of a card or step, in the language its kind's spec gives."""
         names, matrices = _symbols(symbols, self.problems, what) if symbols else ((), ())
         clash = sorted(set(names) & set(params))
         if clash:
             self.add(f"{what}{', '.join(clash)} is both a param and a symbol")
-        if kind == "numeric":
-            if solve is None:
-                self.add(f"{what}a numeric answer needs 'solve' (a registry call)")
-            else:
-                self.expr(f"{what}solve", solve, params, "solve")
-            if answer is not None:
-                self.expr(f"{what}answer", answer, params, "solve")
-        elif kind == "symbolic":
-            if answer is None:
-                self.add(f"{what}a symbolic answer needs 'answer' (the formula); "
-                                     "'solve' only checks it")
-            else:
-                self.expr(f"{what}answer", answer, set(names) | set(params), "formula",
-                          matrices)
-            if solve is not None:
-                self.expr(f"{what}solve", solve, set(names) | set(params), "solve", matrices)
-        self.mistakes(what, mistakes, kind, params, names, matrices)
+        # a formula's names are its symbols and the params written into it
+        over = tuple(sorted(set(names) | set(params))) if spec.over_symbols else params
+        shapes = matrices if spec.over_symbols else ()
+        for fs in spec.fields:
+            if fs.type != "expr" or fs.language is None:
+                continue
+            text = getattr(record, fs.name)
+            if text is None:
+                if fs.required:
+                    self.add(f"{what}{spec.missing_message(fs)}")
+                continue
+            self.expr(f"{what}{fs.name}", text, over, fs.language, shapes)
+        for m in record.mistakes:
+            self.text(f"{what}mistake feedback", m.feedback, params)
+            self.expr(f"{what}mistake", m.answer, over, spec.mistake_language or "formula",
+                      shapes)
 
     def run(self) -> list[Found]:
         card = self.card
@@ -162,18 +151,19 @@ class _Checker:
         self.text("prompt", card.prompt, pnames)
         self.text("solution", card.solution, pnames)
         self.text("hint", card.hint, pnames)
-        if card.kind == "derivation":
-            if card.symbols:
-                _symbols(card.symbols, self.problems, "")
-            for i, step in enumerate(card.steps, 1):
-                what = f"step {i}: "
-                self.text(f"step {i} prompt", step.prompt, pnames)
-                self.text(f"step {i} hint", step.hint, pnames)
-                self.graded(what, step.kind, step.answer, step.solve,
-                            {**card.symbols, **step.symbols}, step.mistakes, pnames)
-        else:
-            self.graded("", card.kind, card.answer, card.solve, card.symbols, card.mistakes,
-                        pnames)
+        spec = CARD_KINDS[card.kind]
+        if spec.reference is not None:
+            self.graded("", spec, card, card.symbols, pnames)
+            return self.problems
+        if card.symbols:
+            _symbols(card.symbols, self.problems, "")
+        for i, step in enumerate(card.steps, 1):
+            self.text(f"step {i} prompt", step.prompt, pnames)
+            self.text(f"step {i} hint", step.hint, pnames)
+            step_spec = STEP_KINDS.get(step.kind)
+            if step_spec is not None:
+                self.graded(f"step {i}: ", step_spec, step, {**card.symbols, **step.symbols},
+                            pnames)
         return self.problems
 
 

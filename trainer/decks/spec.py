@@ -1,0 +1,280 @@
+"""The deck format as data: one table per card kind, from which every check is derived.
+
+The loader reads fields by their `type`, `trainer validate` parses expression
+fields in their `language`, the exercise grades against each kind's
+`reference`, and `json_schema` describes the same rules for editors. A new
+card kind is one more `KindSpec` in `CARD_KINDS`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal
+
+# How a field's value is read (and described in the JSON Schema).
+FieldType = Literal[
+    "id",          # a card id: [a-z0-9][a-z0-9_.-]*
+    "kind",        # one of the kinds of the table the field sits in
+    "text",        # text (numbers are read as their text); Markdown where shown to the learner
+    "expr",        # text in the deck's expression language (see `Language`)
+    "texts",       # a list of text
+    "difficulty",  # 1, 2 or 3
+    "params",      # a mapping name -> expression
+    "symbols",     # a mapping name -> domain, or the string "p: (0,1); n: positive integer"
+    "tolerance",   # {rtol, atol}, each in [0, 1)
+    "mistakes",    # a list of MISTAKE records
+    "steps",       # a list of derivation steps (STEP_KINDS)
+    "follow_ups",  # a list of FOLLOW_UP records
+]
+
+# Which functions and names an expression may use (trainer.exercises.validate):
+#   param   - drawing functions over earlier params
+#   solve   - registry solvers and computing functions, over params (and symbols)
+#   formula - a formula over symbols and params, with the grader's functions only
+Language = Literal["param", "solve", "formula"]
+
+Kind = Literal["recall", "numeric", "symbolic", "derivation"]
+StepKind = Literal["numeric", "symbolic"]
+
+
+@dataclass(frozen=True, slots=True)
+class FieldSpec:
+    """One field of a card, step, mistake or follow-up."""
+
+    name: str
+    type: FieldType
+    doc: str
+    required: bool = False
+    language: Language | None = None  # for "expr" fields
+    missing: str = ""  # said after "a numeric card needs 'solve'" when it is missing
+    min_items: int = 0  # lists: how many items at least (and at most, below)
+    max_items: int | None = None
+
+
+@dataclass(frozen=True)
+class RecordSpec:
+    """A mapping in a deck: a card of one kind, a step of one kind, a mistake, a follow-up."""
+
+    name: str  # the kind, or the record's name
+    what: str  # how messages name it: "a numeric card"
+    fields: tuple[FieldSpec, ...]
+    # graded kinds: the field whose value the learner's answer is graded against,
+    # the language of mistake answers, and whether symbols are names in expressions
+    reference: str | None = None
+    mistake_language: Language | None = None
+    over_symbols: bool = False
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(f.name for f in self.fields)
+
+    def field(self, name: str) -> FieldSpec | None:
+        return next((f for f in self.fields if f.name == name), None)
+
+    @property
+    def reference_field(self) -> FieldSpec:
+        """The field a graded kind's answers are graded against."""
+        spec = self.field(self.reference or "")
+        if spec is None:
+            raise ValueError(f"{self.what} is not graded against a field")
+        return spec
+
+    @property
+    def graded(self) -> bool:
+        """Graded against a reference, itself or step by step."""
+        return self.reference is not None or self.field("steps") is not None
+
+    def missing_message(self, spec: FieldSpec) -> str:
+        if spec.missing:
+            return f"{self.what} needs {spec.name!r}{spec.missing}"
+        return f"missing required field {spec.name!r}"
+
+
+_f = FieldSpec  # short, so that each field of the tables fits on a line or two
+
+
+# --------------------------------------------------------------- common fields
+
+_ID = _f("id", "id", "stable and unique across all decks; review history is keyed by deck/id",
+         required=True)
+_KIND = _f("kind", "kind", "what the card asks for", required=True)
+_PROMPT = _f("prompt", "text", "Markdown with LaTeX between $…$; {{name}} is replaced by a param",
+             required=True)
+_TAGS = _f("tags", "texts", "topics, for filtering and statistics")
+_DIFFICULTY = _f("difficulty", "difficulty", "1 basic, 2 standard, 3 frontier-lab follow-up")
+_HINT = _f("hint", "text", "shown on request (Markdown)")
+_SOLUTION = _f("solution", "text", "the worked solution, shown after grading (Markdown)")
+_PARAMS = _f("params", "params", "name -> expression, drawn fresh at each review, in order")
+_CONSTRAINTS = _f("constraints", "texts",
+                  "relations that must hold over params (redrawn) or symbols (compared where "
+                  "they hold)")
+_TOLERANCE = _f("tolerance", "tolerance", "{rtol: 1e-3} (default) and/or {atol: 1e-9}")
+_SYMBOLS = _f("symbols", "symbols", "name: domain pairs of the formula's variables")
+
+# ------------------------------------------------------------- nested records
+
+MISTAKE = RecordSpec("mistake", "a mistake", (
+    _f("answer", "expr", "the wrong answer, an expression in the card's mistake language",
+       required=True),
+    _f("feedback", "text", "what to tell a learner who gives it", required=True),
+))
+
+FOLLOW_UP = RecordSpec("follow_up", "a follow-up", (
+    _f("question", "text", "what an interviewer asks next (Markdown)", required=True),
+    _f("key_points", "texts", "what the interviewer listens for", required=True, min_items=1),
+    _f("answer", "text", "a model answer (Markdown)"),
+))
+
+_MISTAKES = _f("mistakes", "mistakes", "known wrong answers and what to say")
+
+# --------------------------------------------------------------------- steps
+
+_STEP_COMMON = (
+    _f("prompt", "text", "what this step asks (Markdown)", required=True),
+    _f("kind", "kind", "numeric or symbolic", required=True),
+)
+_STEP_TAIL = (_SYMBOLS, _TOLERANCE, _MISTAKES, _HINT)
+
+STEP_KINDS: dict[str, RecordSpec] = {
+    "numeric": RecordSpec("numeric", "a numeric step", (
+        *_STEP_COMMON,
+        _f("solve", "expr", "the solver call that computes the answer", required=True,
+           language="solve", missing=": the solver that computes its answer"),
+        _f("answer", "expr", "optional: an expression that must agree with solve",
+           language="solve"),
+        *_STEP_TAIL,
+    ), reference="solve", mistake_language="solve"),
+    "symbolic": RecordSpec("symbolic", "a symbolic step", (
+        *_STEP_COMMON,
+        _f("answer", "expr", "the reference formula over the symbols", required=True,
+           language="formula", missing=": the formula it is graded against"),
+        _f("solve", "expr", "optional: a solver call that `trainer check` proves answer against",
+           language="solve"),
+        *_STEP_TAIL,
+    ), reference="answer", mistake_language="formula", over_symbols=True),
+}
+
+# --------------------------------------------------------------------- cards
+
+_TAIL = (_TAGS, _DIFFICULTY, _HINT, _SOLUTION)
+
+CARD_KINDS: dict[str, RecordSpec] = {
+    "recall": RecordSpec("recall", "a recall card", (
+        _ID, _KIND, _PROMPT,
+        _f("answer", "text", "the model answer (Markdown)", required=True),
+        _f("key_points", "texts", "2-5 things an interviewer listens for"),
+        *_TAIL,
+        _f("follow_ups", "follow_ups", "questions an interviewer asks next"),
+    )),
+    "numeric": RecordSpec("numeric", "a numeric card", (
+        _ID, _KIND, _PROMPT, _PARAMS, _CONSTRAINTS,
+        _f("solve", "expr", "the solver call that computes the answer", required=True,
+           language="solve", missing=": the solver that computes its answer"),
+        _f("answer", "expr", "optional: an expression that must agree with solve",
+           language="solve"),
+        _TOLERANCE, _MISTAKES, *_TAIL,
+    ), reference="solve", mistake_language="solve"),
+    "symbolic": RecordSpec("symbolic", "a symbolic card", (
+        _ID, _KIND, _PROMPT, _PARAMS, _CONSTRAINTS,
+        _f("symbols", "symbols", "name: domain pairs of the formula's variables", required=True,
+           missing=" with their domains"),
+        _f("answer", "expr", "the reference formula over the symbols", required=True,
+           language="formula", missing=": the formula it is graded against"),
+        _f("solve", "expr", "optional: a solver call that `trainer check` proves answer against",
+           language="solve"),
+        _TOLERANCE, _MISTAKES, *_TAIL,
+    ), reference="answer", mistake_language="formula", over_symbols=True),
+    "derivation": RecordSpec("derivation", "a derivation", (
+        _ID, _KIND, _PROMPT, _PARAMS, _CONSTRAINTS,
+        _f("symbols", "symbols", "symbols shared by every step"),
+        _f("steps", "steps", "the steps, each numeric or symbolic", required=True,
+           min_items=2, max_items=4, missing=": a list of 2 to 4 steps"),
+        *_TAIL,
+    )),
+}
+
+KINDS: tuple[str, ...] = tuple(CARD_KINDS)
+GRADED_KINDS: tuple[str, ...] = tuple(k for k, s in CARD_KINDS.items() if s.graded)
+ALL_CARD_FIELDS: tuple[str, ...] = tuple(dict.fromkeys(
+    name for spec in CARD_KINDS.values() for name in spec.names))
+ALL_STEP_FIELDS: tuple[str, ...] = tuple(dict.fromkeys(
+    name for spec in STEP_KINDS.values() for name in spec.names))
+DECK_FIELDS = ("deck", "title", "description", "cards")
+TOLERANCE_FIELDS = ("rtol", "atol")
+
+
+# ---------------------------------------------------------------- JSON Schema
+
+_ID_PATTERN = "^[a-z0-9][a-z0-9_.-]*$"
+_DECK_ID_PATTERN = "^[a-z0-9][a-z0-9-]*$"
+_SCALAR_TEXT: dict[str, Any] = {"type": ["string", "number"]}
+
+
+def _field_schema(spec: FieldSpec, record: RecordSpec, kinds: dict[str, RecordSpec]
+                  ) -> dict[str, Any]:
+    out: dict[str, Any]
+    match spec.type:
+        case "id":
+            out = {"type": "string", "pattern": _ID_PATTERN}
+        case "kind":
+            out = {"const": record.name}
+        case "text" | "expr":
+            out = dict(_SCALAR_TEXT)
+        case "texts":
+            out = {"type": "array", "items": _SCALAR_TEXT}
+        case "difficulty":
+            out = {"enum": [1, 2, 3]}
+        case "params":
+            out = {"type": "object", "propertyNames": {"pattern": "^[A-Za-z][A-Za-z0-9_]*$"},
+                   "additionalProperties": _SCALAR_TEXT}
+        case "symbols":
+            out = {"oneOf": [{"type": "string"},
+                             {"type": "object", "additionalProperties": {"type": "string"}}]}
+        case "tolerance":
+            number = {"type": "number", "minimum": 0, "exclusiveMaximum": 1}
+            out = {"type": "object", "additionalProperties": False,
+                   "properties": {name: number for name in TOLERANCE_FIELDS}}
+        case "mistakes":
+            out = {"type": "array", "items": _record_schema(MISTAKE, kinds)}
+        case "follow_ups":
+            out = {"type": "array", "items": _record_schema(FOLLOW_UP, kinds)}
+        case "steps":
+            out = {"type": "array",
+                   "items": {"oneOf": [_record_schema(s, STEP_KINDS) for s in STEP_KINDS.values()]}}
+    if spec.min_items and spec.type in ("texts", "steps", "mistakes", "follow_ups"):
+        out["minItems"] = spec.min_items
+    if spec.max_items is not None:
+        out["maxItems"] = spec.max_items
+    out["description"] = spec.doc
+    return out
+
+
+def _record_schema(record: RecordSpec, kinds: dict[str, RecordSpec]) -> dict[str, Any]:
+    return {
+        "type": "object",
+        "additionalProperties": False,
+        "required": [f.name for f in record.fields if f.required],
+        "properties": {f.name: _field_schema(f, record, kinds) for f in record.fields},
+    }
+
+
+def json_schema() -> dict[str, Any]:
+    """A JSON Schema (draft 2020-12) of a deck file, for editors and yaml-language-server.
+
+    It states the shapes the loader accepts; what it can not state (expressions
+    that parse, names that exist) is for `trainer validate`.
+    """
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "trainer deck",
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["deck", "title", "cards"],
+        "properties": {
+            "deck": {"type": "string", "pattern": _DECK_ID_PATTERN},
+            "title": {"type": "string"},
+            "description": {"type": "string"},
+            "cards": {"type": "array", "items": {
+                "oneOf": [_record_schema(s, CARD_KINDS) for s in CARD_KINDS.values()]}},
+        },
+    }
