@@ -32,6 +32,7 @@ from trainer.grading.expr import (
     Call,
     Const,
     EvalError,
+    Fold,
     Identity,
     Mul,
     Name,
@@ -43,8 +44,10 @@ from trainer.grading.expr import (
     Transpose,
     evaluate,
     figures_for,
+    fold,
     pretty,
 )
+from trainer.grading.expr import format_number as _format_number
 
 __all__ = ["Exercise", "ExerciseStep", "Graded", "Reference", "instantiate", "review_seed"]
 
@@ -290,18 +293,7 @@ def evaluate_numeric(text: str, params: Mapping[str, object]) -> float:
 
 def format_number(x: float) -> str:
     """A reference number as shown: 6 significant digits, and a small fraction if exact."""
-    if isinstance(x, int) or float(x).is_integer() and abs(x) < 1e15:
-        return str(int(x))
-    s = f"{x:.6g}"
-    if "e" in s:
-        mant, _, exp = s.partition("e")
-        s = f"{mant}e{int(exp)}"
-    if float(s) == x:
-        return s
-    frac = Fraction(x).limit_denominator(200)
-    if frac.denominator > 1 and abs(float(frac) - x) <= 1e-12 * abs(x):
-        return f"{frac.numerator}/{frac.denominator} ≈ {s}"
-    return s
+    return _format_number(x, digits=6, fraction=True)
 
 
 def shown_decimal(shown: str) -> str:
@@ -335,44 +327,51 @@ def substitute(text: str, symbols: Mapping[str, str], params: Mapping[str, objec
 
 def to_text(node: Node, subs: Mapping[str, object]) -> str:
     """ASCII text that the parser reads back as ``node``, with ``subs`` written in."""
-    def t(n: Node) -> str:
-        if isinstance(n, Num):
-            v = n.value
-            if isinstance(v, Fraction):
-                return f"({v.numerator}/{v.denominator})"
-            return str(v)
-        if isinstance(n, Name):
-            if n.name in subs:
-                v = subs[n.name]
-                if isinstance(v, (tuple, list)):
-                    raise ExerciseError(f"the sample {n.name!r} can not appear in a formula")
-                return f"({format_value(v)})"
-            return n.name
-        if isinstance(n, Const):
-            return n.name
-        if isinstance(n, Identity):
-            return "I"
-        if isinstance(n, Neg):
-            return f"(-{t(n.arg)})"
-        if isinstance(n, Add):
-            out = ""
-            for i, (op, term) in enumerate(n.terms):
-                out += (t(term) if i == 0 else f" {op} {t(term)}")
-            return f"({out})"
-        if isinstance(n, Mul):
-            out = ""
-            for i, (op, f) in enumerate(n.factors):
-                out += t(f) if i == 0 else ("/" if op == "/" else "*") + t(f)
-            return f"({out})"
-        if isinstance(n, Pow):
-            return f"({t(n.base)})^({t(n.exp)})"
-        if isinstance(n, Transpose):
-            return f"({t(n.arg)})'"
-        if isinstance(n, Call):
-            return f"{n.func}({', '.join(t(a) for a in n.args)})"
-        raise TypeError(f"not an expression node: {n!r}")  # pragma: no cover
+    return fold(node, _ToText(subs))
 
-    return t(node)
+
+class _ToText(Fold[str]):
+    """Fully bracketed ASCII, so that reading it back needs no precedence rule."""
+
+    def __init__(self, subs: Mapping[str, object]):
+        self.subs = subs
+
+    def num(self, n: Num) -> str:
+        v = n.value
+        return f"({v.numerator}/{v.denominator})" if isinstance(v, Fraction) else str(v)
+
+    def name(self, n: Name) -> str:
+        if n.name not in self.subs:
+            return n.name
+        v = self.subs[n.name]
+        if isinstance(v, (tuple, list)):
+            raise ExerciseError(f"the sample {n.name!r} can not appear in a formula")
+        return f"({format_value(v)})"
+
+    def const(self, n: Const) -> str:
+        return n.name
+
+    def identity(self, n: Identity) -> str:
+        return "I"
+
+    def neg(self, n: Neg, arg: str) -> str:
+        return f"(-{arg})"
+
+    def add(self, n: Add, terms: list[tuple[str, str]]) -> str:
+        return "(" + terms[0][1] + "".join(f" {op} {s}" for op, s in terms[1:]) + ")"
+
+    def mul(self, n: Mul, factors: list[tuple[str, str]]) -> str:
+        return "(" + factors[0][1] + "".join(
+            ("/" if op == "/" else "*") + s for op, s in factors[1:]) + ")"
+
+    def pow(self, n: Pow, base: str, exp: str) -> str:
+        return f"({base})^({exp})"
+
+    def transpose(self, n: Transpose, arg: str) -> str:
+        return f"({arg})'"
+
+    def call(self, n: Call, args: list[str]) -> str:
+        return f"{n.func}({', '.join(args)})"
 
 
 def _fill_feedback(text: str, params: Mapping[str, object]) -> str:

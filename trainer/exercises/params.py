@@ -23,6 +23,7 @@ from fractions import Fraction
 from functools import lru_cache
 
 from trainer.grading.expr import (
+    ARITY,
     DEFAULT_FUNCTIONS,
     Call,
     EvalError,
@@ -32,7 +33,9 @@ from trainer.grading.expr import (
     evaluate,
     parse,
     split_comparison,
+    walk,
 )
+from trainer.grading.expr import format_number as _format_number
 
 __all__ = [
     "DETERMINISTIC_ARITY",
@@ -144,21 +147,8 @@ def format_value(v: object) -> str:
     """How a param is printed: ``7``, ``0.57``, ``1.2, 0.7, 3.1`` for a sample."""
     if isinstance(v, (tuple, list)):
         return ", ".join(format_value(x) for x in v)
-    if isinstance(v, bool):
-        return str(v).lower()
-    if isinstance(v, int):
-        return str(v)
-    if isinstance(v, Fraction):
-        v = float(v)
-    if isinstance(v, float):
-        if v.is_integer() and abs(v) < 1e15:
-            return str(int(v))
-        s = repr(v)
-        if "e" in s:  # 1e-05 -> 1e-5: still reads back as the same float
-            mant, _, exp = s.partition("e")
-            s = f"{mant}e{int(exp)}"
-        return s
-    return str(v)
+    # every figure, so that the printed value reads back as the same float
+    return _format_number(v)
 
 
 def _int_arg(v: object, what: str, lo: int = 0, hi: int = MAX_SIZE) -> int:
@@ -285,11 +275,10 @@ DETERMINISTIC: dict[str, Callable[..., object]] = {
 
 # (fewest, most) arguments; None = any number
 DETERMINISTIC_ARITY: dict[str, tuple[int, int | None]] = {
+    **ARITY,  # the answer functions, with the parser's arities
     "round": (1, 2), "sum": (1, 1), "len": (1, 1), "mean": (1, 1), "sumsq": (1, 1),
     "dot": (2, 2), "item": (2, 2), "min": (1, None), "max": (1, None), "vec": (1, None),
     "floor": (1, 1), "ceil": (1, 1),
-    "log": (1, 2), "ln": (1, 1), "exp": (1, 1), "sqrt": (1, 1), "abs": (1, 1),
-    "sigmoid": (1, 1),
 }
 
 RANDOM_ARITY: dict[str, tuple[int, int | None]] = {
@@ -434,23 +423,7 @@ def parse_cached(text: str, names: tuple[str, ...], functions: frozenset[str],
 
 
 def calls(node: Node) -> list[Call]:
-    out: list[Call] = []
-    stack = [node]
-    while stack:
-        n = stack.pop()
-        if isinstance(n, Call):
-            out.append(n)
-        for attr in ("terms", "factors"):
-            items = getattr(n, attr, None)
-            if items is not None:
-                stack.extend(x for _, x in items)
-        for attr in ("arg", "base", "exp"):
-            child = getattr(n, attr, None)
-            if isinstance(child, Node):
-                stack.append(child)
-        if isinstance(n, Call):
-            stack.extend(n.args)
-    return out
+    return [n for n in walk(node) if isinstance(n, Call)]
 
 
 def check_arity(node: Node, arity: Mapping[str, tuple[int, int | None]]) -> list[str]:

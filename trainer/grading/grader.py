@@ -46,6 +46,7 @@ from trainer.grading.expr import (
     evaluate_float,
     figures_for,
     fmt_shape,
+    format_number,
     free_names,
     parse,
     pretty,
@@ -180,15 +181,7 @@ def _to_float(x: object) -> float:
 
 
 def _fmt_num(x: object) -> str:
-    if isinstance(x, int):
-        s = str(x)
-        return s if len(s) <= 15 else f"{_to_float(x):.6g}"
-    if isinstance(x, Fraction):
-        return f"{_to_float(x):.6g}"
-    f = _to_float(x)
-    if f == int(f) and abs(f) < 1e15:
-        return str(int(f))
-    return f"{f:.6g}"
+    return format_number(x, digits=6)
 
 
 def _point_text(env: Mapping[str, object], domains: Mapping[str, Domain]) -> str:

@@ -1,0 +1,57 @@
+"""The one number formatter (params, references, grader messages) and the figures rule."""
+
+from __future__ import annotations
+
+import math
+from fractions import Fraction
+
+__all__ = ["figures_for", "format_number"]
+
+
+def _trim_exponent(s: str) -> str:
+    # 1e-05 -> 1e-5, 1.2e+20 -> 1.2e20: shorter, and still read back as the same number
+    if "e" in s:
+        mant, _, exp = s.partition("e")
+        s = f"{mant}e{int(exp)}"
+    return s
+
+
+def format_number(x: object, *, digits: int | None = None, fraction: bool = False) -> str:
+    """A number as shown to the learner.
+
+    Integers (and integral floats below 10¹⁵) are written in full.  With
+    ``digits=None`` other values are written so that they read back as the
+    same float (params printed in a prompt); with ``digits`` they are rounded
+    to that many significant figures, and integers longer than 15 digits too.
+    ``fraction`` adds a small exact fraction when the rounded decimal is not
+    exact (``4/7 ≈ 0.571429``).
+    """
+    if isinstance(x, bool):
+        return str(x).lower()
+    if isinstance(x, int):
+        s = str(x)
+        if digits is None or len(s) <= 15:
+            return s
+    try:
+        f = float(x)  # type: ignore[arg-type]
+    except OverflowError:
+        f = math.inf if x > 0 else -math.inf  # type: ignore[operator]
+    except (TypeError, ValueError):
+        return str(x)
+    if f.is_integer() and abs(f) < 1e15:
+        return str(int(f))
+    if digits is None:
+        return _trim_exponent(repr(f))
+    s = _trim_exponent(f"{f:.{digits}g}")
+    if not fraction or not math.isfinite(f) or float(s) == f:
+        return s
+    frac = Fraction(f).limit_denominator(200)
+    if frac.denominator > 1 and abs(float(frac) - f) <= 1e-12 * abs(f):
+        return f"{frac.numerator}/{frac.denominator} ≈ {s}"
+    return s
+
+
+def figures_for(rtol: float) -> int:
+    """Significant figures that always land within ``rtol``: rounding to k figures errs
+    by at most 5·10⁻ᵏ of the value (at a leading digit of 1), so k = ⌈1 − log₁₀(2·rtol)⌉."""
+    return max(1, math.ceil(1 - math.log10(2 * rtol) - 1e-9)) if rtol > 0 else 17

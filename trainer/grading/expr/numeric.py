@@ -1,0 +1,369 @@
+"""Numeric evaluation of a tree: exact integers and fractions, floats, numpy matrices."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+from fractions import Fraction
+
+from trainer.grading.expr.nodes import (
+    Add,
+    Call,
+    Const,
+    EvalError,
+    Fold,
+    Identity,
+    Mul,
+    Name,
+    Neg,
+    Node,
+    Num,
+    Pow,
+    ShapeError,
+    Transpose,
+    fold,
+)
+
+__all__ = ["BUILTIN_FUNCTIONS", "evaluate", "evaluate_float", "fmt_shape"]
+
+# Exact powers are computed as integers/fractions only up to this many bits.
+MAX_EXACT_BITS = 20000
+
+
+
+class _IdentityValue:
+    """An identity matrix of yet unknown size, times a scalar."""
+
+    __slots__ = ("scale",)
+
+    def __init__(self, scale: float = 1.0):
+        self.scale = scale
+
+
+def _shape(x: object) -> tuple[int, int] | None:
+    shape = getattr(x, "shape", None)
+    if shape is None or len(shape) == 0:
+        return None
+    if len(shape) == 1:
+        return (shape[0], 1)
+    return (shape[0], shape[1])
+
+
+def fmt_shape(s: tuple[int, int] | None) -> str:
+    return "scalar" if s is None else f"{s[0]}×{s[1]}"
+
+
+def _is_array(x: object) -> bool:
+    return _shape(x) is not None
+
+
+def _scalarize(x: object) -> object:
+    s = _shape(x)
+    if s == (1, 1):
+        return x.reshape(-1)[0].item()  # type: ignore[attr-defined]
+    return x
+
+
+def _add(x: object, y: object, sub: bool) -> object:
+    xi, yi = isinstance(x, _IdentityValue), isinstance(y, _IdentityValue)
+    if xi or yi:
+        if xi and yi:
+            return _IdentityValue(x.scale - y.scale if sub else x.scale + y.scale)  # type: ignore
+        import numpy as np
+
+        other = y if xi else x
+        s = _shape(other)
+        if s is None or s[0] != s[1]:
+            raise ShapeError(f"can not add I to a {fmt_shape(s)} "
+                             f"{'matrix' if s else 'value'}")
+        eye = np.eye(s[0])
+        if xi:
+            return x.scale * eye - y if sub else x.scale * eye + y  # type: ignore
+        return x - y.scale * eye if sub else x + y.scale * eye  # type: ignore
+    sx, sy = _shape(x), _shape(y)
+    if sx != sy:
+        raise ShapeError(f"can not {'subtract' if sub else 'add'} {fmt_shape(sx)} and "
+                         f"{fmt_shape(sy)}")
+    return x - y if sub else x + y  # type: ignore[operator]
+
+
+def _mul2(x: object, y: object) -> object:
+    xi, yi = isinstance(x, _IdentityValue), isinstance(y, _IdentityValue)
+    if xi or yi:
+        if xi and yi:
+            return _IdentityValue(x.scale * y.scale)  # type: ignore
+        if xi:
+            return _IdentityValue(x.scale * y) if not _is_array(y) else x.scale * y  # type: ignore
+        return _IdentityValue(y.scale * x) if not _is_array(x) else y.scale * x  # type: ignore
+    sx, sy = _shape(x), _shape(y)
+    if sx is not None and sy is not None:
+        if sx[1] != sy[0]:
+            raise ShapeError(f"can not multiply {fmt_shape(sx)} by {fmt_shape(sy)}")
+        return _scalarize(x @ y)  # type: ignore[operator]
+    return x * y  # type: ignore[operator]
+
+
+def _div(x: object, y: object, exact: bool) -> object:
+    if isinstance(y, _IdentityValue) or _is_array(y):
+        raise ShapeError(f"can not divide by a {fmt_shape(_shape(y)) if _is_array(y) else 'I'} "
+                         "matrix; use ^(-1) or inv(...)")
+    if isinstance(x, _IdentityValue):
+        return _IdentityValue(x.scale / y)  # type: ignore[operator]
+    if y == 0 and not _is_array(x):
+        raise EvalError("division by zero")
+    if exact and isinstance(x, (int, Fraction)) and isinstance(y, (int, Fraction)):
+        return _norm(Fraction(x) / Fraction(y))
+    return x / y  # type: ignore[operator]
+
+
+def _norm(v: Fraction) -> int | Fraction:
+    return v.numerator if v.denominator == 1 else v
+
+
+def _bits(v: int | Fraction) -> int:
+    if isinstance(v, int):
+        return v.bit_length()
+    return max(v.numerator.bit_length(), v.denominator.bit_length())
+
+
+def _pow(x: object, y: object) -> object:
+    if isinstance(y, _IdentityValue) or _is_array(y):
+        raise ShapeError("a matrix can not be an exponent")
+    if isinstance(x, _IdentityValue):
+        return _IdentityValue(x.scale ** y)  # type: ignore[operator]
+    sx = _shape(x)
+    if sx is not None:
+        import numpy as np
+
+        if float(y) != int(y):  # type: ignore[arg-type]
+            raise ShapeError("a matrix power needs an integer exponent")
+        if sx[0] != sx[1]:
+            raise ShapeError(f"can not take a power of a {fmt_shape(sx)} matrix "
+                             "(it is not square)")
+        k = int(y)  # type: ignore[arg-type]
+        if abs(k) > 64:
+            raise EvalError("matrix exponent too large")
+        try:
+            return np.linalg.matrix_power(x, k)
+        except np.linalg.LinAlgError:
+            raise EvalError("singular matrix") from None
+    if isinstance(x, (int, Fraction)) and isinstance(y, int):
+        if x == 0 and y < 0:
+            raise EvalError("division by zero")
+        if abs(y) * max(_bits(x), 1) <= MAX_EXACT_BITS:
+            r = Fraction(x) ** y if isinstance(x, Fraction) or y < 0 else x ** y
+            return _norm(r) if isinstance(r, Fraction) else r
+    try:
+        r = float(x) ** float(y)  # type: ignore[arg-type]
+    except OverflowError:
+        raise EvalError("number too large") from None
+    except ZeroDivisionError:
+        raise EvalError("division by zero") from None
+    if isinstance(r, complex):
+        raise EvalError("not a real number")
+    return r
+
+
+def _sigmoid(x: object) -> object:
+    if _is_array(x):
+        import numpy as np
+
+        with np.errstate(all="ignore"):
+            return 1.0 / (1.0 + np.exp(-x))  # type: ignore[operator]
+    xf = float(x)  # type: ignore[arg-type]
+    if xf >= 0:
+        return 1.0 / (1.0 + math.exp(-xf))
+    z = math.exp(xf)
+    return z / (1.0 + z)
+
+
+def _elementwise(fname: str, scalar: Callable[[float], float]) -> Callable[..., object]:
+    def f(x: object, *rest: object) -> object:
+        if isinstance(x, _IdentityValue):
+            raise ShapeError(f"{fname}(I) is not defined")
+        if _is_array(x):
+            import numpy as np
+
+            with np.errstate(all="ignore"):
+                return getattr(np, {"ln": "log", "abs": "abs"}.get(fname, fname))(x)
+        return scalar(float(x))  # type: ignore[arg-type]
+    return f
+
+
+def _log(x: object, base: object = None) -> object:
+    if base is not None:
+        return _log(x) / _log(base)  # type: ignore[operator]
+    if _is_array(x):
+        return _elementwise("log", math.log)(x)
+    return math.log(x)  # type: ignore[arg-type]  # exact ints/fractions fine
+
+
+def _sqrt(x: object) -> object:
+    if _is_array(x) or isinstance(x, _IdentityValue):
+        return _elementwise("sqrt", math.sqrt)(x)
+    if isinstance(x, (int, Fraction)) and x >= 0:
+        # exact square roots stay exact
+        if isinstance(x, int):
+            r = math.isqrt(x)
+            if r * r == x:
+                return r
+        else:
+            a, b = math.isqrt(x.numerator), math.isqrt(x.denominator)
+            if a * a == x.numerator and b * b == x.denominator:
+                return Fraction(a, b)
+    return math.sqrt(x)  # type: ignore[arg-type]
+
+
+def _abs(x: object) -> object:
+    if _is_array(x):
+        return _elementwise("abs", abs)(x)
+    return abs(x)  # type: ignore[arg-type]
+
+
+def _inv(x: object) -> object:
+    if isinstance(x, _IdentityValue):
+        return _IdentityValue(1 / x.scale)
+    if _is_array(x):
+        return _pow(x, -1)
+    return _div(1, x, True)
+
+
+BUILTIN_FUNCTIONS: dict[str, Callable[..., object]] = {
+    "log": _log,
+    "ln": _log,
+    "exp": _elementwise("exp", math.exp),
+    "sqrt": _sqrt,
+    "abs": _abs,
+    "sigmoid": _sigmoid,
+    "inv": _inv,
+}
+
+
+
+class _Evaluate(Fold[object]):
+    __slots__ = ("env", "functions", "exact", "floats", "scale")
+
+    def __init__(self, env: Mapping[str, object], functions: Mapping[str, Callable] | None,
+                 exact: bool, floats: bool):
+        self.env = env
+        self.functions = functions
+        self.exact = exact
+        self.floats = floats
+        self.scale = 0.0  # largest magnitude of a term summed (float mode)
+
+    def _track(self, v: object) -> None:
+        if isinstance(v, float):
+            m = abs(v)
+        elif _is_array(v):
+            import numpy as np
+
+            with np.errstate(all="ignore"):
+                m = float(np.max(np.abs(v)))  # type: ignore[arg-type]
+        else:
+            return
+        if m > self.scale:
+            self.scale = m
+
+    def name(self, n: Name) -> object:
+        try:
+            return self.env[n.name]
+        except KeyError:
+            raise EvalError(f"no value for '{n.name}'") from None
+
+    def num(self, n: Num) -> object:
+        v = n.value
+        if self.floats or (not self.exact and isinstance(v, Fraction)):
+            try:
+                return float(v)
+            except OverflowError:
+                raise EvalError("number too large") from None
+        return v
+
+    def const(self, n: Const) -> object:
+        return math.pi if n.name == "pi" else math.e
+
+    def identity(self, n: Identity) -> object:
+        return _IdentityValue()
+
+    def mul(self, n: Mul, factors: list[tuple[str, object]]) -> object:
+        acc = factors[0][1]
+        for op, v in factors[1:]:
+            acc = _div(acc, v, self.exact) if op == "/" else _mul2(acc, v)
+        return acc
+
+    def add(self, n: Add, terms: list[tuple[str, object]]) -> object:
+        acc = None
+        for op, v in terms:
+            if self.floats:
+                self._track(v)
+            acc = v if acc is None else _add(acc, v, op == "-")
+        return acc
+
+    def pow(self, n: Pow, base: object, exp: object) -> object:
+        return _pow(base, exp)
+
+    def neg(self, n: Neg, arg: object) -> object:
+        if isinstance(arg, _IdentityValue):
+            return _IdentityValue(-arg.scale)
+        return -arg  # type: ignore[operator]
+
+    def call(self, n: Call, args: list[object]) -> object:
+        fn = None
+        if self.functions is not None:
+            fn = self.functions.get(n.func)
+        if fn is None:
+            fn = BUILTIN_FUNCTIONS.get(n.func)
+        if fn is None:
+            raise EvalError(f"unknown function '{n.func}'")
+        return fn(*args)
+
+    def transpose(self, n: Transpose, arg: object) -> object:
+        if _is_array(arg):
+            if len(arg.shape) == 1:  # type: ignore[attr-defined]
+                return arg.reshape(1, -1)  # type: ignore[attr-defined]
+            return arg.T  # type: ignore[attr-defined]
+        return arg
+
+
+def evaluate(node: Node, env: Mapping[str, object],
+             functions: Mapping[str, Callable] | None = None, *, exact: bool = False) -> object:
+    """Evaluate ``node`` numerically with ``env`` giving the names' values.
+
+    Calls are looked up in ``functions`` first, then in the built-in table
+    (log, ln, exp, sqrt, abs, sigmoid, inv).  Integers stay integers under
+    ``+ - * ^``; ``/`` is true division (exact fractions when ``exact``).
+    Matrices are numpy arrays: ``*`` between two of them is the matrix
+    product.  Math errors raise :class:`EvalError` (a ValueError);
+    non-conformable shapes raise :class:`ShapeError`.
+    """
+    ctx = _Evaluate(env, functions, exact, False)
+    return _guarded(node, ctx)
+
+
+def _guarded(node: Node, ctx: _Evaluate) -> object:
+    try:
+        v = fold(node, ctx)
+    except EvalError:
+        raise
+    except OverflowError:
+        raise EvalError("number too large") from None
+    except ZeroDivisionError:
+        raise EvalError("division by zero") from None
+    except (ValueError, TypeError, ArithmeticError) as exc:
+        raise EvalError(f"can not be evaluated: {exc}") from None
+    if isinstance(v, _IdentityValue):
+        raise ShapeError("the size of I can not be determined")
+    if isinstance(v, complex):
+        raise EvalError("not a real number")
+    return v
+
+
+def evaluate_float(node: Node, env: Mapping[str, object]) -> tuple[object, float]:
+    """Evaluate with every number as a float (used by sampling).
+
+    Returns the value and the largest magnitude of any summed term, a
+    measure of how much cancellation the result went through.
+    """
+    ctx = _Evaluate(env, None, False, True)
+    v = _guarded(node, ctx)
+    return v, ctx.scale

@@ -1,0 +1,146 @@
+"""The Unicode pretty printer: a tree as the learner would write it (σ², √n, Xᵀ, |x|)."""
+
+from __future__ import annotations
+
+import re
+from fractions import Fraction
+
+from trainer.grading.expr.nodes import (
+    Add,
+    Call,
+    Const,
+    Fold,
+    Identity,
+    Mul,
+    Name,
+    Neg,
+    Node,
+    Num,
+    Pow,
+    Transpose,
+    fold,
+)
+from trainer.grading.expr.unicode import GREEK_TO_UNICODE, TO_SUB, TO_SUPER
+
+__all__ = ["pretty", "pretty_name"]
+
+_P_ADD, _P_MUL, _P_NEG, _P_POW, _P_ATOM = 1, 2, 3, 4, 5
+
+
+def _prec(n: Node) -> int:
+    match n:
+        case Add():
+            return _P_ADD
+        case Mul():
+            return _P_MUL
+        case Neg():
+            return _P_NEG
+        case Pow():
+            return _P_POW
+        case Num(text=text) if (text or "").endswith("%"):
+            return _P_ATOM
+        case Num(value=Fraction(), text=None):
+            return _P_MUL
+    return _P_ATOM
+
+
+def pretty_name(name: str) -> str:
+    m = re.fullmatch(r"([A-Za-z]+?)_?(\d+)", name)
+    if m:
+        base, digits = m.group(1), m.group(2)
+        return GREEK_TO_UNICODE.get(base, base) + "".join(TO_SUB[d] for d in digits)
+    return GREEK_TO_UNICODE.get(name, name)
+
+
+def _wrap(n: Node, s: str, min_prec: int) -> str:
+    return f"({s})" if _prec(n) < min_prec else s
+
+
+def _int_exponent(n: Node) -> int | None:
+    match n:
+        case Num(value=int(v), text=text) if text is None or text.isdigit() or not text.isascii():
+            return v
+        case Neg(arg=Num() as arg):
+            v = _int_exponent(arg)
+            return None if v is None else -v
+    return None
+
+
+class _Pretty(Fold[str]):
+    def num(self, n: Num) -> str:
+        return n.text if n.text is not None else str(n.value)
+
+    def name(self, n: Name) -> str:
+        return pretty_name(n.name)
+
+    def const(self, n: Const) -> str:
+        return "π" if n.name == "pi" else n.name
+
+    def identity(self, n: Identity) -> str:
+        return "I"
+
+    def neg(self, n: Neg, arg: str) -> str:
+        return f"−({arg})" if isinstance(n.arg, (Add, Neg)) else f"−{arg}"
+
+    def add(self, n: Add, terms: list[tuple[str, str]]) -> str:
+        parts = []
+        for k, ((op, t), (_, s)) in enumerate(zip(n.terms, terms, strict=True)):
+            if k == 0:
+                parts.append(_wrap(t, s, _P_ADD))
+            elif op == "+" and isinstance(t, Neg):
+                parts.append(" − " + _wrap(t.arg, pretty(t.arg), _P_ADD + 1))
+            elif op == "+":
+                parts.append(" + " + _wrap(t, s, _P_ADD + 1))
+            else:
+                parts.append(f" − ({s})" if isinstance(t, (Add, Neg)) else " − " + s)
+        return "".join(parts)
+
+    def mul(self, n: Mul, factors: list[tuple[str, str]]) -> str:
+        parts = []
+        prev: Node | None = None
+        divided = False
+        for k, ((op, f), (_, s)) in enumerate(zip(n.factors, factors, strict=True)):
+            if k == 0:
+                parts.append(_wrap(f, s, _P_MUL))
+            elif op == "/":
+                divided = True
+                parts.append("/" + _wrap(f, s, _P_POW))
+            else:
+                w = _wrap(f, s, _P_POW)
+                if (isinstance(prev, Num) and not divided and not isinstance(f, Num)
+                        and not w[0].isdigit()):
+                    parts.append(w)
+                else:
+                    parts.append("·" + w)
+            prev = f
+        return "".join(parts)
+
+    def pow(self, n: Pow, base: str, exp: str) -> str:
+        b = _wrap(n.base, base, _P_ATOM)
+        k = _int_exponent(n.exp)
+        if k is not None:
+            return b + "".join(TO_SUPER[c] for c in str(k))
+        return b + "^" + _wrap(n.exp, exp, _P_ATOM)
+
+    def transpose(self, n: Transpose, arg: str) -> str:
+        return _wrap(n.arg, arg, _P_ATOM) + "ᵀ"
+
+    def call(self, n: Call, args: list[str]) -> str:
+        f = n.func
+        if len(args) == 1:
+            if f == "sqrt":
+                return "√" + _wrap(n.args[0], args[0], _P_ATOM)
+            if f == "abs":
+                return "|" + args[0] + "|"
+            if f == "inv":
+                return _wrap(n.args[0], args[0], _P_ATOM) + "⁻¹"
+        shown = "σ" if f == "sigmoid" else f
+        return shown + "(" + ", ".join(args) + ")"
+
+
+_PRETTY = _Pretty()
+
+
+def pretty(node: Node) -> str:
+    """Unicode rendering of ``node`` (no sympy)."""
+    return fold(node, _PRETTY)
