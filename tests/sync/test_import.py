@@ -97,3 +97,40 @@ def test_a_csv_with_an_unknown_column_names_it_and_its_line(tmp_path, capsys):
     src.write_text("prompt\tanswr\nQ\tA\n", encoding="utf-8")
     assert main(["import", str(src), "-o", str(tmp_path / "x.yaml")]) == 2
     assert f"{src}:1: unknown column 'answr'" in capsys.readouterr().err
+
+
+def test_an_anki_note_with_more_fields_keeps_them_as_notes(tmp_path):
+    anki = pytest.importorskip("anki.collection")
+    (tmp_path / "a").mkdir()
+    col = anki.Collection(str(tmp_path / "a" / "c.anki2"))
+    model = col.models.copy(col.models.by_name("Basic"))
+    model["name"] = "Basic with source"
+    col.models.add_field(model, col.models.new_field("Source"))
+    col.models.update_dict(model)
+    note = col.new_note(col.models.by_name("Basic with source"))
+    note["Front"], note["Back"], note["Source"] = "Q?", "A.", "Casella &amp; Berger, ch. 7"
+    col.add_note(note, col.decks.id("Default"))
+    from anki.collection import ExportAnkiPackageOptions
+    from anki.import_export_pb2 import ExportLimit
+
+    package = tmp_path / "p.apkg"
+    col.export_anki_package(out_path=str(package), limit=ExportLimit(),
+                            options=ExportAnkiPackageOptions(with_scheduling=False,
+                                                             with_deck_configs=False,
+                                                             with_media=False, legacy=False))
+    col.close()
+    out = tmp_path / "decks" / "p.yaml"
+    assert main(["import", str(package), "-o", str(out)]) == 0
+    (card,) = cards_of(out).values()
+    assert (card.prompt, card.answer) == ("Q?", "A.")
+    assert card.notes == "**Source** — Casella & Berger, ch. 7"
+
+
+async def test_notes_are_shown_under_the_model_answer(make_app, write_deck, tmp_path):
+    deck = write_deck("deck: n\ntitle: N\ncards:\n  - id: a\n    kind: recall\n    prompt: Q?\n"
+                      "    answer: A.\n    notes: '**Source** — a textbook'\n", "n.yaml")
+    app = make_app(deck, tmp_path / "t.db")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("space")
+        shown = str(app.screen.query_one("#model-answer").render())
+        assert "A." in shown and "Source — a textbook" in shown

@@ -79,6 +79,7 @@ class Card:
     difficulty: int | None = None
     hint: str | None = None
     solution: str | None = None
+    notes: str | None = None
     params: tuple[tuple[str, str], ...] = ()
     constraints: tuple[str, ...] = ()
     solve: str | None = None

@@ -156,7 +156,9 @@ STEP_KINDS: dict[str, RecordSpec] = {
 
 # --------------------------------------------------------------------- cards
 
-_TAIL = (_TAGS, _DIFFICULTY, _HINT, _SOLUTION)
+_NOTES = _f("notes", "text", "more to read after the answer (Markdown); `trainer import` keeps "
+            "an Anki note's other fields here")
+_TAIL = (_TAGS, _DIFFICULTY, _HINT, _SOLUTION, _NOTES)
 
 CARD_KINDS: dict[str, RecordSpec] = {
     "recall": RecordSpec("recall", "a recall card", (

@@ -485,7 +485,10 @@ class StudyScreen(Screen[None]):
         card = self.session.current
         if card is None or self.phase != "question" or card.graded:
             return
-        self._set("model-answer", md((card.answer or "").strip()), visible=True)
+        answer = md((card.answer or "").strip())
+        if card.notes:
+            answer.append("\n\n").append(md(card.notes.strip(), "dim"))
+        self._set("model-answer", answer, visible=True)
         if card.key_points:
             points = self.query_one("#key-points", KeyPoints)
             points.clear_options()
