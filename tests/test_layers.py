@@ -12,6 +12,7 @@ HEADLESS = [
     "trainer",
     "trainer.catalog",
     "trainer.cli",
+    "trainer.coderun",
     "trainer.config",
     "trainer.decks",
     "trainer.exercises",

@@ -1,0 +1,304 @@
+"""The sandbox's child process: runs a learner's function on JSON cases, one report line each.
+
+Started by :mod:`trainer.coderun.sandbox` as ``python -I _child.py`` in a fresh
+temporary folder. It imports numpy, then waits for one job on stdin (so a spare
+child can be started ahead and be warm), locks itself down and runs the job.
+Only the standard library is imported here: the parent also imports this file
+for :func:`encode` and :func:`decode`, so both sides share one wire format.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import sys
+
+# Modules the learner's own `import` statements may not name, although they are in
+# the standard library: they reach the network, start processes or poke at memory.
+BLOCKED_IMPORTS = frozenset({
+    "socket", "_socket", "ssl", "_ssl", "select", "selectors", "asyncio", "http", "urllib",
+    "ftplib", "smtplib", "poplib", "imaplib", "telnetlib", "xmlrpc", "socketserver",
+    "subprocess", "_posixsubprocess", "multiprocessing", "_multiprocessing", "concurrent",
+    "pty", "ctypes", "_ctypes", "mmap", "signal", "resource", "webbrowser", "trainer",
+    "solvers",
+})
+ALLOWED_EXTRA = frozenset({"numpy"})
+
+_PROCESS_EVENTS = ("os.fork", "os.forkpty", "os.system", "os.exec", "os.posix_spawn",
+                   "os.spawn", "subprocess.Popen", "pty.spawn", "os.kill", "os.killpg",
+                   "signal.pthread_kill", "os.setuid", "os.setgid", "os.setreuid",
+                   "os.setresuid", "os.chroot")
+_PATH_EVENTS = ("os.remove", "os.rename", "os.rmdir", "os.mkdir", "os.chmod", "os.chown",
+                "os.symlink", "os.link", "os.truncate", "os.utime", "shutil.rmtree",
+                "shutil.copyfile", "shutil.copytree", "shutil.move")
+_WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_APPEND | os.O_TRUNC
+
+SOURCE_NAME = "<your code>"
+
+
+class OutputLimit(BaseException):
+    """Raised inside the learner's print once the output cap is reached (not an Exception,
+    so a bare ``except Exception`` in their code does not swallow it)."""
+
+
+# ---------------------------------------------------------------- wire format
+
+
+def encode(value: object) -> object:
+    """A returned value as JSON data: arrays keep dtype and shape, tuples stay tuples."""
+    np = sys.modules.get("numpy")
+    if np is not None:  # first: numpy.float64 is also a float
+        if isinstance(value, np.ndarray):
+            if value.dtype.kind not in "biuf":
+                raise TypeError(f"an array of dtype {value.dtype}")
+            return {"$array": value.tolist(), "dtype": str(value.dtype),
+                    "shape": list(value.shape)}
+        if isinstance(value, np.generic):
+            if value.dtype.kind not in "biuf":
+                raise TypeError(f"a numpy {value.dtype}")
+            return {"$scalar": value.item(), "dtype": str(value.dtype)}
+    if value is None or isinstance(value, (bool, str, int, float)):
+        return value
+    if isinstance(value, tuple):
+        return {"$tuple": [encode(v) for v in value]}
+    if isinstance(value, list):
+        return [encode(v) for v in value]
+    if isinstance(value, dict) and all(isinstance(k, str) for k in value):
+        return {"$dict": {k: encode(v) for k, v in value.items()}}
+    raise TypeError(f"a value of type {type(value).__name__}")
+
+
+def decode(data: object) -> object:
+    """The inverse of :func:`encode` (imports numpy only when an array is met)."""
+    if isinstance(data, list):
+        return [decode(v) for v in data]
+    if isinstance(data, dict):
+        if "$array" in data:
+            import numpy as np
+
+            arr = np.asarray(data["$array"], dtype=data["dtype"])
+            return arr.reshape(data["shape"])
+        if "$scalar" in data:
+            import numpy as np
+
+            return np.dtype(data["dtype"]).type(data["$scalar"])
+        if "$tuple" in data:
+            return tuple(decode(v) for v in data["$tuple"])
+        if "$dict" in data:
+            return {k: decode(v) for k, v in data["$dict"].items()}
+    return data
+
+
+def same(a: object, b: object) -> bool:
+    """Exact equality of two decoded values (arrays element by element, NaN equal to NaN)."""
+    np = sys.modules.get("numpy")
+    if np is not None and (isinstance(a, np.ndarray) or isinstance(b, np.ndarray)):
+        if not (isinstance(a, np.ndarray) and isinstance(b, np.ndarray)):
+            return False
+        return a.shape == b.shape and a.dtype == b.dtype and bool(
+            np.array_equal(a, b, equal_nan=a.dtype.kind == "f"))
+    if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
+        return type(a) is type(b) and len(a) == len(b) and all(
+            same(x, y) for x, y in zip(a, b, strict=True))
+    if isinstance(a, float) and isinstance(b, float) and math.isnan(a) and math.isnan(b):
+        return True
+    return a == b
+
+
+# ------------------------------------------------------------------ lock-down
+
+
+def _inside(path: object, root: str) -> bool:
+    if isinstance(path, int):
+        return True  # an already open descriptor: opened under these same rules
+    try:
+        full = os.path.realpath(os.fsdecode(path))
+    except (TypeError, ValueError):
+        return False
+    return full == root or full.startswith(root + os.sep)
+
+
+def _limit_resources(job: dict) -> None:
+    import resource
+
+    def cap(which: int, value: int) -> None:
+        soft, hard = resource.getrlimit(which)
+        if hard != resource.RLIM_INFINITY:
+            value = min(value, hard)
+        try:
+            resource.setrlimit(which, (value, value if which != resource.RLIMIT_CPU
+                                       else value + 1))
+        except (ValueError, OSError):
+            pass  # best effort: a platform without this limit keeps the others
+
+    used = resource.getrusage(resource.RUSAGE_SELF)
+    cpu = math.ceil(used.ru_utime + used.ru_stime + job["cpu_s"])
+    cap(resource.RLIMIT_CPU, cpu)
+    cap(resource.RLIMIT_CORE, 0)
+    cap(resource.RLIMIT_FSIZE, int(job["file_mb"] * 2**20))
+    cap(resource.RLIMIT_NOFILE, 64)
+    try:
+        with open("/proc/self/statm") as f:
+            mapped = int(f.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError):
+        mapped = 256 * 2**20
+    cap(resource.RLIMIT_AS, mapped + int(job["memory_mb"] * 2**20))
+    # Root is exempt from RLIMIT_NPROC (the audit hook refuses fork for everyone).
+    # Becoming `nobody` would make the limit hold, but then the standard library can
+    # be unreadable (a Python installed under /root), so the child stays who it is.
+    if hasattr(resource, "RLIMIT_NPROC"):
+        cap(resource.RLIMIT_NPROC, 0)
+
+
+def _install_guards(root: str, learner_module: str) -> None:
+    import builtins
+
+    stdlib = set(sys.stdlib_module_names)
+
+    def audit(event: str, args: tuple) -> None:
+        if event.startswith("socket."):
+            raise PermissionError("network access is not allowed here")
+        if event.startswith(_PROCESS_EVENTS) or event.startswith("ctypes."):
+            raise PermissionError(f"{event} is not allowed here: your function runs alone")
+        if event == "open":
+            path, mode, flags = args
+            writing = (isinstance(mode, str) and any(c in mode for c in "wax+")) or (
+                isinstance(flags, int) and flags & _WRITE_FLAGS)
+            if writing and path is not None and not _inside(path, root):
+                raise PermissionError(f"writing to {path!r} is not allowed: only the "
+                                      "temporary working folder is writable")
+        elif event in _PATH_EVENTS:
+            for p in args:
+                if isinstance(p, (str, bytes, os.PathLike)) and not _inside(p, root):
+                    raise PermissionError(f"{event} on {p!r} is not allowed: only the "
+                                          "temporary working folder may be changed")
+        elif event == "import" and args and isinstance(args[0], str):
+            top = args[0].partition(".")[0]
+            if top in BLOCKED_IMPORTS and args[0] not in sys.modules:
+                raise ImportError(f"import {args[0]} is not allowed here")
+
+    sys.addaudithook(audit)
+    real_import = builtins.__import__
+
+    def guarded_import(name, globals=None, locals=None, fromlist=(), level=0):  # noqa: A002
+        # Only the learner's own import statements are checked: numpy and the standard
+        # library import what they need for themselves.
+        if globals is not None and globals.get("__name__") == learner_module and level == 0:
+            top = name.partition(".")[0]
+            if top in BLOCKED_IMPORTS:
+                raise ImportError(f"import {name} is not allowed here: your function may use "
+                                  "numpy, math and the standard library, without network, "
+                                  "processes or ctypes")
+            if top not in stdlib and top not in ALLOWED_EXTRA:
+                raise ImportError(f"import {name}: only numpy, math and the standard library "
+                                  "are available here")
+        return real_import(name, globals, locals, fromlist, level)
+
+    builtins.__import__ = guarded_import
+
+
+class _CappedOutput:
+    """What the learner prints: kept up to a cap, then OutputLimit."""
+
+    def __init__(self, cap: int) -> None:
+        self.cap = cap
+        self.parts: list[str] = []
+        self.size = 0
+
+    def write(self, text: str) -> int:
+        if not isinstance(text, str):
+            raise TypeError("write() argument must be str")
+        if self.size + len(text) > self.cap:
+            room = max(0, self.cap - self.size)
+            self.parts.append(text[:room])
+            self.size = self.cap
+            raise OutputLimit()
+        self.parts.append(text)
+        self.size += len(text)
+        return len(text)
+
+    def flush(self) -> None:
+        pass
+
+    def take(self) -> str:
+        out = "".join(self.parts)
+        self.parts.clear()
+        return out
+
+
+# ------------------------------------------------------------------- running
+
+
+def _error(exc: BaseException, cap: int) -> dict:
+    """What went wrong, at which line of the learner's code."""
+    import traceback
+
+    line = None
+    if isinstance(exc, SyntaxError) and exc.filename == SOURCE_NAME:
+        line = exc.lineno
+    for frame in traceback.extract_tb(exc.__traceback__):
+        if frame.filename == SOURCE_NAME:
+            line = frame.lineno
+    if isinstance(exc, OutputLimit):
+        return {"error": "OutputLimit", "message": f"printed more than {cap // 1024} KB",
+                "line": line}
+    return {"error": type(exc).__name__, "message": str(exc)[:500], "line": line}
+
+
+def main() -> None:
+    import copy
+    import traceback  # noqa: F401 - for _error, loaded before the limits
+
+    import numpy  # noqa: F401 - imported before the job arrives: a spare child is warm
+
+    report = os.fdopen(os.dup(1), "w", encoding="utf-8")
+    job = json.loads(sys.stdin.readline())
+    root = os.path.realpath(os.getcwd())
+    devnull = os.open(os.devnull, os.O_RDWR)
+    for fd in (0, 1, 2):  # the learner's raw writes go nowhere; reports use `report`
+        os.dup2(devnull, fd)
+    _limit_resources(job)
+    module = "solution"
+    _install_guards(root, module)
+    out = _CappedOutput(int(job["output_kb"] * 1024))
+    sys.stdout = sys.stderr = out  # type: ignore[assignment]
+
+    def send(message: dict) -> None:
+        report.write(json.dumps(message) + "\n")
+        report.flush()
+
+    namespace: dict = {"__name__": module, "__builtins__": __builtins__}
+    try:
+        code = compile(job["source"], SOURCE_NAME, "exec")
+        exec(code, namespace)  # noqa: S102 - the learner's own code, in this sandbox only
+    except BaseException as exc:  # noqa: BLE001 - reported, never raised
+        send({"load": _error(exc, out.cap), "printed": out.take()})
+        return
+    func = namespace.get(job["function"])
+    if not callable(func):
+        send({"load": {"error": "NameError",
+                       "message": f"no function named {job['function']!r} is defined",
+                       "line": None}, "printed": out.take()})
+        return
+    send({"load": None, "printed": out.take()})
+    for i, case in enumerate(job["cases"]):
+        args = [decode(a) for a in case]
+        kept = copy.deepcopy(args)
+        try:
+            value = func(*args)
+        except BaseException as exc:  # noqa: BLE001 - reported, never raised
+            send({"case": i, **_error(exc, out.cap), "printed": out.take()})
+            continue
+        mutated = [k for k, (a, b) in enumerate(zip(args, kept, strict=True)) if not same(a, b)]
+        try:
+            data = encode(value)
+        except TypeError as exc:
+            send({"case": i, "error": "TypeError", "line": None, "printed": out.take(),
+                  "message": f"returned {exc}, which is not a number, an array or a tuple"})
+            continue
+        send({"case": i, "value": data, "mutated": mutated, "printed": out.take()})
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,349 @@
+"""Run a learner's function in a separate, limited Python process and collect what it returned.
+
+What is enforced, and how (see also the README's "Code cards"):
+
+* **Another process.** The learner's code never runs in the trainer's process:
+  a child ``python -I -B`` (isolated: no user site, no ``PYTHON*`` variables, no
+  script folder on ``sys.path``) is started in a fresh temporary folder, in its
+  own session, with a minimal environment. A crash, a hang or ``os._exit`` in
+  the child is a verdict for the parent, never an exception.
+* **Kernel limits** (``resource``, set in the child before the learner's code is
+  compiled): CPU time (the real guard against an infinite loop), address space
+  (a memory bomb meets ``MemoryError``), file size, open files, no core dumps,
+  and ``RLIMIT_NPROC`` = 0 so that ``fork`` fails. Root is exempt from
+  ``RLIMIT_NPROC``, so a child started by root first drops to ``nobody``, which
+  also makes the rest of the file system read-only to it.
+* **A wall clock** in the parent kills the child's whole process group when the
+  CPU limit is not enough (a child that sleeps, or a busy machine).
+* **Output caps.** What the learner prints is kept up to a cap (then the case
+  fails with "printed more than …"); their raw writes to the standard streams
+  go to ``/dev/null``; the report the parent reads is capped too.
+* **An audit hook** (``sys.addaudithook``, which Python code cannot remove) in
+  the child refuses sockets, starting or signalling processes, ``ctypes``, and
+  writing, renaming or deleting files outside the temporary folder.
+* **Imports.** The learner's own ``import`` statements may name numpy, math and
+  the standard library, minus the modules that reach the network, processes or
+  raw memory (``socket``, ``subprocess``, ``ctypes``, …).
+
+Best effort, not a guarantee: the audit hook and the import guard run inside the
+child's interpreter, so they stop accidents and ordinary hostile code, not a
+determined escape through a bug in CPython or numpy; the kernel limits and the
+separate process are what protect the trainer. ``RLIMIT_AS`` is not enforced
+on macOS. Network namespaces are not used (they need privileges); sockets are
+refused by the audit hook.
+
+Expected values never enter the child: it reports what the function returned and
+the parent compares, so a solution cannot claim to have passed.
+"""
+
+from __future__ import annotations
+
+import atexit
+import json
+import os
+import selectors
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from trainer.coderun._child import decode, encode
+
+__all__ = ["CaseRun", "Limits", "Run", "Sandbox", "run_function"]
+
+_CHILD = str(Path(__file__).with_name("_child.py"))
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """How much one run may take. The CPU limit does the real work; the wall clock is
+    generous so that a busy machine does not fail a correct solution."""
+
+    cpu_s: float = 2.0
+    wall_s: float = 20.0
+    memory_mb: int = 512
+    file_mb: int = 8
+    output_kb: int = 64  # what the learner prints, per run
+    report_mb: int = 8  # what the child reports back (the returned values)
+
+
+@dataclass(frozen=True, slots=True)
+class CaseRun:
+    """What one call of the learner's function did: a value, or an error at a line."""
+
+    value: object = None
+    error: str | None = None  # the exception's type name, e.g. "ZeroDivisionError"
+    message: str = ""
+    line: int | None = None
+    mutated: tuple[int, ...] = ()  # indices of the arguments the function changed
+    printed: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+    def describe_error(self) -> str:
+        """"your function raised ZeroDivisionError at line 3: division by zero"."""
+        if self.error is None:
+            return ""
+        if self.error == "OutputLimit":
+            return f"your function {self.message}"
+        if self.error == "MemoryError":
+            return "your function ran out of memory (MemoryError)"
+        where = f" at line {self.line}" if self.line else ""
+        text = f"your function raised {self.error}{where}"
+        return f"{text}: {self.message}" if self.message else text
+
+
+@dataclass(slots=True)
+class Run:
+    """The outcome of running a solution on a list of cases.
+
+    ``fatal`` says why the run stopped early (the code does not compile, it took
+    too long, the process died); ``cases`` holds one entry per case that finished.
+    """
+
+    cases: list[CaseRun] = field(default_factory=list)
+    fatal: str | None = None
+    fatal_line: int | None = None
+    printed: str = ""  # printed while the module was loaded
+
+    @property
+    def complete(self) -> bool:
+        return self.fatal is None
+
+
+def _signal_name(number: int) -> str:
+    try:
+        return signal.Signals(number).name
+    except ValueError:
+        return f"signal {number}"
+
+
+class _Child:
+    """One started child process, warm (numpy imported) and waiting for its job."""
+
+    def __init__(self) -> None:
+        self.folder = tempfile.mkdtemp(prefix="trainer-code-")
+        env = {"PATH": os.defpath, "LANG": "C.UTF-8", "OPENBLAS_NUM_THREADS": "1",
+               "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "HOME": self.folder,
+               "TMPDIR": self.folder}
+        self.proc = subprocess.Popen(
+            [sys.executable, "-I", "-B", _CHILD],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            cwd=self.folder, env=env, start_new_session=True, close_fds=True,
+        )
+
+    def alive(self) -> bool:
+        return self.proc.poll() is None
+
+    def kill(self) -> None:
+        try:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+        try:
+            self.proc.kill()
+        except ProcessLookupError:
+            pass
+        self.proc.wait()
+        for stream in (self.proc.stdin, self.proc.stdout, self.proc.stderr):
+            if stream is not None:
+                try:
+                    stream.close()
+                except OSError:
+                    pass
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+class Sandbox:
+    """Runs solutions, one fresh child process per run, the next one started ahead.
+
+    Thread-safe: the study screen runs it in a worker thread. ``close()`` (also
+    called at exit) kills the spare child.
+    """
+
+    def __init__(self, limits: Limits | None = None, *, warm: bool = True) -> None:
+        self.limits = limits or Limits()
+        self.warm = warm
+        self._spare: _Child | None = None
+        self._lock = threading.Lock()
+        atexit.register(self.close)
+
+    def close(self) -> None:
+        with self._lock:
+            spare, self._spare = self._spare, None
+        if spare is not None:
+            spare.kill()
+
+    def _take_child(self) -> _Child:
+        with self._lock:
+            spare, self._spare = self._spare, None
+        child = spare if spare is not None and spare.alive() else None
+        if spare is not None and child is None:
+            spare.kill()
+        return child or _Child()
+
+    def _start_spare(self) -> None:
+        if not self.warm:
+            return
+        with self._lock:
+            if self._spare is None:
+                self._spare = _Child()
+
+    def prepare(self) -> None:
+        """Start a child ahead, so that the first run is warm too."""
+        self._start_spare()
+
+    def run(self, source: str, function: str, cases: list[list[object]],
+            limits: Limits | None = None) -> Run:
+        """Run ``function`` from ``source`` on each case (a list of arguments)."""
+        limits = limits or self.limits
+        child = self._take_child()
+        try:
+            return _drive(child, source, function, cases, limits)
+        finally:
+            child.kill()
+            self._start_spare()
+
+
+def _drive(child: _Child, source: str, function: str, cases: list[list[object]],
+           limits: Limits) -> Run:
+    job = {"source": source, "function": function,
+           "cases": [[encode(a) for a in case] for case in cases],
+           "cpu_s": limits.cpu_s, "memory_mb": limits.memory_mb, "file_mb": limits.file_mb,
+           "output_kb": limits.output_kb}
+    run = Run()
+    proc = child.proc
+    assert proc.stdin is not None and proc.stdout is not None and proc.stderr is not None
+    try:
+        proc.stdin.write((json.dumps(job) + "\n").encode())
+        proc.stdin.close()
+    except (BrokenPipeError, OSError):
+        pass  # the child is gone; its exit status says why, below
+    deadline = time.monotonic() + limits.wall_s
+    cap = limits.report_mb * 2**20
+    buffer = b""
+    received = 0
+    errors = b""
+    loaded = False
+    timed_out = too_much = False
+    sel = selectors.DefaultSelector()
+    sel.register(proc.stdout, selectors.EVENT_READ, "out")
+    sel.register(proc.stderr, selectors.EVENT_READ, "err")
+    open_streams = 2
+    while open_streams:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            timed_out = True
+            break
+        for key, _ in sel.select(timeout=min(left, 0.5)):
+            chunk = os.read(key.fileobj.fileno(), 65536)  # type: ignore[union-attr]
+            if not chunk:
+                sel.unregister(key.fileobj)
+                open_streams -= 1
+                continue
+            if key.data == "err":
+                errors = (errors + chunk)[-4096:]
+                continue
+            received += len(chunk)
+            if received > cap:
+                too_much = True
+                break
+            buffer += chunk
+            *lines, buffer = buffer.split(b"\n")
+            for line in lines:
+                loaded = _take(run, line, loaded) or loaded
+        if too_much:
+            break
+    sel.close()
+    child.kill()
+    status = proc.returncode
+    if too_much:
+        run.fatal = f"your function returned more than {limits.report_mb} MB of results"
+    elif timed_out:
+        run.fatal = f"took longer than {limits.wall_s:g} s (wall clock)"
+    elif run.fatal is None and len(run.cases) < len(cases):
+        run.fatal = _death(status, limits, errors, loaded)
+    return run
+
+
+def _take(run: Run, line: bytes, loaded: bool) -> bool:
+    """Add one report line to ``run``; True once the module has loaded."""
+    try:
+        msg = json.loads(line)
+    except ValueError:
+        run.fatal = "the sandbox's report could not be read"
+        return loaded
+    if not isinstance(msg, dict):
+        return loaded
+    if "load" in msg:
+        run.printed = str(msg.get("printed", ""))
+        err = msg["load"]
+        if err:
+            line_no = err.get("line")
+            where = f" at line {line_no}" if line_no else ""
+            if err["error"] == "SyntaxError":
+                run.fatal = f"your code has a syntax error{where}: {err['message']}"
+            elif err["error"] == "NameError" and line_no is None:
+                run.fatal = err["message"]
+            elif err["error"] == "OutputLimit":
+                run.fatal = f"your code {err['message']}"
+            else:
+                run.fatal = (f"your code raised {err['error']}{where} while it was loaded: "
+                             f"{err['message']}")
+            run.fatal_line = line_no
+            return False
+        return True
+    if "case" in msg:
+        if "error" in msg:
+            run.cases.append(CaseRun(error=msg["error"], message=msg.get("message", ""),
+                                     line=msg.get("line"), printed=msg.get("printed", "")))
+        else:
+            try:
+                value = decode(msg["value"])
+            except (TypeError, ValueError, KeyError) as exc:
+                run.cases.append(CaseRun(error="TypeError", message=f"unreadable result: {exc}"))
+            else:
+                run.cases.append(CaseRun(value=value, mutated=tuple(msg.get("mutated", ())),
+                                         printed=msg.get("printed", "")))
+    return loaded
+
+
+def _death(status: int | None, limits: Limits, errors: bytes, loaded: bool) -> str:
+    """Why a child stopped before reporting every case, in the learner's words."""
+    if status is not None and status < 0:
+        sig = -status
+        if sig in (signal.SIGXCPU, signal.SIGKILL):
+            return f"took longer than {limits.cpu_s:g} s (CPU time)"
+        if sig == signal.SIGXFSZ:
+            return f"wrote a file larger than {limits.file_mb} MB"
+        return f"your code crashed the Python process ({_signal_name(sig)})"
+    tail = errors.decode("utf-8", "replace").strip().splitlines()
+    if not loaded and tail:
+        return f"the sandbox could not start: {tail[-1]}"
+    return f"your code ended the Python process (exit status {status})"
+
+
+_DEFAULT: Sandbox | None = None
+_DEFAULT_LOCK = threading.Lock()
+
+
+def default_sandbox() -> Sandbox:
+    """The process-wide sandbox (one spare child kept warm)."""
+    global _DEFAULT
+    with _DEFAULT_LOCK:
+        if _DEFAULT is None:
+            _DEFAULT = Sandbox()
+        return _DEFAULT
+
+
+def run_function(source: str, function: str, cases: list[list[object]],
+                 limits: Limits | None = None) -> Run:
+    """Run ``function`` from ``source`` on each case in the default sandbox."""
+    return default_sandbox().run(source, function, cases, limits)
