@@ -131,6 +131,8 @@ class _CardCheck:
         self.stats.draws += 1
         self.texts(ex)
         self.constraints(ex)
+        if card.plot is not None:
+            self.plot(ex)
         for i in range(len(ex.steps)):
             self.step = i + 1 if card.kind == "derivation" else None
             self.stats.steps += 1
@@ -139,6 +141,16 @@ class _CardCheck:
             except Exception as exc:  # noqa: BLE001 - report, keep checking the rest
                 self.fail(f"internal error: {type(exc).__name__}: {exc}")
         self.step = None
+
+    def plot(self, ex: Exercise) -> None:
+        """The plot draws for this review's numbers, with a learner's number marked."""
+        from trainer.plots import PlotError, plot_data, to_svg
+
+        assert self.card.plot is not None
+        try:
+            to_svg(plot_data(self.card.plot, ex.params, answer=0.5))
+        except PlotError as exc:
+            self.fail(str(exc))
 
     def texts(self, ex: Exercise) -> None:
         shown = {"prompt": ex.prompt, "solution": ex.solution, "hint": ex.hint}

@@ -14,10 +14,10 @@ from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
-from trainer.decks.model import Card, Deck, FollowUp, Mistake, Step
+from trainer.decks.model import Card, Curve, Deck, FollowUp, Marker, Mistake, Plot, Step
 
 FORMAT = 1
-_CODE = ("loader.py", "model.py", "cache.py")
+_CODE = ("loader.py", "model.py", "cache.py", "spec.py")
 
 
 def cache_dir() -> Path:
@@ -75,6 +75,11 @@ def _card_plain(card: Card) -> tuple[Any, ...]:
             value = tuple(_step_plain(s) for s in value)
         elif name == "follow_ups":
             value = tuple((f.question, f.key_points, f.answer, f.line) for f in value)
+        elif name == "plot" and value is not None:
+            value = (value.x, value.start, value.end,
+                     tuple((c.y, c.label) for c in value.curves),
+                     tuple((m.at, m.label) for m in value.markers),
+                     value.title, value.x_label, value.y_label, value.line)
         values.append(value)
     return tuple(values)
 
@@ -89,6 +94,10 @@ def _card_from_plain(values: tuple[Any, ...]) -> Card:
         steps.append(Step(*s))
     data["steps"] = tuple(steps)
     data["follow_ups"] = tuple(FollowUp(*f) for f in data["follow_ups"])
+    if data["plot"] is not None:
+        x, start, end, curves, markers, *rest = data["plot"]
+        data["plot"] = Plot(x, start, end, tuple(Curve(*c) for c in curves),
+                            tuple(Marker(*m) for m in markers), *rest)
     return Card(**data)
 
 

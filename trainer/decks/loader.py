@@ -13,21 +13,27 @@ from typing import Any
 
 from trainer.decks.model import (
     Card,
+    Curve,
     Deck,
     FollowUp,
     LoadResult,
+    Marker,
     Mistake,
+    Plot,
     Problem,
     Step,
 )
 from trainer.decks.spec import (
     ALL_CARD_FIELDS,
     CARD_KINDS,
+    CURVE,
     DECK_FIELDS,
     FOLLOW_UP,
     GRADED_KINDS,
     KINDS,
+    MARKER,
     MISTAKE,
+    PLOT,
     STEP_KINDS,
     TOLERANCE_FIELDS,
     FieldSpec,
@@ -196,6 +202,10 @@ class _CardReader:
                 return self.follow_ups(fields)
             case "steps":
                 return self.steps(fields, spec, fs)
+            case "plot":
+                return self.plot(fields)
+            case "curves" | "markers":
+                raise AssertionError("read inside a plot")  # pragma: no cover
         raise AssertionError(f"no reader for field type {fs.type!r}")  # pragma: no cover
 
     def difficulty(self, fields: Fields) -> int | None:
@@ -279,6 +289,33 @@ class _CardReader:
     def mistakes(self, fields: Fields) -> tuple[Mistake, ...]:
         return tuple(Mistake(**values, line=item.line) for item, values
                      in self.items(fields, "mistakes", MISTAKE, "{answer, feedback}"))
+
+    def plot(self, fields: Fields) -> Plot | None:
+        node = fields.get("plot")
+        if node is None or node.value is None:
+            return None
+        if not isinstance(node.value, dict):
+            self.problem(node, "'plot' must be a mapping with x, from, to and curves")
+            return None
+        before = len(self.problems)
+        f = self.fields(node, PLOT.names, PLOT.names, PLOT.what)
+        values = self.record(node, PLOT, {k: v for k, v in f.items()
+                                          if k not in ("curves", "markers")}, "plot: ",
+                             skip=("curves", "markers"))
+        curves = tuple(Curve(**v) for _, v in self.items(f, "curves", CURVE, "{y, label}"))
+        markers = tuple(Marker(**v) for _, v in self.items(f, "markers", MARKER, "{at, label}"))
+        if "curves" not in f:
+            self.problem(node, "plot: a plot needs 'curves': a list of {y, label}")
+        elif not curves and len(self.problems) == before:
+            self.problem(f["curves"], "plot: 'curves' is empty")
+        x = values["x"]
+        if x is not None and not PARAM_NAME.match(x):
+            self.problem(f["x"], f"plot: x must be a name, got {x!r}")
+        if len(self.problems) != before:
+            return None
+        return Plot(x=x, start=values["from"], end=values["to"], curves=curves, markers=markers,
+                    title=values["title"], x_label=values["x_label"],
+                    y_label=values["y_label"], line=node.line)
 
     def follow_ups(self, fields: Fields) -> tuple[FollowUp, ...]:
         return tuple(FollowUp(**values, line=item.line) for item, values in

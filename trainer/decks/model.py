@@ -51,6 +51,37 @@ class FollowUp:
 
 
 @dataclass(frozen=True, slots=True)
+class Curve:
+    """One curve of a plot: its height as an expression over the params and x."""
+
+    y: str
+    label: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Marker:
+    """A vertical line of a plot at an expression's value (`answer`: the learner's number)."""
+
+    at: str
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
+class Plot:
+    """What to draw beside a graded card's solution, for the numbers of one review."""
+
+    x: str
+    start: str
+    end: str
+    curves: tuple[Curve, ...]
+    markers: tuple[Marker, ...] = ()
+    title: str | None = None
+    x_label: str | None = None
+    y_label: str | None = None
+    line: int = field(default=0, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
 class Step:
     """One graded step of a derivation card."""
 
@@ -88,6 +119,7 @@ class Card:
     mistakes: tuple[Mistake, ...] = ()
     steps: tuple[Step, ...] = ()
     follow_ups: tuple[FollowUp, ...] = ()
+    plot: Plot | None = None
     path: str = ""
     line: int = 0
     col: int = 1

@@ -25,6 +25,9 @@ FieldType = Literal[
     "mistakes",    # a list of MISTAKE records
     "steps",       # a list of derivation steps (STEP_KINDS)
     "follow_ups",  # a list of FOLLOW_UP records
+    "plot",        # a PLOT record: curves and markers drawn after grading
+    "curves",      # a list of CURVE records (in a plot)
+    "markers",     # a list of MARKER records (in a plot)
 ]
 
 # Which functions and names an expression may use (trainer.exercises.validate):
@@ -127,6 +130,34 @@ FOLLOW_UP = RecordSpec("follow_up", "a follow-up", (
 
 _MISTAKES = _f("mistakes", "mistakes", "known wrong answers and what to say")
 
+CURVE = RecordSpec("curve", "a curve", (
+    _f("y", "expr", "the height at x: an expression over the params and x", required=True,
+       language="solve"),
+    _f("label", "text", "its name in the legend"),
+))
+
+MARKER = RecordSpec("marker", "a marker", (
+    _f("at", "expr", "where the vertical line stands: an expression over the params, or "
+                     "`answer` for the learner's own number", required=True, language="solve"),
+    _f("label", "text", "its name in the legend", required=True),
+))
+
+PLOT = RecordSpec("plot", "a plot", (
+    _f("x", "text", "the name of the variable on the horizontal axis", required=True),
+    _f("from", "expr", "where the axis starts: an expression over the params", required=True,
+       language="solve"),
+    _f("to", "expr", "where the axis ends: an expression over the params", required=True,
+       language="solve"),
+    _f("curves", "curves", "the curves, each {y, label}", required=True, min_items=1),
+    _f("markers", "markers", "vertical lines, each {at, label}"),
+    _f("title", "text", "the title; {{name}} is replaced by a param"),
+    _f("x_label", "text", "the horizontal axis' label"),
+    _f("y_label", "text", "the vertical axis' label"),
+))
+
+_PLOT = _f("plot", "plot", "a plot drawn beside the solution after grading, for this review's "
+                           "numbers, with the learner's answer marked")
+
 # --------------------------------------------------------------------- steps
 
 _STEP_COMMON = (
@@ -174,7 +205,7 @@ CARD_KINDS: dict[str, RecordSpec] = {
            language="solve", missing=": the solver that computes its answer"),
         _f("answer", "expr", "optional: an expression that must agree with solve",
            language="solve"),
-        _TOLERANCE, _MISTAKES, *_TAIL,
+        _TOLERANCE, _MISTAKES, *_TAIL, _PLOT,
     ), reference="solve", mistake_language="solve"),
     "symbolic": RecordSpec("symbolic", "a symbolic card", (
         _ID, _KIND, _PROMPT, _PARAMS, _CONSTRAINTS,
@@ -184,14 +215,14 @@ CARD_KINDS: dict[str, RecordSpec] = {
            language="formula", missing=": the formula it is graded against"),
         _f("solve", "expr", "optional: a solver call that `trainer check` proves answer against",
            language="solve"),
-        _TOLERANCE, _MISTAKES, *_TAIL,
+        _TOLERANCE, _MISTAKES, *_TAIL, _PLOT,
     ), reference="answer", mistake_language="formula", over_symbols=True),
     "derivation": RecordSpec("derivation", "a derivation", (
         _ID, _KIND, _PROMPT, _PARAMS, _CONSTRAINTS,
         _f("symbols", "symbols", "symbols shared by every step"),
         _f("steps", "steps", "the steps, each numeric or symbolic", required=True,
            min_items=2, max_items=4, missing=": a list of 2 to 4 steps"),
-        *_TAIL,
+        *_TAIL, _PLOT,
     )),
 }
 
@@ -243,7 +274,13 @@ def _field_schema(spec: FieldSpec, record: RecordSpec, kinds: dict[str, RecordSp
         case "steps":
             out = {"type": "array",
                    "items": {"oneOf": [_record_schema(s, STEP_KINDS) for s in STEP_KINDS.values()]}}
-    if spec.min_items and spec.type in ("texts", "steps", "mistakes", "follow_ups"):
+        case "plot":
+            out = _record_schema(PLOT, kinds)
+        case "curves":
+            out = {"type": "array", "items": _record_schema(CURVE, kinds)}
+        case "markers":
+            out = {"type": "array", "items": _record_schema(MARKER, kinds)}
+    if spec.min_items and spec.type in ("texts", "steps", "mistakes", "follow_ups", "curves"):
         out["minItems"] = spec.min_items
     if spec.max_items is not None:
         out["maxItems"] = spec.max_items

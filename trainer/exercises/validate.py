@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from functools import lru_cache
 
-from trainer.decks.model import Card, Step
+from trainer.decks.model import Card, Plot, Step
 from trainer.decks.spec import CARD_KINDS, STEP_KINDS, RecordSpec
 from trainer.exercises.params import (
     DETERMINISTIC_ARITY,
@@ -127,6 +127,24 @@ class _Checker:
             self.expr(f"{what}mistake", m.answer, over, spec.mistake_language or "formula",
                       shapes)
 
+    def plot(self, plot: Plot, params: tuple[str, ...]) -> None:
+        """A plot's expressions: the range over the params, curves over the params and x,
+        markers over the params (or `answer`, the learner's number)."""
+        if plot.x in params:
+            self.add(f"plot: x {plot.x!r} is also a param; name the axis variable apart",
+                     plot.x)
+        self.expr("plot from:", plot.start, params, "solve")
+        self.expr("plot to:", plot.end, params, "solve")
+        over_x = tuple(sorted({*params, plot.x}))
+        for i, curve in enumerate(plot.curves, 1):
+            self.expr(f"plot curve {i}:", curve.y, over_x, "solve")
+            self.text(f"plot curve {i} label", curve.label, params)
+        for marker in plot.markers:
+            if marker.at.strip() != "answer":
+                self.expr(f"plot marker {marker.label!r}:", marker.at, params, "solve")
+            self.text("plot marker label", marker.label, params)
+        self.text("plot title", plot.title, params)
+
     def run(self) -> list[Found]:
         card = self.card
         if not card.graded:
@@ -151,6 +169,8 @@ class _Checker:
         self.text("prompt", card.prompt, pnames)
         self.text("solution", card.solution, pnames)
         self.text("hint", card.hint, pnames)
+        if card.plot is not None:
+            self.plot(card.plot, pnames)
         spec = CARD_KINDS[card.kind]
         if spec.reference is not None:
             self.graded("", spec, card, card.symbols, pnames)
