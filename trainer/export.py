@@ -34,6 +34,7 @@ class ExportedNote:
     front: str
     back: str
     tags: tuple[str, ...]
+    media: tuple[tuple[str, bytes], ...] = ()  # (file name, content), e.g. the plot's SVG
 
 
 def to_html(text: str | None) -> str:
@@ -96,8 +97,21 @@ def note_for(card: Card) -> ExportedNote:
         back.append(f"<div>{label}<b>{html.escape(ref.shown)}</b></div>")
     if exercise.solution:
         back.append(f"<hr>{to_html(exercise.solution)}")
+    media: tuple[tuple[str, bytes], ...] = ()
+    if card.plot is not None:
+        from trainer.plots import PlotError, plot_data, to_svg
+
+        try:
+            svg = to_svg(plot_data(card.plot, exercise.params))
+        except PlotError:
+            svg = ""  # `trainer check` reports it; the note goes without its picture
+        if svg:
+            name = "trainer-" + hashlib.sha256(f"{card.key}:{EXPORT_SEED}:{svg}".encode()
+                                               ).hexdigest()[:16] + ".svg"
+            back.append(f'<div><img src="{name}"></div>')
+            media = ((name, svg.encode("utf-8")),)
     return ExportedNote(card.key, card.deck, "".join(front), "".join(back) + source,
-                        _tags(card))
+                        _tags(card), media)
 
 
 def _deck_id(deck: str) -> int:
@@ -125,4 +139,14 @@ def export_apkg(notes: Sequence[ExportedNote], titles: dict[str, str], out: Path
         deck.add_note(genanki.Note(model=model, fields=[note.front, note.back, note.key],
                                    guid=genanki.guid_for("trainer", note.key),
                                    tags=list(note.tags)))
-    genanki.Package(list(decks.values())).write_to_file(str(out))
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="trainer-export-") as tmp:
+        files = []
+        for note in notes:
+            for name, data in note.media:
+                path = Path(tmp) / name
+                path.write_bytes(data)
+                files.append(str(path))
+        package = genanki.Package(list(decks.values()), media_files=files)
+        package.write_to_file(str(out))

@@ -100,3 +100,19 @@ def test_a_plot_without_curves_is_a_deck_problem():
     bad = DECK.split("      curves:")[0] + "\n"
     result = load(bad)
     assert any("needs 'curves'" in p.message for p in result.problems)
+
+
+def test_the_anki_export_carries_the_plot_as_an_svg_picture(tmp_path):
+    import json
+    import zipfile
+
+    from trainer.cli import main
+
+    path = text_path(DECK)
+    out = tmp_path / "p.apkg"
+    assert main(["export", str(path), "-o", str(out)]) == 0
+    with zipfile.ZipFile(out) as zf:
+        media = json.loads(zf.read("media"))
+        (name,) = media.values()
+        svg = zf.read(next(k for k, v in media.items() if v == name)).decode()
+    assert name.endswith(".svg") and svg.startswith("<svg") and "MLE" in svg
