@@ -8,14 +8,16 @@ from pathlib import Path
 
 import pytest
 
+from trainer.config import Settings
 from trainer.decks.model import Card
 from trainer.stats import (
     CardFigures,
     DayCount,
-    compute,
-    forecast_days,
+    deck_table,
+    forecast,
     heat_grid,
     heat_level,
+    overview,
     progress,
     study_days,
     weakest_cards,
@@ -81,28 +83,26 @@ def store(tmp_path: Path) -> Store:
 
 
 def test_reviews_per_day_streak_and_today(store: Store):
-    p = progress(CARDS, store, NOW)
+    p = progress(CARDS, store, NOW).overview
     assert p.today == date(2026, 3, 18)
     assert len(p.reviews_per_day) == 30
     assert p.reviews_per_day[-9:] == [0, 1, 0, 0, 0, 0, 0, 2, 1, 1][-9:]
-    assert sum(p.reviews_per_day) == 5  # gone/z is not counted
+    assert sum(p.reviews_per_day) == 5  # gone/z is not counted: no loaded deck has it
     assert p.reviews_today == 1
     assert p.streak_days == 3
 
 
 def test_true_retention_counts_only_review_state_reviews_of_the_last_30_days(store: Store):
-    p = progress(CARDS, store, NOW)
+    p = progress(CARDS, store, NOW).overview
     # a Good, a Again, b Hard; not b's first sight, c's learning step nor c in February
     assert (p.reviewed_30d, p.recalled_30d) == (3, 2)
     assert p.retention_30d == pytest.approx(2 / 3)
 
 
-def test_retention_agrees_with_compute(store: Store):
-    p = progress(CARDS, store, NOW)
-    s = compute(CARDS, store, NOW)
-    assert s.retention_30d == p.retention_30d
-    assert s.reviews_per_day == p.reviews_per_day
-    assert s.streak_days == p.streak_days
+def test_the_command_line_and_the_screens_share_one_overview(store: Store):
+    view = overview(CARDS, store, NOW, days=14)
+    assert progress(CARDS, store, NOW).overview == view
+    assert view.retention_30d == pytest.approx(2 / 3) and view.streak_days == 3
 
 
 def test_retention_per_month(store: Store):
@@ -114,14 +114,14 @@ def test_retention_per_month(store: Store):
 
 def test_no_reviews_means_no_retention(tmp_path: Path):
     p = progress(CARDS, Store.open(tmp_path / "t.db"), NOW)
-    assert p.retention_30d is None
-    assert p.reviews_per_day == [0] * 30 and p.streak_days == 0
-    assert p.weakest_cards == [] and p.weakest_tags == [] and p.leeches == []
+    assert p.overview.retention_30d is None
+    assert p.overview.reviews_per_day == [0] * 30 and p.overview.streak_days == 0
+    assert p.weakest_cards == [] and p.weakest_tags == [] and p.overview.leeches == []
 
 
 def test_a_card_is_a_leech_at_exactly_8_lapses(store: Store):
     p = progress(CARDS, store, NOW)
-    assert p.leeches == ["d/a"]  # b has 7; e has 9 but is suspended
+    assert p.overview.leeches == ["d/a"]  # b has 7; e has 9 but is suspended
     flags = {c.key: c.leech for c in p.weakest_cards}
     assert flags == {"d/a": True, "d/b": False, "d/c": False}
 
@@ -151,13 +151,74 @@ def test_weakest_tags_by_retention(store: Store):
 
 
 def test_forecast_counts_overdue_cards_today(store: Store):
-    due_now, due = forecast_days(CARDS, store, NOW, day_hour=4, days=14)
+    due_now, due = forecast(store, ["d"], NOW, day_hour=4, days=14)
     assert due_now == 1
-    assert due == [2, 1] + [0] * 12
-    assert progress(CARDS, store, NOW).forecast == due
-    s = compute(CARDS, store, NOW, days=14)
-    assert (s.due_now, s.due_later_today) == (1, 1)  # a overdue, b this evening
-    assert s.forecast[0] == 1 and sum(s.forecast) == 1  # c tomorrow (index 0 = tomorrow)
+    assert due == [2, 1] + [0] * 12  # a overdue and b this evening today; c tomorrow
+    view = overview(CARDS, store, NOW, days=14)
+    assert view.forecast == due
+    assert (view.due_now, view.due_later_today) == (1, 1)
+
+
+def test_the_forecast_follows_the_study_day_not_the_calendar_day(store: Store):
+    # at 02:00 on the 19th the study day of the 18th is still going on (it ends at 04:00)
+    view = overview(CARDS, store, at(3, 19, 2), days=3)
+    assert view.today == date(2026, 3, 18)
+    assert view.forecast == [2, 1, 0]
+    assert overview(CARDS, store, at(3, 19, 5), days=3).forecast == [3, 0, 0]
+
+
+def test_undoing_a_review_takes_it_out_of_the_figures(store: Store):
+    before, weak = overview(CARDS, store, NOW), progress(CARDS, store, NOW).weakest_cards
+    store.record_review(before=store.card_state("d/f"), after=state("d/f", lapses=1),
+                        rating=1, reviewed_at=NOW - 60)
+    after = overview(CARDS, store, NOW)
+    assert after.reviews_today == before.reviews_today + 1
+    assert (after.reviewed_30d, after.recalled_30d) == (4, 2)
+    assert "d/f" in [c.key for c in progress(CARDS, store, NOW).weakest_cards]
+    assert store.undo_last_review() is not None
+    assert overview(CARDS, store, NOW) == before
+    assert progress(CARDS, store, NOW).weakest_cards == weak
+
+
+def test_a_store_from_before_the_tallies_counts_its_old_reviews(tmp_path: Path):
+    import sqlite3
+
+    path = tmp_path / "old.db"
+    old = Store.open(path)
+    review(old, "d/a", at(3, 17, 9), 1, before=2)
+    review(old, "d/b", at(3, 16, 20), 3, before=None)
+    old.close()
+    conn = sqlite3.connect(path)  # back to the schema without tallies
+    conn.executescript("DROP TRIGGER reviews_tally_insert; DROP TRIGGER reviews_tally_delete;"
+                       "DROP TABLE review_tally; DROP TABLE card_tally;"
+                       "DROP INDEX cards_active_due; PRAGMA user_version=2;")
+    conn.close()
+    view = overview(CARDS, Store.open(path), NOW)
+    assert view.reviews_per_day[-3:] == [1, 1, 0]
+    assert (view.reviewed_30d, view.recalled_30d) == (1, 0)
+
+
+def test_deck_counts_are_what_a_session_would_study(store: Store):
+    from trainer.scheduling import build_queue
+
+    settings = Settings(new_per_day=1, reviews_per_day=200)
+    table = deck_table(CARDS, store, settings, NOW, count_unseen=True)
+    queue = build_queue(CARDS, store, settings, NOW)
+    (deck,) = table.decks
+    assert (deck.due_today, deck.new_today) == (queue.due, queue.new) == (1, 1)
+    assert deck.unseen == 1  # d only: e is suspended
+    assert deck.due == 1 and deck.cards == 6
+    # 6 cards and 5 stored states: at least one is new, all that one new card a day needs
+    quick = deck_table(CARDS, store, settings, NOW)
+    assert quick.decks[0].unseen is None and quick.decks[0].new_today == 1
+    roomy = Settings(new_per_day=20)
+    assert deck_table(CARDS, store, roomy, NOW).total.new_today == build_queue(
+        CARDS, store, roomy, NOW).new == 1
+
+
+def test_a_card_removed_from_its_deck_is_not_counted_due(store: Store):
+    table = deck_table(CARDS[1:], store, Settings(), NOW)  # a, overdue, no longer loaded
+    assert table.total.due == 0
 
 
 def test_heatmap_covers_whole_weeks_up_to_today(store: Store):

@@ -158,25 +158,23 @@ def _report_problems(result) -> None:  # noqa: ANN001
 
 def cmd_decks(args: argparse.Namespace) -> int:
     from trainer.config import load_settings
-    from trainer.scheduling import build_queue
+    from trainer.stats import deck_table
 
     result = _load(args)
     _report_problems(result)
     store = _open_store(args)
     settings = load_settings()
-    now = time.time()
+    counts = {c.deck: c for c in deck_table(result.cards, store, settings, time.time(),
+                                            count_unseen=True).decks}
     rows = []
     for deck in result.decks:
         kinds = {k: 0 for k in ("recall", "numeric", "symbolic", "derivation")}
         for card in deck.cards:
             kinds[card.kind] += 1
-        states = store.states([deck.id])
-        due = sum(1 for s in states.values() if s.state and not s.suspended and s.due <= now)
-        new = sum(1 for c in deck.cards if c.key not in states or states[c.key].state == 0)
-        queue = build_queue(deck.cards, store, settings, now)
+        c = counts.get(deck.id)
         rows.append({"deck": deck.id, "title": deck.title, "path": deck.path,
-                     "cards": len(deck.cards), "kinds": kinds, "due": due, "new": new,
-                     "today": len(queue.cards)})
+                     "cards": len(deck.cards), "kinds": kinds, "due": c.due if c else 0,
+                     "new": c.unseen if c else 0, "today": c.today if c else 0})
     if args.json:
         print(json.dumps(rows))
         return 0
@@ -192,28 +190,30 @@ def cmd_decks(args: argparse.Namespace) -> int:
 
 def cmd_stats(args: argparse.Namespace) -> int:
     from trainer.config import load_settings
-    from trainer.stats import compute
+    from trainer.stats import deck_table, overview, stats_dict
 
     result = _load(args)
     _report_problems(result)
     store = _open_store(args)
     settings = load_settings()
-    stats = compute(result.cards, store, time.time(), day_hour=settings.day_starts_at)
+    now = time.time()
+    view = overview(result.cards, store, now, day_hour=settings.day_starts_at)
+    table = deck_table(result.cards, store, settings, now, count_unseen=True)
     if args.json:
-        print(json.dumps(stats.to_dict()))
+        print(json.dumps(stats_dict(view, table)))
         return 0
-    retention = ("- (no reviews of mature cards yet)" if stats.retention_30d is None
-                 else f"{stats.retention_30d:.0%}")
-    print(f"reviews today      {stats.reviews_today}")
-    print(f"due now            {stats.due_now}")
-    print(f"due later today    {stats.due_later_today}")
-    print(f"new (unseen)       {stats.new_available}")
-    print(f"next 7 days        {' '.join(str(n) for n in stats.forecast)}")
+    retention = ("- (no reviews of mature cards yet)" if view.retention_30d is None
+                 else f"{view.retention_30d:.0%}")
+    print(f"reviews today      {view.reviews_today}")
+    print(f"due now            {view.due_now}")
+    print(f"due later today    {view.due_later_today}")
+    print(f"new (unseen)       {table.total.unseen}")
+    print(f"due, 7 days        {' '.join(str(n) for n in view.forecast)}  (today first)")
     print(f"retention (30 d)   {retention}")
-    print(f"reviews (30 d)     {stats.reviews_30d}")
-    print(f"streak             {plural(stats.streak_days, 'day')}")
-    if stats.leeches:
-        print(f"leeches            {', '.join(stats.leeches)}")
+    print(f"reviews (30 d)     {view.reviews_30d}")
+    print(f"streak             {plural(view.streak_days, 'day')}")
+    if view.leeches:
+        print(f"leeches            {', '.join(view.leeches)}")
     return 0
 
 

@@ -1,139 +1,31 @@
-"""Progress figures from the store: due counts, forecast, retention, streak, leeches."""
+"""The statistics engine: due counts, the forecast, reviews per day, retention, weak spots.
+
+One engine for every front end (the command line, the home and statistics screens). It
+asks the store for aggregates (running tallies of the review log and counts over
+indexes), never for the log itself, and puts times into study days with one day helper,
+trainer.scheduling.days. Every figure covers the given cards' decks; the forecast's index
+0 is today, overdue cards included.
+"""
 
 from __future__ import annotations
 
 import bisect
-import json
-from collections import Counter
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+from trainer.config import Settings
 from trainer.decks.model import Card
-from trainer.scheduling import AGAIN, NEW
 from trainer.scheduling.days import (
     day_start,
-    next_day_start,
+    month_starts,
     study_date,
     study_day_start,
     study_days,
 )
-from trainer.scheduling.days import (
-    month_starts as _month_starts,
-)
 from trainer.store import Store
 
-REVIEW_STATE = 2
 LEECH_LAPSES = 8
-
-
-@dataclass(slots=True)
-class Stats:
-    reviews_today: int
-    due_now: int
-    due_later_today: int  # not due yet, but due before the study day ends
-    new_available: int
-    forecast: list[int]  # cards falling due on each of the next days (index 0 = tomorrow)
-    retention_30d: float | None  # share of review-state cards not forgotten, last 30 days
-    reviews_30d: int
-    reviews_per_day: list[int]  # last 30 days, oldest first
-    streak_days: int
-    leeches: list[str]
-
-    def to_dict(self) -> dict:
-        return asdict(self)
-
-
-def compute(cards: Sequence[Card], store: Store, now: float, *, day_hour: int = 4,
-            days: int = 7) -> Stats:
-    """Figures for the given cards (the loaded decks) as of `now`."""
-    keys = {c.key for c in cards}
-    decks = sorted({c.deck for c in cards})
-    states = {k: s for k, s in store.states(decks).items() if k in keys}
-    today = day_start(now, day_hour)
-    boundaries = [today]
-    for _ in range(days + 1):
-        boundaries.append(next_day_start(boundaries[-1] + 3600, day_hour))
-    due_now = later_today = 0
-    forecast = [0] * days
-    leeches = []
-    for s in states.values():
-        if s.suspended or s.state == NEW:
-            continue
-        if s.lapses >= LEECH_LAPSES:
-            leeches.append(s.key)
-        if s.due <= now:
-            due_now += 1
-            continue
-        if s.due < boundaries[1]:
-            later_today += 1
-            continue
-        for i in range(days):
-            if boundaries[i + 1] <= s.due < boundaries[i + 2]:
-                forecast[i] += 1
-                break
-    new_available = sum(1 for c in cards if c.key not in states or states[c.key].state == NEW
-                        and not states[c.key].suspended)
-    # starts[i] is the start of the study day i days ago (DST-safe: computed, not 86400*i)
-    starts = [today]
-    for _ in range(29):
-        starts.append(day_start(starts[-1] - 1, day_hour))
-    since = starts[-1]
-    ascending = starts[::-1]
-    rows = [r for r in store.review_rows(since) if r[0] in keys]
-    per_day: Counter[int] = Counter()
-    for _key, t, _rating, _before in rows:
-        per_day[29 - (bisect.bisect_right(ascending, t) - 1)] += 1
-    reviews_per_day = [per_day.get(i, 0) for i in range(29, -1, -1)]
-    recalled = [r[2] != AGAIN for r in rows if r[3] == REVIEW_STATE and r[1] >= since]
-    streak = 0
-    while per_day.get(streak, 0) > 0:
-        streak += 1
-    if streak == 0 and per_day.get(1, 0):  # today not studied yet: the streak still stands
-        streak = 1
-        while per_day.get(streak + 1, 0) > 0:
-            streak += 1
-    return Stats(
-        reviews_today=per_day.get(0, 0),
-        due_now=due_now,
-        due_later_today=later_today,
-        new_available=new_available,
-        forecast=forecast,
-        retention_30d=(sum(recalled) / len(recalled)) if recalled else None,
-        reviews_30d=sum(reviews_per_day),
-        reviews_per_day=reviews_per_day,
-        streak_days=streak,
-        leeches=sorted(leeches),
-    )
-
-
-def describe_time(t: float, now: float) -> str:
-    """'in 3 h', 'in 2 days' or a date: when the next card is due."""
-    delta = t - now
-    if delta <= 60:
-        return "now"
-    if delta < 3600:
-        return f"in {int(delta // 60)} min"
-    if delta < 86400:
-        return f"in {delta / 3600:.0f} h"
-    if delta < 14 * 86400:
-        days = round(delta / 86400)
-        return "in 1 day" if days == 1 else f"in {days} days"
-    return datetime.fromtimestamp(t).strftime("on %Y-%m-%d")
-
-
-# --- the statistics screen ------------------------------------------------------------
-#
-# The review log can hold a million rows, so everything below asks SQLite for aggregates
-# over a bounded time window and never loads the log itself. Reviews are counted per
-# quarter hour in SQL and the quarter hours are put into study days here: every UTC
-# offset in use is a multiple of 15 minutes, so a study day (local hour `day_hour` to the
-# next one, DST included) is always a whole number of quarter hours.
-
-QUARTER_HOUR = 900
-# the unary + keeps SQLite off the card_key index: walking every review of every loaded
-# card is far slower than the time window on reviews_time
-_KEYS = "+card_key IN (SELECT value FROM json_each(?))"
 
 
 @dataclass(slots=True)
@@ -142,6 +34,57 @@ class DayCount:
 
     day: date
     reviews: int
+
+
+@dataclass(slots=True)
+class DeckCounts:
+    """One deck's cards as a session would see them now."""
+
+    deck: str
+    cards: int  # loaded cards of the deck
+    due: int  # reviews due now (not suspended or buried)
+    unseen: int | None  # new cards free to study; None: not counted, at least `new_today`
+    due_today: int  # what a session would show now, within today's allowances
+    new_today: int
+
+    @property
+    def today(self) -> int:
+        return self.due_today + self.new_today
+
+
+@dataclass(slots=True)
+class DeckTable:
+    """Per-deck counts, the same for all decks together, and today's allowances left."""
+
+    decks: list[DeckCounts]
+    total: DeckCounts
+    reviews_left: int
+    new_left: int
+
+
+@dataclass(slots=True)
+class Overview:
+    """The figures of `trainer stats` and of the home screen, as of one moment."""
+
+    today: date
+    reviews_today: int
+    streak_days: int
+    due_now: int
+    due_later_today: int  # not due yet, but due before the study day ends
+    forecast: list[int]  # due on each study day from today on; index 0 = today, overdue included
+    reviews_per_day: list[int]  # last 30 study days, oldest first (the last is today)
+    reviewed_30d: int  # reviews of cards in the review state, last 30 days
+    recalled_30d: int  # ... not rated Again
+    leeches: list[str]
+
+    @property
+    def reviews_30d(self) -> int:
+        return sum(self.reviews_per_day)
+
+    @property
+    def retention_30d(self) -> float | None:
+        """True retention: the share of reviews of mature cards not rated Again."""
+        return self.recalled_30d / self.reviewed_30d if self.reviewed_30d else None
 
 
 @dataclass(slots=True)
@@ -157,7 +100,7 @@ class MonthRetention:
 
 @dataclass(slots=True)
 class CardFigures:
-    """One card's record: review-state reviews in the window, and lapses over its life."""
+    """One card's record over its life: reviews in the review state, recalls, lapses."""
 
     key: str
     reviewed: int
@@ -194,79 +137,180 @@ class TagFigures:
 class Progress:
     """Everything the statistics screen shows, as of one moment."""
 
-    today: date
-    reviews_today: int
-    streak_days: int
-    due_now: int
-    reviews_per_day: list[int]  # last 30 study days, oldest first (the last is today)
-    reviewed_30d: int  # reviews of cards in the review state, last 30 days
-    recalled_30d: int  # ... not rated Again
+    overview: Overview
     retention_by_month: list[MonthRetention]  # oldest first, the current month last
     heatmap: list[DayCount]  # whole weeks from a Monday up to today, oldest first
-    forecast: list[int]  # due on each of the next days; index 0 = today, overdue included
-    weakest_tags: list[TagFigures]
-    weakest_cards: list[CardFigures]
-    leeches: list[str]
-
-    @property
-    def retention_30d(self) -> float | None:
-        return self.recalled_30d / self.reviewed_30d if self.reviewed_30d else None
+    weakest_tags: list[TagFigures] = field(default_factory=list)
+    weakest_cards: list[CardFigures] = field(default_factory=list)
 
 
-def quarter_hour_counts(store: Store, keys: Sequence[str], since: float,
-                        until: float) -> list[tuple[float, int, int, int]]:
-    """(start of quarter hour, reviews, review-state reviews, review-state recalls).
-
-    Only reviews of the given card keys in [since, until); one row per quarter hour
-    with any review, oldest first.
-    """
-    rows = store.conn.execute(
-        "SELECT q, COUNT(*), COALESCE(SUM(s = 2), 0), COALESCE(SUM(s = 2 AND rating != ?), 0) "
-        f"FROM (SELECT CAST(reviewed_at / {QUARTER_HOUR} AS INTEGER) AS q, rating, "
-        "json_extract(state_before, '$.state') AS s FROM reviews "
-        f"WHERE reviewed_at >= ? AND reviewed_at < ? AND {_KEYS}) GROUP BY q ORDER BY q",
-        (AGAIN, since, until, json.dumps(list(keys))),
-    )
-    return [(q * QUARTER_HOUR, n, rev, ok) for q, n, rev, ok in rows]
+def deck_ids(cards: Sequence[Card]) -> list[str]:
+    """The decks of these cards, in order of first appearance."""
+    return list(dict.fromkeys(c.deck for c in cards))
 
 
-def _bucket(rows: Sequence[tuple[float, int, int, int]],
+# --- study days ------------------------------------------------------------------------
+
+def _bucket(rows: Sequence[tuple[float, int, int, int, int]],
             starts: Sequence[float]) -> list[tuple[int, int, int]]:
-    """Sum the quarter-hour rows into the intervals that begin at `starts` (ascending)."""
+    """Sum tally rows (reviews, mature, recalled) into the intervals that begin at `starts`."""
     sums = [[0, 0, 0] for _ in starts]
-    for t, n, rev, ok in rows:
+    for t, n, mature, recalled, _introduced in rows:
         i = bisect.bisect_right(starts, t) - 1
         if i >= 0:
             sums[i][0] += n
-            sums[i][1] += rev
-            sums[i][2] += ok
+            sums[i][1] += mature
+            sums[i][2] += recalled
     return [(a, b, c) for a, b, c in sums]
 
 
-def card_figures(cards: Sequence[Card], store: Store, since: float) -> dict[str, CardFigures]:
-    """Each studied card's review-state reviews since a time and its lapses, by key.
+def _streak(reviews: Sequence[int]) -> int:
+    """Study days in a row with a review, up to today (or yesterday: today is not over)."""
+    streak = 0
+    for n in reversed(reviews if reviews[-1] else reviews[:-1]):
+        if not n:
+            break
+        streak += 1
+    return streak
+
+
+# --- the figures -----------------------------------------------------------------------
+
+def forecast(store: Store, decks: Sequence[str], now: float, *, day_hour: int,
+             days: int) -> tuple[int, list[int]]:
+    """(due now, cards due on each of the next `days` study days; index 0 = today).
+
+    Today's count includes the overdue cards. New and suspended cards are left out.
+    """
+    today = study_date(now, day_hour=day_hour)
+    bounds = [study_day_start(today + timedelta(days=k), day_hour=day_hour)
+              for k in range(1, days + 1)]
+    return store.due_counts(decks, now, bounds)
+
+
+def _overview(cards: Sequence[Card], store: Store, now: float, *, day_hour: int,
+              days: int, history: int) -> tuple[Overview, list[float], list[tuple], list]:
+    decks = deck_ids(cards)
+    keys = {c.key for c in cards}
+    starts = study_days(now, day_hour=day_hour, count=max(history, 30))
+    today = study_date(now, day_hour=day_hour)
+    until = study_day_start(today + timedelta(days=1), day_hour=day_hour)
+    rows = store.review_tallies(decks, starts[0], until) if decks else []
+    per_day = _bucket(rows, starts)
+    last30 = per_day[-30:]
+    reviews = [n for n, _, _ in per_day]
+    due_now, due = forecast(store, decks, now, day_hour=day_hour, days=days) if decks         else (0, [0] * days)
+    overview = Overview(
+        today=today,
+        reviews_today=reviews[-1],
+        streak_days=_streak(reviews),
+        due_now=due_now,
+        due_later_today=(due[0] - due_now) if due else 0,
+        forecast=due,
+        reviews_per_day=[n for n, _, _ in last30],
+        reviewed_30d=sum(m for _, m, _ in last30),
+        recalled_30d=sum(r for _, _, r in last30),
+        leeches=[k for k in (store.leech_keys(decks, LEECH_LAPSES) if decks else [])
+                 if k in keys],
+    )
+    return overview, starts, rows, per_day
+
+
+def overview(cards: Sequence[Card], store: Store, now: float, *, day_hour: int = 4,
+             days: int = 7) -> Overview:
+    """Reviews today and over 30 days, retention, streak, due counts and a `days` forecast."""
+    return _overview(cards, store, now, day_hour=day_hour, days=days, history=30)[0]
+
+
+def deck_table(cards: Sequence[Card], store: Store, settings: Settings, now: float, *,
+               count_unseen: bool = False) -> DeckTable:
+    """Due and new counts per deck and for all decks, within today's allowances.
+
+    The counts a session would study now: reviews due (lowest first in the queue) up to
+    what is left of `reviews_per_day`, then new cards up to what is left of
+    `new_per_day`. Unseen cards are counted exactly only where that changes the figures
+    shown, or everywhere with `count_unseen`.
+    """
+    start = day_start(now, settings.day_starts_at)
+    new_done = store.first_reviews_since(start)
+    reviews_left = max(0, settings.reviews_per_day - (store.reviews_since(start) - new_done))
+    new_left = max(0, settings.new_per_day - new_done)
+    per_deck: dict[str, list[Card]] = {}
+    for card in cards:
+        per_deck.setdefault(card.deck, []).append(card)
+    decks = list(per_deck)
+    keys = {c.key for c in cards}
+    due: dict[str, int] = dict.fromkeys(decks, 0)
+    for key in store.due_keys(decks, now) if decks else []:
+        if key in keys:  # a card since removed from its deck is not studied
+            due[key.split("/", 1)[0]] += 1
+    stored = store.stored_counts(decks) if decks else {}
+    rows = []
+    for deck, deck_cards in per_deck.items():
+        unseen: int | None = None
+        # cards with no stored state are certainly new; count the others only when needed
+        if count_unseen or len(deck_cards) - stored.get(deck, 0) < new_left:
+            taken = store.unavailable_keys([deck], now)
+            unseen = sum(1 for c in deck_cards if c.key not in taken)
+        new_today = new_left if unseen is None else min(new_left, unseen)
+        rows.append(DeckCounts(deck=deck, cards=len(deck_cards), due=due[deck], unseen=unseen,
+                               due_today=min(reviews_left, due[deck]), new_today=new_today))
+    all_due = sum(r.due for r in rows)
+    all_unseen = None if any(r.unseen is None for r in rows) else sum(
+        r.unseen or 0 for r in rows)
+    total = DeckCounts(
+        deck="", cards=len(cards), due=all_due, unseen=all_unseen,
+        due_today=min(reviews_left, all_due),
+        new_today=new_left if all_unseen is None else min(new_left, all_unseen))
+    return DeckTable(decks=rows, total=total, reviews_left=reviews_left, new_left=new_left)
+
+
+def stats_dict(view: Overview, table: DeckTable) -> dict[str, object]:
+    """`trainer stats --json`."""
+    return {
+        "reviews_today": view.reviews_today,
+        "due_now": view.due_now,
+        "due_later_today": view.due_later_today,
+        "new_available": table.total.unseen,
+        "forecast": view.forecast,
+        "retention_30d": view.retention_30d,
+        "reviews_30d": view.reviews_30d,
+        "reviews_per_day": view.reviews_per_day,
+        "streak_days": view.streak_days,
+        "leeches": view.leeches,
+    }
+
+
+def describe_time(t: float, now: float) -> str:
+    """'in 3 h', 'in 2 days' or a date: when the next card is due."""
+    delta = t - now
+    if delta <= 60:
+        return "now"
+    if delta < 3600:
+        return f"in {int(delta // 60)} min"
+    if delta < 86400:
+        return f"in {delta / 3600:.0f} h"
+    if delta < 14 * 86400:
+        days = round(delta / 86400)
+        return "in 1 day" if days == 1 else f"in {days} days"
+    return datetime.fromtimestamp(t).strftime("on %Y-%m-%d")
+
+
+# --- the statistics screen ---------------------------------------------------------
+
+
+def card_figures(cards: Sequence[Card], store: Store) -> dict[str, CardFigures]:
+    """Each studied card's reviews in the review state, recalls and lapses, by key.
 
     Cards never reviewed and suspended cards are left out.
     """
     keys = {c.key for c in cards}
-    decks = sorted({c.deck for c in cards})
-    out: dict[str, CardFigures] = {}
-    for s in store.states(decks).values():
-        if s.key in keys and not s.suspended and s.state != NEW:
-            out[s.key] = CardFigures(key=s.key, reviewed=0, recalled=0, lapses=s.lapses,
-                                     reps=s.reps)
-    # left to itself SQLite walks the whole card_key index to save a sort for GROUP BY
-    rows = store.conn.execute(
-        "SELECT card_key, COUNT(*), COALESCE(SUM(rating != ?), 0) "
-        "FROM reviews INDEXED BY reviews_time WHERE reviewed_at >= ? "
-        f"AND json_extract(state_before, '$.state') = 2 AND {_KEYS} GROUP BY card_key",
-        (AGAIN, since, json.dumps(sorted(keys))),
-    )
-    for key, reviewed, recalled in rows:
-        if key in out:
-            out[key].reviewed = reviewed
-            out[key].recalled = recalled
-    return out
+    decks = deck_ids(cards)
+    return {key: CardFigures(key=key, reviewed=mature, recalled=recalled, lapses=lapses,
+                             reps=reps)
+            for key, lapses, reps, mature, recalled in (store.card_records(decks) if decks
+                                                        else [])
+            if key in keys}
 
 
 def _weakness(retention: float | None, lapses: int, name: str) -> tuple[float, int, str]:
@@ -305,28 +349,6 @@ def weakest_tags(tags: Sequence[TagFigures], *, limit: int = 8) -> list[TagFigur
     return weak[:limit]
 
 
-def forecast_days(cards: Sequence[Card], store: Store, now: float, *, day_hour: int,
-                  days: int = 14) -> tuple[int, list[int]]:
-    """(due now, cards due on each of the next `days` study days; index 0 = today).
-
-    Today's count includes the overdue cards. Suspended and new cards are left out.
-    """
-    keys = {c.key for c in cards}
-    today = study_date(now, day_hour=day_hour)
-    bounds = [study_day_start(today + timedelta(days=k), day_hour=day_hour)
-              for k in range(1, days + 1)]
-    due_now = 0
-    counts = [0] * days
-    for s in store.states(sorted({c.deck for c in cards})).values():
-        if s.key not in keys or s.suspended or s.state == NEW:
-            continue
-        due_now += s.due <= now
-        i = bisect.bisect_right(bounds, s.due)
-        if i < days:
-            counts[i] += 1
-    return due_now, counts
-
-
 def heat_level(count: int, peak: int) -> int:
     """Shade 0 (no review) to 4 (the busiest day): quarters of the busiest day's count."""
     if count <= 0 or peak <= 0:
@@ -345,51 +367,30 @@ def heat_grid(days: Sequence[DayCount]) -> list[list[DayCount | None]]:
 
 
 def progress(cards: Sequence[Card], store: Store, now: float, *, day_hour: int = 4,
-             weeks: int = 20, months: int = 4, forecast: int = 14, weak_window: int = 90,
-             limit: int = 8) -> Progress:
+             weeks: int = 20, months: int = 4, days: int = 14, limit: int = 8) -> Progress:
     """The statistics screen's figures for the given cards as of `now`.
 
-    Retention is "true retention": the share of reviews of cards in the review state
-    (before the review) not rated Again. The heatmap covers `weeks` whole weeks ending
-    with the current one; weak cards and tags are judged on the last `weak_window` days.
+    The heatmap covers `weeks` whole weeks ending with the current one; weak cards and
+    tags are judged on every review of the card in the review state.
     """
-    keys = sorted({c.key for c in cards})
     today = study_date(now, day_hour=day_hour)
     heat_count = (weeks - 1) * 7 + today.weekday() + 1
-    days = study_days(now, day_hour=day_hour, count=max(heat_count, 30))
-    month_starts = _month_starts(today, day_hour=day_hour, months=months)
-    until = study_day_start(today + timedelta(days=1), day_hour=day_hour)
-    rows = quarter_hour_counts(store, keys, min(days[0], month_starts[0]), until)
-    per_day = _bucket(rows, days)
-    last30 = per_day[-30:]
-    reviews = [n for n, _, _ in per_day]
-    streak = 0
-    # today not studied yet: the streak up to yesterday still stands
-    for n in reversed(reviews if reviews[-1] else reviews[:-1]):
-        if not n:
-            break
-        streak += 1
+    months_from = month_starts(today, day_hour=day_hour, months=months)
+    first_month = study_date(months_from[0], day_hour=day_hour)
+    history = max(heat_count, (today - first_month).days + 1)
+    view, starts, rows, per_day = _overview(cards, store, now, day_hour=day_hour, days=days,
+                                            history=history)
     by_month = [
         MonthRetention(month=study_date(t, day_hour=day_hour).strftime("%Y-%m"), reviewed=rev,
                        recalled=ok)
-        for t, (_, rev, ok) in zip(month_starts, _bucket(rows, month_starts), strict=True)
+        for t, (_, rev, ok) in zip(months_from, _bucket(rows, months_from), strict=True)
     ]
-    figures = card_figures(cards, store, study_days(now, day_hour=day_hour,
-                                                    count=weak_window)[0])
-    due_now, due = forecast_days(cards, store, now, day_hour=day_hour, days=forecast)
+    figures = card_figures(cards, store)
     return Progress(
-        today=today,
-        reviews_today=reviews[-1],
-        streak_days=streak,
-        due_now=due_now,
-        reviews_per_day=[n for n, _, _ in last30],
-        reviewed_30d=sum(rev for _, rev, _ in last30),
-        recalled_30d=sum(ok for _, _, ok in last30),
+        overview=view,
         retention_by_month=by_month,
-        heatmap=[DayCount(study_date(t, day_hour=day_hour), n) for t, n in
-                 zip(days[-heat_count:], reviews[-heat_count:], strict=True)],
-        forecast=due,
+        heatmap=[DayCount(study_date(t, day_hour=day_hour), n) for t, (n, _, _) in
+                 zip(starts[-heat_count:], per_day[-heat_count:], strict=True)],
         weakest_tags=weakest_tags(tag_figures(cards, figures), limit=limit),
         weakest_cards=weakest_cards(figures, limit=limit),
-        leeches=sorted(f.key for f in figures.values() if f.leech),
     )

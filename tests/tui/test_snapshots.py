@@ -18,8 +18,13 @@ def test_snapshot_help(snap_compare, make_app, recall_deck, tmp_path):
 
 
 def test_snapshot_home(snap_compare, make_app, recall_deck, tmp_path):
+    async def home(pilot):
+        await pilot.press("d")
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
     assert snap_compare(make_app(recall_deck, tmp_path / "t.db"), terminal_size=(80, 24),
-                        press=["d"])
+                        run_before=home)
 
 
 def test_snapshot_recall_revealed_light_theme(snap_compare, make_app, recall_deck, tmp_path):

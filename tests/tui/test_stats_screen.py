@@ -136,11 +136,12 @@ def test_the_screen_takes_what_the_app_hands_it(recall_deck, tmp_path: Path):
 async def test_a_store_that_fails_is_reported_not_hidden(make_app, recall_deck, tmp_path: Path):
     app = make_app(recall_deck, tmp_path / "t.db")
     async with app.run_test(size=(80, 24)) as pilot:
-        app.store.conn.execute("DROP TABLE reviews")
+        app.store.conn.execute("DROP TABLE review_tally")
         with pytest.raises(WorkerFailed):
             await open_stats(app, pilot)
         await pilot.pause()
-        assert "could not be counted: no such table: reviews" in text_of(app, "stats-summary")
+        assert "could not be counted: no such table: review_tally" in text_of(
+            app, "stats-summary")
         await pilot.press("escape")
 
 

@@ -120,6 +120,8 @@ async def test_the_home_screen_lists_decks_and_starts_one(make_app, recall_deck,
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("d")
         assert isinstance(app.screen, HomeScreen)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
         table = app.screen.query_one("#decks")
         assert table.row_count == 2  # all decks, basics
         assert [str(c) for c in table.get_row("basics")] == ["basics", "Basics", "0", "3", "3"]

@@ -5,12 +5,15 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
-SCHEMA_VERSION = 2
+from trainer.store import figures  # the statistics queries and their schema
+
+SCHEMA_VERSION = 3
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
@@ -68,7 +71,7 @@ _COLUMNS = (
     "content_hash, suspended, buried_until"
 )
 
-_MIGRATIONS: dict[int, str] = {
+_MIGRATIONS: dict[int, str | tuple[str, ...]] = {
     # version 1: card state and the review log
     1: """
         CREATE TABLE cards (
@@ -104,6 +107,8 @@ _MIGRATIONS: dict[int, str] = {
     2: """
         ALTER TABLE cards ADD COLUMN buried_until REAL;
     """,
+    # version 3: review tallies and an index for the statistics
+    3: figures.MIGRATION,
 }
 
 
@@ -130,7 +135,7 @@ def _load(text: str | None) -> CardState | None:
     return None if text is None else CardState.from_dict(json.loads(text))
 
 
-class Store:
+class Store(figures.FigureQueries):
     """The learner's database. Open it with `Store.open(path)`."""
 
     def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
@@ -185,13 +190,31 @@ class Store:
     def _migrate(self, version: int) -> None:
         for target in range(version + 1, SCHEMA_VERSION + 1):
             with self.transaction():
-                for statement in _MIGRATIONS[target].split(";"):
+                steps = _MIGRATIONS[target]
+                for statement in steps.split(";") if isinstance(steps, str) else steps:
                     if statement.strip():
                         self.conn.execute(statement)
                 self.conn.execute(f"PRAGMA user_version={target}")
 
     def close(self) -> None:
         self.conn.close()
+
+    @contextmanager
+    def reading(self) -> Iterator[Store]:
+        """The same database on a connection of its own, for reading in a worker thread.
+
+        WAL lets it read while the app's connection writes; it is closed on leaving.
+        """
+        if str(self.path) == ":memory:":  # a second connection would see another database
+            yield self
+            return
+        conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        try:
+            conn.execute("PRAGMA busy_timeout=2000")
+            conn.execute("PRAGMA query_only=1")
+            yield type(self)(conn, self.path)
+        finally:
+            conn.close()
 
     def transaction(self) -> _Transaction:
         return _Transaction(self.conn)
@@ -316,28 +339,6 @@ class Store:
     def review_count(self, card_key: str) -> int:
         return self.conn.execute(
             "SELECT COUNT(*) FROM reviews WHERE card_key=?", (card_key,)
-        ).fetchone()[0]
-
-    def review_rows(self, since: float) -> list[tuple[str, float, int, int | None]]:
-        """(card key, time, rating, state before) of reviews since a time, for statistics."""
-        return [
-            (r[0], r[1], r[2], json.loads(r[3])["state"] if r[3] else None)
-            for r in self.conn.execute(
-                "SELECT card_key, reviewed_at, rating, state_before FROM reviews "
-                "WHERE reviewed_at >= ? ORDER BY id", (since,))
-        ]
-
-    def first_reviews_since(self, since: float) -> int:
-        """How many cards were seen for the first time since a time: new cards introduced."""
-        return self.conn.execute(
-            "SELECT COUNT(*) FROM reviews WHERE reviewed_at >= ? AND (state_before IS NULL"
-            " OR json_extract(state_before, '$.state') = 0)",
-            (since,),
-        ).fetchone()[0]
-
-    def reviews_since(self, since: float) -> int:
-        return self.conn.execute(
-            "SELECT COUNT(*) FROM reviews WHERE reviewed_at >= ?", (since,)
         ).fetchone()[0]
 
 

@@ -75,6 +75,10 @@ class TrainerApp(App[None]):
         self.warm_up = warm_up
         self.save_theme = save_theme
 
+    def now(self) -> float:
+        """UTC seconds by the app's clock (a fixed one in tests)."""
+        return self.clock() if self.clock is not None else time.time()
+
     def new_session(self, *, ahead: bool | None = None, decks: Sequence[str] | None = None,
                     tag: str | None = None) -> StudySession:
         extra = {"clock": self.clock} if self.clock is not None else {}

@@ -2,21 +2,21 @@
 
 from __future__ import annotations
 
-import time
 from collections import Counter
+from dataclasses import dataclass
 
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen, Screen
 from textual.suggester import SuggestFromList
 from textual.widgets import DataTable, Footer, Input, Sparkline, Static
+from textual.worker import Worker, WorkerState
 
 from trainer.render import plural
-from trainer.scheduling import build_queue
-from trainer.stats import compute
+from trainer.stats import DeckTable, Overview, deck_table, overview
 
 ALL = "*"
 
@@ -57,8 +57,18 @@ class TagPrompt(ModalScreen[str | None]):
         self.dismiss(None)
 
 
+@dataclass(slots=True)
+class HomeFigures:
+    table: DeckTable
+    view: Overview
+
+
 class HomeScreen(Screen[None]):
-    """The deck list. Enter studies the highlighted deck; the first row is all decks."""
+    """The deck list. Enter studies the highlighted deck; the first row is all decks.
+
+    The counts are made in a thread on a connection of their own; the screen shows a
+    placeholder until they arrive.
+    """
 
     BINDINGS = [
         Binding("enter", "study", "Study"),
@@ -78,7 +88,7 @@ class HomeScreen(Screen[None]):
     """
 
     def compose(self) -> ComposeResult:
-        yield Static(id="home-title")
+        yield Static(Text.from_markup("[b]Decks[/b]   counting…"), id="home-title")
         yield DataTable(id="decks", cursor_type="row", zebra_stripes=True)
         yield Static(id="forecast-label")
         yield Sparkline([0], id="forecast")
@@ -86,40 +96,64 @@ class HomeScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.refresh_counts()
-
-    def refresh_counts(self) -> None:
-        app = self.app
-        store = app.store  # type: ignore[attr-defined]
-        result = app.load_result  # type: ignore[attr-defined]
-        settings = app.settings  # type: ignore[attr-defined]
-        now = time.time()
         table = self.query_one("#decks", DataTable)
-        table.clear(columns=True)
         table.add_columns("deck", "title", "due", "new", "cards")
-        # the counts a session would study now: the same queue policy and daily limits
-        everything = build_queue(result.cards, store, settings, now)
-        table.add_row(Text("All decks", style="bold"), "", str(everything.due),
-                      str(everything.new), str(len(result.cards)), key=ALL)
-        for deck in result.decks:
-            queue = build_queue(deck.cards, store, settings, now)
-            table.add_row(deck.id, deck.title, str(queue.due), str(queue.new),
-                          str(len(deck.cards)), key=deck.id)
-        stats = compute(result.cards, store, now, day_hour=settings.day_starts_at, days=14)
-        streak = f"{stats.streak_days}-day streak" if stats.streak_days else "no streak yet"
-        retention = "" if stats.retention_30d is None else \
-            f" · retention {stats.retention_30d:.0%} (30 d)"
-        self.query_one("#home-title", Static).update(Text.from_markup(
-            f"[b]Decks[/b]   {plural(stats.reviews_today, 'review')} today · {streak}{retention}"))
-        self.query_one("#forecast-label", Static).update(
-            f"Due later today: {stats.due_later_today} · from tomorrow on: "
-            f"{' '.join(str(n) for n in stats.forecast)}")
-        self.query_one("#forecast", Sparkline).data = stats.forecast or [0]
-        problems = len(result.problems)
+        table.focus()
+        problems = len(self.app.load_result.problems)  # type: ignore[attr-defined]
         self.query_one("#problems", Static).update(
             Text(f"{problems} deck problems: run `trainer validate`", style="yellow")
             if problems else "")
-        table.focus()
+        self.refresh_counts()
+
+    def refresh_counts(self) -> None:
+        self._count()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="home")
+    def _count(self) -> HomeFigures:
+        app = self.app
+        cards = app.load_result.cards  # type: ignore[attr-defined]
+        settings = app.settings  # type: ignore[attr-defined]
+        now = app.now()  # type: ignore[attr-defined]
+        with app.store.reading() as store:  # type: ignore[attr-defined]
+            return HomeFigures(
+                table=deck_table(cards, store, settings, now),
+                view=overview(cards, store, now, day_hour=settings.day_starts_at, days=14))
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group != "home":
+            return
+        if event.state == WorkerState.SUCCESS and isinstance(event.worker.result, HomeFigures):
+            self._show(event.worker.result)
+        elif event.state == WorkerState.ERROR:
+            self.query_one("#home-title", Static).update(
+                Text(f"Decks could not be counted: {event.worker.error}", style="bold"))
+
+    def _show(self, figures: HomeFigures) -> None:
+        result = self.app.load_result  # type: ignore[attr-defined]
+        table = self.query_one("#decks", DataTable)
+        cursor = table.cursor_row
+        table.clear()
+        # the counts a session would study now: the same daily limits as the queue
+        total = figures.table.total
+        table.add_row(Text("All decks", style="bold"), "", str(total.due_today),
+                      str(total.new_today), str(total.cards), key=ALL)
+        counts = {c.deck: c for c in figures.table.decks}
+        for deck in result.decks:
+            c = counts.get(deck.id)
+            table.add_row(deck.id, deck.title, str(c.due_today if c else 0),
+                          str(c.new_today if c else 0), str(len(deck.cards)), key=deck.id)
+        table.move_cursor(row=min(cursor, table.row_count - 1))
+        view = figures.view
+        streak = f"{view.streak_days}-day streak" if view.streak_days else "no streak yet"
+        retention = "" if view.retention_30d is None else \
+            f" · retention {view.retention_30d:.0%} (30 d)"
+        self.query_one("#home-title", Static).update(Text.from_markup(
+            f"[b]Decks[/b]   {plural(view.reviews_today, 'review')} today · {streak}{retention}"))
+        today = view.forecast[0] if view.forecast else 0
+        self.query_one("#forecast-label", Static).update(
+            f"Due today: {today} ({view.due_now} now) · the next days: "
+            f"{' '.join(str(n) for n in view.forecast[1:])}")
+        self.query_one("#forecast", Sparkline).data = view.forecast or [0]
 
     def _selected(self) -> list[str] | None:
         table = self.query_one("#decks", DataTable)

@@ -20,7 +20,7 @@ from textual_plotext import PlotextPlot  # only here: the app never imports it o
 from trainer.config import Settings
 from trainer.decks.model import Card
 from trainer.render import plural
-from trainer.stats import DayCount, Progress, heat_grid, heat_level, progress
+from trainer.stats import DayCount, Overview, Progress, heat_grid, heat_level, progress
 from trainer.store import Store
 
 WEEKDAYS = ["Mon", "", "Wed", "", "Fri", "", "Sun"]
@@ -121,8 +121,9 @@ class StatsScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="stats")
     def _count(self) -> Progress:
-        return progress(self.cards, self.store, self.clock(),
-                        day_hour=self.settings.day_starts_at)
+        with self.store.reading() as store:  # its own connection: this is another thread
+            return progress(self.cards, store, self.clock(),
+                            day_hour=self.settings.day_starts_at)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.worker.group != "stats":
@@ -141,9 +142,9 @@ class StatsScreen(Screen[None]):
         return Color.parse(self.app.theme_variables[name])
 
     def _draw(self) -> None:
-        p = self.progress
-        if p is None or not self.is_mounted:
+        if self.progress is None or not self.is_mounted:
             return
+        p = self.progress.overview
         streak = f"{p.streak_days}-day streak" if p.streak_days else "no streak yet"
         self.query_one("#stats-summary", Static).update(
             f"Statistics   {plural(p.reviews_today, 'review')} today · {sum(p.reviews_per_day)} in 30 "
@@ -155,16 +156,16 @@ class StatsScreen(Screen[None]):
                          f"({p.recalled_30d} of {p.reviewed_30d} reviews not forgotten)")
         self.query_one("#retention-figure", Static).update(retention)
         months = " · ".join(f"{m.month} {percent(m.retention)} ({m.reviewed})"
-                            for m in p.retention_by_month)
+                            for m in self.progress.retention_by_month)
         self.query_one("#retention-months", Static).update(
             f"By month (reviews of mature cards): {months}")
         self._draw_reviews(p)
         self._draw_forecast(p)
         self.query_one("#heatmap", Static).update(heatmap_text(
-            p.heatmap, surface=self._color("surface"), fill=self._color("success"),
+            self.progress.heatmap, surface=self._color("surface"), fill=self._color("success"),
             muted=self._color("foreground").blend(self._color("surface"), 0.5)))
-        self.query_one("#weak-tags", Static).update(self._tags_text(p))
-        self.query_one("#weak-cards", Static).update(self._cards_text(p))
+        self.query_one("#weak-tags", Static).update(self._tags_text(self.progress))
+        self.query_one("#weak-cards", Static).update(self._cards_text(self.progress))
 
     def _bars(self, plot_id: str, values: list[int], ticks: list[int],
               labels: list[str], xlabel: str) -> None:
@@ -182,13 +183,13 @@ class StatsScreen(Screen[None]):
         plt.xlim(-1, len(values))  # room for the first and last bars inside the frame
         plot.refresh()
 
-    def _draw_reviews(self, p: Progress) -> None:
+    def _draw_reviews(self, p: Overview) -> None:
         days = [p.today - timedelta(days=29 - i) for i in range(30)]
         ticks = list(range(1, 30, 7))
         self._bars("reviews-plot", p.reviews_per_day, ticks,
                    [days[i].strftime("%d %b") for i in ticks], "study day")
 
-    def _draw_forecast(self, p: Progress) -> None:
+    def _draw_forecast(self, p: Overview) -> None:
         days = [p.today + timedelta(days=i) for i in range(len(p.forecast))]
         ticks = list(range(0, len(days), 2))
         labels = ["today" if i == 0 else days[i].strftime("%a %d") for i in ticks]
@@ -216,8 +217,9 @@ class StatsScreen(Screen[None]):
             if c.leech:
                 text.append("  ⚠ leech", style=f"bold {self._color('warning').hex}")
             text.append("\n")
-        if p.leeches:
-            text.append(f"{len(p.leeches)} leech{'es' if len(p.leeches) > 1 else ''} "
+        leeches = p.overview.leeches
+        if leeches:
+            text.append(f"{len(leeches)} leech{'es' if len(leeches) > 1 else ''} "
                         "(8 or more lapses): rewrite or split them, or suspend them (s while studying).",
                         style="dim")
         text.rstrip()
