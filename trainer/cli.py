@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 import time
 from collections.abc import Sequence
@@ -332,7 +331,7 @@ def cmd_study(args: argparse.Namespace) -> int:
         tag=getattr(args, "tag", None),
         ahead=getattr(args, "ahead", False),
     )
-    app.run(headless=bool(os.environ.get("TRAINER_BENCH_FIRST_CARD")))
+    app.run()
     store.close()
     return 0
 

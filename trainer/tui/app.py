@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import sys
 import threading
 import time
 from collections.abc import Sequence
@@ -101,9 +99,6 @@ class TrainerApp(App[None]):
                         "theme (it is remembered).", severity="warning", timeout=8)
         self.theme_changed_signal.subscribe(self, self._remember_theme)
         self.push_screen(StudyScreen(self.new_session()))
-        if os.environ.get("TRAINER_BENCH_FIRST_CARD"):
-            # bench/run.py: report when the first card has been drawn, then leave
-            self.call_after_refresh(self._bench_first_card)
         problems = self.load_result.problems
         if problems:
             # one toast, not a wall of them over the first card
@@ -128,11 +123,6 @@ class TrainerApp(App[None]):
             self.settings = save_setting("theme", name)
         except (SettingsError, OSError) as exc:
             self.notify(f"Could not save the theme: {exc}", severity="warning")
-
-    def _bench_first_card(self) -> None:
-        heavy = ",".join(m for m in ("sympy", "numpy", "textual_plotext") if m in sys.modules)
-        print(f"first-card {time.time()} heavy={heavy}", file=sys.__stdout__, flush=True)
-        self.exit()
 
     def start_session(self, *, decks: Sequence[str] | None, tag: str | None,
                       ahead: bool) -> None:
