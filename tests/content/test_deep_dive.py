@@ -1,0 +1,223 @@
+"""The deep-dive deck (issue 18): shape, coverage of every topic line, hygiene, and the numbers.
+
+Recall cards must look like the grill's (3-12 answer lines, 2-5 key points, a difficulty);
+every topic and sub-topic the issue lists has a card carrying its tag; the math renders; and
+the closed forms and worked numbers the model answers state are recomputed here
+independently (numpy/scipy), each check first asserting that the card still says it.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+DECK = ROOT / "content" / "mle_map_deep_dive.yaml"
+
+# Issue 18, "New deck": topic tag -> the sub-topic tags that must each appear on some card.
+TOPICS: dict[str, tuple[str, ...]] = {
+    "dd-efficiency": ("efficiency", "hodges", "hajek", "local-asymptotic-minimax"),
+    "dd-existence": ("barndorff-nielsen", "zero-counts", "separable-logistic",
+                     "one-point-gaussian"),
+    "dd-bias": ("cox-snell", "firth", "jeffreys", "jackknife"),
+    "dd-em": ("missing-information", "louis-identity", "degenerate-mixture"),
+}
+
+
+@pytest.fixture(scope="module")
+def raw() -> dict:
+    with DECK.open(encoding="utf-8") as fh:
+        return yaml.safe_load(fh)
+
+
+@pytest.fixture(scope="module")
+def cards(raw: dict) -> list[dict]:
+    return raw["cards"]
+
+
+@pytest.fixture(scope="module")
+def recall(cards: list[dict]) -> list[dict]:
+    return [c for c in cards if c["kind"] == "recall"]
+
+
+def _card(cards: list[dict], card_id: str) -> dict:
+    [card] = [c for c in cards if c["id"] == card_id]
+    return card
+
+
+def _says(cards: list[dict], card_id: str, *fragments: str) -> None:
+    text = _card(cards, card_id)["answer"]
+    for fragment in fragments:
+        assert fragment in text, f"{card_id} no longer says {fragment!r}"
+
+
+# ------------------------------------------------------------- loading and shape
+
+
+def test_the_loader_accepts_the_deck_without_problems():
+    from trainer.decks import load_decks
+
+    result = load_decks([DECK])
+    assert [str(p) for p in result.problems] == []
+    [deck] = [d for d in result.decks if d.id == "mle-map-deep-dive"]
+    assert deck.title == "MLE & MAP: the deep dive"
+
+
+def test_the_fast_yaml_parser_reads_the_deck():
+    from trainer.decks import loader
+
+    text = DECK.read_text(encoding="utf-8")
+    exact, problems = loader._read_deck(loader.compose(text, str(DECK)), str(DECK))
+    assert problems == []
+    if loader._yaml12 is None:
+        pytest.skip("the fast YAML 1.2 parser is not installed")
+    fast_root = loader._fast_root(text)
+    assert fast_root is not None, "the deck falls back to the slow parser"
+    fast, fast_problems = loader._read_deck(fast_root, str(DECK))
+    assert fast_problems == [] and fast == exact
+
+
+def test_header_says_when_and_what_was_checked():
+    header = DECK.read_text(encoding="utf-8").split("\ndeck:", 1)[0]
+    assert "# Checked: on 2026-11-30" in header
+
+
+def test_counts(cards: list[dict]):
+    kinds = Counter(c["kind"] for c in cards)
+    assert kinds["recall"] >= 13
+
+
+def test_recall_cards_have_the_grill_shape(recall: list[dict]):
+    for card in recall:
+        lines = [ln for ln in card["answer"].splitlines() if ln.strip()]
+        assert 3 <= len(lines) <= 12, f"{card['id']}: {len(lines)} answer lines"
+        kp = card["key_points"]
+        assert 2 <= len(kp) <= 5 and all(isinstance(k, str) and k.strip() for k in kp), card["id"]
+        assert card["difficulty"] in (1, 2, 3), card["id"]
+        assert card["tags"] and card["prompt"].strip(), card["id"]
+
+
+def test_ids_are_unique_kebab_case_and_not_used_by_other_decks(cards: list[dict]):
+    ids = [c["id"] for c in cards]
+    assert len(ids) == len(set(ids))
+    assert all(re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", i) for i in ids)
+    for other in sorted(DECK.parent.glob("*.yaml")):
+        if other != DECK:
+            data = yaml.safe_load(other.read_text(encoding="utf-8")) or {}
+            theirs = {c.get("id") for c in data.get("cards") or []}
+            assert not set(ids) & theirs, other.name
+
+
+def test_every_topic_line_of_the_issue_has_cards(cards: list[dict]):
+    tags = Counter(t for c in cards for t in c["tags"])
+    for topic, subtopics in TOPICS.items():
+        assert tags[topic] >= 2, f"{topic}: {tags[topic]} cards"
+        for sub in subtopics:
+            assert tags[sub] >= 1, f"{topic}: no card tagged {sub}"
+    for card in cards:
+        assert any(t in TOPICS or t == "dd-graded" for t in card["tags"]), card["id"]
+
+
+# ------------------------------------------------------------- math hygiene
+
+
+def _dollars(text: str) -> int:
+    return len(re.findall(r"(?<!\\)\$", text))
+
+
+def test_math_is_inline_balanced_and_renders(cards: list[dict]):
+    from trainer.render import render_math
+
+    for card in cards:
+        for field in ("prompt", "answer", "solution"):
+            text = card.get(field)
+            if not isinstance(text, str) or (field == "answer" and card["kind"] != "recall"):
+                continue
+            assert "$$" not in text, card["id"]
+            for line in text.splitlines():
+                assert _dollars(line) % 2 == 0, f"{card['id']}: {field}: {line!r}"
+            shown = render_math(text)
+            assert not re.search(r"\\[A-Za-z]", shown), f"{card['id']}: {field}: {shown!r}"
+            bad = re.findall(r"\S*/\d+[^\W\d_]\S*", shown)
+            assert not bad, f"{card['id']}: ambiguous fraction in {field}: {bad}"
+
+
+# ------------------------------------------------------------- the numbers the answers state
+
+
+def test_cox_snell_biases_match_the_exact_and_simulated_bias(cards: list[dict]):
+    import numpy as np
+    from scipy import stats
+
+    _says(cards, "cox-snell-mle-bias", r"so the bias is $\lambda/n$ (exact value $\lambda/(n-1)$)",
+          r"-\frac{1-2p}{2\,n\,p(1-p)}")
+    # exponential rate: E[1/xbar] = n lam/(n-1) exactly (Gamma), and n * bias -> lam
+    lam = 1.7
+    for n in (50, 200, 800):
+        exact = n * lam / (n - 1) - lam
+        assert n * exact == pytest.approx(lam, rel=2.0 / n)
+    # log-odds: the exact bias of logit(k/n), over k = 1..n-1 (conditioned away from the
+    # infinite ends, whose probability is negligible here), against the Cox-Snell term
+    for p in (0.2, 0.35):
+        n = 400
+        k = np.arange(1, n)
+        w = stats.binom.pmf(k, n, p)
+        bias = np.sum(w * np.log(k / (n - k))) / np.sum(w) - math.log(p / (1 - p))
+        assert bias == pytest.approx(-(1 - 2 * p) / (2 * n * p * (1 - p)), rel=0.05)
+
+
+def test_firth_bernoulli_is_the_jeffreys_mode_in_the_logit(cards: list[dict]):
+    import numpy as np
+
+    _says(cards, "firth-penalty-jeffreys-map", r"\frac{k + 1/2}{n + 1}")
+    eta = np.linspace(-12, 12, 400_001)
+    p = 1 / (1 + np.exp(-eta))
+    for k, n in ((0, 7), (3, 10), (9, 9)):
+        # log-likelihood in eta plus half the log Fisher information p(1-p)
+        log_post = k * np.log(p) + (n - k) * np.log1p(-p) + 0.5 * np.log(p * (1 - p))
+        assert p[np.argmax(log_post)] == pytest.approx((k + 0.5) / (n + 1), abs=1e-4)
+
+
+def test_jackknifed_plug_in_variance_is_s_squared(cards: list[dict]):
+    import numpy as np
+
+    _says(cards, "jackknife-bias-correction", r"n\hat\theta - (n-1)\bar\theta_{(\cdot)}",
+          r"returns exactly $s^2")
+    x = np.random.default_rng(0).normal(size=9)
+    n = len(x)
+    loo = np.array([np.var(np.delete(x, i)) for i in range(n)])
+    assert n * np.var(x) - (n - 1) * loo.mean() == pytest.approx(np.var(x, ddof=1))
+
+
+def test_em_rate_for_a_mean_with_missing_values(cards: list[dict]):
+    _says(cards, "em-rate-fraction-missing-information", r"\mu^{(t+1)} = (S_{obs} + m\mu^{(t)})/n",
+          "exactly $m/n$")
+    obs = [0.3, 1.9, -0.4, 2.2, 0.8]
+    m, n = 3, 8
+    target = sum(obs) / len(obs)
+    mu, errors = 10.0, []
+    for _ in range(6):
+        mu = (sum(obs) + m * mu) / n
+        errors.append(mu - target)
+    for a, b in zip(errors, errors[1:]):
+        assert b / a == pytest.approx(m / n)
+
+
+def test_mixture_singularity_grows_like_one_over_sigma(cards: list[dict]):
+    from scipy import stats
+
+    _says(cards, "degenerate-mixture-likelihood", r"\pi_1/(\sqrt{2\pi}\,\sigma_1) \to \infty")
+    x = [0.0, 1.3, -0.7, 2.1]
+
+    def loglik(s1):
+        return sum(math.log(0.5 * stats.norm.pdf(v, 0.0, s1) + 0.5 * stats.norm.pdf(v, 0.7, 1.2))
+                   for v in x)
+
+    values = [loglik(s) for s in (1e-1, 1e-3, 1e-6, 1e-9)]
+    assert values == sorted(values) and values[-1] - values[-2] == pytest.approx(math.log(1e3),
+                                                                                  rel=1e-3)
