@@ -204,7 +204,7 @@ def test_em_rate_for_a_mean_with_missing_values(cards: list[dict]):
     for _ in range(6):
         mu = (sum(obs) + m * mu) / n
         errors.append(mu - target)
-    for a, b in zip(errors, errors[1:]):
+    for a, b in zip(errors, errors[1:], strict=False):
         assert b / a == pytest.approx(m / n)
 
 
