@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import bisect
+import sqlite3
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
+from trainer.attempt import Attempt
 from trainer.config import Settings
 from trainer.decks.model import Card
 from trainer.scheduling import (
@@ -19,7 +21,11 @@ from trainer.scheduling import (
     next_day_start,
     study_ahead,
 )
-from trainer.store import CardState, Store
+from trainer.store import CardState, Store, StoreError
+
+# what a write to the store may fail with (another trainer holds the database, a full
+# disk); the review is not recorded and the session stays on the card
+WRITE_ERRORS = (sqlite3.Error, StoreError, OSError)
 
 
 @dataclass(slots=True)
@@ -146,6 +152,20 @@ class StudySession:
         return self.current
 
     # --- acting on the current card ------------------------------------------------------
+
+    def attempt(self, clock: Callable[[], float] = time.monotonic) -> Attempt | None:
+        """An attempt at the current card for its next review number (None: no card)."""
+        card = self.current
+        return None if card is None else Attempt(card, self.review_number(card), clock)
+
+    def finish(self, attempt: Attempt, rating: int) -> CardState:
+        """Record the rating of an answered attempt at the current card and move on."""
+        if attempt.card is not self.current:
+            raise RuntimeError(f"{attempt.card.key} is not the current card")
+        if not attempt.answered:
+            raise RuntimeError(f"{attempt.card.key} is not answered yet")
+        return self.rate(rating, answer=attempt.logged_answer, verdict=attempt.verdict,
+                         duration_ms=attempt.duration_ms())
 
     def rate(
         self,

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import sqlite3
-import time
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from rich.segment import Segment
 from rich.text import Text
@@ -20,12 +17,16 @@ from textual.widgets import Footer, Input, ProgressBar, SelectionList, Static
 from textual.widgets.input import Selection as InputSelection
 from textual.widgets.selection_list import Selection
 
+from trainer.attempt import Attempt, CardResult, StepResult
 from trainer.decks.model import Card
 from trainer.render import reflow, styled_spans
 from trainer.scheduling import AGAIN, EASY, GOOD, HARD, RATING_NAMES
-from trainer.session import StudySession
+from trainer.session import WRITE_ERRORS, StudySession
 from trainer.stats import LEECH_LAPSES, describe_time
-from trainer.store import StoreError
+from trainer.verdict import Verdict
+
+if TYPE_CHECKING:
+    from trainer.tui.app import TrainerApp
 
 TYPING_KEYS = ("[b]enter[/b] grades (empty: show the answer) · [b]ctrl+z[/b] undo · "
                "[b]esc[/b] keys")
@@ -38,25 +39,9 @@ VERDICT_STYLE = {
 }
 
 
-def suggest_from_coverage(ticked: int, total: int) -> int:
-    """Rating suggested by the share of key points covered: all Good, half Hard, less Again."""
-    if total == 0:
-        return GOOD
-    share = ticked / total
-    if share >= 1:
-        return GOOD
-    if share >= 0.5:
-        return HARD
-    return AGAIN
-
-
-def suggest_from_steps(correct: int, total: int) -> int:
-    """Rating suggested by graded steps: all right Good, at least half Hard, else Again."""
-    if total and correct == total:
-        return GOOD
-    if total and correct * 2 >= total:
-        return HARD
-    return AGAIN
+# question: answering (or, on a recall card, thinking); grading: a worker decides;
+# answered: rate it; empty: no card to show
+StudyPhase = Literal["question", "grading", "answered", "empty"]
 
 
 class KeyPoints(SelectionList[int]):
@@ -84,12 +69,6 @@ def md(text: str, style: str = "") -> Text:
     for piece, piece_style in styled_spans(text):
         out.append(piece, style=piece_style or None)
     return out
-
-
-@dataclass(slots=True)
-class StepRecord:
-    text: str
-    verdict: str
 
 
 class StudyScreen(Screen[None]):
@@ -128,18 +107,16 @@ class StudyScreen(Screen[None]):
     def __init__(self, session: StudySession) -> None:
         super().__init__()
         self.session = session
-        self.phase = "empty"
-        self.exercise: Any = None
-        self.step = 0
-        self.steps: list[StepRecord] = []
+        self.phase: StudyPhase = "empty"
+        self.attempt: Attempt | None = None  # the rules of answering the card on screen
         self.steps_text = Text()
         self.steps_brief = Text()
         self.give_up_armed = False
         self.undo_armed = False
-        self.suggested: int | None = None
-        self.shown_at = 0.0
-        self.answer_text: str | None = None
-        self.verdict: str | None = None
+
+    @property
+    def app(self) -> TrainerApp:  # type: ignore[override]
+        return super().app  # type: ignore[return-value]
 
     # --- layout -----------------------------------------------------------------------
 
@@ -180,15 +157,10 @@ class StudyScreen(Screen[None]):
 
     def show_current(self) -> None:
         card = self.session.current
-        self.exercise = None
-        self.step = 0
-        self.steps = []
+        self.attempt = None
         self.steps_text = Text()
         self.steps_brief = Text()
         self.give_up_armed = False
-        self.suggested = None
-        self.answer_text = None
-        self.verdict = None
         for widget_id in ("verdict", "model-answer", "hint", "steps-done", "preview"):
             self._set(widget_id, "")
         self.query_one("#key-points", KeyPoints).display = False
@@ -197,7 +169,8 @@ class StudyScreen(Screen[None]):
             self._show_empty()
             return
         self.phase = "question"
-        self.shown_at = time.monotonic()
+        self.attempt = attempt = self.session.attempt()
+        assert attempt is not None
         info = Text()
         if self.session.tag:
             info.append(f"#{self.session.tag} ", style="bold")
@@ -214,39 +187,36 @@ class StudyScreen(Screen[None]):
             info.append(" · edited since last review", style="italic yellow")
         self._set("card-info", info, visible=True)
         if card.graded:
-            self._start_exercise(card)
+            self._start_exercise(attempt)
         else:
             self._set("prompt", md(reflow(card.prompt)), visible=True)
             self.query_one("#answer-box").display = False
             self._status("Think of your answer, then [b]space[/b] to reveal.")
         self.refresh_bindings()
 
-    def _start_exercise(self, card: Card) -> None:
-        from trainer.exercises import instantiate
-
-        try:
-            self.exercise = instantiate(card, self.session.review_number(card))
-        except Exception as exc:  # noqa: BLE001 - a broken card must not end the session
+    def _start_exercise(self, attempt: Attempt) -> None:
+        card = attempt.card
+        if attempt.error is not None:  # the card could not be drawn
             self._set("prompt", md(reflow(card.prompt)), visible=True)
             self.query_one("#answer-box").display = False
-            self._set("verdict", Text(f"This card can not be shown: {exc}. "
+            self._set("verdict", Text(f"This card can not be shown: {attempt.error}. "
                                       f"Run `trainer check {card.path}`.", style="red"))
             self.phase = "answered"
-            self.suggested = None
             self._status("Press [b]s[/b] to suspend it or [b]b[/b] to bury it.")
             return
-        self._set("prompt", md(reflow(self.exercise.prompt)), visible=True)
-        self._show_step()
+        self._set("prompt", md(reflow(attempt.prompt)), visible=True)
+        self._show_step(attempt)
 
-    def _show_step(self) -> None:
-        step = self.exercise.steps[self.step]
+    def _show_step(self, attempt: Attempt) -> None:
+        step = attempt.current_step
+        assert step is not None
         box = self.query_one("#answer-box")
         box.display = True
-        if len(self.exercise.steps) > 1:
-            label = f"Step {self.step + 1} of {len(self.exercise.steps)}: "
+        if attempt.step_count > 1:
+            label = f"Step {attempt.step + 1} of {attempt.step_count}: "
             self._set("step-prompt", Text(label, style="bold") + md(reflow(step.prompt), "bold"))
         else:
-            same = not step.prompt or step.prompt == self.exercise.prompt
+            same = not step.prompt or step.prompt == attempt.prompt
             self._set("step-prompt", "" if same else md(step.prompt))
         field = self.query_one("#answer", Input)
         field.disabled = False
@@ -320,16 +290,17 @@ class StudyScreen(Screen[None]):
     def _preview(self, event: Input.Changed) -> None:
         self.give_up_armed = False
         self.undo_armed = False
-        if self.exercise is None or not event.value.strip():
+        if self.attempt is None or not self.attempt.graded or not event.value.strip():
             self._set("preview", "")
             return
-        ok, shown = self.exercise.preview(self.step, event.value)
+        ok, shown = self.attempt.preview(event.value)
         style = "cyan" if ok else "yellow"
         self._set("preview", Text(("= " if ok else "? ") + shown, style=style))
 
     @on(Input.Submitted, "#answer")
     def _submit(self, event: Input.Submitted) -> None:
-        if self.phase != "question" or self.exercise is None:
+        attempt = self.attempt
+        if self.phase != "question" or attempt is None or attempt.current_step is None:
             return
         text = event.value.strip()
         if not text and not self.give_up_armed:
@@ -345,34 +316,32 @@ class StudyScreen(Screen[None]):
             self._status("Showing the answer…")
         else:
             self._status("Grading…")
-        self.grade_answer(self.exercise, self.step, text)
+        self.grade_answer(attempt, text)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="grade")
-    def grade_answer(self, exercise: Any, step: int, text: str) -> None:
-        try:
-            graded = exercise.grade(step, text or "0")
-            verdict = "incorrect" if not text else graded.verdict
-            result = (verdict, graded, None)
-        except Exception as exc:  # noqa: BLE001 - reported on screen, never a traceback
-            result = ("undecided", None, str(exc))
-        self.app.call_from_thread(self._graded, exercise, step, text, *result)
+    def grade_answer(self, attempt: Attempt, text: str) -> None:
+        result = attempt.grade(text)
+        self.app.call_from_thread(self._graded, attempt, result)
 
-    def _graded(self, exercise: Any, step: int, text: str, verdict: str, graded: Any,
-                error: str | None) -> None:
+    def _graded(self, attempt: Attempt, result: StepResult) -> None:
+        if attempt is not self.attempt or self.phase != "grading":
+            return  # the learner moved on (undo) while the worker ran
         try:
-            self._show_graded(exercise, step, text, verdict, graded, error)
+            outcome = attempt.record(result)
+            if outcome is not None:
+                self._show_graded(attempt, outcome)
         except Exception as exc:  # noqa: BLE001 - the session must go on; say what happened
             self._set("verdict", Text(f"Could not show the verdict: {exc}", style="red"))
-            self.phase = "answered"
-            self.suggested = None
+            attempt.fail(str(exc))
             self._answered()
 
-    def _show_graded(self, exercise: Any, step: int, text: str, verdict: str, graded: Any,
-                     error: str | None) -> None:
-        if exercise is not self.exercise or step != self.step or self.phase != "grading":
-            return  # the learner moved on (undo) while the worker ran
+    def _show_graded(self, attempt: Attempt, outcome: StepResult | CardResult) -> None:
+        result = outcome.last if isinstance(outcome, CardResult) else outcome
+        assert result is not None
+        step, text, verdict, graded, error = (result.index, result.text, result.verdict,
+                                              result.graded, result.error)
         field = self.query_one("#answer", Input)
-        if verdict == "invalid":
+        if verdict is Verdict.INVALID:
             self.phase = "question"
             field.disabled = False
             field.focus()
@@ -388,7 +357,7 @@ class StudyScreen(Screen[None]):
             return
         label, style = VERDICT_STYLE.get(verdict, (verdict, "bold"))
         out = Text()
-        if len(exercise.steps) > 1:
+        if attempt.step_count > 1:
             out.append(f"Step {step + 1}: ", style="bold")
         out.append(label if text else "✘ no answer given", style=style)
         if graded is not None:
@@ -404,7 +373,6 @@ class StudyScreen(Screen[None]):
                 out.append(graded.message + "\n", style="dim")
         if error:
             out.append(f"\nthe grader failed: {error}\n", style="red")
-        self.steps.append(StepRecord(text, verdict))
         self.steps_text.append_text(out)
         done_text = self.steps_text.copy()
         # while the derivation goes on, each finished step takes one line, so that the
@@ -420,43 +388,40 @@ class StudyScreen(Screen[None]):
                     brief.append_text(md(graded.feedback, "italic"))
         self.steps_brief.append_text(brief)
         self.steps_brief.append("\n")
-        if step + 1 < len(exercise.steps):
+        if not isinstance(outcome, CardResult):
             self._set("steps-done", self.steps_brief.copy(), visible=True)
-            self.step += 1
             self.phase = "question"
-            self._show_step()
+            self._show_step(attempt)
             return
         self._set("steps-done", "")
         self._set("verdict", done_text, visible=True)
         self.query_one("#answer-box").display = False
-        if exercise.solution:
+        if attempt.solution:
             self._set("model-answer", Text("Solution\n", style="bold").append(
-                md(exercise.solution.strip())), visible=True)
-        right = sum(1 for s in self.steps if s.verdict == "correct")
-        self.answer_text = " ⏎ ".join(s.text for s in self.steps)
-        self.verdict = "correct" if right == len(self.steps) else (
-            "undecided" if all(s.verdict == "undecided" for s in self.steps) else "incorrect")
-        if len(self.steps) > 1:
-            self.suggested = suggest_from_steps(right, len(self.steps))
-        else:
-            self.suggested = {"correct": GOOD, "incorrect": AGAIN}.get(self.verdict)
+                md(attempt.solution.strip())), visible=True)
         self._answered()
 
     def _answered(self) -> None:
         self.phase = "answered"
         self.focus_next_rating_target()
         ticking = self.query_one("#key-points", KeyPoints).display
-        if self.suggested is None and ticking:
+        suggested = self.suggested
+        if suggested is None and ticking:
             self._status("[b]space[/b] ticks each key point you said ([b]↑↓[/b] move), "
                          "or rate: [b]1[/b]-[b]4[/b]")
-        elif self.suggested is None:
+        elif suggested is None:
             self._status("Rate it: [b]1[/b] Again  [b]2[/b] Hard  [b]3[/b] Good  [b]4[/b] Easy.")
         else:
-            name = RATING_NAMES[self.suggested]
+            name = RATING_NAMES[suggested]
             tick = "[b]space[/b] ticks what you said · " if ticking else ""
             self._status(f"{tick}Suggested: [b]{name}[/b] — [b]enter[/b] accepts, "
                          "[b]1-4[/b] overrides.")
         self.refresh_bindings()
+
+    @property
+    def suggested(self) -> int | None:
+        """The rating Enter accepts, as the attempt suggests it."""
+        return self.attempt.suggested if self.attempt is not None else None
 
     def focus_next_rating_target(self) -> None:
         points = self.query_one("#key-points", KeyPoints)
@@ -483,8 +448,10 @@ class StudyScreen(Screen[None]):
 
     def action_reveal(self) -> None:
         card = self.session.current
-        if card is None or self.phase != "question" or card.graded:
+        attempt = self.attempt
+        if card is None or attempt is None or self.phase != "question" or card.graded:
             return
+        attempt.reveal()
         answer = md((card.answer or "").strip())
         if card.notes:
             answer.append("\n\n").append(md(card.notes.strip(), "dim"))
@@ -496,16 +463,13 @@ class StudyScreen(Screen[None]):
             points.border_title = "Key points you covered (space ticks)"
             points.display = True
             points.highlighted = 0
-        self.suggested = None  # until a key point is ticked: enter must not record Again
         self._answered()
 
     @on(SelectionList.SelectedChanged, "#key-points")
     def _ticked(self) -> None:
-        card = self.session.current
-        if card is None or self.phase != "answered":
+        if self.attempt is None or self.phase != "answered":
             return
-        ticked = len(self.query_one("#key-points", KeyPoints).selected)
-        self.suggested = suggest_from_coverage(ticked, len(card.key_points)) if ticked else None
+        self.attempt.tick(self.query_one("#key-points", KeyPoints).selected)
         self._answered()
 
     def action_accept(self) -> None:
@@ -518,18 +482,12 @@ class StudyScreen(Screen[None]):
             self.action_rate(self.suggested)
 
     def action_rate(self, rating: int) -> None:
-        if self.phase != "answered" or self.session.current is None:
+        attempt = self.attempt
+        if self.phase != "answered" or self.session.current is None or attempt is None:
             return
         if rating not in (AGAIN, HARD, GOOD, EASY):
             return
-        card = self.session.current
-        duration = int((time.monotonic() - self.shown_at) * 1000)
-        if not card.graded and card.key_points:
-            ticked = self.query_one("#key-points", KeyPoints).selected
-            covered = [card.key_points[i] for i in sorted(ticked)]
-            self.answer_text = "key points: " + "; ".join(covered) if covered else None
-        if not self._saved(lambda: self.session.rate(rating, answer=self.answer_text,
-                                                     verdict=self.verdict, duration_ms=duration)):
+        if not self._saved(lambda: self.session.finish(attempt, rating)):
             return
         self.notify(f"{RATING_NAMES[rating]}", timeout=1.5)
         self.show_current()
@@ -539,7 +497,7 @@ class StudyScreen(Screen[None]):
         half-written: each review is one transaction, and the session moves on only after)."""
         try:
             write()
-        except (sqlite3.Error, StoreError, OSError) as exc:
+        except WRITE_ERRORS as exc:
             self.notify(f"Could not save to {self.session.store.path}: {exc}. Is another "
                         "trainer using it? Nothing is lost; try the key again.",
                         severity="error", timeout=8)
@@ -548,7 +506,8 @@ class StudyScreen(Screen[None]):
 
     def action_undo(self) -> None:
         field = self.query_one("#answer", Input)
-        midway = self.phase == "question" and bool(self.steps)  # steps of a derivation done
+        # steps of a derivation done
+        midway = self.phase == "question" and self.attempt is not None and self.attempt.step > 0
         if (field.has_focus and field.value.strip() or midway) and not self.undo_armed:
             # an editor user may expect ctrl+z to undo typing: do not drop the text unasked
             self.undo_armed = True
@@ -599,9 +558,7 @@ class StudyScreen(Screen[None]):
         card = self.session.current
         if card is None:
             return
-        hint = (self.exercise.hint if self.exercise is not None else None) or card.hint
-        if self.exercise is not None and self.step < len(card.steps):
-            hint = card.steps[self.step].hint or hint
+        hint = self.attempt.hint if self.attempt is not None else card.hint
         if hint:
             self._set("hint", Text("Hint: ", style="italic") + md(hint, "italic"))
         else:
@@ -610,7 +567,7 @@ class StudyScreen(Screen[None]):
     def action_ahead(self) -> None:
         if self.phase != "empty":
             return
-        self.session = self.app.new_session(  # type: ignore[attr-defined]
+        self.session = self.app.new_session(
             ahead=True, decks=self.session.decks, tag=self.session.tag)
         if self.session.current is None:
             self.notify("Nothing to study ahead.", timeout=3)
