@@ -13,7 +13,8 @@ from trainer.decks.loader import Located, compose, read_deck_text
 def _checking_code() -> tuple[Path, ...]:
     """The files of the code that checks cards, found without importing it."""
     package = Path(__file__).parent
-    return (*sorted((package / "exercises").glob("*.py")), package / "registry.py")
+    return (*sorted((package / "exercises").glob("*.py")),
+            *sorted((package / "coderun").glob("*.py")), package / "registry.py")
 
 
 def _load_checked(path: Path) -> tuple[Deck | None, list[Problem]]:
@@ -33,7 +34,7 @@ def _load_checked(path: Path) -> tuple[Deck | None, list[Problem]]:
     kept = []
     located: dict[str, Located] | None = None
     for card in deck.cards:
-        found = located_problems(card) if card.graded else []
+        found = located_problems(card) if card.graded or card.kind == "code" else []
         if found and located is None:
             located = _card_nodes(text, str(path))
         for source, message in found:

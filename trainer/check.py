@@ -356,7 +356,12 @@ def check_decks(paths: Iterable[Path | str], seeds: int = 20,
     result = load_decks(list(paths))
     failures = [Failure(p.path, p.line, p.card_id, p.message) for p in result.problems]
     for card in result.cards:
-        failures.extend(check_card(card, seeds, stats))
+        if card.kind == "code":
+            from trainer.coderun.check import check_code_card
+
+            failures.extend(check_code_card(card, seeds, stats))
+        else:
+            failures.extend(check_card(card, seeds, stats))
     return failures
 
 

@@ -69,6 +69,11 @@ def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
     _add_decks(check)
     check.add_argument("--seeds", type=int, default=20, help="param draws per card (default 20)")
     check.add_argument("--json", action="store_true")
+    try_ = sub.add_parser("try", help="run a solution file against a code card's draws")
+    from trainer.coderun.cli import add_arguments as add_try_arguments
+
+    add_try_arguments(try_)
+
     export = sub.add_parser("export", help="write the decks as an Anki package (.apkg)")
     _add_decks(export)
     export.add_argument("-o", "--out", type=Path, required=True, metavar="FILE.apkg",
@@ -167,7 +172,7 @@ def cmd_decks(args: argparse.Namespace) -> int:
                                             count_unseen=True).decks}
     rows = []
     for deck in result.decks:
-        kinds = {k: 0 for k in ("recall", "numeric", "symbolic", "derivation")}
+        kinds = {k: 0 for k in ("recall", "numeric", "symbolic", "derivation", "code")}
         for card in deck.cards:
             kinds[card.kind] += 1
         c = counts.get(deck.id)
@@ -177,12 +182,12 @@ def cmd_decks(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(rows))
         return 0
-    print(f"{'deck':<28} {'cards':>5} {'recall':>6} {'num':>4} {'sym':>4} {'deriv':>5} "
+    print(f"{'deck':<28} {'cards':>5} {'recall':>6} {'num':>4} {'sym':>4} {'deriv':>5} {'code':>4} "
           f"{'due':>4} {'unseen':>6} {'today':>5}  title")
     for r in rows:
         k = r["kinds"]
         print(f"{r['deck']:<28} {r['cards']:>5} {k['recall']:>6} {k['numeric']:>4} "
-              f"{k['symbolic']:>4} {k['derivation']:>5} {r['due']:>4} {r['new']:>6} "
+              f"{k['symbolic']:>4} {k['derivation']:>5} {k['code']:>4} {r['due']:>4} {r['new']:>6} "
               f"{r['today']:>5}  {r['title']}")
     return 0
 
@@ -269,6 +274,12 @@ def cmd_check(args: argparse.Namespace) -> int:
     return run(args)
 
 
+def cmd_try(args: argparse.Namespace) -> int:
+    from trainer.coderun.cli import run
+
+    return run(args)
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     from trainer.exercises import ExerciseError
     from trainer.export import export_apkg, note_for
@@ -344,6 +355,7 @@ COMMANDS = {
     "config": cmd_config,
     "grade": cmd_grade,
     "check": cmd_check,
+    "try": cmd_try,
     "export": cmd_export,
     "import": cmd_import,
 }

@@ -420,6 +420,83 @@ def rlhf_optimal_policy(pi_ref, rewards, beta, j):
     return float(policy[_index(j, len(p))])
 
 
+# --------------------------------------------------------------- code cards
+# Functions whose results a code card's function must return, and the wrong ones
+# whose results identify a classic slip (named as such).
+
+
+@_register("log(sum(exp(z))), computed stably (z_1 - log softmax(z)_1)")
+def log_sum_exp(z):
+    zs = _vec(z)
+    return zs[0] - float(_solver("solvers.nn.log_softmax")(zs)[0])
+
+
+@_register("a MISTAKE: log(sum(exp(z))) without the max-shift (overflows for large z)")
+def log_sum_exp_naive(z):
+    import numpy as np
+
+    with np.errstate(all="ignore"):
+        return float(np.log(np.sum(np.exp(np.asarray(_vec(z))))))
+
+
+@_register("a MISTAKE: -log(1/(1 + exp(-margin))) for the DPO loss (overflows)")
+def dpo_loss_naive(logp_w, logp_l, ref_w, ref_l, beta):
+    import numpy as np
+
+    margin = _f(beta) * ((_f(logp_w) - _f(ref_w)) - (_f(logp_l) - _f(ref_l)))
+    with np.errstate(all="ignore"):
+        return float(-np.log(1.0 / (1.0 + np.exp(np.float64(-margin)))))
+
+
+@_register("sum_j KL(N(mu1_j, var1_j) || N(mu2_j, var2_j)): KL between diagonal Gaussians")
+def kl_diag_gaussian(mu1, var1, mu2, var2):
+    kl = _solver("solvers.kl.gaussian")
+    return sum(kl(a, b, c, d) for a, b, c, d in zip(_vec(mu1), _vec(var1), _vec(mu2),
+                                                   _vec(var2), strict=True))
+
+
+@_register("one EM step for pi1 N(mu1, var1) + (1 - pi1) N(mu2, var2): the new "
+           "(pi1, mu1, var1, mu2, var2)", arity=(6, 6))
+def em_step(x, pi1, mu1, var1, mu2, var2):
+    return _solver("solvers.fitting.em_step")(_vec(x), pi1, mu1, var1, mu2, var2)
+
+
+@_register("a MISTAKE: an EM step whose variances are taken around the old means",
+           arity=(6, 6))
+def em_step_stale_means(x, pi1, mu1, var1, mu2, var2):
+    import numpy as np
+
+    xs = np.asarray(_vec(x))
+    new = _solver("solvers.fitting.em_step")(xs, pi1, mu1, var1, mu2, var2)
+    r = np.atleast_1d(_solver("solvers.em.responsibility")(xs, pi1, mu1, var1, mu2, var2))
+    v1 = float(np.dot(r, (xs - _f(mu1)) ** 2) / r.sum())
+    v2 = float(np.dot(1 - r, (xs - _f(mu2)) ** 2) / (1 - r).sum())
+    return new[0], new[1], v1, new[3], v2
+
+
+@_register("(mu, s) after gradient descent on the mean Gaussian NLL with sigma = exp(s), "
+           "from (0, 0)")
+def gaussian_nll_gd(x, lr, steps):
+    return _solver("solvers.fitting.gaussian_nll_gd")(_vec(x), lr, _whole(steps, "steps", 0))
+
+
+@_register("a MISTAKE: gradient descent on the Gaussian NLL using d/dsigma as if it were "
+           "d/ds (no chain rule through exp)")
+def gaussian_nll_gd_no_chain_rule(x, lr, steps):
+    import math
+
+    xs = _vec(x)
+    mean = sum(xs) / len(xs)
+    mu, s = 0.0, 0.0
+    for _ in range(_whole(steps, "steps", 0)):
+        sigma = math.exp(s)
+        msq = sum((v - mu) ** 2 for v in xs) / len(xs)
+        d_mu = -(mean - mu) / sigma ** 2
+        d_sigma = 1 / sigma - msq / sigma ** 3
+        mu, s = mu - _f(lr) * d_mu, s - _f(lr) * d_sigma
+    return mu, s
+
+
 def describe() -> list[tuple[str, str]]:
     """(signature, description) of every registry function, for docs and `--help`."""
     import inspect

@@ -84,7 +84,7 @@ def test_unknown_kind_and_bad_difficulty():
     text = GOOD.replace("kind: recall", "kind: recal")
     assert problems(text) == [
         "d.yaml:5:11: a: unknown kind 'recal' (did you mean 'recall'?); one of recall, "
-        "numeric, symbolic, derivation"
+        "numeric, symbolic, derivation, code"
     ]
     text = GOOD + "    difficulty: 5\n"
     assert problems(text) == ["d.yaml:8:17: a: difficulty must be 1, 2 or 3"]

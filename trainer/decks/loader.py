@@ -191,7 +191,7 @@ class _CardReader:
             case "difficulty":
                 return self.difficulty(fields)
             case "params":
-                return self.params(fields)
+                return self.params(fields, fs.name)
             case "symbols":
                 return self.symbols(fields)
             case "tolerance":
@@ -321,12 +321,12 @@ class _CardReader:
         return tuple(FollowUp(**values, line=item.line) for item, values in
                      self.items(fields, "follow_ups", FOLLOW_UP, "{question, key_points, answer}"))
 
-    def params(self, fields: Fields) -> tuple[tuple[str, str], ...]:
-        node = fields.get("params")
+    def params(self, fields: Fields, name: str = "params") -> tuple[tuple[str, str], ...]:
+        node = fields.get(name)
         if node is None or node.value is None:
             return ()
         if not isinstance(node.value, dict):
-            self.problem(node, "'params' must be a mapping of name: expression")
+            self.problem(node, f"{name!r} must be a mapping of name: expression")
             return ()
         out = []
         for name, (key, value) in node.value.items():

@@ -120,6 +120,12 @@ class Card:
     steps: tuple[Step, ...] = ()
     follow_ups: tuple[FollowUp, ...] = ()
     plot: Plot | None = None
+    # code cards (trainer.coderun): the def and docstring shown, the worked solution (run
+    # only by `trainer check`, in the sandbox), named checks, samples read as matrix rows
+    signature: str | None = None
+    reference: str | None = None
+    checks: tuple[str, ...] = ()
+    reshape: tuple[tuple[str, str], ...] = ()
     path: str = ""
     line: int = 0
     col: int = 1

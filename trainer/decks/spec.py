@@ -36,7 +36,7 @@ FieldType = Literal[
 #   formula - a formula over symbols and params, with the grader's functions only
 Language = Literal["param", "solve", "formula"]
 
-Kind = Literal["recall", "numeric", "symbolic", "derivation"]
+Kind = Literal["recall", "numeric", "symbolic", "derivation", "code"]
 StepKind = Literal["numeric", "symbolic"]
 
 
@@ -224,6 +224,26 @@ CARD_KINDS: dict[str, RecordSpec] = {
            min_items=2, max_items=4, missing=": a list of 2 to 4 steps"),
         *_TAIL, _PLOT,
     )),
+    # Not `graded` in the expression sense: a learner's function is run (trainer.coderun)
+    # and compared with `solve` on several draws; mistakes are `solve`-language calls of
+    # wrong reference functions whose values identify a slip.
+    "code": RecordSpec("code", "a code card", (
+        _ID, _KIND, _PROMPT,
+        _f("signature", "text", "the def line and docstring the learner completes (Python, "
+           "shown, never run)", required=True,
+           missing=": the def and docstring the learner completes"),
+        _PARAMS, _CONSTRAINTS,
+        _f("solve", "expr", "what the function returns, from solvers; tuple(a, b) for a tuple",
+           required=True, language="solve",
+           missing=": the solver call that computes what the function returns"),
+        _f("reference", "text", "a worked solution in Python, shown after submitting; only "
+           "`trainer check` runs it, in the sandbox", required=True,
+           missing=": a worked solution, proven by `trainer check`"),
+        _f("checks", "texts", "named properties: returns_pair, no_mutation, length_one[(x)], "
+           "stable(z[, shift]), vectorised, no_inverse"),
+        _f("reshape", "params", "sample params passed as matrices: name -> number of columns"),
+        _TOLERANCE, _MISTAKES, *_TAIL,
+    ), mistake_language="solve"),
 }
 
 KINDS: tuple[str, ...] = tuple(CARD_KINDS)

@@ -199,6 +199,10 @@ def _constraint_message(text: str, names: tuple[str, ...]) -> str:
 def located_problems(card: Card) -> list[Found]:
     """Like `validate_card`, each message with the deck text it is about (None: the card)."""
     try:
+        if card.kind == "code":
+            from trainer.coderun.validate import code_problems
+
+            return code_problems(card)
         return _Checker(card).run()
     except Exception as exc:  # noqa: BLE001 - a validator reports, it does not crash
         return [(None, f"could not be validated: {type(exc).__name__}: {exc}")]

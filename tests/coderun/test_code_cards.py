@@ -1,0 +1,271 @@
+"""Code cards: drawn cases, expected values from solvers, checks, mistakes, `try` and `check`."""
+
+from __future__ import annotations
+
+import ast
+import json
+from pathlib import Path
+
+import pytest
+
+from trainer.cli import main
+from trainer.coderun.card import CodeExercise, agree
+from trainer.coderun.static import python_loops, signature_of
+from trainer.decks import load_text
+from trainer.scheduling import AGAIN, GOOD, HARD
+
+DECK = """\
+deck: code-test
+title: Code test
+cards:
+  - id: gauss-code
+    kind: code
+    prompt: Write the Gaussian MLE of the sample x.
+    signature: |
+      def gaussian_mle(x):
+          \"\"\"Return (mean, variance) of the 1-D array x, maximum likelihood.\"\"\"
+    params:
+      x: normal(2, 1.5, 8, 2)
+    solve: tuple(gaussian_mle_mean(x), gaussian_mle_var(x))
+    checks: [returns_pair, no_mutation, vectorised]
+    mistakes:
+      - answer: tuple(gaussian_mle_mean(x), unbiased_var(x))
+        feedback: You divided by n - 1; the MLE divides by n.
+    reference: |
+      import numpy as np
+
+      def gaussian_mle(x):
+          mu = float(np.mean(x))
+          return mu, float(np.mean((x - mu) ** 2))
+  - id: lse-code
+    kind: code
+    prompt: Write a stable log-sum-exp.
+    signature: |
+      def logsumexp(z):
+          \"\"\"log(sum(exp(z))) of a 1-D array, without overflow.\"\"\"
+    params:
+      z: normal(0, 3, 5, 2)
+    solve: log_sum_exp(z)
+    checks: [length_one, stable(z), vectorised]
+    mistakes:
+      - answer: log_sum_exp_naive(z)
+        feedback: Subtract max(z) before exponentiating.
+    reference: |
+      import numpy as np
+
+      def logsumexp(z):
+          m = np.max(z)
+          return float(m + np.log(np.sum(np.exp(z - m))))
+"""
+
+RIGHT = "import numpy as np\n\ndef gaussian_mle(x):\n    return float(x.mean()), float(x.var())\n"
+N_MINUS_1 = ("import numpy as np\n\ndef gaussian_mle(x):\n"
+             "    return float(x.mean()), float(x.var(ddof=1))\n")
+LOOPED = ("def gaussian_mle(x):\n    n = len(x)\n    m = sum(x) / n\n"
+          "    return float(m), float(sum((v - m) ** 2 for v in x) / n)\n")
+NAIVE_LSE = "import numpy as np\n\ndef logsumexp(z):\n    return float(np.log(np.sum(np.exp(z))))\n"
+
+
+@pytest.fixture
+def cards():
+    deck, problems = load_text(DECK, "code.yaml")
+    assert problems == [] and deck is not None
+    return {c.id: c for c in deck.cards}
+
+
+@pytest.fixture
+def deck_file(write_deck):
+    return write_deck(DECK, "code.yaml")
+
+
+def test_a_right_solution_passes_every_draw_and_check(cards):
+    result = CodeExercise(cards["gauss-code"], 0).run(RIGHT)
+    assert result.correct and result.verdict == "correct"
+    assert [c.label for c in result.cases] == ["draw 1", "draw 2", "draw 3"]
+    assert result.suggested_rating() == GOOD
+
+
+def test_dividing_by_n_minus_1_fails_every_draw_with_its_feedback(cards):
+    result = CodeExercise(cards["gauss-code"], 0).run(N_MINUS_1)
+    assert not result.correct
+    assert not any(c.passed for c in result.cases)
+    assert all(c.passed for c in result.checks)
+    assert result.feedback == "You divided by n - 1; the MLE divides by n."
+    assert result.suggested_rating() == AGAIN  # no right value: checks alone earn nothing
+
+
+def test_python_loops_over_the_sample_fail_the_vectorised_check_only(cards):
+    result = CodeExercise(cards["gauss-code"], 0).run(LOOPED)
+    assert all(c.passed for c in result.cases)
+    vectorised = next(c for c in result.checks if c.name == "vectorised")
+    assert not vectorised.passed
+    assert "line 3" in vectorised.message and "line 4" in vectorised.message
+    assert result.suggested_rating() == HARD
+
+
+def test_the_draws_differ_between_reviews_and_repeat_within_one(cards):
+    first = CodeExercise(cards["gauss-code"], 0)
+    again = CodeExercise(cards["gauss-code"], 0)
+    later = CodeExercise(cards["gauss-code"], 1)
+    assert first.params == again.params
+    assert first.params != later.params
+    assert first.draws[0] != first.draws[1]
+
+
+def test_the_stable_check_shifts_the_logits_both_ways(cards):
+    ex = CodeExercise(cards["lse-code"], 0)
+    labels = [c.label for c in ex.cases()]
+    assert labels == ["draw 1", "draw 2", "draw 3", "length 1", "z + 1000", "z − 1000"]
+    shifted = ex.cases()[4]
+    assert shifted.expected == pytest.approx(ex.cases()[0].expected + 1000)
+    assert len(ex.cases()[3].args[0]) == 1
+
+
+def test_forgetting_the_max_shift_overflows_only_at_magnitude_1000(cards):
+    result = CodeExercise(cards["lse-code"], 0).run(NAIVE_LSE)
+    passed = {c.label: c.passed for c in result.cases}
+    assert passed == {"draw 1": True, "draw 2": True, "draw 3": True, "length 1": True,
+                      "z + 1000": False, "z − 1000": False}
+    assert result.feedback == "Subtract max(z) before exponentiating."
+    assert result.suggested_rating() == HARD
+
+
+def test_a_crash_fails_every_case_and_rates_again(cards):
+    result = CodeExercise(cards["gauss-code"], 0).run("def gaussian_mle(x):\n    return 1/0\n")
+    assert not any(c.passed for c in result.cases)
+    assert "ZeroDivisionError at line 2" in result.cases[0].message
+    assert result.suggested_rating() == AGAIN
+
+
+def test_agree_is_strict_about_shapes_and_kinds():
+    import numpy as np
+
+    assert agree((1.0, 2.0), (1.0, 2.0 + 1e-12), 1e-6, 1e-9) == (True, "")
+    assert not agree([1.0, 2.0, 3.0], (1.0, 2.0), 1e-6, 1e-9)[0]
+    assert not agree(np.array([1.0]), 1.0, 1e-6, 1e-9)[0]
+    assert not agree(np.ones((2, 1)), np.ones(2), 1e-6, 1e-9)[0]
+    assert not agree(float("nan"), 1.0, 1e-6, 1e-9)[0]
+    assert not agree(float("inf"), 1e308, 1e-6, 1e-9)[0]
+    assert agree(float("nan"), float("nan"), 1e-6, 1e-9, nan_equal=True)[0]
+
+
+def _fn(source: str) -> ast.FunctionDef:
+    return ast.parse(source).body[0]  # type: ignore[return-value]
+
+
+@pytest.mark.parametrize("source", [
+    "def f(x, lr):\n    for v in x:\n        pass\n",
+    "def f(x, lr):\n    n = x.shape[0]\n    for i in range(n):\n        pass\n",
+    "def f(x, lr):\n    return [v * 2 for v in x]\n",
+    "def f(x, lr):\n    i = 0\n    while i < len(x):\n        i += 1\n",
+    "def f(x, lr):\n    return max(x)\n",
+    "def f(x, lr):\n    import numpy as np\n    return np.vectorize(lambda v: v)(x)\n",
+])
+def test_loops_over_the_samples_are_found(source):
+    assert python_loops(_fn(source), {0})
+
+
+@pytest.mark.parametrize("source", [
+    "def f(x, lr):\n    for _ in range(100):\n        x = x - lr\n    return x\n",
+    "def f(x, lr):\n    import numpy as np\n    return np.max(x) + np.sum(x ** 2)\n",
+    "def f(x, lr):\n    steps = 3\n    while steps:\n        steps -= 1\n",
+])
+def test_loops_over_a_fixed_count_and_numpy_calls_are_not_flagged(source):
+    assert python_loops(_fn(source), {0}) == []
+
+
+def test_a_signature_is_a_def_and_a_docstring_only():
+    assert signature_of('def f(x, n):\n    """Doc."""\n') == ("f", ("x", "n"))
+    assert signature_of("def f(x):") == ("f", ("x",))
+    for bad in ('def f(x):\n    return x\n', "x = 1", "def f(*a):\n    ..."):
+        with pytest.raises(ValueError):
+            signature_of(bad)
+
+
+BROKEN = """\
+deck: broken-code
+title: Broken
+cards:
+  - id: broken
+    kind: code
+    prompt: P
+    signature: |
+      def f(x, m):
+          \"\"\"Doc.\"\"\"
+    params:
+      x: normal(0, 1, 4, 2)
+    solve: gaussian_mle_mean(x)
+    checks: [vectorized, stable(q)]
+    reference: |
+      def g(x, m):
+          return 1
+"""
+
+
+def test_validate_names_each_problem_of_a_code_card(write_deck, capsys):
+    path = write_deck(BROKEN, "broken.yaml")
+    assert main(["validate", str(path)]) == 1
+    out = capsys.readouterr().out
+    assert "the signature's parameters m are not params" in out
+    assert "unknown check 'vectorized'" in out
+    assert "stable(name) or stable(name, shift) names a param" in out
+    assert "the reference solution has no `def f`" in out
+
+
+def test_a_code_card_needs_its_signature_reference_and_solve():
+    text = "deck: d\ntitle: T\ncards:\n  - id: c\n    kind: code\n    prompt: P\n"
+    _, problems = load_text(text, "d.yaml")
+    messages = " ".join(p.message for p in problems)
+    for field in ("signature", "reference", "solve"):
+        assert f"a code card needs {field!r}" in messages
+
+
+def test_trainer_try_exit_codes_and_output(deck_file, tmp_path: Path, capsys):
+    right, wrong = tmp_path / "right.py", tmp_path / "wrong.py"
+    right.write_text(RIGHT)
+    wrong.write_text(N_MINUS_1)
+    args = ["try", "code-test/gauss-code", "--deck-path", str(deck_file)]
+    assert main([*args[:2], str(right), *args[2:]]) == 0
+    out = capsys.readouterr().out
+    assert "✔ pass  draw 1: x = " in out and out.rstrip().endswith(
+        "correct: 3 of 3 cases passed, 3 of 3 checks")
+    assert main([*args[:2], str(wrong), *args[2:], "--seed", "4"]) == 1
+    out = capsys.readouterr().out
+    assert "✘ FAIL  draw 1" in out and "review 4" in out
+    assert "feedback: You divided by n - 1" in out
+    assert main([*args[:2], str(wrong), *args[2:], "--json"]) == 1
+    data = json.loads(capsys.readouterr().out)
+    assert data["verdict"] == "incorrect" and len(data["cases"]) == 3
+    assert data["cases"][0]["passed"] is False and data["cases"][0]["expected"]
+
+
+def test_trainer_try_refuses_bad_usage_with_exit_2(deck_file, tmp_path: Path, capsys):
+    bad = tmp_path / "bad.py"
+    bad.write_text("def gaussian_mle(x)\n    return x\n")
+    other = tmp_path / "other.py"
+    other.write_text("def something_else(x):\n    return x\n")
+    extra = ["--deck-path", str(deck_file)]
+    assert main(["try", "code-test/gauss-code", str(bad), *extra]) == 2
+    assert "line 1" in capsys.readouterr().err
+    assert main(["try", "code-test/gauss-code", str(other), *extra]) == 2
+    assert "no `def gaussian_mle" in capsys.readouterr().err
+    assert main(["try", "code-test/nope", str(other), *extra]) == 2
+    assert "code-test/gauss-code" in capsys.readouterr().err  # lists the code cards
+    assert main(["try", "gauss-code", str(other), *extra]) == 2
+    assert main(["try", "code-test/gauss-code", str(tmp_path / "missing.py"), *extra]) == 2
+
+
+def test_trainer_check_proves_code_cards(deck_file, capsys):
+    assert main(["check", str(deck_file), "--seeds", "3"]) == 0
+    assert "no failures" in capsys.readouterr().out
+
+
+def test_trainer_check_catches_a_wrong_reference_and_a_mistake_that_is_right(write_deck, capsys):
+    bad = DECK.replace("float(np.mean((x - mu) ** 2))", "float(np.var(x, ddof=1))").replace(
+        "answer: log_sum_exp_naive(z)", "answer: log_sum_exp(z)")
+    path = write_deck(bad, "bad.yaml")
+    assert main(["check", str(path), "--seeds", "2"]) == 1
+    out = capsys.readouterr().out
+    assert "code-test/gauss-code: review 0" in out
+    assert "the reference solution does not pass: draw 1" in out
+    assert "the mistake 'log_sum_exp(z)' passes every case" in out

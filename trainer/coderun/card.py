@@ -1,0 +1,579 @@
+"""A code card answered once: its draws, the expected values from solvers, and the verdict.
+
+:class:`CodeExercise` is the domain object a front end drives (the study
+screen, `trainer try`, `trainer check`): it draws the card's params for one
+review, computes what the function must return through the registry, runs a
+solution in the sandbox and compares. Nothing of the deck is executed as
+Python; only the solution handed to :meth:`CodeExercise.run` is, and only in
+the sandbox.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import warnings
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from trainer.coderun.sandbox import CaseRun, Run, Sandbox
+from trainer.coderun.static import find_function, inverse_calls, python_loops, signature_of
+from trainer.decks.model import Card
+from trainer.exercises.params import (
+    DETERMINISTIC_ARITY,
+    ExerciseError,
+    Sample,
+    draw_params,
+    fill,
+    format_value,
+    parse_cached,
+)
+
+__all__ = ["CHECKS", "CaseResult", "CheckResult", "CodeExercise", "CodeResult", "parse_check"]
+
+# The fixed vocabulary of `checks`, and what each one promises the learner.
+CHECKS: dict[str, str] = {
+    "returns_pair": "returns a tuple of two floats",
+    "no_mutation": "does not modify its input",
+    "length_one": "works on 1-D arrays of length 1",
+    "stable": "numerically stable for inputs of magnitude 1000",
+    "vectorised": "vectorised: no Python loop over the samples",
+    "no_inverse": "solves the linear system instead of inverting a matrix",
+}
+CASE_CHECKS = ("length_one", "stable")  # checked by extra cases; the others by inspection
+DEFAULT_DRAWS = 3
+DEFAULT_RTOL = 1e-6
+DEFAULT_ATOL = 1e-9
+STABLE_SHIFT = 1000.0
+TUPLE = "tuple"  # `solve: tuple(a, b)` makes the expected value a tuple
+
+_CHECK = re.compile(r"^\s*([a-z_]+)\s*(?:\((.*)\))?\s*$")
+
+
+def parse_check(text: str) -> tuple[str, tuple[str, ...]]:
+    """``"stable(z, -2000)"`` -> ``("stable", ("z", "-2000"))``; ValueError if malformed."""
+    m = _CHECK.match(text)
+    if not m:
+        raise ValueError(f"check {text!r} is not `name` or `name(arg, …)`")
+    args = tuple(a.strip() for a in m.group(2).split(",")) if m.group(2) else ()
+    return m.group(1), args
+
+
+def solve_names() -> frozenset[str]:
+    from trainer.exercises.exercise import solve_function_names
+
+    return solve_function_names() | {TUPLE}
+
+
+def _solve_table() -> dict[str, object]:
+    from trainer.exercises.exercise import _solve_functions
+
+    table = dict(_solve_functions())
+    table[TUPLE] = lambda *items: tuple(items)
+    return table
+
+
+# ------------------------------------------------------------------ values
+
+
+def _to_array(value: object):  # noqa: ANN202 - numpy array
+    import numpy as np
+
+    items = list(value)  # type: ignore[call-overload]
+    ints = all(isinstance(v, int) and not isinstance(v, bool) for v in items)
+    return np.asarray(items, dtype=np.int64 if ints else np.float64)
+
+
+def normalise(value: object) -> object:
+    """An expected value as compared: a float, a float array, or a tuple of those."""
+    import numpy as np
+
+    if isinstance(value, tuple) and not isinstance(value, Sample):
+        return tuple(normalise(v) for v in value)
+    if isinstance(value, (Sample, list, np.ndarray)):
+        arr = np.asarray(value, dtype=float)
+        return float(arr) if arr.ndim == 0 else arr
+    if isinstance(value, bool):
+        raise ExerciseError("a solver returned true/false, not a number")
+    try:
+        return float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        raise ExerciseError(f"a solver returned {value!r}, not a number") from None
+
+
+def finite(value: object) -> bool:
+    import numpy as np
+
+    if isinstance(value, tuple):
+        return all(finite(v) for v in value)
+    return bool(np.all(np.isfinite(value)))
+
+
+def show(value: object) -> str:
+    """A value as the learner reads it: 6 significant digits, arrays with their shape."""
+    import numpy as np
+
+    if isinstance(value, tuple):
+        return "(" + ", ".join(show(v) for v in value) + ("," if len(value) == 1 else "") + ")"
+    if isinstance(value, list):
+        return "[" + ", ".join(show(v) for v in value) + "]"
+    if isinstance(value, np.ndarray):
+        if value.dtype.kind not in "biuf":
+            return f"array of {value.dtype}"
+        text = np.array2string(value, precision=6, threshold=12, separator=", ",
+                               max_line_width=10**6)
+        return f"{text} {value.dtype.name}" if value.dtype.kind in "iub" else text
+    if isinstance(value, (bool, np.bool_)):
+        return str(bool(value))
+    if isinstance(value, (int, np.integer)):
+        return str(int(value))
+    if isinstance(value, (float, np.floating)):
+        return f"{float(value):.6g}"
+    return f"a {type(value).__name__}"
+
+
+def _kind(value: object) -> str:
+    import numpy as np
+
+    if isinstance(value, tuple):
+        return f"a tuple of {len(value)}"
+    if isinstance(value, list):
+        return f"a list of {len(value)}"
+    if isinstance(value, np.ndarray):
+        return f"an array of shape {value.shape}"
+    return "a number" if isinstance(value, (int, float, np.number)) else \
+        f"a {type(value).__name__}"
+
+
+def agree(got: object, expected: object, rtol: float, atol: float,
+          nan_equal: bool = False) -> tuple[bool, str]:
+    """Whether ``got`` matches ``expected`` within tolerance; if not, a short reason."""
+    import numpy as np
+
+    if isinstance(expected, tuple):
+        if isinstance(got, np.ndarray) and got.ndim == 1:
+            got = tuple(got)
+        if not isinstance(got, (tuple, list)) or len(got) != len(expected):
+            return False, f"expected a tuple of {len(expected)}, got {_kind(got)}"
+        for i, (g, e) in enumerate(zip(got, expected, strict=True), 1):
+            ok, why = agree(g, e, rtol, atol, nan_equal)
+            if not ok:
+                return False, f"item {i}: {why}" if why else f"item {i} differs"
+        return True, ""
+    if isinstance(expected, np.ndarray):
+        try:
+            arr = np.asarray(got, dtype=float)
+        except (TypeError, ValueError):
+            return False, f"expected an array of shape {expected.shape}, got {_kind(got)}"
+        if arr.shape != expected.shape:
+            return False, f"expected shape {expected.shape}, got shape {arr.shape}"
+        ok = np.isclose(arr, expected, rtol=rtol, atol=atol, equal_nan=nan_equal)
+        return bool(np.all(ok)), ""
+    if isinstance(got, (bool, np.bool_)) or not isinstance(got, (int, float, np.number,
+                                                                  np.ndarray)):
+        return False, f"expected a number, got {_kind(got)}"
+    if isinstance(got, np.ndarray) and got.shape != ():
+        return False, f"expected a number, got an array of shape {got.shape}"
+    g, e = float(got), float(expected)  # type: ignore[arg-type]
+    if math.isnan(g) or math.isnan(e):
+        return (nan_equal and math.isnan(g) and math.isnan(e)), ""
+    if math.isinf(g) or math.isinf(e):
+        return g == e, ""
+    return abs(g - e) <= atol + rtol * abs(e), ""
+
+
+# ------------------------------------------------------------------ results
+
+
+@dataclass(frozen=True, slots=True)
+class Case:
+    """One call of the function: its inputs and what it must return."""
+
+    label: str
+    params: dict[str, object]
+    args: tuple[object, ...]
+    inputs: str
+    expected: object
+    mistakes: tuple[object | None, ...]  # each mistake's value here (None: undefined here)
+
+
+@dataclass(frozen=True, slots=True)
+class CaseResult:
+    label: str
+    inputs: str
+    expected: str
+    got: str
+    passed: bool
+    message: str = ""
+
+    def to_dict(self) -> dict[str, object]:
+        return {"label": self.label, "inputs": self.inputs, "expected": self.expected,
+                "got": self.got, "passed": self.passed, "message": self.message}
+
+
+@dataclass(frozen=True, slots=True)
+class CheckResult:
+    name: str
+    description: str
+    passed: bool
+    message: str = ""
+
+    def to_dict(self) -> dict[str, object]:
+        return {"check": self.name, "description": self.description, "passed": self.passed,
+                "message": self.message}
+
+
+@dataclass(slots=True)
+class CodeResult:
+    """The verdict on one solution: each case, each check, and what to tell the learner."""
+
+    cases: list[CaseResult] = field(default_factory=list)
+    checks: list[CheckResult] = field(default_factory=list)
+    fatal: str | None = None
+    feedback: str = ""
+
+    @property
+    def passed(self) -> int:
+        return sum(c.passed for c in self.cases) + sum(c.passed for c in self.checks)
+
+    @property
+    def total(self) -> int:
+        return len(self.cases) + len(self.checks)
+
+    @property
+    def correct(self) -> bool:
+        return self.fatal is None and self.total > 0 and self.passed == self.total
+
+    @property
+    def verdict(self) -> str:
+        return "correct" if self.correct else "incorrect"
+
+    def suggested_rating(self) -> int:
+        """The same policy as a derivation's steps: every part right Good, half Hard, else Again."""
+        from trainer.scheduling import AGAIN, GOOD, HARD
+
+        if self.total and self.passed == self.total and self.fatal is None:
+            return GOOD
+        # checks earn credit beside right values, never instead of them
+        if not any(c.passed for c in self.cases):
+            return AGAIN
+        if self.total and self.passed * 2 >= self.total:
+            return HARD
+        return AGAIN
+
+    def summary(self) -> str:
+        cases = sum(c.passed for c in self.cases)
+        text = f"{cases} of {len(self.cases)} cases passed"
+        if self.checks:
+            text += f", {sum(c.passed for c in self.checks)} of {len(self.checks)} checks"
+        if self.fatal:
+            text += f"; {self.fatal}"
+        return text
+
+    def to_dict(self) -> dict[str, object]:
+        return {"verdict": self.verdict, "passed": self.passed, "total": self.total,
+                "fatal": self.fatal, "feedback": self.feedback,
+                "cases": [c.to_dict() for c in self.cases],
+                "checks": [c.to_dict() for c in self.checks]}
+
+
+# ---------------------------------------------------------------- exercise
+
+
+def _evaluate(text: str, env: Mapping[str, object]) -> object:
+    """A `solve` or mistake expression over the params (numpy warnings silenced: an
+    overflowing naive formula is what a mistake is for)."""
+    import numpy as np
+
+    from trainer.grading.expr import EvalError, ParseError, evaluate
+
+    try:
+        node, _ = parse_cached(text, tuple(env), solve_names())
+    except ParseError as exc:
+        raise ExerciseError(f"{text!r} does not parse: {exc}") from None
+    try:
+        with np.errstate(all="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return normalise(evaluate(node, env, _solve_table()))  # type: ignore[arg-type]
+    except ExerciseError:
+        raise
+    except (EvalError, ArithmeticError, TypeError, ValueError) as exc:
+        raise ExerciseError(f"{text!r} could not be evaluated: {exc}") from None
+    except Exception as exc:  # noqa: BLE001 - a solver's failure is the card's problem
+        raise ExerciseError(f"{text!r} failed in the solver: {type(exc).__name__}: {exc}"
+                            ) from None
+
+
+def _columns(card: Card, name: str, params: Mapping[str, object]) -> int | None:
+    for key, text in card.reshape:
+        if key == name:
+            from trainer.grading.expr import evaluate
+
+            node, _ = parse_cached(text, tuple(params), frozenset(DETERMINISTIC_ARITY))
+            from trainer.exercises.params import DETERMINISTIC
+
+            cols = evaluate(node, params, DETERMINISTIC)  # type: ignore[arg-type]
+            if isinstance(cols, bool) or not isinstance(cols, (int, float)) or cols < 1 \
+                    or cols != int(cols):
+                raise ExerciseError(f"reshape {name}: {text!r} is not a positive whole number")
+            return int(cols)
+    return None
+
+
+class CodeExercise:
+    """A code card drawn for one review: the prompt, the starter code and the cases."""
+
+    def __init__(self, card: Card, review_number: int, draws: int = DEFAULT_DRAWS) -> None:
+        from trainer.exercises.exercise import review_seed
+
+        if card.kind != "code" or not card.signature:
+            raise ExerciseError(f"{card.key} is not a code card")
+        self.card = card
+        self.review_number = review_number
+        try:
+            self.function, self.parameters = signature_of(card.signature)
+        except ValueError as exc:
+            raise ExerciseError(f"{card.key}: {exc}") from None
+        where = f"{card.key}: "
+        self.seed = review_seed(card.key, review_number)
+        self.draws: list[dict[str, object]] = []
+        for i in range(max(1, draws)):
+            seed = self.seed if i == 0 else review_seed(f"{card.key}/draw{i}", review_number)
+            self.draws.append(draw_params(card.params, card.constraints, seed, where)
+                              if card.params else {})
+        self.params = self.draws[0]
+        self.prompt: str = fill(card.prompt, self.params) or ""
+        self.solution: str | None = fill(card.solution, self.params)
+        self.hint: str | None = fill(card.hint, self.params)
+        self.checks = [parse_check(c) for c in card.checks]
+        self.tolerance = (card.tolerance.get("rtol", DEFAULT_RTOL),
+                          card.tolerance.get("atol", DEFAULT_ATOL))
+        self._cases: list[Case] | None = None
+
+    @property
+    def starter(self) -> str:
+        """What the editor starts with: the imports, the signature and its docstring."""
+        return f"import numpy as np\n\n\n{self.card.signature.rstrip()}\n    ...\n"
+
+    @property
+    def reference(self) -> str:
+        return self.card.reference or ""
+
+    def describe_checks(self) -> list[str]:
+        return [CHECKS.get(name, name) for name, _ in self.checks]
+
+    # .............................................................. cases
+
+    def _args(self, params: Mapping[str, object]) -> tuple[object, ...]:
+        out = []
+        for name in self.parameters:
+            value = params[name]
+            if isinstance(value, tuple):
+                arr = _to_array(value)
+                cols = _columns(self.card, name, params)
+                if cols is not None:
+                    if arr.size % cols:
+                        raise ExerciseError(f"{name} has {arr.size} numbers: not rows of {cols}")
+                    arr = arr.reshape(-1, cols)
+                out.append(arr)
+            else:
+                out.append(value)
+        return tuple(out)
+
+    def _solve_env(self, params: Mapping[str, object]) -> dict[str, object]:
+        env = dict(params)
+        for name, value in params.items():
+            cols = _columns(self.card, name, params) if isinstance(value, tuple) else None
+            if cols:
+                env[name] = tuple(Sample(value[i:i + cols]) for i in range(0, len(value), cols))
+        return env
+
+    def _case(self, label: str, params: dict[str, object]) -> Case:
+        env = self._solve_env(params)
+        expected = _evaluate(self.card.solve or "", env)
+        if not finite(expected):
+            raise ExerciseError(f"{label}: solve {self.card.solve!r} is not finite "
+                                f"(params {params})")
+        mistakes: list[object | None] = []
+        for m in self.card.mistakes:
+            try:
+                mistakes.append(_evaluate(m.answer, env))
+            except ExerciseError:
+                mistakes.append(None)
+        inputs = ", ".join(f"{n} = {format_value(params[n])}" for n in self.parameters)
+        return Case(label, params, self._args(params), inputs, expected, tuple(mistakes))
+
+    def _derived(self) -> list[tuple[str, dict[str, object]]]:
+        base = self.params
+        samples = [n for n in self.parameters if isinstance(base.get(n), tuple)]
+        out = []
+        for name, args in self.checks:
+            if name == "length_one":
+                params = dict(base)
+                for n in args or samples:
+                    cols = _columns(self.card, n, base) or 1
+                    params[n] = Sample(base[n][:cols])  # type: ignore[index]
+                out.append(("length 1", params))
+            elif name == "stable":
+                target = args[0]
+                shifts = [float(args[1])] if len(args) > 1 else [STABLE_SHIFT, -STABLE_SHIFT]
+                for s in shifts:
+                    params = dict(base)
+                    params[target] = base[target] + s  # type: ignore[operator]
+                    sign = "+" if s > 0 else "−"
+                    out.append((f"{target} {sign} {abs(s):g}", params))
+        return out
+
+    def cases(self) -> list[Case]:
+        """Every call the solution must get right: each draw, then the checks' own cases.
+
+        Computes the expected values through the registry (loads numpy and the solvers).
+        Raises :class:`ExerciseError` when the card's own expressions fail.
+        """
+        if self._cases is None:
+            cases = [self._case(f"draw {i + 1}", p) for i, p in enumerate(self.draws)]
+            cases += [self._case(label, p) for label, p in self._derived()]
+            self._cases = cases
+        return self._cases
+
+    # ............................................................ grading
+
+    def run(self, source: str, sandbox: Sandbox | None = None) -> CodeResult:
+        """Run ``source`` in the sandbox on every case and grade it."""
+        from trainer.coderun.sandbox import default_sandbox
+
+        try:
+            cases = self.cases()
+        except ExerciseError as exc:
+            return CodeResult(fatal=f"this card's expected values could not be computed: {exc}")
+        box = sandbox or default_sandbox()
+        result = box.run(source, self.function, [list(c.args) for c in cases])
+        return self.grade(source, result)
+
+    def grade(self, source: str, run: Run) -> CodeResult:
+        """Compare what the solution returned (``run``) with the expected values."""
+        cases = self.cases()
+        rtol, atol = self.tolerance
+        out = CodeResult(fatal=run.fatal)
+        for i, case in enumerate(cases):
+            expected = show(case.expected)
+            if i >= len(run.cases):
+                out.cases.append(CaseResult(case.label, case.inputs, expected, "—", False,
+                                            "not run" if run.fatal else "no result"))
+                continue
+            got = run.cases[i]
+            if not got.ok:
+                out.cases.append(CaseResult(case.label, case.inputs, expected, "error", False,
+                                            got.describe_error()))
+                continue
+            ok, why = agree(got.value, case.expected, rtol, atol)
+            out.cases.append(CaseResult(case.label, case.inputs, expected, show(got.value), ok,
+                                        why if not ok else ""))
+        out.checks = self._static_checks(source, run)
+        if not out.correct:
+            out.feedback = self._diagnose(run)
+        return out
+
+    def _static_checks(self, source: str, run: Run) -> list[CheckResult]:
+        import numpy as np
+
+        fn = find_function(source, self.function)
+        out = []
+        for name, _ in self.checks:
+            if name in CASE_CHECKS:
+                continue
+            description = CHECKS[name]
+            if name == "returns_pair":
+                bad = ""
+                for c in run.cases:
+                    if not c.ok:
+                        continue
+                    v = c.value
+                    if not isinstance(v, tuple) or len(v) != 2:
+                        bad = f"it returned {_kind(v)}"
+                    elif not all(isinstance(x, (float, np.floating)) for x in v):
+                        bad = "it returned (" + ", ".join(_kind(x) for x in v) + ")"
+                    if bad:
+                        break
+                if not any(c.ok for c in run.cases):
+                    bad = "no case returned a value"
+                out.append(CheckResult(name, description, not bad, bad))
+            elif name == "no_mutation":
+                changed = sorted({self.parameters[k] for c in run.cases for k in c.mutated
+                                  if k < len(self.parameters)})
+                returned = any(c.ok for c in run.cases)
+                out.append(CheckResult(
+                    name, description, returned and not changed,
+                    f"it changed {', '.join(changed)} in place" if changed
+                    else "" if returned else "no case returned a value"))
+            elif name == "vectorised":
+                if fn is None:
+                    out.append(CheckResult(name, description, False,
+                                           f"no `def {self.function}` to inspect"))
+                    continue
+                samples = {i for i, a in enumerate(self.cases()[0].args)
+                           if isinstance(a, np.ndarray)}
+                loops = python_loops(fn, samples)
+                out.append(CheckResult(name, description, not loops,
+                                       "; ".join(f"line {f.line}: {f.message}" for f in loops)))
+            elif name == "no_inverse":
+                calls = inverse_calls(fn) if fn is not None else []
+                out.append(CheckResult(name, description, fn is not None and not calls,
+                                       "; ".join(f"line {f.line}: {f.message}; use "
+                                                 "np.linalg.solve" for f in calls)))
+        return out
+
+    def _diagnose(self, run: Run) -> str:
+        """The feedback of the listed mistake the solution's values match, if any."""
+        rtol, atol = self.tolerance
+        cases = self.cases()
+        for k, mistake in enumerate(self.card.mistakes):
+            compared = differs = 0
+            matches = True
+            for i, case in enumerate(cases):
+                mv = case.mistakes[k]
+                if mv is None or i >= len(run.cases):
+                    continue
+                got = run.cases[i]
+                if not agree(mv, case.expected, rtol, atol)[0]:
+                    differs += 1
+                if not got.ok:
+                    continue
+                compared += 1
+                if not agree(got.value, mv, rtol, atol, nan_equal=True)[0]:
+                    matches = False
+                    break
+            if matches and compared and differs:
+                return fill(mistake.feedback, self.params) or ""
+        return ""
+
+    def mistake_run(self, k: int) -> Run:
+        """What a solution making mistake ``k`` would return (for `trainer check`)."""
+        cases = []
+        for case in self.cases():
+            mv = case.mistakes[k]
+            cases.append(CaseRun(error="ValueError", message="undefined here") if mv is None
+                         else CaseRun(value=mv))
+        return Run(cases=cases)
+
+
+def exercise_for(card: Card, review_number: int) -> CodeExercise:
+    return CodeExercise(card, review_number)
+
+
+def source_problems(source: str, function: str) -> str:
+    """Why ``source`` cannot be a solution at all ("" when it parses and defines it)."""
+    import ast
+
+    try:
+        ast.parse(source)
+    except SyntaxError as exc:
+        return f"line {exc.lineno}: {exc.msg}"
+    if find_function(source, function) is None:
+        return f"no `def {function}(…)` at the top level"
+    return ""
+
+
+def format_args(values: Sequence[Any]) -> str:
+    return ", ".join(show(v) for v in values)

@@ -1,0 +1,80 @@
+"""`trainer try DECK/CARD-ID FILE.py`: run a solution file against a code card's draws."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+__all__ = ["add_arguments", "run"]
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("card", metavar="DECK/CARD-ID", help="the code card, e.g. "
+                        "mle-map-code/gaussian-mle-code")
+    parser.add_argument("file", type=Path, metavar="FILE.py", help="your solution")
+    parser.add_argument("--seed", type=int, default=0, metavar="N",
+                        help="the review number whose draws are used (default 0)")
+    parser.add_argument("--deck-path", action="append", type=Path, default=[], metavar="PATH",
+                        help="look for the card in these deck files or folders as well")
+    parser.add_argument("--json", action="store_true", help="machine-readable output")
+
+
+def _fail(message: str) -> int:
+    print(f"trainer try: {message}", file=sys.stderr)
+    return 2
+
+
+def run(args: argparse.Namespace) -> int:
+    """Exit 0 when every case and check passes, 1 when not, 2 for bad usage or an invalid file."""
+    from trainer.catalog import load_catalog
+    from trainer.config import default_deck_paths
+
+    deck_id, sep, card_id = args.card.partition("/")
+    if not sep or not deck_id or not card_id:
+        return _fail(f"name the card as DECK/CARD-ID, not {args.card!r}")
+    if args.seed < 0:
+        return _fail("--seed must be 0 or more")
+    result = load_catalog([*default_deck_paths(), *args.deck_path])
+    card = next((c for c in result.cards if c.deck == deck_id and c.id == card_id), None)
+    if card is None:
+        known = sorted(c.key for c in result.cards if c.kind == "code")
+        hint = f"; the code cards are: {', '.join(known)}" if known else ""
+        return _fail(f"no card {args.card}{hint}")
+    if card.kind != "code":
+        return _fail(f"{args.card} is a {card.kind} card, not a code card")
+    try:
+        source = args.file.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        return _fail(f"{args.file}: not UTF-8 text")
+    except OSError as exc:
+        return _fail(f"{args.file}: {exc.strerror or exc}")
+    from trainer.coderun.card import CodeExercise, source_problems
+    from trainer.exercises.params import ExerciseError
+
+    try:
+        ex = CodeExercise(card, args.seed)
+    except ExerciseError as exc:
+        return _fail(f"the card can not be drawn: {exc}")
+    problem = source_problems(source, ex.function)
+    if problem:
+        return _fail(f"{args.file}: {problem}")
+    outcome = ex.run(source)
+    if args.json:
+        print(json.dumps({"card": card.key, "seed": args.seed, "function": ex.function,
+                          **outcome.to_dict()}, ensure_ascii=False))
+        return 0 if outcome.correct else 1
+    print(f"{card.key} · review {args.seed} · def {ex.function}({', '.join(ex.parameters)})")
+    for c in outcome.cases:
+        mark = "✔ pass" if c.passed else "✘ FAIL"
+        print(f"{mark}  {c.label}: {c.inputs}")
+        print(f"        expected {c.expected}")
+        print(f"        got      {c.got}" + (f"  ({c.message})" if c.message else ""))
+    for c in outcome.checks:
+        mark = "✔ pass" if c.passed else "✘ FAIL"
+        print(f"{mark}  check: {c.description}" + (f": {c.message}" if c.message else ""))
+    print(f"{outcome.verdict}: {outcome.summary()}")
+    if outcome.feedback:
+        print(f"feedback: {outcome.feedback}")
+    return 0 if outcome.correct else 1
