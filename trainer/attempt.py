@@ -20,6 +20,7 @@ from trainer.verdict import Verdict
 
 if TYPE_CHECKING:
     from trainer.exercises import Exercise, ExerciseStep, Graded
+    from trainer.plots import PlotData
 
 # question: waiting for an answer (or, on a recall card, for the reveal);
 # answered: the card is done and waits for a rating
@@ -172,6 +173,26 @@ class Attempt:
         if self.exercise is not None and self.exercise.hint:
             return self.exercise.hint
         return self.card.hint
+
+    def plot(self) -> PlotData | None:
+        """The card's plot for this review's numbers, the learner's last number marked;
+        None when the card has none or it can not be drawn (`trainer check` reports that)."""
+        if self.card.plot is None or self.exercise is None:
+            return None
+        from trainer.exercises.exercise import ExerciseError, evaluate_numeric
+        from trainer.plots import PlotError, plot_data
+
+        answer = None
+        last = self.results[-1] if self.results else None
+        if last is not None and last.text and self.exercise.steps[last.index].kind == "numeric":
+            try:
+                answer = evaluate_numeric(last.text, {})
+            except ExerciseError:
+                answer = None  # not a plain number (a percentage, a formula): no marker
+        try:
+            return plot_data(self.card.plot, self.exercise.params, answer)
+        except PlotError:
+            return None
 
     def preview(self, text: str) -> tuple[bool, str]:
         """(ok, the answer as understood or what is wrong), cheap enough for every key."""

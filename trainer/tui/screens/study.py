@@ -163,6 +163,8 @@ class StudyScreen(Screen[None]):
         self.give_up_armed = False
         for widget_id in ("verdict", "model-answer", "hint", "steps-done", "preview"):
             self._set(widget_id, "")
+        for plot in self.query(".card-plot"):
+            plot.remove()
         self.query_one("#key-points", KeyPoints).display = False
         self._update_progress()
         if card is None:
@@ -399,7 +401,19 @@ class StudyScreen(Screen[None]):
         if attempt.solution:
             self._set("model-answer", Text("Solution\n", style="bold").append(
                 md(attempt.solution.strip())), visible=True)
+        self._show_plot(attempt)
         self._answered()
+
+    def _show_plot(self, attempt: Attempt) -> None:
+        """The card's plot under the solution, for this review's numbers (none: no plot)."""
+        for shown in self.query(".card-plot"):
+            shown.remove()
+        data = attempt.plot()
+        if data is not None:
+            from trainer.tui.widgets import LikelihoodPlot
+
+            self.query_one("#card", VerticalScroll).mount(
+                LikelihoodPlot(data, classes="card-plot"), after="#model-answer")
 
     def _answered(self) -> None:
         self.phase = "answered"

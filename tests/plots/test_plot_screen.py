@@ -1,0 +1,61 @@
+"""The plot beside the solution: drawn after grading, with the learner's answer marked."""
+
+from __future__ import annotations
+
+from trainer.tui.widgets import LikelihoodPlot
+
+DECK = r"""
+deck: plots
+title: Plots
+cards:
+  - id: coin
+    kind: numeric
+    prompt: "{{k}} heads in {{n}} tosses. The MLE of $p$?"
+    params:
+      n: randint(10, 40)
+      k: randint(1, n - 1)
+    solve: k/n
+    solution: "$\\hat p = k/n$."
+    plot:
+      title: "Bernoulli log-likelihood, {{k}} of {{n}}"
+      x: t
+      from: 0.005
+      to: 0.995
+      curves:
+        - y: k*log(t) + (n - k)*log(1 - t)
+          label: log-likelihood
+      markers:
+        - at: k/n
+          label: MLE
+        - at: answer
+          label: your answer
+      x_label: p
+"""
+
+
+async def test_after_grading_the_plot_shows_the_peak_and_the_learners_answer(
+        make_app, write_deck, tmp_path):
+    app = make_app(write_deck(DECK, "plots.yaml"), tmp_path / "t.db")
+    async with app.run_test(size=(80, 40)) as pilot:
+        assert not app.screen.query(LikelihoodPlot)  # nothing before the answer
+        await pilot.press(*"0.42", "enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        (plot,) = app.screen.query(LikelihoodPlot)
+        markers = {m.label: m.x for m in plot.data.markers}
+        assert markers["your answer"] == 0.42
+        k, n = app.screen.attempt.exercise.params["k"], app.screen.attempt.exercise.params["n"]
+        assert abs(markers["MLE"] - k / n) < 1e-12
+        await pilot.press("3")  # rate: the next card has no plot
+        await pilot.pause()
+        assert not app.screen.query(LikelihoodPlot)
+
+
+def test_snapshot_of_a_plot_beside_the_solution(snap_compare, make_app, write_deck, tmp_path):
+    async def answer(pilot):
+        await pilot.press(*"0.42", "enter")
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+    assert snap_compare(make_app(write_deck(DECK, "plots.yaml"), tmp_path / "t.db"),
+                        terminal_size=(80, 40), run_before=answer)
