@@ -26,6 +26,14 @@ TOPICS: dict[str, tuple[str, ...]] = {
                      "one-point-gaussian"),
     "dd-bias": ("cox-snell", "firth", "jeffreys", "jackknife"),
     "dd-em": ("missing-information", "louis-identity", "degenerate-mixture"),
+    "dd-nuisance": ("profile-likelihood", "neyman-scott", "conditional-likelihood", "reml",
+                    "score-test", "wald-test", "likelihood-ratio", "invariance"),
+    "dd-policy-gradient": ("policy-gradient", "baselines", "grpo", "best-of-n",
+                           "rejection-sampling"),
+    "dd-dpo": ("deterministic-preferences", "ipo", "likelihood-displacement"),
+    "dd-unnormalised": ("nce", "infonce", "sampled-softmax"),
+    "dd-evidence": ("laplace", "bic", "singular-models", "rlct"),
+    "dd-vae": ("posterior-collapse", "rate-distortion", "kl-annealing", "free-bits", "beta-vae"),
 }
 
 
@@ -89,7 +97,7 @@ def test_header_says_when_and_what_was_checked():
 
 def test_counts(cards: list[dict]):
     kinds = Counter(c["kind"] for c in cards)
-    assert kinds["recall"] >= 13
+    assert kinds["recall"] >= 25
 
 
 def test_recall_cards_have_the_grill_shape(recall: list[dict]):
@@ -221,3 +229,66 @@ def test_mixture_singularity_grows_like_one_over_sigma(cards: list[dict]):
     values = [loglik(s) for s in (1e-1, 1e-3, 1e-6, 1e-9)]
     assert values == sorted(values) and values[-1] - values[-2] == pytest.approx(math.log(1e3),
                                                                                   rel=1e-3)
+
+
+def test_neyman_scott_mle_converges_to_half_the_variance(cards: list[dict]):
+    import numpy as np
+
+    _says(cards, "neyman-scott-conditional-likelihood", r"\frac{1}{4n}\sum_i d_i^2",
+          r"$\mathbb{E}[\hat\sigma^2] = \sigma^2/2$", r"\tilde\sigma^2 = \frac{1}{2n}\sum_i d_i^2")
+    rng = np.random.default_rng(1)
+    n, sigma2 = 200_000, 2.5
+    mu = rng.normal(0, 10, size=n)
+    x = rng.normal(mu[:, None], math.sqrt(sigma2), size=(n, 2))
+    mle = np.mean(np.var(x, axis=1))  # (1/2n) sum_i sum_j (x_ij - xbar_i)^2
+    d = x[:, 0] - x[:, 1]
+    assert mle == pytest.approx(np.sum(d**2) / (4 * n))
+    assert mle == pytest.approx(sigma2 / 2, rel=0.01)
+    assert np.sum(d**2) / (2 * n) == pytest.approx(sigma2, rel=0.01)
+
+
+def test_ipo_population_optimum_and_dpo_margin(cards: list[dict]):
+    from scipy import optimize
+
+    _says(cards, "ipo-squared-loss", r"h^* = (p - \frac{1}{2})/\tau")
+    tau = 0.4
+    for p in (0.6, 0.9, 1.0):
+        # the pair is labelled (w, l) with probability p and (l, w) otherwise, negating h
+        def loss(h, p=p):
+            return p * (h - 1 / (2 * tau)) ** 2 + (1 - p) * (-h - 1 / (2 * tau)) ** 2
+
+        assert optimize.minimize_scalar(loss).x == pytest.approx((p - 0.5) / tau, abs=1e-6)
+
+
+def test_rejection_sampling_and_best_of_n_claims(cards: list[dict]):
+    import numpy as np
+
+    _says(cards, "best-of-n-rejection-sampling-vs-optimal-policy", r"\exp((r(y) - M)/\beta)",
+          r"Z\,e^{-M/\beta}", r"\le \log n - \frac{n-1}{n}")
+    ref = np.array([0.4, 0.3, 0.2, 0.1])
+    r = np.array([0.0, 1.0, -0.5, 2.0])
+    beta = 0.8
+    M = r.max()
+    accept = np.exp((r - M) / beta)
+    joint = ref * accept  # P(draw y and accept it)
+    star = ref * np.exp(r / beta) / np.sum(ref * np.exp(r / beta))
+    assert np.allclose(joint / joint.sum(), star)
+    assert joint.sum() == pytest.approx(np.sum(ref * np.exp(r / beta)) * math.exp(-M / beta))
+    # best-of-n on many distinct equally likely outputs with distinct rewards: KL close to the
+    # bound; with ties (few outputs) strictly below it
+    for size, n in ((100_000, 4), (50, 8), (3, 16)):
+        cdf = np.arange(1, size + 1) / size  # outputs sorted by reward, uniform reference
+        bon = cdf**n - (cdf - 1 / size) ** n
+        kl = float(np.sum(bon * np.log(bon * size)))
+        assert kl <= math.log(n) - (n - 1) / n + 1e-12
+    assert kl < math.log(16) - 15 / 16 - 0.5
+
+
+def test_group_mean_baseline_is_a_rescaled_leave_one_out_baseline(cards: list[dict]):
+    import numpy as np
+
+    _says(cards, "grpo-group-normalisation", "(G-1)/G")
+    r = np.random.default_rng(2).normal(size=6)
+    g = len(r)
+    loo = np.array([r[i] - np.delete(r, i).mean() for i in range(g)])
+    assert np.allclose(r - r.mean(), (g - 1) / g * loo)
