@@ -158,7 +158,7 @@ CASES: list[tuple] = [
     ("log(a*b)", "log a + log b", "a: positive; b: positive", C),
     ("log(a*b)", "log(a) + log(b)", "a, b: positive", C),
     ("log(a*b)", "log a + log b", "a: real; b: real", X),
-    ("log(a*b)", "log a log b", "a: positive; b: positive", X),
+    ("log(a*b)", "log a log b", "a: positive; b: positive", V),  # log(a)·log(b) or log(a·log b)
     ("log(a^2)", "2 log a", "a: positive", C),
     ("exp(x)/(1+exp(x))", "1/(1+exp(-x))", "x: real", C),
     ("exp(x)/(1+exp(x))", "sigmoid(x)", "x: real", C),
@@ -174,8 +174,9 @@ CASES: list[tuple] = [
     ("mu0 + s_1", "s_1 + mu0", "mu0: real; s_1: positive", C),
     ("gamma*beta", "γβ", "gamma: positive; beta: positive", C),
     ("gamma*beta", "gamma beta", "gamma: positive; beta: positive", C),
-    ("n/2", "1/2n", "n: positive integer", C),  # read left to right (with a warning)
-    ("1/(2*n)", "1/2n", "n: positive integer", X),
+    ("n/2", "1/2n", "n: positive integer", V),  # (1/2)·n or 1/(2n): refused
+    ("1/(2*n)", "1/2n", "n: positive integer", V),
+    ("n/2", "1/2 n", "n: positive integer", C),  # a space ends the fraction (with a warning)
     ("1/(2*n)", "1/(2n)", "n: positive integer", C),
     ("x^(n-1)", "x^(n-1)", "x: positive; n: positive integer", C),
     ("(1-p)^(k-1)*p", "p(1-p)^(k-1)", "p: (0,1); k: positive integer", C),
@@ -261,8 +262,8 @@ CASES: list[tuple] = [
     ("0.5", "log", None, V),
     ("p", "q", "p: (0,1)", V),
     ("p", "P", "p: (0,1)", V),
-    ("p", "p!", "p: (0,1)", V),
-    ("p", "|p|", "p: (0,1)", V),
+    ("p", "p!", "p: (0,1)", X),  # Γ(p + 1) ≠ p on (0, 1)
+    ("p", "|p|", "p: (0,1)", C),
     ("n*p", "x_1 p", BIN, V),
     ("A", "A I_3", SQ, V),
     # ---- hostile: each gets a verdict quickly

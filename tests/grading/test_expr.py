@@ -86,13 +86,14 @@ def test_declared_symbol_shadows_function_and_constant() -> None:
     assert parse("e", names=["e"]) == Name("e")
 
 
-def test_ambiguity_warnings() -> None:
+def test_ambiguity_is_refused_and_a_space_is_a_warning() -> None:
+    with pytest.raises(ParseError, match=r"\(1/2\)·n or 1/\(2n\)"):
+        parse("1/2n", names=["n"])
+    with pytest.raises(ParseError, match=r"log\(2\)·n or log\(2n\)"):
+        parse("log 2n", names=["n"])
     w: list[str] = []
-    parse("1/2n", names=["n"], warnings=w)
-    assert any("1/2n" in x for x in w)
-    w = []
-    parse("log 2n", names=["n"], warnings=w)
-    assert any("log(2)·n" in x for x in w)
+    parse("1/2 n", names=["n"], warnings=w)
+    assert w == ["'1/2 n' is read as (1/2)·n"]
     w = []
     parse("1/(2n)", names=["n"], warnings=w)
     assert w == []
@@ -112,7 +113,7 @@ def test_exact_numbers() -> None:
     ("x // 2", 2, "'//'"),
     ("__import__('os')", 0, "not allowed"),
     ("x.y", 1, "attribute"),
-    ("factorial(10)", 0, "factorial"),
+    ("fact(10)", 0, "fact"),
     ("x + foo", 4, "foo"),
     ("x\x00", 1, "NUL"),
     ("nan", 0, "nan"),
@@ -124,7 +125,9 @@ def test_exact_numbers() -> None:
     ("exp -x", 0, "needs an argument"),
     ("x^", 1, "exponent"),
     ("", 0, "empty"),
-    ("x!", 1, "factorial"),
+    ("!x", 0, "factorial"),
+    ("x/2 = 1", 4, "equation"),
+    ("\\foo{x}", 0, "\\foo"),
     ("log(x, 2, 3)", 0, "argument"),
 ])
 def test_errors_say_what_and_where(text: str, pos: int, fragment: str) -> None:

@@ -15,7 +15,7 @@ def test_result_shape_and_to_dict() -> None:
     assert isinstance(r, Result) and r.verdict is Verdict.CORRECT and r.correct
     assert r.verdict == "correct"
     assert r.to_dict() == {"verdict": "correct", "parsed": "1/2", "message": "correct"}
-    r = grade("n/2", "1/2n", symbols="n: positive integer")
+    r = grade("n/2", "1/2 n", symbols="n: positive integer")
     assert r.warnings and r.to_dict()["warnings"] == list(r.warnings)
     with pytest.raises(AttributeError):
         r.verdict = Verdict.INCORRECT  # type: ignore[misc]

@@ -160,9 +160,11 @@ _IDENT_RE = re.compile("[A-Za-z_][A-Za-z0-9_]*|[" + "".join(GREEK) + "]+")
 def _infer_symbols(text: str) -> dict[str, Domain]:
     """Undeclared names in a reference become real symbols (CLI convenience)."""
     out: dict[str, Domain] = {}
-    skip = DEFAULT_FUNCTIONS | CONSTANTS | MATRIX_FUNCTIONS | {"sigma"}
+    skip = DEFAULT_FUNCTIONS | CONSTANTS | MATRIX_FUNCTIONS
     for m in _IDENT_RE.finditer(text):
         name = "".join(GREEK.get(ch, ch) for ch in m.group(0))
+        if name == "sigma" and text[m.end():].lstrip().startswith("("):
+            continue  # σ(…) is the sigmoid; σ anywhere else (σ²/n) is a symbol
         if name not in skip and not name.startswith("_"):
             out[name] = Domain("real")
     return out

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
-__all__ = ["ARITY", "CONSTANTS", "DEFAULT_FUNCTIONS", "MATRIX_FUNCTIONS", "check_arity_of"]
+__all__ = ["ALIASES", "ARITY", "CONSTANTS", "DEFAULT_FUNCTIONS", "MATRIX_FUNCTIONS", "check_arity_of"]
 
 DEFAULT_FUNCTIONS: frozenset[str] = frozenset(
-    {"log", "ln", "exp", "sqrt", "abs", "sigmoid"}
+    {"log", "ln", "exp", "sqrt", "abs", "sigmoid", "norm", "factorial", "binom", "gamma",
+     "digamma", "max", "min"}
 )
+# other spellings of the same functions, used only when the name is not a declared symbol
+ALIASES: dict[str, str] = {
+    "Log": "log", "Ln": "ln", "Exp": "exp", "Gamma": "gamma", "psi": "digamma",
+    "C": "binom", "choose": "binom", "Abs": "abs", "Max": "max", "Min": "min",
+}
 MATRIX_FUNCTIONS: frozenset[str] = frozenset({"inv"})
 CONSTANTS: frozenset[str] = frozenset({"pi", "e"})
 
@@ -14,7 +20,8 @@ CONSTANTS: frozenset[str] = frozenset({"pi", "e"})
 # Params (exercises/params.py) extend this table with their own functions.
 ARITY: dict[str, tuple[int, int | None]] = {
     "log": (1, 2), "ln": (1, 1), "exp": (1, 1), "sqrt": (1, 1), "abs": (1, 1),
-    "sigmoid": (1, 1), "inv": (1, 1),
+    "sigmoid": (1, 1), "inv": (1, 1), "norm": (1, 1), "factorial": (1, 1),
+    "binom": (2, 2), "gamma": (1, 1), "digamma": (1, 1), "max": (1, None), "min": (1, None),
 }
 
 

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from fractions import Fraction
 
-from trainer.grading.expr.functions import CONSTANTS
+from trainer.grading.expr.functions import ALIASES, CONSTANTS
 from trainer.grading.expr.nodes import ParseError
 from trainer.grading.expr.unicode import CHAR_OPS as _CHAR_OPS
 from trainer.grading.expr.unicode import GREEK
@@ -17,6 +17,12 @@ from trainer.grading.expr.unicode import VULGAR as _VULGAR
 MAX_EXP10 = 1000
 _NUMBER_RE = re.compile(r"(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
 _EXP_RE = re.compile(r"[eE]([+-]?\d+)$")
+# log₂ x, log_10, log_e, log2(x), log10(x): a logarithm with its base in its name
+_LOG_BASE = re.compile(r"(log|Log)(_?)(\d+|e)$")
+
+# words that are functions only right before a bracket, since they are also common
+# symbols: σ(z) is the sigmoid but σ² a variance; γ, ψ, C likewise
+_NEEDS_BRACKET = frozenset({"sigma", "gamma", "Gamma", "psi", "C"})
 
 # token kinds
 _NUM, _NAME, _FUNC, _CONST, _IDENT, _T, _OP, _SUP, _END = (
@@ -31,6 +37,7 @@ class _Tok:
     end: int
     text: str = ""
     split: bool = False  # a piece of a split letter run
+    base: object = None  # a logarithm's base (int or "e") written in its name
 
 
 def _describe(ch: str) -> str:
@@ -41,6 +48,19 @@ def _describe(ch: str) -> str:
     return f"'{ch}'"
 
 
+def name_variants(name: str) -> set[str]:
+    """The spellings that mean a declared name: ``sigma2`` is also ``sigma_2`` (σ₂)."""
+    out = {name}
+    plain = name.replace("_", "")
+    m = re.fullmatch(r"([A-Za-z]+?)_?(\d+)", name)
+    if m:
+        out.add(f"{m.group(1)}_{m.group(2)}")
+        out.add(m.group(1) + m.group(2))
+    elif re.fullmatch(r"[A-Za-z]+_[A-Za-z0-9]+", name):
+        out.add(plain)
+    return out
+
+
 class _Lexer:
     def __init__(self, text: str, names: frozenset[str], functions: frozenset[str],
                  matrices: bool, warnings: list[str] | None):
@@ -49,25 +69,42 @@ class _Lexer:
         self.functions = functions
         self.matrices = matrices
         self.warnings = warnings
-        words: dict[str, str] = {}
+        self.notes: list[str] = []  # why the reading may surprise (a warning once parsed)
+        # word -> (token kind, canonical value)
+        words: dict[str, tuple[str, str]] = {}
         for f in functions:
-            words[f] = _FUNC
-        if "sigmoid" in functions and "sigma" not in names:
-            words["sigma"] = _FUNC
+            words[f] = (_FUNC, f)
+        for alias, f in ALIASES.items():
+            if f in functions:
+                words[alias] = (_FUNC, f)
+        if "sigmoid" in functions:
+            # σ(…) is the sigmoid only when σ is not a declared symbol, and only before a
+            # bracket (σ² or σ/√n is the symbol σ, which then must be declared)
+            words["sigma"] = (_FUNC, "sigmoid")
         for c in CONSTANTS:
-            words[c] = _CONST
+            words[c] = (_CONST, c)
         if matrices:
-            words["I"] = _IDENT
-            words["T"] = _T
+            words["I"] = (_IDENT, "I")
+            words["T"] = (_T, "T")
+        variants: dict[str, set[str]] = {}
         for n in names:
-            words[n] = _NAME
+            for v in name_variants(n):
+                variants.setdefault(v, set()).add(n)
+        for v, owners in variants.items():
+            if len(owners) == 1 and v not in names:
+                words[v] = (_NAME, next(iter(owners)))
+        for n in names:
+            words[n] = (_NAME, n)
         self.words = words
+        # a word is at most this many characters, so a letter run splits in linear time
+        self.longest = max((len(w) for w in words), default=1)
 
     def tokens(self) -> list[_Tok]:
         text = self.text
         out: list[_Tok] = []
         i = 0
         n = len(text)
+        depth = 0
         while i < n:
             ch = text[i]
             if ch in _SPACES:
@@ -87,7 +124,11 @@ class _Lexer:
                 op = _CHAR_OPS[ch]
                 if op == "sqrt":
                     out.append(_Tok(_FUNC, "sqrt", i, i + 1, "√"))
+                elif op == "," and depth == 0:
+                    raise self._comma(out, i)
                 else:
+                    depth += op == "("
+                    depth -= op == ")"
                     out.append(_Tok(_OP, op, i, i + 1, ch))
                 i += 1
                 continue
@@ -116,8 +157,8 @@ class _Lexer:
                 while j < n and ((text[j].isascii() and (text[j].isalnum() or text[j] == "_"))
                                  or text[j] in GREEK):
                     j += 1
-                if (ch == "T" and self.words.get("T") == _T and out and out[-1].kind == _OP
-                        and out[-1].value == "^"):
+                if (ch == "T" and self.words.get("T", ("",))[0] == _T and out
+                        and out[-1].kind == _OP and out[-1].value == "^"):
                     # X^T... : the T of a transpose, the rest of the run follows
                     out.append(_Tok(_T, "T", i, i + 1, "T"))
                     i += 1
@@ -126,17 +167,43 @@ class _Lexer:
                 out.extend(self._run(i, j))
                 i = j
                 continue
+            if ch in "∑Σ":
+                raise ParseError(self._sum_message(), i, fix=(i, n))
+            if ch == "∞":
+                raise ParseError("'∞' is not a number that can be given as an answer", i)
             if ch in "=[]{}<>":
                 raise ParseError(f"{_describe(ch)} is not understood", i)
             if ch == ".":
                 raise ParseError("'.' is not understood here (attribute access is not allowed)", i)
-            if ch == "|":
-                raise ParseError("'|' is not understood; write abs(...)", i)
-            if ch == "!":
-                raise ParseError("factorials are not supported", i)
+            if "\u0300" <= ch <= "\u036f":
+                raise ParseError(f"the accent {_describe(ch)} is not understood; type the "
+                                 "card's name for the symbol", i, fix=(max(i - 1, 0), i + 1))
             raise ParseError(f"{_describe(ch)} is not understood", i)
         out.append(_Tok(_END, None, n, n, ""))
         return out
+
+    def _comma(self, out: list[_Tok], i: int) -> ParseError:
+        text = self.text
+        m = re.match(r"\d+", text[i + 1:])
+        if out and out[-1].kind == _NUM and m and out[-1].end == i:
+            a, b = out[-1].text, m.group(0)
+            shown = f"{a},{b}"
+            if len(b) == 3:
+                hint = (f"use '.' for a decimal point ({a}.{b}) and no separator between "
+                        f"thousands ({a}{b})")
+            else:
+                hint = f"use '.' for a decimal point ({a}.{b})"
+            return ParseError(f"'{shown}' is not a number: {hint}", out[-1].pos,
+                              fix=(out[-1].pos, i + 1 + len(b)))
+        return ParseError("',' only separates a function's arguments, as in max(a, b)", i)
+
+    def _sum_message(self) -> str:
+        declared = sorted(self.names)
+        msg = ("sums over an index (Σ xᵢ) are not supported; write the answer with the "
+               "card's symbols")
+        if declared:
+            msg += " (" + ", ".join(declared) + ")"
+        return msg
 
     def _number(self, s: str, pos: int) -> _Tok:
         m = _EXP_RE.search(s)
@@ -151,6 +218,13 @@ class _Lexer:
             value = value.numerator
         return _Tok(_NUM, value, pos, pos + len(s), s)
 
+    def _next_char(self, j: int) -> str:
+        """The first character at or after ``j`` that is not a space ('' at the end)."""
+        text = self.text
+        while j < len(text) and text[j] in _SPACES:
+            j += 1
+        return text[j] if j < len(text) else ""
+
     def _run(self, start: int, end: int) -> list[_Tok]:
         """Split a run of letters/digits/underscores/Greek into known words."""
         text = self.text
@@ -160,11 +234,27 @@ class _Lexer:
             ch = text[k]
             pieces.append((GREEK.get(ch, ch), k, k + 1))
         full = "".join(p[0] for p in pieces)
+        src = text[start:end]
         words = self.words
-        if full in words:
-            return [_Tok(words[full], full, start, end, text[start:end])]
+        hit = words.get(full)
+        if hit is not None and not (hit[0] == _FUNC and full in _NEEDS_BRACKET
+                                    and self._next_char(end) != "("):
+            return [_Tok(hit[0], hit[1], start, end, src)]
+        if "log" in self.functions and (lb := _LOG_BASE.match(full)) and full not in words:
+            return [self._log_base(lb, start, end)]
+        if full == "lg" and "log" in self.functions:
+            raise ParseError("'lg' is log₁₀ in some books and log₂ in others: type log10(x) "
+                             "or log2(x)", start, fix=(start, end))
+        if full.startswith("ln") and full[2:].isdigit() and "ln" in self.functions:
+            # ln2 is ln 2
+            return [_Tok(_FUNC, "ln", start, start + 2, text[start:start + 2]),
+                    self._number(full[2:], start + 2)]
+        if "_" in full or any(c.isdigit() for c in full):
+            raise ParseError(self._unknown_message(full, src), start, fix=(start, end))
         m = len(pieces)
-        # DP over piece boundaries: fewest words, then fewest constants.
+        longest = self.longest
+        # DP over piece boundaries: fewest words, then fewest constants.  A word spans at
+        # most `longest` pieces, so this is linear in the length of the run.
         INF = (10**9, 10**9)
         best: list[tuple[int, int]] = [INF] * (m + 1)
         back: list[int] = [-1] * (m + 1)
@@ -173,16 +263,20 @@ class _Lexer:
             if best[a] == INF:
                 continue
             word = ""
-            for b in range(a, m):
+            for b in range(a, min(m, a + longest)):
                 word += pieces[b][0]
-                kind = words.get(word)
-                if kind is None or kind == _T:
+                if len(word) > longest:
+                    break
+                kw = words.get(word)
+                if kw is None or kw[0] == _T:
                     continue
-                cost = (best[a][0] + 1, best[a][1] + (0 if kind == _NAME else 1))
+                if kw[0] == _FUNC and word in _NEEDS_BRACKET and not (
+                        b + 1 == m and self._next_char(end) == "("):
+                    continue
+                cost = (best[a][0] + 1, best[a][1] + (0 if kw[0] == _NAME else 1))
                 if cost < best[b + 1]:
                     best[b + 1] = cost
                     back[b + 1] = a
-        src = text[start:end]
         if best[m] == INF:
             raise ParseError(self._unknown_message(full, src), start, fix=(start, end))
         cuts = []
@@ -195,22 +289,47 @@ class _Lexer:
         for a, b in cuts:
             word = "".join(p[0] for p in pieces[a:b])
             s, e = pieces[a][1], pieces[b - 1][2]
-            toks.append(_Tok(words[word], word, s, e, text[s:e], split=True))
-        if self.warnings is not None:
+            kind, value = words[word]
+            toks.append(_Tok(kind, value, s, e, text[s:e], split=True))
+        if len(toks) > 1:
             parts = " · ".join(t.text for t in toks)
-            self.warnings.append(f"'{src}' is read as {parts}")
+            self.notes.append(f"'{src}' is split into {parts}")
         return toks
 
+    def _log_base(self, m: re.Match[str], start: int, end: int) -> _Tok:
+        base_text, underscore = m.group(3), m.group(2)
+        if not underscore and self._next_char(end) not in ("(", ""):
+            if self._next_char(end) not in "+-−)*/^,":
+                raise ParseError(
+                    f"'{self.text[start:end]}' followed by an argument without brackets is "
+                    f"ambiguous: type log{base_text}(x) for the base-{base_text} logarithm or "
+                    f"log({base_text})*x", start, fix=(start, end))
+        if not underscore and self._next_char(end) != "(":
+            # log2 alone is log(2): the logarithm of the number
+            raise ParseError(f"'{self.text[start:end]}' alone is ambiguous: type log({base_text}) "
+                             f"for the logarithm of {base_text}, or log{base_text}(x)", start,
+                             fix=(start, end))
+        base: object = "e" if base_text == "e" else int(base_text)
+        if base in (0, 1):
+            raise ParseError(f"a logarithm to base {base_text} is not defined", start)
+        return _Tok(_FUNC, "log", start, end, self.text[start:end], base=base)
+
     def _unknown_message(self, full: str, src: str) -> str:
-        shown = src if src == full else f"{src}"
+        shown = src
         msg = f"'{shown}' is not a declared symbol or a known function"
         if full in ("lambda", "def", "import", "class", "for", "while", "print", "eval",
                     "exec", "open") or full.startswith("_"):
             msg = f"'{shown}' is not allowed (only mathematical expressions are accepted)"
         elif full in ("nan", "inf", "oo", "infinity", "NaN", "Inf"):
             msg = f"'{shown}' is not a number that can be given as an answer"
+        elif full in ("Sigma", "sum"):
+            return self._sum_message()
+        elif re.fullmatch(r"[A-Za-z]+_[ijkn]", full):
+            return (f"'{shown}' is an indexed term; " + self._sum_message())
+        elif full in _NEEDS_BRACKET and full in self.words:
+            msg = (f"'{shown}' is not a declared symbol here ({shown}(…) before a bracket is "
+                   "a function)")
         declared = sorted(self.names)
         if declared:
             msg += "; declared: " + ", ".join(declared)
         return msg
-

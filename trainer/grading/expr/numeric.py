@@ -82,6 +82,11 @@ def _add(x: object, y: object, sub: bool) -> object:
         return x - y.scale * eye if sub else x + y.scale * eye  # type: ignore
     sx, sy = _shape(x), _shape(y)
     if sx != sy:
+        # a scalar and a vector combine elementwise (1 + exp(−Xw)); a matrix does not
+        # (A + λ is more likely a forgotten I than an elementwise sum)
+        if (sx is None and sy is not None and 1 in sy) or (sy is None and sx is not None
+                                                           and 1 in sx):
+            return x - y if sub else x + y  # type: ignore[operator]
         raise ShapeError(f"can not {'subtract' if sub else 'add'} {fmt_shape(sx)} and "
                          f"{fmt_shape(sy)}")
     return x - y if sub else x + y  # type: ignore[operator]
@@ -97,6 +102,9 @@ def _mul2(x: object, y: object) -> object:
         return _IdentityValue(y.scale * x) if not _is_array(x) else y.scale * x  # type: ignore
     sx, sy = _shape(x), _shape(y)
     if sx is not None and sy is not None:
+        if sx == sy and sx[1] == 1 and sx[0] > 1:
+            # x·y for two vectors is their dot product
+            return _scalarize(x.T @ y)  # type: ignore[attr-defined]
         if sx[1] != sy[0]:
             raise ShapeError(f"can not multiply {fmt_shape(sx)} by {fmt_shape(sy)}")
         return _scalarize(x @ y)  # type: ignore[operator]
@@ -104,6 +112,16 @@ def _mul2(x: object, y: object) -> object:
 
 
 def _div(x: object, y: object, exact: bool) -> object:
+    sy = _shape(y)
+    if sy is not None and 1 in sy and not _is_array(x) and not isinstance(x, _IdentityValue):
+        # a number over a vector is taken entry by entry: 1/(1 + exp(−Xw)) is the sigmoid
+        import numpy as np
+
+        with np.errstate(all="ignore"):
+            r = x / y  # type: ignore[operator]
+        if not np.all(np.isfinite(r)):
+            raise EvalError("division by zero")
+        return r
     if isinstance(y, _IdentityValue) or _is_array(y):
         raise ShapeError(f"can not divide by a {fmt_shape(_shape(y)) if _is_array(y) else 'I'} "
                          "matrix; use ^(-1) or inv(...)")
@@ -228,7 +246,110 @@ def _inv(x: object) -> object:
     return _div(1, x, True)
 
 
+# exact factorials and binomials stay exact only this far (beyond: floats via Γ)
+_MAX_EXACT_FACTORIAL = 3000
+
+
+def _scalar_fn(fname: str, f: Callable[..., object]) -> Callable[..., object]:
+    """A scalar function applied to each entry of a vector or matrix."""
+    def g(*args: object) -> object:
+        if any(isinstance(a, _IdentityValue) for a in args):
+            raise ShapeError(f"{fname}(I) is not defined")
+        if any(_is_array(a) for a in args):
+            import numpy as np
+
+            return np.vectorize(lambda *xs: float(f(*xs)), otypes=[float])(*args)
+        return f(*args)
+    return g
+
+
+def _as_int(x: object) -> int | None:
+    if isinstance(x, int):
+        return x
+    if isinstance(x, Fraction) and x.denominator == 1:
+        return x.numerator
+    if isinstance(x, float) and x.is_integer() and abs(x) < 2**53:
+        return int(x)
+    return None
+
+
+def _gamma(x: object) -> object:
+    k = _as_int(x)
+    if k is not None and k <= 0:
+        raise EvalError("Γ is not defined at 0 or a negative integer")
+    if k is not None and k <= _MAX_EXACT_FACTORIAL and not isinstance(x, float):
+        return math.factorial(k - 1)
+    xf = float(x)  # type: ignore[arg-type]
+    try:
+        return math.gamma(xf)
+    except OverflowError:
+        raise EvalError("number too large") from None
+
+
+def _factorial(x: object) -> object:
+    k = _as_int(x)
+    if k is not None and k < 0:
+        raise EvalError("the factorial of a negative number is not defined")
+    if k is not None and k <= _MAX_EXACT_FACTORIAL and not isinstance(x, float):
+        return math.factorial(k)
+    return _gamma(float(x) + 1)  # type: ignore[arg-type]
+
+
+def _binom(n: object, k: object) -> object:
+    ni, ki = _as_int(n), _as_int(k)
+    if ni is not None and ki is not None and not isinstance(n, float) and not isinstance(k, float):
+        if ni >= 0 and 0 <= ki and ni <= _MAX_EXACT_FACTORIAL:
+            return math.comb(ni, ki)
+        if ni >= 0 and (ki < 0 or ki > ni):
+            return 0
+    nf, kf = float(n), float(k)  # type: ignore[arg-type]
+    if nf < 0 or kf < 0 or kf > nf:
+        raise EvalError("binom(n, k) is taken here for 0 ≤ k ≤ n only")
+    return math.exp(math.lgamma(nf + 1) - math.lgamma(kf + 1) - math.lgamma(nf - kf + 1))
+
+
+def _digamma(x: object) -> object:
+    """ψ(x) = Γ'(x)/Γ(x): recurrence up to x ≥ 6, then the asymptotic series."""
+    xf = float(x)  # type: ignore[arg-type]
+    if xf <= 0 and xf.is_integer():
+        raise EvalError("ψ is not defined at 0 or a negative integer")
+    if xf < 0:  # reflection: ψ(1 − x) − ψ(x) = π cot(πx)
+        return _digamma(1 - xf) - math.pi / math.tan(math.pi * xf)  # type: ignore[operator]
+    acc = 0.0
+    while xf < 10:
+        acc -= 1 / xf
+        xf += 1
+    inv2 = 1 / (xf * xf)
+    # Σ B₂ₖ/(2k·x²ᵏ); from x ≥ 10 the first terms leave an error below 1e-16
+    series = inv2 * (1 / 12 - inv2 * (1 / 120 - inv2 * (1 / 252 - inv2 * (
+        1 / 240 - inv2 * (1 / 132 - inv2 * (691 / 32760 - inv2 / 12))))))
+    return acc + math.log(xf) - 0.5 / xf - series
+
+
+def _vector_norm(x: object) -> object:
+    if _is_array(x):
+        import numpy as np
+
+        return float(np.sqrt(np.sum(np.asarray(x, dtype=float) ** 2)))
+    return _abs(x)
+
+
+def _extreme(pick: Callable[..., object], fname: str) -> Callable[..., object]:
+    def f(*args: object) -> object:
+        if any(_is_array(a) or isinstance(a, _IdentityValue) for a in args):
+            raise ShapeError(f"{fname} takes numbers, not matrices")
+        return pick(*args)
+    return f
+
+
 BUILTIN_FUNCTIONS: dict[str, Callable[..., object]] = {
+    "factorial": _scalar_fn("factorial", _factorial),
+    "binom": _scalar_fn("binom", _binom),
+    "gamma": _scalar_fn("gamma", _gamma),
+    "digamma": _scalar_fn("digamma", _digamma),
+    "norm": _vector_norm,
+    "max": _extreme(max, "max"),
+    "min": _extreme(min, "min"),
     "log": _log,
     "ln": _log,
     "exp": _elementwise("exp", math.exp),

@@ -34,7 +34,8 @@ from trainer.grading.expr.nodes import (
     Pow,
     Transpose,
 )
-from trainer.grading.expr.printer import pretty
+from trainer.grading.expr.normalize import Source, normalize, strip_unit
+from trainer.grading.expr.printer import _prec, pretty
 
 MAX_LENGTH = 2000
 MAX_DEPTH = 60
@@ -46,6 +47,15 @@ def _starts_factor(tok: _Tok) -> bool:
             or (tok.kind == _OP and tok.value == "("))
 
 
+_LOGS = ("log", "ln")
+
+
+def _paren(node: Node) -> str:
+    """``node`` printed as a factor that may follow a ·."""
+    s = pretty(node)
+    return f"({s})" if _prec(node) < 4 else s
+
+
 class _Parser:
     def __init__(self, toks: list[_Tok], text: str, lexer: _Lexer,
                  warnings: list[str] | None):
@@ -55,7 +65,12 @@ class _Parser:
         self.lexer = lexer
         self.warnings = warnings
         self.depth = 0
-        self._bare: Node | None = None
+        self.source: Source | None = None
+        self.bar_depth = 0
+        # how the factor just parsed ends, when a following implicit factor makes it
+        # ambiguous: ("call", Call) after a function without brackets (log n), ("pow",
+        # Pow) after an exponent without brackets (e^2)
+        self.open_end: tuple[str, Node] | None = None
 
     @property
     def tok(self) -> _Tok:
@@ -78,10 +93,6 @@ class _Parser:
         self.i += 1
         return t
 
-    def warn(self, msg: str) -> None:
-        if self.warnings is not None and msg not in self.warnings:
-            self.warnings.append(msg)
-
     def enter(self, pos: int) -> None:
         self.depth += 1
         if self.depth > MAX_DEPTH:
@@ -95,11 +106,28 @@ class _Parser:
         if tok.kind == _OP and tok.value == "/" and self.i > 0 and self.toks[self.i - 1].kind == _OP \
                 and self.toks[self.i - 1].value == "/":
             return ParseError("'//' is not an operator; use '/'", tok.pos - 1)
+        if tok.kind == _OP and tok.value in ("|", "‖"):
+            return ParseError(f"'{tok.text}' is not expected here (bars come in pairs, as in "
+                              "|x|; write * between two of them)", tok.pos)
+        if tok.kind == _OP and tok.value == "!":
+            return ParseError("'!' (a factorial) needs something before it, as in n!", tok.pos)
         if tok.kind == _T:
             return ParseError("'T' is not a declared symbol (write X^T for a transpose)", tok.pos)
         if tok.kind == _SUP:
             return ParseError(f"the exponent '{tok.text}' has nothing to apply to", tok.pos)
         return ParseError(f"'{tok.text}' is not expected here", tok.pos)
+
+    def src(self, start: int) -> str:
+        """What the learner typed from ``start`` to the last token read."""
+        end = self.toks[self.i - 1].end
+        if self.source is None:
+            return self.text[start:end].strip()
+        where = self.source.where
+        return self.source.original[where(start):where(end - 1) + 1].strip()
+
+    def ambiguous(self, start: int, one: str, other: str) -> ParseError:
+        return ParseError(f"'{self.src(start)}' can be read two ways: {one} or {other}; "
+                          "type the one you mean", start, fix=(start, self.toks[self.i - 1].end))
 
     # expr := term (("+"|"-") term)*
     def expr(self) -> Node:
@@ -115,33 +143,58 @@ class _Parser:
     # term := unary (("*"|"/") unary | implicit power)*
     def term(self) -> Node:
         start = self.tok.pos
+        self.open_end = None
         first = self.unary()
         factors: list[tuple[str, Node]] = [("*", first)]
-        saw_div = False
+        last_div = -1
         while True:
             tok = self.tok
             if tok.kind == _OP and tok.value in ("*", "/"):
                 self.advance()
                 if tok.value == "/" and self.is_op("/"):
                     raise self.unexpected(self.tok)
+                self.open_end = None
                 factors.append((tok.value, self.unary()))  # type: ignore[arg-type]
                 if tok.value == "/":
-                    saw_div = True
-            elif _starts_factor(tok):
+                    last_div = len(factors) - 1
+            elif _starts_factor(tok) or (tok.kind == _OP and tok.value in ("|", "‖")
+                                         and self.bar_depth == 0):
                 if tok.kind == _NUM:
                     raise ParseError(
                         f"a number can not follow here without an operator: '{tok.text}'"
                         " (write * explicitly)", tok.pos)
-                prev = factors[-1][1]
+                glued = tok.pos == self.toks[self.i - 1].end
+                open_end = self.open_end
+                self.open_end = None
                 f = self.power()
-                if saw_div:
-                    src = self.text[start:self.toks[self.i - 1].end]
-                    self.warn(f"'{src}' is read as ({pretty(_mul(factors))})·{pretty(f)}; "
-                              "use parentheses if you meant otherwise")
-                elif isinstance(prev, Call) and self._bare is prev:
-                    src = self.text[start:self.toks[self.i - 1].end]
-                    self.warn(f"'{src}' is read as {pretty(_mul(factors))}·{pretty(f)}; "
-                              "use parentheses if you meant otherwise")
+                if last_div >= 0 and not glued:
+                    # 1/2 (a + b): a space after the divisor ends the fraction
+                    self.lexer.notes.append(
+                        f"'{self.src(start)}' is read as ({pretty(_mul(factors))})·"
+                        f"{_paren(f)}")
+                elif last_div >= 0:
+                    # 1/2n: (1/2)·n or 1/(2n)
+                    left = _mul(factors)
+                    before = _mul(factors[:last_div])
+                    den = Mul((("*", factors[last_div][1]), (" ", f)))
+                    rest = factors[last_div + 1:]
+                    den_all = _mul([("*", factors[last_div][1]), *rest, (" ", f)]) if rest \
+                        else den
+                    raise self.ambiguous(start, f"({pretty(left)})·{_paren(f)}",
+                                         f"{_paren(before)}/({pretty(den_all)})")
+                if open_end is not None and open_end[0] == "call":
+                    call = open_end[1]
+                    assert isinstance(call, Call)
+                    inner = Call(call.func, (Mul((("*", call.args[0]), (" ", f))),
+                                             *call.args[1:]))
+                    raise self.ambiguous(start, f"{pretty(call)}·{_paren(f)}",
+                                         _call_text(inner))
+                if open_end is not None and open_end[0] == "pow" and glued:
+                    pw = open_end[1]
+                    assert isinstance(pw, Pow)
+                    raise self.ambiguous(
+                        start, f"{pretty(pw)}·{_paren(f)}",
+                        pretty(Pow(pw.base, Mul((("*", pw.exp), (" ", f))))))
                 factors.append((" ", f))
             else:
                 break
@@ -161,15 +214,29 @@ class _Parser:
 
     # power := atom postfix* ("^" unary)?
     def power(self) -> Node:
+        start_i = self.i
+        self.open_end = None
         node = self.atom()
+        paren_log = (isinstance(node, Call) and node.func in _LOGS
+                     and self.toks[start_i].kind == _FUNC and self.toks[self.i - 1].value == ")"
+                     and self.open_end is None)
         while True:
             tok = self.tok
             if tok.kind == _SUP:
                 self.advance()
                 node = Pow(node, _int_node(tok.value))  # type: ignore[arg-type]
+                self.open_end = None
             elif tok.kind == _OP and tok.value == "'":
                 self.advance()
                 node = Transpose(node)
+            elif tok.kind == _OP and tok.value == "!" and "factorial" in self.lexer.functions:
+                self.advance()
+                if self.is_op("!") and self.tok.pos == tok.end:
+                    raise ParseError("'!!' (a double factorial) is not understood; write "
+                                     "(n!)! for the factorial of a factorial", tok.pos,
+                                     fix=(tok.pos, tok.end + 1))
+                node = Call("factorial", (node,))
+                self.open_end = None
             elif tok.kind == _OP and tok.value == "^":
                 self.advance()
                 nxt = self.tok
@@ -180,9 +247,20 @@ class _Parser:
                 if nxt.kind == _END:
                     raise ParseError("'^' needs an exponent", tok.pos)
                 self.enter(tok.pos)
+                exp_start = self.i
+                self.open_end = None
                 exp = self.unary()
                 self.depth -= 1
+                if paren_log and isinstance(node, Call):
+                    # log(1-p)^k: (log(1−p))^k, or log((1−p)^k) as log p^k is read
+                    raise self.ambiguous(
+                        self.toks[start_i].pos, f"({_call_text(node)})^{_paren(exp)}",
+                        _call_text(Call(node.func, (Pow(node.args[0], exp), *node.args[1:]))))
                 node = Pow(node, exp)
+                closed = (self.toks[self.i - 1].kind == _OP and self.toks[self.i - 1].value == ")"
+                          and self.toks[exp_start].kind == _OP
+                          and self.toks[exp_start].value == "(")
+                self.open_end = None if closed else ("pow", node)
                 break
             else:
                 break
@@ -225,14 +303,69 @@ class _Parser:
                 raise self.unexpected(self.tok)
             self.advance()
             self.depth -= 1
+            self.open_end = None
             return node
+        if kind == _OP and tok.value in ("|", "‖"):
+            return self.bars()
         raise self.unexpected(tok)
+
+    def bars(self) -> Node:
+        """|x| is abs(x); ‖v‖ and ||v|| are norm(v)."""
+        tok = self.advance()
+        double = tok.value == "|" and self.is_op("|") and self.tok.pos == tok.end
+        if double:
+            self.advance()
+        norm = double or tok.value == "‖"
+        func = "norm" if norm else "abs"
+        if func not in self.lexer.functions:
+            raise ParseError(f"'{tok.text}' is not understood here", tok.pos)
+        self.enter(tok.pos)
+        self.bar_depth += 1
+        node = self.expr()
+        self.bar_depth -= 1
+        close = "‖" if tok.value == "‖" else "|"
+        if not self.is_op(close):
+            if self.tok.kind == _END:
+                raise ParseError(f"missing closing '{close * (2 if double else 1)}'", tok.pos,
+                                 fix=self.at_end)
+            raise self.unexpected(self.tok)
+        first = self.advance()
+        if double:
+            if not (self.is_op("|") and self.tok.pos == first.end):
+                raise ParseError("missing closing '||'", first.pos, fix=self.at_end)
+            self.advance()
+        self.depth -= 1
+        self.open_end = None
+        return Call(func, (node,))
 
     def call(self) -> Node:
         tok = self.advance()
         name = tok.value
-        func = "sigmoid" if name == "sigma" else name
+        func = name
         assert isinstance(func, str)
+        power: Node | None = None
+        if self.is_op("^") and func in _LOGS + ("sqrt", "exp", "sigmoid", "abs"):
+            # log²(x) (typed log^2(x)) is (log x)²
+            caret = self.advance()
+            if not self.is_op("("):
+                raise ParseError(f"'{tok.text}^' needs its exponent in brackets, as in "
+                                 f"{tok.text}^(2)(x)", caret.pos)
+            exp_tok = self.tok
+            power = self.atom()
+            if isinstance(power, Neg):
+                raise ParseError(f"an inverse function ({tok.text}⁻¹) is not understood; "
+                                 f"write 1/{tok.text}(x) for a reciprocal", exp_tok.pos)
+            if not self.is_op("("):
+                raise ParseError(f"'{tok.text}' with an exponent needs its argument in "
+                                 f"brackets, as in {tok.text}²(x)", self.tok.pos)
+        node = self.call_args(tok, func)
+        if power is not None:
+            self.open_end = None
+            return Pow(node, power)
+        return node
+
+    def call_args(self, tok: _Tok, func: str) -> Node:
+        base = tok.base
         if self.is_op("("):
             open_tok = self.advance()
             self.enter(open_tok.pos)
@@ -251,16 +384,22 @@ class _Parser:
                     raise ParseError("missing ')' for this '('", open_tok.pos, fix=self.at_end)
                 raise self.unexpected(self.tok)
             self.depth -= 1
-            self._check_arity(func, len(args), tok)
-            return Call(func, tuple(args))
+            self._check_arity(func if base is None else "ln", len(args), tok)
+            self.open_end = None
+            return _with_base(func, args, base)
         nxt = self.tok
         if nxt.kind in (_NAME, _NUM, _CONST, _FUNC, _IDENT):
             self.enter(tok.pos)
             arg = self.power()
             self.depth -= 1
-            self._check_arity(func, 1, tok)
-            node = Call(func, (arg,))
-            self._bare = node
+            self._check_arity(func if base is None else "ln", 1, tok)
+            node = _with_base(func, [arg], base)
+            self.open_end = ("call", node)
+            return node
+        if nxt.kind == _OP and nxt.value in ("|", "‖"):
+            arg = self.bars()
+            node = _with_base(func, [arg], base)
+            self.open_end = ("call", node)
             return node
         raise ParseError(f"'{tok.text}' needs an argument, e.g. {tok.text}(x)", tok.pos)
 
@@ -268,6 +407,23 @@ class _Parser:
         problem = check_arity_of(func, n, tok.text)
         if problem is not None:
             raise ParseError(problem, tok.pos)
+
+
+def _with_base(func: str, args: list[Node], base: object) -> Call:
+    if base is None:
+        return Call(func, tuple(args))
+    if base == "e":
+        return Call("ln", tuple(args))
+    assert isinstance(base, int)
+    return Call("log", (args[0], Num(base, str(base))))
+
+
+def _call_text(call: Call) -> str:
+    """A call written with its brackets, whatever the printer would do (√ included)."""
+    s = pretty(call)
+    if call.func == "sqrt" and not s.startswith("√("):
+        return "√(" + s[1:] + ")"
+    return s
 
 
 def _mul(factors: list[tuple[str, Node]]) -> Node:
@@ -289,7 +445,9 @@ def parse(text: str, *, names: Collection[str] = (),
     ``names`` are the declared symbols (canonical ASCII names such as
     ``alpha``); ``functions`` the allowed call names; ``matrices`` the
     declared names that are matrices (they are added to ``names``).  Reading
-    ambiguities are appended to ``warnings`` when a list is given.
+    choices that may surprise are appended to ``warnings`` when a list is
+    given; each ends with the whole reading (``read as …``), which parses
+    back to the same tree.  Ambiguous text is a ParseError naming both readings.
     """
     if not isinstance(text, str):
         raise ParseError("the expression must be text", 0)
@@ -300,16 +458,37 @@ def parse(text: str, *, names: Collection[str] = (),
     funcs = frozenset(functions)
     if matrices:
         funcs = funcs | MATRIX_FUNCTIONS
-    lexer = _Lexer(text, name_set, funcs, bool(matrices), warnings)
-    toks = lexer.tokens()
-    if len(toks) == 1:
-        raise ParseError("empty expression", 0)
-    p = _Parser(toks, text, lexer, warnings)
-    node = p.expr()
-    if p.tok.kind != _END:
-        raise p.unexpected(p.tok)
+    src = normalize(text)
+    try:
+        lexer = _Lexer(src.text, name_set, funcs, bool(matrices), warnings)
+        cut = strip_unit(src.text, set(lexer.words))
+        if cut < len(src.text):
+            lexer.text = src.text[:cut]
+        toks = lexer.tokens()
+        if len(toks) == 1:
+            raise ParseError("empty expression", 0)
+        p = _Parser(toks, lexer.text, lexer, warnings)
+        p.source = src
+        node = p.expr()
+        if p.tok.kind != _END:
+            raise p.unexpected(p.tok)
+    except ParseError as exc:
+        if src.text == text:
+            raise
+        a, b = exc.fix
+        raise ParseError(exc.message, src.where(exc.position),
+                         fix=(src.where(a), src.where(b - 1) + 1 if b > a else src.where(a))
+                         ) from None
+    if warnings is not None and lexer.notes:
+        shown = pretty(node)
+        typed = text.strip()
+        for note in lexer.notes:
+            # each warning ends with a reading that parses back to what was graded
+            msg = note if note.startswith(f"'{typed}' is read as ") else (
+                f"{note}: the answer is read as {shown}")
+            if msg not in warnings:
+                warnings.append(msg)
     return node
-
 
 
 COMPARISON = re.compile(r"(<=|>=|==|!=|<|>|≤|≥|≠)")

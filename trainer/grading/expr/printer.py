@@ -66,6 +66,11 @@ def _int_exponent(n: Node) -> int | None:
     return None
 
 
+def _open_right(n: Node) -> bool:
+    """Printed as √x: a power or transpose written after it would go inside."""
+    return isinstance(n, Call) and n.func == "sqrt" and len(n.args) == 1 and _prec(n.args[0]) >= _P_ATOM
+
+
 class _Pretty(Fold[str]):
     def num(self, n: Num) -> str:
         return n.text if n.text is not None else str(n.value)
@@ -108,7 +113,7 @@ class _Pretty(Fold[str]):
             else:
                 w = _wrap(f, s, _P_POW)
                 if (isinstance(prev, Num) and not divided and not isinstance(f, Num)
-                        and not w[0].isdigit()):
+                        and not w[0].isdigit() and w[0] not in "|‖"):
                     parts.append(w)
                 else:
                     parts.append("·" + w)
@@ -117,13 +122,16 @@ class _Pretty(Fold[str]):
 
     def pow(self, n: Pow, base: str, exp: str) -> str:
         b = _wrap(n.base, base, _P_ATOM)
+        if _open_right(n.base) or (isinstance(n.base, Call)
+                                   and n.base.func in ("log", "ln", "factorial")):
+            b = f"({base})"  # log(x)² would be ambiguous, √x² is √(x²), n!² hard to read
         k = _int_exponent(n.exp)
-        if k is not None:
+        if k is not None and not (k == 0 and isinstance(n.exp, Neg)):
             return b + "".join(TO_SUPER[c] for c in str(k))
         return b + "^" + _wrap(n.exp, exp, _P_ATOM)
 
     def transpose(self, n: Transpose, arg: str) -> str:
-        return _wrap(n.arg, arg, _P_ATOM) + "ᵀ"
+        return (f"({arg})" if _open_right(n.arg) else _wrap(n.arg, arg, _P_ATOM)) + "ᵀ"
 
     def call(self, n: Call, args: list[str]) -> str:
         f = n.func
@@ -134,7 +142,17 @@ class _Pretty(Fold[str]):
                 return "|" + args[0] + "|"
             if f == "inv":
                 return _wrap(n.args[0], args[0], _P_ATOM) + "⁻¹"
-        shown = "σ" if f == "sigmoid" else f
+            if f == "norm":
+                return "‖" + args[0] + "‖"
+            if f == "factorial":
+                a = n.args[0]
+                plain = isinstance(a, (Name, Const)) or (
+                    isinstance(a, Num) and isinstance(a.value, int) and (a.text or "1").isdigit())
+                return (args[0] if plain else f"({args[0]})") + "!"
+        if f == "log" and len(args) == 2 and _int_exponent(n.args[1]) is not None \
+                and isinstance(n.args[1], Num):
+            return "log" + "".join(TO_SUB[d] for d in str(n.args[1].value)) + f"({args[0]})"
+        shown = {"sigmoid": "σ", "gamma": "Γ"}.get(f, f)
         return shown + "(" + ", ".join(args) + ")"
 
 

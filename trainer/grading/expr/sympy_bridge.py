@@ -87,6 +87,21 @@ class _ToSympy(Fold[Any]):
             return 1 / (1 + sp.exp(-args[0]))
         if f == "inv":
             return args[0] ** -1
+        if f == "norm":
+            a = args[0]
+            return sp.sqrt((a.T * a)[0, 0]) if hasattr(a, "shape") else sp.Abs(a)
+        if f == "factorial":
+            return sp.factorial(args[0])
+        if f == "binom":
+            return sp.binomial(args[0], args[1])
+        if f == "gamma":
+            return sp.gamma(args[0])
+        if f == "digamma":
+            return sp.digamma(args[0])
+        if f == "max":
+            return sp.Max(*args)
+        if f == "min":
+            return sp.Min(*args)
         if self.functions is not None and f in self.functions:
             return self.functions[f](*args)
         raise ValueError(f"function '{f}' has no sympy equivalent")

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-__all__ = ["CHAR_OPS", "GREEK", "GREEK_TO_UNICODE", "SPACES", "SUPERSCRIPTS", "TO_SUB",
+__all__ = ["CHAR_OPS", "GREEK", "GREEK_TO_UNICODE", "SPACES", "SUBSCRIPTS", "SUPERSCRIPTS",
+           "SUPERSCRIPT_LETTERS", "TO_SUB",
            "TO_SUPER", "VULGAR"]
 
 GREEK: dict[str, str] = {
@@ -32,6 +33,23 @@ VULGAR = {"½": Fraction(1, 2), "⅓": Fraction(1, 3), "⅔": Fraction(2, 3),
           "¼": Fraction(1, 4), "¾": Fraction(3, 4), "⅕": Fraction(1, 5),
           "⅙": Fraction(1, 6), "⅛": Fraction(1, 8)}
 CHAR_OPS = {"+": "+", "-": "-", "−": "-", "–": "-", "*": "*", "×": "*", "·": "*",
-            "⋅": "*", "∙": "*", "/": "/", "÷": "/", "∕": "/", "^": "^", "(": "(",
+            "⋅": "*", "∙": "*", "|": "|", "‖": "‖", "∣": "|", "!": "!", "/": "/", "÷": "/", "∕": "/", "^": "^", "(": "(",
             ")": ")", ",": ",", "%": "%", "'": "'", "ᵀ": "'", "√": "sqrt"}
 SPACES = " \t\n\r\u00a0\u2009\u200a\u202f"
+
+# subscripts name a symbol (σ₂ is sigma_2, which matches a declared sigma2)
+SUBSCRIPTS = {chr(0x2080 + i): str(i) for i in range(10)}
+SUBSCRIPTS.update({"ₐ": "a", "ₑ": "e", "ₒ": "o", "ₓ": "x", "ₕ": "h", "ₖ": "k", "ₗ": "l",
+                   "ₘ": "m", "ₙ": "n", "ₚ": "p", "ₛ": "s", "ₜ": "t", "ᵢ": "i", "ⱼ": "j",
+                   "ᵣ": "r", "ᵤ": "u", "ᵥ": "v", "ᵦ": "β", "ᵧ": "γ", "ᵨ": "ρ", "ᵩ": "φ",
+                   "ᵪ": "χ"})
+# superscript letters are exponents (λᵏ is λ^k); ᵀ stays a transpose
+SUPERSCRIPT_LETTERS = {
+    "ᵃ": "a", "ᵇ": "b", "ᶜ": "c", "ᵈ": "d", "ᵉ": "e", "ᶠ": "f", "ᵍ": "g", "ʰ": "h",
+    "ⁱ": "i", "ʲ": "j", "ᵏ": "k", "ˡ": "l", "ᵐ": "m", "ⁿ": "n", "ᵒ": "o", "ᵖ": "p",
+    "ʳ": "r", "ˢ": "s", "ᵗ": "t", "ᵘ": "u", "ᵛ": "v", "ʷ": "w", "ˣ": "x", "ʸ": "y",
+    "ᶻ": "z", "ᴬ": "A", "ᴮ": "B", "ᴰ": "D", "ᴱ": "E", "ᴳ": "G", "ᴴ": "H", "ᴵ": "I",
+    "ᴶ": "J", "ᴷ": "K", "ᴸ": "L", "ᴹ": "M", "ᴺ": "N", "ᴼ": "O", "ᴾ": "P", "ᴿ": "R",
+    "ᵁ": "U", "ⱽ": "V", "ᵂ": "W", "ᵝ": "β", "ᵞ": "γ", "ᵟ": "δ", "ᵋ": "ε", "ᶿ": "θ",
+    "ᶥ": "ι", "ᵠ": "φ", "ᵡ": "χ",
+}
