@@ -138,8 +138,8 @@ class _Pretty(Fold[str]):
         if len(args) == 1:
             if f == "sqrt":
                 return "√" + _wrap(n.args[0], args[0], _P_ATOM)
-            if f == "abs":
-                return "|" + args[0] + "|"
+            if f == "abs" and not (args[0][:1] in "|‖" or args[0][-1:] in "|‖"):
+                return "|" + args[0] + "|"  # ||k|| would read as a norm: abs(|k|)
             if f == "inv":
                 return _wrap(n.args[0], args[0], _P_ATOM) + "⁻¹"
             if f == "norm":
