@@ -26,7 +26,7 @@ sys.path.insert(0, str(ROOT))
 from trainer.catalog import load_catalog  # noqa: E402
 from trainer.config import Settings, default_deck_paths, shipped_deck_dir  # noqa: E402
 from trainer.decks import load_decks  # noqa: E402
-from trainer.decks.model import Card  # noqa: E402
+from trainer.decks.model import Card, Deck  # noqa: E402
 from trainer.scheduling import Scheduler  # noqa: E402
 from trainer.session import StudySession  # noqa: E402
 from trainer.store import CardState, Store  # noqa: E402
@@ -196,6 +196,58 @@ def bench_answer_next(db: Path, answers: int) -> dict[str, float]:
             "answer_next_samples": len(timings)}
 
 
+def archive_cards(n_cards: int, shipped: int) -> list[Card]:
+    """The cards of the big store's archive decks, as if their deck files were loaded."""
+    tags = [f"topic-{i}" for i in range(50)]
+    return [Card(deck=f"archive-{i // 10_000}", id=f"c{i}", kind="recall", prompt="p",
+                 answer="a", tags=(tags[i % 50], tags[(i * 7) % 50]))
+            for i in range(shipped, n_cards)]
+
+
+def bench_screens(db: Path, n_cards: int, runs: int) -> dict[str, object]:
+    """Open the home screen and the statistics screen in the app, from the key press until
+    the figures are drawn: with the shipped decks loaded, and with every card of the store
+    loaded (100k, tagged). Medians."""
+    import asyncio
+
+    from trainer.tui.app import TrainerApp
+
+    shipped = load_catalog([shipped_deck_dir()])
+    everything = load_catalog([shipped_deck_dir()])
+    archive: dict[str, list[Card]] = {}
+    for card in archive_cards(n_cards, len(shipped.cards)):
+        archive.setdefault(card.deck, []).append(card)
+    everything.decks += [Deck(deck, deck, "", tuple(cards)) for deck, cards in archive.items()]
+
+    async def measure(result) -> tuple[float, float]:  # noqa: ANN001 - a LoadResult
+        store = Store.open(db)
+        app = TrainerApp(store=store, load_result=result, settings=BENCH_SETTINGS,
+                         warm_up=False, save_theme=False)
+        home, stats = [], []
+        async with app.run_test(size=(100, 40)) as pilot:
+            await pilot.pause()
+            for action, times in ((app.action_home, home), (app.action_stats, stats)):
+                for _ in range(runs):
+                    start = time.perf_counter()
+                    action()
+                    await pilot.pause()
+                    await app.workers.wait_for_complete()
+                    await pilot.pause()  # the figures drawn
+                    times.append((time.perf_counter() - start) * 1000)
+                    app.pop_screen()
+                    await pilot.pause()
+        store.close()
+        return statistics.median(home), statistics.median(stats)
+
+    home, stats = asyncio.run(measure(shipped))
+    home_all, stats_all = asyncio.run(measure(everything))
+    return {"home_screen_ms": round(home, 1), "stats_screen_ms": round(stats, 1),
+            "loaded_cards": len(shipped.cards),
+            "home_screen_all_loaded_ms": round(home_all, 1),
+            "stats_screen_all_loaded_ms": round(stats_all, 1),
+            "all_loaded_cards": len(everything.cards)}
+
+
 def bench_validate(cards: int) -> dict[str, float]:
     """Validate a 10k-card deck (graded and recall cards mixed)."""
     parts = ["deck: big\ntitle: Big\ncards:\n"]
@@ -328,6 +380,7 @@ def main() -> None:
     figures: dict[str, object] = {"store_cards": store_cards, "store_reviews": store_reviews}
     figures.update(bench_cold_start(db, 3 if args.quick else 7))
     figures.update(bench_answer_next(db, 500 if args.quick else 3000))
+    figures.update(bench_screens(db, n_cards, 3 if args.quick else 7))
     figures.update(bench_validate(10_000))
     figures.update(bench_grading(3 if args.quick else 10))
     figures.update(bench_preview())

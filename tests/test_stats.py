@@ -11,7 +11,6 @@ import pytest
 from trainer.config import Settings
 from trainer.decks.model import Card
 from trainer.stats import (
-    CardFigures,
     DayCount,
     deck_table,
     forecast,
@@ -20,7 +19,6 @@ from trainer.stats import (
     overview,
     progress,
     study_days,
-    weakest_cards,
 )
 from trainer.store import CardState, Store
 
@@ -132,12 +130,16 @@ def test_weakest_cards_leeches_first_then_lowest_retention(store: Store):
         ("d/a", 2, 1, 8), ("d/c", 1, 0, 1), ("d/b", 1, 1, 7)]
 
 
-def test_weakest_cards_break_ties_on_lapses():
-    figures = {k: CardFigures(key=k, reviewed=2, recalled=1, lapses=n, reps=5)
-               for k, n in [("d/x", 1), ("d/y", 3), ("d/z", 0)]}
-    figures["d/ok"] = CardFigures(key="d/ok", reviewed=4, recalled=4, lapses=0, reps=4)
-    assert [c.key for c in weakest_cards(figures)] == ["d/y", "d/x", "d/z"]
-    assert [c.key for c in weakest_cards(figures, limit=1)] == ["d/y"]
+def test_weakest_cards_break_ties_on_lapses(tmp_path: Path):
+    store = Store.open(tmp_path / "t.db")
+    for card_id, lapses, ratings in [("x", 1, (3, 1)), ("y", 3, (1, 3)), ("z", 0, (3, 1)),
+                                     ("ok", 0, (3, 3, 3, 3))]:
+        for i, rating in enumerate(ratings):
+            review(store, f"d/{card_id}", NOW - 3600 * (i + 1), rating, before=2)
+        store.put_state(state(f"d/{card_id}", lapses=lapses))
+    cards = [card(c) for c in ("x", "y", "z", "ok")]
+    assert [c.key for c in progress(cards, store, NOW).weakest_cards] == ["d/y", "d/x", "d/z"]
+    assert [c.key for c in progress(cards, store, NOW, limit=1).weakest_cards] == ["d/y"]
 
 
 def test_weakest_tags_by_retention(store: Store):

@@ -10,6 +10,7 @@ trainer.scheduling.days. Every figure covers the given cards' decks; the forecas
 from __future__ import annotations
 
 import bisect
+import heapq
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -176,6 +177,16 @@ def _streak(reviews: Sequence[int]) -> int:
 
 # --- the figures -----------------------------------------------------------------------
 
+def _loaded(cards: Sequence[Card], keys: Sequence[str]) -> list[str]:
+    """Those of a few keys that belong to a loaded card (a card removed from its deck
+    keeps its state)."""
+    if not keys:
+        return []
+    decks = {k.split("/", 1)[0] for k in keys}
+    have = {c.key for c in cards if c.deck in decks}
+    return [k for k in keys if k in have]
+
+
 def forecast(store: Store, decks: Sequence[str], now: float, *, day_hour: int,
              days: int) -> tuple[int, list[int]]:
     """(due now, cards due on each of the next `days` study days; index 0 = today).
@@ -191,7 +202,6 @@ def forecast(store: Store, decks: Sequence[str], now: float, *, day_hour: int,
 def _overview(cards: Sequence[Card], store: Store, now: float, *, day_hour: int,
               days: int, history: int) -> tuple[Overview, list[float], list[tuple], list]:
     decks = deck_ids(cards)
-    keys = {c.key for c in cards}
     starts = study_days(now, day_hour=day_hour, count=max(history, 30))
     today = study_date(now, day_hour=day_hour)
     until = study_day_start(today + timedelta(days=1), day_hour=day_hour)
@@ -210,8 +220,7 @@ def _overview(cards: Sequence[Card], store: Store, now: float, *, day_hour: int,
         reviews_per_day=[n for n, _, _ in last30],
         reviewed_30d=sum(m for _, m, _ in last30),
         recalled_30d=sum(r for _, _, r in last30),
-        leeches=[k for k in (store.leech_keys(decks, LEECH_LAPSES) if decks else [])
-                 if k in keys],
+        leeches=_loaded(cards, store.leech_keys(decks, LEECH_LAPSES) if decks else []),
     )
     return overview, starts, rows, per_day
 
@@ -235,25 +244,23 @@ def deck_table(cards: Sequence[Card], store: Store, settings: Settings, now: flo
     new_done = store.first_reviews_since(start)
     reviews_left = max(0, settings.reviews_per_day - (store.reviews_since(start) - new_done))
     new_left = max(0, settings.new_per_day - new_done)
-    per_deck: dict[str, list[Card]] = {}
+    ids: dict[str, set[str]] = {}
     for card in cards:
-        per_deck.setdefault(card.deck, []).append(card)
-    decks = list(per_deck)
-    keys = {c.key for c in cards}
+        ids.setdefault(card.deck, set()).add(card.id)
+    decks = list(ids)
     due: dict[str, int] = dict.fromkeys(decks, 0)
-    for key in store.due_keys(decks, now) if decks else []:
-        if key in keys:  # a card since removed from its deck is not studied
-            due[key.split("/", 1)[0]] += 1
+    for deck, card_id in store.due_ids(decks, now) if decks else []:
+        if card_id in ids[deck]:  # a card since removed from its deck is not studied
+            due[deck] += 1
     stored = store.stored_counts(decks) if decks else {}
     rows = []
-    for deck, deck_cards in per_deck.items():
+    for deck, deck_ids_ in ids.items():
         unseen: int | None = None
         # cards with no stored state are certainly new; count the others only when needed
-        if count_unseen or len(deck_cards) - stored.get(deck, 0) < new_left:
-            taken = store.unavailable_keys([deck], now)
-            unseen = sum(1 for c in deck_cards if c.key not in taken)
+        if count_unseen or len(deck_ids_) - stored.get(deck, 0) < new_left:
+            unseen = len(deck_ids_ - store.unavailable_ids(deck, now))
         new_today = new_left if unseen is None else min(new_left, unseen)
-        rows.append(DeckCounts(deck=deck, cards=len(deck_cards), due=due[deck], unseen=unseen,
+        rows.append(DeckCounts(deck=deck, cards=len(deck_ids_), due=due[deck], unseen=unseen,
                                due_today=min(reviews_left, due[deck]), new_today=new_today))
     all_due = sum(r.due for r in rows)
     all_unseen = None if any(r.unseen is None for r in rows) else sum(
@@ -299,47 +306,54 @@ def describe_time(t: float, now: float) -> str:
 # --- the statistics screen ---------------------------------------------------------
 
 
-def card_figures(cards: Sequence[Card], store: Store) -> dict[str, CardFigures]:
-    """Each studied card's reviews in the review state, recalls and lapses, by key.
-
-    Cards never reviewed and suspended cards are left out.
-    """
-    keys = {c.key for c in cards}
-    decks = deck_ids(cards)
-    return {key: CardFigures(key=key, reviewed=mature, recalled=recalled, lapses=lapses,
-                             reps=reps)
-            for key, lapses, reps, mature, recalled in (store.card_records(decks) if decks
-                                                        else [])
-            if key in keys}
-
-
 def _weakness(retention: float | None, lapses: int, name: str) -> tuple[float, int, str]:
     # lowest retention first, then most lapses; no review-state review yet ranks as 100 %
     return (1.0 if retention is None else retention, -lapses, name)
 
 
-def weakest_cards(figures: dict[str, CardFigures], *, limit: int = 10) -> list[CardFigures]:
-    """Cards with lapses or a forgotten review, leeches first, then by retention and lapses."""
-    weak = [f for f in figures.values() if f.lapses or f.recalled < f.reviewed]
-    weak.sort(key=lambda f: (not f.leech, *_weakness(f.retention, f.lapses, f.key)))
-    return weak[:limit]
+def _card_rank(key: str, reviewed: int, recalled: int,
+               lapses: int) -> tuple[bool, float, int, str]:
+    """Leeches first, then the lowest retention, then the most lapses."""
+    return (lapses < LEECH_LAPSES,
+            *_weakness(recalled / reviewed if reviewed else None, lapses, key))
 
 
-def tag_figures(cards: Sequence[Card], figures: dict[str, CardFigures]) -> list[TagFigures]:
-    """Per tag: how many of its cards were studied, their reviews, recalls and lapses."""
-    tags: dict[str, TagFigures] = {}
+def _is_weak(reviewed: int, recalled: int, lapses: int) -> bool:
+    return bool(lapses) or recalled < reviewed
+
+
+def _weak_spots(cards: Sequence[Card], store: Store, *,
+                limit: int) -> tuple[list[TagFigures], list[CardFigures]]:
+    """Per-tag figures of the studied cards, and the weakest cards.
+
+    One pass over the loaded cards with plain tuples: with 100k cards, an object per card
+    would cost more than the query.
+    """
+    decks = deck_ids(cards)
+    records = {r[0]: r for r in (store.card_records(decks) if decks else [])}
+    tags: dict[str, list[int]] = {}
+    weak = []
     for card in cards:
-        f = figures.get(card.key)
-        if f is None:
+        r = records.get(card.key)
+        if r is None:  # never studied, or suspended
             continue
+        key, lapses, _reps, reviewed, recalled = r
+        if _is_weak(reviewed, recalled, lapses):
+            weak.append(r)
+        leech = lapses >= LEECH_LAPSES
         for tag in card.tags:
-            t = tags.setdefault(tag, TagFigures(tag, 0, 0, 0, 0, 0))
-            t.cards += 1
-            t.reviewed += f.reviewed
-            t.recalled += f.recalled
-            t.lapses += f.lapses
-            t.leeches += f.leech
-    return sorted(tags.values(), key=lambda t: t.tag)
+            sums = tags.get(tag)
+            if sums is None:
+                sums = tags[tag] = [0, 0, 0, 0, 0]
+            sums[0] += 1
+            sums[1] += reviewed
+            sums[2] += recalled
+            sums[3] += lapses
+            sums[4] += leech
+    weakest = heapq.nsmallest(limit, weak, key=lambda r: _card_rank(r[0], r[3], r[4], r[1]))
+    return ([TagFigures(tag, *sums) for tag, sums in sorted(tags.items())],
+            [CardFigures(key=k, reviewed=m, recalled=ok, lapses=n, reps=reps)
+             for k, n, reps, m, ok in weakest])
 
 
 def weakest_tags(tags: Sequence[TagFigures], *, limit: int = 8) -> list[TagFigures]:
@@ -385,12 +399,12 @@ def progress(cards: Sequence[Card], store: Store, now: float, *, day_hour: int =
                        recalled=ok)
         for t, (_, rev, ok) in zip(months_from, _bucket(rows, months_from), strict=True)
     ]
-    figures = card_figures(cards, store)
+    tags, weak_cards = _weak_spots(cards, store, limit=limit)
     return Progress(
         overview=view,
         retention_by_month=by_month,
         heatmap=[DayCount(study_date(t, day_hour=day_hour), n) for t, (n, _, _) in
                  zip(starts[-heat_count:], per_day[-heat_count:], strict=True)],
-        weakest_tags=weakest_tags(tag_figures(cards, figures), limit=limit),
-        weakest_cards=weakest_cards(figures, limit=limit),
+        weakest_tags=weakest_tags(tags, limit=limit),
+        weakest_cards=weak_cards,
     )

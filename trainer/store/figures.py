@@ -156,13 +156,13 @@ class FigureQueries:
             due_now += overdue
         return due_now, counts
 
-    def due_keys(self, decks: Iterable[str], now: float) -> list[str]:
-        """Keys of the cards of these decks that a session would show now as reviews."""
+    def due_ids(self, decks: Iterable[str], now: float) -> list[tuple[str, str]]:
+        """(deck, card id) of the cards of these decks a session would show now as reviews."""
         decks = list(decks)
-        return [row[0] for row in self.conn.execute(
-            f"SELECT key FROM cards INDEXED BY cards_active_due WHERE deck IN ({_marks(decks)}) "
-            "AND due <= ? AND state > 0 AND suspended = 0 "
-            "AND (buried_until IS NULL OR buried_until <= ?)", (*decks, now, now))]
+        return self.conn.execute(
+            "SELECT deck, substr(key, length(deck) + 2) FROM cards INDEXED BY cards_active_due "
+            f"WHERE deck IN ({_marks(decks)}) AND due <= ? AND state > 0 AND suspended = 0 "
+            "AND (buried_until IS NULL OR buried_until <= ?)", (*decks, now, now)).fetchall()
 
     def stored_counts(self, decks: Iterable[str]) -> dict[str, int]:
         """How many cards of each deck the store holds a state for."""
@@ -171,13 +171,12 @@ class FigureQueries:
             f"SELECT deck, COUNT(*) FROM cards WHERE deck IN ({_marks(decks)}) GROUP BY deck",
             decks))
 
-    def unavailable_keys(self, decks: Iterable[str], now: float) -> set[str]:
-        """Keys of these decks' cards that are not new and free to study now: seen,
-        suspended or buried."""
-        decks = list(decks)
+    def unavailable_ids(self, deck: str, now: float) -> set[str]:
+        """Ids of the deck's cards that are not new and free to study now: seen, suspended
+        or buried."""
         return {row[0] for row in self.conn.execute(
-            f"SELECT key FROM cards WHERE deck IN ({_marks(decks)}) AND (state > 0 "
-            "OR suspended != 0 OR buried_until > ?)", (*decks, now))}
+            "SELECT substr(key, length(deck) + 2) FROM cards WHERE deck = ? AND (state > 0 "
+            "OR suspended != 0 OR buried_until > ?)", (deck, now))}
 
     def card_records(self, decks: Iterable[str]) -> list[tuple[str, int, int, int, int]]:
         """(key, lapses, reps, mature reviews, recalled) of every studied, unsuspended card."""
