@@ -34,8 +34,12 @@ def softmax(z) -> np.ndarray:
     return np.exp(log_softmax(z))
 
 
-def _targets(z: np.ndarray, y) -> np.ndarray:
-    """A target: a class index (int) per example, or a probability / one-hot vector."""
+def _targets(z: np.ndarray, y) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """(target vectors, None) for probability / one-hot targets, or (None, class indices).
+
+    Class indices stay indices: a one-hot matrix over a 50,000-word vocabulary would
+    take gigabytes to say which column to pick.
+    """
     k = z.shape[-1]
     arr = np.asarray(y)
     if arr.shape == z.shape:
@@ -47,12 +51,12 @@ def _targets(z: np.ndarray, y) -> np.ndarray:
             raise ValueError(
                 "target probabilities y must sum to 1 (a one-hot or probability vector)"
             )
-        return target
+        return target, None
     if arr.shape == z.shape[:-1]:
         idx = v.array(y, "y", ndim=None, nonempty=False)
         if np.any(idx != np.round(idx)) or np.any(idx < 0) or np.any(idx >= k):
             raise ValueError(f"class index y must be an integer in 0..{k - 1}, got {y!r}")
-        return np.eye(k)[idx.astype(int)]
+        return None, idx.astype(np.intp)[..., np.newaxis]
     raise ValueError(
         f"y must be a class index per example (shape {z.shape[:-1]}) or a target vector of the "
         f"logits' shape {z.shape}, got shape {arr.shape}"
@@ -62,18 +66,29 @@ def _targets(z: np.ndarray, y) -> np.ndarray:
 def softmax_cross_entropy(logits, y):
     """Cross-entropy -sum_j y_j log softmax(logits)_j (nats), y a class index or a target vector.
 
-    A float for one example, an array of per-row losses for 2-D logits.
+    For a class index c this is -log softmax(logits)_c. A float for one example, an array
+    of per-row losses for 2-D logits.
     """
     z = _logits(logits)
-    target = _targets(z, y)
-    loss = -np.sum(target * log_softmax(z), axis=-1)
+    target, idx = _targets(z, y)
+    log_p = log_softmax(z)
+    if idx is None:
+        loss = -np.sum(target * log_p, axis=-1)
+    else:
+        loss = -np.take_along_axis(log_p, idx, axis=-1)[..., 0]
     return float(loss) if z.ndim == 1 else loss
 
 
 def softmax_cross_entropy_grad(logits, y) -> np.ndarray:
     """Gradient of softmax_cross_entropy with respect to the logits: softmax(logits) - y (per row)."""
     z = _logits(logits)
-    return softmax(z) - _targets(z, y)
+    target, idx = _targets(z, y)
+    p = softmax(z)
+    if idx is None:
+        return p - target
+    # y is one-hot at the class: subtract 1 there only
+    np.put_along_axis(p, idx, np.take_along_axis(p, idx, axis=-1) - 1.0, axis=-1)
+    return p
 
 
 def perplexity(mean_nll) -> float:

@@ -75,6 +75,29 @@ def test_softmax_cross_entropy_and_gradient(seed):
     )
 
 
+def test_class_indices_over_a_large_vocabulary_stay_small():
+    # a one-hot matrix for 50,000 classes would take 20 GB; indexing takes a few arrays of k
+    import tracemalloc
+
+    k = 50_000
+    rng = np.random.default_rng(3)
+    z = rng.normal(size=(2, k))
+    labels = np.array([7, k - 1])
+    tracemalloc.start()
+    try:
+        losses = nn.softmax_cross_entropy(z, labels)
+        grad = nn.softmax_cross_entropy_grad(z, labels)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 10 * z.nbytes
+    np.testing.assert_allclose(losses, -special.log_softmax(z, axis=-1)[[0, 1], labels])
+    expected = special.softmax(z, axis=-1)
+    expected[[0, 1], labels] -= 1
+    np.testing.assert_allclose(grad, expected, atol=1e-15)
+    assert nn.softmax_cross_entropy(np.zeros(k), 123) == pytest.approx(np.log(k))
+
+
 def test_softmax_is_stable_for_large_logits():
     np.testing.assert_allclose(nn.softmax([1000.0, 1000.0]), [0.5, 0.5])
     assert nn.softmax_cross_entropy([1000.0, 0.0], 1) == pytest.approx(1000.0)
