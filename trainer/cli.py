@@ -225,6 +225,7 @@ def cmd_config(args: argparse.Namespace) -> int:
     from trainer.config import (
         SettingsError,
         config_path,
+        deck_cache_dir,
         load_settings,
         save_setting,
         shipped_deck_dir,
@@ -250,12 +251,13 @@ def cmd_config(args: argparse.Namespace) -> int:
         "database": str(_db_path(args)),
         "deck_folder": str(user_deck_dir()),
         "shipped_decks": str(shipped_deck_dir()),
+        "deck_cache": str(deck_cache_dir()),
         "settings": settings.to_dict(),
     }
     if args.json:
         print(json.dumps(info))
         return 0
-    for key in ("config_file", "database", "deck_folder", "shipped_decks"):
+    for key in ("config_file", "database", "deck_folder", "shipped_decks", "deck_cache"):
         print(f"{key:<20} {info[key]}")
     for key, value in settings.to_dict().items():
         print(f"{key:<20} {value}")

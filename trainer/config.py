@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import tomllib
 from dataclasses import asdict, dataclass, fields
@@ -32,6 +31,16 @@ def default_db_path() -> Path:
     """TRAINER_DB if set, else trainer.db in the user data directory."""
     env = os.environ.get("TRAINER_DB")
     return Path(env) if env else data_dir() / "trainer.db"
+
+
+def deck_cache_dir() -> Path:
+    """TRAINER_CACHE if set, else decks/ in the user cache directory: decks already parsed."""
+    env = os.environ.get("TRAINER_CACHE")
+    if env:
+        return Path(env)
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir(APP, appauthor=False)) / "decks"
 
 
 def user_deck_dir() -> Path:
@@ -127,9 +136,10 @@ def save_setting(key: str, text: str, path: Path | None = None) -> Settings:
         raise SettingsError(f"{key} must be a number, not {text!r}") from None
     setattr(settings, key, value)
     _check(settings)
+    import tomli_w  # only when writing
+
     path.parent.mkdir(parents=True, exist_ok=True)
-    body = "".join(f"{k} = {json.dumps(v)}\n" for k, v in settings.to_dict().items())
     tmp = path.with_suffix(".tmp")
-    tmp.write_text(body, encoding="utf-8")
+    tmp.write_text(tomli_w.dumps(settings.to_dict()), encoding="utf-8")
     tmp.replace(path)
     return settings

@@ -84,6 +84,33 @@ def test_config_sets_and_shows_a_setting(capsys):
     assert "between 0.7 and 0.99" in capsys.readouterr().err
 
 
+def test_config_is_written_as_toml_that_reads_back(capsys):
+    import tomllib
+
+    from trainer.config import config_path, load_settings
+
+    assert main(["config", "theme", 'my "quoted" theme']) == 0
+    assert main(["config", "desired_retention", "0.85"]) == 0
+    raw = tomllib.loads(config_path().read_text(encoding="utf-8"))
+    assert raw["theme"] == 'my "quoted" theme' and raw["desired_retention"] == 0.85
+    assert load_settings().theme == 'my "quoted" theme'
+
+
+def test_config_says_where_the_deck_cache_is(capsys, monkeypatch, isolated_user_dirs):
+    from trainer.catalog import load_catalog
+    from trainer.config import shipped_deck_dir
+
+    assert main(["config"]) == 0
+    line = next(x for x in capsys.readouterr().out.splitlines() if x.startswith("deck_cache"))
+    assert line.split(maxsplit=1)[1] == str(isolated_user_dirs / "cache")  # TRAINER_CACHE
+    monkeypatch.delenv("TRAINER_CACHE")
+    assert main(["config", "--json"]) == 0
+    cache = Path(json.loads(capsys.readouterr().out)["deck_cache"])
+    assert cache.is_relative_to(isolated_user_dirs / "xdg-cache")  # the user cache folder
+    load_catalog([shipped_deck_dir()])
+    assert any(cache.iterdir())  # the loaded decks were cached there
+
+
 def test_help_lists_the_commands():
     proc = run("--help")
     for command in ("study", "validate", "decks", "stats", "config", "grade", "check"):

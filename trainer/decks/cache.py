@@ -14,6 +14,7 @@ from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
+from trainer.config import deck_cache_dir
 from trainer.decks.model import Card, Curve, Deck, FollowUp, Marker, Mistake, Plot, Step
 
 FORMAT = 1
@@ -21,12 +22,7 @@ _CODE = ("loader.py", "model.py", "cache.py", "spec.py")
 
 
 def cache_dir() -> Path:
-    env = os.environ.get("TRAINER_CACHE")
-    if env:
-        return Path(env)
-    from platformdirs import user_cache_dir
-
-    return Path(user_cache_dir("trainer", appauthor=False)) / "decks"
+    return deck_cache_dir()
 
 
 def _code_stamp(extra: tuple[Path, ...]) -> str:
