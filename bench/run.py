@@ -1,4 +1,4 @@
-"""Benchmarks: print the DESIGN.md figures as JSON. Run: python bench/run.py [--quick]."""
+"""Benchmarks: print the figures the README reports, as JSON. Run: python bench/run.py [--quick]."""
 
 from __future__ import annotations
 

@@ -1,8 +1,8 @@
-"""The interview-grill deck (syllabus part A): structure, coverage and hygiene.
+"""The interview-grill deck: structure, coverage of its 60 topic lines, and hygiene.
 
 The deck is content, so these tests check what a reviewer would otherwise check
-by hand: it loads without problems, every syllabus line 1-60 has a card, each
-card has the shape part A asks for, no prompt is a copy of another, and the
+by hand: it loads without problems, every topic line 1-60 has a card, each
+card has the shape a grill card needs, no prompt is a copy of another, and the
 LaTeX math is delimited in pairs.
 """
 
@@ -21,7 +21,7 @@ DECK = ROOT / "content" / "mle_map_grill.yaml"
 
 SECTIONS = ("mle-foundations", "asymptotics", "map-bayes", "kl-info", "llm")
 
-# Syllabus part A (/work/shared/SYLLABUS.md): line number -> (section tag, short title).
+# The topics the grill covers, tagged syl-N: line number -> (section tag, short title).
 SYLLABUS_A: dict[int, tuple[str, str]] = {
     1: ("mle-foundations", "likelihood vs probability"),
     2: ("mle-foundations", "why maximise the log-likelihood"),
