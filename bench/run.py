@@ -8,7 +8,9 @@ import json
 import os
 import random
 import re
+import resource
 import select
+import signal
 import sqlite3
 import statistics
 import struct
@@ -82,14 +84,18 @@ Floor().run()
 
 
 def first_frame_ms(argv: list[str], env: dict[str, str], marker: str,
-                   timeout: float = 60.0) -> float:
-    """From launch until `marker` is on an 80x24 terminal (a pty), as the user sees it.
+                   timeout: float = 60.0) -> tuple[float, float]:
+    """From launch until `marker` is on an 80x24 terminal (a pty), as the user sees it:
+    (wall ms, CPU ms the process used until then).
 
     Measured from outside the process: the terminal output is read as it is written and
-    the escape sequences are dropped before looking for the text.
+    the escape sequences are dropped before looking for the text. The CPU time tells a
+    busy machine from a slow program.
     """
     master, slave = os.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
+    cpu = resource.getrusage(resource.RUSAGE_CHILDREN)
+    shown = 0.0
     env = dict(env, TERM="xterm-256color", COLUMNS="80", LINES="24")
     start = time.perf_counter()
     proc = subprocess.Popen(argv, stdin=slave, stdout=slave, stderr=slave, env=env,
@@ -113,7 +119,14 @@ def first_frame_ms(argv: list[str], env: dict[str, str], marker: str,
             text = seen.decode("utf-8", "replace")
             # a style change may fall inside a word, a cursor move between two lines
             if any(marker in " ".join(ANSI.sub(gap, text).split()) for gap in ("", " ")):
-                return (time.perf_counter() - start) * 1000
+                shown = (time.perf_counter() - start) * 1000
+                os.kill(proc.pid, signal.SIGSTOP)  # its CPU time up to here
+                break
+        if shown:
+            proc.kill()
+            proc.wait()
+            used = resource.getrusage(resource.RUSAGE_CHILDREN)
+            return shown, ((used.ru_utime - cpu.ru_utime) + (used.ru_stime - cpu.ru_stime)) * 1000
         tail = " ".join(ANSI.sub("", seen.decode("utf-8", "replace")).split())[-600:]
         raise RuntimeError(f"{marker!r} never appeared on screen; last output: {tail!r}")
     finally:
@@ -156,16 +169,21 @@ def bench_cold_start(db: Path, runs: int) -> dict[str, object]:
     marker = first_card_marker(db)
     floor = OUT / "textual_floor.py"
     floor.write_text(FLOOR_APP)
-    trainer_ms, floor_ms = [], []
+    trainer, floor_runs = [], []
     for _ in range(runs):
-        trainer_ms.append(first_frame_ms([sys.executable, "-m", "trainer"], env, marker))
-        floor_ms.append(first_frame_ms([sys.executable, str(floor)], env,
-                                       "textual floor ready"))
-    first, empty = statistics.median(trainer_ms), statistics.median(floor_ms)
+        trainer.append(first_frame_ms([sys.executable, "-m", "trainer"], env, marker))
+        floor_runs.append(first_frame_ms([sys.executable, str(floor)], env,
+                                         "textual floor ready"))
+    first, empty = (statistics.median(t for t, _ in trainer),
+                    statistics.median(t for t, _ in floor_runs))
+    first_cpu, empty_cpu = (statistics.median(c for _, c in trainer),
+                            statistics.median(c for _, c in floor_runs))
     return {"cold_start_first_card_ms": round(first, 1),
             "textual_floor_ms": round(empty, 1),
             "first_card_over_floor": round(first / empty, 2),
-            "cold_start_runs_ms": [round(t, 1) for t in trainer_ms]}
+            "cold_start_first_card_cpu_ms": round(first_cpu, 1),
+            "textual_floor_cpu_ms": round(empty_cpu, 1),
+            "cold_start_runs_ms": [round(t, 1) for t, _ in trainer]}
 
 
 def bench_answer_next(db: Path, answers: int) -> dict[str, float]:
@@ -206,8 +224,9 @@ def archive_cards(n_cards: int, shipped: int) -> list[Card]:
 
 def bench_screens(db: Path, n_cards: int, runs: int) -> dict[str, object]:
     """Open the home screen and the statistics screen in the app, from the key press until
-    the figures are drawn: with the shipped decks loaded, and with every card of the store
-    loaded (100k, tagged). Medians."""
+    the figures are drawn, and compute their figures alone (what their workers do): with
+    the shipped decks loaded, and with every card of the store loaded (100k, tagged).
+    Medians."""
     import asyncio
 
     from trainer.tui.app import TrainerApp
@@ -219,33 +238,65 @@ def bench_screens(db: Path, n_cards: int, runs: int) -> dict[str, object]:
         archive.setdefault(card.deck, []).append(card)
     everything.decks += [Deck(deck, deck, "", tuple(cards)) for deck, cards in archive.items()]
 
-    async def measure(result) -> tuple[float, float]:  # noqa: ANN001 - a LoadResult
+    async def measure(result) -> tuple[float, float, float, float]:  # noqa: ANN001
         store = Store.open(db)
         app = TrainerApp(store=store, load_result=result, settings=BENCH_SETTINGS,
                          warm_up=False, save_theme=False)
-        home, stats = [], []
+        home: list[tuple[float, float]] = []
+        stats: list[tuple[float, float]] = []
         async with app.run_test(size=(100, 40)) as pilot:
             await pilot.pause()
             for action, times in ((app.action_home, home), (app.action_stats, stats)):
                 for _ in range(runs):
-                    start = time.perf_counter()
+                    start, cpu = time.perf_counter(), time.process_time()
                     action()
                     await pilot.pause()
                     await app.workers.wait_for_complete()
                     await pilot.pause()  # the figures drawn
-                    times.append((time.perf_counter() - start) * 1000)
+                    times.append(((time.perf_counter() - start) * 1000,
+                                  (time.process_time() - cpu) * 1000))
                     app.pop_screen()
                     await pilot.pause()
         store.close()
+        return (statistics.median(t for t, _ in home), statistics.median(c for _, c in home),
+                statistics.median(t for t, _ in stats), statistics.median(c for _, c in stats))
+
+    def figures(result) -> tuple[float, float]:  # noqa: ANN001 - a LoadResult
+        """What the screens' workers compute, alone: deck counts and overview, progress."""
+        from trainer.stats import deck_table, overview, progress
+
+        store = Store.open(db)
+        cards, home, stats = result.cards, [], []
+        for _ in range(runs):
+            start = time.perf_counter()
+            with store.reading() as reader:
+                deck_table(cards, reader, BENCH_SETTINGS, NOW)
+                overview(cards, reader, NOW, days=14)
+            home.append((time.perf_counter() - start) * 1000)
+            start = time.perf_counter()
+            with store.reading() as reader:
+                progress(cards, reader, NOW)
+            stats.append((time.perf_counter() - start) * 1000)
+        store.close()
         return statistics.median(home), statistics.median(stats)
 
-    home, stats = asyncio.run(measure(shipped))
-    home_all, stats_all = asyncio.run(measure(everything))
-    return {"home_screen_ms": round(home, 1), "stats_screen_ms": round(stats, 1),
+    home_figures, stats_figures = figures(shipped)
+    home_figures_all, stats_figures_all = figures(everything)
+    home, home_cpu, stats, stats_cpu = asyncio.run(measure(shipped))
+    home_all, home_all_cpu, stats_all, stats_all_cpu = asyncio.run(measure(everything))
+    return {"home_figures_ms": round(home_figures, 1),
+            "stats_figures_ms": round(stats_figures, 1),
+            "home_figures_all_loaded_ms": round(home_figures_all, 1),
+            "stats_figures_all_loaded_ms": round(stats_figures_all, 1),
+            "home_screen_ms": round(home, 1), "home_screen_cpu_ms": round(home_cpu, 1),
+            "stats_screen_ms": round(stats, 1), "stats_screen_cpu_ms": round(stats_cpu, 1),
             "loaded_cards": len(shipped.cards),
             "home_screen_all_loaded_ms": round(home_all, 1),
+            "home_screen_all_loaded_cpu_ms": round(home_all_cpu, 1),
             "stats_screen_all_loaded_ms": round(stats_all, 1),
-            "all_loaded_cards": len(everything.cards)}
+            "stats_screen_all_loaded_cpu_ms": round(stats_all_cpu, 1),
+            "all_loaded_cards": len(everything.cards),
+            "load_average": os.getloadavg()[0]}
 
 
 def bench_validate(cards: int) -> dict[str, float]:
