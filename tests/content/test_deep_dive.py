@@ -1,7 +1,7 @@
-"""The deep-dive deck (issue 18): shape, coverage of every topic line, hygiene, and the numbers.
+"""The deep-dive deck: shape, coverage of every topic line, hygiene, and the numbers.
 
 Recall cards must look like the grill's (3-12 answer lines, 2-5 key points, a difficulty);
-every topic and sub-topic the issue lists has a card carrying its tag; the math renders; and
+every topic and sub-topic on its list has a card carrying its tag; the math renders; and
 the closed forms and worked numbers the model answers state are recomputed here
 independently (numpy/scipy), each check first asserting that the card still says it.
 """
@@ -19,7 +19,7 @@ import yaml
 ROOT = Path(__file__).resolve().parents[2]
 DECK = ROOT / "content" / "mle_map_deep_dive.yaml"
 
-# Issue 18, "New deck": topic tag -> the sub-topic tags that must each appear on some card.
+# The deck's topic lines: topic tag -> the sub-topic tags that must each appear on some card.
 TOPICS: dict[str, tuple[str, ...]] = {
     "dd-efficiency": ("efficiency", "hodges", "hajek", "local-asymptotic-minimax"),
     "dd-existence": ("barndorff-nielsen", "zero-counts", "separable-logistic",
