@@ -267,3 +267,38 @@ def test_sigma_reads_by_usage() -> None:
     node = parse("sigma(1-p)", names=["sigma", "p"])
     assert _value("sigma(1-p)", "sigma p", POINTS[0]) == pytest.approx(0.8 * 0.7)
     assert node is not None
+
+
+@pytest.mark.parametrize("text, symbols", [
+    ("1/2σ²", "sigma: positive"),
+    ("log np", "n: positive integer; p: (0,1)"),
+    ("1,500", None),
+])
+def test_the_live_preview_shows_the_message_the_verdict_gives(text: str, symbols) -> None:
+    from trainer.grading import grade, preview
+
+    ok, shown = preview(text, symbols=symbols)
+    result = grade("1", text, symbols=symbols)
+    assert not ok and result.verdict.value == "invalid" and shown == result.message
+
+
+@pytest.mark.parametrize("expected, answer, symbols, verdict", [
+    # with no symbols declared, σ is read by its use: σ²/n is a variance over n
+    ("sigma^2/n", "σ²/n", None, "correct"),
+    ("sigma^2/n", "σ/n", None, "incorrect"),
+    ("1/(1+exp(-x))", "σ(x)", None, "correct"),
+    # x·y of two vectors is their dot product; a number and a vector combine entry by entry
+    ("x^T y", "x·y", "x: vector(n); y: vector(n)", "correct"),
+    ("X^T (sigma(X w) - y)", "X^T (1/(1+exp(-X w)) - y)",
+     "X: matrix(n,d); w: matrix(d,1); y: matrix(n,1)", "correct"),
+    ("X^T (sigma(X w) - y)", "X^T (1/(1+exp(X w)) - y)",
+     "X: matrix(n,d); w: matrix(d,1); y: matrix(n,1)", "incorrect"),
+    ("(X^T X)^(-1) X^T y", r"\left(X^{T} X\right)^{-1} X^\top y", "X: matrix(n,d); y: matrix(n,1)",
+     "correct"),
+    ("sqrt((y - X b)^T (y - X b))", "||y − Xb||", "y: matrix(n,1); X: matrix(n,d); b: matrix(d,1)",
+     "correct"),
+])
+def test_notation_through_the_grader(expected: str, answer: str, symbols, verdict: str) -> None:
+    from trainer.grading import grade
+
+    assert grade(expected, answer, symbols=symbols).verdict.value == verdict
