@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from trainer.decks.model import Card
-from trainer.render import EMPHASIS, MATH
+from trainer.render import EMPHASIS, MATH, reflow
 
 MODEL_ID = 1_731_702_211  # fixed: Anki matches re-imported notes to this note type
 MODEL_NAME = "trainer (front/back/source)"
@@ -82,17 +82,18 @@ def note_for(card: Card) -> ExportedNote:
         if card.key_points:
             items = "".join(f"<li>{to_html(p)}</li>" for p in card.key_points)
             back += f'<div class="kp">Key points:<ul>{items}</ul></div>'
-        return ExportedNote(card.key, card.deck, to_html(card.prompt), back + source,
+        return ExportedNote(card.key, card.deck, to_html(reflow(card.prompt)), back + source,
                             _tags(card))
     from trainer.exercises import instantiate
 
     exercise = instantiate(card, EXPORT_SEED)
-    front = [to_html(exercise.prompt)]
+    # prompts are reflowed as the terminal shows them: a hand-wrapped line is no <br>
+    front = [to_html(reflow(exercise.prompt))]
     back = []
     for i, step in enumerate(exercise.steps):
         ref = exercise.reference(i)
         if len(exercise.steps) > 1:
-            front.append(f"<br><b>Step {i + 1}.</b> {to_html(step.prompt)}")
+            front.append(f"<br><b>Step {i + 1}.</b> {to_html(reflow(step.prompt))}")
         label = f"Step {i + 1}: " if len(exercise.steps) > 1 else ""
         back.append(f"<div>{label}<b>{html.escape(ref.shown)}</b></div>")
     if exercise.solution:
