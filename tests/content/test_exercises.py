@@ -200,11 +200,10 @@ def test_the_logistic_gradient_card_accepts_the_sigma_form(loaded):
     assert ex.grade(0, "X^T (y - sigma(X w))").verdict == "incorrect"
 
 
-@pytest.mark.xfail(strict=True, reason="the grader cannot yet add a scalar to a vector "
-                   "elementwise (1 + exp(-X w)); issue 11, grade-notation")
 def test_a_sigmoid_written_out_is_graded_like_sigma(loaded):
     """logistic-gradient-matrix: X^T (1/(1+exp(-X w)) - y) is the same gradient as
-    X^T (sigma(X w) - y), with the sigmoid written out elementwise."""
+    X^T (sigma(X w) - y), with the sigmoid written out: the grader adds the scalar 1 to
+    the vector exp(-X w) entry by entry."""
     from trainer.exercises import instantiate
 
     ex = instantiate(loaded["mle-map-exercises/logistic-gradient-matrix"], 0)
