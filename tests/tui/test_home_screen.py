@@ -1,0 +1,71 @@
+"""Pilot tests of the home screen: counts made in a worker, by the app's clock."""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from trainer.store import CardState
+from trainer.tui.screens.home import HomeScreen
+
+NOW = datetime(2026, 3, 18, 12, tzinfo=UTC).timestamp()
+DAY = 86400
+
+
+@pytest.fixture(autouse=True)
+def utc(monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+def state(key: str, due: float) -> CardState:
+    return CardState(key=key, deck="basics", state=2, step=None, stability=5.0, difficulty=5.0,
+                     due=due, last_review=due - 5 * DAY, reps=3)
+
+
+def text_of(app, widget_id: str) -> str:
+    return str(app.screen.query_one(f"#{widget_id}").render())
+
+
+async def test_the_counts_follow_the_apps_clock(make_app, recall_deck, tmp_path: Path):
+    app = make_app(recall_deck, tmp_path / "t.db", clock=lambda: NOW)
+    store = app.store
+    store.record_review(before=None, after=state("basics/likelihood", NOW - 60), rating=3,
+                        reviewed_at=NOW - 3600)
+    store.put_state(state("basics/log-likelihood", NOW + 2 * DAY))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("escape", "d")
+        assert isinstance(app.screen, HomeScreen)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        # by the app's clock (18 March) one card is overdue and one falls due in two days;
+        # by the wall clock both would long be overdue
+        assert text_of(app, "home-title").startswith("Decks   1 review today")
+        assert text_of(app, "forecast-label").startswith(
+            "Due today: 1 (1 now) · the next days: 0 1 0")
+        table = app.screen.query_one("#decks")
+        assert [str(c) for c in table.get_row("basics")] == ["basics", "Basics", "1", "1", "3"]
+
+
+async def test_a_store_that_fails_is_reported_on_the_home_screen(make_app, recall_deck,
+                                                                tmp_path: Path):
+    from contextlib import suppress
+
+    from textual.worker import WorkerFailed
+
+    app = make_app(recall_deck, tmp_path / "t.db", clock=lambda: NOW)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.store.conn.execute("DROP TABLE review_tally")
+        await pilot.press("escape", "d")
+        with suppress(WorkerFailed):  # it may have failed already, while the key was pressed
+            await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "could not be counted" in text_of(app, "home-title")
+        await pilot.press("escape")
+        assert not isinstance(app.screen, HomeScreen)
