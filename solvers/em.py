@@ -34,3 +34,32 @@ def responsibility(x, pi1, mu1, var1, mu2, var2):
             d > 0, np.exp(-np.abs(d)) / (1 + np.exp(-np.abs(d))), 1 / (1 + np.exp(-np.abs(d)))
         )
     return float(out[0]) if scalar_input else out
+
+
+def m_step(x, resp) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The M-step of EM for a one-dimensional Gaussian mixture, from given responsibilities.
+
+    x: n observations; resp: n x K responsibilities (rows sum to 1), or a length-n vector of
+    component 1's responsibilities in a two-component mixture (component 2 gets 1 - r).
+    Returns (weights, means, variances), each of length K, with N_k = sum_i r_ik:
+    weight_k = N_k / n, mean_k = sum_i r_ik x_i / N_k, and the variance about the NEW mean,
+    var_k = sum_i r_ik (x_i - mean_k)^2 / N_k (variances, not standard deviations; weighted
+    MLE, no n-1 correction).
+    """
+    xs = v.array(x, "x")
+    r = np.asarray(resp, dtype=float)
+    if r.ndim == 1:
+        r = np.column_stack([r, 1.0 - r])
+    if r.ndim != 2 or r.shape[0] != xs.size:
+        raise ValueError(f"resp must have one row per observation ({xs.size}), got {r.shape}")
+    if not np.all(np.isfinite(r)) or np.any(r < 0) or np.any(r > 1):
+        raise ValueError("responsibilities must lie in [0, 1]")
+    if not np.allclose(r.sum(axis=1), 1.0, atol=1e-9):
+        raise ValueError("each observation's responsibilities must sum to 1")
+    nk = r.sum(axis=0)
+    if np.any(nk <= 0):
+        raise ValueError("a component has no responsibility at all; its parameters are undefined")
+    weights = nk / xs.size
+    means = (r * xs[:, None]).sum(axis=0) / nk
+    variances = (r * (xs[:, None] - means) ** 2).sum(axis=0) / nk
+    return weights, means, variances

@@ -103,3 +103,17 @@ def wald_halfwidth_at(family: str, n, level=0.95, **params) -> float:
             f"family {family!r} has several parameters; use 'gaussian_mean' or 'gaussian_var'"
         )
     return stats.wald_halfwidth(float(np.sqrt(bound)), level)
+
+
+def reparametrise(info, jacobian):
+    """Fisher information in a new parametrisation eta, from I(theta) and the Jacobian
+    J = d theta / d eta (entry [i, j] = d theta_i / d eta_j): I(eta) = J^T I(theta) J;
+    for one parameter, I(theta) (d theta/d eta)^2. Information is per observation as given."""
+    info_arr = np.asarray(info, dtype=float)
+    jac = np.asarray(jacobian, dtype=float)
+    if info_arr.ndim == 0 and jac.ndim == 0:
+        return float(info_arr * jac * jac)
+    info_arr, jac = np.atleast_2d(info_arr), np.atleast_2d(jac)
+    if info_arr.shape[0] != info_arr.shape[1] or jac.shape[0] != info_arr.shape[0]:
+        raise ValueError(f"information {info_arr.shape} and Jacobian {jac.shape} do not conform")
+    return jac.T @ info_arr @ jac

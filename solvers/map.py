@@ -345,3 +345,15 @@ def logistic_l2(X, y, lam) -> np.ndarray:
 
         return logistic_regression(X, y)
     return _newton_logistic(X, y, lam, detect_separation=False)
+
+
+def beta_bernoulli_logit_mode(k, n, a, b) -> float:
+    """The posterior mode of the log-odds eta = log(p/(1-p)) under a Beta(a, b) prior on p
+    after k successes in n trials, reported as the probability sigmoid(eta_mode).
+
+    The posterior density of eta is the Beta(k+a, n-k+b) density of p times the Jacobian
+    dp/deta = p(1-p), i.e. proportional to p^(k+a) (1-p)^(n-k+b): its mode is at
+    p = (k+a)/(n+a+b), unlike the mode in p, (k+a-1)/(n+a+b-2). Defined for all a, b > 0.
+    """
+    a1, b1 = _beta_bernoulli_checked(k, n, a, b)
+    return a1 / (a1 + b1)

@@ -265,3 +265,21 @@ def logistic_regression(X, y) -> np.ndarray:
     X, y = _logistic_inputs(X, y)
     v.full_rank(X, "Use solvers.map.logistic_l2 with lam > 0.")
     return _newton_logistic(X, y, 0.0, detect_separation=True)
+
+
+def mvn(X) -> tuple[np.ndarray, np.ndarray]:
+    """MLE (mean vector, covariance matrix) of a multivariate Gaussian from the rows of X
+    (n observations x d dimensions). The covariance divides by n (biased, not n-1):
+    (1/n) sum_i (x_i - xbar)(x_i - xbar)^T. Raises when it would be singular (fewer than d+1
+    points in general position), where the likelihood is unbounded."""
+    arr = v.array(X, "X", ndim=2)
+    n, d = arr.shape
+    mean = arr.mean(axis=0)
+    centred = arr - mean
+    cov = centred.T @ centred / n
+    if n <= d or np.linalg.matrix_rank(cov) < d:
+        raise ValueError(
+            "the covariance MLE is singular (need more than d points not on a hyperplane): "
+            "the likelihood is unbounded"
+        )
+    return mean, cov

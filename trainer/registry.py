@@ -497,6 +497,189 @@ def gaussian_nll_gd_no_chain_rule(x, lr, steps):
     return mu, s
 
 
+# ----------------------------------------------------------- deep dive
+
+
+def _matrix(x: object, rows: int, name: str):
+    """A k x k matrix from a flat list of k*k numbers (row by row) or a nested array."""
+    import numpy as np
+
+    arr = np.asarray(x.tolist() if hasattr(x, "tolist") else x, dtype=float)  # type: ignore[union-attr]
+    if arr.ndim == 1 and arr.size == rows * rows:
+        arr = arr.reshape(rows, rows)
+    if arr.shape != (rows, rows):
+        raise ValueError(f"{name} must be a {rows}x{rows} matrix (or {rows * rows} numbers)")
+    return arr
+
+
+def _mean_vec(x: object) -> list[float]:
+    import numpy as np
+
+    return [float(v) for v in np.asarray(x.tolist() if hasattr(x, "tolist") else x,  # type: ignore[union-attr]
+                                         dtype=float).reshape(-1)]
+
+
+@_register("KL(Poisson(lam1) || Poisson(lam2)) in nats")
+def kl_poisson(lam1, lam2):
+    return _solver("solvers.kl.poisson")(lam1, lam2)
+
+
+@_register("KL(Exp(rate1) || Exp(rate2)) in nats, rates (mean 1/rate)")
+def kl_exponential(rate1, rate2):
+    return _solver("solvers.kl.exponential")(rate1, rate2)
+
+
+@_register("KL(N(mu1, cov1) || N(mu2, cov2)) in nats: means as lists (or column matrices), "
+           "covariances as k*k numbers row by row (or matrices)")
+def kl_mvn(mu1, cov1, mu2, cov2):
+    m1, m2 = _mean_vec(mu1), _mean_vec(mu2)
+    k = len(m1)
+    return _solver("solvers.kl.mvn")(m1, _matrix(cov1, k, "cov1"), m2, _matrix(cov2, k, "cov2"))
+
+
+@_register("tr(cov2^-1 cov1): the trace term of KL(N(., cov1) || N(., cov2)), covariances as "
+           "k*k numbers row by row")
+def kl_mvn_trace(cov1, cov2):
+    # from the solver's KL at equal means: 2 KL = trace - k + logdet
+    import math
+
+    k = int(round(math.sqrt(len(_vec(cov1)))))
+    zero = [0.0] * k
+    return 2 * kl_mvn(zero, cov1, zero, cov2) - kl_mvn_logdet(cov1, cov2) + k
+
+
+@_register("log(det cov2 / det cov1): the log-det term of KL(N(., cov1) || N(., cov2))")
+def kl_mvn_logdet(cov1, cov2):
+    import math
+
+    import numpy as np
+
+    k = int(round(math.sqrt(len(_vec(cov1)))))
+    c1, c2 = _matrix(cov1, k, "cov1"), _matrix(cov2, k, "cov2")
+    return float(np.linalg.slogdet(c2)[1] - np.linalg.slogdet(c1)[1])
+
+
+@_register("entry (i, j) (from 1) of the 2x2 Fisher information of one N(mu, var) observation "
+           "about (mu, var)")
+def fisher_gaussian_entry(var, i, j):
+    info = _information("gaussian", mu=0.0, var=var)
+    return float(info[_index(i, 2), _index(j, 2)])
+
+
+@_register("2 var^2/n: the Cramér-Rao bound for unbiased estimators of a Gaussian variance, "
+           "mean unknown (the (var, var) entry of the inverse 2x2 information)")
+def crlb_gaussian_var(var, n):
+    return float(_crlb("gaussian", n, mu=0.0, var=var)[1, 1])
+
+
+@_register("2/sigma^2: Fisher information about a Gaussian standard deviation sigma (mean "
+           "known), by reparametrising the information about the variance")
+def fisher_gaussian_sd(sigma):
+    s = _f(sigma)
+    return _solver("solvers.fisher.reparametrise")(fisher_gaussian_var(s * s), 2 * s)
+
+
+@_register("p(1-p): Fisher information about the log-odds eta of one Bernoulli(p) "
+           "observation, by reparametrising (dp/deta = p(1-p))")
+def fisher_bernoulli_logit(p):
+    q = _f(p)
+    return _solver("solvers.fisher.reparametrise")(fisher_bernoulli(q), q * (1 - q))
+
+
+@_register("J^T F J: the Fisher information matrix in a new parametrisation eta, from F = "
+           "I(theta) and J = d theta/d eta (matrices)")
+def fisher_reparam(F, J):
+    import numpy as np
+
+    return np.asarray(_solver("solvers.fisher.reparametrise")(F, J), dtype=float)
+
+
+@_register("1/sqrt(n p(1-p)) at p = k/n: delta-method standard error of the estimated log-odds")
+def se_log_odds(k, n):
+    return _solver("solvers.stats.se_log_odds")(k, n)
+
+
+@_register("|g'(p)| sqrt(p(1-p)/n) with g = log-odds: the delta-method standard error of the "
+           "log-odds at a probability p (not necessarily k/n for a whole k)")
+def se_log_odds_p(p, n):
+    q = _f(p)
+    return _solver("solvers.stats.delta_method_se")(1 / (q * (1 - q)), q * (1 - q) / _f(n))
+
+
+@_register("1/sqrt(total): delta-method standard error of the log of a Poisson rate "
+           "estimated from a total count")
+def se_log_rate(total):
+    return _solver("solvers.stats.se_log_rate")(total)
+
+
+@_register("entry (i, j) (from 1) of the 2x2 covariance MLE (divides by n) of the points "
+           "(x_t, y_t)")
+def mvn_cov_mle(x, y, i, j):
+    import numpy as np
+
+    xs, ys = _vec(x), _vec(y)
+    if len(xs) != len(ys):
+        raise ValueError("x and y must have the same length")
+    _, cov = _solver("solvers.mle.mvn")(np.column_stack([xs, ys]))
+    return float(cov[_index(i, 2), _index(j, 2)])
+
+
+def _m_step(x, r):
+    xs, rs = _vec(x), _vec(r)
+    return _solver("solvers.em.m_step")(xs, rs)
+
+
+@_register("sum r / n: the M-step mixing weight of component 1 from its responsibilities r")
+def em_mstep_weight(x, r):
+    return float(_m_step(x, r)[0][0])
+
+
+@_register("sum r x / sum r: the M-step mean of component 1 from its responsibilities r")
+def em_mstep_mean(x, r):
+    return float(_m_step(x, r)[1][0])
+
+
+@_register("sum r (x - new mean)^2 / sum r: the M-step variance of component 1")
+def em_mstep_var(x, r):
+    return float(_m_step(x, r)[2][0])
+
+
+@_register("(k+a)/(n+a+b): the posterior mode of the log-odds under a Beta(a, b) prior on p, "
+           "mapped back to p")
+def beta_bernoulli_logit_mode(k, n, a, b):
+    return _solver("solvers.map.beta_bernoulli_logit_mode")(k, n, a, b)
+
+
+@_register("log B(k+1, n-k+1): the exact log evidence of a sequence with k successes in n "
+           "trials under a uniform prior")
+def bernoulli_log_evidence(k, n):
+    return _solver("solvers.evidence.bernoulli_log_evidence")(k, n)
+
+
+@_register("the Laplace approximation (in p) to the log evidence of a sequence with k "
+           "successes in n trials under a uniform prior")
+def bernoulli_laplace_log_evidence(k, n):
+    return _solver("solvers.evidence.bernoulli_laplace_log_evidence")(k, n)
+
+
+@_register("log L(k/n) - (1/2) log n: the BIC approximation to the log evidence of k "
+           "successes in n trials (one parameter)")
+def bernoulli_bic_log_evidence(k, n):
+    size = _whole(n, "n", 1)
+    return _solver("solvers.evidence.bic_log_evidence")(bernoulli_loglik(_f(k) / size, k, n),
+                                                        1, size)
+
+
+@_register("the Cox-Snell O(1/n) bias of the MLE of the log-odds from n Bernoulli(p) trials")
+def cox_snell_bias_log_odds(p, n):
+    return _solver("solvers.bias.cox_snell_bias")("bernoulli-logit", p, n)
+
+
+@_register("the Cox-Snell O(1/n) bias of the MLE of an exponential rate from n observations")
+def cox_snell_bias_exponential(lam, n):
+    return _solver("solvers.bias.cox_snell_bias")("exponential-rate", lam, n)
+
+
 def describe() -> list[tuple[str, str]]:
     """(signature, description) of every registry function, for docs and `--help`."""
     import inspect
