@@ -251,3 +251,16 @@ def test_study_days_follow_daylight_saving_time(monkeypatch: pytest.MonkeyPatch)
     starts = study_days(at(3, 30, 12), day_hour=4, count=3)
     # 04:00 local: CET (UTC+1) on the 28th, CEST (UTC+2) from the 29th
     assert starts == [at(3, 28, 3), at(3, 29, 2), at(3, 30, 2)]
+
+
+def test_todays_counts_hold_from_any_moment_not_only_a_quarter_hour(tmp_path: Path):
+    store = Store.open(tmp_path / "t.db")
+    base = at(3, 18, 10)  # 10:00, the start of a quarter hour
+    review(store, "d/a", base + 100, 3, before=None)  # a new card introduced
+    review(store, "d/b", base + 400, 3, before=2)
+    review(store, "d/c", base + 1000, 1, before=2)  # in the next quarter hour
+    assert store.reviews_since(base) == 3 and store.first_reviews_since(base) == 1
+    assert store.reviews_since(base + 300) == 2 and store.reviews_since(base + 401) == 1
+    assert store.first_reviews_since(base + 50) == 1
+    assert store.first_reviews_since(base + 150) == 0
+    assert store.reviews_since(base + 1001) == 0
