@@ -577,7 +577,7 @@ def test_reviewed_cards_keep_their_key_points(cards: list[dict], card_id: str, p
 
 
 def test_reviewed_answers_state_the_corrected_results(cards: list[dict]):
-    """The corrections issue 18 asked for, each pinned to the card that states it."""
+    """The corrections of the 2026-11-30 review, each pinned to the card that states it."""
     _says(cards, "prior-washes-out", "Panov and Spokoiny", "null space of $X$", "sandwich")
     _says(cards, "kl-infinite-support-mismatch", "JS and TV are no fix", "Wasserstein-1, MMD",
           "instance noise")
