@@ -116,3 +116,15 @@ def test_the_anki_export_carries_the_plot_as_an_svg_picture(tmp_path):
         (name,) = media.values()
         svg = zf.read(next(k for k, v in media.items() if v == name)).decode()
     assert name.endswith(".svg") and svg.startswith("<svg") and "MLE" in svg
+
+
+def test_the_shipped_decks_plot_at_least_twelve_cards_and_every_plot_draws():
+    from trainer.config import shipped_deck_dir
+
+    result = load_decks([shipped_deck_dir()])
+    plotted = [c for d in result.decks for c in d.cards if c.plot is not None]
+    assert len(plotted) >= 12
+    for card in plotted:
+        for review in range(3):
+            data = plot_data(card.plot, instantiate(card, review).params, answer=0.5)
+            assert all(any(math.isfinite(y) for y in s.ys) for s in data.series), card.key
