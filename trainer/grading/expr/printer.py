@@ -112,7 +112,12 @@ class _Pretty(Fold[str]):
                 parts.append("/" + _wrap(f, s, _P_POW))
             else:
                 w = _wrap(f, s, _P_POW)
-                if (isinstance(prev, Num) and not divided and not isinstance(f, Num)
+                if divided:
+                    # (1/2)·(a + b), not 1/2·(a + b), which reads as if the product were below
+                    parts = ["(" + "".join(parts) + ")"]
+                    divided = False
+                    parts.append("·" + w)
+                elif (isinstance(prev, Num) and not isinstance(f, Num)
                         and not w[0].isdigit() and w[0] not in "|‖"):
                     parts.append(w)
                 else:
