@@ -415,6 +415,29 @@ def bench_preview(repeat: int = 2000) -> dict[str, float]:
     return {"preview_ms_mean": round((time.perf_counter() - start) * 1000 / repeat, 3)}
 
 
+def bench_code_cards(runs: int) -> dict[str, float]:
+    """Run each shipped code card's reference against its draws in the sandbox, warm: the
+    spare child (numpy imported) is ready, as it is when a learner presses the run key."""
+    from trainer.coderun import default_sandbox
+    from trainer.coderun.card import CodeExercise
+
+    cards = [c for c in load_decks([shipped_deck_dir()]).cards if c.kind == "code"]
+    box = default_sandbox()
+    times = []
+    for card in cards:
+        ex = CodeExercise(card, 0)
+        ex.cases()  # expected values: computed once per review, before the learner runs
+        for _ in range(runs):
+            box.prepare()
+            time.sleep(1.0)  # let the spare child finish importing numpy
+            start = time.perf_counter()
+            result = ex.run(ex.reference, box)
+            times.append((time.perf_counter() - start) * 1000)
+            assert result.correct, (card.key, result.summary())
+    return {"code_card_run_ms": round(statistics.median(times), 1),
+            "code_card_run_ms_max": round(max(times), 1), "code_cards": len(cards)}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="smaller store, fewer runs")
@@ -436,6 +459,7 @@ def main() -> None:
     figures.update(bench_grading(3 if args.quick else 10))
     figures.update(bench_preview())
     figures.update(bench_symbolic())
+    figures.update(bench_code_cards(1 if args.quick else 3))
     print(json.dumps(figures, indent=2))
 
 

@@ -19,6 +19,7 @@ from trainer.scheduling import AGAIN, GOOD, HARD
 from trainer.verdict import Verdict
 
 if TYPE_CHECKING:
+    from trainer.coderun.card import CodeExercise, CodeResult
     from trainer.exercises import Exercise, ExerciseStep, Graded
     from trainer.plots import PlotData
 
@@ -53,6 +54,14 @@ def suggest_from_steps(correct: int, total: int) -> int:
 def suggest_from_verdict(verdict: Verdict) -> int | None:
     """Rating suggested by a one-answer card's verdict; none when the grader could not tell."""
     return {Verdict.CORRECT: GOOD, Verdict.INCORRECT: AGAIN}.get(verdict)
+
+
+def suggest_from_code(result: CodeResult) -> int:
+    """Rating suggested by a code card's cases and checks, counted like a derivation's steps;
+    checks earn credit beside right values, never instead of them (no right case: Again)."""
+    if not any(c.passed for c in result.cases):
+        return AGAIN
+    return suggest_from_steps(result.passed, result.total)
 
 
 def combine(verdicts: Iterable[Verdict]) -> Verdict:
@@ -129,9 +138,20 @@ class Attempt:
         self.typed: str = ""  # recall: what the learner wrote before revealing, if anything
         self.ticked: frozenset[int] = frozenset()
         self._suggested: int | None = None
+        # code cards: the learner's function, run in the sandbox against the card's draws
+        self.code: CodeExercise | None = None
+        self.code_source: str | None = None
+        self.code_result: CodeResult | None = None
         if card.graded:
             try:
                 self.exercise = instantiate(card, review_number)
+            except Exception as exc:  # noqa: BLE001 - a broken card must not end a session
+                self.fail(str(exc))
+        elif card.kind == "code":
+            from trainer.coderun.card import CodeExercise
+
+            try:
+                self.code = CodeExercise(card, review_number)
             except Exception as exc:  # noqa: BLE001 - a broken card must not end a session
                 self.fail(str(exc))
 
@@ -242,11 +262,43 @@ class Attempt:
         return CardResult(tuple(self.results), verdict, self._suggested)
 
     def submit(self, text: str) -> StepResult | CardResult:
-        """Answer the current step (graded) or reveal the answer (recall)."""
+        """Answer the current step (graded), submit a function (code) or reveal (recall)."""
+        if self.is_code:
+            return self.submit_code(text)
         if not self.graded:
             return self.reveal(text)
         outcome = self.record(self.grade(text))
         assert outcome is not None  # graded and recorded on this thread: never stale
+        return outcome
+
+    # --- answering a code card ----------------------------------------------------------
+
+    @property
+    def is_code(self) -> bool:
+        return self.card.kind == "code"
+
+    def run_code(self, source: str) -> CodeResult:
+        """Run the learner's function against the card's draws in the sandbox, without
+        recording anything (the learner may run as often as they like). Slow: call it
+        from a worker thread. Never raises for bad code."""
+        if self.code is None:
+            raise RuntimeError(f"{self.card.key} is not a code card that can be run")
+        return self.code.run(source)
+
+    def record_code(self, source: str, result: CodeResult) -> CardResult | None:
+        """Take a submitted function and its result into the attempt (None if already
+        answered): the verdict, the suggested rating, and the code for the review log."""
+        if self.phase != "question" or self.code is None:
+            return None
+        self.code_source, self.code_result = source, result
+        self.phase = "answered"
+        self._suggested = suggest_from_code(result)
+        return CardResult((), self.verdict, self._suggested)
+
+    def submit_code(self, source: str) -> CardResult:
+        outcome = self.record_code(source, self.run_code(source))
+        if outcome is None:
+            raise RuntimeError(f"{self.card.key} is already answered")
         return outcome
 
     # --- answering a recall card --------------------------------------------------------
@@ -290,6 +342,8 @@ class Attempt:
     @property
     def verdict(self) -> Verdict | None:
         """The card's verdict for the review log; None for recall and unanswered cards."""
+        if self.code_result is not None:
+            return Verdict.CORRECT if self.code_result.correct else Verdict.INCORRECT
         if not self.graded or not self.answered or not self.results:
             return None
         return combine(r.verdict for r in self.results)
@@ -297,6 +351,8 @@ class Attempt:
     @property
     def logged_answer(self) -> str | None:
         """What the review log keeps as the learner's answer."""
+        if self.code_source is not None:
+            return self.code_source
         if self.graded:
             return STEP_SEPARATOR.join(r.text for r in self.results) if self.results else None
         parts = [self.typed] if self.typed else []

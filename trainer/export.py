@@ -77,6 +77,11 @@ def note_for(card: Card) -> ExportedNote:
     """The front and back of one card (graded cards at the export draw)."""
     source = (f'<div class="src">{html.escape(card.key)} · '
               f'{html.escape(Path(card.path).name)}</div>')
+    if card.kind == "code":  # Anki can not run code: the task, and the worked solution
+        front = to_html(card.prompt) + f"<pre>{html.escape(card.signature or '')}</pre>"
+        back = (to_html(card.solution) if card.solution else "") + \
+            f"<pre>{html.escape(card.reference or '')}</pre>"
+        return ExportedNote(card.key, card.deck, front, back + source, _tags(card))
     if not card.graded:
         back = to_html(card.answer)
         if card.key_points:

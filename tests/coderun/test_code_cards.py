@@ -269,3 +269,26 @@ def test_trainer_check_catches_a_wrong_reference_and_a_mistake_that_is_right(wri
     assert "code-test/gauss-code: review 0" in out
     assert "the reference solution does not pass: draw 1" in out
     assert "the mistake 'log_sum_exp(z)' passes every case" in out
+
+
+def test_an_attempt_drives_a_code_card_to_the_end_without_textual(cards):
+    from trainer.attempt import Attempt
+    from trainer.verdict import Verdict
+
+    attempt = Attempt(cards["gauss-code"], 0)
+    assert attempt.is_code and not attempt.answered
+    tried = attempt.run_code(N_MINUS_1)  # running records nothing
+    assert not tried.correct and not attempt.answered and attempt.logged_answer is None
+    outcome = attempt.submit(RIGHT)
+    assert attempt.answered and outcome.verdict is Verdict.CORRECT
+    assert attempt.suggested == GOOD
+    assert attempt.logged_answer == RIGHT  # the review log keeps the submitted code
+    assert attempt.record_code(N_MINUS_1, tried) is None  # answered once
+
+
+def test_a_code_card_exports_its_task_and_worked_solution(cards):
+    from trainer.export import note_for
+
+    note = note_for(cards["gauss-code"])
+    assert "def gaussian_mle(x):" in note.front and "<pre>" in note.front
+    assert "float(np.mean((x - mu) ** 2))" in note.back

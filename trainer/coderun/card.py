@@ -110,6 +110,14 @@ def finite(value: object) -> bool:
     return bool(np.all(np.isfinite(value)))
 
 
+def _finite_value(value: object) -> bool:
+    """False when a returned value holds inf or nan (an overflow), True otherwise."""
+    try:
+        return finite(value)
+    except TypeError:
+        return True
+
+
 def show(value: object) -> str:
     """A value as the learner reads it: 6 significant digits, arrays with their shape."""
     import numpy as np
@@ -250,17 +258,10 @@ class CodeResult:
         return "correct" if self.correct else "incorrect"
 
     def suggested_rating(self) -> int:
-        """The same policy as a derivation's steps: every part right Good, half Hard, else Again."""
-        from trainer.scheduling import AGAIN, GOOD, HARD
+        """The rating to offer: the study flow's policy (trainer.attempt.suggest_from_code)."""
+        from trainer.attempt import suggest_from_code
 
-        if self.total and self.passed == self.total and self.fatal is None:
-            return GOOD
-        # checks earn credit beside right values, never instead of them
-        if not any(c.passed for c in self.cases):
-            return AGAIN
-        if self.total and self.passed * 2 >= self.total:
-            return HARD
-        return AGAIN
+        return suggest_from_code(self)
 
     def summary(self) -> str:
         cases = sum(c.passed for c in self.cases)
@@ -401,8 +402,12 @@ class CodeExercise:
                 mistakes.append(_evaluate(m.answer, env))
             except ExerciseError:
                 mistakes.append(None)
-        inputs = ", ".join(f"{n} = {format_value(params[n])}" for n in self.parameters)
-        return Case(label, params, self._args(params), inputs, expected, tuple(mistakes))
+        args = self._args(params)
+        inputs = ", ".join(
+            f"{n} ({'×'.join(map(str, a.shape))}) = {format_value(params[n])}"
+            if getattr(a, "ndim", 0) > 1 else f"{n} = {format_value(params[n])}"
+            for n, a in zip(self.parameters, args, strict=True))
+        return Case(label, params, args, inputs, expected, tuple(mistakes))
 
     def _derived(self) -> list[tuple[str, dict[str, object]]]:
         base = self.params
@@ -541,7 +546,8 @@ class CodeExercise:
                 if not got.ok:
                     continue
                 compared += 1
-                if not agree(got.value, mv, rtol, atol, nan_equal=True)[0]:
+                if not (agree(got.value, mv, rtol, atol, nan_equal=True)[0]
+                        or (not _finite_value(got.value) and not finite(mv))):
                     matches = False
                     break
             if matches and compared and differs:

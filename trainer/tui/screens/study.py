@@ -11,6 +11,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
 from textual.screen import Screen
 from textual.strip import Strip
 from textual.widgets import Footer, Input, ProgressBar, SelectionList, Static
@@ -27,6 +28,7 @@ from trainer.verdict import Verdict
 
 if TYPE_CHECKING:
     from trainer.tui.app import TrainerApp
+    from trainer.tui.code_answer import CodeAnswer
 
 TYPING_KEYS = ("[b]enter[/b] grades (empty: show the answer) · [b]ctrl+z[/b] undo · "
                "[b]esc[/b] keys")
@@ -109,6 +111,7 @@ class StudyScreen(Screen[None]):
         self.session = session
         self.phase: StudyPhase = "empty"
         self.attempt: Attempt | None = None  # the rules of answering the card on screen
+        self.code_answer: CodeAnswer | None = None  # a code card's editor, while it is shown
         self.steps_text = Text()
         self.steps_brief = Text()
         self.give_up_armed = False
@@ -166,6 +169,9 @@ class StudyScreen(Screen[None]):
         for plot in self.query(".card-plot"):
             plot.remove()
         self.query_one("#key-points", KeyPoints).display = False
+        if self.code_answer is not None:  # a code card's editor goes with its card
+            self.code_answer.remove()
+            self.code_answer = None
         self._update_progress()
         if card is None:
             self._show_empty()
@@ -188,7 +194,9 @@ class StudyScreen(Screen[None]):
         if self.session.is_edited(card):
             info.append(" · edited since last review", style="italic yellow")
         self._set("card-info", info, visible=True)
-        if card.graded:
+        if attempt.is_code:
+            self._start_code(attempt)
+        elif card.graded:
             self._start_exercise(attempt)
         else:
             self._set("prompt", md(reflow(card.prompt)), visible=True)
@@ -208,6 +216,78 @@ class StudyScreen(Screen[None]):
             return
         self._set("prompt", md(reflow(attempt.prompt)), visible=True)
         self._show_step(attempt)
+
+    # --- a code card (the editor and its results: trainer/tui/code_answer.py) ----------------
+
+    def _start_code(self, attempt: Attempt) -> None:
+        from rich.syntax import Syntax
+
+        from trainer.tui.code_answer import KEYS, CodeAnswer
+
+        self.query_one("#answer-box").display = False
+        if attempt.error is not None or attempt.code is None:
+            self._start_exercise(attempt)  # says why the card can not be shown
+            return
+        code = attempt.code
+        from trainer.coderun import default_sandbox
+
+        default_sandbox().prepare()  # a child starts now, so that the first run is warm too
+        prompt = md(reflow(attempt.prompt))
+        prompt.append("\nYour function must pass: ", style="bold")
+        prompt.append(", ".join(["every draw", *code.describe_checks()]))
+        self._set("prompt", prompt, visible=True)
+        self._set("steps-done", Syntax(code.card.signature or "", "python",
+                                       background_color="default"), visible=True)
+        widget = self.code_answer = CodeAnswer(code.starter, classes="code-answer")
+        self.query_one("#card", VerticalScroll).mount(widget, after="#steps-done")
+        self.call_after_refresh(widget.focus_editor)
+        self._status(KEYS)
+
+    def on_code_answer_run_requested(self, event: Message) -> None:
+        attempt = self.attempt
+        if attempt is None or self.phase != "question" or not attempt.is_code:
+            return
+        submit = bool(getattr(event, "submit", False))
+        if submit:
+            self.phase = "grading"
+        self.run_code(attempt, getattr(event, "source", ""), submit)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="code")
+    def run_code(self, attempt: Attempt, source: str, submit: bool) -> None:
+        result = attempt.run_code(source)
+        self.app.call_from_thread(self._code_ran, attempt, source, result, submit)
+
+    def _code_ran(self, attempt: Attempt, source: str, result: Any, submit: bool) -> None:
+        if attempt is not self.attempt:
+            return  # the learner moved on (undo, another card) while it ran
+        widget = self.code_answer
+        if widget is None:
+            return
+        widget.show_result(result)
+        if not submit:
+            return
+        outcome = attempt.record_code(source, result)
+        if outcome is None:
+            return
+        from rich.syntax import Syntax
+
+        widget.freeze()
+        label, style = VERDICT_STYLE[result.verdict]
+        verdict = Text(label, style=style)
+        verdict.append(f"   {result.summary()}\n")
+        if result.feedback:
+            verdict.append_text(md(result.feedback, "italic"))
+        self._set("verdict", verdict, visible=True)
+        solution = Text("Solution\n", style="bold")
+        if attempt.solution:
+            solution.append_text(md(attempt.solution.strip())).append("\n")
+        from rich.console import Group
+
+        self._set("model-answer", Group(solution, Syntax(attempt.code.reference if attempt.code
+                                                         else "", "python",
+                                                         background_color="default")),
+                  visible=True)
+        self._answered()
 
     def _show_step(self, attempt: Attempt) -> None:
         step = attempt.current_step
@@ -449,7 +529,11 @@ class StudyScreen(Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "reveal":
             card = self.session.current
-            return self.phase == "question" and card is not None and not card.graded
+            return self.phase == "question" and card is not None and not card.graded \
+                and card.kind != "code"
+        if action == "undo" and self.focused is not None and self.focused.id == "code-editor":
+            return False  # ctrl+z undoes typing in the code editor; u or esc then ctrl+z
+
         if action == "rate":
             return self.phase == "answered"
         if action == "accept":
@@ -463,7 +547,8 @@ class StudyScreen(Screen[None]):
     def action_reveal(self) -> None:
         card = self.session.current
         attempt = self.attempt
-        if card is None or attempt is None or self.phase != "question" or card.graded:
+        if card is None or attempt is None or self.phase != "question" or card.graded \
+                or attempt.is_code:
             return
         attempt.reveal()
         answer = md((card.answer or "").strip())
@@ -602,6 +687,9 @@ class StudyScreen(Screen[None]):
             card.scroll_page_up()
 
     def action_focus_answer(self) -> None:
+        if self.phase == "question" and self.code_answer is not None:
+            self.code_answer.focus_editor()
+            return
         field = self.query_one("#answer", Input)
         if self.phase == "question" and self.query_one("#answer-box").display \
                 and not field.disabled:

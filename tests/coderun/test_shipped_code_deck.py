@@ -1,0 +1,69 @@
+"""The shipped code deck: its cards, and the classic slips its checks and mistakes catch.
+
+`trainer check` (run by CI on every shipped deck) proves each reference passes every draw and
+each listed mistake fails with its feedback; these tests add slips written as a learner would.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from trainer.coderun.card import CodeExercise
+from trainer.decks import load_file
+
+DECK = Path(__file__).resolve().parents[2] / "content" / "mle_map_code.yaml"
+
+
+@pytest.fixture(scope="module")
+def cards():
+    deck, problems = load_file(DECK)
+    assert problems == [] and deck is not None
+    return {c.id: c for c in deck.cards}
+
+
+def test_the_deck_has_a_code_card_for_each_topic(cards):
+    assert len(cards) >= 12 and all(c.kind == "code" for c in cards.values())
+    for topic in ("bernoulli-mle", "gaussian-mle", "poisson-mle", "beta-bernoulli-map", "ridge",
+                  "logistic-gradient", "logsumexp", "softmax-cross-entropy", "em-step",
+                  "gaussian-nll-gd", "kl-diag-gaussian", "dpo-loss"):
+        assert f"{topic}-code" in cards, topic
+
+
+def test_every_card_has_a_reference_checks_and_a_mistake(cards):
+    for card in cards.values():
+        assert card.reference and card.solution and card.checks and card.mistakes, card.id
+
+
+@pytest.mark.parametrize("card_id, source, failing, feedback", [
+    ("gaussian-mle-code",
+     "import numpy as np\ndef gaussian_mle(x):\n    return float(x.mean()), float(x.var(ddof=1))\n",
+     "draw 1", "n − 1"),
+    ("logsumexp-code",
+     "import numpy as np\ndef logsumexp(z):\n    return float(np.log(np.sum(np.exp(z))))\n",
+     "z + 1000", "Subtract m = max(z)"),
+    ("ridge-code",
+     "import numpy as np\ndef ridge(X, y, lam):\n"
+     "    return np.linalg.inv(X.T @ X + lam * np.eye(X.shape[1])) @ X.T @ y\n",
+     "check no_inverse", ""),
+    ("bernoulli-mle-code",
+     "def bernoulli_mle(x):\n    total = 0\n    for v in x:\n        total += v\n"
+     "    return total / len(x)\n",
+     "check vectorised", ""),
+    ("kl-diag-gaussian-code",
+     "import numpy as np\ndef kl_diag_gaussians(mu1, var1, mu2, var2):\n"
+     "    return float(0.5 * np.sum(var2 / var1 + (mu1 - mu2) ** 2 / var1 - 1 + "
+     "np.log(var1 / var2)))\n",
+     "draw 1", "arguments are swapped"),
+])
+def test_a_classic_slip_fails_where_it_should(cards, card_id, source, failing, feedback):
+    result = CodeExercise(cards[card_id], 0).run(source)
+    assert not result.correct
+    if failing.startswith("check "):
+        check = next(c for c in result.checks if c.name == failing.split()[1])
+        assert not check.passed
+    else:
+        case = next(c for c in result.cases if c.label == failing)
+        assert not case.passed
+    assert feedback in result.feedback

@@ -1,0 +1,121 @@
+"""Pilot test of a code card: a wrong function fails a case, the fix passes, the code is stored."""
+
+from __future__ import annotations
+
+import pytest
+
+DECK = """\
+deck: code-pilot
+title: Code pilot
+cards:
+  - id: gauss-pilot
+    kind: code
+    prompt: Write the Gaussian MLE of the sample x.
+    signature: |
+      def gaussian_mle(x):
+          \"\"\"Return (mean, variance) of the 1-D array x, maximum likelihood.\"\"\"
+    params:
+      x: normal(2, 1.5, 8, 2)
+    solve: tuple(gaussian_mle_mean(x), gaussian_mle_var(x))
+    checks: [returns_pair, vectorised]
+    mistakes:
+      - answer: tuple(gaussian_mle_mean(x), unbiased_var(x))
+        feedback: You divided by n - 1; the MLE divides by n.
+    reference: |
+      import numpy as np
+
+      def gaussian_mle(x):
+          mu = float(np.mean(x))
+          return mu, float(np.mean((x - mu) ** 2))
+    solution: The mean, and the mean squared deviation (divide by $n$).
+"""
+
+WRONG = ("import numpy as np\n\n\ndef gaussian_mle(x):\n"
+         "    return float(np.mean(x)), float(np.var(x, ddof=1))\n")
+RIGHT = WRONG.replace("ddof=1", "ddof=0")
+
+
+def text(app, widget_id: str) -> str:
+    return str(app.screen.query_one(f"#{widget_id}").render())
+
+
+def printed(app, widget_id: str) -> str:
+    """What a Static holding rich renderables (code, groups) shows, as plain text."""
+    import io
+
+    from rich.console import Console
+
+    console = Console(width=100, file=io.StringIO(), record=True)
+    console.print(app.screen.query_one(f"#{widget_id}").content)
+    return console.export_text()
+
+
+async def run_and_wait(app, pilot, key: str) -> None:
+    await pilot.press(key)
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+@pytest.fixture
+def code_deck(write_deck):
+    return write_deck(DECK, "code.yaml")
+
+
+async def test_a_wrong_function_fails_a_case_then_the_fix_passes_and_is_stored(
+        make_app, code_deck, tmp_path):
+    app = make_app(code_deck, tmp_path / "t.db")
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.pause()
+        editor = app.screen.query_one("#code-editor")
+        assert editor.has_focus
+        assert "def gaussian_mle(x):" in editor.text  # the starter holds the signature
+        assert "every draw, returns a tuple of two floats" in text(app, "prompt")
+        editor.load_text(WRONG)
+        await run_and_wait(app, pilot, "ctrl+r")
+        results = text(app, "code-results")
+        assert "✘ draw 1" in results and "expected (" in results
+        assert "0 of 3 cases passed" in results
+        assert app.screen.phase == "question"  # running records nothing
+        assert app.store.reviews() == []
+        editor.load_text(RIGHT)
+        await run_and_wait(app, pilot, "ctrl+r")
+        assert "3 of 3 cases passed, 2 of 2 checks" in text(app, "code-results")
+        await run_and_wait(app, pilot, "ctrl+s")
+        assert "correct" in text(app, "verdict") and "incorrect" not in text(app, "verdict")
+        assert "float(np.mean((x - mu) ** 2))" in printed(app, "model-answer")  # the worked reference
+        assert editor.read_only
+        assert "Suggested: Good" in text(app, "status")
+        await pilot.press("enter")
+        await pilot.pause()
+    (review,) = app.store.reviews()
+    assert (review.rating, review.verdict, review.answer) == (3, "correct", RIGHT)
+
+
+async def test_submitting_a_known_mistake_shows_its_feedback_and_keeps_the_code(
+        make_app, code_deck, tmp_path):
+    app = make_app(code_deck, tmp_path / "t.db")
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.pause()
+        app.screen.query_one("#code-editor").load_text(WRONG)
+        await run_and_wait(app, pilot, "ctrl+s")
+        verdict = text(app, "verdict")
+        assert "incorrect" in verdict and "You divided by n - 1" in verdict
+        assert "Suggested: Again" in text(app, "status")
+        await pilot.press("2")
+        await pilot.pause()
+    (review,) = app.store.reviews()
+    assert (review.rating, review.verdict, review.answer) == (2, "incorrect", WRONG)
+
+
+async def test_ctrl_z_in_the_editor_undoes_typing_not_the_last_review(make_app, code_deck,
+                                                                      tmp_path):
+    app = make_app(code_deck, tmp_path / "t.db")
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.pause()
+        editor = app.screen.query_one("#code-editor")
+        before = editor.text
+        await pilot.press("x")
+        assert editor.text != before
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+        assert editor.text == before

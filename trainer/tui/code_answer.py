@@ -1,0 +1,155 @@
+"""The answer box of a code card: a Python editor, keys to run, edit in $EDITOR and submit."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import shlex
+import subprocess
+import tempfile
+from pathlib import Path
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.message import Message
+from textual.widgets import Static, TextArea
+
+from trainer.coderun.card import CodeResult
+
+KEYS = ("[b]ctrl+r[/b] runs against the draws · [b]ctrl+s[/b] submits · "
+        "[b]ctrl+o[/b] opens $EDITOR · [b]esc[/b] keys")
+INPUT_WIDTH = 68
+
+
+def highlighting() -> str | None:
+    """"python" when tree-sitter's Python grammar is installed; else plain text (the editor
+    works the same, without colours)."""
+    if importlib.util.find_spec("tree_sitter") and importlib.util.find_spec("tree_sitter_python"):
+        return "python"
+    return None
+
+
+def _short(text: str, width: int = INPUT_WIDTH) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def render_result(result: CodeResult) -> Text:
+    """Each case (input, expected, got, pass or fail), each check, and the summary."""
+    out = Text()
+    for c in result.cases:
+        out.append("✔ " if c.passed else "✘ ", style="bold green" if c.passed else "bold red")
+        out.append(f"{c.label}  ", style="bold")
+        out.append(_short(c.inputs) + "\n")
+        out.append(f"    expected {c.expected}\n")
+        out.append(f"    got      {c.got}", style="" if c.passed else "red")
+        if c.message:
+            out.append(f"  {c.message}", style="dim" if c.passed else "red")
+        out.append("\n")
+    for c in result.checks:
+        out.append("✔ " if c.passed else "✘ ", style="bold green" if c.passed else "bold red")
+        out.append(f"check: {c.description}")
+        if c.message:
+            out.append(f": {c.message}", style="red")
+        out.append("\n")
+    if result.fatal:
+        out.append(result.fatal + "\n", style="bold red")
+    out.append(result.summary(), style="bold")
+    return out
+
+
+class CodeAnswer(Vertical):
+    """Where the learner writes the function; the screen runs it and shows the cases here."""
+
+    DEFAULT_CSS = """
+    CodeAnswer { height: auto; margin: 1 0 0 0; }
+    CodeAnswer > #code-editor { height: 14; }
+    CodeAnswer > #code-results { height: auto; margin: 1 0 0 0; }
+    """
+
+    BINDINGS = [
+        Binding("ctrl+r", "run", "Run", show=True),
+        Binding("ctrl+s", "submit", "Submit", show=True),
+        Binding("ctrl+o", "edit", "Edit in $EDITOR", show=True),
+    ]
+
+    class RunRequested(Message):
+        """Run this source against the card's draws (nothing is recorded)."""
+
+        def __init__(self, source: str, submit: bool) -> None:
+            super().__init__()
+            self.source = source
+            self.submit = submit
+
+    def __init__(self, starter: str, **kwargs) -> None:  # noqa: ANN003
+        super().__init__(**kwargs)
+        self.starter = starter
+        self.busy = False
+
+    def compose(self) -> ComposeResult:
+        editor = TextArea.code_editor(self.starter, language=highlighting(), id="code-editor",
+                                      soft_wrap=False)
+        editor.cursor_blink = False
+        yield editor
+        yield Static(id="code-results")
+
+    @property
+    def editor(self) -> TextArea:
+        return self.query_one("#code-editor", TextArea)
+
+    @property
+    def source(self) -> str:
+        return self.editor.text
+
+    def focus_editor(self) -> None:
+        if not self.editor.read_only:
+            self.editor.focus()
+
+    def show(self, content: Text | str) -> None:
+        self.query_one("#code-results", Static).update(content)
+
+    def show_result(self, result: CodeResult) -> None:
+        self.busy = False
+        self.show(render_result(result))
+
+    def freeze(self) -> None:
+        """After submitting: the code stays on screen, read-only."""
+        self.editor.read_only = True
+
+    def _request(self, submit: bool) -> None:
+        if self.busy or self.editor.read_only:
+            return
+        self.busy = True
+        self.show(Text("running your function in the sandbox…", style="italic"))
+        self.post_message(self.RunRequested(self.source, submit))
+
+    def action_run(self) -> None:
+        self._request(submit=False)
+
+    def action_submit(self) -> None:
+        self._request(submit=True)
+
+    def action_edit(self) -> None:
+        """Edit the code in $VISUAL or $EDITOR; the terminal is handed over meanwhile."""
+        if self.editor.read_only:
+            return
+        command = os.environ.get("VISUAL") or os.environ.get("EDITOR")
+        if not command:
+            self.notify("Set $EDITOR (or $VISUAL) to edit in your own editor.", timeout=4)
+            return
+        fd, name = tempfile.mkstemp(prefix="trainer-", suffix=".py")
+        path = Path(name)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as f:
+                f.write(self.source)
+            try:
+                with self.app.suspend():
+                    subprocess.run([*shlex.split(command), str(path)], check=False)
+            except Exception as exc:  # noqa: BLE001 - SuspendNotSupported, a missing editor
+                self.notify(f"Could not open {command}: {exc}", severity="error", timeout=5)
+                return
+            self.editor.load_text(path.read_text(encoding="utf-8"))
+            self.focus_editor()
+        finally:
+            path.unlink(missing_ok=True)
