@@ -15,8 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 from trainer.decks.model import Card
-from trainer.scheduling import AGAIN, GOOD, HARD
-from trainer.verdict import Verdict
+from trainer.review import Rating, Verdict
 
 if TYPE_CHECKING:
     from trainer.coderun.card import CodeExercise, CodeResult
@@ -30,37 +29,37 @@ Phase = Literal["question", "answered"]
 STEP_SEPARATOR = " ⏎ "  # between the answers of a derivation's steps in the review log
 
 
-def suggest_from_coverage(ticked: int, total: int) -> int:
+def suggest_from_coverage(ticked: int, total: int) -> Rating:
     """Rating suggested by the share of key points covered: all Good, half Hard, less Again."""
     if total == 0:
-        return GOOD
+        return Rating.GOOD
     share = ticked / total
     if share >= 1:
-        return GOOD
+        return Rating.GOOD
     if share >= 0.5:
-        return HARD
-    return AGAIN
+        return Rating.HARD
+    return Rating.AGAIN
 
 
-def suggest_from_steps(correct: int, total: int) -> int:
+def suggest_from_steps(correct: int, total: int) -> Rating:
     """Rating suggested by graded steps: all right Good, at least half Hard, else Again."""
     if total and correct == total:
-        return GOOD
+        return Rating.GOOD
     if total and correct * 2 >= total:
-        return HARD
-    return AGAIN
+        return Rating.HARD
+    return Rating.AGAIN
 
 
-def suggest_from_verdict(verdict: Verdict) -> int | None:
+def suggest_from_verdict(verdict: Verdict) -> Rating | None:
     """Rating suggested by a one-answer card's verdict; none when the grader could not tell."""
-    return {Verdict.CORRECT: GOOD, Verdict.INCORRECT: AGAIN}.get(verdict)
+    return {Verdict.CORRECT: Rating.GOOD, Verdict.INCORRECT: Rating.AGAIN}.get(verdict)
 
 
-def suggest_from_code(result: CodeResult) -> int:
+def suggest_from_code(result: CodeResult) -> Rating:
     """Rating suggested by a code card's cases and checks, counted like a derivation's steps;
     checks earn credit beside right values, never instead of them (no right case: Again)."""
     if not any(c.passed for c in result.cases):
-        return AGAIN
+        return Rating.AGAIN
     return suggest_from_steps(result.passed, result.total)
 
 
@@ -108,7 +107,7 @@ class CardResult:
 
     steps: tuple[StepResult, ...]
     verdict: Verdict | None  # None for a recall card (the learner judges it)
-    suggested: int | None
+    suggested: Rating | None
 
     @property
     def last(self) -> StepResult | None:
@@ -137,7 +136,7 @@ class Attempt:
         self.results: list[StepResult] = []
         self.typed: str = ""  # recall: what the learner wrote before revealing, if anything
         self.ticked: frozenset[int] = frozenset()
-        self._suggested: int | None = None
+        self._suggested: Rating | None = None
         # code cards: the learner's function, run in the sandbox against the card's draws
         self.code: CodeExercise | None = None
         self.code_source: str | None = None
@@ -199,7 +198,8 @@ class Attempt:
         None when the card has none or it can not be drawn (`trainer check` reports that)."""
         if self.card.plot is None or self.exercise is None:
             return None
-        from trainer.exercises.exercise import ExerciseError, evaluate_numeric
+        from trainer.exercises import ExerciseError
+        from trainer.exercises.exercise import evaluate_numeric
         from trainer.plots import PlotError, plot_data
 
         answer = None
@@ -313,7 +313,7 @@ class Attempt:
             self._suggested = None  # until a key point is ticked: accepting must not mean Again
         return CardResult((), None, self._suggested)
 
-    def tick(self, indices: Iterable[int]) -> int | None:
+    def tick(self, indices: Iterable[int]) -> Rating | None:
         """Mark which key points the learner covered; returns the suggested rating."""
         total = len(self.card.key_points)
         self.ticked = frozenset(i for i in indices if 0 <= i < total)
@@ -335,7 +335,7 @@ class Attempt:
         return self.phase == "answered"
 
     @property
-    def suggested(self) -> int | None:
+    def suggested(self) -> Rating | None:
         """The rating to offer (Enter accepts it), or None when the learner must choose."""
         return self._suggested if self.answered else None
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, replace
 from trainer.attempt import Attempt
 from trainer.config import Settings
 from trainer.decks.model import Card
+from trainer.review import RATINGS, Rating, Verdict
 from trainer.scheduling import (
     AGAIN,
     NEW,
@@ -33,8 +34,8 @@ class Outcome:
     """What happened to one card in this session, for the summary at the end."""
 
     key: str
-    rating: int
-    verdict: str | None
+    rating: Rating
+    verdict: Verdict | None
     duration_ms: int | None
 
 
@@ -158,7 +159,7 @@ class StudySession:
         card = self.current
         return None if card is None else Attempt(card, self.review_number(card), clock)
 
-    def finish(self, attempt: Attempt, rating: int) -> CardState:
+    def finish(self, attempt: Attempt, rating: Rating | int) -> CardState:
         """Record the rating of an answered attempt at the current card and move on."""
         if attempt.card is not self.current:
             raise RuntimeError(f"{attempt.card.key} is not the current card")
@@ -169,16 +170,20 @@ class StudySession:
 
     def rate(
         self,
-        rating: int,
+        rating: Rating | int,
         *,
         answer: str | None = None,
-        verdict: str | None = None,
+        verdict: Verdict | None = None,
         duration_ms: int | None = None,
     ) -> CardState:
         """Record the rating of the current card and move on to the next one."""
         card = self.current
         if card is None:
             raise RuntimeError("no card to rate")
+        if rating not in RATINGS:
+            raise ValueError(f"rating must be 1-4, not {rating!r}")
+        rating = RATINGS[rating]
+        verdict = None if verdict is None else Verdict.of(verdict)
         now = self.clock()
         before = self.store.card_state(card.key)
         after = self.scheduler.review(key=card.key, deck=card.deck, state=before, rating=rating,
@@ -254,7 +259,7 @@ class StudySession:
         graded = [o for o in self.outcomes if o.verdict is not None]
         return Summary(
             studied=len({o.key for o in self.outcomes}),
-            correct=sum(1 for o in graded if o.verdict == "correct"),
+            correct=sum(1 for o in graded if o.verdict is Verdict.CORRECT),
             graded=len(graded),
             again=sum(1 for o in self.outcomes if o.rating == AGAIN),
             seconds=now - self.started,

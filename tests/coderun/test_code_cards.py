@@ -273,7 +273,7 @@ def test_trainer_check_catches_a_wrong_reference_and_a_mistake_that_is_right(wri
 
 def test_an_attempt_drives_a_code_card_to_the_end_without_textual(cards):
     from trainer.attempt import Attempt
-    from trainer.verdict import Verdict
+    from trainer.review import Verdict
 
     attempt = Attempt(cards["gauss-code"], 0)
     assert attempt.is_code and not attempt.answered

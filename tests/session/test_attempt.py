@@ -17,10 +17,10 @@ from trainer.attempt import (
 )
 from trainer.config import Settings
 from trainer.decks import load_decks, load_text
+from trainer.review import Verdict
 from trainer.scheduling import AGAIN, GOOD, HARD, Scheduler
 from trainer.session import StudySession
 from trainer.store import Store
-from trainer.verdict import Verdict
 
 
 class Clock:

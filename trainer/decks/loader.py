@@ -371,7 +371,8 @@ class _CardReader:
         f = self.fields(node, checked.names, checked.names, "a step")
         values = self.record(node, checked, f, f"step {number}: ", skip=("kind",),
                              required=spec is not None)
-        return Step(kind=str(kind) if spec is not None else "", line=node.line, **values)
+        step_kind: Any = spec.name if spec is not None else ""  # "": the step is refused
+        return Step(kind=step_kind, line=node.line, **values)
 
 
 def _content_hash(raw: Located) -> str:
@@ -404,7 +405,7 @@ def _read_card(
     elif not isinstance(id_node.value, str) or not ID_PATTERN.match(id_node.value):
         reader.problem(id_node, "id must be lowercase letters, digits, '-', '_' or '.'")
     kind_node = node.value.get("kind", (None, None))[1]
-    kind = kind_node.value if kind_node is not None else None
+    kind: Any = kind_node.value if kind_node is not None else None  # checked just below
     if kind_node is None:
         reader.problem(node, "missing required field 'kind'")
         kind = "recall"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from trainer.decks.spec import GRADED_KINDS
+from trainer.decks.spec import GRADED_KINDS, Kind, StepKind
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,7 +86,7 @@ class Step:
     """One graded step of a derivation card."""
 
     prompt: str
-    kind: str
+    kind: StepKind
     answer: str | None = None
     solve: str | None = None
     symbols: dict[str, str] = field(default_factory=dict)
@@ -102,7 +102,7 @@ class Card:
 
     deck: str
     id: str
-    kind: str
+    kind: Kind
     prompt: str
     answer: str | None = None
     key_points: tuple[str, ...] = ()

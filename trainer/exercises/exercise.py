@@ -48,6 +48,7 @@ from trainer.grading.expr import (
     pretty,
 )
 from trainer.grading.expr import format_number as _format_number
+from trainer.review import Verdict
 
 __all__ = ["Exercise", "ExerciseStep", "Graded", "Reference", "instantiate", "review_seed"]
 
@@ -84,7 +85,7 @@ def describe_tolerance(rtol: float, atol: float | None) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Graded:
-    verdict: str  # "correct" | "incorrect" | "invalid" | "undecided"
+    verdict: Verdict
     parsed: str
     message: str
     feedback: str
@@ -93,7 +94,7 @@ class Graded:
 
     @property
     def correct(self) -> bool:
-        return self.verdict == "correct"
+        return self.verdict is Verdict.CORRECT
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,8 +199,8 @@ class Exercise:
         try:
             ref = self.reference(step)
         except ExerciseError as exc:
-            return Graded("undecided", "", f"this card's reference could not be computed: {exc}",
-                          "", "")
+            return Graded(Verdict.UNDECIDED, "",
+                          f"this card's reference could not be computed: {exc}", "", "")
         try:
             from trainer.grading import grade
 
@@ -207,10 +208,9 @@ class Exercise:
                            atol=ref.atol, mistakes=ref.mistakes, timeout=2.0,
                            where=self.card.constraints)
         except Exception as exc:  # noqa: BLE001 - a verdict, never a crash
-            return Graded("undecided", "", f"grading failed: {type(exc).__name__}: {exc}", "",
-                          ref.shown)
-        verdict = getattr(result.verdict, "value", result.verdict)
-        return Graded(str(verdict), result.parsed or "", result.message or "",
+            return Graded(Verdict.UNDECIDED, "", f"grading failed: {type(exc).__name__}: {exc}",
+                          "", ref.shown)
+        return Graded(Verdict.of(result.verdict), result.parsed or "", result.message or "",
                       result.feedback or "", ref.shown, result.fix)
 
     def preview(self, step: int, text: str) -> tuple[bool, str]:
@@ -219,7 +219,7 @@ class Exercise:
             return (False, "")
         s = self.steps[step]
         try:
-            from trainer.grading import preview
+            from trainer.grading.grader import preview
 
             return preview(text, symbols=(s.symbols or None) if s.kind == "symbolic" else None)
         except Exception as exc:  # noqa: BLE001 - preview is advisory
@@ -267,7 +267,7 @@ def to_float(v: object) -> float:
             v, "__float__"):
         raise ExerciseError(f"the result is not a number: {v!r}")
     try:
-        f = float(v)  # type: ignore[arg-type]
+        f = float(v)
     except (TypeError, ValueError) as exc:
         raise ExerciseError(f"the result is not a number: {exc}") from None
     if not math.isfinite(f):
@@ -387,7 +387,9 @@ def _reference(spec: _Spec, params: Mapping[str, object], card: Card) -> Referen
         raise ExerciseError(kind.missing_message(kind.reference_field))
     if spec.kind == "numeric":
         value = evaluate_numeric(graded_against, params)
-        mistakes, values, errors = [], [], []
+        mistakes: list[tuple[str, str]] = []
+        values: list[float | None] = []
+        errors: list[str] = []
         for m in spec.mistakes:
             try:
                 mv = evaluate_numeric(m.answer, params)

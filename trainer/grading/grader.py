@@ -25,7 +25,6 @@ import re
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from enum import Enum
 from fractions import Fraction
 from functools import lru_cache
 
@@ -53,6 +52,7 @@ from trainer.grading.expr import (
     pretty_name,
     split_comparison,
 )
+from trainer.review import Verdict  # one type from the grader to the review log
 
 __all__ = ["Result", "Verdict", "grade", "preview", "warm_up"]
 
@@ -63,16 +63,6 @@ _TARGET_SCALAR, _TARGET_MATRIX = 12, 6
 _MIN_POINTS = 3
 _MAX_ATTEMPTS = 240
 _SEED = 0x5EED
-
-
-class Verdict(str, Enum):
-    CORRECT = "correct"
-    INCORRECT = "incorrect"
-    INVALID = "invalid"
-    UNDECIDED = "undecided"
-
-    def __str__(self) -> str:
-        return self.value
 
 
 @dataclass(frozen=True)

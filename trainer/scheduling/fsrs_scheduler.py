@@ -8,15 +8,16 @@ from datetime import UTC, datetime
 from functools import cached_property
 from typing import TYPE_CHECKING
 
+from trainer.review import Rating, State
 from trainer.store import CardState
 
 if TYPE_CHECKING:
     import fsrs
 
-NEW = 0  # a stored card that has never been reviewed (e.g. suspended while new)
-AGAIN, HARD, GOOD, EASY = 1, 2, 3, 4
-RATING_NAMES = {AGAIN: "Again", HARD: "Hard", GOOD: "Good", EASY: "Easy"}
-STATE_NAMES = {NEW: "new", 1: "learning", 2: "review", 3: "relearning"}
+NEW = State.NEW  # a stored card that has never been reviewed (e.g. suspended while new)
+AGAIN, HARD, GOOD, EASY = Rating.AGAIN, Rating.HARD, Rating.GOOD, Rating.EASY
+RATING_NAMES: dict[int, str] = {r: r.label for r in Rating}
+STATE_NAMES: dict[int, str] = {s: s.label for s in State}
 
 
 def card_number(key: str) -> int:
@@ -74,7 +75,7 @@ class Scheduler:
         return replace(
             base,
             deck=deck,
-            state=int(new.state),
+            state=State(int(new.state)),
             step=new.step,
             stability=new.stability,
             difficulty=new.difficulty,

@@ -11,6 +11,7 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from trainer.review import RATINGS, STATES, Rating, State, Verdict
 from trainer.store import figures  # the statistics queries and their schema
 
 SCHEMA_VERSION = 3
@@ -25,13 +26,13 @@ class StoreError(Exception):
 class CardState:
     """Where a card stands in the schedule. Times are UTC seconds since the epoch.
 
-    `state` follows fsrs.State (1 learning, 2 review, 3 relearning). A card with
-    no row in the store is new.
+    `state` follows fsrs.State (1 learning, 2 review, 3 relearning); NEW (0) is a
+    card stored but never reviewed. A card with no row in the store is new.
     """
 
     key: str
     deck: str
-    state: int
+    state: State
     step: int | None
     stability: float | None
     difficulty: float | None
@@ -48,7 +49,7 @@ class CardState:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> CardState:
-        return cls(**data)
+        return cls(**{**data, "state": STATES[data["state"]]})
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,9 +59,9 @@ class Review:
     id: int
     card_key: str
     reviewed_at: float
-    rating: int
+    rating: Rating
     answer: str | None
-    verdict: str | None
+    verdict: Verdict | None
     duration_ms: int | None
     before: CardState | None
     after: CardState
@@ -114,7 +115,7 @@ _MIGRATIONS: dict[int, str | tuple[str, ...]] = {
 
 def _row_to_state(row: Sequence[Any]) -> CardState:
     return CardState(
-        key=row[0], deck=row[1], state=row[2], step=row[3], stability=row[4],
+        key=row[0], deck=row[1], state=STATES[row[2]], step=row[3], stability=row[4],
         difficulty=row[5], due=row[6], last_review=row[7], reps=row[8], lapses=row[9],
         content_hash=row[10], suspended=bool(row[11]), buried_until=row[12],
     )
@@ -282,10 +283,10 @@ class Store(figures.FigureQueries):
         *,
         before: CardState | None,
         after: CardState,
-        rating: int,
+        rating: Rating | int,
         reviewed_at: float,
         answer: str | None = None,
-        verdict: str | None = None,
+        verdict: Verdict | None = None,
         duration_ms: int | None = None,
     ) -> int:
         """Append a review and write the card's new state, in one transaction."""
@@ -293,7 +294,8 @@ class Store(figures.FigureQueries):
             cur = self.conn.execute(
                 "INSERT INTO reviews (card_key, reviewed_at, rating, answer, verdict, duration_ms,"
                 " state_before, state_after) VALUES (?,?,?,?,?,?,?,?)",
-                (after.key, reviewed_at, rating, answer, verdict, duration_ms, _dump(before),
+                (after.key, reviewed_at, int(rating), answer,
+                 None if verdict is None else str(verdict), duration_ms, _dump(before),
                  _dump(after)),
             )
             self._write_state(after)
@@ -346,8 +348,8 @@ def _review(row: Sequence[Any]) -> Review:
     after = _load(row[8])
     assert after is not None
     return Review(
-        id=row[0], card_key=row[1], reviewed_at=row[2], rating=row[3], answer=row[4],
-        verdict=row[5], duration_ms=row[6], before=_load(row[7]), after=after,
+        id=row[0], card_key=row[1], reviewed_at=row[2], rating=RATINGS[row[3]], answer=row[4],
+        verdict=None if row[5] is None else Verdict.of(row[5]), duration_ms=row[6], before=_load(row[7]), after=after,
     )
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable, Sequence
 
+from trainer.review import Rating, State
+
 # Reviews are tallied per quarter hour and deck as they are written (by triggers, so no
 # writer can forget to), and per card over its life. Statistics then sum a few thousand
 # tally rows instead of reading a review log of a million rows. Every UTC offset in use
@@ -13,20 +15,25 @@ from collections.abc import Iterable, Sequence
 QUARTER_HOUR = 900
 
 _DECK = "substr({k}, 1, instr({k}, '/') - 1)"
-_STATE = "COALESCE(json_extract({s}, '$.state'), 0)"  # a review of a card never seen is 0
+# the numbers as SQL literals; a review of a card never seen was of a new card
+_NEW, _REVIEW, _AGAIN = f"{State.NEW:d}", f"{State.REVIEW:d}", f"{Rating.AGAIN:d}"
+_STATE = f"COALESCE(json_extract({{s}}, '$.state'), {_NEW})"
+# studied and not suspended: the partial index `cards_active_due` holds these rows, and a
+# query uses it only when its WHERE says the same
+_STUDIED = f"state > {_NEW} AND suspended = 0"
 
 
 def _tally_values(row: str) -> str:
     """(quarter, deck, reviews, mature, recalled, introduced) of one review row."""
     s = _STATE.format(s=f"{row}.state_before")
     return (f"CAST({row}.reviewed_at / {QUARTER_HOUR} AS INTEGER), "
-            f"{_DECK.format(k=f'{row}.card_key')}, 1, {s} = 2, {s} = 2 AND {row}.rating != 1, "
-            f"{s} = 0")
+            f"{_DECK.format(k=f'{row}.card_key')}, 1, {s} = {_REVIEW}, "
+            f"{s} = {_REVIEW} AND {row}.rating != {_AGAIN}, {s} = {_NEW}")
 
 
 def _card_values(row: str) -> str:
     s = _STATE.format(s=f"{row}.state_before")
-    return f"{row}.card_key, {s} = 2, {s} = 2 AND {row}.rating != 1"
+    return f"{row}.card_key, {s} = {_REVIEW}, {s} = {_REVIEW} AND {row}.rating != {_AGAIN}"
 
 
 # One migration step (a list of statements: the triggers contain semicolons).
@@ -59,29 +66,30 @@ MIGRATION: tuple[str, ...] = (
     END""",
     f"""CREATE TRIGGER reviews_tally_delete AFTER DELETE ON reviews BEGIN
         UPDATE review_tally SET reviews = reviews - 1,
-            mature = mature - ({_STATE.format(s='OLD.state_before')} = 2),
-            recalled = recalled - ({_STATE.format(s='OLD.state_before')} = 2
-                                   AND OLD.rating != 1),
-            introduced = introduced - ({_STATE.format(s='OLD.state_before')} = 0)
+            mature = mature - ({_STATE.format(s='OLD.state_before')} = {_REVIEW}),
+            recalled = recalled - ({_STATE.format(s='OLD.state_before')} = {_REVIEW}
+                                   AND OLD.rating != {_AGAIN}),
+            introduced = introduced - ({_STATE.format(s='OLD.state_before')} = {_NEW})
         WHERE quarter = CAST(OLD.reviewed_at / {QUARTER_HOUR} AS INTEGER)
             AND deck = {_DECK.format(k='OLD.card_key')};
-        UPDATE card_tally SET mature = mature - ({_STATE.format(s='OLD.state_before')} = 2),
-            recalled = recalled - ({_STATE.format(s='OLD.state_before')} = 2
-                                   AND OLD.rating != 1)
+        UPDATE card_tally SET mature = mature - ({_STATE.format(s='OLD.state_before')} = {_REVIEW}),
+            recalled = recalled - ({_STATE.format(s='OLD.state_before')} = {_REVIEW}
+                                   AND OLD.rating != {_AGAIN})
         WHERE key = OLD.card_key;
     END""",
     # the reviews written before the tallies existed
     f"""INSERT INTO review_tally (quarter, deck, reviews, mature, recalled, introduced)
         SELECT CAST(reviewed_at / {QUARTER_HOUR} AS INTEGER) AS q, {_DECK.format(k='card_key')}
-            AS d, COUNT(*), SUM(s = 2), SUM(s = 2 AND rating != 1), SUM(s = 0)
+            AS d, COUNT(*), SUM(s = {_REVIEW}), SUM(s = {_REVIEW} AND rating != {_AGAIN}),
+            SUM(s = {_NEW})
         FROM (SELECT reviewed_at, card_key, rating, {_STATE.format(s='state_before')} AS s
               FROM reviews) GROUP BY q, d""",
     f"""INSERT INTO card_tally (key, mature, recalled)
-        SELECT card_key, SUM(s = 2), SUM(s = 2 AND rating != 1)
+        SELECT card_key, SUM(s = {_REVIEW}), SUM(s = {_REVIEW} AND rating != {_AGAIN})
         FROM (SELECT card_key, rating, {_STATE.format(s='state_before')} AS s FROM reviews)
         GROUP BY card_key""",
     # the cards that count in the forecast and the due counts, by deck and due time
-    "CREATE INDEX cards_active_due ON cards(deck, due) WHERE state > 0 AND suspended = 0",
+    f"CREATE INDEX cards_active_due ON cards(deck, due) WHERE {_STUDIED}",
 )
 
 
@@ -127,8 +135,8 @@ class FigureQueries:
             "WHERE quarter >= ?", (first,)).fetchone()
         if since < first * QUARTER_HOUR:
             extra_n, extra_i = self.conn.execute(
-                "SELECT COUNT(*), COALESCE(SUM(COALESCE(json_extract(state_before, '$.state'), "
-                "0) = 0), 0) FROM reviews WHERE reviewed_at >= ? AND reviewed_at < ?",
+                f"SELECT COUNT(*), COALESCE(SUM({_STATE.format(s='state_before')} = {_NEW}), 0) "
+                "FROM reviews WHERE reviewed_at >= ? AND reviewed_at < ?",
                 (since, first * QUARTER_HOUR)).fetchone()
             n, i = n + extra_n, i + extra_i
         return n, i
@@ -146,7 +154,7 @@ class FigureQueries:
         rows = self.conn.execute(
             f"SELECT CASE {cases} END AS d, COUNT(*), SUM(due <= ?) FROM cards "
             f"INDEXED BY cards_active_due WHERE deck IN ({_marks(decks)}) AND due < ? "
-            "AND state > 0 AND suspended = 0 GROUP BY d",
+            f"AND {_STUDIED} GROUP BY d",
             (*bounds, now, *decks, bounds[-1]),
         )
         counts = [0] * len(bounds)
@@ -161,7 +169,7 @@ class FigureQueries:
         decks = list(decks)
         return self.conn.execute(
             "SELECT deck, substr(key, length(deck) + 2) FROM cards INDEXED BY cards_active_due "
-            f"WHERE deck IN ({_marks(decks)}) AND due <= ? AND state > 0 AND suspended = 0 "
+            f"WHERE deck IN ({_marks(decks)}) AND due <= ? AND {_STUDIED} "
             "AND (buried_until IS NULL OR buried_until <= ?)", (*decks, now, now)).fetchall()
 
     def stored_counts(self, decks: Iterable[str]) -> dict[str, int]:
@@ -175,8 +183,8 @@ class FigureQueries:
         """Ids of the deck's cards that are not new and free to study now: seen, suspended
         or buried."""
         return {row[0] for row in self.conn.execute(
-            "SELECT substr(key, length(deck) + 2) FROM cards WHERE deck = ? AND (state > 0 "
-            "OR suspended != 0 OR buried_until > ?)", (deck, now))}
+            "SELECT substr(key, length(deck) + 2) FROM cards WHERE deck = ? AND (state > "
+            f"{_NEW} OR suspended != 0 OR buried_until > ?)", (deck, now))}
 
     def card_records(self, decks: Iterable[str]) -> list[tuple[str, int, int, int, int]]:
         """(key, lapses, reps, mature reviews, recalled) of every studied, unsuspended card."""
@@ -184,12 +192,12 @@ class FigureQueries:
         return self.conn.execute(
             "SELECT c.key, c.lapses, c.reps, COALESCE(t.mature, 0), COALESCE(t.recalled, 0) "
             "FROM cards AS c LEFT JOIN card_tally AS t ON t.key = c.key "
-            f"WHERE c.deck IN ({_marks(decks)}) AND c.state > 0 AND c.suspended = 0",
+            f"WHERE c.deck IN ({_marks(decks)}) AND c.state > {_NEW} AND c.suspended = 0",
             decks).fetchall()
 
     def leech_keys(self, decks: Iterable[str], lapses: int) -> list[str]:
         """Keys of the studied, unsuspended cards of these decks with at least `lapses` lapses."""
         decks = list(decks)
         return [row[0] for row in self.conn.execute(
-            f"SELECT key FROM cards WHERE deck IN ({_marks(decks)}) AND state > 0 "
-            "AND suspended = 0 AND lapses >= ? ORDER BY key", (*decks, lapses))]
+            f"SELECT key FROM cards WHERE deck IN ({_marks(decks)}) AND {_STUDIED} "
+            "AND lapses >= ? ORDER BY key", (*decks, lapses))]

@@ -10,13 +10,14 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen, Screen
+from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
 from textual.widgets import DataTable, Footer, Input, Sparkline, Static
 from textual.worker import Worker, WorkerState
 
 from trainer.render import plural
 from trainer.stats import DeckTable, Overview, deck_table, overview
+from trainer.tui.screens.base import TrainerScreen
 
 ALL = "*"
 
@@ -63,7 +64,7 @@ class HomeFigures:
     view: Overview
 
 
-class HomeScreen(Screen[None]):
+class HomeScreen(TrainerScreen):
     """The deck list. Enter studies the highlighted deck; the first row is all decks.
 
     The counts are made in a thread on a connection of their own; the screen shows a
@@ -99,7 +100,7 @@ class HomeScreen(Screen[None]):
         table = self.query_one("#decks", DataTable)
         table.add_columns("deck", "title", "due", "new", "cards")
         table.focus()
-        problems = len(self.app.load_result.problems)  # type: ignore[attr-defined]
+        problems = len(self.app.load_result.problems)
         self.query_one("#problems", Static).update(
             Text(f"{problems} deck problems: run `trainer validate`", style="yellow")
             if problems else "")
@@ -111,10 +112,10 @@ class HomeScreen(Screen[None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="home")
     def _count(self) -> HomeFigures:
         app = self.app
-        cards = app.load_result.cards  # type: ignore[attr-defined]
-        settings = app.settings  # type: ignore[attr-defined]
-        now = app.now()  # type: ignore[attr-defined]
-        with app.store.reading() as store:  # type: ignore[attr-defined]
+        cards = app.load_result.cards
+        settings = app.settings
+        now = app.now()
+        with app.store.reading() as store:
             return HomeFigures(
                 table=deck_table(cards, store, settings, now),
                 view=overview(cards, store, now, day_hour=settings.day_starts_at, days=14))
@@ -129,7 +130,7 @@ class HomeScreen(Screen[None]):
                 Text(f"Decks could not be counted: {event.worker.error}", style="bold"))
 
     def _show(self, figures: HomeFigures) -> None:
-        result = self.app.load_result  # type: ignore[attr-defined]
+        result = self.app.load_result
         table = self.query_one("#decks", DataTable)
         cursor = table.cursor_row
         table.clear()
@@ -167,20 +168,20 @@ class HomeScreen(Screen[None]):
         self.action_study()
 
     def action_study(self) -> None:
-        self.app.start_session(decks=self._selected(), tag=None, ahead=False)  # type: ignore[attr-defined]
+        self.app.start_session(decks=self._selected(), tag=None, ahead=False)
 
     def action_cram(self) -> None:
-        self.app.start_session(decks=self._selected(), tag=None, ahead=True)  # type: ignore[attr-defined]
+        self.app.start_session(decks=self._selected(), tag=None, ahead=True)
 
     def action_tag(self) -> None:
         tags: Counter[str] = Counter()
         decks = self._selected()
-        for card in self.app.load_result.cards:  # type: ignore[attr-defined]
+        for card in self.app.load_result.cards:
             if decks is None or card.deck in decks:
                 tags.update(card.tags)
 
         def chosen(tag: str | None) -> None:
             if tag:
-                self.app.start_session(decks=decks, tag=tag, ahead=False)  # type: ignore[attr-defined]
+                self.app.start_session(decks=decks, tag=tag, ahead=False)
 
         self.app.push_screen(TagPrompt(tags), chosen)

@@ -12,7 +12,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
-from textual.screen import Screen
 from textual.strip import Strip
 from textual.widgets import Footer, Input, ProgressBar, SelectionList, Static
 from textual.widgets.input import Selection as InputSelection
@@ -21,13 +20,13 @@ from textual.widgets.selection_list import Selection
 from trainer.attempt import Attempt, CardResult, StepResult
 from trainer.decks.model import Card
 from trainer.render import reflow, styled_spans
+from trainer.review import Verdict
 from trainer.scheduling import AGAIN, EASY, GOOD, HARD, RATING_NAMES
 from trainer.session import WRITE_ERRORS, StudySession
 from trainer.stats import LEECH_LAPSES, describe_time
-from trainer.verdict import Verdict
+from trainer.tui.screens.base import TrainerScreen
 
 if TYPE_CHECKING:
-    from trainer.tui.app import TrainerApp
     from trainer.tui.code_answer import CodeAnswer
 
 TYPING_KEYS = ("[b]enter[/b] grades (empty: show the answer) · [b]ctrl+z[/b] undo · "
@@ -73,7 +72,7 @@ def md(text: str, style: str = "") -> Text:
     return out
 
 
-class StudyScreen(Screen[None]):
+class StudyScreen(TrainerScreen):
     """Shows the session's current card; what keys do depends on the phase.
 
     Phases: `question` (recall: think, then reveal; graded: type an answer),
@@ -116,10 +115,6 @@ class StudyScreen(Screen[None]):
         self.steps_brief = Text()
         self.give_up_armed = False
         self.undo_armed = False
-
-    @property
-    def app(self) -> TrainerApp:  # type: ignore[override]
-        return super().app  # type: ignore[return-value]
 
     # --- layout -----------------------------------------------------------------------
 
