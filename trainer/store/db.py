@@ -248,8 +248,8 @@ class Store(figures.FigureQueries):
         decks = list(decks)
         marks = ",".join("?" * len(decks))
         rows = self.conn.execute(
-            f"SELECT {_COLUMNS} FROM cards WHERE deck IN ({marks}) AND due <= ? AND state > 0 "
-            "AND suspended = 0 AND (buried_until IS NULL OR buried_until <= ?) "
+            f"SELECT {_COLUMNS} FROM cards WHERE deck IN ({marks}) AND due <= ? "
+            f"AND state > {State.NEW:d} AND suspended = 0 AND (buried_until IS NULL OR buried_until <= ?) "
             "ORDER BY (? - COALESCE(last_review, 0)) / MAX(COALESCE(stability, 0), 1e-6) DESC "
             "LIMIT ?",
             (*decks, now, now, now, limit),
