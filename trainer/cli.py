@@ -69,6 +69,10 @@ def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
     _add_decks(check)
     check.add_argument("--seeds", type=int, default=20, help="param draws per card (default 20)")
     check.add_argument("--json", action="store_true")
+    from trainer.authoring.solvers import add_arguments as add_solvers_arguments
+
+    add_solvers_arguments(sub.add_parser(
+        "solvers", help="list the solver functions decks may call, with an example each"))
     try_ = sub.add_parser("try", help="run a solution file against a code card's draws")
     from trainer.coderun.cli import add_arguments as add_try_arguments
 
@@ -128,9 +132,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
                   "no problems")
         else:
             files = len({p.path for p in result.problems})
+            sys.stdout.flush()  # the summary (on stderr) follows the problems, not amid them
             print(f"{plural(len(result.problems), 'problem')} in {plural(files, 'file')} "
-                  f"({plural(len(result.decks), 'deck')} read)",
-                  file=sys.stderr)
+                  f"({plural(len(result.decks), 'deck')} read)", file=sys.stderr)
     return 1 if result.problems else 0
 
 
@@ -276,6 +280,12 @@ def cmd_check(args: argparse.Namespace) -> int:
     return run(args)
 
 
+def cmd_solvers(args: argparse.Namespace) -> int:
+    from trainer.authoring.solvers import run
+
+    return run(args)
+
+
 def cmd_try(args: argparse.Namespace) -> int:
     from trainer.coderun.cli import run
 
@@ -360,6 +370,7 @@ COMMANDS = {
     "try": cmd_try,
     "export": cmd_export,
     "import": cmd_import,
+    "solvers": cmd_solvers,
 }
 
 

@@ -19,7 +19,9 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}:{self.col}: {self.card_id or '-'}: {self.message}"
+        # a problem of the deck itself names no card (never a placeholder like "-")
+        where = f"{self.card_id}: " if self.card_id else ""
+        return f"{self.path}:{self.line}:{self.col}: {where}{self.message}"
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -8,6 +8,7 @@ share expressions cost little more than one): ``trainer validate`` calls
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from functools import lru_cache
 
@@ -51,11 +52,31 @@ def _expr_messages(text: str, names: tuple[str, ...], table: str,
     try:
         node, warnings = parse_cached(text, names, functions, matrices)
     except ParseError as exc:
-        return (str(exc),)
+        return (str(exc) + _suggestion(exc, text, functions, table),)
     out = [f"{w}: if you meant one name, declare it; else write the operators explicitly"
            for w in warnings]
     out.extend(check_arity(node, arity))
     return tuple(out)
+
+
+_UNKNOWN_NAME = re.compile(r"'(\w+)' is not a declared symbol or a known function")
+
+
+def _suggestion(exc: ParseError, text: str, functions: frozenset[str], table: str) -> str:
+    """Closest function names for a misspelt call, and where to find the solver functions."""
+    from trainer.authoring.suggest import SOLVERS_HINT, did_you_mean
+
+    found = _UNKNOWN_NAME.search(exc.message)
+    if not found:
+        return ""
+    name = found.group(1)
+    # only a call (a name followed by a bracket) is taken for a misspelt function
+    if not re.search(re.escape(name) + r"\s*\(", text):
+        return ""
+    hint = f"; {SOLVERS_HINT}" if table == "solve" else ""
+    if table == "param":
+        hint = f"; params are drawn with {', '.join(sorted(RANDOM_ARITY))}"
+    return did_you_mean(name, functions) + hint
 
 
 @lru_cache(maxsize=4096)
@@ -66,9 +87,20 @@ def _symbols_cached(items: tuple[tuple[str, str], ...]
     try:
         domains = parse_symbols(dict(items))
     except ValueError as exc:
-        return (), (), str(exc)
+        return (), (), str(exc) + _domain_suggestion(str(exc))
     return (tuple(sorted(domains)),
             tuple(sorted(n for n, d in domains.items() if d.is_matrix)), "")
+
+
+def _domain_suggestion(message: str) -> str:
+    from trainer.authoring.suggest import did_you_mean
+    from trainer.grading.domains import KNOWN
+
+    found = re.search(r"unknown domain '([^']*)'", message)
+    if not found:
+        return ""
+    words = [w for w in KNOWN.split(", ") if not w.startswith("an ")]
+    return did_you_mean(found.group(1), words)
 
 
 # a problem, and the deck text it is about (to find its line), or None for the card itself

@@ -1,0 +1,1 @@
+"""Deck-writing commands: solvers, schema, new, preview (issue: writing decks)."""
