@@ -73,6 +73,10 @@ def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
 
     add_solvers_arguments(sub.add_parser(
         "solvers", help="list the solver functions decks may call, with an example each"))
+    from trainer.authoring.schema import add_arguments as add_schema_arguments
+
+    add_schema_arguments(sub.add_parser(
+        "schema", help="print the deck format's JSON Schema (for editors)"))
     try_ = sub.add_parser("try", help="run a solution file against a code card's draws")
     from trainer.coderun.cli import add_arguments as add_try_arguments
 
@@ -286,6 +290,12 @@ def cmd_solvers(args: argparse.Namespace) -> int:
     return run(args)
 
 
+def cmd_schema(args: argparse.Namespace) -> int:
+    from trainer.authoring.schema import run
+
+    return run(args)
+
+
 def cmd_try(args: argparse.Namespace) -> int:
     from trainer.coderun.cli import run
 
@@ -371,6 +381,7 @@ COMMANDS = {
     "export": cmd_export,
     "import": cmd_import,
     "solvers": cmd_solvers,
+    "schema": cmd_schema,
 }
 
 
