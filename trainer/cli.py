@@ -77,6 +77,9 @@ def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
 
     add_schema_arguments(sub.add_parser(
         "schema", help="print the deck format's JSON Schema (for editors)"))
+    from trainer.authoring.new import add_arguments as add_new_arguments
+
+    add_new_arguments(sub.add_parser("new", help="write a starter deck in your deck folder"))
     try_ = sub.add_parser("try", help="run a solution file against a code card's draws")
     from trainer.coderun.cli import add_arguments as add_try_arguments
 
@@ -296,6 +299,12 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return run(args)
 
 
+def cmd_new(args: argparse.Namespace) -> int:
+    from trainer.authoring.new import run
+
+    return run(args)
+
+
 def cmd_try(args: argparse.Namespace) -> int:
     from trainer.coderun.cli import run
 
@@ -382,6 +391,7 @@ COMMANDS = {
     "import": cmd_import,
     "solvers": cmd_solvers,
     "schema": cmd_schema,
+    "new": cmd_new,
 }
 
 
