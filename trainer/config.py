@@ -72,6 +72,10 @@ class Settings:
     day_starts_at: int = 4  # local hour at which a new study day begins, as in Anki
     learn_ahead_minutes: int = 20
     theme: str = "textual-dark"  # any Textual theme; the app saves the one you pick
+    interview_date: str = ""  # YYYY-MM-DD: scheduling plans for that day; empty: no date
+    interview_scope: str = ""  # "deck:ID tag:T ...": the cards the date is for; empty: all
+    interview_final_days: int = 3  # new cards all seen this many days before the date
+    interview_question_minutes: float = 4.0  # a mock interview's time per question
 
     def to_dict(self) -> dict[str, float | int | str]:
         return asdict(self)
@@ -90,6 +94,22 @@ def _check(settings: Settings) -> Settings:
         raise SettingsError("day_starts_at must be an hour from 0 to 23")
     if settings.learn_ahead_minutes < 0:
         raise SettingsError("learn_ahead_minutes must not be negative")
+    if settings.interview_date:
+        from datetime import date
+
+        try:
+            date.fromisoformat(settings.interview_date)
+        except ValueError:
+            raise SettingsError(f"interview_date must be a date like 2026-12-15, not "
+                                f"{settings.interview_date!r} (empty: no date)") from None
+    for word in settings.interview_scope.split():
+        kind, _, name = word.partition(":")
+        if kind not in ("deck", "tag") or not name:
+            raise SettingsError(f"interview_scope: {word!r} is not deck:ID or tag:NAME")
+    if not 0 <= settings.interview_final_days <= 60:
+        raise SettingsError("interview_final_days must be from 0 to 60")
+    if not 0 < settings.interview_question_minutes <= 60:
+        raise SettingsError("interview_question_minutes must be more than 0 and at most 60")
     return settings
 
 

@@ -1,0 +1,56 @@
+"""Cards and a fake clock shared by the mock-interview tests."""
+
+from __future__ import annotations
+
+from trainer.decks.model import Card, FollowUp
+
+
+class FakeClock:
+    """Seconds that move only when the test says so."""
+
+    def __init__(self, start: float = 1000.0) -> None:
+        self.now = start
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+WALL = 1_796_000_000.0  # 2026-11-29 UTC: dates the report
+
+
+def recall(cid: str, tag: str, points: tuple[str, ...], prompt: str = "?", answer: str = "!",
+           follow_ups: tuple[FollowUp, ...] = ()) -> Card:
+    return Card(deck="grill", id=cid, kind="recall", prompt=prompt, answer=answer,
+                key_points=points, tags=(tag,), follow_ups=follow_ups)
+
+
+BIAS = recall(
+    "mle-variance-bias", "mle",
+    ("the MLE of the variance divides by n", "it is biased low by a factor (n-1)/n",
+     "Bessel's correction divides by n-1"),
+    prompt="Is the MLE of a Gaussian's variance unbiased?",
+    answer="No: it divides by n, so E[σ̂²] = (n-1)/n σ²; dividing by n-1 removes the bias.",
+    follow_ups=(
+        FollowUp("Is the Bessel-corrected estimator's square root unbiased for σ?",
+                 ("no, the square root is concave", "Jensen's inequality")),
+        FollowUp("Which has lower mean squared error, dividing by n or by n-1?",
+                 ("dividing by n has lower MSE", "bias-variance trade-off")),
+    ),
+)
+KL = recall(
+    "kl-direction", "kl",
+    ("forward KL is mass-covering", "reverse KL is mode-seeking"),
+    prompt="Forward or reverse KL: which one covers the modes?",
+    answer="Forward KL(p||q) is mass-covering; reverse KL(q||p) is mode-seeking.",
+)
+MAP = recall(
+    "map-ridge", "map",
+    ("a Gaussian prior gives ridge", "a Laplace prior gives lasso"),
+    prompt="Which priors give ridge and lasso?",
+    answer="Gaussian prior: ridge (L2); Laplace prior: lasso (L1).",
+)
+MLE2 = recall("mle-invariance", "mle", ("the MLE is invariant under reparametrisation",),
+              prompt="Is the MLE invariant?", answer="Yes.")

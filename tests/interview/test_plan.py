@@ -1,0 +1,108 @@
+"""Scheduling toward an interview date: capped intervals keep FSRS state; the new-card pace."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, date, datetime
+
+import pytest
+
+from trainer.config import Settings, SettingsError, _check
+from trainer.decks.model import Card
+from trainer.interview.plan import InterviewPlan, Scope
+from trainer.review import State
+from trainer.scheduling import Scheduler
+from trainer.scheduling.days import study_date
+from trainer.store import CardState
+
+DAY = 86400.0
+
+
+def at(day: str, hour: int = 12) -> float:
+    return datetime.fromisoformat(day).replace(hour=hour, tzinfo=UTC).timestamp()
+
+
+def card(cid: str, deck: str = "grill", tags: tuple[str, ...] = ()) -> Card:
+    return Card(deck=deck, id=cid, kind="recall", prompt="?", answer="!", tags=tags)
+
+
+def plan(**kw) -> InterviewPlan:
+    settings = Settings(interview_date="2026-12-15", day_starts_at=4, **kw)
+    p = InterviewPlan.from_settings(settings, zone=UTC)
+    assert p is not None
+    return p
+
+
+def mature(key: str, now: float) -> CardState:
+    """A card with a long memory: its next Good interval runs for months."""
+    return CardState(key=key, deck="grill", state=State.REVIEW, step=None, stability=60.0,
+                     difficulty=5.0, due=now, last_review=now - 60 * DAY, reps=6)
+
+
+def test_an_interval_past_the_date_is_capped_into_the_final_days_and_fsrs_state_is_kept():
+    p = plan()
+    now = at("2026-12-01")
+    c = card("a")
+    after = Scheduler(fuzz=False).review(key=c.key, deck=c.deck, state=mature(c.key, now),
+                                         rating=3, now=now)
+    assert after.due > p.starts  # FSRS would next show it after the interview
+    capped = p.cap(c, after, now)
+    day = study_date(capped.due, day_hour=4, zone=UTC)
+    assert date(2026, 12, 12) <= day <= date(2026, 12, 14)  # the last three days before
+    assert capped.due < p.starts
+    assert replace(capped, due=after.due) == after  # stability, difficulty, state untouched
+
+
+def test_cards_are_spread_over_the_final_days():
+    p = plan()
+    now = at("2026-12-01")
+    days = set()
+    for i in range(40):
+        c = card(f"c{i}")
+        after = replace(mature(c.key, now), due=at("2027-02-01"))
+        days.add(study_date(p.cap(c, after, now).due, day_hour=4, zone=UTC))
+    assert days == {date(2026, 12, 12), date(2026, 12, 13), date(2026, 12, 14)}
+
+
+def test_no_cap_when_due_before_the_date_inside_the_final_days_after_it_or_out_of_scope():
+    p = plan(interview_scope="tag:rlhf")
+    rlhf, other = card("r", tags=("rlhf",)), card("o", tags=("kl",))
+    early = replace(mature(rlhf.key, 0), due=at("2026-12-10"))
+    assert p.cap(rlhf, early, at("2026-12-01")) == early  # already before the date
+    late = replace(mature(rlhf.key, 0), due=at("2027-03-01"))
+    assert p.cap(rlhf, late, at("2026-12-13")) == late  # this review is the final pass
+    assert p.cap(rlhf, late, at("2026-12-16")) == late  # the date has passed
+    late_other = replace(late, key=other.key)
+    assert p.cap(other, late_other, at("2026-12-01")) == late_other  # not in the scope
+    assert p.cap(rlhf, late, at("2026-12-01")).due < p.starts
+
+
+def test_the_pace_of_new_cards_covers_the_scope_by_final_days_before_the_date():
+    p = plan(interview_scope="deck:grill")
+    cards = [card(f"n{i}") for i in range(42)] + [card("x", deck="other")]
+    seen = card("seen")
+    cards.append(seen)
+    states = {seen.key: mature(seen.key, 0)}
+    pace = p.pace(cards, states, at("2026-12-05"), limit=20)
+    # 42 unseen grill cards (the other deck is out of scope), from Dec 5 to Dec 12: 7 days
+    assert (pace.left, pace.days, pace.per_day) == (42, 7, 6)
+    assert pace.fits
+    assert pace.line() == "42 new cards left, 6 a day until Dec 12"
+    tight = p.pace(cards, states, at("2026-12-05"), limit=5)
+    assert not tight.fits and "more than new_per_day (5)" in tight.line()
+    # the last day before the deadline: everything left is due today
+    assert p.pace(cards, states, at("2026-12-11"), limit=100).per_day == 42
+    assert p.pace(cards, states, at("2026-12-14"), limit=100).per_day == 42
+
+
+def test_scope_and_settings_are_checked():
+    scope = Scope.parse("deck:mle-map-grill tag:rlhf")
+    assert card("a", deck="mle-map-grill") in scope
+    assert card("b", tags=("rlhf",)) in scope
+    assert card("c") not in scope
+    assert card("c") in Scope.parse("")
+    with pytest.raises(SettingsError, match="interview_date"):
+        _check(Settings(interview_date="15/12/2026"))
+    with pytest.raises(SettingsError, match="deck:ID or tag:NAME"):
+        _check(Settings(interview_scope="rlhf"))
+    assert InterviewPlan.from_settings(Settings()) is None

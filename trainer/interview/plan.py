@@ -1,0 +1,140 @@
+"""Scheduling toward an interview date: the scope, intervals capped before the day, new-card pace."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
+from datetime import date, timedelta, tzinfo
+
+from trainer.config import Settings
+from trainer.decks.model import Card
+from trainer.review import State
+from trainer.scheduling.days import study_date, study_day_start
+from trainer.store import CardState
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """The cards an interview is about: any of these decks or tags; empty means everything."""
+
+    decks: frozenset[str] = frozenset()
+    tags: frozenset[str] = frozenset()
+
+    @classmethod
+    def parse(cls, text: str) -> Scope:
+        """From "deck:ID tag:NAME ..." (validated by the settings)."""
+        decks, tags = set(), set()
+        for word in text.split():
+            kind, _, name = word.partition(":")
+            (decks if kind == "deck" else tags).add(name)
+        return cls(frozenset(decks), frozenset(tags))
+
+    def __contains__(self, card: object) -> bool:
+        if not isinstance(card, Card):
+            return False
+        if not self.decks and not self.tags:
+            return True
+        return card.deck in self.decks or any(t in self.tags for t in card.tags)
+
+    def cards(self, cards: Iterable[Card]) -> list[Card]:
+        return [c for c in cards if c in self]
+
+
+@dataclass(frozen=True, slots=True)
+class Pace:
+    """New cards left in the scope and how many a day see them all by the deadline."""
+
+    left: int
+    days: int  # study days from today until the deadline (at least 1)
+    per_day: int
+    deadline: date  # the date by which every card should have been seen
+    limit: int  # the daily new-card limit
+
+    @property
+    def fits(self) -> bool:
+        return self.per_day <= self.limit
+
+    def line(self) -> str:
+        """'42 new cards left, 6 a day until Dec 12' (and whether the limit allows it)."""
+        if self.left == 0:
+            return "every card in scope has been seen"
+        until = f"{self.deadline:%b} {self.deadline.day}"
+        noun = "card" if self.left == 1 else "cards"
+        text = f"{self.left} new {noun} left, {self.per_day} a day until {until}"
+        if not self.fits:
+            text += f" — more than new_per_day ({self.limit}): raise it or some stay unseen"
+        return text
+
+
+@dataclass(frozen=True, slots=True)
+class InterviewPlan:
+    """An interview date and its scope, as the scheduler and the home screen use them."""
+
+    day: date
+    scope: Scope
+    final_days: int
+    day_hour: int
+    zone: tzinfo | None = None
+
+    @classmethod
+    def from_settings(cls, settings: Settings, zone: tzinfo | None = None) -> InterviewPlan | None:
+        """The plan the settings ask for, or None when no date is set."""
+        if not settings.interview_date:
+            return None
+        return cls(date.fromisoformat(settings.interview_date),
+                   Scope.parse(settings.interview_scope), settings.interview_final_days,
+                   settings.day_starts_at, zone)
+
+    @property
+    def starts(self) -> float:
+        """The morning of the interview: the start of its study day (UTC seconds)."""
+        return study_day_start(self.day, day_hour=self.day_hour, zone=self.zone)
+
+    def passed(self, now: float) -> bool:
+        """True from the interview's study day on: ordinary scheduling resumes."""
+        return now >= self.starts
+
+    def days_left(self, now: float) -> int:
+        return (self.day - study_date(now, day_hour=self.day_hour, zone=self.zone)).days
+
+    def cap(self, card: Card, after: CardState, now: float) -> CardState:
+        """The state after a review, its due moved into the last days before the interview
+        when it would fall after it. Only `due` moves: stability and difficulty are what FSRS
+        said, so the next review is scheduled from the true memory state.
+
+        Cards are spread over the final days by their key, so that the final pass does not
+        all land on the eve. A review made inside the final days is itself the final pass:
+        it is not capped again.
+        """
+        if self.passed(now) or card not in self or after.due <= self.starts:
+            return after
+        if after.state == State.NEW:
+            return after
+        days = max(1, self.final_days)
+        first_final = self.day - timedelta(days=days)
+        if study_date(now, day_hour=self.day_hour, zone=self.zone) >= first_final:
+            return after
+        from trainer.scheduling.fsrs_scheduler import card_number
+
+        offset = 1 + card_number(card.key) % days  # 1 .. days before the date
+        due = study_day_start(self.day - timedelta(days=offset), day_hour=self.day_hour,
+                              zone=self.zone)
+        return replace(after, due=max(due, now))
+
+    def __contains__(self, card: object) -> bool:
+        return card in self.scope
+
+    def pace(self, cards: Iterable[Card], states: Mapping[str, CardState], now: float,
+             limit: int) -> Pace:
+        """New cards of the scope left, and the daily pace that sees them all `final_days`
+        before the date (today counts as a study day)."""
+        left = 0
+        for card in self.scope.cards(cards):
+            state = states.get(card.key)
+            if state is None or (state.state == State.NEW and not state.suspended):
+                left += 1
+        deadline = self.day - timedelta(days=self.final_days)
+        today = study_date(now, day_hour=self.day_hour, zone=self.zone)
+        days = max(1, (deadline - today).days)
+        return Pace(left, days, math.ceil(left / days), deadline, limit)

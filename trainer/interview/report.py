@@ -1,0 +1,83 @@
+"""The debrief of a mock interview as text: the Markdown report and the terminal summary."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from trainer.interview.mock import Debrief, Question
+
+
+def clock_text(seconds: float) -> str:
+    """m:ss, with a minus sign once a countdown is over."""
+    sign = "-" if seconds < 0 else ""
+    whole = int(abs(seconds) + 0.5) if seconds >= 0 else int(abs(seconds))
+    return f"{sign}{whole // 60}:{whole % 60:02d}"
+
+
+def _pct(share: float) -> str:
+    return f"{share * 100:.0f}%"
+
+
+def _quote(text: str) -> list[str]:
+    lines = text.strip().splitlines() or ["(nothing written)"]
+    return [f"> {line}" if line.strip() else ">" for line in lines]
+
+
+def _question(q: Question) -> list[str]:
+    got, total = q.points
+    over = " (over time)" if q.seconds > q.limit else ""
+    out = [
+        f"### {q.number}. {q.topic} — {q.verdict}",
+        "",
+        f"*{q.card.key}* · {clock_text(q.seconds)}{over} · {got}/{total} "
+        f"{'steps right' if q.card.graded else 'key points'}",
+        "",
+        q.prompt.strip(),
+        "",
+        "Your answer:",
+        "",
+        *_quote(q.answer),
+        "",
+    ]
+    if q.follow_up is not None:
+        out += [f"Follow-up: {q.follow_up.question.strip()}", "", *_quote(q.follow_up_answer), ""]
+    if q.model_answer.strip():
+        out += ["Model answer:", "", *_quote(q.model_answer), ""]
+    if q.covered:
+        out += ["Covered:", "", *(f"- [x] {p}" for p in q.covered), ""]
+    if q.missed:
+        out += ["Missed:", "", *(f"- [ ] {p}" for p in q.missed), ""]
+    return out
+
+
+def markdown(debrief: Debrief) -> str:
+    """The whole debrief as a Markdown document (times and ticks as recorded)."""
+    day = datetime.fromtimestamp(debrief.started_at, UTC).strftime("%Y-%m-%d %H:%M UTC")
+    done = [q for q in debrief.questions if q.stage == "done"]
+    lines = [
+        "# Mock interview",
+        "",
+        f"{day} · {len(done)} questions · {clock_text(debrief.seconds)} · "
+        f"score {_pct(debrief.score)}",
+        "",
+        "## Questions",
+        "",
+        "| # | Topic | Card | Time | Points | Verdict |",
+        "|---|-------|------|------|--------|---------|",
+    ]
+    for q in done:
+        got, total = q.points
+        lines.append(f"| {q.number} | {q.topic} | {q.card.key} | {clock_text(q.seconds)} | "
+                     f"{got}/{total} | {q.verdict} |")
+    lines += ["", "## Topics", "", "| Topic | Questions | Score |", "|-------|-----------|-------|"]
+    for t in debrief.topics:
+        lines.append(f"| {t.topic} | {t.questions} | {_pct(t.score)} |")
+    lines += ["", "## To review", ""]
+    if debrief.review:
+        lines += [f"- {c.key}: {c.prompt.strip().splitlines()[0]}" for c in debrief.review]
+    else:
+        lines.append("Nothing: every key point was covered.")
+    lines += ["", "## Answers", ""]
+    for q in done:
+        lines += _question(q)
+    return "\n".join(lines).rstrip() + "\n"
