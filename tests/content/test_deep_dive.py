@@ -36,6 +36,12 @@ TOPICS: dict[str, tuple[str, ...]] = {
     "dd-vae": ("posterior-collapse", "rate-distortion", "kl-annealing", "free-bits", "beta-vae"),
 }
 
+# Issue 18's graded list: tag -> at least this many graded cards carry it.
+GRADED: dict[str, int] = {
+    "fisher-information": 4, "crlb": 2, "reparametrisation": 5, "delta-method": 3,
+    "mvn": 4, "em": 1, "map": 2, "poisson": 3, "exponential": 3, "laplace": 1, "cox-snell": 2,
+}
+
 
 @pytest.fixture(scope="module")
 def raw() -> dict:
@@ -98,6 +104,13 @@ def test_header_says_when_and_what_was_checked():
 def test_counts(cards: list[dict]):
     kinds = Counter(c["kind"] for c in cards)
     assert kinds["recall"] >= 25
+    graded = [c for c in cards if c["kind"] != "recall"]
+    assert len(graded) >= 15
+    assert {"numeric", "symbolic", "derivation"} <= set(kinds)
+    for card in graded:
+        assert "dd-graded" in card["tags"] and card.get("solution"), card["id"]
+    # matrix answers where natural
+    assert any("matrix(" in str(c.get("symbols")) for c in graded)
 
 
 def test_recall_cards_have_the_grill_shape(recall: list[dict]):
@@ -129,6 +142,9 @@ def test_every_topic_line_of_the_issue_has_cards(cards: list[dict]):
             assert tags[sub] >= 1, f"{topic}: no card tagged {sub}"
     for card in cards:
         assert any(t in TOPICS or t == "dd-graded" for t in card["tags"]), card["id"]
+    graded_tags = Counter(t for c in cards if c["kind"] != "recall" for t in c["tags"])
+    for tag, least in GRADED.items():
+        assert graded_tags[tag] >= least, f"graded cards tagged {tag}: {graded_tags[tag]}"
 
 
 # ------------------------------------------------------------- math hygiene
