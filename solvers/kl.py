@@ -101,3 +101,21 @@ def cross_entropy(p, q) -> float:
     if np.any(q[mask] == 0):
         return math.inf
     return float(-np.sum(p[mask] * np.log(q[mask])))
+
+
+def forward_gaussian_fit(weights, means, variances) -> tuple[float, float]:
+    """The Gaussian N(m, s2) minimising the forward KL(P || N(m, s2)) for a Gaussian mixture
+    P = sum_j w_j N(mu_j, var_j): moment matching, m = E_P[x] and s2 = Var_P[x] (variances,
+    not standard deviations). By the law of total variance
+    s2 = sum_j w_j var_j + sum_j w_j (mu_j - m)^2."""
+    w = v.array(weights, "weights")
+    mu = v.array(means, "means")
+    var = v.array(variances, "variances")
+    if not (w.shape == mu.shape == var.shape) or w.ndim != 1 or w.size == 0:
+        raise ValueError("weights, means and variances must be lists of the same length")
+    if np.any(w < 0) or not math.isclose(float(w.sum()), 1.0, rel_tol=0, abs_tol=1e-9):
+        raise ValueError("the weights must be non-negative and sum to 1")
+    if np.any(var <= 0):
+        raise ValueError("the variances must be positive")
+    m = float(w @ mu)
+    return m, float(w @ var + w @ (mu - m) ** 2)

@@ -91,10 +91,11 @@ class Stats:
 
 def _grade(expected: object, answer: str, *, symbols: Mapping[str, str] | None, rtol: float,
            atol: float | None, mistakes: tuple[tuple[str, str], ...] = ()):
-    from trainer.grading import grade
+    from trainer.grading import grade, grader
 
     return grade(expected, answer, symbols=symbols or None, rtol=rtol, atol=atol,
-                 mistakes=mistakes, timeout=5.0)
+                 mistakes=mistakes,
+                 timeout=max(5.0, grader.DEADLINE_SECONDS))
 
 
 def _close(a: float, b: float, rtol: float, atol: float | None) -> bool:

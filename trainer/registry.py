@@ -425,6 +425,17 @@ def kl_gaussian(mu1, var1, mu2, var2):
     return _solver("solvers.kl.gaussian")(mu1, var1, mu2, var2)
 
 
+@_register("Var of the forward-KL Gaussian fit to w N(m1, v1) + (1-w) N(m2, v2): the "
+           "mixture's variance (moment matching)", example=(0.5, -2.0, 1.0, 2.0, 1.0),
+           params={"w": "weight of the first component, in [0, 1]",
+                   "m1": "mean of the first component", "v1": "VARIANCE of the first component",
+                   "m2": "mean of the second component",
+                   "v2": "VARIANCE of the second component"})
+def forward_kl_fit_var(w, m1, v1, m2, v2):
+    return _solver("solvers.kl.forward_gaussian_fit")([_f(w), 1 - _f(w)], [_f(m1), _f(m2)],
+                                                     [_f(v1), _f(v2)])[1]
+
+
 @_register("KL(Bernoulli(p) || Bernoulli(q)) in nats", example=(0.3, 0.5))
 def kl_bernoulli(p, q):
     return _solver("solvers.kl.bernoulli")(p, q)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from trainer.grading import grade
@@ -293,10 +291,7 @@ def test_corpus_is_large_and_covers_all_verdicts() -> None:
 @pytest.mark.parametrize("case", CASES, ids=[f"{i}" for i in range(len(CASES))])
 def test_corpus(case: tuple) -> None:
     expected, answer, symbols, verdict = case[:4]
-    start = time.monotonic()
     result = grade(expected, answer, symbols=symbols)
-    elapsed = time.monotonic() - start
-    assert elapsed < 2.5, (elapsed, case)
     assert result.verdict.value == verdict, (result, case)
     if len(case) > 4:
         assert case[4] in result.feedback, (result, case)

@@ -139,3 +139,35 @@ def test_sum_tolerance_is_relative_1e_9():
     kl.categorical([0.5, 0.5 + 5e-10], [0.5, 0.5])
     with pytest.raises(ValueError, match="sum to 1"):
         kl.categorical([0.5, 0.5 + 5e-9], [0.5, 0.5])
+
+
+def test_forward_gaussian_fit_minimises_the_forward_kl_numerically():
+    # KL(P || N(m, s2)) = -H(P) - E_P[log N(x; m, s2)]: minimise the cross-entropy term by
+    # quadrature and a generic optimiser, and compare with the moment-matched closed form
+    import numpy as np
+    from scipy import integrate, optimize, stats
+
+    from solvers.kl import forward_gaussian_fit
+
+    w, mu, var = [0.3, 0.7], [-3.0, 2.0], [0.5, 1.5]
+
+    def p(x):
+        return sum(wi * stats.norm.pdf(x, mi, np.sqrt(vi)) for wi, mi, vi in zip(w, mu, var, strict=True))
+
+    def cross_entropy(theta):
+        m, log_s2 = theta
+        return -integrate.quad(lambda x: p(x) * stats.norm.logpdf(x, m, np.exp(log_s2 / 2)),
+                               -20, 20, limit=200)[0]
+
+    best = optimize.minimize(cross_entropy, x0=[0.0, 0.0], method="Nelder-Mead",
+                             options={"xatol": 1e-8, "fatol": 1e-10, "maxiter": 2000})
+    m, s2 = forward_gaussian_fit(w, mu, var)
+    assert m == pytest.approx(best.x[0], abs=1e-4)
+    assert s2 == pytest.approx(np.exp(best.x[1]), rel=1e-4)
+
+
+def test_forward_gaussian_fit_refuses_weights_that_do_not_sum_to_one():
+    from solvers.kl import forward_gaussian_fit
+
+    with pytest.raises(ValueError, match="sum to 1"):
+        forward_gaussian_fit([0.5, 0.6], [0, 1], [1, 1])

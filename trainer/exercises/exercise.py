@@ -205,7 +205,7 @@ class Exercise:
             from trainer.grading import grade
 
             result = grade(ref.expected, text, symbols=ref.symbols or None, rtol=ref.rtol,
-                           atol=ref.atol, mistakes=ref.mistakes, timeout=2.0,
+                           atol=ref.atol, mistakes=ref.mistakes,
                            where=self.card.constraints)
         except Exception as exc:  # noqa: BLE001 - a verdict, never a crash
             return Graded(Verdict.UNDECIDED, "", f"grading failed: {type(exc).__name__}: {exc}",

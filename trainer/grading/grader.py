@@ -90,11 +90,16 @@ class Result:
 
 # ------------------------------------------------------------------ public API
 
+# How long one answer may take, parsing included, before it is undecided. The test suite
+# raises it: a busy 2-core machine can pause a process for longer, and tests assert verdicts
+# (bench/run.py measures the time).
+DEADLINE_SECONDS = 2.0
+
 
 def grade(expected: str | float | int, answer: str, *,
           symbols: str | Mapping[str, str] | None = None, rtol: float = 1e-3,
           atol: float | None = None, mistakes: Sequence[tuple[str, str]] = (),
-          timeout: float = 2.0, where: Sequence[str] = ()) -> Result:
+          timeout: float | None = None, where: Sequence[str] = ()) -> Result:
     """Grade ``answer`` against ``expected``; never raises, never hangs.
 
     ``where`` holds relations among the symbols (``k <= n``) that sample points must
@@ -102,6 +107,8 @@ def grade(expected: str | float | int, answer: str, *,
     card's question makes sense. One that names anything else is ignored.
     """
     start = time.monotonic()
+    if timeout is None:
+        timeout = DEADLINE_SECONDS
     try:
         return _grade(expected, answer, symbols, rtol, atol, mistakes, start + timeout,
                       where)
