@@ -80,6 +80,10 @@ def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
     from trainer.authoring.new import add_arguments as add_new_arguments
 
     add_new_arguments(sub.add_parser("new", help="write a starter deck in your deck folder"))
+    from trainer.authoring.preview import add_arguments as add_preview_arguments
+
+    add_preview_arguments(sub.add_parser(
+        "preview", help="show a card as studied, with its drawn numbers and answers"))
     try_ = sub.add_parser("try", help="run a solution file against a code card's draws")
     from trainer.coderun.cli import add_arguments as add_try_arguments
 
@@ -305,6 +309,12 @@ def cmd_new(args: argparse.Namespace) -> int:
     return run(args)
 
 
+def cmd_preview(args: argparse.Namespace) -> int:
+    from trainer.authoring.preview import run
+
+    return run(args)
+
+
 def cmd_try(args: argparse.Namespace) -> int:
     from trainer.coderun.cli import run
 
@@ -392,6 +402,7 @@ COMMANDS = {
     "solvers": cmd_solvers,
     "schema": cmd_schema,
     "new": cmd_new,
+    "preview": cmd_preview,
 }
 
 
