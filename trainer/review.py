@@ -56,3 +56,4 @@ class State(IntEnum):
 # by number, for reading rows quickly (an enum call costs more than an index)
 STATES: tuple[State, ...] = tuple(State)
 RATINGS: dict[int, Rating] = {int(r): r for r in Rating}
+VERDICTS: dict[str, Verdict] = {v.value: v for v in Verdict}

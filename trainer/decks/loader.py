@@ -119,7 +119,8 @@ class _CardReader:
         self.ok = False
         self.problems.append(Problem(self.path, where.line, where.col, self.card_id, message))
 
-    def fields(self, node: Located, allowed: Iterable[str], known: Iterable[str], what: str) -> Fields:
+    def fields(self, node: Located, allowed: Iterable[str], known: Iterable[str],
+               what: str) -> Fields:
         allowed = set(allowed)
         out: dict[str, Located] = {}
         for name, (key, value) in node.value.items():
@@ -131,7 +132,8 @@ class _CardReader:
                 self.problem(key, f"unknown field {name!r}{_closest(name, allowed)}")
         return out
 
-    def text(self, fields: Fields, name: str, where: Located, *, required: bool = False) -> str | None:
+    def text(self, fields: Fields, name: str, where: Located, *,
+             required: bool = False) -> str | None:
         node = fields.get(name)
         if node is None or node.value is None:
             if required:
@@ -229,8 +231,8 @@ class _CardReader:
         out = []
         for item in node.value:
             if not isinstance(item.value, dict):
-                self.problem(item, f"{spec.what} must be a mapping with "
-                                   f"{' and '.join(repr(f.name) for f in spec.fields if f.required)}")
+                needed = " and ".join(repr(f.name) for f in spec.fields if f.required)
+                self.problem(item, f"{spec.what} must be a mapping with {needed}")
                 continue
             before = len(self.problems)
             f = self.fields(item, spec.names, spec.names, spec.what)

@@ -11,7 +11,7 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from trainer.review import RATINGS, STATES, Rating, State, Verdict
+from trainer.review import RATINGS, STATES, VERDICTS, Rating, State, Verdict
 from trainer.store import figures  # the statistics queries and their schema
 
 SCHEMA_VERSION = 3
@@ -249,7 +249,8 @@ class Store(figures.FigureQueries):
         marks = ",".join("?" * len(decks))
         rows = self.conn.execute(
             f"SELECT {_COLUMNS} FROM cards WHERE deck IN ({marks}) AND due <= ? "
-            f"AND state > {State.NEW:d} AND suspended = 0 AND (buried_until IS NULL OR buried_until <= ?) "
+            f"AND state > {State.NEW:d} AND suspended = 0 "
+            "AND (buried_until IS NULL OR buried_until <= ?) "
             "ORDER BY (? - COALESCE(last_review, 0)) / MAX(COALESCE(stability, 0), 1e-6) DESC "
             "LIMIT ?",
             (*decks, now, now, now, limit),
@@ -349,7 +350,8 @@ def _review(row: Sequence[Any]) -> Review:
     assert after is not None
     return Review(
         id=row[0], card_key=row[1], reviewed_at=row[2], rating=RATINGS[row[3]], answer=row[4],
-        verdict=None if row[5] is None else Verdict.of(row[5]), duration_ms=row[6], before=_load(row[7]), after=after,
+        verdict=None if row[5] is None else VERDICTS.get(row[5], Verdict.UNDECIDED),
+        duration_ms=row[6], before=_load(row[7]), after=after,
     )
 
 
