@@ -56,7 +56,7 @@ def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
     config = sub.add_parser("config", help="show settings and paths, or set one: KEY VALUE")
     _add_db(config)
     config.add_argument("key", nargs="?")
-    config.add_argument("value", nargs="?")
+    config.add_argument("value", nargs="*", help="the value (words are joined: a scope)")
     config.add_argument("--json", action="store_true")
 
     grade = sub.add_parser("grade", help="grade one answer, or JSON lines with --batch")
@@ -99,6 +99,12 @@ def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
 
     add_import_arguments(sub.add_parser(
         "import", help="turn an Anki package or a CSV/TSV file into a deck in the deck folder"))
+    from trainer.interview.cli import add_interview_arguments, add_readiness_arguments
+
+    add_interview_arguments(sub.add_parser(
+        "interview", help="a mock interview: timed questions, follow-ups, a debrief"))
+    add_readiness_arguments(sub.add_parser(
+        "readiness", help="predicted recall on the interview date, per deck and tag"))
     return parser
 
 
@@ -249,9 +255,9 @@ def cmd_config(args: argparse.Namespace) -> int:
 
     try:
         if args.key is not None:
-            if args.value is None:
+            if not args.value:
                 return _fail(f"give a value: trainer config {args.key} VALUE")
-            settings = save_setting(args.key, args.value)
+            settings = save_setting(args.key, " ".join(args.value))
         else:
             settings = load_settings()
     except SettingsError as exc:
@@ -355,6 +361,18 @@ def cmd_import(args: argparse.Namespace) -> int:
     return run_import(args)
 
 
+def cmd_interview(args: argparse.Namespace) -> int:
+    from trainer.interview.cli import run_interview
+
+    return run_interview(args)
+
+
+def cmd_readiness(args: argparse.Namespace) -> int:
+    from trainer.interview.cli import run_readiness
+
+    return run_readiness(args)
+
+
 def cmd_study(args: argparse.Namespace) -> int:
     from trainer.config import SettingsError, load_settings
 
@@ -403,6 +421,8 @@ COMMANDS = {
     "schema": cmd_schema,
     "new": cmd_new,
     "preview": cmd_preview,
+    "interview": cmd_interview,
+    "readiness": cmd_readiness,
 }
 
 

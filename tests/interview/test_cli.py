@@ -1,0 +1,124 @@
+"""`trainer interview` in a terminal with a fake clock, and `trainer readiness`."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+
+from tests.interview.fixtures import FakeClock
+from trainer.cli import build_parser, main
+from trainer.interview.cli import run_interview
+from trainer.store import Store
+
+DECK = """\
+deck: iv
+title: Interview
+cards:
+  - id: kl
+    kind: recall
+    prompt: Which KL covers the modes?
+    answer: Forward KL is mass-covering; reverse KL is mode-seeking.
+    key_points: [forward KL is mass-covering, reverse KL is mode-seeking]
+    tags: [kl]
+    follow_ups:
+      - question: Which one does variational inference minimise?
+        key_points: [reverse KL]
+  - id: ridge
+    kind: recall
+    prompt: Which prior gives ridge?
+    answer: A Gaussian prior.
+    key_points: [Gaussian prior]
+    tags: [map]
+"""
+
+
+def answers(*lines: str):
+    feed = iter(lines)
+
+    def ask(prompt: str) -> str:
+        try:
+            return next(feed)
+        except StopIteration:
+            raise EOFError from None
+
+    return ask
+
+
+def test_an_interview_in_the_terminal_times_follows_up_ticks_and_records_reviews(
+        write_deck, tmp_path):
+    deck = write_deck(DECK)
+    report = tmp_path / "debrief.md"
+    args = build_parser().parse_args(["interview", str(deck), "--questions", "2",
+                                      "--report", str(report), "--seed", "3"])
+    clock = FakeClock()
+    # (seconds the learner takes, what they type); seed 3 asks kl first, then ridge
+    script = iter([
+        (60, "forward KL is mass covering, reverse KL is mode seeking"), (0, ""),
+        (200, "reverse KL"), (0, ""),  # the follow-up, past the 4 minutes
+        (0, ""),  # Enter keeps the matcher's ticks
+        (30, "a Laplace prior"), (0, ""),
+        (0, "0"),  # the learner says no key point was covered
+    ])
+
+    def feed(prompt: str) -> str:
+        seconds, line = next(script)
+        clock.advance(seconds)
+        return line
+
+    out = io.StringIO()
+    code = run_interview(args, ask=feed, out=out, clock=clock, wall=lambda: 1_796_000_000.0)
+    text = out.getvalue()
+    assert code == 0, text
+    assert "Follow-up: Which one does variational inference minimise?" in text
+    assert "time is up (0:20 over)" in text
+    assert "Debrief: 2 questions" in text
+    assert "iv/kl" in text and "iv/ridge" in text
+    assert "missed: Gaussian prior" in text
+    md = report.read_text(encoding="utf-8")
+    assert md.startswith("# Mock interview")
+    assert "| map | 1 | 0% |" in md and "| kl | 1 | 100% |" in md
+    # each question was also a review of its card, rated by the rubric as in study
+    store = Store.open(tmp_path / "user" / "trainer.db")
+    ratings = {r.card_key: int(r.rating) for r in store.reviews()}
+    assert ratings == {"iv/kl": 3, "iv/ridge": 1}
+
+
+def test_no_review_keeps_the_interview_off_the_schedule(write_deck, tmp_path):
+    deck = write_deck(DECK)
+    args = build_parser().parse_args(["interview", str(deck), "--questions", "1", "--no-review"])
+    out = io.StringIO()
+    assert run_interview(args, ask=answers("x", ""), out=out, clock=FakeClock()) == 0
+    assert "Debrief: 1 questions" in out.getvalue()
+    assert Store.open(tmp_path / "user" / "trainer.db").reviews() == []
+
+
+def test_bad_requests_get_a_clear_message(write_deck, capsys):
+    deck = write_deck(DECK)
+    assert main(["interview", str(deck), "--tag", "nothing"]) == 2
+    assert "no card in the interview scope has the tag 'nothing'" in capsys.readouterr().err
+    assert main(["interview", str(deck), "--deck", "nope"]) == 2
+    assert "no deck nope" in capsys.readouterr().err
+    assert main(["interview", str(deck), "--questions", "0"]) == 2
+    assert "at least one question" in capsys.readouterr().err
+    assert main(["interview", str(deck), "--report", "out.txt"]) == 2
+    assert "name it FILE.md" in capsys.readouterr().err
+    assert main(["readiness", str(deck)]) == 2
+    assert "no interview date" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main(["interview", str(deck), "--questions", "2", "--minutes", "3"])
+
+
+def test_readiness_prints_the_line_and_json(write_deck, capsys):
+    deck = write_deck(DECK)
+    assert main(["config", "interview_date", "2026-12-15"]) == 0
+    assert main(["config", "interview_scope", "tag:kl", "tag:map"]) == 0
+    capsys.readouterr()
+    assert main(["readiness", str(deck)]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("On Dec 15 you would recall 0%")
+    assert "2 cards in scope, 2 never studied" in out
+    assert main(["readiness", str(deck), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["date"] == "2026-12-15" and data["overall"]["cards"] == 2

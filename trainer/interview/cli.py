@@ -1,0 +1,336 @@
+"""`trainer interview` (a mock interview in the terminal) and `trainer readiness`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections.abc import Callable, Sequence
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
+
+if TYPE_CHECKING:
+    from trainer.config import Settings
+    from trainer.decks.model import Card
+    from trainer.interview.mock import MockInterview, Question
+    from trainer.interview.readiness import Readiness
+    from trainer.scheduling import Scheduler
+    from trainer.store import Store
+
+
+def _add_common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--db", type=Path, default=argparse.SUPPRESS,
+                        help="the database file (default: $TRAINER_DB or the user data folder)")
+    parser.add_argument("paths", nargs="*", type=Path, metavar="PATH",
+                        help="deck files or folders (default: shipped decks and your deck folder)")
+
+
+def add_interview_arguments(parser: argparse.ArgumentParser) -> None:
+    _add_common(parser)
+    length = parser.add_mutually_exclusive_group()
+    length.add_argument("--questions", type=int, metavar="N", help="ask N questions (default 6)")
+    length.add_argument("--minutes", type=float, metavar="M",
+                        help="ask questions until M minutes have passed")
+    parser.add_argument("--tag", help="only cards with this tag")
+    parser.add_argument("--deck", action="append", help="only this deck id (repeatable)")
+    parser.add_argument("--no-review", action="store_true",
+                        help="keep the interview apart from the schedule (no reviews recorded)")
+    parser.add_argument("--report", type=Path, metavar="FILE.md",
+                        help="write the debrief as Markdown")
+    parser.add_argument("--seed", type=int, help=argparse.SUPPRESS)
+
+
+def add_readiness_arguments(parser: argparse.ArgumentParser) -> None:
+    _add_common(parser)
+    parser.add_argument("--date", help="the interview date (default: the interview_date setting)")
+    parser.add_argument("--json", action="store_true")
+
+
+def _err(message: str) -> int:
+    print(f"trainer: {message}", file=sys.stderr)
+    return 2
+
+
+def _setup(args: argparse.Namespace):  # noqa: ANN202 - (settings, cards, store) or an error
+    from trainer.catalog import load_catalog
+    from trainer.config import SettingsError, default_db_path, default_deck_paths, load_settings
+    from trainer.store import Store
+
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        return _err(str(exc))
+    result = load_catalog(args.paths or default_deck_paths())
+    for problem in result.problems:
+        print(problem, file=sys.stderr)
+    store = Store.open(getattr(args, "db", None) or default_db_path())
+    return settings, result.cards, store
+
+
+# --- readiness ------------------------------------------------------------------------------
+
+
+def readiness_at(cards: Sequence[Card], store: Store, settings: Settings, day: date,
+                 scheduler: Scheduler | None = None) -> Readiness:
+    """The forecast for the morning of `day`, over the interview scope."""
+    from trainer.interview.plan import Scope
+    from trainer.interview.readiness import forecast
+    from trainer.scheduling import Scheduler
+    from trainer.scheduling.days import study_day_start
+
+    scope = Scope.parse(settings.interview_scope).cards(cards)
+    scheduler = scheduler or Scheduler(desired_retention=settings.desired_retention)
+    states = store.states(sorted({c.deck for c in scope}))
+    return forecast(scope, states, scheduler.retrievability,
+                    study_day_start(day, day_hour=settings.day_starts_at))
+
+
+def readiness_line(readiness: Readiness, day: date) -> str:
+    """'On Dec 15 you would recall 78% · weakest: rlhf 52%, fisher 61%'."""
+    text = f"On {day:%b} {day.day} you would recall {readiness.overall.recall:.0%}"
+    weakest = readiness.weakest(2)
+    if weakest:
+        text += " · weakest: " + ", ".join(f"{g.name} {g.recall:.0%}" for g in weakest)
+    return text
+
+
+def run_readiness(args: argparse.Namespace) -> int:
+    text = args.date
+    setup = _setup(args)
+    if isinstance(setup, int):
+        return setup
+    settings, cards, store = setup
+    text = args.date or settings.interview_date
+    if not text:
+        return _err("no interview date: set one with `trainer config interview_date 2026-12-15` "
+                    "or pass --date")
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        return _err(f"--date must be a date like 2026-12-15, not {text!r}")
+    r = readiness_at(cards, store, settings, day)
+    if args.json:
+        print(json.dumps({"date": day.isoformat(), **r.to_dict()}))
+        return 0
+    print(readiness_line(r, day))
+    print(f"{r.overall.cards} cards in scope, {r.overall.unseen} never studied (counted as 0)")
+    for title, groups in (("deck", r.decks), ("tag", r.tags)):
+        if groups:
+            print(f"\n{title:<24} recall  cards  unseen")
+            for g in sorted(groups, key=lambda g: (g.recall, g.name)):
+                print(f"{g.name:<24} {g.recall:>6.0%}  {g.cards:>5}  {g.unseen:>6}")
+    return 0
+
+
+# --- the interview --------------------------------------------------------------------------
+
+
+def _read_answer(ask: Callable[[str], str], out: TextIO) -> str:
+    """Lines until an empty one (or the end of input): free text, math, or just keywords."""
+    lines: list[str] = []
+    while True:
+        try:
+            line = ask("  ")
+        except EOFError:
+            break
+        if not line.strip():
+            break
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def _parse_ticks(text: str, total: int) -> list[int] | None:
+    """'1 3' -> [0, 2]; '0' or '-' -> []; None when the text is not numbers in range."""
+    words = text.replace(",", " ").split()
+    if words in (["0"], ["-"]):
+        return []
+    try:
+        numbers = [int(w) for w in words]
+    except ValueError:
+        return None
+    if any(not 1 <= n <= total for n in numbers):
+        return None
+    return [n - 1 for n in numbers]
+
+
+def _ticks(q: Question, ask: Callable[[str], str],
+           out: TextIO) -> tuple[list[int], list[int]]:
+    """Show the model answer and key points with the matcher's ticks; the learner's
+    corrections: (main key points, follow-up key points), from 0."""
+    points = list(q.key_points) + (list(q.follow_up.key_points) if q.follow_up else [])
+    main = len(q.key_points)
+    ticked = set(q.ticked) | {main + i for i in q.follow_ticked}
+    from trainer.render import render_math
+
+    out.write("\nModel answer:\n" + render_math(q.model_answer.strip()) + "\n\nKey points (x: the matcher "
+              "thinks you said it):\n")
+    for i, point in enumerate(points):
+        label = " (follow-up)" if i >= main else ""
+        out.write(f"  {i + 1}. [{'x' if i in ticked else ' '}] {point}{label}\n")
+    while True:
+        try:
+            text = ask("Enter keeps these ticks; or type the numbers you covered (0: none): ")
+        except EOFError:
+            text = ""
+        if not text.strip():
+            choice = sorted(ticked)
+            break
+        parsed = _parse_ticks(text, len(points))
+        if parsed is not None:
+            choice = parsed
+            break
+        out.write(f"  numbers from 1 to {len(points)}, separated by spaces, please\n")
+    return [i for i in choice if i < main], [i - main for i in choice if i >= main]
+
+
+def conduct(mock: MockInterview, ask: Callable[[str], str], out: TextIO,
+            on_done: Callable[[Question], None] = lambda q: None) -> None:
+    """Hold the interview in a terminal: ask, time, follow up, tick; `on_done` records."""
+    from trainer.interview.report import clock_text
+    from trainer.render import render_math
+
+    while (q := mock.next_question()) is not None:
+        total = f" of {mock.questions}" if mock.questions else ""
+        left = mock.time_left
+        clock = f" · {clock_text(left)} left in the interview" if left is not None else ""
+        out.write(f"\n— Question {q.number}{total} · {q.topic} · {clock_text(q.limit)} to answer"
+                  f"{clock} —\n{render_math(q.prompt.strip())}\n")
+        if q.card.graded:
+            out.write("(whiteboard: work it out, then type the result; empty line to send)\n")
+        else:
+            out.write("(answer in words and math, or say it aloud and type keywords; "
+                      "an empty line ends the answer)\n")
+        while q.stage == "answering":
+            step = q.attempt.current_step
+            if step is not None and q.attempt.step_count > 1:
+                out.write(f"Step {q.attempt.step + 1}: {step.prompt.strip()}\n")
+            text = _read_answer(ask, out)
+            if mock.time_up():
+                out.write(f"  time is up ({clock_text(-mock.question_left())} over)\n")
+            before = len(q.attempt.results)
+            mock.answer(text)
+            if q.card.graded and len(q.attempt.results) == before and q.stage == "answering":
+                out.write("  that answer could not be read; try again\n")
+        if q.stage == "follow_up" and q.follow_up is not None:
+            out.write(f"\nFollow-up: {render_math(q.follow_up.question.strip())}\n")
+            text = _read_answer(ask, out)
+            if mock.time_up():
+                out.write(f"  time is up ({clock_text(-mock.question_left())} over)\n")
+            mock.answer_follow_up(text)
+        if q.card.graded:
+            for r in q.attempt.results:
+                detail = r.graded.message if r.graded is not None else (r.error or "")
+                reference = f" (reference: {r.graded.reference})" if r.graded is not None else ""
+                out.write(f"  {r.verdict}: {detail}{reference}\n")
+            if q.model_answer:
+                out.write("Solution:\n" + render_math(q.model_answer.strip()) + "\n")
+            mock.confirm()
+        else:
+            mock.confirm(*_ticks(q, ask, out))
+        got, all_ = q.points
+        out.write(f"→ {q.verdict}: {got}/{all_} in {clock_text(q.seconds)}\n")
+        on_done(q)
+
+
+def print_debrief(mock: MockInterview, out: TextIO) -> None:
+    from trainer.interview.report import clock_text
+
+    d = mock.debrief()
+    out.write(f"\nDebrief: {len(d.questions)} questions in {clock_text(d.seconds)}, "
+              f"score {d.score:.0%}\n")
+    for q in d.questions:
+        got, total = q.points
+        out.write(f"  {q.number}. {q.card.key:<36} {clock_text(q.seconds):>6}  {got}/{total}  "
+                  f"{q.verdict}\n")
+        for point in q.missed:
+            out.write(f"       missed: {point}\n")
+    out.write("Per topic: " + ", ".join(f"{t.topic} {t.score:.0%}" for t in d.topics) + "\n")
+    if d.review:
+        out.write("To review: " + " ".join(c.key for c in d.review) + "\n")
+
+
+def record_review(store: Store, scheduler: Scheduler, settings: Settings, q: Question,
+                  now: float) -> None:
+    """The interview question as a review of its card: the rubric's rating, as in study, the
+    interval capped toward the interview date like any other review."""
+    from trainer.interview.plan import InterviewPlan
+
+    rating = q.rating
+    if rating is None:
+        return  # the grader could not tell: nothing to learn from
+    card = q.card
+    before = store.card_state(card.key)
+    after = scheduler.review(key=card.key, deck=card.deck, state=before, rating=rating, now=now,
+                             content_hash=card.content_hash)
+    plan = InterviewPlan.from_settings(settings)
+    if plan is not None:
+        after = plan.cap(card, after, now)
+    store.record_review(before=before, after=after, rating=rating, reviewed_at=now,
+                        answer=q.attempt.logged_answer, verdict=q.attempt.verdict,
+                        duration_ms=int(q.seconds * 1000))
+
+
+def run_interview(args: argparse.Namespace, ask: Callable[[str], str] = input,
+                  out: TextIO | None = None, clock: Callable[[], float] = time.monotonic,
+                  wall: Callable[[], float] = time.time) -> int:
+    from trainer.interview.mock import InterviewError, MockInterview
+    from trainer.interview.plan import Scope
+    from trainer.interview.report import markdown
+    from trainer.scheduling import Scheduler, in_scope
+
+    out = out or sys.stdout
+    setup = _setup(args)
+    if isinstance(setup, int):
+        return setup
+    settings, cards, store = setup
+    if args.report is not None and args.report.suffix.lower() not in (".md", ".markdown"):
+        return _err(f"{args.report}: the report is Markdown: name it FILE.md")
+    known = {c.deck for c in cards}
+    unknown = [d for d in args.deck or [] if d not in known]
+    if unknown:
+        return _err(f"no deck {', '.join(unknown)}; the decks are: {', '.join(sorted(known))}")
+    scope = in_scope(Scope.parse(settings.interview_scope).cards(cards), args.deck, args.tag)
+    if args.tag and not scope:
+        return _err(f"no card in the interview scope has the tag {args.tag!r}")
+    scheduler = Scheduler(desired_retention=settings.desired_retention)
+    states = store.states(sorted({c.deck for c in scope}))
+    now = wall()
+
+    def recall(card: Card) -> float:
+        state = states.get(card.key)
+        return scheduler.retrievability(state, now) if state is not None else 0.0
+
+    questions = args.questions if args.minutes is None else None
+    if questions is None and args.minutes is None:
+        questions = 6
+    try:
+        mock = MockInterview(scope, questions=questions, minutes=args.minutes,
+                             question_seconds=settings.interview_question_minutes * 60,
+                             recall=recall, review_numbers={k: s.reps for k, s in states.items()},
+                             clock=clock, wall=wall, seed=args.seed)
+    except InterviewError as exc:
+        return _err(str(exc))
+
+    def done(q: Question) -> None:
+        if not args.no_review:
+            record_review(store, scheduler, settings, q, wall())
+
+    try:
+        conduct(mock, ask, out, done)
+    except KeyboardInterrupt:
+        out.write("\ninterview stopped\n")
+    if not any(q.stage == "done" for q in mock.asked):
+        return 0
+    print_debrief(mock, out)
+    if args.report is not None:
+        try:
+            tmp = args.report.with_name(f".{args.report.name}.tmp")
+            tmp.write_text(markdown(mock.debrief()), encoding="utf-8")
+            tmp.replace(args.report)
+        except OSError as exc:
+            return _err(f"{args.report}: {exc.strerror or exc}")
+        out.write(f"wrote the report to {args.report}\n")
+    store.close()
+    return 0
