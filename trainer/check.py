@@ -70,7 +70,7 @@ class Failure:
     step: int | None = None  # 1-based
 
     def __str__(self) -> str:
-        where = f"{self.path}:{self.line}: {self.card or '-'}: "
+        where = f"{self.path}:{self.line}: " + (f"{self.card}: " if self.card else "")
         if self.review is not None:
             where += f"review {self.review} (seed {self.seed}): "
         if self.step is not None:
@@ -79,6 +79,40 @@ class Failure:
 
     def to_dict(self) -> dict[str, object]:
         return asdict(self)
+
+
+_QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"")
+_DRAWN = re.compile(r"\(params \{.*?\}\)|\{[^{}]*\}|\[[^\[\]]*\]|"
+                    r"-?\d+(?:\.\d+)?(?:e[-+]?\d+)?")
+
+
+def failure_kind(f: Failure) -> tuple[str, str, int | None, str]:
+    """What a failure is, apart from the draw: its card, step, and message with the drawn
+    numbers taken out (quoted expressions are kept: each mistake is its own kind)."""
+    parts, last = [], 0
+    for m in _QUOTED.finditer(f.message):
+        parts += [_DRAWN.sub("#", f.message[last:m.start()]), m.group()]
+        last = m.end()
+    parts.append(_DRAWN.sub("#", f.message[last:]))
+    return (f.path, f.card, f.step, "".join(parts))
+
+
+def grouped(failures: list[Failure]) -> list[tuple[Failure, int]]:
+    """(the first failure of each kind, how many draws failed that way), in order."""
+    groups: dict[tuple[str, str, int | None, str], list[Failure]] = {}
+    for f in failures:
+        groups.setdefault(failure_kind(f), []).append(f)
+    return [(fs[0], len({x.review for x in fs})) for fs in groups.values()]
+
+
+def _group_line(first: Failure, count: int, seeds: int) -> str:
+    if first.review is None:
+        return str(first)
+    where = f"{first.path}:{first.line}: " + (f"{first.card}: " if first.card else "")
+    if first.step is not None:
+        where += f"step {first.step}: "
+    return (f"{where}{count} of {seeds} draws fail (first: seed {first.seed}): "
+            f"{first.message}")
 
 
 @dataclass(slots=True)
@@ -382,12 +416,25 @@ def run(args) -> int:  # noqa: ANN001 - argparse.Namespace with .paths, .seeds, 
     if getattr(args, "json", False):
         print(json.dumps([f.to_dict() for f in failures], ensure_ascii=False))
         return 1 if failures else 0
-    for f in failures:
-        print(f)
+    if getattr(args, "verbose", False):
+        for f in failures:
+            print(f)
+    else:
+        for first, count in grouped(failures):
+            print(_group_line(first, count, seeds))
     summary = (f"{stats.cards} graded cards × {seeds} draws: {stats.steps} answers and "
                f"{stats.mistakes} mistakes checked")
     if failures:
-        print(f"{len(failures)} failures; {summary}", file=sys.stderr)
+        cards = len({(f.path, f.card) for f in failures})
+        sys.stdout.flush()  # the summary (on stderr) follows the failures, not amid them
+        print(f"{len(failures)} failures in {cards} card{'s' if cards != 1 else ''}; {summary}",
+              file=sys.stderr)
+        first = next((f for f in failures if f.seed is not None and f.card), None)
+        if first is not None:
+            path_id = f"{first.path}:{first.card.rpartition('/')[2]}"
+            print(f"see a failing draw: trainer preview {path_id} --seed {first.seed}"
+                  + ("" if getattr(args, "verbose", False) else "; every draw: --verbose"),
+                  file=sys.stderr)
         return 1
     print(f"ok: {summary}, no failures")
     return 0

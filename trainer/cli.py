@@ -69,6 +69,8 @@ def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
     _add_decks(check)
     check.add_argument("--seeds", type=int, default=20, help="param draws per card (default 20)")
     check.add_argument("--json", action="store_true")
+    check.add_argument("-v", "--verbose", action="store_true",
+                       help="one line per failing draw (default: one per card and failure kind)")
     from trainer.authoring.solvers import add_arguments as add_solvers_arguments
 
     add_solvers_arguments(sub.add_parser(

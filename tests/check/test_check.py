@@ -172,3 +172,42 @@ def test_references_are_computed_from_the_printed_numbers(shipped):
         ex = instantiate(card, review)
         printed = float(ex.prompt.split("$p = ")[1].split("$")[0])
         assert ex.reference(0).value == 1 / (printed * (1 - printed))
+
+
+REPEATED = """\
+deck: grouped
+title: G
+cards:
+  - id: same-as-mle
+    kind: numeric
+    prompt: "{{k}} of {{n}}"
+    params:
+      n: randint(10, 14)
+      k: randint(1, n - 1)
+    solve: bernoulli_mle(k, n)
+    mistakes:
+      - answer: k/n
+        feedback: Identical to the reference on every draw.
+      - answer: k/(n + abs(n - 12))
+        feedback: Equal to the reference only when n = 12.
+"""
+
+
+def test_failures_are_grouped_by_card_and_kind_and_verbose_shows_every_draw(write_deck, capsys):
+    path = write_deck(REPEATED, "grouped.yaml")
+    failures = check_decks([path], seeds=12)
+    always = [f for f in failures if "'k/n'" in f.message]
+    halves = [f for f in failures if "'k/(n + abs(n - 12))'" in f.message]
+    assert len(always) == 12 and 0 < len(halves) < 12  # several draws of two kinds
+
+    assert run(Namespace(paths=[path], seeds=12, json=False)) == 1
+    out = capsys.readouterr()
+    lines = out.out.splitlines()
+    assert len(lines) == 2  # one line per kind, not one per draw
+    assert lines[0].startswith(f"{path}:4: grouped/same-as-mle: 12 of 12 draws fail "
+                               f"(first: seed {always[0].seed}): the mistake 'k/n'")
+    assert f"{len(halves)} of 12 draws fail (first: seed {halves[0].seed})" in lines[1]
+    assert f"trainer preview {path}:same-as-mle --seed {always[0].seed}" in out.err
+
+    assert run(Namespace(paths=[path], seeds=12, json=False, verbose=True)) == 1
+    assert len(capsys.readouterr().out.splitlines()) == len(failures)

@@ -266,7 +266,7 @@ def test_trainer_check_catches_a_wrong_reference_and_a_mistake_that_is_right(wri
     path = write_deck(bad, "bad.yaml")
     assert main(["check", str(path), "--seeds", "2"]) == 1
     out = capsys.readouterr().out
-    assert "code-test/gauss-code: review 0" in out
+    assert "code-test/gauss-code: 2 of 2 draws fail" in out
     assert "the reference solution does not pass: draw 1" in out
     assert "the mistake 'log_sum_exp(z)' passes every case" in out
 
