@@ -140,11 +140,13 @@ def cmd_validate(args: argparse.Namespace) -> int:
     else:
         result = _load(args)
     cards = result.cards
+    warnings = _structure_warnings(args.paths)
     if args.json:
         print(json.dumps({"decks": len(result.decks), "cards": len(cards),
-                          "problems": [p.to_dict() for p in result.problems]}))
+                          "problems": [p.to_dict() for p in result.problems],
+                          "warnings": [w.to_dict() for w in warnings]}))
     else:
-        for problem in result.problems:
+        for problem in [*result.problems, *warnings]:
             print(problem)
         if not result.problems:
             print(f"ok: {plural(len(result.decks), 'deck')}, {plural(len(cards), 'card')}, "
@@ -155,6 +157,22 @@ def cmd_validate(args: argparse.Namespace) -> int:
             print(f"{plural(len(result.problems), 'problem')} in {plural(files, 'file')} "
                   f"({plural(len(result.decks), 'deck')} read)", file=sys.stderr)
     return 1 if result.problems else 0
+
+
+def _structure_warnings(paths: list[Path]) -> list:
+    """Fields swallowed by a block scalar in the given deck files (not problems: the deck
+    loads, but probably not as its author meant)."""
+    from trainer.config import default_deck_paths
+    from trainer.decks import deck_files
+    from trainer.decks.loader import read_deck_text
+    from trainer.decks.structure import swallowed_fields
+
+    out = []
+    for path in deck_files(paths or default_deck_paths()):
+        text, _ = read_deck_text(path)
+        if text is not None:
+            out.extend(swallowed_fields(text, str(path)))
+    return out
 
 
 def _load_beside_the_others(paths: list[Path]):  # noqa: ANN202 - LoadResult

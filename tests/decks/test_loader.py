@@ -201,7 +201,7 @@ def test_the_fast_and_the_exact_parser_build_the_same_cards():
 
 def test_repeated_keys_are_reported_even_though_the_fast_parser_keeps_the_last():
     text = GOOD + "    answer: B.\n"
-    assert problems(text) == ["d.yaml:8:5: duplicate key 'answer' (first at line 7)"]
+    assert problems(text) == ["d.yaml:8:5: a: duplicate key 'answer' (first at line 7)"]
 
 
 def test_an_expression_problem_points_at_the_field_not_the_card(write_deck):

@@ -521,12 +521,15 @@ def load_text(text: str, path: str) -> tuple[Deck | None, list[Problem]]:
         if not problems:
             return deck, problems
     from trainer.decks.exact import compose  # PyYAML: only for decks with problems
+    from trainer.decks.structure import attribute, explain_syntax
 
     try:
         exact = compose(text, path)
     except DeckError as exc:
-        return None, [Problem(path, exc.line, exc.col, "", exc.message)]
-    return _read_deck(exact, path)
+        message = explain_syntax(text, exc.line, exc.message)
+        return None, attribute([Problem(path, exc.line, exc.col, "", message)], text)
+    deck, problems = _read_deck(exact, path)
+    return deck, attribute(problems, text)
 
 
 def _read_deck(root: Located | None, path: str) -> tuple[Deck | None, list[Problem]]:
