@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, replace
 from trainer.attempt import Attempt
 from trainer.config import Settings
 from trainer.decks.model import Card
+from trainer.interview.plan import InterviewPlan
 from trainer.review import RATINGS, Rating, Verdict
 from trainer.scheduling import (
     AGAIN,
@@ -188,6 +189,9 @@ class StudySession:
         before = self.store.card_state(card.key)
         after = self.scheduler.review(key=card.key, deck=card.deck, state=before, rating=rating,
                                       now=now, content_hash=card.content_hash)
+        plan = InterviewPlan.from_settings(self.settings)
+        if plan is not None:  # seen again in the last days before the interview
+            after = plan.cap(card, after, now)
         self.store.record_review(before=before, after=after, rating=rating, reviewed_at=now,
                                  answer=answer, verdict=verdict, duration_ms=duration_ms)
         requeue = after.due <= now + self.settings.learn_ahead_minutes * 60 or (

@@ -106,3 +106,23 @@ def test_scope_and_settings_are_checked():
     with pytest.raises(SettingsError, match="deck:ID or tag:NAME"):
         _check(Settings(interview_scope="rlhf"))
     assert InterviewPlan.from_settings(Settings()) is None
+
+
+def test_a_study_session_caps_the_interval_toward_the_date_and_not_after_it(tmp_path):
+    from trainer.session import StudySession
+    from trainer.store import Store
+
+    c = card("a")
+    for when, capped in ((at("2026-12-01"), True), (at("2026-12-20"), False)):
+        store = Store.open(tmp_path / f"{when}.db")
+        store.put_state(mature(c.key, when))
+        settings = Settings(interview_date="2026-12-15", day_starts_at=4)
+        session = StudySession(store, [c], settings, Scheduler(fuzz=False), clock=lambda w=when: w)
+        assert session.current is c
+        after = session.rate(3)
+        plain = Scheduler(fuzz=False).review(key=c.key, deck=c.deck, state=mature(c.key, when),
+                                             rating=3, now=when)
+        assert replace(after, due=plain.due) == plain  # the FSRS state is the scheduler's
+        # the zone of the plan is the machine's; a day either way still lies before the date
+        assert (after.due < at("2026-12-15")) is capped
+        assert store.card_state(c.key) == after

@@ -6,7 +6,7 @@ import argparse
 import json
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
@@ -15,7 +15,6 @@ if TYPE_CHECKING:
     from trainer.config import Settings
     from trainer.decks.model import Card
     from trainer.interview.mock import MockInterview, Question
-    from trainer.interview.readiness import Readiness
     from trainer.scheduling import Scheduler
     from trainer.store import Store
 
@@ -72,32 +71,9 @@ def _setup(args: argparse.Namespace):  # noqa: ANN202 - (settings, cards, store)
 # --- readiness ------------------------------------------------------------------------------
 
 
-def readiness_at(cards: Sequence[Card], store: Store, settings: Settings, day: date,
-                 scheduler: Scheduler | None = None) -> Readiness:
-    """The forecast for the morning of `day`, over the interview scope."""
-    from trainer.interview.plan import Scope
-    from trainer.interview.readiness import forecast
-    from trainer.scheduling import Scheduler
-    from trainer.scheduling.days import study_day_start
-
-    scope = Scope.parse(settings.interview_scope).cards(cards)
-    scheduler = scheduler or Scheduler(desired_retention=settings.desired_retention)
-    states = store.states(sorted({c.deck for c in scope}))
-    return forecast(scope, states, scheduler.retrievability,
-                    study_day_start(day, day_hour=settings.day_starts_at))
-
-
-def readiness_line(readiness: Readiness, day: date) -> str:
-    """'On Dec 15 you would recall 78% · weakest: rlhf 52%, fisher 61%'."""
-    text = f"On {day:%b} {day.day} you would recall {readiness.overall.recall:.0%}"
-    weakest = readiness.weakest(2)
-    if weakest:
-        text += " · weakest: " + ", ".join(f"{g.name} {g.recall:.0%}" for g in weakest)
-    return text
-
-
 def run_readiness(args: argparse.Namespace) -> int:
-    text = args.date
+    from trainer.interview.outlook import readiness_at, readiness_line
+
     setup = _setup(args)
     if isinstance(setup, int):
         return setup

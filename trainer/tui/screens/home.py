@@ -15,6 +15,7 @@ from textual.suggester import SuggestFromList
 from textual.widgets import DataTable, Footer, Input, Sparkline, Static
 from textual.worker import Worker, WorkerState
 
+from trainer.interview.outlook import home_lines
 from trainer.render import plural
 from trainer.stats import DeckTable, Overview, deck_table, overview
 from trainer.tui.screens.base import TrainerScreen
@@ -62,6 +63,7 @@ class TagPrompt(ModalScreen[str | None]):
 class HomeFigures:
     table: DeckTable
     view: Overview
+    interview: list[str]  # readiness and pace toward the interview date, if one is set
 
 
 class HomeScreen(TrainerScreen):
@@ -86,6 +88,7 @@ class HomeScreen(TrainerScreen):
     #decks { height: auto; max-height: 60%; margin-bottom: 1; }
     #forecast-label { color: $text-muted; }
     #forecast { height: 3; margin-bottom: 1; }
+    #interview { display: none; margin-bottom: 1; }
     """
 
     def compose(self) -> ComposeResult:
@@ -93,6 +96,7 @@ class HomeScreen(TrainerScreen):
         yield DataTable(id="decks", cursor_type="row", zebra_stripes=True)
         yield Static(id="forecast-label")
         yield Sparkline([0], id="forecast")
+        yield Static(id="interview")
         yield Static(id="problems")
         yield Footer()
 
@@ -118,7 +122,8 @@ class HomeScreen(TrainerScreen):
         with app.store.reading() as store:
             return HomeFigures(
                 table=deck_table(cards, store, settings, now),
-                view=overview(cards, store, now, day_hour=settings.day_starts_at, days=14))
+                view=overview(cards, store, now, day_hour=settings.day_starts_at, days=14),
+                interview=home_lines(cards, store, settings, now, app.scheduler))
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.worker.group != "home":
@@ -155,6 +160,9 @@ class HomeScreen(TrainerScreen):
             f"Due today: {today} ({view.due_now} now) · the next days: "
             f"{' '.join(str(n) for n in view.forecast[1:])}")
         self.query_one("#forecast", Sparkline).data = view.forecast or [0]
+        line = self.query_one("#interview", Static)
+        line.update("\n".join(figures.interview))
+        line.display = bool(figures.interview)  # no date: no room taken
 
     def _selected(self) -> list[str] | None:
         table = self.query_one("#decks", DataTable)
