@@ -121,6 +121,11 @@ def test_recall_cards_have_the_grill_shape(recall: list[dict]):
         assert 2 <= len(kp) <= 5 and all(isinstance(k, str) and k.strip() for k in kp), card["id"]
         assert card["difficulty"] in (1, 2, 3), card["id"]
         assert card["tags"] and card["prompt"].strip(), card["id"]
+        follow_ups = card.get("follow_ups") or []
+        assert follow_ups, f"{card['id']}: no follow-up question"
+        for fu in follow_ups:
+            assert fu["question"].strip() and fu.get("answer", "").strip(), card["id"]
+            assert 2 <= len(fu["key_points"]) <= 5, card["id"]
 
 
 def test_ids_are_unique_kebab_case_and_not_used_by_other_decks(cards: list[dict]):
@@ -158,8 +163,11 @@ def test_math_is_inline_balanced_and_renders(cards: list[dict]):
     from trainer.render import render_math
 
     for card in cards:
-        for field in ("prompt", "answer", "solution"):
-            text = card.get(field)
+        texts = {f: card.get(f) for f in ("prompt", "answer", "solution")}
+        for i, fu in enumerate(card.get("follow_ups") or []):
+            texts[f"follow-up {i} question"] = fu["question"]
+            texts[f"follow-up {i} answer"] = fu.get("answer")
+        for field, text in texts.items():
             if not isinstance(text, str) or (field == "answer" and card["kind"] != "recall"):
                 continue
             assert "$$" not in text, card["id"]
@@ -308,3 +316,25 @@ def test_group_mean_baseline_is_a_rescaled_leave_one_out_baseline(cards: list[di
     g = len(r)
     loo = np.array([r[i] - np.delete(r, i).mean() for i in range(g)])
     assert np.allclose(r - r.mean(), (g - 1) / g * loo)
+
+
+def test_follow_up_numbers(cards: list[dict]):
+    from scipy import optimize
+
+    def follow_up(card_id: str) -> str:
+        return _card(cards, card_id)["follow_ups"][0]["answer"]
+
+    assert r"\beta h = \log\frac{1-\varepsilon}{\varepsilon}" in follow_up(
+        "dpo-deterministic-preferences")
+    eps = 0.1
+
+    def smoothed(m):
+        return -(1 - eps) * math.log(1 / (1 + math.exp(-m))) - eps * math.log(1 / (1 + math.exp(m)))
+
+    assert optimize.minimize_scalar(smoothed).x == pytest.approx(math.log((1 - eps) / eps),
+                                                                 abs=1e-5)
+    assert r"p = 1 - 0.05^{1/n} \approx 3/n" in follow_up("zero-counts-boundary-mle")
+    for n in (100, 1000):
+        assert 1 - 0.05 ** (1 / n) == pytest.approx(3 / n, rel=0.02)
+    assert r"\log 1000 \approx 6.91" in follow_up("laplace-and-bic-evidence")
+    assert round(math.log(1000), 2) == 6.91
