@@ -141,6 +141,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
         result = _load(args)
     cards = result.cards
     warnings = _structure_warnings(args.paths)
+    from trainer.registry import load_problems
+
+    for problem in load_problems():  # a solver plugin that failed to import
+        print(f"warning: {problem}", file=sys.stderr)
     if args.json:
         print(json.dumps({"decks": len(result.decks), "cards": len(cards),
                           "problems": [p.to_dict() for p in result.problems],

@@ -74,6 +74,11 @@ def _suggestion(exc: ParseError, text: str, functions: frozenset[str], table: st
     if not re.search(re.escape(name) + r"\s*\(", text):
         return ""
     hint = f"; {SOLVERS_HINT}" if table == "solve" else ""
+    if table == "solve":
+        from trainer.registry import load_problems
+
+        # a deck that needs a plugin which did not load: say which one
+        hint += "".join(f"; {problem}" for problem in load_problems())
     if table == "param":
         hint = f"; params are drawn with {', '.join(sorted(RANDOM_ARITY))}"
     return did_you_mean(name, functions) + hint
