@@ -90,7 +90,7 @@ def test_no_review_keeps_the_interview_off_the_schedule(write_deck, tmp_path):
     args = build_parser().parse_args(["interview", str(deck), "--questions", "1", "--no-review"])
     out = io.StringIO()
     assert run_interview(args, ask=answers("x", ""), out=out, clock=FakeClock()) == 0
-    assert "Debrief: 1 questions" in out.getvalue()
+    assert "Debrief: 1 question in" in out.getvalue()
     assert Store.open(tmp_path / "user" / "trainer.db").reviews() == []
 
 

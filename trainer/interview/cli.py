@@ -38,6 +38,8 @@ def add_interview_arguments(parser: argparse.ArgumentParser) -> None:
                         help="keep the interview apart from the schedule (no reviews recorded)")
     parser.add_argument("--report", type=Path, metavar="FILE.md",
                         help="write the debrief as Markdown")
+    parser.add_argument("--history", action="store_true",
+                        help="list past interviews and the trend of their scores")
     parser.add_argument("--seed", type=int, help=argparse.SUPPRESS)
 
 
@@ -212,9 +214,10 @@ def conduct(mock: MockInterview, ask: Callable[[str], str], out: TextIO,
 
 def print_debrief(mock: MockInterview, out: TextIO) -> None:
     from trainer.interview.report import clock_text
+    from trainer.render import plural
 
     d = mock.debrief()
-    out.write(f"\nDebrief: {len(d.questions)} questions in {clock_text(d.seconds)}, "
+    out.write(f"\nDebrief: {plural(len(d.questions), 'question')} in {clock_text(d.seconds)}, "
               f"score {d.score:.0%}\n")
     for q in d.questions:
         got, total = q.points
@@ -261,6 +264,11 @@ def run_interview(args: argparse.Namespace, ask: Callable[[str], str] = input,
     if isinstance(setup, int):
         return setup
     settings, cards, store = setup
+    if args.history:
+        from trainer.interview.records import trend
+
+        out.write("\n".join(trend(store.interviews())) + "\n")
+        return 0
     if args.report is not None and args.report.suffix.lower() not in (".md", ".markdown"):
         return _err(f"{args.report}: the report is Markdown: name it FILE.md")
     known = {c.deck for c in cards}
@@ -299,6 +307,12 @@ def run_interview(args: argparse.Namespace, ask: Callable[[str], str] = input,
         out.write("\ninterview stopped\n")
     if not any(q.stage == "done" for q in mock.asked):
         return 0
+    from trainer.interview.records import to_record
+
+    debrief = mock.debrief()
+    store.record_interview(started_at=debrief.started_at, seconds=debrief.seconds,
+                           score=debrief.score, reviewed=not args.no_review,
+                           data=to_record(debrief))
     print_debrief(mock, out)
     if args.report is not None:
         try:

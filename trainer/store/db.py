@@ -12,9 +12,12 @@ from pathlib import Path
 from typing import Any
 
 from trainer.review import RATINGS, STATES, VERDICTS, Rating, State, Verdict
-from trainer.store import figures  # the statistics queries and their schema
+from trainer.store import (
+    figures,  # the statistics queries and their schema
+    interviews,  # the record of mock interviews
+)
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
@@ -110,6 +113,8 @@ _MIGRATIONS: dict[int, str | tuple[str, ...]] = {
     """,
     # version 3: review tallies and an index for the statistics
     3: figures.MIGRATION,
+    # version 4: mock interviews, each kept whole
+    4: interviews.MIGRATION,
 }
 
 
@@ -136,7 +141,7 @@ def _load(text: str | None) -> CardState | None:
     return None if text is None else CardState.from_dict(json.loads(text))
 
 
-class Store(figures.FigureQueries):
+class Store(figures.FigureQueries, interviews.InterviewQueries):
     """The learner's database. Open it with `Store.open(path)`."""
 
     def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
