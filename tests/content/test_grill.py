@@ -315,7 +315,9 @@ def _card(cards: list[dict], card_id: str) -> dict:
 
 
 def _says(cards: list[dict], card_id: str, *fragments: str) -> None:
-    text = _card(cards, card_id)["answer"]
+    """The card's model answer or one of its follow-ups' answers states each fragment."""
+    card = _card(cards, card_id)
+    text = "\n".join([card["answer"], *(f.get("answer") or "" for f in card.get("follow_ups") or [])])
     for fragment in fragments:
         assert fragment in text, f"{card_id} no longer says {fragment!r}"
 
@@ -592,3 +594,35 @@ def test_reviewed_answers_state_the_corrected_results(cards: list[dict]):
     _says(cards, "misspecified-mle-kl-projection-sandwich", "HC0 sandwich")
     text = _card(cards, "kl-infinite-support-mismatch")["answer"]
     assert "bounded divergence such as JS or TV" not in text
+
+
+# ------------------------------------------------------------- follow-ups (issue 15)
+
+
+def test_at_least_thirty_cards_carry_follow_ups(cards: list[dict]):
+    with_follow_ups = [c["id"] for c in cards if c.get("follow_ups")]
+    assert len(with_follow_ups) >= 30, len(with_follow_ups)
+
+
+def test_follow_ups_are_questions_with_key_points_and_answers(cards: list[dict]):
+    from trainer.render import render_math
+
+    prompts = {_normalise(c["prompt"]) for c in cards}
+    for card in cards:
+        for f in card.get("follow_ups") or []:
+            q, kp, a = f["question"], f["key_points"], f.get("answer") or ""
+            assert q.rstrip().endswith("?"), f"{card['id']}: {q!r}"
+            assert 1 <= len(kp) <= 5 and all(isinstance(k, str) and k.strip() for k in kp)
+            assert a.strip(), f"{card['id']}: a follow-up without a model answer"
+            assert _normalise(q) not in prompts, f"{card['id']}: a follow-up repeats a prompt"
+            for text in (q, a, *kp):
+                assert _unescaped_dollars(text) % 2 == 0, f"{card['id']}: odd $ in {text!r}"
+                assert "\n" not in text.strip(), f"{card['id']}: keep follow-ups on one line"
+                assert not re.search(r"\\[A-Za-z]", render_math(text)), f"{card['id']}: {text!r}"
+
+
+def test_follow_ups_moved_out_of_the_answers(cards: list[dict]):
+    """The "→ Follow-up" lines became `follow_ups`, so the interview can ask them before
+    the model answer is shown."""
+    for card in cards:
+        assert "→ Follow-up" not in card["answer"], card["id"]
