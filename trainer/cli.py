@@ -127,6 +127,12 @@ def _open_store(args: argparse.Namespace):  # noqa: ANN202 - Store, imported laz
     return Store.open(_db_path(args))
 
 
+def _deck_paths(args: argparse.Namespace) -> list[Path]:
+    from trainer.config import default_deck_paths
+
+    return list(args.paths or default_deck_paths())
+
+
 def _load(args: argparse.Namespace):  # noqa: ANN202 - LoadResult
     from trainer.catalog import load_catalog
     from trainer.config import default_deck_paths
@@ -424,6 +430,7 @@ def cmd_study(args: argparse.Namespace) -> int:
         decks=getattr(args, "deck", None),
         tag=getattr(args, "tag", None),
         ahead=getattr(args, "ahead", False),
+        deck_paths=_deck_paths(args),  # watched: an edited deck takes effect while studying
     )
     app.run()
     store.close()

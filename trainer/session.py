@@ -112,6 +112,28 @@ class StudySession:
         self.current = None
         self.advance()
 
+    def replace_cards(self, cards: Sequence[Card]) -> list[Card]:
+        """Use the cards of reloaded decks from now on; nothing done is lost or asked again.
+
+        Queued cards (and the current one) become their new versions, a removed card leaves
+        the queue, and a card new to the decks, in this session's scope and never reviewed,
+        joins the end of the queue. Returns the cards that joined.
+        """
+        by_key = {c.key: c for c in cards}
+        before = {c.key for c in self.cards}
+        self.cards = list(cards)
+        self.queue = [by_key[c.key] for c in self.queue if c.key in by_key]
+        self.learning = [(t, i, by_key[c.key]) for t, i, c in self.learning if c.key in by_key]
+        if self.current is not None:
+            self.current = by_key.get(self.current.key, self.current)
+        added = [c for c in in_scope(self.cards, self.decks, self.tag)
+                 if c.key not in before and self.store.card_state(c.key) is None]
+        self.queue[0:0] = reversed(added)  # pop() takes from the end: these come last
+        self.total += len(added)
+        if self.current is None and added:
+            self.advance()
+        return added
+
     # --- what is shown -----------------------------------------------------------------
 
     @property
@@ -162,7 +184,8 @@ class StudySession:
 
     def finish(self, attempt: Attempt, rating: Rating | int) -> CardState:
         """Record the rating of an answered attempt at the current card and move on."""
-        if attempt.card is not self.current:
+        # by key: a live reload may have replaced the current card by its edited version
+        if self.current is None or attempt.card.key != self.current.key:
             raise RuntimeError(f"{attempt.card.key} is not the current card")
         if not attempt.answered:
             raise RuntimeError(f"{attempt.card.key} is not answered yet")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Sequence
+from pathlib import Path
 
 from textual.app import App
 from textual.binding import Binding
@@ -59,6 +60,8 @@ class TrainerApp(App[None]):
         clock=None,  # noqa: ANN001 - a zero-argument callable returning UTC seconds
         warm_up: bool = True,
         save_theme: bool = True,
+        deck_paths: Sequence[Path | str] | None = None,
+        watch_seconds: float | None = 2.0,
     ) -> None:
         super().__init__()
         self.store = store
@@ -72,6 +75,10 @@ class TrainerApp(App[None]):
         self.clock = clock
         self.warm_up = warm_up
         self.save_theme = save_theme
+        # live reload: the deck files to watch (None: the decks given are all there is)
+        self.deck_paths = list(deck_paths) if deck_paths is not None else None
+        self._deck_watch = None
+        self.watch_seconds = watch_seconds  # None: reloads only when asked (tests)
 
     def now(self) -> float:
         """UTC seconds by the app's clock (a fixed one in tests)."""
@@ -106,12 +113,43 @@ class TrainerApp(App[None]):
                     if len(problems) > 1 else "")
             self.notify(f"{problems[0]}{more}", severity="warning", timeout=12,
                         title=f"{plural(len(problems), 'deck problem')}; the other cards load")
+        if self.deck_paths is not None:
+            from trainer.decks.watch import DeckWatch
+
+            self._deck_watch = DeckWatch(self.deck_paths)
+            if self.watch_seconds is not None:
+                self.set_interval(self.watch_seconds, self.check_deck_files)
         if self.warm_up:
             # after the first card is drawn: the import must not delay it
             # queued behind the first frame (and behind the bench report above), so the
             # order is fixed by the event loop rather than by a timer racing a busy machine
             self.call_after_refresh(lambda: threading.Thread(
                 target=_warm_up, daemon=True, name="warm-up").start())
+
+    def check_deck_files(self) -> None:
+        """Poll the deck files; reload when one was added, changed or removed."""
+        if self._deck_watch is not None and self._deck_watch.poll():
+            self.deck_files_changed()
+
+    def deck_files_changed(self) -> None:
+        """Reload the decks: edits take effect, new cards join, a broken edit is a notice."""
+        from trainer.decks.watch import reload_decks
+
+        if self.deck_paths is None:
+            return
+        reload = reload_decks(self.load_result, self.deck_paths)
+        self.load_result = reload.result
+        if reload.new_problems:
+            first = reload.new_problems[0]
+            more = (f"\n…and {len(reload.new_problems) - 1} more: run `trainer validate`"
+                    if len(reload.new_problems) > 1 else "")
+            kept = (f"; kept the last good version of {', '.join(reload.kept)}"
+                    if reload.kept else "")
+            self.notify(f"{first}{more}", severity="warning", timeout=12,
+                        title=f"deck edit not loaded{kept}")
+        for screen in self.screen_stack:
+            if isinstance(screen, StudyScreen):
+                screen.cards_replaced(reload.result.cards)
 
     def _remember_theme(self, theme: object) -> None:
         name = getattr(theme, "name", None)

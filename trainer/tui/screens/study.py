@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
 from rich.segment import Segment
@@ -145,6 +145,22 @@ class StudyScreen(TrainerScreen):
         """Study another selection (a deck, a tag, ahead) from now on."""
         self.session = session
         self.show_current()
+
+    def cards_replaced(self, cards: Sequence[Card]) -> None:
+        """The decks were reloaded: the card on screen is redrawn at once if it changed and
+        nothing has been typed yet; otherwise its new text shows when it next comes up."""
+        before = self.session.current
+        self.session.replace_cards(cards)
+        current = self.session.current
+        untouched = (self.phase == "question" and not self.query_one("#answer", Input).value
+                     and self.code_answer is None and not self.steps_text.plain)
+        if self.phase == "empty" and current is not None:
+            self.show_current()
+        elif (current is not None and before is not None and untouched
+              and current.content_hash != before.content_hash):
+            self.show_current()
+        else:
+            self._update_progress()
 
     # --- showing a card -----------------------------------------------------------------
 
