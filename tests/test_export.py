@@ -55,3 +55,51 @@ def test_export_refuses_what_it_can_not_write(recall_deck, tmp_path, capsys):
     assert main(["export", str(recall_deck), "--deck", "nope", "-o",
                  str(tmp_path / "x.apkg")]) == 2
     assert "the decks are: basics" in capsys.readouterr().err
+
+
+def _digest(path: Path) -> str:
+    import hashlib
+
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_running_out_of_disk_leaves_the_previous_package_whole(recall_deck, tmp_path):
+    import os
+    import resource
+    import signal
+    import subprocess
+    import sys
+
+    out = tmp_path / "decks.apkg"
+    assert main(["export", str(recall_deck), "-o", str(out)]) == 0
+    before = _digest(out)
+    limit = out.stat().st_size + 2048  # the shipped decks need far more than this
+
+    def small_disk() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit fails instead
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    proc = subprocess.run([sys.executable, "-m", "trainer", "export", "-o", str(out)],
+                          capture_output=True, text=True, timeout=300, preexec_fn=small_disk,
+                          env={**os.environ, "TRAINER_CACHE": str(tmp_path / "cache")})
+    assert proc.returncode != 0
+    assert "the previous package is untouched" in proc.stderr and "Traceback" not in proc.stderr
+    assert _digest(out) == before
+    assert [p.name for p in tmp_path.iterdir() if p.suffix == ".partial"] == []
+
+
+def test_a_deck_with_problems_is_not_exported_over_a_good_package(recall_deck, write_deck,
+                                                                  tmp_path, capsys):
+    out = tmp_path / "decks.apkg"
+    assert main(["export", str(recall_deck), "-o", str(out)]) == 0
+    before = _digest(out)
+    broken = write_deck("deck: broken\ntitle: B\ncards:\n  - id: [\n", "broken.yaml")
+    capsys.readouterr()
+    assert main(["export", str(broken), "-o", str(out)]) == 1  # nothing to export
+    assert "nothing to export" in capsys.readouterr().err
+    assert main(["export", str(recall_deck), str(broken), "-o", str(out)]) == 1
+    assert "not everything can be exported" in capsys.readouterr().err
+    assert _digest(out) == before
+    # asked for, the cards that can be exported are, and the exit code still says not all
+    assert main(["export", str(recall_deck), str(broken), "-o", str(out), "--partial"]) == 1
+    assert len(notes(out)) == 3

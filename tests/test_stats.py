@@ -171,13 +171,13 @@ def test_the_forecast_follows_the_study_day_not_the_calendar_day(store: Store):
 
 def test_undoing_a_review_takes_it_out_of_the_figures(store: Store):
     before, weak = overview(CARDS, store, NOW), progress(CARDS, store, NOW).weakest_cards
-    store.record_review(before=store.card_state("d/f"), after=state("d/f", lapses=1),
-                        rating=1, reviewed_at=NOW - 60)
+    review_id = store.record_review(before=store.card_state("d/f"),
+                                    after=state("d/f", lapses=1), rating=1, reviewed_at=NOW - 60)
     after = overview(CARDS, store, NOW)
     assert after.reviews_today == before.reviews_today + 1
     assert (after.reviewed_30d, after.recalled_30d) == (4, 2)
     assert "d/f" in [c.key for c in progress(CARDS, store, NOW).weakest_cards]
-    assert store.undo_last_review() is not None
+    assert store.undo_review(review_id) is not None
     assert overview(CARDS, store, NOW) == before
     assert progress(CARDS, store, NOW).weakest_cards == weak
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from collections.abc import Sequence
@@ -96,6 +97,17 @@ def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
     export.add_argument("-o", "--out", type=Path, required=True, metavar="FILE.apkg",
                         help="the package to write")
     export.add_argument("--deck", action="append", help="only this deck id (repeatable)")
+    export.add_argument("--partial", action="store_true",
+                        help="write the cards that can be exported even if some cannot")
+
+    backup = sub.add_parser("backup", help="list the automatic backups (or make one: --now)")
+    _add_db(backup)
+    restore = sub.add_parser("restore", help="restore a backup (the newest by default), "
+                             "keeping the current database aside")
+    _add_db(restore)
+    from trainer.store.cli import add_backup_arguments
+
+    add_backup_arguments(backup, restore)
 
     from trainer.sync.cli import add_import_arguments
 
@@ -121,10 +133,22 @@ def _db_path(args: argparse.Namespace) -> Path:
     return getattr(args, "db", None) or default_db_path()
 
 
-def _open_store(args: argparse.Namespace):  # noqa: ANN202 - Store, imported lazily
+def _backup_dir(args: argparse.Namespace) -> Path:
+    from trainer.config import backup_dir
+
+    return backup_dir(_db_path(args))
+
+
+def _open_store(args: argparse.Namespace, *, reading: bool = False,
+                exclusive: bool = False):  # noqa: ANN202 - Store, imported lazily
+    """The store; `reading` commands also read a database they cannot write to."""
     from trainer.store import Store
 
-    return Store.open(_db_path(args))
+    path = _db_path(args)
+    read_only = reading and path.exists() and not (os.access(path, os.W_OK)
+                                                    and os.access(path.parent, os.W_OK))
+    return Store.open(path, read_only=read_only, exclusive=exclusive,
+                      backup_dir=_backup_dir(args))
 
 
 def _deck_paths(args: argparse.Namespace) -> list[Path]:
@@ -217,7 +241,7 @@ def cmd_decks(args: argparse.Namespace) -> int:
 
     result = _load(args)
     _report_problems(result)
-    store = _open_store(args)
+    store = _open_store(args, reading=True)
     settings = load_settings()
     counts = {c.deck: c for c in deck_table(result.cards, store, settings, time.time(),
                                             count_unseen=True).decks}
@@ -249,7 +273,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
     result = _load(args)
     _report_problems(result)
-    store = _open_store(args)
+    store = _open_store(args, reading=True)
     settings = load_settings()
     now = time.time()
     view = overview(result.cards, store, now, day_hour=settings.day_starts_at)
@@ -359,30 +383,43 @@ def cmd_try(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     from trainer.exercises import ExerciseError
-    from trainer.export import export_apkg, note_for
+    from trainer.export import ExportError, export_apkg, note_for
 
     result = _load(args)
     _report_problems(result)
     decks = [d for d in result.decks if not args.deck or d.id in args.deck]
-    if args.deck and not decks:
-        known = ", ".join(d.id for d in result.decks)
-        return _fail(f"no deck {', '.join(args.deck)}; the decks are: {known}")
+    if args.deck and len(decks) < len(set(args.deck)):
+        missing = [d for d in args.deck if d not in {k.id for k in decks}]
+        return _fail(_no_such_deck(missing, {d.id for d in result.decks}, result.problems))
     if args.out.suffix != ".apkg":
         return _fail(f"{args.out}: an Anki package must end in .apkg")
+    chosen = {str(Path(d.path).resolve()) for d in decks}
+    # problems of the chosen decks, and of deck files that did not load at all
+    left_out = sum(1 for p in result.problems if not args.deck
+                   or str(Path(p.path).resolve()) in chosen)
     notes = []
     for deck in decks:
         for card in deck.cards:
             try:
                 notes.append(note_for(card))
             except ExerciseError as exc:
+                left_out += 1
                 print(f"warning: {card.path}: {card.id}: not exported: {exc}", file=sys.stderr)
+    untouched = (f"{args.out} is left as it was" if args.out.exists()
+                 else "nothing was written")
+    if not notes:
+        return _fail(f"nothing to export; {untouched}.", 1)
+    if left_out and not args.partial:
+        return _fail(f"not everything can be exported ({plural(left_out, 'problem')} above); "
+                     f"{untouched}. Fix them (`trainer validate`) or pass --partial to write "
+                     "the rest.", 1)
     try:
         export_apkg(notes, {d.id: d.title for d in decks}, args.out)
-    except OSError as exc:
-        return _fail(f"{args.out}: {exc.strerror or exc}")
+    except ExportError as exc:
+        return _fail(str(exc))
     print(f"wrote {plural(len(notes), 'note')} from {plural(len(decks), 'deck')} to {args.out}; "
           "in Anki: File › Import. Graded cards are frozen at one draw of their numbers.")
-    return 0
+    return 1 if left_out else 0
 
 
 def cmd_import(args: argparse.Namespace) -> int:
@@ -414,13 +451,13 @@ def cmd_study(args: argparse.Namespace) -> int:
     known = {d.id for d in result.decks}
     unknown = [d for d in getattr(args, "deck", None) or [] if d not in known]
     if unknown:
-        return _fail(f"no deck {', '.join(unknown)}; the decks are: {', '.join(sorted(known))}")
+        return _fail(_no_such_deck(unknown, known, result.problems))
     tag = getattr(args, "tag", None)
     if tag and not any(tag in c.tags for c in result.cards):
         same = sorted({t for c in result.cards for t in c.tags if t.lower() == tag.lower()})
         hint = f" (did you mean {same[0]!r}?)" if same else ""
         return _fail(f"no card has the tag {tag!r}{hint}; `trainer decks` lists the decks")
-    store = _open_store(args)
+    store = _open_store(args, exclusive=True)
     from trainer.tui.app import TrainerApp
 
     app = TrainerApp(
@@ -431,10 +468,47 @@ def cmd_study(args: argparse.Namespace) -> int:
         tag=getattr(args, "tag", None),
         ahead=getattr(args, "ahead", False),
         deck_paths=_deck_paths(args),  # watched: an edited deck takes effect while studying
+        backup_dir=_backup_dir(args),
     )
     app.run()
     store.close()
-    return 0
+    code = app.return_code or 0
+    if code and store.failure is not None:
+        return 2  # the app has said what happened to the database and what to do
+    return code
+
+
+def _no_such_deck(unknown: list[str], known: set[str], problems: list) -> str:  # type: ignore[type-arg]
+    """Name the deck file that failed to load when it is the one asked for."""
+    import re
+
+    from trainer.decks.loader import MAX_DECK_BYTES
+    from trainer.files import UnreadableFile, read_bounded_text
+
+    for problem in problems:
+        path = Path(problem.path)
+        try:
+            text = read_bounded_text(path, MAX_DECK_BYTES)
+        except UnreadableFile:
+            text = ""
+        for deck in unknown:
+            if path.stem == deck or re.search(rf"^deck:\s*['\"]?{re.escape(deck)}['\"]?\s*$",
+                                              text, re.MULTILINE):
+                return f"deck {deck} could not be loaded: {problem}"
+    broken = f" ({len(problems)} deck problems: `trainer validate`)" if problems else ""
+    return f"no deck {', '.join(unknown)}; the decks are: {', '.join(sorted(known))}{broken}"
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    from trainer.store.cli import run_backup
+
+    return run_backup(args, _db_path(args), _backup_dir(args))
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from trainer.store.cli import run_restore
+
+    return run_restore(args, _db_path(args), _backup_dir(args))
 
 
 COMMANDS = {
@@ -454,6 +528,8 @@ COMMANDS = {
     "preview": cmd_preview,
     "interview": cmd_interview,
     "readiness": cmd_readiness,
+    "backup": cmd_backup,
+    "restore": cmd_restore,
 }
 
 
@@ -474,6 +550,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except Exception as exc:  # noqa: BLE001 - only sqlite3 errors are handled
+        import sqlite3
+
+        if not isinstance(exc, sqlite3.Error):
+            raise
+        from trainer.store.db import as_store_error  # a query outside the store, at worst
+
+        return _fail(str(as_store_error(exc, _db_path(args), _backup_dir(args))))
 
 
 if __name__ == "__main__":

@@ -43,6 +43,21 @@ def deck_cache_dir() -> Path:
     return Path(user_cache_dir(APP, appauthor=False)) / "decks"
 
 
+def backup_dir(db: Path) -> Path:
+    """Where the automatic backups of the database `db` are kept.
+
+    TRAINER_BACKUPS if set, else backups/ in the user data directory; a database other
+    than the default one keeps its backups in a folder of its own there.
+    """
+    env = os.environ.get("TRAINER_BACKUPS")
+    base = Path(env) if env else data_dir() / "backups"
+    if db.resolve() == default_db_path().resolve():
+        return base
+    import hashlib
+
+    return base / f"{db.stem}-{hashlib.sha1(str(db.resolve()).encode()).hexdigest()[:8]}"
+
+
 def user_deck_dir() -> Path:
     """TRAINER_DECKS if set, else decks/ in the user data directory."""
     env = os.environ.get("TRAINER_DECKS")

@@ -147,12 +147,49 @@ def export_apkg(notes: Sequence[ExportedNote], titles: dict[str, str], out: Path
                                    tags=list(note.tags)))
     import tempfile
 
-    with tempfile.TemporaryDirectory(prefix="trainer-export-") as tmp:
-        files = []
-        for note in notes:
-            for name, data in note.media:
-                path = Path(tmp) / name
-                path.write_bytes(data)
-                files.append(str(path))
-        package = genanki.Package(list(decks.values()), media_files=files)
-        package.write_to_file(str(out))
+    try:
+        with tempfile.TemporaryDirectory(prefix="trainer-export-") as tmp:
+            files = []
+            for note in notes:
+                for name, data in note.media:
+                    path = Path(tmp) / name
+                    path.write_bytes(data)
+                    files.append(str(path))
+            _write_atomically(genanki.Package(list(decks.values()), media_files=files), out)
+    except OSError as exc:  # the media could not be staged: nothing was written
+        raise ExportError(f"{out}: not written ({exc.strerror or exc})") from None
+
+
+class ExportError(Exception):
+    """The package could not be written; the previous one, if any, is untouched."""
+
+
+def _write_atomically(package: object, out: Path) -> None:
+    """Write to a temporary file beside `out`, then rename it over `out`.
+
+    A full disk or a crash halfway leaves the previous package as it was, never a
+    truncated zip in its place.
+    """
+    import os
+    import sqlite3
+    import tempfile
+    import zipfile
+
+    try:
+        fd, name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".partial", dir=out.parent)
+    except OSError as exc:
+        raise ExportError(f"{out}: cannot write there: {exc.strerror or exc}") from None
+    os.close(fd)
+    tmp = Path(name)
+    try:
+        package.write_to_file(str(tmp))  # type: ignore[attr-defined]
+        with open(tmp, "rb+") as fh:
+            os.fsync(fh.fileno())
+        os.replace(tmp, out)
+    except (OSError, sqlite3.Error, zipfile.BadZipFile) as exc:
+        detail = getattr(exc, "strerror", None) or str(exc)
+        raise ExportError(f"{out}: not written ({detail}); "
+                          f"{'the previous package is untouched' if out.exists() else 'nothing was written'}."
+                          ) from None
+    finally:
+        tmp.unlink(missing_ok=True)

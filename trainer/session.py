@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import bisect
-import sqlite3
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
@@ -25,9 +24,9 @@ from trainer.scheduling import (
 )
 from trainer.store import CardState, Store, StoreError
 
-# what a write to the store may fail with (another trainer holds the database, a full
-# disk); the review is not recorded and the session stays on the card
-WRITE_ERRORS = (sqlite3.Error, StoreError, OSError)
+# what a write to the store may fail with (locked by another program, a full disk); the
+# review is not recorded and the session stays on the card
+WRITE_ERRORS = (StoreError, OSError)
 
 
 @dataclass(slots=True)
@@ -46,6 +45,7 @@ class _Action:
     card: Card
     before: CardState | None
     requeued: bool = False
+    review_id: int = 0  # the review this session recorded: undo removes exactly that one
 
 
 @dataclass(slots=True)
@@ -215,8 +215,9 @@ class StudySession:
         plan = InterviewPlan.from_settings(self.settings)
         if plan is not None:  # seen again in the last days before the interview
             after = plan.cap(card, after, now)
-        self.store.record_review(before=before, after=after, rating=rating, reviewed_at=now,
-                                 answer=answer, verdict=verdict, duration_ms=duration_ms)
+        review_id = self.store.record_review(
+            before=before, after=after, rating=rating, reviewed_at=now, answer=answer,
+            verdict=verdict, duration_ms=duration_ms)
         requeue = after.due <= now + self.settings.learn_ahead_minutes * 60 or (
             rating == AGAIN and after.due <= next_day_start(now, self.settings.day_starts_at)
         )
@@ -224,7 +225,8 @@ class StudySession:
             self._tiebreak += 1
             bisect.insort(self.learning, (after.due, self._tiebreak, card),
                           key=lambda item: (item[0], item[1]))
-        self.history.append(_Action("review", card, before, requeued=requeue))
+        self.history.append(_Action("review", card, before, requeued=requeue,
+                                    review_id=review_id))
         self.outcomes.append(Outcome(card.key, rating, verdict, duration_ms))
         self.advance()
         return after
@@ -258,9 +260,9 @@ class StudySession:
         """Undo the last review, suspension or burial; that card is shown again."""
         if not self.history:
             return None
-        action = self.history.pop()
+        action = self.history[-1]
         if action.kind == "review":
-            self.store.undo_last_review()
+            self.store.undo_review(action.review_id)  # a refusal leaves the history as it was
             self.outcomes.pop()
             if action.requeued:
                 self.learning = [item for item in self.learning if item[2] is not action.card]
@@ -268,6 +270,7 @@ class StudySession:
             self.store.delete_state(action.card.key)
         else:
             self.store.put_state(action.before)
+        self.history.pop()
         if self.current is not None and self.current is not action.card:
             self.queue.append(self.current)
         self.current = action.card

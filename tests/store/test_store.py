@@ -41,15 +41,33 @@ def test_undo_restores_the_state_before_and_removes_the_review(tmp_path: Path):
     store = Store.open(tmp_path / "t.db")
     first = state(reps=1)
     second = state(reps=2, due=5000.0)
-    store.record_review(before=None, after=first, rating=3, reviewed_at=1.0)
-    store.record_review(before=first, after=second, rating=3, reviewed_at=2.0)
-    undone = store.undo_last_review()
+    one = store.record_review(before=None, after=first, rating=3, reviewed_at=1.0)
+    two = store.record_review(before=first, after=second, rating=3, reviewed_at=2.0)
+    undone = store.undo_review(two)
     assert undone is not None and undone.after == second
     assert store.card_state("d/a") == first
     assert len(store.reviews()) == 1
-    store.undo_last_review()
+    store.undo_review(one)
     assert store.card_state("d/a") is None  # new again
-    assert store.undo_last_review() is None
+    assert store.undo_review(one) is None
+
+
+def test_review_ids_are_never_reused_after_an_undo(tmp_path: Path):
+    store = Store.open(tmp_path / "t.db")
+    first = store.record_review(before=None, after=state(), rating=3, reviewed_at=1.0)
+    store.undo_review(first)
+    again = store.record_review(before=None, after=state(), rating=3, reviewed_at=2.0)
+    assert again > first
+
+
+def test_undo_refuses_when_the_card_was_reviewed_again_since(tmp_path: Path):
+    store = Store.open(tmp_path / "t.db")
+    mine = store.record_review(before=None, after=state(reps=1), rating=3, reviewed_at=1.0)
+    store.record_review(before=state(reps=1), after=state(reps=2), rating=3, reviewed_at=2.0)
+    with pytest.raises(StoreError, match="reviewed again since") as caught:
+        store.undo_review(mine)
+    assert caught.value.kind == "conflict"
+    assert len(store.reviews()) == 2 and store.card_state("d/a") == state(reps=2)
 
 
 def test_due_states_orders_by_lowest_retrievability(tmp_path: Path):
@@ -80,7 +98,7 @@ def test_a_damaged_database_is_refused(tmp_path: Path):
     data = bytearray(path.read_bytes())
     data[16:100] = b"\xff" * 84  # wreck the header after the magic string
     path.write_bytes(bytes(data))
-    with pytest.raises(StoreError, match="damaged or not a database"):
+    with pytest.raises(StoreError, match="the database is damaged"):
         Store.open(path)
 
 
@@ -158,3 +176,33 @@ def test_kill_9_mid_session_loses_no_answered_review(tmp_path: Path):
     conn.close()
     store = Store.open(path)  # and it opens again normally
     assert len(store.reviews()) == count
+
+
+def test_a_schema_3_log_moves_to_never_reused_ids_keeping_ids_indexes_and_tallies(
+        tmp_path: Path):
+    from trainer.store.db import _MIGRATIONS
+
+    path = tmp_path / "v3.db"
+    conn = sqlite3.connect(path)
+    conn.executescript(_MIGRATIONS[1] + _MIGRATIONS[2])
+    for statement in _MIGRATIONS[3]:
+        conn.execute(statement)
+    conn.execute("PRAGMA user_version=3")
+    for i in (1, 2, 5):
+        conn.execute("INSERT INTO reviews (id, card_key, reviewed_at, rating, state_after) "
+                     "VALUES (?, 'd/a', 10.0, 3, '{}')", (i,))
+    conn.commit()
+    attached = sorted(r[0] for r in conn.execute(
+        "SELECT name FROM sqlite_master WHERE tbl_name='reviews' AND type IN ('index','trigger')"))
+    conn.close()
+    store = Store.open(path)
+    assert [r[0] for r in store.conn.execute("SELECT id FROM reviews ORDER BY id")] == [1, 2, 5]
+    assert sorted(r[0] for r in store.conn.execute(
+        "SELECT name FROM sqlite_master WHERE tbl_name='reviews' AND type IN ('index','trigger')"
+    )) == attached
+    tallied = store.conn.execute("SELECT SUM(reviews) FROM review_tally").fetchone()[0]
+    newest = store.record_review(before=None, after=state("d/b"), rating=3, reviewed_at=20.0)
+    assert store.conn.execute("SELECT SUM(reviews) FROM review_tally").fetchone()[0] == tallied + 1
+    store.undo_review(newest)
+    assert store.record_review(before=None, after=state("d/b"), rating=3,
+                               reviewed_at=21.0) > newest  # never reused

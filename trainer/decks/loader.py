@@ -580,15 +580,13 @@ def _read_deck(root: Located | None, path: str) -> tuple[Deck | None, list[Probl
 
 def read_deck_text(path: Path) -> tuple[str | None, list[Problem]]:
     """A deck file's text, or the problem that stops it being read (never an exception)."""
-    shown = str(path)
+    from trainer.files import UnreadableFile, read_bounded_text
+
     try:
-        if path.stat().st_size > MAX_DECK_BYTES:
-            return None, [Problem(shown, 1, 1, "", "deck file is larger than 5 MB")]
-        return path.read_text(encoding="utf-8"), []
-    except UnicodeDecodeError as exc:
-        return None, [Problem(shown, 1, 1, "", f"not UTF-8 text: {exc.reason}")]
-    except OSError as exc:
-        return None, [Problem(shown, 1, 1, "", f"cannot read: {exc.strerror or exc}")]
+        return read_bounded_text(path, MAX_DECK_BYTES), []
+    except UnreadableFile as exc:
+        reason = str(exc).replace("larger than 5 MB", "deck file is larger than 5 MB")
+        return None, [Problem(str(path), 1, 1, "", reason)]
 
 
 def load_file(path: Path) -> tuple[Deck | None, list[Problem]]:

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import functools
 import json
+import os
 import sqlite3
+import threading
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from trainer.review import RATINGS, STATES, VERDICTS, Rating, State, Verdict
 from trainer.store import (
@@ -17,12 +20,103 @@ from trainer.store import (
     interviews,  # the record of mock interviews
 )
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 SQLITE_MAGIC = b"SQLite format 3\x00"
+BUSY_TIMEOUT_S = 2.0  # how long a write waits for another writer before saying "locked"
 
 
 class StoreError(Exception):
-    """The database can not be used; the message names the file and what is wrong."""
+    """The database can not be used as asked; the message names the file and what to do.
+
+    `kind` says what happened: damaged, locked, read-only, full, in-use, newer, foreign,
+    schema, conflict or error. No sqlite3 exception ever leaves the store: they all
+    become a StoreError.
+    """
+
+    def __init__(self, message: str, *, kind: str = "error") -> None:
+        super().__init__(message)
+        self.kind = kind
+
+    @property
+    def lost_nothing(self) -> bool:
+        """True when trying again later can work (the database itself is sound)."""
+        return self.kind in ("locked", "full", "read-only", "conflict")
+
+    def __rich__(self) -> str:
+        # Textual shows an exception with __rich__ instead of a traceback (whose local
+        # variables would spill card text); the message is all the learner needs
+        from rich.markup import escape
+
+        return f"trainer: {escape(str(self))}"
+
+
+def damaged_message(path: Path, detail: str, newest_backup: Path | None) -> str:
+    """What a learner should read when the database is damaged: the file, and what to do."""
+    if newest_backup is not None:
+        advice = (f"Restore the newest backup ({newest_backup}) with `trainer restore`; "
+                  "the damaged file is kept aside.")
+    else:
+        advice = ("There is no backup yet; `sqlite3 FILE .recover` may save most of it. "
+                  "Or move the file away to start afresh.")
+    return f"{path}: the database is damaged ({detail}); it was left untouched. {advice}"
+
+
+_ERROR_CODES = {  # primary SQLite result codes
+    3: "read-only",  # SQLITE_PERM
+    5: "locked",  # SQLITE_BUSY
+    6: "locked",  # SQLITE_LOCKED
+    8: "read-only",  # SQLITE_READONLY
+    10: "io",  # SQLITE_IOERR
+    11: "damaged",  # SQLITE_CORRUPT
+    13: "full",  # SQLITE_FULL
+    14: "cantopen",  # SQLITE_CANTOPEN
+    26: "damaged",  # SQLITE_NOTADB
+}
+
+
+def as_store_error(exc: sqlite3.Error, path: Path, backup_dir: Path | None = None) -> StoreError:
+    """The StoreError a learner should see for a sqlite3 exception."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    kind = _ERROR_CODES.get(code & 0xFF, "error") if isinstance(code, int) else "error"
+    if kind == "damaged":
+        from trainer.store.backup import newest_backup
+
+        return StoreError(damaged_message(path, str(exc), newest_backup(backup_dir)),
+                          kind="damaged")
+    if kind == "locked":
+        return StoreError(f"{path}: locked by another program ({exc}); nothing was written. "
+                          "Close the other program, or wait, and try again.", kind="locked")
+    if kind == "read-only":
+        return StoreError(f"{path}: read-only: reviews cannot be saved ({exc}). Make the file "
+                          "and its folder writable.", kind="read-only")
+    if kind == "full":
+        return StoreError(f"{path}: the disk is full; the last change was not saved. Free some "
+                          "space and try again.", kind="full")
+    if kind == "io":
+        return StoreError(f"{path}: the disk could not be written or read ({exc}): is it full, "
+                          "or the file too large? The last change was not saved.", kind="full")
+    if kind == "cantopen":
+        return StoreError(f"{path}: cannot open the database ({exc}); check that its folder "
+                          "exists and may be written.", kind="read-only")
+    return StoreError(f"{path}: {exc}")
+
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def _guarded(method: _F) -> _F:
+    """Turn any sqlite3 error raised by a Store method into a StoreError for the learner."""
+
+    @functools.wraps(method)
+    def wrapper(self: Store, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(self, *args, **kwargs)
+        except sqlite3.Error as exc:
+            error = as_store_error(exc, self.path, self.backup_dir)
+            self.failure = error
+            raise error from None
+
+    return wrapper  # type: ignore[return-value]
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,7 +169,7 @@ _COLUMNS = (
     "content_hash, suspended, buried_until"
 )
 
-_MIGRATIONS: dict[int, str | tuple[str, ...]] = {
+_MIGRATIONS: dict[int, str | tuple[str, ...] | Callable[[sqlite3.Connection], None]] = {
     # version 1: card state and the review log
     1: """
         CREATE TABLE cards (
@@ -115,7 +209,45 @@ _MIGRATIONS: dict[int, str | tuple[str, ...]] = {
     3: figures.MIGRATION,
     # version 4: mock interviews, each kept whole
     4: interviews.MIGRATION,
+    # version 5: review ids are never reused (AUTOINCREMENT), so an undo names its review
+    5: lambda conn: _rebuild_reviews_with_autoincrement(conn),
 }
+
+# the tables and columns each schema version must have: a file claiming a version but
+# missing them is refused, untouched, rather than "repaired"
+_REQUIRED = {
+    "cards": ("key", "deck", "state", "step", "stability", "difficulty", "due", "last_review",
+              "reps", "lapses", "content_hash", "suspended"),
+    "reviews": ("id", "card_key", "reviewed_at", "rating", "answer", "verdict", "duration_ms",
+                "state_before", "state_after"),
+}
+_ADDED = {2: ("cards", "buried_until")}
+_ADDED_TABLES = {3: ("review_tally", "card_tally"), 4: ("interviews",)}
+
+
+def _rebuild_reviews_with_autoincrement(conn: sqlite3.Connection) -> None:
+    """Copy the review log into a table whose ids are never reused, keeping its ids,
+    indexes and triggers (the statistics tallies): SQLite cannot add AUTOINCREMENT."""
+    attached = [row[0] for row in conn.execute(
+        "SELECT sql FROM sqlite_master WHERE tbl_name='reviews' AND type IN ('index', 'trigger')"
+        " AND sql IS NOT NULL ORDER BY type, name")]
+    conn.execute("""CREATE TABLE reviews_v5 (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            card_key TEXT NOT NULL,
+            reviewed_at REAL NOT NULL,
+            rating INTEGER NOT NULL,
+            answer TEXT,
+            verdict TEXT,
+            duration_ms INTEGER,
+            state_before TEXT,
+            state_after TEXT NOT NULL
+        )""")
+    conn.execute("INSERT INTO reviews_v5 SELECT id, card_key, reviewed_at, rating, answer, "
+                 "verdict, duration_ms, state_before, state_after FROM reviews")
+    conn.execute("DROP TABLE reviews")  # drops its indexes and triggers, made again below
+    conn.execute("ALTER TABLE reviews_v5 RENAME TO reviews")
+    for sql in attached:
+        conn.execute(sql)
 
 
 def _row_to_state(row: Sequence[Any]) -> CardState:
@@ -142,15 +274,44 @@ def _load(text: str | None) -> CardState | None:
 
 
 class Store(figures.FigureQueries, interviews.InterviewQueries):
-    """The learner's database. Open it with `Store.open(path)`."""
+    """The learner's database. Open it with `Store.open(path)`.
 
-    def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
-        self.conn = conn
+    Each thread gets its own connection (a worker loading statistics never shares one with
+    the thread that records reviews); `conn` is the calling thread's.
+    """
+
+    def __init__(self, conn: sqlite3.Connection, path: Path, *, read_only: bool = False,
+                 backup_dir: Path | None = None) -> None:
         self.path = path
+        self.read_only = read_only
+        self.backup_dir = backup_dir
+        self._owner = threading.get_ident()
+        self._main = conn
+        self._local = threading.local()
+        self._lock: _ProcessLock | None = None
+        self.on_review: Callable[[], None] | None = None  # called after each review is saved
+        self.failure: StoreError | None = None  # the last error that stopped a caller
+
+    @property
+    def conn(self) -> sqlite3.Connection:
+        if threading.get_ident() == self._owner:
+            return self._main
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = _connect(self.path, read_only=self.read_only)
+            self._local.conn = conn
+        return conn
 
     @classmethod
-    def open(cls, path: Path | str) -> Store:
-        """Open or create the database; refuses a file that is not ours, untouched."""
+    def open(cls, path: Path | str, *, read_only: bool = False, exclusive: bool = False,
+             backup_dir: Path | None = None) -> Store:
+        """Open or create the database; refuses a file that is not ours, untouched.
+
+        `read_only` opens without ever writing (statistics of a read-only file);
+        `exclusive` also takes the one-trainer-per-database lock that a study session
+        holds (a second one is refused, naming the first). Nothing is written before the
+        schema has been checked.
+        """
         path = Path(path)
         if path.exists():
             if path.is_dir():
@@ -162,48 +323,93 @@ class Store(figures.FigureQueries, interviews.InterviewQueries):
                 raise StoreError(f"{path}: cannot read: {exc.strerror or exc}") from None
             if head and head != SQLITE_MAGIC:
                 raise StoreError(f"{path}: not a SQLite database; left untouched. "
-                                 "Move it away or pass another --db.")
+                                 "Move it away or pass another --db.", kind="foreign")
+            if not read_only and not (os.access(path, os.W_OK)
+                                      and os.access(path.parent, os.W_OK)):
+                raise StoreError(f"{path}: read-only: reviews cannot be saved, so studying would "
+                                 "lose every rating. Make the file and its folder writable; "
+                                 "`trainer stats` and `trainer decks` can still read it.",
+                                 kind="read-only")
+        elif read_only:
+            raise StoreError(f"{path}: no such database yet", kind="cantopen")
         else:
             try:
                 path.parent.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
-                raise StoreError(f"{path}: cannot create its folder: {exc.strerror or exc}") from None
+                raise StoreError(f"{path}: cannot create its folder: {exc.strerror or exc}",
+                                 kind="read-only") from None
+        lock = _ProcessLock.take(path) if exclusive else None
         try:
-            conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+            conn = _connect(path, read_only=read_only)
+        except sqlite3.Error as exc:
+            if lock:
+                lock.release()
+            raise as_store_error(exc, path, backup_dir) from None
+        store = cls(conn, path, read_only=read_only, backup_dir=backup_dir)
+        store._lock = lock
+        try:
             version = conn.execute("PRAGMA user_version").fetchone()[0]
-            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-        except sqlite3.DatabaseError as exc:
-            raise StoreError(f"{path}: the database is damaged or not a database ({exc}); "
-                             "left untouched.") from None
-        if version > SCHEMA_VERSION:
-            conn.close()
-            raise StoreError(f"{path}: written by a newer trainer (schema {version}, this one "
-                             f"knows {SCHEMA_VERSION}); upgrade trainer to open it.")
-        if version == 0 and tables:
-            conn.close()
-            raise StoreError(f"{path}: a SQLite database, but not trainer's; left untouched.")
-        store = cls(conn, path)
-        try:
-            conn.execute("PRAGMA journal_mode=WAL")
-            conn.execute("PRAGMA synchronous=NORMAL")
-            conn.execute("PRAGMA busy_timeout=2000")
-            store._migrate(version)
-        except sqlite3.DatabaseError as exc:
-            conn.close()
-            raise StoreError(f"{path}: cannot use the database: {exc}") from None
+            store._check_schema(version)
+            if not read_only:
+                # only now that the file is known to be ours and sound may anything write
+                conn.execute("PRAGMA journal_mode=WAL")
+                conn.execute("PRAGMA synchronous=NORMAL")
+                store._migrate(version)
+            elif version < SCHEMA_VERSION:
+                raise StoreError(f"{path}: written by an older trainer (schema {version}); "
+                                 "open it once with `trainer` where it can be written to "
+                                 "bring it up to date.", kind="schema")
+        except sqlite3.Error as exc:
+            store.close()
+            raise as_store_error(exc, path, backup_dir) from None
+        except StoreError:
+            store.close()
+            raise
         return store
+
+    def _check_schema(self, version: int) -> None:
+        conn, path = self._main, self.path
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        if version > SCHEMA_VERSION:
+            raise StoreError(f"{path}: written by a newer trainer (schema {version}, this one "
+                             f"knows {SCHEMA_VERSION}); upgrade trainer to open it.", kind="newer")
+        if version == 0:
+            if tables:
+                raise StoreError(f"{path}: a SQLite database, but not trainer's; left untouched.",
+                                 kind="foreign")
+            return
+        needed = {t: set(cols) for t, cols in _REQUIRED.items()}
+        for since, (table, column) in _ADDED.items():
+            if version >= since:
+                needed[table].add(column)
+        for since, names in _ADDED_TABLES.items():
+            if version >= since:
+                needed.update({name: set() for name in names})
+        for table, columns in needed.items():
+            have = {r[1] for r in conn.execute(f"PRAGMA table_info({table})")}
+            missing = sorted(columns - have) if table in tables else [f"the table {table}"]
+            if missing:
+                raise StoreError(f"{path}: says schema {version} but lacks "
+                                 f"{', '.join(missing)}; left untouched. Restore a backup "
+                                 "(`trainer backup` lists them) or move it away.", kind="schema")
 
     def _migrate(self, version: int) -> None:
         for target in range(version + 1, SCHEMA_VERSION + 1):
             with self.transaction():
                 steps = _MIGRATIONS[target]
-                for statement in steps.split(";") if isinstance(steps, str) else steps:
-                    if statement.strip():
-                        self.conn.execute(statement)
+                if callable(steps):
+                    steps(self.conn)
+                else:
+                    for statement in steps.split(";") if isinstance(steps, str) else steps:
+                        if statement.strip():
+                            self.conn.execute(statement)
                 self.conn.execute(f"PRAGMA user_version={target}")
 
     def close(self) -> None:
-        self.conn.close()
+        self._main.close()
+        if self._lock is not None:
+            self._lock.release()
+            self._lock = None
 
     @contextmanager
     def reading(self) -> Iterator[Store]:
@@ -214,11 +420,14 @@ class Store(figures.FigureQueries, interviews.InterviewQueries):
         if str(self.path) == ":memory:":  # a second connection would see another database
             yield self
             return
-        conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
         try:
-            conn.execute("PRAGMA busy_timeout=2000")
+            conn = _connect(self.path, read_only=self.read_only)
             conn.execute("PRAGMA query_only=1")
-            yield type(self)(conn, self.path)
+        except sqlite3.Error as exc:
+            raise as_store_error(exc, self.path, self.backup_dir) from None
+        try:
+            yield type(self)(conn, self.path, read_only=self.read_only,
+                             backup_dir=self.backup_dir)
         finally:
             conn.close()
 
@@ -237,12 +446,6 @@ class Store(figures.FigureQueries, interviews.InterviewQueries):
         marks = ",".join("?" * len(decks))
         rows = self.conn.execute(f"SELECT {_COLUMNS} FROM cards WHERE deck IN ({marks})", decks)
         return {row[0]: _row_to_state(row) for row in rows}
-
-    def known_keys(self, decks: Iterable[str]) -> set[str]:
-        decks = list(decks)
-        marks = ",".join("?" * len(decks))
-        rows = self.conn.execute(f"SELECT key FROM cards WHERE deck IN ({marks})", decks)
-        return {row[0] for row in rows}
 
     def due_states(self, decks: Iterable[str], now: float, limit: int) -> list[CardState]:
         """Cards due by `now`, lowest retrievability first (most overdue for their stability).
@@ -277,11 +480,6 @@ class Store(figures.FigureQueries, interviews.InterviewQueries):
         with self.transaction():
             self.conn.execute("DELETE FROM cards WHERE key=?", (key,))
 
-    def set_suspended(self, state: CardState, suspended: bool) -> CardState:
-        new = replace(state, suspended=suspended)
-        self.put_state(new)
-        return new
-
     # --- the review log ---------------------------------------------------------------
 
     def record_review(
@@ -305,18 +503,30 @@ class Store(figures.FigureQueries, interviews.InterviewQueries):
                  _dump(after)),
             )
             self._write_state(after)
+        if self.on_review is not None:
+            self.on_review()
         return int(cur.lastrowid or 0)
 
-    def undo_last_review(self) -> Review | None:
-        """Remove the newest review and restore the card's state from before it."""
+    def undo_review(self, review_id: int) -> Review | None:
+        """Remove this one review and put its card back as it was before it.
+
+        Undo names its review by id, so a second trainer's reviews are never touched.
+        Returns None when that review is no longer in the log. Refused (a StoreError,
+        kind "conflict") when the card was reviewed again since, by another trainer.
+        """
         with self.transaction():
             row = self.conn.execute(
                 "SELECT id, card_key, reviewed_at, rating, answer, verdict, duration_ms, "
-                "state_before, state_after FROM reviews ORDER BY id DESC LIMIT 1"
+                "state_before, state_after FROM reviews WHERE id=?", (review_id,)
             ).fetchone()
             if row is None:
                 return None
             review = _review(row)
+            newest = self.conn.execute("SELECT MAX(id) FROM reviews WHERE card_key=?",
+                                       (review.card_key,)).fetchone()[0]
+            if newest != review.id:
+                raise StoreError(f"{self.path}: {review.card_key} was reviewed again since "
+                                 "(by another trainer?); its review is kept.", kind="conflict")
             self.conn.execute("DELETE FROM reviews WHERE id=?", (review.id,))
             if review.before is None:
                 self.conn.execute("DELETE FROM cards WHERE key=?", (review.card_key,))
@@ -329,6 +539,23 @@ class Store(figures.FigureQueries, interviews.InterviewQueries):
                                        content_hash=current.content_hash)
                 self._write_state(restored)
         return review
+
+    def last_review_id(self) -> int:
+        """The id of the newest review (0 for none): backups compare it to count reviews."""
+        return int(self.conn.execute("SELECT MAX(id) FROM reviews").fetchone()[0] or 0)
+
+    def backup_to(self, target: Path) -> None:
+        """Copy the database to `target` with SQLite's online backup API.
+
+        Runs on the calling thread's own connection, in one step: that is one read
+        transaction, which in WAL mode never blocks the session's writes (a stepwise
+        copy would start over after each review written meanwhile).
+        """
+        dest = sqlite3.connect(target)
+        try:
+            self.conn.backup(dest, pages=-1)
+        finally:
+            dest.close()
 
     def reviews(self, card_key: str | None = None, since: float | None = None) -> list[Review]:
         sql = ("SELECT id, card_key, reviewed_at, rating, answer, verdict, duration_ms, "
@@ -344,10 +571,72 @@ class Store(figures.FigureQueries, interviews.InterviewQueries):
             sql += " WHERE " + " AND ".join(where)
         return [_review(r) for r in self.conn.execute(sql + " ORDER BY id", args)]
 
-    def review_count(self, card_key: str) -> int:
-        return self.conn.execute(
-            "SELECT COUNT(*) FROM reviews WHERE card_key=?", (card_key,)
-        ).fetchone()[0]
+
+def _connect(path: Path, *, read_only: bool) -> sqlite3.Connection:
+    # the busy wait is set here, once: no hidden 5 s default before busy_timeout
+    if read_only:
+        uri = f"{path.resolve().as_uri()}?mode=ro"
+        conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_S, isolation_level=None,
+                               check_same_thread=False)
+        try:
+            conn.execute("PRAGMA user_version").fetchone()
+        except sqlite3.OperationalError:
+            # a WAL database in a read-only folder cannot make its -shm file: read it as
+            # it is on disk (nothing can write to it there either)
+            conn.close()
+            conn = sqlite3.connect(f"{path.resolve().as_uri()}?immutable=1", uri=True,
+                                   isolation_level=None, check_same_thread=False)
+        return conn
+    return sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None,
+                           check_same_thread=False)
+
+
+class _ProcessLock:
+    """One study session per database: an advisory lock on `<db>.lock`, naming its holder.
+
+    The kernel drops the lock when the process ends, however it ends, so a crashed
+    session never leaves a stale lock behind.
+    """
+
+    def __init__(self, fh: Any) -> None:
+        self.fh = fh
+
+    @classmethod
+    def take(cls, db: Path) -> _ProcessLock | None:
+        try:
+            import fcntl
+        except ImportError:  # no advisory locks here (Windows): SQLite's own locking only
+            return None
+        lock_path = db.with_name(db.name + ".lock")
+        try:
+            fh = open(lock_path, "a+")  # noqa: SIM115 - held open for the session
+        except OSError as exc:
+            raise StoreError(f"{lock_path}: cannot create the session lock: "
+                             f"{exc.strerror or exc}", kind="read-only") from None
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            fh.seek(0)
+            holder = fh.read().strip() or "another process"
+            fh.close()
+            raise StoreError(f"{db}: in use by another trainer ({holder}). Quit that one first: "
+                             "two sessions on one database would show the same cards twice. "
+                             "`trainer stats` and `trainer decks` work meanwhile.",
+                             kind="in-use") from None
+        fh.seek(0)
+        fh.truncate()
+        started = time.strftime("%Y-%m-%d %H:%M", time.localtime())
+        fh.write(f"pid {os.getpid()}, started {started}")
+        fh.flush()
+        return cls(fh)
+
+    def release(self) -> None:
+        try:
+            self.fh.seek(0)
+            self.fh.truncate()
+        except OSError:
+            pass
+        self.fh.close()  # closing drops the lock
 
 
 def _review(row: Sequence[Any]) -> Review:
@@ -372,10 +661,26 @@ class _Transaction:
 
     def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
         if exc_type is None:
-            self.conn.execute("COMMIT")
+            try:
+                self.conn.execute("COMMIT")
+            except sqlite3.Error:
+                self._rollback()
+                raise
         else:
+            self._rollback()
+
+    def _rollback(self) -> None:
+        if self.conn.in_transaction:  # SQLite may already have rolled back (disk full)
             self.conn.execute("ROLLBACK")
 
 
-def now_s() -> float:
-    return time.time()
+def _guard_every_query() -> None:
+    import inspect
+
+    names = {name for klass in Store.__mro__[:-1] for name, member in vars(klass).items()
+             if inspect.isfunction(member) and not name.startswith("__")}
+    for name in names - {"transaction", "reading"}:
+        setattr(Store, name, _guarded(getattr(Store, name)))
+
+
+_guard_every_query()

@@ -15,7 +15,7 @@ from trainer.decks.model import LoadResult
 from trainer.render import plural
 from trainer.scheduling import Scheduler
 from trainer.session import StudySession
-from trainer.store import Store
+from trainer.store import Store, StoreError
 from trainer.tui.screens.study import StudyScreen
 
 
@@ -62,6 +62,7 @@ class TrainerApp(App[None]):
         save_theme: bool = True,
         deck_paths: Sequence[Path | str] | None = None,
         watch_seconds: float | None = 2.0,
+        backup_dir: Path | None = None,
     ) -> None:
         super().__init__()
         self.store = store
@@ -79,6 +80,10 @@ class TrainerApp(App[None]):
         self.deck_paths = list(deck_paths) if deck_paths is not None else None
         self._deck_watch = None
         self.watch_seconds = watch_seconds  # None: reloads only when asked (tests)
+        self.backup_dir = backup_dir  # None: no automatic backups (tests, benches)
+        self._backing_up = threading.Lock()
+        self.backup_thread: threading.Thread | None = None  # the latest; tests join it
+        self._reviews_since_backup = 0
 
     def now(self) -> float:
         """UTC seconds by the app's clock (a fixed one in tests)."""
@@ -119,6 +124,10 @@ class TrainerApp(App[None]):
             self._deck_watch = DeckWatch(self.deck_paths)
             if self.watch_seconds is not None:
                 self.set_interval(self.watch_seconds, self.check_deck_files)
+        if self.backup_dir is not None:
+            # after the first card, on a thread with its own connection: never in the way
+            self.call_after_refresh(self._start_backup)
+            self.store.on_review = self._review_recorded
         if self.warm_up:
             # after the first card is drawn: the import must not delay it
             # queued behind the first frame (and behind the bench report above), so the
@@ -150,6 +159,42 @@ class TrainerApp(App[None]):
         for screen in self.screen_stack:
             if isinstance(screen, StudyScreen):
                 screen.cards_replaced(reload.result.cards)
+
+    def _review_recorded(self) -> None:
+        from trainer.store.backup import REVIEWS_BETWEEN_BACKUPS
+
+        self._reviews_since_backup += 1
+        if self._reviews_since_backup >= REVIEWS_BETWEEN_BACKUPS:
+            self._start_backup()
+
+    def _start_backup(self) -> None:
+        if self._backing_up.acquire(blocking=False):  # one backup at a time
+            self.backup_thread = threading.Thread(target=self._backup, daemon=True,
+                                                  name="backup")
+            self.backup_thread.start()
+
+    def _backup(self) -> None:
+        """Back the database up if due (first start of the day, every 500 reviews), and prune."""
+        from trainer.store.backup import backup_needed, make_backup, newest_backup, review_id_of
+
+        try:
+            assert self.backup_dir is not None
+            now = (self.clock or time.time)()
+            if backup_needed(self.store, self.backup_dir, now,
+                             day_hour=self.settings.day_starts_at):
+                make_backup(self.store, self.backup_dir, now)
+            newest = newest_backup(self.backup_dir)
+            base = review_id_of(newest) if newest else 0
+            self._reviews_since_backup = self.store.last_review_id() - base
+        except StoreError as exc:
+            self._reviews_since_backup = 0  # try again after the next 500 reviews
+            try:
+                self.call_from_thread(self.notify, f"No backup was made: {exc}",
+                                      severity="warning", timeout=10)
+            except RuntimeError:  # the app has already closed
+                pass
+        finally:
+            self._backing_up.release()
 
     def _remember_theme(self, theme: object) -> None:
         name = getattr(theme, "name", None)

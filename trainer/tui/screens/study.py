@@ -22,8 +22,9 @@ from trainer.decks.model import Card
 from trainer.render import reflow, styled_spans
 from trainer.review import Verdict
 from trainer.scheduling import AGAIN, EASY, GOOD, HARD, RATING_NAMES
-from trainer.session import WRITE_ERRORS, StudySession
+from trainer.session import StudySession
 from trainer.stats import LEECH_LAPSES, describe_time
+from trainer.store import StoreError
 from trainer.tui.screens.base import TrainerScreen
 
 if TYPE_CHECKING:
@@ -607,9 +608,15 @@ class StudyScreen(TrainerScreen):
         half-written: each review is one transaction, and the session moves on only after)."""
         try:
             write()
-        except WRITE_ERRORS as exc:
-            self.notify(f"Could not save to {self.session.store.path}: {exc}. Is another "
-                        "trainer using it? Nothing is lost; try the key again.",
+        except StoreError as exc:
+            if not exc.lost_nothing:
+                raise  # a damaged database: the app stops and says what to do
+            self.notify(f"Could not save: {exc} Nothing is lost; try the key again.",
+                        severity="error", timeout=8)
+            return False
+        except OSError as exc:
+            self.notify(f"Could not save to {self.session.store.path}: "
+                        f"{exc.strerror or exc}. Nothing is lost; try the key again.",
                         severity="error", timeout=8)
             return False
         return True
