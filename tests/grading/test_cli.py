@@ -41,8 +41,16 @@ def test_single_text_and_tolerances() -> None:
     assert code == 1 and out.startswith("incorrect")
     code, out = run(["--expected", "0.5714285714285714", "--answer", "0.57"])
     assert code == 2 and "give at least 4" in out  # right but too coarse
-    assert run(["--expected", "0.5714285714285714", "--answer", "0.57", "--rtol", "0.01"])[0] \
+    # --rtol 0.05 stands for 2 significant figures, 0.01 for 3
+    assert run(["--expected", "0.5714285714285714", "--answer", "0.57", "--rtol", "0.05"])[0] \
         == 0
+    assert run(["--expected", "0.5714285714285714", "--answer", "0.57", "--rtol", "0.01"])[0] \
+        == 2
+    # formulas are exact unless --rtol is given
+    formula = ["--expected", "1.96*sigma/sqrt(n)", "--answer", "1.959964σ/√n", "--symbols",
+               "sigma: positive; n: positive integer"]
+    assert run(formula)[0] == 1
+    assert run([*formula, "--rtol", "1e-3"])[0] == 0
     assert run(["--expected", "0", "--answer", "0.001", "--atol", "0.01"])[0] == 0
     code, out = run(["--expected", "x", "--answer", "x", "--symbols", "x: banana"])
     assert code == 2 and "unknown domain" in out

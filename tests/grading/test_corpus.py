@@ -29,8 +29,8 @@ CASES: list[tuple] = [
     # ---- plain numbers, exactness and tolerances
     ("0.5714285714285714", "4/7", None, C),
     ("0.5714285714285714", "0.5714", None, C),
-    ("0.5714285714285714", "0.571", None, C),
-    ("0.5714285714285714", "0.5709", None, C),
+    ("0.5714285714285714", "0.571", None, V),  # 3 figures: right, asks for 4
+    ("0.5714285714285714", "0.5709", None, X),  # not 0.5714 to 4 figures
     ("0.5714285714285714", "0.5705", None, X, "close"),
     ("0.5714285714285714", "0.57", None, V),  # right, but too coarse: retype
     ("0.5714285714285714", "0.58", None, X, "close"),  # wrongly rounded
@@ -58,8 +58,8 @@ CASES: list[tuple] = [
     ("0.36787944117144233", "0.37", None, V),
     ("3.141592653589793", "pi", None, C),
     ("3.141592653589793", "π", None, C),
-    ("3.141592653589793", "22/7", None, C),  # within 1e-3 relative
-    ("3.141592653589793", "3.14", None, C),
+    ("3.141592653589793", "22/7", None, X),  # 3.1429: not π to 4 figures
+    ("3.141592653589793", "3.14", None, V),
     ("3.141592653589793", "3.1", None, V),
     ("3.141592653589793", "3.2", None, X),
     ("1.4142135623730951", "sqrt(2)", None, C),
@@ -79,7 +79,7 @@ CASES: list[tuple] = [
     ("0", "1e-9", None, X),
     (0.5, "1/2", None, C),
     (3, "3", None, C),
-    (3, "3.002", None, C),
+    (3, "3.002", None, X),  # 3.000 to 4 figures is needed
     (3, "3.01", None, X),
     ("0.001", "0.0010005", None, C),
     ("-0.25", "-1/4", None, C),
@@ -136,7 +136,7 @@ CASES: list[tuple] = [
     ("sigma^2/n", "sigma**2/n", NORM, C),
     ("sigma^2/n", "σ²/(n-1)", NORM, X, "n−1 is used where n"),
     ("sigma^2/n", "σ/n", NORM, X),
-    ("sigma^2/n", "σ²", NORM, X, "whole sample"),
+    ("sigma^2/n", "σ²", NORM, X, "n times too large"),
     ("sigma^2/(n-1)", "σ²/n", NORM, X, "n is used where n−1"),
     ("n/sigma^2", "n/σ²", NORM, C),
     ("n/sigma^2", "σ²/n", NORM, X, "reciprocal"),
@@ -291,7 +291,7 @@ def test_corpus_is_large_and_covers_all_verdicts() -> None:
 @pytest.mark.parametrize("case", CASES, ids=[f"{i}" for i in range(len(CASES))])
 def test_corpus(case: tuple) -> None:
     expected, answer, symbols, verdict = case[:4]
-    result = grade(expected, answer, symbols=symbols)
+    result = grade(expected, answer, symbols=symbols, timeout=30.0)  # bench/ times it
     assert result.verdict.value == verdict, (result, case)
     if len(case) > 4:
         assert case[4] in result.feedback, (result, case)

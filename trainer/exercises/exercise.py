@@ -112,7 +112,7 @@ class Reference:
     shown: str
     mistakes: tuple[tuple[str, str], ...]
     symbols: dict[str, str]
-    rtol: float
+    rtol: float | None  # symbolic: None unless the card gives one (formulas are exact)
     atol: float | None
     value: float | None = None
     mistake_values: tuple[float | None, ...] = ()
@@ -418,4 +418,4 @@ def _reference(spec: _Spec, params: Mapping[str, object], card: Card) -> Referen
         except ExerciseError as exc:
             errors.append(f"mistake {m.answer!r}: {exc}")
     return Reference("symbolic", expected, pretty(node), tuple(mistakes), dict(spec.symbols),
-                     rtol, atol, None, (), tuple(errors))
+                     spec.tolerance.get("rtol"), atol, None, (), tuple(errors))

@@ -22,9 +22,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--answer", metavar="TEXT", help="the answer to grade")
     parser.add_argument("--symbols", metavar="SPEC", default=None,
                         help="declared symbols, e.g. 'n: positive integer; p: (0,1)'")
-    parser.add_argument("--rtol", type=float, default=1e-3, help="relative tolerance "
-                        "for numbers (default 1e-3)")
-    parser.add_argument("--atol", type=float, default=None, help="absolute tolerance")
+    parser.add_argument("--rtol", type=float, default=None,
+                        help="numbers: agree to the significant figures this tolerance "
+                             "stands for (default 1e-3: 4 figures); formulas: relative "
+                             "tolerance (default: exact)")
+    parser.add_argument("--atol", type=float, default=None,
+                        help="absolute tolerance (numbers: within ±atol)")
     parser.add_argument("--json", action="store_true", help="print the verdict as JSON")
     parser.add_argument("--batch", action="store_true",
                         help="read JSON lines from stdin, write one verdict per line")
@@ -92,9 +95,7 @@ def _grade_line(line: str) -> dict[str, Any]:
             parse_symbols(symbols)
         except ValueError as exc:
             return invalid(str(exc))
-    rtol, atol = item.get("rtol", 1e-3), item.get("atol")
-    if rtol is None:
-        rtol = 1e-3
+    rtol, atol = item.get("rtol"), item.get("atol")
     for key, val in (("rtol", rtol), ("atol", atol)):
         if val is not None and (isinstance(val, bool) or not isinstance(val, (int, float))
                                 or val < 0):
@@ -108,7 +109,7 @@ def _grade_line(line: str) -> dict[str, Any]:
                 mistakes.append((m[0], m[1]))
             elif isinstance(m, dict) and isinstance(m.get("answer"), str):
                 mistakes.append((m["answer"], str(m.get("feedback", ""))))
-    return grade(expected, answer, symbols=symbols, rtol=float(rtol),
+    return grade(expected, answer, symbols=symbols, rtol=None if rtol is None else float(rtol),
                  atol=None if atol is None else float(atol), mistakes=mistakes).to_dict()
 
 

@@ -70,6 +70,44 @@ class Domain:
         hi_ok = x < self.hi if self.hi_open else x <= self.hi
         return lo_ok and hi_ok
 
+    def special_values(self) -> list[float]:
+        """Points where wrong formulas tend to show: 0, 1 and −1 where allowed, the
+        bounds (closed ones exactly, open ones approached), and tiny and huge values."""
+        lo, hi = self.lo, self.hi
+        cand: list[float] = []
+        if self.kind == "integer":
+            cand += [0, 1, -1, 2, -2]
+            if math.isfinite(lo):
+                a = math.ceil(lo) + (1 if self.lo_open and math.ceil(lo) == lo else 0)
+                cand += [a, a + 1]
+            else:
+                cand.append(-10**9)
+            if math.isfinite(hi):
+                b = math.floor(hi) - (1 if self.hi_open and math.floor(hi) == hi else 0)
+                cand += [b, b - 1]
+            else:
+                cand += [10**6, 10**9]
+        else:
+            cand += [0.0, 1.0, -1.0, 0.5, -2.5]
+            if math.isfinite(lo) and math.isfinite(hi):
+                w = hi - lo
+                cand += [lo, hi, lo + w * 1e-9, hi - w * 1e-9, lo + w * 1e-3, hi - w * 1e-3,
+                         lo + w / 2]
+            elif math.isfinite(lo):
+                s = max(1.0, abs(lo))
+                cand += [lo, lo + 1e-9 * s, lo + 1e-3 * s, lo + 3.0, lo + 1e9 * s]
+            elif math.isfinite(hi):
+                s = max(1.0, abs(hi))
+                cand += [hi, hi - 1e-9 * s, hi - 1e-3 * s, hi - 3.0, hi - 1e9 * s]
+            else:
+                cand += [1e-9, -1e-9, 1e9, -1e9]
+        out: list[float] = []
+        for v in cand:
+            v = float(v)
+            if self.contains(v) and v not in out:
+                out.append(v)
+        return out
+
     def sample(self, rng: random.Random) -> float:
         """A random scalar inside the domain, of moderate magnitude."""
         lo, hi = self.lo, self.hi

@@ -1,0 +1,168 @@
+"""Numeric answers: the one precision rule, too-coarse roundings, and what a wrong number suggests.
+
+The rule, in the words the answer box uses: with ``k`` significant figures
+(``k = figures_for(rtol)``) an answer passes when it lies within half a unit of
+the k-th significant figure of the reference, which is exactly when it is the
+reference correctly rounded to k figures or something closer.  With ``atol`` it
+passes when it is within ±atol.  With ``rtol`` 0 it must be exact.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from decimal import Decimal
+from fractions import Fraction
+
+from trainer.grading.expr import Neg, Node, Num, figures_for, format_number
+
+__all__ = ["ZERO_ATOL", "coarse_rounding", "diagnose_number", "fmt_num", "precision_words",
+           "round_figures", "to_float", "within"]
+
+DEFAULT_RTOL = 1e-3
+ZERO_ATOL = 1e-12  # a reference of exactly 0 has no significant figures
+
+
+def to_float(x: object) -> float:
+    try:
+        return float(x)  # type: ignore[arg-type]
+    except OverflowError:
+        return math.inf if x > 0 else -math.inf  # type: ignore[operator]
+
+
+def fmt_num(x: object) -> str:
+    return format_number(x, digits=6)
+
+
+def _exact(x: object) -> Fraction | None:
+    if isinstance(x, (int, Fraction)):
+        return Fraction(x)
+    f = to_float(x)
+    return Fraction(f) if math.isfinite(f) else None
+
+
+def _leading_exponent(x: Fraction) -> int:
+    """⌊log₁₀|x|⌋, exactly."""
+    e = len(str(abs(x.numerator))) - len(str(x.denominator))
+    # 10^e <= |x| < 10^(e+1) after at most one correction either way
+    while Fraction(10) ** e > abs(x):
+        e -= 1
+    while Fraction(10) ** (e + 1) <= abs(x):
+        e += 1
+    return e
+
+
+def half_unit(reference: object, figures: int) -> Fraction:
+    """Half a unit in the ``figures``-th significant figure of ``reference`` (≠ 0)."""
+    e = _exact(reference)
+    assert e is not None and e != 0
+    return Fraction(10) ** (_leading_exponent(e) - figures + 1) / 2
+
+
+def within(answer: object, reference: object, rtol: float, atol: float | None) -> bool:
+    """Whether ``answer`` meets the stated precision for ``reference`` (module docstring)."""
+    a, e = _exact(answer), _exact(reference)
+    if a is None or e is None:
+        return False
+    if atol is not None:
+        return abs(a - e) <= Fraction(atol)
+    if rtol <= 0:
+        return a == e
+    if e == 0:
+        return abs(a) <= Fraction(ZERO_ATOL)
+    return abs(a - e) <= half_unit(e, figures_for(rtol))
+
+
+def precision_words(rtol: float, atol: float | None) -> str:
+    """The rule in the answer box's words."""
+    if atol is not None:
+        return f"within ±{atol:g}"
+    if rtol <= 0:
+        return "exactly"
+    k = figures_for(rtol)
+    return f"{k} significant figure{'s' if k > 1 else ''}"
+
+
+def round_figures(x: float, figures: int) -> str:
+    """``x`` correctly rounded to ``figures`` significant figures, as a decimal."""
+    if x == 0:
+        return "0"
+    d = Decimal(repr(float(x)))
+    exp = d.adjusted() - figures + 1
+    q = d.quantize(Decimal(1).scaleb(exp))
+    return format(q, "f") if -30 < exp < 30 else format(q, "E")
+
+
+_DECIMAL = re.compile(r"^(\d*)\.?(\d*)(?:[eE]([-+]?\d+))?(%?)$")
+
+
+def _figures_of(text: str) -> tuple[int, Fraction] | None:
+    """(significant figures, unit of the last digit) of a decimal as typed; None when
+    the text is not a decimal (an integer without a point is taken as exact)."""
+    m = _DECIMAL.match(text.strip())
+    if m is None:
+        return None
+    whole, frac, exp, pct = m.group(1), m.group(2), int(m.group(3) or 0), m.group(4)
+    if "." not in text and "e" not in text.lower() and not (pct and frac):
+        return None
+    digits = (whole + frac).lstrip("0")
+    if not digits:
+        return None
+    unit = Fraction(10) ** (exp - len(frac))
+    if pct:
+        unit /= 100
+    return len(digits), unit
+
+
+def coarse_rounding(node: Node, expected: object, rtol: float, atol: float | None) -> str:
+    """A message when ``node`` is a bare decimal or percentage that is ``expected``
+    correctly rounded (within half a unit of its last digit) but to fewer figures than
+    the box states."""
+    negative = isinstance(node, Neg)
+    num = node.arg if negative else node
+    if not isinstance(num, Num) or not num.text or atol is not None or rtol <= 0:
+        return ""
+    got = _figures_of(num.text)
+    e = _exact(expected)
+    if got is None or e is None:
+        return ""
+    figures, unit = got
+    need = figures_for(rtol)
+    value = -Fraction(num.value) if negative else Fraction(num.value)
+    if figures >= need or abs(value - e) > unit / 2:
+        return ""
+    shown = f"{'-' if negative else ''}{num.text}"
+    return (f"{shown} is the right value rounded to {figures} significant "
+            f"figure{'s' if figures > 1 else ''}; give at least {need}")
+
+
+_FACTORS = (2, 3, 4, 10, 100, 1000, Fraction(3, 2))
+
+
+def factor_text(k: Fraction) -> str:
+    if k > 1:
+        return f"off by a factor of {k}: your answer is {k} times too large"
+    inv = 1 / k
+    return f"off by a factor of {inv}: your answer is {inv} times too small"
+
+
+def diagnose_number(a: float, e: float) -> str:
+    """A generic reason a number is wrong (a factor, a sign, a reciprocal, 1 − x), or ""."""
+    if e == 0 or a == 0 or not math.isfinite(a):
+        return ""
+    r = a / e
+    tol = 2e-3
+    if abs(r + 1) <= tol:
+        return "wrong sign"
+    for k in _FACTORS:
+        for kk in (Fraction(k), 1 / Fraction(k)):
+            if abs(r - float(kk)) <= tol * float(kk):
+                extra = " (a percentage instead of a fraction?)" if kk == 100 else ""
+                return factor_text(kk) + extra
+    if abs(a * e - 1) <= tol:
+        return "this is the reciprocal of the correct value"
+    if 0 < e < 1 and abs(a - (1 - e)) <= tol * abs(1 - e):
+        return "this is 1 − (the correct value): p and 1 − p swapped?"
+    if abs(r - 1) <= 0.02:
+        return "close to the reference, but not equal to it"
+    return ""

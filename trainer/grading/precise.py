@@ -1,0 +1,621 @@
+"""Rigorous evaluation of a parsed expression with mpmath intervals, to decide what doubles can not.
+
+Every value is an interval that is guaranteed to hold the exact result at the
+sample point (the point's coordinates are exact binary numbers).  Raising the
+precision shrinks the intervals, so two formulas that are equal eventually
+compare equal, and a difference that survives is a real one.  A definite math
+error (log of a negative number, division by an exact zero) is
+:class:`Undefined`; anything that more precision might still settle, or that
+is too large to compute, is :class:`Unknown`.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
+
+from trainer.grading.expr import (
+    Add,
+    Call,
+    Const,
+    Identity,
+    Mul,
+    Name,
+    Neg,
+    Node,
+    Num,
+    Pow,
+    Transpose,
+)
+
+__all__ = ["PRECISIONS", "Outcome", "Undefined", "Unknown", "compare_point", "warm_up"]
+
+# bits of working precision tried in turn (double is 53)
+PRECISIONS = (128, 320, 800, 2000)
+# beyond these magnitudes a value is not worth computing: exp(1e9) has 4·10⁸ digits
+_MAX_EXP_ARG = 1e9
+_MAX_MAG_BITS = 1 << 34
+_REF_MAX_COND = 1e12
+
+
+class Undefined(ArithmeticError):
+    """The expression has no real value at this point (not a matter of precision)."""
+
+
+class Unknown(ArithmeticError):
+    """This precision (or this evaluator) can not tell; more precision may."""
+
+
+class Hopeless(Unknown):
+    """More precision will not help: too large, ill-conditioned, or not supported here."""
+
+
+class Huge(Hopeless):
+    """The value is certainly beyond 2^(2^34) in magnitude (``tiny``: certainly
+    below 2^-(2^34) and not zero)."""
+
+    def __init__(self, tiny: bool = False):
+        super().__init__("too small" if tiny else "too large")
+        self.tiny = tiny
+
+
+class _Eye:
+    """An identity matrix of yet unknown size, times a scalar interval."""
+
+    __slots__ = ("scale",)
+
+    def __init__(self, scale: Any):
+        self.scale = scale
+
+
+_CTX: dict[int, Any] = {}
+
+
+def _ctx(prec: int) -> Any:
+    ctx = _CTX.get(prec)
+    if ctx is None:
+        import mpmath
+
+        ctx = _CTX[prec] = mpmath.iv.__class__()
+        ctx.prec = prec
+    return ctx
+
+
+def warm_up() -> None:
+    """Import mpmath and build the contexts now, not during the first comparison."""
+    for prec in PRECISIONS:
+        ctx = _ctx(prec)
+        ctx.exp(ctx.mpf(0.5)) + ctx.log(ctx.mpf(2.5))
+
+
+def lo(x: Any) -> Any:
+    """The lower end of an interval, as an exact mpf."""
+    import mpmath
+
+    return mpmath.mp.make_mpf(x._mpi_[0])
+
+
+def hi(x: Any) -> Any:
+    import mpmath
+
+    return mpmath.mp.make_mpf(x._mpi_[1])
+
+
+class _Eval:
+    def __init__(self, iv: Any, env: Mapping[str, object], deadline: float,
+                 reference: bool):
+        self.iv = iv
+        self.env = env
+        self.deadline = deadline
+        self.reference = reference
+        self.steps = 0
+        self.cache: dict[str, Any] = {}
+
+    # .......................................................... helpers
+
+    def is_mat(self, x: Any) -> bool:
+        return hasattr(x, "rows") and hasattr(x, "cols") and not isinstance(x, _Eye)
+
+    def exact_zero(self, x: Any) -> bool:
+        return lo(x) == 0 and hi(x) == 0
+
+    def contains_zero(self, x: Any) -> bool:
+        return lo(x) <= 0 <= hi(x)
+
+    def check(self, x: Any) -> Any:
+        """Refuse values too large to carry on with (they would take unbounded time)."""
+        if self.is_mat(x):
+            for i in range(x.rows):
+                for j in range(x.cols):
+                    self.check(x[i, j])
+            return x
+        if isinstance(x, _Eye):
+            return x
+        import mpmath
+
+        a, b = lo(x), hi(x)
+        for end in (a, b):
+            if mpmath.isnan(end):
+                raise Unknown("not a number at this precision")
+        if mpmath.isinf(a) and mpmath.isinf(b) and a == b:
+            raise Huge()
+        if mpmath.isinf(a) or mpmath.isinf(b):
+            raise Unknown("not finite at this precision")
+        mags = [mpmath.mag(end) if end != 0 else None for end in (a, b)]
+        if all(m is not None and m > _MAX_MAG_BITS for m in mags) and a * b > 0:
+            raise Huge()
+        if all(m is not None and m < -_MAX_MAG_BITS for m in mags) and a * b > 0:
+            raise Huge(tiny=True)
+        if any(m is not None and abs(m) > _MAX_MAG_BITS for m in mags):
+            raise Hopeless("too large")
+        return x
+
+    def elementwise(self, x: Any, f: Callable[[Any], Any]) -> Any:
+        if isinstance(x, _Eye):
+            raise Unknown("a function of I")
+        if self.is_mat(x):
+            out = self.iv.matrix(x.rows, x.cols)
+            for i in range(x.rows):
+                for j in range(x.cols):
+                    out[i, j] = f(x[i, j])
+            return out
+        return f(x)
+
+    def from_value(self, v: object) -> Any:
+        iv = self.iv
+        shape = getattr(v, "shape", None)
+        if shape is not None:
+            import numpy as np
+
+            arr = np.asarray(v, dtype=float)
+            if arr.ndim == 0:
+                return iv.mpf(float(arr))
+            if arr.ndim == 1:
+                arr = arr.reshape(-1, 1)
+            m = iv.matrix(arr.shape[0], arr.shape[1])
+            for i in range(arr.shape[0]):
+                for j in range(arr.shape[1]):
+                    m[i, j] = iv.mpf(float(arr[i, j]))
+            return m
+        if isinstance(v, Fraction):
+            return iv.mpf(v.numerator) / v.denominator
+        if isinstance(v, (int, float)):
+            return iv.mpf(v)
+        raise Unknown(f"a value of type {type(v).__name__}")
+
+    # ...................................................... arithmetic
+
+    def add(self, x: Any, y: Any, sub: bool) -> Any:
+        iv = self.iv
+        if isinstance(x, _Eye) or isinstance(y, _Eye):
+            if isinstance(x, _Eye) and isinstance(y, _Eye):
+                return _Eye(x.scale - y.scale if sub else x.scale + y.scale)
+            other = y if isinstance(x, _Eye) else x
+            if not self.is_mat(other) or other.rows != other.cols:
+                raise Unknown("I added to a non-square value")
+            eye = iv.eye(other.rows)
+            if isinstance(x, _Eye):
+                return eye * x.scale - y if sub else eye * x.scale + y
+            return x - eye * y.scale if sub else x + eye * y.scale
+        mx, my = self.is_mat(x), self.is_mat(y)
+        if mx and my:
+            if (x.rows, x.cols) != (y.rows, y.cols):
+                raise Unknown("shapes differ")
+            return x - y if sub else x + y
+        if mx or my:  # a scalar and a matrix: elementwise
+            mat, s = (x, y) if mx else (y, x)
+            out = self.elementwise(mat, lambda t: t)
+            for i in range(out.rows):
+                for j in range(out.cols):
+                    if mx:
+                        out[i, j] = out[i, j] - s if sub else out[i, j] + s
+                    else:
+                        out[i, j] = s - out[i, j] if sub else s + out[i, j]
+            return out
+        return x - y if sub else x + y
+
+    def mul(self, x: Any, y: Any) -> Any:
+        if isinstance(x, _Eye) or isinstance(y, _Eye):
+            if isinstance(x, _Eye) and isinstance(y, _Eye):
+                return _Eye(x.scale * y.scale)
+            eye, other = (x, y) if isinstance(x, _Eye) else (y, x)
+            if self.is_mat(other):
+                return other * eye.scale
+            return _Eye(eye.scale * other)
+        mx, my = self.is_mat(x), self.is_mat(y)
+        if mx and my:
+            if x.cols == y.rows:
+                r = x * y
+                return r[0, 0] if (r.rows, r.cols) == (1, 1) else r
+            if x.cols == 1 and y.cols == 1 and x.rows == y.rows:  # two vectors: x·y
+                acc = self.iv.mpf(0)
+                for i in range(x.rows):
+                    acc = acc + x[i, 0] * y[i, 0]
+                return acc
+            raise Unknown("shapes do not fit")
+        if mx:
+            return x * y
+        if my:
+            return y * x
+        return x * y
+
+    def div(self, x: Any, y: Any) -> Any:
+        if isinstance(y, _Eye) or self.is_mat(y):
+            raise Unknown("division by a matrix")
+        if self.exact_zero(y):
+            raise Undefined("division by zero")
+        if self.contains_zero(y):
+            raise Unknown("a divisor near zero")
+        if isinstance(x, _Eye):
+            return _Eye(x.scale / y)
+        if self.is_mat(x):
+            return self.elementwise(x, lambda t: t / y)
+        return x / y
+
+    def integer_of(self, y: Any) -> int | None:
+        a, b = lo(y), hi(y)
+        if a == b and a == int(a):
+            return int(a)
+        return None
+
+    def power(self, x: Any, y: Any) -> Any:
+        iv = self.iv
+        if isinstance(y, _Eye) or self.is_mat(y):
+            raise Unknown("a matrix exponent")
+        k = self.integer_of(y)
+        if isinstance(x, _Eye):
+            return _Eye(self.power(x.scale, y))
+        if self.is_mat(x):
+            if k is None or x.rows != x.cols or abs(k) > 64:
+                raise Unknown("matrix power")
+            base = self.inverse(x) if k < 0 else x
+            out = iv.eye(x.rows)
+            for _ in range(abs(k)):
+                out = out * base
+            return out
+        if k is not None:
+            if self.exact_zero(x) and k < 0:
+                raise Undefined("division by zero")
+            if k < 0 and self.contains_zero(x):
+                raise Unknown("a divisor near zero")
+            import mpmath
+
+            top = max(abs(lo(x)), abs(hi(x)))
+            bits = abs(k) * max(1.0, abs(float(mpmath.mag(top)))) if top else 0.0
+            if bits > _MAX_MAG_BITS:
+                least = min(abs(lo(x)), abs(hi(x))) if not self.contains_zero(x) else 0
+                if least > 1:  # |x|^k certainly leaves the range
+                    raise Huge(tiny=k < 0)
+                if top < 1 and least > 0:
+                    raise Huge(tiny=k > 0)
+                raise Hopeless("too large")
+            return x ** k
+        # a non-integer exponent needs a positive base
+        if hi(x) < 0:
+            raise Undefined("a power of a negative number")
+        if self.exact_zero(x):
+            if lo(y) > 0:
+                return iv.mpf(0)
+            if hi(y) < 0:
+                raise Undefined("division by zero")
+            raise Unknown("0 to a power near 0")
+        if lo(x) <= 0:
+            raise Unknown("a base near zero")
+        return self.exp(y * iv.log(x))
+
+    def exp(self, x: Any) -> Any:
+        if lo(x) > _MAX_EXP_ARG:
+            raise Huge()
+        if hi(x) < -_MAX_EXP_ARG:
+            raise Huge(tiny=True)
+        if max(abs(lo(x)), abs(hi(x))) > _MAX_EXP_ARG:
+            raise Hopeless("too large")
+        return self.iv.exp(x)
+
+    def log(self, x: Any) -> Any:
+        if hi(x) <= 0:
+            raise Undefined("log of a number that is not positive")
+        if lo(x) <= 0:
+            raise Unknown("log near zero")
+        return self.iv.log(x)
+
+    def sqrt(self, x: Any) -> Any:
+        if hi(x) < 0:
+            raise Undefined("square root of a negative number")
+        if lo(x) < 0:
+            raise Unknown("square root near zero")
+        return self.iv.sqrt(x)
+
+    def inverse(self, x: Any) -> Any:
+        if isinstance(x, _Eye):
+            return _Eye(self.div(self.iv.mpf(1), x.scale))
+        if not self.is_mat(x):
+            return self.div(self.iv.mpf(1), x)
+        if x.rows != x.cols:
+            raise Unknown("inverse of a non-square matrix")
+        if self.reference:
+            self.conditioning(x)
+        try:
+            return self.iv.inverse(x)
+        except ZeroDivisionError:
+            raise Unknown("a singular matrix at this precision") from None
+
+    def conditioning(self, x: Any) -> None:
+        """A reference that inverts an ill-conditioned matrix is skipped at this point."""
+        import numpy as np
+
+        mid = np.array([[float(x[i, j].mid) for j in range(x.cols)] for i in range(x.rows)])
+        with np.errstate(all="ignore"):
+            cond = float(np.linalg.cond(mid))
+        if not math.isfinite(cond) or cond > _REF_MAX_COND:
+            raise Hopeless("an ill-conditioned matrix")
+
+    # ........................................................ functions
+
+    def sigmoid(self, x: Any) -> Any:
+        if lo(x) >= 0:
+            return 1 / (1 + self.exp(-x))
+        z = self.exp(x)
+        return z / (1 + z)
+
+    def call(self, func: str, args: list[Any]) -> Any:
+        iv = self.iv
+        one = len(args) == 1
+        if func in ("log", "ln") and one:
+            return self.elementwise(args[0], self.log)
+        if func == "log" and len(args) == 2:
+            return self.div(self.elementwise(args[0], self.log), self.log(args[1]))
+        if func in ("log2", "lg", "log10") and one:
+            base = iv.mpf(10 if func == "log10" else 2)
+            return self.elementwise(args[0], lambda t: self.log(t) / iv.log(base))
+        if func == "exp" and one:
+            return self.elementwise(args[0], self.exp)
+        if func == "sqrt" and one:
+            return self.elementwise(args[0], self.sqrt)
+        if func == "abs" and one:
+            return self.elementwise(args[0], self.abs)
+        if func == "sigmoid" and one:
+            return self.elementwise(args[0], self.sigmoid)
+        if func == "inv" and one:
+            return self.inverse(args[0])
+        if any(self.is_mat(a) or isinstance(a, _Eye) for a in args):
+            raise Unknown(f"{func} of a matrix")
+        if func in ("max", "min") and args:
+            pick = max if func == "max" else min
+            return iv.mpf([pick(lo(a) for a in args), pick(hi(a) for a in args)])
+        if func in ("factorial", "fact") and one:
+            return self.gamma(args[0] + 1)
+        if func in ("gamma", "Gamma") and one:
+            return self.gamma(args[0])
+        if func in ("lgamma", "loggamma", "lngamma") and one:
+            x = args[0]
+            if lo(x) <= 0:
+                raise Unknown("log-gamma at a non-positive number")
+            return iv.loggamma(x)
+        if func in ("binom", "binomial", "C", "choose", "comb") and len(args) == 2:
+            n, k = args
+            return self.div(self.gamma(n + 1), self.mul(self.gamma(k + 1),
+                                                        self.gamma(n - k + 1)))
+        if func in ("digamma", "psi") and one:
+            return self.digamma(args[0])
+        raise Hopeless(f"no precise evaluation for '{func}'")
+
+    def gamma(self, x: Any) -> Any:
+        k = self.integer_of(x)
+        if k is not None and k <= 0:
+            raise Undefined("the gamma function has a pole here")
+        if lo(x) <= 0 and k is None:
+            raise Unknown("gamma at a non-positive number")
+        if hi(x) > 1e7:
+            raise Hopeless("too large")
+        return self.iv.gamma(x)
+
+    def digamma(self, x: Any) -> Any:
+        """ψ has no interval version in mpmath: evaluate at both ends of a positive
+        interval (ψ increases there) with a margin for the rounding of each end."""
+        import mpmath
+
+        if lo(x) <= 0:
+            raise Unknown("digamma at a non-positive number")
+        with mpmath.workprec(self.iv.prec + 20):
+            a, b = mpmath.digamma(lo(x)), mpmath.digamma(hi(x))
+            eps = mpmath.ldexp(1, -self.iv.prec + 10)
+            return self.iv.mpf([a - abs(a) * eps - eps, b + abs(b) * eps + eps])
+
+    def abs(self, t: Any) -> Any:
+        a, b = lo(t), hi(t)
+        if a >= 0:
+            return t
+        if b <= 0:
+            return -t
+        return self.iv.mpf([0, max(-a, b)])
+
+    # ............................................................. walk
+
+    def ev(self, n: Node) -> Any:
+        self.steps += 1
+        if self.steps & 63 == 0 and time.monotonic() > self.deadline:
+            raise TimeoutError
+        match n:
+            case Num(value=v):
+                return self.from_value(v)
+            case Name(name=name):
+                v = self.cache.get(name)
+                if v is None:
+                    try:
+                        raw = self.env[name]
+                    except KeyError:
+                        raise Unknown(f"no value for {name}") from None
+                    v = self.cache[name] = self.from_value(raw)
+                return v
+            case Const(name=name):
+                return self.iv.pi if name == "pi" else self.iv.e
+            case Identity():
+                return _Eye(self.iv.mpf(1))
+            case Neg(arg=a):
+                v = self.ev(a)
+                return _Eye(-v.scale) if isinstance(v, _Eye) else -v
+            case Add(terms=terms):
+                acc = None
+                for op, t in terms:
+                    v = self.ev(t)
+                    acc = v if acc is None else self.add(acc, v, op == "-")
+                return self.check(acc)
+            case Mul(factors=factors):
+                acc = None
+                for op, f in factors:
+                    v = self.ev(f)
+                    if acc is None:
+                        acc = v
+                    elif op == "/":
+                        acc = self.div(acc, v)
+                    else:
+                        acc = self.mul(acc, v)
+                return self.check(acc)
+            case Pow(base=b, exp=e):
+                return self.check(self.power(self.ev(b), self.ev(e)))
+            case Call(func=func, args=args):
+                return self.check(self.call(func, [self.ev(a) for a in args]))
+            case Transpose(arg=a):
+                v = self.ev(a)
+                return v.T if self.is_mat(v) else v
+        raise Hopeless(f"no precise evaluation for {type(n).__name__}")
+
+
+def evaluate(node: Node, env: Mapping[str, object], prec: int, *, deadline: float = math.inf,
+             reference: bool = False) -> Any:
+    """An interval (or interval matrix) holding the exact value of ``node`` at ``env``.
+
+    Raises Undefined, Unknown, or TimeoutError once ``deadline`` (monotonic) passes.
+    """
+    ev = _Eval(_ctx(prec), env, deadline, reference)
+    try:
+        v = ev.ev(node)
+    except (Undefined, Unknown, TimeoutError, RecursionError):
+        raise
+    except ZeroDivisionError:
+        raise Unknown("division near zero") from None
+    except (ValueError, ArithmeticError, TypeError, OverflowError) as exc:
+        # mpmath's own refusals (a complex result, no convergence): not decided here
+        raise Unknown(f"{type(exc).__name__}") from None
+    if isinstance(v, _Eye):
+        raise Unknown("the size of I is not known")
+    return v
+
+
+def _entries(v: Any) -> list[Any]:
+    if hasattr(v, "rows") and hasattr(v, "cols"):
+        return [v[i, j] for i in range(v.rows) for j in range(v.cols)]
+    return [v]
+
+
+def _shape(v: Any) -> tuple[int, int] | None:
+    if hasattr(v, "rows") and hasattr(v, "cols"):
+        return (v.rows, v.cols)
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    status: str
+    answer: str = ""  # the exact values, 6 figures (scalars only)
+    reference: str = ""
+
+
+def compare_point(exp_node: Node, ans_node: Node, env: Mapping[str, object], *,
+                  rel: float, atol: float = 0.0, deadline: float = math.inf) -> Outcome:
+    """Compare the two formulas exactly at one point.
+
+    "equal": |answer − reference| ≤ atol + rel·|reference| holds for the exact values
+    (|…| of a matrix: its largest entry); "different": it certainly does not;
+    "ref-undefined"/"ans-undefined": that side has no value here; "unknown": no
+    precision up to the last settles it, or the reference is ill-conditioned here.
+    TimeoutError when the deadline passes.
+    """
+    for prec in PRECISIONS:
+        try:
+            e = evaluate(exp_node, env, prec, deadline=deadline, reference=True)
+        except Undefined:
+            return Outcome("ref-undefined")
+        except Hopeless:
+            return Outcome("unknown")
+        except Unknown:
+            continue
+        try:
+            a = evaluate(ans_node, env, prec, deadline=deadline)
+        except Undefined:
+            return Outcome("ans-undefined", "", _show(e))
+        except Huge as huge:
+            # an astronomically large (or small, non-zero) answer against an ordinary
+            # reference: different, if the reference is not zero (tiny) or all within atol
+            if _shape(e) is None and not (huge.tiny and (lo(e) <= 0 <= hi(e) or atol > 0)):
+                return Outcome("different", "beyond 10^(10^9)" if not huge.tiny
+                               else "below 10^(-10^9)", _show(e))
+            return Outcome("unknown")
+        except Hopeless:
+            return Outcome("unknown")
+        except Unknown:
+            continue
+        if _shape(a) != _shape(e):
+            return Outcome("different")
+        verdict = _decide(_entries(a), _entries(e), rel, atol)
+        if verdict:
+            return Outcome(verdict, *_show_pair(a, e))
+    return Outcome("unknown")
+
+
+def _show(v: Any, digits: int = 6) -> str:
+    if _shape(v) is not None:
+        return ""
+    import mpmath
+
+    return mpmath.nstr(lo(v.mid), digits)
+
+
+def _show_pair(a: Any, e: Any) -> tuple[str, str]:
+    """Both values with as many digits as it takes to tell them apart (6 to 30)."""
+    for digits in (6, 10, 15, 20, 30):
+        sa, se = _show(a, digits), _show(e, digits)
+        if sa != se:
+            break
+    return sa, se
+
+
+def _entries(v: Any) -> list[Any]:
+    if hasattr(v, "rows") and hasattr(v, "cols"):
+        return [v[i, j] for i in range(v.rows) for j in range(v.cols)]
+    return [v]
+
+
+def _shape(v: Any) -> tuple[int, int] | None:
+    if hasattr(v, "rows") and hasattr(v, "cols"):
+        return (v.rows, v.cols)
+    return None
+
+
+def _decide(a: list[Any], e: list[Any], rel: float, atol: float) -> str:
+    """Decide with the intervals' ends: equal when every value they allow is within
+    the tolerance, different when none is."""
+    import mpmath
+
+    with mpmath.workprec(64):
+        mag_hi = max(max(abs(lo(x)), abs(hi(x))) for x in e)
+        mag_lo = max(_least_abs(lo(x), hi(x)) for x in e)
+        diffs = [x - y for x, y in zip(a, e, strict=True)]
+        diff_hi = max(max(abs(lo(d)), abs(hi(d))) for d in diffs)
+        diff_lo = max(_least_abs(lo(d), hi(d)) for d in diffs)
+        if diff_hi <= atol + rel * mag_lo:
+            return "equal"
+        if diff_lo > atol + rel * mag_hi:
+            return "different"
+    return ""
+
+
+def _least_abs(a: Any, b: Any) -> Any:
+    if a <= 0 <= b:
+        return 0
+    return min(abs(a), abs(b))
