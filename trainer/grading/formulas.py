@@ -183,13 +183,13 @@ def compare_formulas(exp_node: Node, ans_node: Node, domains: Mapping[str, Domai
                 return Comparison("incorrect", sampler.name_shapes(
                     f"your answer is {_shape_word(shape_of(a[0]))} but the answer is "
                     f"{_shape_word(shape_of(e[0]))}"))
-            if wrong:  # the verdict is known: more points only help to say why
-                if a is not None:
-                    points.append(Point(env, e[0], a[0]))
+            if wrong:  # the verdict is known: ordinary points help to say why
+                if a is not None and not special:
+                    points.append(Point(env, e[0], a[0], special))
                 continue
             if a is not None and verified >= verify and _clean(a, e, rel, atol_f, given):
                 decided += 1
-                points.append(Point(env, e[0], a[0]))
+                points.append(Point(env, e[0], a[0], special))
                 continue
             try:
                 out = compare_point(exp_node, ans_node, env, rel=rel, atol=atol_f,
@@ -200,9 +200,9 @@ def compare_formulas(exp_node: Node, ans_node: Node, domains: Mapping[str, Domai
             if out.status == "equal":
                 decided += 1
                 verified += 1
-                points.append(Point(env, e[0], None if a is None else a[0]))
+                points.append(Point(env, e[0], None if a is None else a[0], special))
             elif out.status == "different":
-                far.append((Point(env, e[0], None if a is None else a[0]), out.answer,
+                far.append((Point(env, e[0], None if a is None else a[0], special), out.answer,
                             out.reference, special))
                 points.append(far[-1][0])
             elif out.status == "ans-undefined":

@@ -151,7 +151,8 @@ def _names(domains: Mapping[str, Domain]) -> tuple[frozenset[str], frozenset[str
     return names, matrices
 
 
-_IDENT_RE = re.compile("[A-Za-z_][A-Za-z0-9_]*|[" + "".join(GREEK) + "]+")
+# a name, not the exponent of 6.02e23
+_IDENT_RE = re.compile("(?<![0-9.])(?:[A-Za-z_][A-Za-z0-9_]*|[" + "".join(GREEK) + "]+)")
 
 
 def _infer_symbols(text: str) -> dict[str, Domain]:
@@ -217,7 +218,8 @@ def _grade(expected: object, answer: object, symbols: object, rtol: float | None
         except ParseError:
             continue
 
-    if not free_names(exp_node) and not free_names(ans_node) and not matrices:
+    if not domains and not free_names(exp_node) and not free_names(ans_node):
+        # a number card; with symbols declared even a constant is an exact formula
         return _grade_number(exp_node, ans_node, parsed, tuple(warnings),
                              DEFAULT_RTOL if rtol is None else rtol, atol, mistake_nodes)
     from trainer.grading.formulas import compare_formulas

@@ -103,7 +103,7 @@ def _figures_of(text: str) -> tuple[int, Fraction] | None:
     if m is None:
         return None
     whole, frac, exp, pct = m.group(1), m.group(2), int(m.group(3) or 0), m.group(4)
-    if "." not in text and "e" not in text.lower() and not (pct and frac):
+    if "." not in text and "e" not in text.lower() and not pct:
         return None
     digits = (whole + frac).lstrip("0")
     if not digits:

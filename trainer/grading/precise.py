@@ -114,6 +114,7 @@ class _Eval:
         self.reference = reference
         self.steps = 0
         self.cache: dict[str, Any] = {}
+        self.root: Node | None = None
 
     # .......................................................... helpers
 
@@ -437,6 +438,15 @@ class _Eval:
     # ............................................................. walk
 
     def ev(self, n: Node) -> Any:
+        try:
+            return self.ev_node(n)
+        except Huge:
+            if n is self.root:
+                raise
+            # log(exp(2·10⁹)) is an ordinary number: only the final value may be huge
+            raise Hopeless("an intermediate value is too large") from None
+
+    def ev_node(self, n: Node) -> Any:
         self.steps += 1
         if self.steps & 63 == 0 and time.monotonic() > self.deadline:
             raise TimeoutError
@@ -493,6 +503,7 @@ def evaluate(node: Node, env: Mapping[str, object], prec: int, *, deadline: floa
     Raises Undefined, Unknown, or TimeoutError once ``deadline`` (monotonic) passes.
     """
     ev = _Eval(_ctx(prec), env, deadline, reference)
+    ev.root = node
     try:
         v = ev.ev(node)
     except (Undefined, Unknown, TimeoutError, RecursionError):
