@@ -1,14 +1,20 @@
-"""Grading latency: median and p99 over a list of cases (after sympy is warm).
+"""Grading latency: median and p99 over a list of cases (after sympy is warm), and the
+slowest verdict over the soundness corpus and hostile inputs (target: 2000 ms).
 
-    python bench/bench_grading.py            # the built-in sample
+    python bench/bench_grading.py            # the built-in sample and the corpus
     bench_cases([{"expected": ..., "answer": ..., "symbols": ..., "rtol": ..., "atol": ...}])
 """
 
 from __future__ import annotations
 
+import importlib.util
 import statistics
+import sys
 import time
+from pathlib import Path
 from typing import Any
+
+CORPUS = Path(__file__).resolve().parents[1] / "tests" / "grading" / "test_soundness_corpus.py"
 
 SAMPLE: list[dict[str, Any]] = [
     {"expected": "0.5714285714285714", "answer": "4/7"},
@@ -55,7 +61,7 @@ def bench_cases(cases: list[dict[str, Any]], repeat: int = 1) -> dict[str, Any]:
             rtol = case.get("rtol")
             start = time.perf_counter()
             r = grade(case["expected"], case["answer"], symbols=case.get("symbols"),
-                      rtol=1e-3 if rtol is None else rtol, atol=case.get("atol"))
+                      rtol=rtol, atol=case.get("atol"))
             times.append((time.perf_counter() - start) * 1000)
             verdicts[r.verdict.value] = verdicts.get(r.verdict.value, 0) + 1
     times.sort()
@@ -64,9 +70,32 @@ def bench_cases(cases: list[dict[str, Any]], repeat: int = 1) -> dict[str, Any]:
             "max_ms": times[-1], "verdicts": verdicts}
 
 
+def corpus_cases() -> list[dict[str, Any]]:
+    """The soundness corpus of tests/grading and its hostile inputs, as bench cases."""
+    spec = importlib.util.spec_from_file_location("soundness_corpus", CORPUS)
+    assert spec is not None and spec.loader is not None
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = mod  # dataclasses look their module up
+    spec.loader.exec_module(mod)
+    cases = [{"expected": c.expected, "answer": c.answer, "symbols": c.symbols,
+              "rtol": c.rtol, "atol": c.atol} for c in mod.CASES]
+    for text in mod.HOSTILE:
+        cases.append({"expected": "x", "answer": text, "symbols": "x: positive"})
+        cases.append({"expected": "0.5", "answer": text})
+    return cases
+
+
+def worst_case(cases: list[dict[str, Any]]) -> dict[str, Any]:
+    """The slowest verdict over ``cases`` in a warm process (target: 2000 ms)."""
+    res = bench_cases(cases)
+    return {"grading_worst_case_ms": round(res["max_ms"], 1), "grading_corpus_n": res["n"],
+            "grading_corpus_median_ms": round(res["median_ms"], 2)}
+
+
 if __name__ == "__main__":
     res = bench_cases(SAMPLE, repeat=20)
     print(f"grading: {res['n']} answers, median {res['median_ms']:.2f} ms, "
           f"p99 {res['p99_ms']:.2f} ms, max {res['max_ms']:.2f} ms "
           f"(targets: median <= 5 ms, p99 <= 50 ms)")
     print("verdicts:", res["verdicts"])
+    print("corpus:", worst_case(corpus_cases()), "(target: worst case <= 2000 ms)")

@@ -24,6 +24,7 @@ Everything runs in-process; the grader's sympy worker is started once.
 from __future__ import annotations
 
 import json
+import math
 import random
 import re
 import sys
@@ -48,7 +49,8 @@ from trainer.exercises.params import (
     parse_constraint,
 )
 from trainer.exercises.validate import validate_card
-from trainer.grading.expr import DEFAULT_FUNCTIONS, EvalError, ParseError, evaluate
+from trainer.grading.expr import DEFAULT_FUNCTIONS, EvalError, ParseError, evaluate, figures_for
+from trainer.grading.numbers import precision_words, round_figures, within
 
 __all__ = ["Failure", "check_card", "check_decks", "run"]
 
@@ -254,13 +256,37 @@ class _CardCheck:
             feedback = ref.mistakes[k][1]
             k += 1
             self.stats.mistakes += 1
-            if _close(mv, value, ref.rtol, ref.atol):
+            if within(mv, value, ref.rtol, ref.atol):
                 self.fail(f"the mistake {m.answer!r} = {mv!r} equals the reference {value!r} "
                           f"within tolerance (params {ex.params})")
                 continue
             g = _grade(value, repr(mv), symbols=None, rtol=ref.rtol, atol=ref.atol,
                        mistakes=ref.mistakes)
             self.mistake_verdict(m.answer, g, feedback, ex)
+        self.precision_enough(ex, ref)
+
+    def precision_enough(self, ex: Exercise, ref) -> None:  # noqa: ANN001
+        """The box's stated precision (so many significant figures, or ±atol) is enough:
+        the reference typed to exactly that precision passes, and no listed mistake
+        typed to it passes."""
+        words = precision_words(ref.rtol, ref.atol)
+        if ref.atol is None and ref.rtol <= 0:
+            return
+        if ref.atol is not None:
+            places = max(0, math.ceil(-math.log10(ref.atol))) if ref.atol > 0 else 15
+            typed = lambda v: f"{v:.{places}f}"  # noqa: E731
+        else:
+            typed = lambda v: round_figures(v, figures_for(ref.rtol))  # noqa: E731
+        g = _grade(ref.value, typed(ref.value), symbols=None, rtol=ref.rtol, atol=ref.atol)
+        if g.verdict != "correct":
+            self.fail(f"the reference typed to {words}, {typed(ref.value)}, is not accepted: "
+                      f"{g.verdict}: {g.message} (params {ex.params})")
+        for (m_text, _), mv in zip(ref.mistakes, [v for v in ref.mistake_values
+                                                  if v is not None], strict=False):
+            g = _grade(ref.value, typed(mv), symbols=None, rtol=ref.rtol, atol=ref.atol)
+            if g.verdict == "correct":
+                self.fail(f"{words} can not tell the mistake {m_text} ({typed(mv)}) from the "
+                          f"reference {ref.value!r}: state more (params {ex.params})")
 
     def mistake_verdict(self, answer: str, g, feedback: str, ex: Exercise) -> None:  # noqa: ANN001
         if g.verdict != "incorrect":

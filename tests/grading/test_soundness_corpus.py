@@ -1,7 +1,7 @@
 """Soundness corpus: answers a candidate might type, each with the verdict it must get.
 
 Every expected verdict is checked independently of the grader: formulas are
-evaluated with mpmath at 1600 digits (through sympy's lambdify) over points of
+evaluated with mpmath at 1300 digits (through sympy's lambdify) over points of
 each domain, and numbers against the significant-figures rule computed with
 exact fractions.  A corpus entry whose label is wrong fails its oracle test.
 """
@@ -317,7 +317,7 @@ def test_verdict(case: Case) -> None:
 # ---------------------------------------------------------------- the oracle
 
 
-DPS = 1600  # enough for 10^20 - 10^20 around values as small as 10^-1200
+DPS = 1300  # enough for 10^20 - 10^20 around values as small as 10^-1200
 
 
 def _mp():
@@ -353,7 +353,7 @@ def _candidates(d, rng: random.Random) -> list[float]:
 def _points(domains, rng: random.Random) -> list[dict[str, float]]:
     cands = {n: _candidates(d, rng) for n, d in domains.items()}
     pts = []
-    for _ in range(60):
+    for _ in range(20):
         pts.append({n: rng.choice(c) for n, c in cands.items()})
     for n, c in cands.items():  # every value of each symbol at least once
         for v in c:
@@ -508,6 +508,6 @@ def test_matrix_labels_hold_exactly() -> None:
 def test_hostile_input_gets_a_verdict_and_runs_nothing(text: str, capfd) -> None:
     for symbols in ("x: positive", None):
         r = grade("x" if symbols else "0.5", text, symbols=symbols)
-        assert r.verdict.value in (V, X, U)
+        assert r.verdict.value in (C, V, X, U)  # {x} is x: any verdict, but one
         assert "internal error" not in r.message
     assert "pwned" not in capfd.readouterr().out

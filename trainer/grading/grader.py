@@ -198,7 +198,8 @@ def _grade(expected: object, answer: object, symbols: object, rtol: float | None
     else:
         if isinstance(expected, float) and not math.isfinite(expected):
             return Result(Verdict.UNDECIDED, message="the reference answer is not finite")
-        exp_node = Num(Fraction(expected) if isinstance(expected, float) else expected,
+        # a float stands for its shortest decimal: 0.0020425 is a tie at 4 figures
+        exp_node = Num(Fraction(repr(expected)) if isinstance(expected, float) else expected,
                        repr(expected))
 
     if not isinstance(answer, str):

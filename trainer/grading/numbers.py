@@ -35,10 +35,12 @@ def fmt_num(x: object) -> str:
 
 
 def _exact(x: object) -> Fraction | None:
+    """The value as a fraction; a float stands for its shortest decimal (0.0020425, not
+    the binary number a hair above it), so a tie at the last figure rounds either way."""
     if isinstance(x, (int, Fraction)):
         return Fraction(x)
     f = to_float(x)
-    return Fraction(f) if math.isfinite(f) else None
+    return Fraction(repr(f)) if math.isfinite(f) else None
 
 
 def _leading_exponent(x: Fraction) -> int:
