@@ -84,6 +84,17 @@ cards:
     mistakes:
       - answer: (k - n*p)/(p*(1 - p))
         feedback: Also right, so not a mistake.
+  - id: precision-too-coarse
+    kind: numeric
+    prompt: "{{k}} of {{n}}. Decimal or fraction."
+    params:
+      n: 6
+      k: 1
+    solve: bernoulli_mle(k, n)
+    tolerance: {rtol: 0.05}
+    mistakes:
+      - answer: k/n + 0.006
+        feedback: 0.17267 is not 1/6 to 2 figures, but typed to 2 figures it is 0.17.
   - id: unfilled
     kind: numeric
     prompt: "{{k}} heads"
@@ -128,6 +139,11 @@ def test_a_mistake_equal_to_the_reference_is_caught_with_card_and_seed(broken):
         assert "equals the reference" in f.message and f.seed is not None
         assert str(f).startswith(f"{broken}:")
         assert f"review {f.review} (seed {f.seed})" in str(f)
+
+
+def test_a_stated_precision_too_coarse_to_tell_a_mistake_apart_is_caught(broken):
+    found = by_card(check_decks([broken], seeds=1))["broken/precision-too-coarse"]
+    assert any("2 significant figures can not tell the mistake" in f.message for f in found)
 
 
 def test_a_symbolic_mistake_that_is_right_is_caught(broken):

@@ -245,8 +245,11 @@ class _Eval:
         return x * y
 
     def div(self, x: Any, y: Any) -> Any:
+        if self.is_mat(y) and 1 in (y.rows, y.cols) and not self.is_mat(x) \
+                and not isinstance(x, _Eye):
+            return self.elementwise(y, lambda t: self.div(x, t))  # 1/(1 + exp(−Xw))
         if isinstance(y, _Eye) or self.is_mat(y):
-            raise Unknown("division by a matrix")
+            raise Hopeless("division by a matrix")
         if self.exact_zero(y):
             raise Undefined("division by zero")
         if self.contains_zero(y):
@@ -383,6 +386,15 @@ class _Eval:
             return self.elementwise(args[0], self.sigmoid)
         if func == "inv" and one:
             return self.inverse(args[0])
+        if func == "norm" and one:
+            x = args[0]
+            if not self.is_mat(x):
+                return self.abs(x)
+            acc = iv.mpf(0)
+            for i in range(x.rows):
+                for j in range(x.cols):
+                    acc = acc + x[i, j] ** 2
+            return self.sqrt(acc)
         if any(self.is_mat(a) or isinstance(a, _Eye) for a in args):
             raise Unknown(f"{func} of a matrix")
         if func in ("max", "min") and args:
