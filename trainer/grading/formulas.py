@@ -227,7 +227,7 @@ def _ask_sympy(exp_node: Node, ans_node: Node, domains: Mapping[str, Domain],
         return Comparison("undecided", f"could not decide: {reason}")
     from trainer.grading._sympy_worker import get_worker
 
-    remaining = deadline - time.monotonic() - 0.05
+    remaining = deadline - time.monotonic() - 0.2  # killing the worker takes a moment
     if remaining <= 0:
         return Comparison("undecided", f"could not decide in time: {reason}")
     status, why = get_worker().call((exp_node, ans_node, dict(domains)), remaining)

@@ -58,9 +58,10 @@ class Huge(Hopeless):
     """The value is certainly beyond 2^(2^34) in magnitude (``tiny``: certainly
     below 2^-(2^34) and not zero)."""
 
-    def __init__(self, tiny: bool = False):
+    def __init__(self, tiny: bool = False, positive: bool | None = None):
         super().__init__("too small" if tiny else "too large")
         self.tiny = tiny
+        self.positive = positive  # None: the sign is not known
 
 
 class _Eye:
@@ -143,12 +144,12 @@ class _Eval:
             if mpmath.isnan(end):
                 raise Unknown("not a number at this precision")
         if mpmath.isinf(a) and mpmath.isinf(b) and a == b:
-            raise Huge()
+            raise Huge(positive=a > 0)
         if mpmath.isinf(a) or mpmath.isinf(b):
             raise Unknown("not finite at this precision")
         mags = [mpmath.mag(end) if end != 0 else None for end in (a, b)]
         if all(m is not None and m > _MAX_MAG_BITS for m in mags) and a * b > 0:
-            raise Huge()
+            raise Huge(positive=a > 0)
         if all(m is not None and m < -_MAX_MAG_BITS for m in mags) and a * b > 0:
             raise Huge(tiny=True)
         if any(m is not None and abs(m) > _MAX_MAG_BITS for m in mags):
@@ -313,7 +314,7 @@ class _Eval:
 
     def exp(self, x: Any) -> Any:
         if lo(x) > _MAX_EXP_ARG:
-            raise Huge()
+            raise Huge(positive=True)
         if hi(x) < -_MAX_EXP_ARG:
             raise Huge(tiny=True)
         if max(abs(lo(x)), abs(hi(x))) > _MAX_EXP_ARG:
@@ -500,6 +501,14 @@ class _Eval:
                 return self.check(acc)
             case Pow(base=b, exp=e):
                 return self.check(self.power(self.ev(b), self.ev(e)))
+            case Call(func="exp", args=(arg,)):
+                try:
+                    v = self.ev_node(arg)
+                except Huge as huge:
+                    if huge.positive and not huge.tiny:  # exp(exp(exp(x))) stays huge
+                        raise Huge(positive=True) from None
+                    raise Hopeless("an intermediate value is too large") from None
+                return self.check(self.call("exp", [v]))
             case Call(func=func, args=args):
                 return self.check(self.call(func, [self.ev(a) for a in args]))
             case Transpose(arg=a):
