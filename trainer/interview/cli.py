@@ -6,7 +6,7 @@ import argparse
 import json
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
@@ -251,10 +251,40 @@ def record_review(store: Store, scheduler: Scheduler, settings: Settings, q: Que
                         duration_ms=int(q.seconds * 1000))
 
 
+def make_interview(scope: Sequence[Card], store: Store, settings: Settings,
+                   scheduler: Scheduler, *, questions: int | None, minutes: float | None,
+                   clock: Callable[[], float], wall: Callable[[], float],
+                   seed: int | None = None) -> MockInterview:
+    """An interview over `scope`, drawing weak cards first by their recall now. Raises
+    InterviewError for an empty scope or a bad length."""
+    from trainer.interview.mock import MockInterview
+
+    states = store.states(sorted({c.deck for c in scope}))
+    now = wall()
+
+    def recall(card: Card) -> float:
+        state = states.get(card.key)
+        return scheduler.retrievability(state, now) if state is not None else 0.0
+
+    return MockInterview(scope, questions=questions, minutes=minutes,
+                         question_seconds=settings.interview_question_minutes * 60,
+                         recall=recall, review_numbers={k: s.reps for k, s in states.items()},
+                         clock=clock, wall=wall, seed=seed)
+
+
+def save_interview(store: Store, mock: MockInterview, reviewed: bool) -> None:
+    """Store the finished interview whole."""
+    from trainer.interview.records import to_record
+
+    debrief = mock.debrief()
+    store.record_interview(started_at=debrief.started_at, seconds=debrief.seconds,
+                           score=debrief.score, reviewed=reviewed, data=to_record(debrief))
+
+
 def run_interview(args: argparse.Namespace, ask: Callable[[str], str] = input,
                   out: TextIO | None = None, clock: Callable[[], float] = time.monotonic,
                   wall: Callable[[], float] = time.time) -> int:
-    from trainer.interview.mock import InterviewError, MockInterview
+    from trainer.interview.mock import InterviewError
     from trainer.interview.plan import Scope
     from trainer.interview.report import markdown
     from trainer.scheduling import Scheduler, in_scope
@@ -279,21 +309,12 @@ def run_interview(args: argparse.Namespace, ask: Callable[[str], str] = input,
     if args.tag and not scope:
         return _err(f"no card in the interview scope has the tag {args.tag!r}")
     scheduler = Scheduler(desired_retention=settings.desired_retention)
-    states = store.states(sorted({c.deck for c in scope}))
-    now = wall()
-
-    def recall(card: Card) -> float:
-        state = states.get(card.key)
-        return scheduler.retrievability(state, now) if state is not None else 0.0
-
     questions = args.questions if args.minutes is None else None
     if questions is None and args.minutes is None:
         questions = 6
     try:
-        mock = MockInterview(scope, questions=questions, minutes=args.minutes,
-                             question_seconds=settings.interview_question_minutes * 60,
-                             recall=recall, review_numbers={k: s.reps for k, s in states.items()},
-                             clock=clock, wall=wall, seed=args.seed)
+        mock = make_interview(scope, store, settings, scheduler, questions=questions,
+                              minutes=args.minutes, clock=clock, wall=wall, seed=args.seed)
     except InterviewError as exc:
         return _err(str(exc))
 
@@ -307,12 +328,7 @@ def run_interview(args: argparse.Namespace, ask: Callable[[str], str] = input,
         out.write("\ninterview stopped\n")
     if not any(q.stage == "done" for q in mock.asked):
         return 0
-    from trainer.interview.records import to_record
-
-    debrief = mock.debrief()
-    store.record_interview(started_at=debrief.started_at, seconds=debrief.seconds,
-                           score=debrief.score, reviewed=not args.no_review,
-                           data=to_record(debrief))
+    save_interview(store, mock, not args.no_review)
     print_debrief(mock, out)
     if args.report is not None:
         try:

@@ -44,6 +44,7 @@ class TrainerApp(App[None]):
     BINDINGS = [
         Binding("question_mark", "help", "Help", key_display="?"),
         Binding("ctrl+q", "quit", "Quit", show=False, priority=True),
+        Binding("I", "interview", "Interview", show=False),
     ]
     COMMANDS = App.COMMANDS | {_trainer_commands}
 
@@ -84,6 +85,8 @@ class TrainerApp(App[None]):
         self._backing_up = threading.Lock()
         self.backup_thread: threading.Thread | None = None  # the latest; tests join it
         self._reviews_since_backup = 0
+        self.interview_questions = 6  # a mock interview from the app (I)
+        self.interview_clock = time.monotonic  # its question clocks (a fake one in tests)
 
     def now(self) -> float:
         """UTC seconds by the app's clock (a fixed one in tests)."""
@@ -234,6 +237,32 @@ class TrainerApp(App[None]):
             extra = {"clock": self.clock} if self.clock is not None else {}
             self.push_screen(StatsScreen(cards=self.load_result.cards, store=self.store,
                                          settings=self.settings, **extra))
+
+    def action_interview(self) -> None:
+        """A mock interview over the interview scope (and the study filter), its answers
+        recorded as reviews and the interview kept in the store."""
+        from trainer.interview.cli import make_interview, record_review, save_interview
+        from trainer.interview.mock import InterviewError
+        from trainer.interview.plan import Scope
+        from trainer.scheduling import in_scope
+        from trainer.tui.screens.interview import InterviewScreen
+
+        if isinstance(self.screen, InterviewScreen):
+            return
+        scope = in_scope(Scope.parse(self.settings.interview_scope).cards(
+            self.load_result.cards), self.deck_filter, self.tag)
+        try:
+            mock = make_interview(scope, self.store, self.settings, self.scheduler,
+                                  questions=self.interview_questions, minutes=None,
+                                  clock=self.interview_clock, wall=self.now)
+        except InterviewError as exc:
+            self.notify(str(exc), severity="warning")
+            return
+        self.push_screen(InterviewScreen(
+            mock,
+            on_question=lambda q: record_review(self.store, self.scheduler, self.settings, q,
+                                                self.now()),
+            on_finish=lambda m: save_interview(self.store, m, reviewed=True)))
 
     def action_help(self) -> None:
         from trainer.tui.screens.help import HelpScreen

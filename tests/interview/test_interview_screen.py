@@ -1,0 +1,101 @@
+"""Pilot test: a three-question interview in the app with a fake clock: time up, a
+follow-up, the learner's ticks, the debrief, and what is stored."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.interview.fixtures import FakeClock
+from tests.tui.test_study_app import notifications
+from trainer.tui.screens.interview import InterviewScreen
+
+DECK = """\
+deck: iv
+title: Interview
+cards:
+  - id: kl
+    kind: recall
+    prompt: Which KL covers the modes?
+    answer: Forward KL is mass-covering; reverse KL is mode-seeking.
+    key_points: [forward KL is mass-covering, reverse KL is mode-seeking]
+    tags: [kl]
+    follow_ups:
+      - question: Which one does variational inference minimise?
+        key_points: [reverse KL]
+  - id: ridge
+    kind: recall
+    prompt: Which prior gives ridge?
+    answer: A Gaussian prior.
+    key_points: [Gaussian prior]
+    tags: [map]
+  - id: bias
+    kind: recall
+    prompt: Is the MLE of the variance unbiased?
+    answer: No, it divides by n.
+    key_points: [divides by n, biased low]
+    tags: [mle]
+"""
+
+ANSWERS = {
+    "iv/kl": "forward KL is mass covering, reverse KL is mode seeking",
+    "iv/ridge": "a Laplace prior",
+    "iv/bias": "it divides by n",
+}
+
+
+async def test_a_three_question_interview(make_app, write_deck, tmp_path: Path):
+    deck = write_deck(DECK)
+    app = make_app(deck, tmp_path / "t.db", clock=lambda: 1_796_000_000.0)
+    clock = FakeClock()
+    app.interview_clock = clock
+    app.interview_questions = 3
+    seen = notifications(app)
+    async with app.run_test(size=(110, 40)) as pilot:
+        await pilot.press("I")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, InterviewScreen)
+        for _ in range(3):
+            q = screen.mock.current
+            assert "Question" in str(screen.query_one("#iv-clock").render())
+            screen.query_one("#iv-answer").text = ANSWERS[q.card.key]
+            if q.card.key == "iv/bias":
+                clock.advance(250)  # past the four minutes
+                screen.tick_clock()
+                assert any("Time is up" in n.message for n in seen)
+            else:
+                clock.advance(60)
+            await pilot.press("ctrl+s")
+            if q.card.key == "iv/kl":
+                # the follow-up is asked before the model answer is shown
+                assert q.stage == "follow_up"
+                assert "variational inference" in str(screen.query_one("#iv-prompt").render())
+                assert not screen.query_one("#iv-review").display
+                screen.query_one("#iv-answer").text = "reverse KL"
+                await pilot.press("ctrl+s")
+            assert q.stage == "review"
+            points = screen.query_one("#iv-points")
+            if q.card.key == "iv/kl":  # both main points and the follow-up's, pre-ticked
+                assert set(points.selected) == {0, 1, 2}
+            if q.card.key == "iv/bias":
+                # the matcher ticked "divides by n"; the learner adds "biased low"
+                assert points.selected == [0]
+                points.select(1)
+            await pilot.press("ctrl+s")
+            assert q.stage == "done"
+        await pilot.pause()
+        assert screen.finished and screen.query_one("#iv-debrief").display
+        scores = {q.card.key: (q.points, q.verdict) for q in screen.mock.asked}
+        assert scores == {"iv/kl": ((3, 3), "strong"), "iv/ridge": ((0, 1), "missed"),
+                          "iv/bias": ((2, 2), "strong")}
+        bias = next(q for q in screen.mock.asked if q.card.key == "iv/bias")
+        assert bias.seconds == 250
+        screen.report_dir = tmp_path
+        await pilot.press("w")
+        [report] = tmp_path.glob("interview-*.md")
+        assert "| iv/ridge |" in report.read_text(encoding="utf-8")
+    store = app.store
+    ratings = {r.card_key: int(r.rating) for r in store.reviews()}
+    assert ratings == {"iv/kl": 3, "iv/ridge": 1, "iv/bias": 3}
+    [record] = store.interviews()
+    assert record.questions == 3

@@ -1,0 +1,195 @@
+"""The mock interview screen: it renders a `MockInterview` and forwards keys; no rules here."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.widgets import Footer, Markdown, SelectionList, Static, TextArea
+from textual.widgets.selection_list import Selection
+
+from trainer.interview.mock import MockInterview, Question
+from trainer.interview.report import clock_text, markdown
+from trainer.render import render_math
+from trainer.tui.screens.base import TrainerScreen
+
+
+class InterviewScreen(TrainerScreen):
+    """One question at a time: answer (ctrl+s), the follow-up, then tick the key points
+    (space) and go on (ctrl+s); at the end, the debrief (w writes it as Markdown)."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "submit", "Send / next", priority=True),
+        Binding("w", "write_report", "Write report", show=False),
+        Binding("escape", "leave", "Leave"),
+    ]
+    DEFAULT_CSS = """
+    InterviewScreen { padding: 0 1; }
+    #iv-clock { height: 1; }
+    #iv-prompt { margin: 1 0; }
+    #iv-answer { height: 1fr; min-height: 5; }
+    #iv-review { height: 1fr; }
+    #iv-review > VerticalScroll { width: 1fr; }
+    #iv-points { width: 1fr; height: auto; }
+    #iv-debrief { height: 1fr; }
+    """
+
+    def __init__(self, mock: MockInterview,
+                 on_question: Callable[[Question], None] = lambda q: None,
+                 on_finish: Callable[[MockInterview], None] = lambda m: None,
+                 report_dir: Path | None = None) -> None:
+        super().__init__()
+        self.mock = mock
+        self.on_question = on_question
+        self.on_finish = on_finish
+        self.report_dir = report_dir or Path.cwd()
+        self.finished = False
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="iv-clock")
+        yield Static(id="iv-prompt")
+        yield TextArea(id="iv-answer", soft_wrap=True, show_line_numbers=False)
+        with Horizontal(id="iv-review"):
+            with VerticalScroll():
+                yield Static(id="iv-yours")
+                yield Static(id="iv-model")
+            yield SelectionList[int](id="iv-points")
+        yield Markdown(id="iv-debrief")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.set_interval(1, self.tick_clock)
+        self._next()
+
+    # --- the clocks ---------------------------------------------------------------------
+
+    def tick_clock(self) -> None:
+        """Redraw the clocks; announce time up once per question (the learner may finish)."""
+        q = self.mock.current
+        if q is None:
+            return
+        total = (f" · interview {clock_text(self.mock.time_left)} left"
+                 if self.mock.time_left is not None else
+                 f" · interview {clock_text(self.mock.elapsed)}")
+        left = self.mock.question_left()
+        self.query_one("#iv-clock", Static).update(Text(
+            f"Question {q.number}{self._of()} · {q.topic} · {clock_text(left)}{total}",
+            style="bold red" if left <= 0 and q.stage != "review" else "bold"))
+        if self.mock.time_up() and not q.time_up_seen:
+            q.time_up_seen = True
+            self.notify("Time is up: finish your sentence, then ctrl+s.", title="Time",
+                        severity="warning")
+
+    def _of(self) -> str:
+        return f" of {self.mock.questions}" if self.mock.questions else ""
+
+    # --- showing ------------------------------------------------------------------------
+
+    def _show(self, answering: bool, reviewing: bool, debrief: bool) -> None:
+        self.query_one("#iv-answer").display = answering
+        self.query_one("#iv-review").display = reviewing
+        self.query_one("#iv-debrief").display = debrief
+        self.query_one("#iv-prompt").display = not debrief
+        self.query_one("#iv-clock").display = not debrief
+
+    def _next(self) -> None:
+        q = self.mock.next_question()
+        if q is None:
+            self._debrief()
+            return
+        self._ask(q, q.prompt)
+
+    def _ask(self, q: Question, text: str) -> None:
+        hint = "  [dim](whiteboard: type the result)[/dim]" if q.card.graded else ""
+        step = q.attempt.current_step
+        if step is not None and q.attempt.step_count > 1:
+            text += f"\n\nStep {q.attempt.step + 1}: {step.prompt}"
+        self.query_one("#iv-prompt", Static).update(
+            Text.from_markup(f"[b]{q.card.key}[/b]{hint}\n") + Text(render_math(text.strip())))
+        area = self.query_one("#iv-answer", TextArea)
+        area.text = ""
+        self._show(answering=True, reviewing=False, debrief=False)
+        area.focus()
+        self.tick_clock()
+
+    def _review(self, q: Question) -> None:
+        yours = q.answer or "(nothing written)"
+        if q.follow_up is not None:
+            yours += f"\n\nFollow-up: {q.follow_up.question}\n{q.follow_up_answer or '(nothing)'}"
+        self.query_one("#iv-yours", Static).update(
+            Text("Your answer\n", style="bold") + Text(render_math(yours)))
+        self.query_one("#iv-model", Static).update(
+            Text("\nModel answer\n", style="bold") + Text(render_math(q.model_answer)))
+        points = self.query_one("#iv-points", SelectionList)
+        points.clear_options()
+        main = len(q.key_points)
+        for i, point in enumerate(q.key_points):
+            points.add_option(Selection(render_math(point), i, i in q.pre_ticked))
+        if q.follow_up is not None:
+            for i, point in enumerate(q.follow_up.key_points):
+                points.add_option(Selection(f"(follow-up) {render_math(point)}", main + i,
+                                            i in q.follow_pre_ticked))
+        self._show(answering=False, reviewing=True, debrief=False)
+        points.focus()
+        self.tick_clock()
+
+    def _debrief(self) -> None:
+        self.finished = True
+        self.on_finish(self.mock)
+        self._show(answering=False, reviewing=False, debrief=True)
+        text = markdown(self.mock.debrief())
+        self.query_one("#iv-debrief", Markdown).update(
+            text + "\n\n*w writes this report as Markdown · escape leaves*")
+
+    # --- keys ---------------------------------------------------------------------------
+
+    def action_submit(self) -> None:
+        q = self.mock.current
+        if q is None:
+            return
+        if q.stage in ("answering", "follow_up"):
+            text = self.query_one("#iv-answer", TextArea).text
+            before = len(q.attempt.results)
+            self.mock.answer(text)
+            if q.stage == "follow_up" and q.follow_up is not None:
+                self._ask(q, f"Follow-up: {q.follow_up.question}")
+            elif q.stage == "answering":  # a whiteboard step: the next, or read again
+                if len(q.attempt.results) == before:
+                    self.notify("That answer could not be read; change it and send again.",
+                                severity="warning")
+                self._ask(q, q.prompt)
+            else:
+                self._review(q)
+            return
+        if q.stage == "review":
+            chosen = set(self.query_one("#iv-points", SelectionList).selected)
+            main = len(q.key_points)
+            self.mock.confirm([i for i in chosen if i < main],
+                              [i - main for i in chosen if i >= main])
+            self.on_question(q)
+            got, total = q.points
+            self.notify(f"{q.verdict}: {got}/{total} in {clock_text(q.seconds)}", timeout=3)
+            self._next()
+
+    def action_write_report(self) -> None:
+        if not self.finished:
+            return
+        stamp = datetime.fromtimestamp(self.mock.started_at).strftime("%Y%m%d-%H%M")
+        path = self.report_dir / f"interview-{stamp}.md"
+        try:
+            path.write_text(markdown(self.mock.debrief()), encoding="utf-8")
+        except OSError as exc:
+            self.notify(f"Could not write {path}: {exc.strerror or exc}", severity="error")
+            return
+        self.notify(f"Wrote {path}")
+
+    def action_leave(self) -> None:
+        if not self.finished and any(q.stage == "done" for q in self.mock.asked):
+            self.finished = True
+            self.on_finish(self.mock)  # what was answered is kept
+        self.app.pop_screen()
