@@ -109,6 +109,12 @@ def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
 
     add_backup_arguments(backup, restore)
 
+    from trainer.browse.cli import add_arguments as add_cards_arguments
+
+    cards = sub.add_parser("cards", help="search cards (QUERY), or suspend/bury/forget them")
+    _add_db(cards)
+    add_cards_arguments(cards)
+
     from trainer.sync.cli import add_import_arguments
 
     add_import_arguments(sub.add_parser(
@@ -422,6 +428,12 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 1 if left_out else 0
 
 
+def cmd_cards(args: argparse.Namespace) -> int:
+    from trainer.browse.cli import run
+
+    return run(args, _open_store, _load)
+
+
 def cmd_import(args: argparse.Namespace) -> int:
     from trainer.sync.cli import run_import
 
@@ -522,6 +534,7 @@ COMMANDS = {
     "try": cmd_try,
     "export": cmd_export,
     "import": cmd_import,
+    "cards": cmd_cards,
     "solvers": cmd_solvers,
     "schema": cmd_schema,
     "new": cmd_new,
@@ -537,6 +550,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     from trainer.store import StoreError
 
     argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["cards"]:  # a negated query word (-is:new) is not an option
+        from trainer.browse.cli import query_after_options
+
+        argv = query_after_options(argv)
     parser = build_parser(argv)
     args = parser.parse_args(argv)
     command = args.command or "study"

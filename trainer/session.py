@@ -11,7 +11,7 @@ from trainer.attempt import Attempt
 from trainer.config import Settings
 from trainer.decks.model import Card
 from trainer.interview.plan import InterviewPlan
-from trainer.review import RATINGS, Rating, Verdict
+from trainer.review import RATINGS, Rating, State, Verdict
 from trainer.scheduling import (
     AGAIN,
     NEW,
@@ -139,6 +139,35 @@ class StudySession:
     @property
     def remaining(self) -> int:
         return len(self.queue) + len(self.learning) + (1 if self.current is not None else 0)
+
+    def counts(self) -> tuple[int, int, int]:
+        """New · learning · review cards left in this session, as Anki's header shows them.
+
+        Learning counts (re)learning cards, the ones waiting to come back included; a card
+        moves from new to learning as it is rated, so the counts move as cards are learnt.
+        """
+        cards = [*self.queue, *(item[2] for item in self.learning)]
+        if self.current is not None:
+            cards.append(self.current)
+        states = self.store.states(sorted({c.deck for c in cards})) if cards else {}
+        new = learning = review = 0
+        for card in cards:
+            state = states.get(card.key)
+            if state is None or state.state == NEW:
+                new += 1
+            elif state.state == State.REVIEW:
+                review += 1
+            else:
+                learning += 1
+        return new, learning, review
+
+    def rating_intervals(self) -> dict[Rating, float]:
+        """Seconds until the current card is due again after each rating (empty: no card)."""
+        card = self.current
+        if card is None:
+            return {}
+        return self.scheduler.intervals(key=card.key, state=self.store.card_state(card.key),
+                                        now=self.clock())
 
     @property
     def done(self) -> int:

@@ -11,6 +11,7 @@ from trainer.scheduling.fsrs_scheduler import (
     STATE_NAMES,
     Scheduler,
     card_number,
+    format_interval,
 )
 from trainer.scheduling.queue import (
     Queue,
@@ -24,7 +25,7 @@ from trainer.scheduling.queue import (
 
 __all__ = [
     "AGAIN", "EASY", "GOOD", "HARD", "NEW", "RATING_NAMES", "STATE_NAMES", "Scheduler",
-    "Queue", "build_queue", "card_number", "in_scope", "new_left_today", "next_due",
+    "Queue", "build_queue", "card_number", "format_interval", "in_scope", "new_left_today", "next_due",
     "study_ahead",
     "day_start", "is_new", "next_day_start",
 ]

@@ -20,6 +20,22 @@ RATING_NAMES: dict[int, str] = {r: r.label for r in Rating}
 STATE_NAMES: dict[int, str] = {s: s.label for s in State}
 
 
+def format_interval(seconds: float) -> str:
+    """An interval as the rating keys show it: 10m, 5h, 12d, 3.2mo, 1.4y (as in Anki)."""
+    minutes = seconds / 60
+    if minutes < 59.5:
+        return f"{max(1, round(minutes))}m"
+    hours = minutes / 60
+    if hours < 23.5:
+        return f"{round(hours)}h"
+    days = hours / 24
+    if days < 30.5:
+        return f"{round(days)}d"
+    if days < 365:
+        return f"{days / 30.4:.1f}mo"
+    return f"{days / 365.25:.1f}y"
+
+
 def card_number(key: str) -> int:
     """A stable integer id for fsrs (which otherwise sleeps 1 ms to make a unique one)."""
     return int.from_bytes(hashlib.blake2b(key.encode(), digest_size=7).digest(), "big")
@@ -86,6 +102,28 @@ class Scheduler:
             content_hash=content_hash or base.content_hash,
             buried_until=None,
         )
+
+    @cached_property
+    def _exact(self) -> fsrs.Scheduler:
+        """The same scheduler without fuzz: what a rating gives before the random spread."""
+        import fsrs
+
+        return fsrs.Scheduler(desired_retention=self.desired_retention, enable_fuzzing=False)
+
+    def intervals(self, *, key: str, state: CardState | None, now: float) -> dict[Rating, float]:
+        """Seconds until the card is due again after each rating at `now`, unfuzzed.
+
+        What the rating keys show; with fuzz off it is exactly what `review` gives.
+        """
+        import fsrs
+
+        card = self._to_fsrs(key, state, now)
+        out: dict[Rating, float] = {}
+        for rating in Rating:
+            new, _ = self._exact.review_card(card, fsrs.Rating(int(rating)),
+                                              review_datetime=_dt(now))
+            out[rating] = max(0.0, new.due.timestamp() - now)
+        return out
 
     def retrievability(self, state: CardState, now: float) -> float:
         if state.state == NEW or state.stability is None:

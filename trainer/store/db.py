@@ -465,6 +465,34 @@ class Store(figures.FigureQueries, interviews.InterviewQueries):
         )
         return [_row_to_state(row) for row in rows]
 
+    def states_where(self, decks: Iterable[str], where: str = "1",
+                     args: Sequence[Any] = ()) -> dict[str, CardState]:
+        """The stored states of these decks that satisfy a WHERE clause over `cards`.
+
+        The clause comes from the browser's query compiler (trainer.browse.query),
+        never from the learner's text: values travel as arguments.
+        """
+        decks = list(decks)
+        if not decks:
+            return {}
+        marks = ",".join("?" * len(decks))
+        rows = self.conn.execute(
+            f"SELECT {_COLUMNS} FROM cards WHERE deck IN ({marks}) AND ({where})",
+            (*decks, *args))
+        return {row[0]: _row_to_state(row) for row in rows}
+
+    def write_states(self, changes: dict[str, CardState | None]) -> None:
+        """Write (or, for None, delete: the card is new again) many states in one transaction.
+
+        The browser's actions and their undo go through here; the review log is untouched.
+        """
+        with self.transaction():
+            for key, state in changes.items():
+                if state is None:
+                    self.conn.execute("DELETE FROM cards WHERE key=?", (key,))
+                else:
+                    self._write_state(state)
+
     def put_state(self, state: CardState) -> None:
         with self.transaction():
             self._write_state(state)

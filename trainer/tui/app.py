@@ -11,7 +11,7 @@ from textual.app import App
 from textual.binding import Binding
 
 from trainer.config import Settings
-from trainer.decks.model import LoadResult
+from trainer.decks.model import Card, LoadResult
 from trainer.render import plural
 from trainer.scheduling import Scheduler
 from trainer.session import StudySession
@@ -263,6 +263,40 @@ class TrainerApp(App[None]):
             on_question=lambda q: record_review(self.store, self.scheduler, self.settings, q,
                                                 self.now()),
             on_finish=lambda m: save_interview(self.store, m, reviewed=True)))
+
+    def action_browse(self) -> None:
+        from trainer.tui.screens.browser import BrowserScreen
+
+        if not isinstance(self.screen, BrowserScreen):
+            extra = {"clock": self.clock} if self.clock is not None else {}
+            self.push_screen(BrowserScreen(list(self.load_result.cards), **extra))
+
+    def study_cards(self, cards: Sequence[Card]) -> None:
+        """Study exactly these cards now, due or not (the browser's "study these")."""
+        while not isinstance(self.screen, StudyScreen) and len(self.screen_stack) > 1:
+            self.pop_screen()
+        if not isinstance(self.screen, StudyScreen):
+            return
+        extra = {"clock": self.clock} if self.clock is not None else {}
+        session = StudySession(store=self.store, cards=list(cards), settings=self.settings,
+                               scheduler=self.scheduler, ahead=True, **extra)
+        self.screen.use_session(session)
+
+    def open_in_editor(self, card: Card) -> None:
+        """The card's deck file in $EDITOR at its line; the app steps aside meanwhile."""
+        import subprocess
+
+        from trainer.browse.editor import editor_command
+
+        command = editor_command(card)
+        try:
+            with self.suspend():
+                subprocess.run(command, check=False)
+        except Exception as exc:  # noqa: BLE001 - no terminal to hand over (tests, web)
+            self.notify(f"Could not open the editor ({' '.join(command)}): {exc}",
+                        severity="warning")
+            return
+        self.notify("A saved deck file reloads by itself.", timeout=3)
 
     def action_help(self) -> None:
         from trainer.tui.screens.help import HelpScreen

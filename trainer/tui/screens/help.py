@@ -34,6 +34,9 @@ KEYS = """\
   d             decks: due, new, forecast; enter studies a deck,
                 c crams it, t picks a tag
   S             statistics: retention, heatmap, forecast, leeches
+  B             browse cards: / search, o sort, space mark, enter detail,
+                s/S (un)suspend, b/B (un)bury, f forget, r reschedule,
+                e edit, t study these, u undo
   ctrl+p        command palette · ? this help
   q             quit (every review is already saved)
 """

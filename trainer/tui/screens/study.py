@@ -21,7 +21,7 @@ from trainer.attempt import Attempt, CardResult, StepResult
 from trainer.decks.model import Card
 from trainer.render import reflow, styled_spans
 from trainer.review import Verdict
-from trainer.scheduling import AGAIN, EASY, GOOD, HARD, RATING_NAMES
+from trainer.scheduling import AGAIN, EASY, GOOD, HARD, RATING_NAMES, format_interval
 from trainer.session import StudySession
 from trainer.stats import LEECH_LAPSES, describe_time
 from trainer.store import StoreError
@@ -96,6 +96,7 @@ class StudyScreen(TrainerScreen):
         Binding("a", "ahead", "Study ahead"),
         Binding("d", "app.home", "Decks"),
         Binding("S", "app.stats", "Stats", show=False),
+        Binding("B", "app.browse", "Browse", show=False),
         Binding("question_mark", "app.help", "Help", key_display="?"),
         Binding("escape", "leave_input", "Keys", show=False),
         Binding("i,tab", "focus_answer", "Answer box", show=False),
@@ -374,9 +375,16 @@ class StudyScreen(TrainerScreen):
         total = done + self.session.remaining
         bar = self.query_one("#progress", ProgressBar)
         bar.update(total=max(total, 1), progress=done)
-        # "left" rather than done/total: a card failed and shown again adds to what is left
-        self.query_one("#progress-label", Static).update(
-            f"{done} done · {self.session.remaining} left ")
+        # new · learning · review left, as in Anki: a new card rated Again moves to learning
+        new, learning, review = self.session.counts()
+        label = Text(f"{done} done  ")
+        label.append(str(new), style="bold blue")
+        label.append(" · ")
+        label.append(str(learning), style="bold red")
+        label.append(" · ")
+        label.append(str(review), style="bold green")
+        label.append(" ")
+        self.query_one("#progress-label", Static).update(label)
 
     # --- answering ----------------------------------------------------------------------
 
@@ -514,15 +522,21 @@ class StudyScreen(TrainerScreen):
         suggested = self.suggested
         if suggested is None and ticking:
             self._status("[b]space[/b] ticks each key point you said ([b]↑↓[/b] move), "
-                         "or rate: [b]1[/b]-[b]4[/b]")
+                         f"or rate:\n{self._rating_keys()}")
         elif suggested is None:
-            self._status("Rate it: [b]1[/b] Again  [b]2[/b] Hard  [b]3[/b] Good  [b]4[/b] Easy.")
+            self._status(f"Rate it: {self._rating_keys()}")
         else:
             name = RATING_NAMES[suggested]
             tick = "[b]space[/b] ticks what you said · " if ticking else ""
             self._status(f"{tick}Suggested: [b]{name}[/b] — [b]enter[/b] accepts, "
-                         "[b]1-4[/b] overrides.")
+                         f"[b]1-4[/b] overrides.\n{self._rating_keys()}")
         self.refresh_bindings()
+
+    def _rating_keys(self) -> str:
+        """`1 Again 10m · 2 Hard 2d · 3 Good 5d · 4 Easy 12d`: each key's interval, from the scheduler."""
+        intervals = self.session.rating_intervals()
+        return " · ".join(f"[b]{int(r)}[/b] {r.label} {format_interval(seconds)}"
+                          for r, seconds in intervals.items())
 
     @property
     def suggested(self) -> int | None:

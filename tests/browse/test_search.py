@@ -1,0 +1,209 @@
+"""The browser's search language over loaded cards and stored states, and its actions."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from trainer.browse import actions
+from trainer.browse.query import QueryError, parse, retrievability
+from trainer.browse.search import search, sort_matches
+from trainer.cli import main
+from trainer.decks import load_decks
+from trainer.review import Rating, State
+from trainer.scheduling import Scheduler
+from trainer.store import Store
+
+NOW = 1_800_000_000.0
+DAY = 86400.0
+
+DECK = """\
+deck: stats
+title: Stats
+cards:
+  - id: fisher
+    kind: recall
+    prompt: What is the Fisher information?
+    answer: The variance of the score.
+    key_points: [curvature of the log-likelihood]
+    tags: [mle, kl]
+  - id: kl-asym
+    kind: recall
+    prompt: Is KL divergence symmetric?
+    answer: "No."
+    tags: [kl]
+  - id: bias
+    kind: recall
+    prompt: Is the MLE of a variance biased?
+    answer: Yes, it divides by n.
+    tags: [mle]
+  - id: coin
+    kind: numeric
+    prompt: "{{k}} heads in 10 tosses: the MLE of p?"
+    params:
+      k: randint(1, 9)
+    solve: k/10
+"""
+
+
+@pytest.fixture
+def world(write_deck, tmp_path: Path):
+    path = write_deck(DECK, "stats.yaml")
+    cards = load_decks([path]).cards
+    store = Store.open(tmp_path / "t.db")
+    sched = Scheduler(fuzz=False)
+    by_id = {c.id: c for c in cards}
+    # fisher: reviewed 20 days ago, good twice (a review card, due soon-ish)
+    s = None
+    for t in (NOW - 40 * DAY, NOW - 20 * DAY):
+        s2 = sched.review(key=by_id["fisher"].key, deck="stats", state=s, rating=Rating.GOOD, now=t,
+                          content_hash=by_id["fisher"].content_hash)
+        store.record_review(before=s, after=s2, rating=Rating.GOOD, reviewed_at=t)
+        s = s2
+    # kl-asym: again just now (learning), and its deck text edited since
+    k = by_id["kl-asym"]
+    s3 = sched.review(key=k.key, deck="stats", state=None, rating=Rating.AGAIN, now=NOW - 60,
+                      content_hash="old-hash")
+    store.record_review(before=None, after=s3, rating=Rating.AGAIN, reviewed_at=NOW - 60)
+    return cards, store
+
+
+def ids(matches) -> list[str]:
+    return [m.card.id for m in matches]
+
+
+def test_free_text_searches_prompt_answer_and_key_points_in_any_case(world):
+    cards, store = world
+    assert ids(search(cards, store, "SCORE", NOW)) == ["fisher"]  # answer
+    assert ids(search(cards, store, "curvature", NOW)) == ["fisher"]  # key point
+    assert ids(search(cards, store, '"divides by n"', NOW)) == ["bias"]  # a quoted phrase
+    assert ids(search(cards, store, "divides n", NOW)) == ["bias"]  # words and-ed
+    assert ids(search(cards, store, '"by divides"', NOW)) == []
+
+
+def test_fields_and_negation(world):
+    cards, store = world
+    assert ids(search(cards, store, "tag:kl", NOW)) == ["fisher", "kl-asym"]
+    assert ids(search(cards, store, "tag:kl -tag:mle", NOW)) == ["kl-asym"]
+    assert ids(search(cards, store, "kind:numeric", NOW)) == ["coin"]
+    assert ids(search(cards, store, "deck:stats -kind:recall", NOW)) == ["coin"]
+    assert ids(search(cards, store, "deck:other", NOW)) == []
+    assert ids(search(cards, store, "deck:st*", NOW)) == ["fisher", "kl-asym", "bias", "coin"]
+
+
+def test_states_due_and_retrievability(world):
+    cards, store = world
+    assert ids(search(cards, store, "is:new", NOW)) == ["bias", "coin"]
+    assert ids(search(cards, store, "is:review", NOW)) == ["fisher"]
+    assert ids(search(cards, store, "is:learning", NOW)) == ["kl-asym"]
+    assert ids(search(cards, store, "-is:new", NOW)) == ["fisher", "kl-asym"]
+    assert ids(search(cards, store, "is:edited", NOW)) == ["kl-asym"]
+    fisher = store.card_state("stats/fisher")
+    days_left = (fisher.due - NOW) / DAY
+    assert ids(search(cards, store, f"due:<{days_left + 1:.1f}", NOW)) == ["fisher", "kl-asym"]
+    assert ids(search(cards, store, f"due:>{days_left + 1:.1f}", NOW)) == []
+    r = retrievability(fisher, NOW)
+    # the same figure as the scheduler's own forgetting curve
+    assert r == pytest.approx(Scheduler(fuzz=False).retrievability(fisher, NOW))
+    assert 0 < r < 1
+    assert ids(search(cards, store, f"prop:r<{r + 0.001:.4f}", NOW)) == ["fisher"]
+    assert ids(search(cards, store, "prop:r>0.99", NOW)) == ["kl-asym"]  # reviewed just now
+    assert ids(search(cards, store, f"prop:r<{r - 0.001:.4f}", NOW)) == []
+    assert ids(search(cards, store, "prop:reps=0", NOW)) == ["bias", "coin"]
+    assert ids(search(cards, store, "prop:reps>=2", NOW)) == ["fisher"]
+
+
+@pytest.mark.parametrize("query, message", [
+    ("is:sleepy", "is: takes one of"),
+    ("kind:essay", "kind: takes one of"),
+    ("due:soon", "expected a comparison"),
+    ("prop:x<1", "prop: takes one of"),
+    ('"unclosed', "unclosed quote"),
+    ("deck:", "give a value"),
+])
+def test_a_bad_query_says_which_word_and_why(query, message):
+    with pytest.raises(QueryError, match=message):
+        parse(query)
+
+
+def test_suspend_bury_forget_each_one_transaction_and_undoable(world):
+    cards, store = world
+    mle = search(cards, store, "tag:mle", NOW)
+    change = actions.apply(store, mle, "suspend", NOW)
+    assert change.count == 2
+    assert ids(search(cards, store, "is:suspended", NOW)) == ["fisher", "bias"]
+    # a suspended card keeps its schedule; the new one stays new
+    assert store.card_state("stats/fisher").state == State.REVIEW
+    assert ids(search(cards, store, "is:new is:suspended", NOW)) == ["bias"]
+    again = actions.apply(store, search(cards, store, "tag:mle", NOW), "suspend", NOW)
+    assert again.count == 0  # nothing changed the second time
+    actions.undo(store, change)
+    assert ids(search(cards, store, "is:suspended", NOW)) == []
+    assert store.card_state("stats/bias") is None  # as it was: no row
+
+    buried = actions.apply(store, search(cards, store, "tag:kl", NOW), "bury", NOW)
+    assert ids(search(cards, store, "is:buried", NOW)) == ["fisher", "kl-asym"]
+    assert ids(search(cards, store, "is:buried", NOW + 2 * DAY)) == []  # until the next day
+    actions.undo(store, buried)
+    assert ids(search(cards, store, "is:buried", NOW)) == []
+
+    before = store.card_state("stats/fisher")
+    forgot = actions.apply(store, search(cards, store, "fisher", NOW), "forget", NOW)
+    assert forgot.count == 1
+    assert ids(search(cards, store, "is:new", NOW)) == ["fisher", "bias", "coin"]
+    assert len(store.reviews("stats/fisher")) == 2  # history kept
+    actions.undo(store, forgot)
+    assert store.card_state("stats/fisher") == before
+
+
+def test_reschedule_moves_due_to_the_day_and_leaves_new_cards(world):
+    cards, store = world
+    change = actions.apply(store, search(cards, store, "", NOW), "reschedule", NOW,
+                           day_hour=4, due_day=date(2030, 1, 2))
+    assert sorted(change.after) == ["stats/fisher", "stats/kl-asym"]
+    due = store.card_state("stats/fisher").due
+    assert ids(search(cards, store, f"due:>{(due - NOW) / DAY - 0.01:.3f}", NOW)) == [
+        "fisher", "kl-asym"]
+
+
+def test_sorting_keeps_missing_values_last(world):
+    cards, store = world
+    matches = search(cards, store, "", NOW)
+    assert ids(sort_matches(matches, "reviews", reverse=True))[:2] == ["fisher", "kl-asym"]
+    assert ids(sort_matches(matches, "stability"))[-2:] == ["bias", "coin"]
+    assert ids(sort_matches(matches, "stability", reverse=True))[-2:] == ["bias", "coin"]
+    assert ids(sort_matches(matches, "id")) == ["bias", "coin", "fisher", "kl-asym"]
+
+
+def test_cli_lists_as_json_and_acts_reporting_how_many_changed(world, capsys, tmp_path):
+    cards, store = world
+    path = tmp_path / "decks" / "stats.yaml"
+    db = str(tmp_path / "t.db")
+    assert main(["cards", "--db", db, "--decks", str(path), "--json", "tag:mle"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert [r["id"] for r in rows] == ["fisher", "bias"]
+    assert rows[0]["state"] == "review" and rows[0]["reviews"] == 2
+    assert rows[1]["state"] == "new" and rows[1]["retrievability"] is None
+
+    assert main(["cards", "--db", db, "--decks", str(path), "tag:mle", "--suspend"]) == 0
+    assert capsys.readouterr().out.strip() == "suspended 2 cards (2 matched)"
+    assert main(["cards", "--db", db, "--decks", str(path), "is:suspended", "--suspend"]) == 0
+    assert capsys.readouterr().out.strip() == "suspended 0 cards (2 matched)"
+    assert main(["cards", "--db", db, "--decks", str(path), "is:suspended", "--unsuspend"]) == 0
+    assert capsys.readouterr().out.strip() == "unsuspended 2 cards (2 matched)"
+    assert main(["cards", "--db", db, "--decks", str(path), "is:review", "--forget"]) == 0
+    assert capsys.readouterr().out.strip() == "forgot 1 card (1 matched)"
+    assert main(["cards", "--db", db, "--decks", str(path), "-is:new", "--bury"]) == 0
+    assert capsys.readouterr().out.strip() == "buried 1 card (1 matched)"
+    assert main(["cards", "--db", db, "--decks", str(path), "is:buried", "--unbury"]) == 0
+    assert capsys.readouterr().out.strip() == "unburied 1 card (1 matched)"
+
+
+def test_cli_bad_query_is_a_clear_message(capsys):
+    assert main(["cards", "is:sleepy"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("trainer: query: 'is:sleepy': is: takes one of new, learning")
+    assert "Traceback" not in err

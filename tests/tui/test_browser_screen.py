@@ -1,0 +1,108 @@
+"""Pilot tests of the card browser: search, sort, page, detail, actions and undo."""
+
+from __future__ import annotations
+
+from trainer.review import Rating, State
+from trainer.tui.screens.browser import PAGE, BrowserScreen, CardDetailScreen
+
+NOW = 1_800_000_000.0
+
+
+def rows(screen: BrowserScreen) -> list[str]:
+    table = screen.query_one("DataTable")
+    return [str(table.get_row_at(i)[0]).strip("● ").strip() for i in range(table.row_count)]
+
+
+def status(screen: BrowserScreen) -> str:
+    return str(screen.query_one("#browse-status").render())
+
+
+async def open_browser(pilot, app) -> BrowserScreen:
+    await pilot.press("B")
+    await pilot.pause()
+    assert isinstance(app.screen, BrowserScreen)
+    return app.screen
+
+
+async def test_search_sort_and_act_with_undo(make_app, recall_deck, tmp_path):
+    app = make_app(recall_deck, tmp_path / "t.db", clock=lambda: NOW)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.press("space", "1")  # likelihood: learning now
+        await pilot.pause()
+        screen = await open_browser(pilot, app)
+        assert sorted(rows(screen)) == ["likelihood", "log-likelihood", "map"]
+        assert status(screen).startswith("3 cards · page 1/1 · sorted by due")
+        assert rows(screen)[0] == "likelihood"  # the only card with a due date sorts first
+
+        await pilot.press("slash", *"tag:mle", "enter")
+        await pilot.pause()
+        assert rows(screen) == ["likelihood", "log-likelihood"]
+        await pilot.press("o", "o", "o", "o")  # due → stability → … → reviews
+        assert "sorted by reviews ↑" in status(screen)
+        assert rows(screen) == ["log-likelihood", "likelihood"]
+        await pilot.press("O")
+        assert rows(screen) == ["likelihood", "log-likelihood"]
+
+        await pilot.press("space", "space")  # mark both
+        assert "2 marked" in status(screen)
+        await pilot.press("s")
+        await pilot.pause()
+        assert {k for k, s in app.store.states(["basics"]).items() if s.suspended} == {
+            "basics/likelihood", "basics/log-likelihood"}
+        assert app.store.card_state("basics/likelihood").state != 0  # schedule kept
+        await pilot.press("u")
+        await pilot.pause()
+        assert not any(s.suspended for s in app.store.states(["basics"]).values())
+        assert app.store.card_state("basics/log-likelihood") is None
+
+        await pilot.press("slash", "ctrl+a", "backspace", *"is:suspend", "enter")
+        await pilot.pause()
+        assert "is: takes one of" in status(screen)  # a bad query says why, no crash
+
+
+async def test_forget_keeps_history_and_detail_shows_it(make_app, recall_deck, tmp_path):
+    app = make_app(recall_deck, tmp_path / "t.db", clock=lambda: NOW)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("space", "3")
+        await pilot.pause()
+        screen = await open_browser(pilot, app)
+        await pilot.press("slash", *"likelihood -log", "enter")
+        await pilot.pause()
+        assert rows(screen) == ["likelihood"]
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, CardDetailScreen)
+        history = app.screen.query_one("#history")
+        assert history.row_count == 1
+        assert [str(c) for c in history.get_row_at(0)][1] == "Good"
+        assert "as a function of θ" in str(app.screen.query_one("#detail-answer").render())
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("f")
+        await pilot.pause()
+        forgot = app.store.card_state("basics/likelihood")
+        assert forgot.state == State.NEW and forgot.reps == 0 and forgot.stability is None
+        assert len(app.store.reviews("basics/likelihood")) == 1  # its history kept
+        await pilot.press("u")
+        await pilot.pause()
+        assert app.store.card_state("basics/likelihood").reps == 1
+
+
+async def test_many_cards_are_paged(make_app, write_deck, tmp_path):
+    cards = "".join(f"  - id: c{i:04d}\n    kind: recall\n    prompt: P{i}\n    answer: A\n"
+                    for i in range(PAGE * 2 + 5))
+    deck = write_deck(f"deck: big\ntitle: Big\ncards:\n{cards}", "big.yaml")
+    app = make_app(deck, tmp_path / "t.db", clock=lambda: NOW)
+    async with app.run_test(size=(120, 30)) as pilot:
+        screen = await open_browser(pilot, app)
+        await pilot.press("o")  # by id
+        assert len(rows(screen)) == PAGE and rows(screen)[0] == "c0000"
+        await pilot.press("right_square_bracket", "right_square_bracket")
+        assert rows(screen) == ["c0200", "c0201", "c0202", "c0203", "c0204"]
+        assert "page 3/3" in status(screen)
+        await pilot.press("t")  # study these: all 205, due or not
+        await pilot.pause()
+        assert app.screen.session.remaining == min(205, app.settings.new_per_day)
+        await pilot.press("space", "3")
+        await pilot.pause()
+    assert [r.rating for r in app.store.reviews()] == [Rating.GOOD]

@@ -1,0 +1,106 @@
+"""`trainer cards QUERY`: list the cards a search matches, or suspend, bury or forget them."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+from trainer.render import plural
+
+_ACTIONS = ("suspend", "unsuspend", "forget", "bury", "unbury")
+_PAST = {"suspend": "suspended", "unsuspend": "unsuspended", "forget": "forgot",
+         "bury": "buried", "unbury": "unburied"}
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("query", nargs="*", metavar="QUERY",
+                        help='search words, e.g. deck:mle-map-grill is:review prop:r<0.8 "fisher"'
+                             " (see the README); none: every card")
+    parser.add_argument("--decks", dest="paths", action="append", type=Path, default=[],
+                        metavar="PATH", help="deck files or folders (default: all your decks)")
+    parser.add_argument("--json", action="store_true", help="machine-readable output")
+    group = parser.add_mutually_exclusive_group()
+    for action in _ACTIONS:
+        group.add_argument(f"--{action}", dest="action", action="store_const", const=action,
+                           help=f"{action} every matching card and say how many changed")
+
+
+_FLAGS = {"--json", "-h", "--help", *(f"--{a}" for a in _ACTIONS)}
+_VALUED = {"--db", "--decks"}
+
+
+def query_after_options(argv: list[str]) -> list[str]:
+    """`cards` arguments with the query words moved behind `--`.
+
+    A negated term (`-is:new`) looks like an option to argparse; the words that are
+    not this command's options are the query, wherever they stand.
+    """
+    if not argv or argv[0] != "cards":
+        return argv
+    options: list[str] = []
+    words: list[str] = []
+    rest = iter(argv[1:])
+    for arg in rest:
+        if arg == "--":
+            words.extend(rest)
+        elif arg in _FLAGS or arg.split("=", 1)[0] in _VALUED and "=" in arg:
+            options.append(arg)
+        elif arg in _VALUED:
+            options.extend([arg, next(rest, "")])
+        else:
+            words.append(arg)
+    return ["cards", *options, "--", *words] if words else ["cards", *options]
+
+
+def _due(t: float | None, now: float) -> str:
+    if t is None:
+        return "-"
+    days = (t - now) / 86400
+    return "now" if days <= 0 else (f"{days * 24:.0f}h" if days < 1 else f"{days:.0f}d")
+
+
+def run(args: argparse.Namespace, store_opener, loader) -> int:  # noqa: ANN001
+    """The command's body; `store_opener` and `loader` are cli.py's (one place for --db)."""
+    from trainer.browse import actions
+    from trainer.browse.query import QueryError, parse
+    from trainer.browse.search import search
+
+    text = " ".join(args.query)
+    try:
+        query = parse(text)
+    except QueryError as exc:
+        print(f"trainer: query: {exc}", file=sys.stderr)
+        return 2
+    result = loader(args)
+    for problem in result.problems:
+        print(f"warning: {problem}", file=sys.stderr)
+    store = store_opener(args)
+    now = time.time()
+    matches = search(result.cards, store, query, now)
+    if args.action:
+        from trainer.config import SettingsError, load_settings
+
+        try:
+            day_hour = load_settings().day_starts_at
+        except SettingsError:
+            day_hour = 4
+        change = actions.apply(store, matches, args.action, now, day_hour=day_hour)
+        if args.json:
+            print(json.dumps({"action": args.action, "matched": len(matches),
+                              "changed": change.count, "keys": sorted(change.after)}))
+        else:
+            print(f"{_PAST[args.action]} {plural(change.count, 'card')} "
+                  f"({len(matches)} matched)")
+        return 0
+    if args.json:
+        print(json.dumps([m.to_dict() for m in matches]))
+        return 0
+    for m in matches:
+        r = "-" if m.retrievability is None else f"{m.retrievability:.0%}"
+        print(f"{m.key:<44} {m.card.kind:<10} {m.state_label:<10} "
+              f"due {_due(m.to_dict()['due'], now):>5}  R {r:>4}")  # type: ignore[arg-type]
+    print(f"{plural(len(matches), 'card')} matched", file=sys.stderr)
+    return 0

@@ -1,0 +1,240 @@
+"""The browser's search language, parsed into terms each card is tested against.
+
+    deck:mle-map-grill tag:kl is:suspended due:<7 prop:r<0.8 "fisher" -kind:recall
+
+Words and quoted phrases match the prompt, answer and key points (any case). `deck:`,
+`tag:` and `kind:` match exactly (`*` is a wildcard). `is:` is one of new, learning,
+review, relearning, suspended, buried, leech, edited. `due:<7` is due within 7 days
+(overdue included), `due:>30` due later than 30 days from now. `prop:` compares r
+(retrievability), s (stability, days), d (difficulty), reps or lapses: `prop:r<0.8`.
+A leading `-` negates a term. Terms are and-ed.
+
+The state terms also compile to a WHERE clause over the store's `cards` table, so that
+a query such as `is:review prop:r<0.8` reads only the rows it can match.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import operator
+import re
+import shlex
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from trainer.decks.model import Card
+from trainer.review import State
+from trainer.store import CardState
+
+DAY = 86400.0
+LEECH_LAPSES = 8  # the same threshold as the statistics' leeches (trainer.stats)
+IS_VALUES = ("new", "learning", "review", "relearning", "suspended", "buried", "leech", "edited")
+PROPS = ("r", "s", "d", "reps", "lapses")
+_OPS: dict[str, Callable[[float, float], bool]] = {
+    "<=": operator.le, ">=": operator.ge, "<": operator.lt, ">": operator.gt, "=": operator.eq,
+}
+_COMPARISON = re.compile(r"^(<=|>=|<|>|=)?(-?\d+(?:\.\d+)?)$")
+# FSRS-6 forgetting curve with the default decay, as fsrs.Scheduler computes it
+_DECAY = -0.1542
+_FACTOR = 0.9 ** (1 / _DECAY) - 1
+
+
+class QueryError(ValueError):
+    """The query can not be read; the message says which word and why."""
+
+
+def retrievability(state: CardState | None, now: float) -> float | None:
+    """The chance of recalling the card now (None for a card never reviewed).
+
+    Whole days elapsed, as fsrs counts them, so the browser agrees with the scheduler.
+    """
+    if state is None or state.state == State.NEW or not state.stability or state.last_review is None:
+        return None
+    days = max(0, int((now - state.last_review) // DAY))
+    return (1 + _FACTOR * days / state.stability) ** _DECAY
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    """One word of a query: a field, what it must match, and whether it is negated."""
+
+    field: str  # text, deck, tag, kind, is, due, prop
+    value: str
+    negated: bool = False
+    op: str = ""
+    number: float = 0.0
+    prop: str = ""
+
+    def matches(self, card: Card, state: CardState | None, text: str, now: float) -> bool:
+        return self._test(card, state, text, now) != self.negated
+
+    def _test(self, card: Card, state: CardState | None, text: str, now: float) -> bool:
+        f = self.field
+        if f == "text":
+            return self.value in text
+        if f == "deck":
+            return fnmatch.fnmatchcase(card.deck, self.value)
+        if f == "tag":
+            return any(fnmatch.fnmatchcase(t.lower(), self.value) for t in card.tags)
+        if f == "kind":
+            return card.kind == self.value
+        if f == "is":
+            return _is(self.value, card, state, now)
+        if f == "due":
+            if state is None or state.state == State.NEW:
+                return False
+            return _OPS[self.op]((state.due - now) / DAY, self.number)
+        if f == "prop":
+            value = _prop(self.prop, state, now)
+            return value is not None and _OPS[self.op](value, self.number)
+        raise AssertionError(f)
+
+    def sql(self) -> tuple[str, list[object]] | None:
+        """A WHERE clause every stored row this term matches satisfies; None when the
+        term says nothing about stored rows or can match a card with no row at all."""
+        if self.negated:
+            return None
+        if self.field == "is":
+            clause = {
+                "learning": f"state = {State.LEARNING:d}",
+                "review": f"state = {State.REVIEW:d}",
+                "relearning": f"state = {State.RELEARNING:d}",
+                "suspended": "suspended = 1",
+                "buried": "buried_until IS NOT NULL",
+                "leech": f"lapses >= {LEECH_LAPSES:d}",
+                "edited": "last_review IS NOT NULL",
+            }.get(self.value)
+            return None if clause is None else (clause, [])
+        if self.field == "due":
+            return (f"state > {State.NEW:d}", [])
+        if self.field == "prop":
+            if self.prop in ("reps", "lapses"):  # a card with no row has 0 of each
+                return None
+            column = {"s": "stability", "d": "difficulty"}.get(self.prop)
+            if column is None:  # retrievability is computed, not stored
+                return (f"state > {State.NEW:d}", [])
+            return (f"{column} {'=' if self.op == '=' else self.op} ?", [self.number])
+        if self.field == "deck" and "*" not in self.value:
+            return ("deck = ?", [self.value])
+        return None
+
+
+def _is(value: str, card: Card, state: CardState | None, now: float) -> bool:
+    if value == "new":
+        return state is None or state.state == State.NEW
+    if value in ("learning", "review", "relearning"):
+        return state is not None and state.state.label == value
+    if state is None:
+        return False
+    if value == "suspended":
+        return state.suspended
+    if value == "buried":
+        return state.buried_until is not None and state.buried_until > now
+    if value == "leech":
+        return state.lapses >= LEECH_LAPSES
+    if value == "edited":  # the deck text changed since the card was last reviewed
+        return (state.last_review is not None and bool(state.content_hash)
+                and bool(card.content_hash) and state.content_hash != card.content_hash)
+    raise AssertionError(value)
+
+
+def _prop(name: str, state: CardState | None, now: float) -> float | None:
+    if name == "r":
+        return retrievability(state, now)
+    if state is None:
+        return 0.0 if name in ("reps", "lapses") else None
+    return {"s": state.stability, "d": state.difficulty,
+            "reps": float(state.reps), "lapses": float(state.lapses)}[name]
+
+
+@dataclass(frozen=True, slots=True)
+class Query:
+    """A parsed query: every term must match."""
+
+    text: str
+    terms: tuple[Term, ...]
+
+    def matches(self, card: Card, state: CardState | None, text: str, now: float) -> bool:
+        return all(t.matches(card, state, text, now) for t in self.terms)
+
+    def needs_row(self) -> bool:
+        """True when only cards with a stored state can match (no new card without a row)."""
+        return any(t.sql() is not None and t.field != "deck" for t in self.terms)
+
+    def where(self) -> tuple[str, list[object]]:
+        """The WHERE clause (with its arguments) narrowing the stored rows to read."""
+        clauses, args = [], []
+        for term in self.terms:
+            compiled = term.sql()
+            if compiled is not None:
+                clauses.append(f"({compiled[0]})")
+                args.extend(compiled[1])
+        return (" AND ".join(clauses) or "1", args)
+
+
+def _split(text: str) -> list[str]:
+    lexer = shlex.shlex(text, posix=True)
+    lexer.whitespace_split = True
+    lexer.commenters = ""
+    try:
+        return list(lexer)
+    except ValueError:
+        raise QueryError(f"unclosed quote in {text!r}") from None
+
+
+def _comparison(word: str, rest: str) -> tuple[str, float]:
+    m = _COMPARISON.match(rest)
+    if not m:
+        raise QueryError(f"{word!r}: expected a comparison such as <7, >30 or =2")
+    return m.group(1) or "=", float(m.group(2))
+
+
+def parse(text: str) -> Query:
+    """Parse a query; raises QueryError naming the word it could not read."""
+    terms: list[Term] = []
+    for word in _split(text):
+        negated = word.startswith("-") and len(word) > 1
+        body = word[1:] if negated else word
+        field, colon, value = body.partition(":")
+        field = field.lower()
+        if not colon or field not in ("deck", "tag", "kind", "is", "due", "prop"):
+            terms.append(Term("text", body.lower(), negated))
+            continue
+        if not value:
+            raise QueryError(f"{word!r}: give a value after {field}:")
+        if field == "is":
+            if value.lower() not in IS_VALUES:
+                raise QueryError(f"{word!r}: is: takes one of {', '.join(IS_VALUES)}")
+            terms.append(Term("is", value.lower(), negated))
+        elif field == "kind":
+            from trainer.decks.spec import KINDS
+
+            if value.lower() not in KINDS:
+                raise QueryError(f"{word!r}: kind: takes one of {', '.join(KINDS)}")
+            terms.append(Term("kind", value.lower(), negated))
+        elif field == "due":
+            op, number = _comparison(word, value)
+            terms.append(Term("due", value, negated, op=op, number=number))
+        elif field == "prop":
+            m = re.match(r"^([a-z]+)(.*)$", value.lower())
+            name = m.group(1) if m else ""
+            if name not in PROPS:
+                raise QueryError(f"{word!r}: prop: takes one of {', '.join(PROPS)}, as in prop:r<0.8")
+            op, number = _comparison(word, m.group(2) if m else "")
+            terms.append(Term("prop", value, negated, op=op, number=number, prop=name))
+        else:
+            terms.append(Term(field, value.lower() if field == "tag" else value, negated))
+    return Query(text, tuple(terms))
+
+
+def card_text(card: Card) -> str:
+    """What free text searches: id, prompt, answer and key points, in lower case."""
+    return "\n".join((card.id, card.prompt, card.answer or "", *card.key_points)).lower()
+
+
+class TextIndex:
+    """The loaded cards' searchable text, built once and kept (the cards do not change)."""
+
+    def __init__(self, cards: Sequence[Card]) -> None:
+        self.cards = list(cards)
+        self.text = {c.key: card_text(c) for c in self.cards}
