@@ -22,7 +22,7 @@ STATE_NAMES: dict[int, str] = {s: s.label for s in State}
 
 def format_interval(seconds: float) -> str:
     """An interval as the rating keys show it: 10m, 5h, 12d, 3.2mo, 1.4y (as in Anki)."""
-    minutes = seconds / 60
+    minutes = round(seconds) / 60  # whole seconds: fsrs's microseconds must not tip 5.5m
     if minutes < 59.5:
         return f"{max(1, round(minutes))}m"
     hours = minutes / 60
