@@ -22,6 +22,7 @@ from trainer.decks.model import Card
 from trainer.scheduling import format_interval
 from trainer.scheduling.days import study_date
 from trainer.stats import describe_time
+from trainer.store import StoreError
 from trainer.tui.screens.base import TrainerScreen
 from trainer.tui.screens.study import md
 
@@ -219,13 +220,13 @@ class BrowserScreen(TrainerScreen):
         chosen = self.chosen()
         if not chosen:
             return
-        from trainer.session import WRITE_ERRORS
-
         try:
             change = actions.apply(self.app.store, chosen, action, self.clock(),
                                    day_hour=self.app.settings.day_starts_at, due_day=due_day)
-        except WRITE_ERRORS as exc:
-            self.notify(f"Not saved: {exc}", severity="error")
+        except StoreError as exc:
+            if not exc.lost_nothing:
+                raise  # a damaged database: the app stops and says what to do
+            self.notify(f"Could not save: {exc} Nothing changed; try again.", severity="error")
             return
         if change.count:
             self.undo_stack.append(change)
