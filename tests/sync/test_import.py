@@ -134,3 +134,12 @@ async def test_notes_are_shown_under_the_model_answer(make_app, write_deck, tmp_
         await pilot.press("space")
         shown = str(app.screen.query_one("#model-answer").render())
         assert "A." in shown and "Source — a textbook" in shown
+
+
+def test_a_csv_deck_says_where_its_ids_come_from(tmp_path):
+    src = tmp_path / "cards.csv"
+    src.write_text("prompt,answer\nQ?,A.\n", encoding="utf-8")
+    out = tmp_path / "decks" / "cards.yaml"
+    assert main(["import", str(src), "-o", str(out)]) == 0
+    header = out.read_text(encoding="utf-8").splitlines()[1]
+    assert "hash of the prompt" in header and "Anki" not in header

@@ -159,11 +159,12 @@ def _str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
 _Dumper.add_representer(str, _str)
 
 
-def deck_yaml(deck: dict[str, object], source: str) -> str:
+def deck_yaml(deck: dict[str, object], source: str,
+              ids_from: str = "the Anki note ids") -> str:
     """The deck as YAML text, with a header saying where it came from."""
     body = yaml.dump(deck, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
     return (f"# Imported from {source} by `trainer import`. Importing again rewrites this file;\n"
-            "# card ids come from the Anki note ids, so review history is kept.\n" + body)
+            f"# card ids come from {ids_from}, so review history is kept.\n" + body)
 
 
 def import_package(pkg: Package, out: Path, *, deck_id: str | None = None,

@@ -49,7 +49,8 @@ def run_import(args: argparse.Namespace) -> int:
             for problem in rows.problems:
                 print(problem, file=sys.stderr)
             text = deck_yaml({"deck": deck_id, "title": args.title or src.stem,
-                              "cards": rows.cards}, src.name)
+                              "cards": rows.cards}, src.name,
+                             ids_from="the id column, or else a hash of the prompt")
             tmp = out.with_name(f".{out.name}.tmp")
             tmp.write_text(text, encoding="utf-8")
             tmp.replace(out)
