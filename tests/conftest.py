@@ -30,6 +30,26 @@ def unhurried_grading(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
+def notifications():
+    """Record what an app tells the learner, through its public notify(): call it on the app
+    before running it, and read the list it returns."""
+    from types import SimpleNamespace
+
+    def record(app) -> list:
+        seen: list = []
+        shown = app.notify
+
+        def notify(message, *, title="", severity="information", **kw):
+            seen.append(SimpleNamespace(message=message, title=title, severity=severity))
+            return shown(message, title=title, severity=severity, **kw)
+
+        app.notify = notify
+        return seen
+
+    return record
+
+
+@pytest.fixture
 def write_deck(tmp_path: Path):
     """Write a deck file from YAML text and return its path."""
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from tests.interview.fixtures import FakeClock
-from tests.tui.test_study_app import notifications
 from trainer.tui.screens.interview import InterviewScreen
 
 DECK = """\
@@ -43,7 +42,7 @@ ANSWERS = {
 }
 
 
-async def test_a_three_question_interview(make_app, write_deck, tmp_path: Path):
+async def test_a_three_question_interview(make_app, write_deck, tmp_path: Path, notifications):
     deck = write_deck(DECK)
     app = make_app(deck, tmp_path / "t.db", clock=lambda: 1_796_000_000.0)
     clock = FakeClock()

@@ -9,21 +9,6 @@ from trainer.decks.watch import DeckWatch
 from trainer.tui.app import TrainerApp
 
 
-def notifications(app: TrainerApp) -> list:
-    """Record what the app tells the learner, through its public notify()."""
-    from types import SimpleNamespace
-
-    seen: list = []
-    shown = app.notify
-
-    def notify(message, *, title="", severity="information", **kw):
-        seen.append(SimpleNamespace(message=message, title=title, severity=severity))
-        return shown(message, title=title, severity=severity, **kw)
-
-    app.notify = notify
-    return seen
-
-
 def screen_text(app: TrainerApp, widget_id: str) -> str:
     return str(app.screen.query_one(f"#{widget_id}").render())
 
@@ -120,7 +105,7 @@ async def test_a_new_card_after_the_last_one_is_shown_at_once(make_app, recall_d
 
 
 async def test_a_broken_edit_is_a_notice_and_the_last_good_version_stays(make_app, recall_deck,
-                                                                        tmp_path):
+                                                                        tmp_path, notifications):
     app = _app(make_app, recall_deck, tmp_path)
     seen = notifications(app)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -151,7 +136,7 @@ async def test_a_broken_edit_is_a_notice_and_the_last_good_version_stays(make_ap
     assert len(app.store.reviews()) == 3
 
 
-async def test_a_syntax_error_keeps_the_deck_too(make_app, recall_deck, tmp_path):
+async def test_a_syntax_error_keeps_the_deck_too(make_app, recall_deck, tmp_path, notifications):
     app = _app(make_app, recall_deck, tmp_path)
     seen = notifications(app)
     async with app.run_test(size=(80, 24)) as pilot:

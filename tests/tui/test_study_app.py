@@ -7,21 +7,6 @@ import time
 from trainer.tui.app import TrainerApp
 
 
-def notifications(app: TrainerApp) -> list:
-    """Record what the app tells the learner, through its public notify()."""
-    from types import SimpleNamespace
-
-    seen: list = []
-    shown = app.notify
-
-    def notify(message, *, title="", severity="information", **kw):
-        seen.append(SimpleNamespace(message=message, title=title, severity=severity))
-        return shown(message, title=title, severity=severity, **kw)
-
-    app.notify = notify
-    return seen
-
-
 def screen_text(app: TrainerApp, widget_id: str) -> str:
     return str(app.screen.query_one(f"#{widget_id}").render())
 
@@ -220,7 +205,7 @@ async def test_the_chosen_theme_is_remembered(make_app, recall_deck, tmp_path):
         assert app.theme == "textual-light"
 
 
-async def test_an_unknown_theme_is_named_and_the_default_kept(make_app, recall_deck, tmp_path):
+async def test_an_unknown_theme_is_named_and_the_default_kept(make_app, recall_deck, tmp_path, notifications):
     from trainer.config import Settings
 
     app = make_app(recall_deck, tmp_path / "t.db", settings=Settings(theme="bogus"))
@@ -247,7 +232,7 @@ async def test_the_command_palette_offers_the_main_actions(make_app, recall_deck
 
 
 async def test_a_broken_deck_is_reported_once_and_the_other_decks_are_studied(
-        make_app, recall_deck, write_deck, tmp_path):
+        make_app, recall_deck, write_deck, tmp_path, notifications):
     write_deck("deck: broken\ntitle: B\ncards:\n  - id: a\n    kind: recal\n    prompt: P\n"
                "    answer: A\n  - id: b\n    kind: recall\n    promt: P\n    answer: A\n",
                "broken.yaml")
@@ -299,7 +284,7 @@ async def test_a_long_answer_scrolls_from_the_keyboard(make_app, write_deck, tmp
         assert card.scroll_y == 0
 
 
-async def test_a_locked_database_is_reported_and_the_card_stays(make_app, recall_deck, tmp_path):
+async def test_a_locked_database_is_reported_and_the_card_stays(make_app, recall_deck, tmp_path, notifications):
     import sqlite3
 
     app = make_app(recall_deck, tmp_path / "t.db")
