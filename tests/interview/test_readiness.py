@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+
 import pytest
 
 from trainer.decks.model import Card
-from trainer.interview.readiness import forecast
+from trainer.interview.readiness import forecast, history
+from trainer.review import Rating
 from trainer.scheduling import Scheduler
-from trainer.store import CardState
+from trainer.store import CardState, Review
 
 DAY = 86400.0
 T0 = 1_800_000_000.0  # reviews happen here; the interview is 10 days later
@@ -50,3 +54,37 @@ def test_recall_falls_the_later_the_interview_and_suspended_cards_are_left_out()
     assert soon.overall.cards == 1
     assert 0.9 < soon.overall.recall < 1.0
     assert late.overall.recall < 0.9
+
+
+def review(rid: int, key: str, at: float, stability: float) -> Review:
+    after = replace(state(key, stability), last_review=at, due=at + stability * DAY)
+    return Review(id=rid, card_key=key, reviewed_at=at, rating=Rating.GOOD, answer=None,
+                  verdict=None, duration_ms=None, before=None, after=after)
+
+
+def test_the_history_is_the_forecast_after_each_study_day_by_hand():
+    # the interview is 10 days after T0. Each point uses each card's state after its last
+    # review by the end of that day; S equal to the time left until the interview gives 0.9
+    cards = [card("a/x", ()), card("a/y", ()), card("a/z", ())]
+    log = [
+        review(1, "a/x", T0, 10.0),  # day 0: x 0.9, y and z new -> 0.3
+        review(2, "a/y", T0 + DAY, 1.0),  # day 1: y first with S = 1 day...
+        review(3, "a/y", T0 + DAY, 9.0),  # ...then (same second, later id) S = 9 days: 0.9 -> (0.9+0.9)/3
+        review(4, "b/w", T0 + 2 * DAY, 9.0),  # day 2: a card out of scope; nothing moves
+        review(5, "a/x", T0 + 4 * DAY, 1e6),  # day 4: x about 1 -> (1+0.9)/3
+        review(6, "a/z", AT + 60, 10.0),  # after the interview morning: not counted
+    ]
+    points = history(cards, reversed(log), Scheduler(fuzz=False).retrievability, AT,
+                     lambda t: (datetime.fromtimestamp(T0, UTC) + timedelta(
+                         days=(t - T0) // DAY)).date(), suspended=["a/z"])
+    day0 = datetime.fromtimestamp(T0, UTC).date()
+    assert [(p.day - day0).days for p in points] == [0, 1, 2, 4]
+    assert [p.reviews for p in points] == [1, 2, 1, 1]
+    # z is suspended today, so it is left out of every point: the means are over x and y
+    assert [p.recall for p in points] == [pytest.approx(v, abs=1e-6)
+                                          for v in (0.45, 0.9, 0.9, 0.95)]
+
+
+def test_no_reviews_no_history():
+    assert history([card("a/x", ())], [], Scheduler().retrievability, AT,
+                   lambda t: datetime.fromtimestamp(t, UTC).date()) == []

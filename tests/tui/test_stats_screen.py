@@ -156,3 +156,39 @@ def test_snapshot_stats(snap_compare, make_app, recall_deck, tmp_path: Path):
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=open_it)
+
+
+async def test_the_readiness_chart_follows_the_study_days(make_app, recall_deck, tmp_path: Path):
+    from trainer.interview.outlook import readiness_history
+
+    settings = Settings(interview_date="2026-03-25")
+    app = make_app(recall_deck, tmp_path / "t.db", settings=settings)
+    fill(app.store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = StatsScreen(cards=app.load_result.cards, store=app.store, settings=settings,
+                             clock=lambda: NOW)
+        await app.push_screen(screen)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert screen.readiness is not None
+        points = screen.readiness.points
+        # computed in the worker from the same log: five study days, the last one today
+        assert points == readiness_history(app.load_result.cards, app.store, settings,
+                                           screen.readiness.day)
+        assert len(points) == 5 and points[-1].day == datetime.fromtimestamp(NOW, UTC).date()
+        assert all(0 < p.recall < 1 for p in points)
+        note = text_of(app, "readiness-note")
+        assert note.startswith("Interview on Mar 25: after 5 study days you would recall "
+                               f"{points[-1].recall:.0%}")
+        plot = screen.query_one("#readiness-plot")
+        assert plot.display and "study days" in str(plot.render())
+
+
+async def test_without_a_date_the_chart_says_how_to_set_one(make_app, recall_deck, tmp_path: Path):
+    app = make_app(recall_deck, tmp_path / "t.db")
+    fill(app.store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_stats(app, pilot)
+        assert screen.readiness is None
+        assert "No interview date" in text_of(app, "readiness-note")
+        assert not screen.query_one("#readiness-plot").display

@@ -8,9 +8,9 @@ from datetime import date
 from trainer.config import Settings
 from trainer.decks.model import Card
 from trainer.interview.plan import InterviewPlan, Scope
-from trainer.interview.readiness import Readiness, forecast
+from trainer.interview.readiness import DayReadiness, Readiness, forecast, history
 from trainer.scheduling import Scheduler
-from trainer.scheduling.days import study_day_start
+from trainer.scheduling.days import study_date, study_day_start
 from trainer.store import Store
 
 
@@ -22,6 +22,19 @@ def readiness_at(cards: Sequence[Card], store: Store, settings: Settings, day: d
     states = store.states(sorted({c.deck for c in scope}))
     return forecast(scope, states, scheduler.retrievability,
                     study_day_start(day, day_hour=settings.day_starts_at))
+
+
+def readiness_history(cards: Sequence[Card], store: Store, settings: Settings, day: date,
+                      scheduler: Scheduler | None = None) -> list[DayReadiness]:
+    """The forecast for the morning of `day` as it stood after each past study day."""
+    scope = Scope.parse(settings.interview_scope).cards(cards)
+    scheduler = scheduler or Scheduler(desired_retention=settings.desired_retention)
+    states = store.states(sorted({c.deck for c in scope}))
+    hour = settings.day_starts_at
+    return history(scope, store.reviews(), scheduler.retrievability,
+                   study_day_start(day, day_hour=hour),
+                   lambda t: study_date(t, day_hour=hour),
+                   suspended=[k for k, s in states.items() if s.suspended])
 
 
 def readiness_line(readiness: Readiness, day: date) -> str:

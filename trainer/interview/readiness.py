@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import date
 
 from trainer.decks.model import Card
-from trainer.store import CardState
+from trainer.store import CardState, Review
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,3 +85,55 @@ def forecast(
         decks=[_summarise(d, v, unseen_deck[d]) for d, v in sorted(by_deck.items())],
         tags=[_summarise(t, v, unseen_tag[t]) for t, v in sorted(by_tag.items())],
     )
+
+
+@dataclass(frozen=True, slots=True)
+class DayReadiness:
+    """The forecast as it stood at the end of one study day: what the log knew then."""
+
+    day: date
+    recall: float  # predicted overall recall on the interview morning
+    reviews: int  # reviews made that day
+
+
+def history(
+    cards: Iterable[Card],
+    reviews: Iterable[Review],
+    retrievability: Callable[[CardState, float], float],
+    at: float,
+    study_day: Callable[[float], date],
+    suspended: Iterable[str] = (),
+) -> list[DayReadiness]:
+    """For each past study day (a day with a review, before `at`), the overall readiness
+    forecast for the interview morning `at` computed from the review log up to that day's
+    end: each card's state after its last review by then (FSRS's memory state is what the
+    log recorded; a capped due date does not change it).
+
+    `study_day(t)` names the study day of a moment; `suspended` cards are left out, as in
+    today's forecast, so the last point is today's line on the home screen.
+    """
+    scope = [c for c in cards if c.key not in set(suspended)]
+    keys = {c.key for c in scope}
+    states: dict[str, CardState | None] = {}
+    counts: dict[date, int] = {}
+    points: list[DayReadiness] = []
+    current: date | None = None
+
+    def close(day: date) -> None:
+        points.append(DayReadiness(day, forecast(scope, states, retrievability, at).overall.recall,
+                                   counts[day]))
+
+    for review in sorted(reviews, key=lambda r: (r.reviewed_at, r.id)):
+        if review.reviewed_at >= at:
+            break
+        day = study_day(review.reviewed_at)
+        if current is not None and day != current:
+            close(current)
+        current = day
+        counts[day] = counts.get(day, 0) + 1
+        if review.card_key in keys:
+            # the log's state, not its flags: suspension is judged as it is today
+            states[review.card_key] = replace(review.after, suspended=False)
+    if current is not None:
+        close(current)
+    return points

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import date, timedelta
 
 from rich.text import Text
 from textual import work
@@ -19,6 +20,9 @@ from textual_plotext import PlotextPlot  # only here: the app never imports it o
 
 from trainer.config import Settings
 from trainer.decks.model import Card
+from trainer.interview.outlook import readiness_history
+from trainer.interview.plan import InterviewPlan
+from trainer.interview.readiness import DayReadiness
 from trainer.render import plural
 from trainer.stats import DayCount, Overview, Progress, heat_grid, heat_level, progress
 from trainer.store import Store
@@ -66,6 +70,14 @@ def heatmap_text(days: Sequence[DayCount], *, surface: Color, fill: Color,
     return text
 
 
+@dataclass(frozen=True, slots=True)
+class Readiness:
+    """The interview day and the forecast for it after each study day."""
+
+    day: date
+    points: list[DayReadiness]
+
+
 class StatsScreen(Screen[None]):
     """Progress on the loaded decks; figures are counted in a thread, off the UI."""
 
@@ -91,6 +103,7 @@ class StatsScreen(Screen[None]):
         self.settings = settings
         self.clock = clock
         self.progress: Progress | None = None
+        self.readiness: Readiness | None = None
 
     def compose(self) -> ComposeResult:
         with VerticalScroll():
@@ -103,6 +116,10 @@ class StatsScreen(Screen[None]):
             yield Static("", id="heatmap")
             yield Static("Due on each of the next 14 days", classes="section")
             yield PlotextPlot(id="forecast-plot")
+            yield Static("Predicted recall on the interview day", classes="section",
+                         id="readiness-title")
+            yield Static("", id="readiness-note")
+            yield PlotextPlot(id="readiness-plot")
             yield Static("Weakest tags", classes="section")
             yield Static("", id="weak-tags")
             yield Static("Weakest cards", classes="section")
@@ -111,13 +128,16 @@ class StatsScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.app.theme_changed_signal.subscribe(self, lambda _theme: self._draw())
+        self.query_one("#readiness-plot").display = False
         self._count()
+        self._readiness()
 
     def action_close(self) -> None:
         self.app.pop_screen()
 
     def action_refresh(self) -> None:
         self._count()
+        self._readiness()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="stats")
     def _count(self) -> Progress:
@@ -125,7 +145,25 @@ class StatsScreen(Screen[None]):
             return progress(self.cards, store, self.clock(),
                             day_hour=self.settings.day_starts_at)
 
+    @work(thread=True, exclusive=True, exit_on_error=False, group="readiness")
+    def _readiness(self) -> Readiness | None:
+        """The forecast for the interview morning after each past study day (None: no date)."""
+        plan = InterviewPlan.from_settings(self.settings)
+        if plan is None:
+            return None
+        with self.store.reading() as store:
+            return Readiness(plan.day, readiness_history(self.cards, store, self.settings,
+                                                         plan.day))
+
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group == "readiness":
+            if event.state == WorkerState.SUCCESS:
+                self.readiness = event.worker.result
+                self._draw_readiness()
+            elif event.state == WorkerState.ERROR:
+                self.query_one("#readiness-note", Static).update(
+                    f"The forecast could not be computed: {event.worker.error}")
+            return
         if event.worker.group != "stats":
             return
         if event.state == WorkerState.SUCCESS and isinstance(event.worker.result, Progress):
@@ -164,6 +202,7 @@ class StatsScreen(Screen[None]):
         self.query_one("#heatmap", Static).update(heatmap_text(
             self.progress.heatmap, surface=self._color("surface"), fill=self._color("success"),
             muted=self._color("foreground").blend(self._color("surface"), 0.5)))
+        self._draw_readiness()
         self.query_one("#weak-tags", Static).update(self._tags_text(self.progress))
         self.query_one("#weak-cards", Static).update(self._cards_text(self.progress))
 
@@ -195,6 +234,39 @@ class StatsScreen(Screen[None]):
         labels = ["today" if i == 0 else days[i].strftime("%a %d") for i in ticks]
         self._bars("forecast-plot", p.forecast, ticks, labels,
                    "today includes the overdue cards")
+
+    def _draw_readiness(self) -> None:
+        note = self.query_one("#readiness-note", Static)
+        plot = self.query_one("#readiness-plot", PlotextPlot)
+        r = self.readiness
+        if r is None:
+            note.update(Text("No interview date: set one on the home screen (i) to see how "
+                             "your studying moves the forecast.", style="dim"))
+            plot.display = False
+            return
+        when = f"{r.day:%b} {r.day.day}"
+        if not r.points:
+            note.update(Text(f"Interview on {when}: no study day yet.", style="dim"))
+            plot.display = False
+            return
+        last = r.points[-1]
+        note.update(f"Interview on {when}: after {plural(len(r.points), 'study day')} you "
+                    f"would recall {last.recall:.0%} (the forecast as it stood after each day)")
+        plot.display = True
+        plt = plot.plt
+        plt.clear_data()
+        plt.clear_figure()
+        xs = list(range(1, len(r.points) + 1))
+        plt.plot(xs, [100 * p.recall for p in r.points], marker="braille",
+                 color=self._color("success").rgb)
+        step = max(1, len(xs) // 5)
+        ticks = xs[::step]
+        plt.xticks(ticks, [f"{r.points[i - 1].day:%d %b}" for i in ticks])
+        plt.xlabel("study days")
+        plt.ylim(0, 100)
+        plt.yticks([0, 25, 50, 75, 100], ["0%", "25%", "50%", "75%", "100%"])
+        plt.xlim(0.5, len(xs) + 0.5)
+        plot.refresh()
 
     def _tags_text(self, p: Progress) -> Text:
         if not p.weakest_tags:
