@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import replace
 from datetime import UTC, datetime
 from functools import cached_property
 from typing import TYPE_CHECKING
@@ -13,6 +12,8 @@ from trainer.store import CardState
 
 if TYPE_CHECKING:
     import fsrs
+
+    from trainer.scheduling.replay import Replayer
 
 NEW = State.NEW  # a stored card that has never been reviewed (e.g. suspended while new)
 AGAIN, HARD, GOOD, EASY = Rating.AGAIN, Rating.HARD, Rating.GOOD, Rating.EASY
@@ -74,34 +75,23 @@ class Scheduler:
             last_review=_dt(state.last_review),
         )
 
+    @cached_property
+    def _replayer(self) -> Replayer:
+        from trainer.scheduling.replay import Replayer
+
+        return Replayer(desired_retention=self.desired_retention, fuzz=self.fuzz)
+
     def review(
         self, *, key: str, deck: str, state: CardState | None, rating: int, now: float,
-        content_hash: str = "",
+        content_hash: str = "", seed: str | None = None,
     ) -> CardState:
-        """The state after rating the card at `now` (UTC seconds)."""
-        import fsrs
+        """The state after rating the card at `now` (UTC seconds).
 
-        if rating not in RATING_NAMES:
-            raise ValueError(f"rating must be 1-4, not {rating!r}")
-        card = self._to_fsrs(key, state, now)
-        was_review = card.state == fsrs.State.Review
-        new, _ = self._fsrs.review_card(card, fsrs.Rating(rating), review_datetime=_dt(now))
-        base = state or CardState(key=key, deck=deck, state=NEW, step=None, stability=None,
-                                  difficulty=None, due=now, last_review=None)
-        return replace(
-            base,
-            deck=deck,
-            state=State(int(new.state)),
-            step=new.step,
-            stability=new.stability,
-            difficulty=new.difficulty,
-            due=new.due.timestamp(),
-            last_review=new.last_review.timestamp() if new.last_review else now,
-            reps=base.reps + 1,
-            lapses=base.lapses + (1 if was_review and rating == AGAIN else 0),
-            content_hash=content_hash or base.content_hash,
-            buried_until=None,
-        )
+        `seed` is the id of the review's journal event: it draws the fuzz, so replaying
+        that event gives this very state (without one the fuzz is random).
+        """
+        return self._replayer.review(state, key=key, deck=deck, rating=rating, at=now,
+                                     seed=seed, content_hash=content_hash)
 
     @cached_property
     def _exact(self) -> fsrs.Scheduler:

@@ -1,0 +1,68 @@
+"""Journal events: the immutable record of everything done to a card, from which its state is replayed."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+# What an event can be. `set` writes a whole state that came from outside the journal
+# (a migrated or imported card whose history can not explain it); `undo` cancels the
+# event named by its payload's "event".
+KINDS = ("review", "undo", "suspend", "unsuspend", "bury", "unbury", "forget", "reschedule", "set")
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One immutable journal entry. `at` is UTC seconds; `id` a ULID, unique on every device.
+
+    Payloads by kind: review {rating, answer, verdict, duration_ms, review_number,
+    content_hash, due (only when the due was set outside FSRS: an interview cap, a migrated
+    or imported review)}; undo {event}; bury {until}; reschedule {due}; set {state};
+    suspend, unsuspend, unbury and forget carry nothing needed (content_hash at most).
+    """
+
+    id: str
+    device: str
+    card_key: str
+    at: float
+    kind: str
+    payload: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def order(self) -> tuple[float, str]:
+        """Event-time order, ties broken by id: the same on every device."""
+        return (self.at, self.id)
+
+    @property
+    def cancels(self) -> str | None:
+        """The id of the event this one undoes (None unless an undo)."""
+        return self.payload.get("event") if self.kind == "undo" else None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "device": self.device, "card": self.card_key, "at": self.at,
+                "kind": self.kind, "payload": self.payload}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Event:
+        """An event from its JSON form; ValueError names what is missing or wrong."""
+        try:
+            event = cls(id=str(data["id"]), device=str(data["device"]),
+                        card_key=str(data["card"]), at=float(data["at"]),
+                        kind=str(data["kind"]), payload=dict(data.get("payload") or {}))
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ValueError(f"not an event ({exc!s})") from None
+        if event.kind not in KINDS:
+            raise ValueError(f"unknown event kind {event.kind!r}")
+        return event
+
+
+def dump_payload(payload: dict[str, Any]) -> str:
+    return json.dumps(payload, separators=(",", ":"), sort_keys=True)
+
+
+def new_event_id(at: float) -> str:
+    """A fresh ULID whose time part is `at` (so ids sort roughly by event time)."""
+    from ulid import ULID
+
+    return str(ULID.from_timestamp(max(0.0, at)))
