@@ -14,7 +14,8 @@ def _checking_code() -> tuple[Path, ...]:
     """The files of the code that checks cards, found without importing it."""
     package = Path(__file__).parent
     return (*sorted((package / "exercises").glob("*.py")),
-            *sorted((package / "coderun").glob("*.py")), package / "registry.py")
+            *sorted((package / "coderun").glob("*.py")),
+            *sorted((package / "registry").glob("*.py")))
 
 
 def _load_checked(path: Path) -> tuple[Deck | None, list[Problem]]:

@@ -1,0 +1,80 @@
+"""Registry functions: language-model losses, perplexity, preference models (Bradley-Terry, DPO, RLHF) and log-sum-exp."""
+
+from __future__ import annotations
+
+from trainer.registry.core import _f, _index, _register, _solver, _vec, _whole
+
+
+@_register("exp(total_nll / n_tokens): perplexity from a summed NLL in nats", example=(23.0, 10))
+def perplexity(total_nll, n_tokens):
+    return _solver("solvers.nn.perplexity")(_f(total_nll) / _whole(n_tokens, "n_tokens", 1))
+
+
+@_register("-log softmax(logits)[target]: cross-entropy of the target class (from 1)",
+           example=([2.0, 1.0, 0.1], 1))
+def softmax_cross_entropy(logits, target):
+    z = _vec(logits)
+    return _solver("solvers.nn.softmax_cross_entropy")(z, _index(target, len(z)))
+
+
+@_register("softmax(logits)[j] - [j = target]: d(cross-entropy)/d(logit j), indices from 1",
+           example=([2.0, 1.0, 0.1], 1, 1))
+def softmax_ce_grad(logits, target, j):
+    z = _vec(logits)
+    g = _solver("solvers.nn.softmax_cross_entropy_grad")(z, _index(target, len(z)))
+    return float(g[_index(j, len(z))])
+
+
+@_register("sigmoid(r_w - r_l): Bradley-Terry probability that w is preferred to l",
+           example=(1.0, 0.0))
+def bradley_terry(r_w, r_l):
+    return _solver("solvers.preference.bradley_terry")(r_w, r_l)
+
+
+@_register("beta log(pi/pi_ref): the DPO implicit reward from the two probabilities",
+           example=(0.4, 0.2, 0.1))
+def dpo_implicit_reward(pi, pi_ref, beta):
+    import math
+
+    return _solver("solvers.preference.dpo_implicit_reward")(math.log(_f(pi)),
+                                                             math.log(_f(pi_ref)), beta)
+
+
+@_register("-log sigmoid(beta[(logp_w - ref_w) - (logp_l - ref_l)]): the DPO loss of one "
+           "pair, from log-probabilities", example=(-1.0, -2.0, -1.5, -1.5, 0.1))
+def dpo_loss(logp_w, logp_l, ref_w, ref_l, beta):
+    return _solver("solvers.preference.dpo_loss")(logp_w, logp_l, ref_w, ref_l, beta)
+
+
+@_register("pi*(j) ∝ pi_ref(j) exp(r_j / beta): the KL-regularised RLHF optimum, token j "
+           "(from 1)", example=([0.5, 0.3, 0.2], [1.0, 0.0, -1.0], 0.1, 1),
+           params={'pi_ref': 'reference probabilities of the tokens (a list summing to 1)'})
+def rlhf_optimal_policy(pi_ref, rewards, beta, j):
+    p = _vec(pi_ref)
+    policy = _solver("solvers.preference.kl_regularized_policy")(p, _vec(rewards), beta)
+    return float(policy[_index(j, len(p))])
+
+
+@_register("log(sum(exp(z))), computed stably (z_1 - log softmax(z)_1)", example=([1.0, 2.0, 3.0],))
+def log_sum_exp(z):
+    zs = _vec(z)
+    return zs[0] - float(_solver("solvers.nn.log_softmax")(zs)[0])
+
+
+@_register("a MISTAKE: log(sum(exp(z))) without the max-shift (overflows for large z)",
+           example=([1.0, 2.0, 3.0],))
+def log_sum_exp_naive(z):
+    import numpy as np
+
+    with np.errstate(all="ignore"):
+        return float(np.log(np.sum(np.exp(np.asarray(_vec(z))))))
+
+
+@_register("a MISTAKE: -log(1/(1 + exp(-margin))) for the DPO loss (overflows)",
+           example=(-1.0, -2.0, -1.5, -1.5, 0.1))
+def dpo_loss_naive(logp_w, logp_l, ref_w, ref_l, beta):
+    import numpy as np
+
+    margin = _f(beta) * ((_f(logp_w) - _f(ref_w)) - (_f(logp_l) - _f(ref_l)))
+    with np.errstate(all="ignore"):
+        return float(-np.log(1.0 / (1.0 + np.exp(np.float64(-margin)))))
