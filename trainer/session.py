@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import math
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
@@ -27,6 +28,18 @@ from trainer.store import CardState, Store, StoreError
 # what a write to the store may fail with (locked by another program, a full disk); the
 # review is not recorded and the session stays on the card
 WRITE_ERRORS = (StoreError, OSError)
+
+
+def describe_wait(seconds: float) -> str:
+    """A countdown as the study screen shows it: '4 min', '3 min 59 s', '42 s', '1 h 05 min'."""
+    whole = max(0, math.ceil(seconds))
+    hours, rest = divmod(whole, 3600)
+    minutes, secs = divmod(rest, 60)
+    if hours:
+        return f"{hours} h {minutes:02d} min"
+    if not minutes:
+        return f"{secs} s"
+    return f"{minutes} min" if not secs else f"{minutes} min {secs:02d} s"
 
 
 @dataclass(slots=True)
@@ -75,6 +88,8 @@ class StudySession:
     Cards rated into (re)learning come back within the session when they fall due,
     as in Anki: a learning card due now is shown before the next queued card, and
     when the queue is empty the earliest learning card inside the learn-ahead window.
+    When only learning cards due later remain, no card is current: `next_card_in` says
+    how long until one is, `bring_back` shows it then, and `learn_ahead` shows it at once.
     """
 
     store: Store
@@ -204,6 +219,28 @@ class StudySession:
             self.current = None
         return self.current
 
+    def next_card_in(self) -> float | None:
+        """Seconds until the next waiting learning card is shown (0: it can be now), when
+        no card is current; None when a card is current or none waits (the session is over).
+
+        A card is shown once it is inside the learn-ahead window, as `advance` does."""
+        if self.current is not None or not self.learning:
+            return None
+        shown_at = self.learning[0][0] - self.settings.learn_ahead_minutes * 60
+        return max(0.0, shown_at - self.clock())
+
+    def bring_back(self) -> Card | None:
+        """With no card current, show the waiting learning card whose time has come."""
+        if self.current is None and self.next_card_in() == 0:
+            self.current = self.learning.pop(0)[2]
+        return self.current
+
+    def learn_ahead(self) -> Card | None:
+        """With no card current, show the next waiting learning card now, before it is due."""
+        if self.current is None and self.learning:
+            self.current = self.learning.pop(0)[2]
+        return self.current
+
     # --- acting on the current card ------------------------------------------------------
 
     def attempt(self, clock: Callable[[], float] = time.monotonic) -> Attempt | None:
@@ -247,8 +284,11 @@ class StudySession:
         review_id = self.store.record_review(
             before=before, after=after, rating=rating, reviewed_at=now, answer=answer,
             verdict=verdict, duration_ms=duration_ms)
+        # a (re)learning step due today comes back in this session, whatever the rating
+        # (a Hard step may be due after the learn-ahead window and must not be lost)
         requeue = after.due <= now + self.settings.learn_ahead_minutes * 60 or (
-            rating == AGAIN and after.due <= next_day_start(now, self.settings.day_starts_at)
+            after.state != State.REVIEW
+            and after.due <= next_day_start(now, self.settings.day_starts_at)
         )
         if requeue:
             self._tiebreak += 1

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from trainer.config import Settings
 from trainer.decks import load_decks
-from trainer.scheduling import AGAIN, GOOD, Scheduler
+from trainer.scheduling import AGAIN, EASY, GOOD, HARD, Scheduler
 from trainer.scheduling.days import next_day_start
 from trainer.session import StudySession
 from trainer.store import Store
@@ -105,3 +105,49 @@ def test_the_summary_counts_what_falls_due_during_the_next_study_day(recall_deck
     assert (summary.due_later_today, summary.due_tomorrow) == (0, 1)
     session.store.put_state(replace(state, due=next_day_start(today_end, 4) + 60))
     assert session.summary().due_tomorrow == 0
+
+
+def test_a_learning_card_comes_back_when_it_falls_due(recall_deck, tmp_path):
+    session = make(recall_deck, tmp_path, learn_ahead_minutes=0)
+    session.rate(AGAIN)  # likelihood: the first learning step, due in a minute
+    assert session.current.id == "log-likelihood"
+    session.clock.t += 120
+    session.rate(GOOD)
+    # due now: it comes before the card still queued
+    assert session.current.id == "likelihood"
+
+
+def test_with_only_learning_cards_later_the_session_counts_down_to_the_next(recall_deck,
+                                                                           tmp_path):
+    session = make(recall_deck, tmp_path, learn_ahead_minutes=0)
+    session.rate(AGAIN)  # likelihood: due in 1 min
+    session.rate(HARD)  # log-likelihood: a Hard learning step, still today
+    session.rate(GOOD)  # map: due in 10 min
+    assert session.current is None
+    assert session.next_card_in() == 60
+    # a Hard step is not lost because it falls after the learn-ahead window
+    assert [c.id for _, _, c in session.learning] == ["likelihood", "log-likelihood", "map"]
+    session.clock.t += 59
+    assert session.bring_back() is None and session.next_card_in() == 1
+    session.clock.t += 1
+    assert session.bring_back().id == "likelihood"
+    assert session.next_card_in() is None  # a card is on screen
+    session.rate(EASY)
+    assert session.current is None and session.next_card_in() > 0
+    assert session.learn_ahead().id == "log-likelihood"  # `a`: now, before it is due
+
+
+def test_the_learn_ahead_window_counts_before_the_countdown(recall_deck, tmp_path):
+    session = make(recall_deck, tmp_path, learn_ahead_minutes=20)
+    session.rate(EASY)
+    session.rate(EASY)
+    session.rate(AGAIN)  # due in a minute: inside the window, shown at once
+    assert session.current.id == "map" and session.next_card_in() is None
+
+
+def test_a_countdown_reads_like_a_clock():
+    from trainer.session import describe_wait
+
+    assert [describe_wait(s) for s in (0, 0.2, 42, 60, 239.5, 3600 + 5 * 60)] == [
+        "0 s", "1 s", "42 s", "1 min", "4 min", "1 h 05 min"]
+    assert describe_wait(179) == "2 min 59 s"

@@ -30,7 +30,8 @@ KEYS = """\
   e             the deck file and line it comes from (once answered)
 
 [b]Elsewhere[/b]
-  a             study ahead when nothing is due
+  a             study ahead when nothing is due; while learning
+                cards wait (a countdown), the next one now
   d             decks: due, new, forecast; enter studies a deck,
                 c crams it, t picks a tag
   S             statistics: retention, heatmap, forecast, leeches

@@ -19,10 +19,10 @@ from textual.widgets.selection_list import Selection
 
 from trainer.attempt import Attempt, CardResult, StepResult
 from trainer.decks.model import Card
-from trainer.render import reflow, styled_spans
+from trainer.render import plural, reflow, styled_spans
 from trainer.review import Verdict
 from trainer.scheduling import AGAIN, EASY, GOOD, HARD, RATING_NAMES, format_interval
-from trainer.session import StudySession
+from trainer.session import StudySession, describe_wait
 from trainer.stats import LEECH_LAPSES, describe_time
 from trainer.store import StoreError
 from trainer.tui.screens.base import TrainerScreen
@@ -42,8 +42,8 @@ VERDICT_STYLE = {
 
 
 # question: answering (or, on a recall card, thinking); grading: a worker decides;
-# answered: rate it; empty: no card to show
-StudyPhase = Literal["question", "grading", "answered", "empty"]
+# answered: rate it; waiting: learning cards come back later (a countdown); empty: the end
+StudyPhase = Literal["question", "grading", "answered", "waiting", "empty"]
 
 
 class KeyPoints(SelectionList[int]):
@@ -77,7 +77,8 @@ class StudyScreen(TrainerScreen):
     """Shows the session's current card; what keys do depends on the phase.
 
     Phases: `question` (recall: think, then reveal; graded: type an answer),
-    `grading` (a worker is deciding), `answered` (rate it), `empty` (nothing to do).
+    `grading` (a worker is deciding), `answered` (rate it), `waiting` (only learning
+    cards due later are left: a countdown), `empty` (nothing to do).
     """
 
     BINDINGS = [
@@ -117,6 +118,7 @@ class StudyScreen(TrainerScreen):
         self.steps_brief = Text()
         self.give_up_armed = False
         self.undo_armed = False
+        self.waiting_text = Text()  # under the countdown: what waits, the figures so far
 
     # --- layout -----------------------------------------------------------------------
 
@@ -141,6 +143,9 @@ class StudyScreen(TrainerScreen):
         yield Footer()
 
     def on_mount(self) -> None:
+        # the countdown while learning cards wait; it reads the session's clock on each tick,
+        # so the time shown is the app's (a fake one in tests), whatever the timer's pace
+        self.ticker = self.set_interval(1.0, self.tick, pause=True)
         self.show_current()
 
     def use_session(self, session: StudySession) -> None:
@@ -156,7 +161,7 @@ class StudyScreen(TrainerScreen):
         current = self.session.current
         untouched = (self.phase == "question" and not self.query_one("#answer", Input).value
                      and self.code_answer is None and not self.steps_text.plain)
-        if self.phase == "empty" and current is not None:
+        if self.phase in ("empty", "waiting") and current is not None:
             self.show_current()
         elif (current is not None and before is not None and untouched
               and current.content_hash != before.content_hash):
@@ -187,8 +192,14 @@ class StudyScreen(TrainerScreen):
             self.code_answer = None
         self._update_progress()
         if card is None:
+            wait = self.session.next_card_in()
+            if wait is not None:
+                self._show_waiting(wait)
+                return
+            self.ticker.pause()
             self._show_empty()
             return
+        self.ticker.pause()
         self.phase = "question"
         self.attempt = attempt = self.session.attempt()
         assert attempt is not None
@@ -326,24 +337,59 @@ class StudyScreen(TrainerScreen):
             field.placeholder = f"a formula in {names}" if names else "a formula"
         self._status(TYPING_KEYS)
 
+    def _summary(self, text: Text) -> Text:
+        """The session's figures so far, appended to `text`."""
+        s = self.session.summary()
+        acc = "-" if s.accuracy is None else f"{s.accuracy:.0%}"
+        spent = f"{s.seconds:.0f} s" if s.seconds < 60 else f"{s.seconds / 60:.1f} min"
+        text.append(f"  cards studied   {s.studied}\n"
+                    f"  reviews         {len(self.session.outcomes)}\n"
+                    f"  accuracy        {acc}\n"
+                    f"  time            {spent}\n")
+        if s.due_later_today:
+            text.append(f"  later today     {s.due_later_today} (learning steps)\n")
+        text.append(f"  due tomorrow    {s.due_tomorrow}\n")
+        return text
+
+    def _show_waiting(self, wait: float, *, fresh: bool = True) -> None:
+        """Only learning cards due later are left: count down to the next one."""
+        if fresh:  # the figures once; each tick redraws the countdown only
+            self.phase = "waiting"
+            self._set("card-info", "")
+            self.query_one("#answer-box").display = False
+            waiting = len(self.session.learning)
+            tail = Text(f"{plural(waiting, 'learning card')} left in this session; "
+                        f"{'it comes' if waiting == 1 else 'they come'} back when due.\n\n")
+            if self.session.outcomes:
+                self._summary(tail.append("So far:\n"))
+            self.waiting_text = tail
+            self._status("[b]a[/b] shows the next card now · [b]u[/b] undoes the last review · "
+                         "[b]d[/b] decks · [b]q[/b] quits (every review is saved)")
+            self.ticker.resume()
+            self.refresh_bindings()
+        text = Text()
+        text.append(f"Next card in {describe_wait(wait)}.\n", style="bold")
+        self._set("prompt", text.append_text(self.waiting_text), visible=True)
+
+    def tick(self) -> None:
+        """The countdown's step: the next learning card appears when its time comes."""
+        if self.phase != "waiting":
+            self.ticker.pause()
+            return
+        wait = self.session.next_card_in()
+        if wait is None or self.session.bring_back() is not None:
+            self.show_current()
+            return
+        self._show_waiting(wait, fresh=False)
+
     def _show_empty(self) -> None:
         self.phase = "empty"
         self._set("card-info", "")
         self.query_one("#answer-box").display = False
         if self.session.outcomes:
-            s = self.session.summary()
-            acc = "-" if s.accuracy is None else f"{s.accuracy:.0%}"
-            spent = f"{s.seconds:.0f} s" if s.seconds < 60 else f"{s.seconds / 60:.1f} min"
             text = Text()
             text.append("Session complete.\n\n", style="bold green")
-            text.append(f"  cards studied   {s.studied}\n"
-                        f"  reviews         {len(self.session.outcomes)}\n"
-                        f"  accuracy        {acc}\n"
-                        f"  time            {spent}\n")
-            if s.due_later_today:
-                text.append(f"  later today     {s.due_later_today} (learning steps)\n")
-            text.append(f"  due tomorrow    {s.due_tomorrow}\n")
-            self._set("prompt", text, visible=True)
+            self._set("prompt", self._summary(text), visible=True)
             self._status("[b]u[/b] undoes the last review, [b]a[/b] studies ahead, [b]d[/b] decks, "
                          "[b]q[/b] quits.")
             return
@@ -565,7 +611,7 @@ class StudyScreen(TrainerScreen):
         if action == "accept":
             return True
         if action == "ahead":
-            return self.phase == "empty"
+            return self.phase in ("empty", "waiting")
         if action in ("suspend", "bury", "source", "hint"):
             return self.session.current is not None or None
         return True
@@ -696,6 +742,10 @@ class StudyScreen(TrainerScreen):
             self.notify("This card has no hint.", timeout=2)
 
     def action_ahead(self) -> None:
+        if self.phase == "waiting":  # the next learning card now, before it is due
+            self.session.learn_ahead()
+            self.show_current()
+            return
         if self.phase != "empty":
             return
         self.session = self.app.new_session(

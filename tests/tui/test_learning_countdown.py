@@ -1,0 +1,56 @@
+"""Learning cards come back by themselves; with only later ones left, a countdown and `a`."""
+
+from __future__ import annotations
+
+from trainer.config import Settings
+
+
+def screen_text(app, widget_id: str) -> str:
+    return str(app.screen.query_one(f"#{widget_id}").render())
+
+
+async def test_the_countdown_runs_on_the_apps_clock_and_shows_the_card_at_zero(
+        make_app, recall_deck, tmp_path):
+    now = [1_800_000_000.0]
+    app = make_app(recall_deck, tmp_path / "t.db", clock=lambda: now[0],
+                   settings=Settings(learn_ahead_minutes=0))
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = app.screen
+        await pilot.press("space", "1")  # likelihood: Again, back in 1 min
+        await pilot.press("space", "4", "space", "4")  # the other two: Easy, gone for days
+        prompt = screen_text(app, "prompt")
+        assert prompt.startswith("Next card in 1 min.")
+        assert "1 learning card left in this session" in prompt
+        assert "cards studied   3" in prompt  # the figures so far
+        assert "a shows the next card now" in screen_text(app, "status")
+
+        now[0] += 35  # the fake clock moves; the timer's next tick reads it
+        screen.tick()
+        assert screen_text(app, "prompt").startswith("Next card in 25 s.")
+        assert screen.phase == "waiting"
+
+        now[0] += 25
+        screen.tick()
+        assert screen.phase == "question"
+        assert "What is a likelihood?" in screen_text(app, "prompt")
+
+        await pilot.press("space", "3")  # Good: the next learning step, in 10 min
+        assert screen_text(app, "prompt").startswith("Next card in 10 min.")
+        await pilot.press("a")  # study ahead: the card now
+        assert "What is a likelihood?" in screen_text(app, "prompt")
+        await pilot.press("space", "4")
+        assert "Session complete" in screen_text(app, "prompt")  # nothing waits any more
+        assert screen.phase == "empty"
+
+
+async def test_a_learning_card_due_comes_before_the_next_queued_card(make_app, recall_deck,
+                                                                    tmp_path):
+    now = [1_800_000_000.0]
+    app = make_app(recall_deck, tmp_path / "t.db", clock=lambda: now[0],
+                   settings=Settings(learn_ahead_minutes=0))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("space", "1")  # likelihood: Again, back in 1 min
+        assert "Why the log?" in screen_text(app, "prompt")
+        now[0] += 90
+        await pilot.press("space", "3")
+        assert "What is a likelihood?" in screen_text(app, "prompt")  # before "What is MAP?"
