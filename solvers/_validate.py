@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import math
 from numbers import Real
+from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike, NDArray
 
 SUM_TOL = 1e-9  # relative tolerance for "sums to 1"
 
+# What the solvers return for a vector or a matrix: an array of floats.
+Array = NDArray[np.floating[Any]]
 
-def scalar(value, name: str) -> float:
+
+def scalar(value: object, name: str) -> float:
     """A finite real number as a python float."""
     if isinstance(value, (bool, np.bool_)):
         raise ValueError(f"{name} must be a number, got a boolean {value!r}")
@@ -24,21 +29,21 @@ def scalar(value, name: str) -> float:
     return out
 
 
-def positive(value, name: str) -> float:
+def positive(value: object, name: str) -> float:
     out = scalar(value, name)
     if out <= 0:
         raise ValueError(f"{name} must be > 0, got {out}")
     return out
 
 
-def nonnegative(value, name: str) -> float:
+def nonnegative(value: object, name: str) -> float:
     out = scalar(value, name)
     if out < 0:
         raise ValueError(f"{name} must be >= 0, got {out}")
     return out
 
 
-def probability(value, name: str, *, open_interval: bool = False) -> float:
+def probability(value: object, name: str, *, open_interval: bool = False) -> float:
     out = scalar(value, name)
     if open_interval and not 0 < out < 1:
         raise ValueError(f"{name} must lie strictly between 0 and 1, got {out}")
@@ -47,7 +52,7 @@ def probability(value, name: str, *, open_interval: bool = False) -> float:
     return out
 
 
-def integer(value, name: str, *, minimum: int = 0) -> int:
+def integer(value: object, name: str, *, minimum: int = 0) -> int:
     out = scalar(value, name)
     if out != int(out):
         raise ValueError(f"{name} must be an integer, got {out}")
@@ -56,7 +61,7 @@ def integer(value, name: str, *, minimum: int = 0) -> int:
     return int(out)
 
 
-def array(values, name: str, *, ndim: int | None = 1, nonempty: bool = True) -> np.ndarray:
+def array(values: ArrayLike, name: str, *, ndim: int | None = 1, nonempty: bool = True) -> Array:
     """A finite float array of the given number of dimensions."""
     try:
         arr = np.asarray(values, dtype=float)
@@ -72,7 +77,7 @@ def array(values, name: str, *, ndim: int | None = 1, nonempty: bool = True) -> 
     return arr
 
 
-def counts(values, name: str, *, ndim: int | None = 1) -> np.ndarray:
+def counts(values: ArrayLike, name: str, *, ndim: int | None = 1) -> Array:
     """Non-negative integer-valued array (as floats)."""
     arr = array(values, name, ndim=ndim)
     if np.any(arr < 0):
@@ -84,7 +89,7 @@ def counts(values, name: str, *, ndim: int | None = 1) -> np.ndarray:
     return arr
 
 
-def binary(values, name: str) -> np.ndarray:
+def binary(values: ArrayLike, name: str) -> Array:
     arr = array(values, name)
     bad = (arr != 0) & (arr != 1)
     if np.any(bad):
@@ -92,7 +97,7 @@ def binary(values, name: str) -> np.ndarray:
     return arr
 
 
-def prob_vector(values, name: str) -> np.ndarray:
+def prob_vector(values: ArrayLike, name: str) -> Array:
     """A 1-D probability vector: non-negative, summing to 1 within SUM_TOL (relative)."""
     arr = array(values, name)
     if np.any(arr < 0):
@@ -103,14 +108,14 @@ def prob_vector(values, name: str) -> np.ndarray:
     return arr
 
 
-def positive_array(values, name: str, *, ndim: int | None = 1) -> np.ndarray:
+def positive_array(values: ArrayLike, name: str, *, ndim: int | None = 1) -> Array:
     arr = array(values, name, ndim=ndim)
     if np.any(arr <= 0):
         raise ValueError(f"{name} must be > 0 everywhere, got {arr[arr <= 0][0]:g}")
     return arr
 
 
-def design(X, y, *, y_name: str = "y") -> tuple[np.ndarray, np.ndarray]:
+def design(X: ArrayLike, y: ArrayLike, *, y_name: str = "y") -> tuple[Array, Array]:
     """A design matrix (n, d) and a response (n,) of matching length."""
     X = array(X, "X", ndim=None)
     if X.ndim != 2:
@@ -126,7 +131,7 @@ def design(X, y, *, y_name: str = "y") -> tuple[np.ndarray, np.ndarray]:
     return X, y
 
 
-def full_rank(X: np.ndarray, suggestion: str) -> None:
+def full_rank(X: Array, suggestion: str) -> None:
     """Raise unless X has full column rank (X^T X invertible)."""
     n, d = X.shape
     rank = np.linalg.matrix_rank(X)
@@ -138,7 +143,7 @@ def full_rank(X: np.ndarray, suggestion: str) -> None:
         )
 
 
-def spd(matrix, name: str, dim: int) -> np.ndarray:
+def spd(matrix: ArrayLike, name: str, dim: int) -> Array:
     """A symmetric positive-definite (dim, dim) matrix."""
     arr = array(matrix, name, ndim=2)
     if arr.shape != (dim, dim):

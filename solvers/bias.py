@@ -13,11 +13,15 @@ parameter (Cox & Snell 1968). Models (parameter, as named):
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 from solvers import _validate as v
 
+# a function of the observation x
+_OfX = Callable[[float], float]
 
-def _derivatives(model: str, value: float):
+
+def _derivatives(model: str, value: float) -> tuple[_OfX, _OfX, _OfX]:
     """(support with probabilities or moments, l', l'', l''') as functions of x."""
     if model == "exponential-rate":
         lam = value
@@ -37,7 +41,7 @@ def _derivatives(model: str, value: float):
                      "bernoulli-p, poisson-rate")
 
 
-def _expect(model: str, value: float, f) -> float:
+def _expect(model: str, value: float, f: _OfX) -> float:
     """E[f(X)] for f a polynomial of degree <= 2 in x (all the derivatives above are)."""
     if model.startswith("bernoulli"):
         return value * f(1.0) + (1 - value) * f(0.0)
@@ -52,7 +56,7 @@ def _expect(model: str, value: float, f) -> float:
     return f0 + c1 * m1 + c2 * m2
 
 
-def cox_snell_bias(model: str, value, n) -> float:
+def cox_snell_bias(model: str, value: float, n: float) -> float:
     """Leading O(1/n) bias E[theta^] - theta of the MLE from n i.i.d. observations, in the
     model's own parameter (see the module docstring); for "bernoulli-logit" pass p, the bias
     is of the MLE of the log-odds."""

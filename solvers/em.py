@@ -5,11 +5,15 @@ from __future__ import annotations
 import math
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from solvers import _validate as v
+from solvers._validate import Array
 
 
-def responsibility(x, pi1, mu1, var1, mu2, var2):
+def responsibility(
+    x: ArrayLike, pi1: float, mu1: float, var1: float, mu2: float, var2: float
+) -> float | Array:
     """Posterior probability that x came from component 1 (the E-step responsibility):
 
     pi1 N(x; mu1, var1) / (pi1 N(x; mu1, var1) + (1 - pi1) N(x; mu2, var2)),
@@ -36,7 +40,7 @@ def responsibility(x, pi1, mu1, var1, mu2, var2):
     return float(out[0]) if scalar_input else out
 
 
-def m_step(x, resp) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def m_step(x: ArrayLike, resp: ArrayLike) -> tuple[Array, Array, Array]:
     """The M-step of EM for a one-dimensional Gaussian mixture, from given responsibilities.
 
     x: n observations; resp: n x K responsibilities (rows sum to 1), or a length-n vector of

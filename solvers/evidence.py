@@ -5,11 +5,12 @@ from __future__ import annotations
 import math
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from solvers import _validate as v
 
 
-def laplace_log_evidence(log_joint_at_mode, hessian) -> float:
+def laplace_log_evidence(log_joint_at_mode: float, hessian: ArrayLike) -> float:
     """Laplace approximation to log p(D) = log integral p(D|theta) p(theta) dtheta from the
     log joint log p(D|theta~) + log p(theta~) at the posterior mode theta~ and the Hessian of
     the NEGATIVE log joint there (positive definite, d x d or a scalar for d = 1):
@@ -22,7 +23,7 @@ def laplace_log_evidence(log_joint_at_mode, hessian) -> float:
     return float(lj + 0.5 * d * math.log(2 * math.pi) - 0.5 * logdet)
 
 
-def _counts(k, n) -> tuple[int, int]:
+def _counts(k: float, n: float) -> tuple[int, int]:
     n = v.integer(n, "n", minimum=1)
     k = v.integer(k, "k")
     if k > n:
@@ -30,7 +31,7 @@ def _counts(k, n) -> tuple[int, int]:
     return k, n
 
 
-def bernoulli_log_evidence(k, n, a=1.0, b=1.0) -> float:
+def bernoulli_log_evidence(k: float, n: float, a: float = 1.0, b: float = 1.0) -> float:
     """Exact log evidence of one particular sequence of n Bernoulli trials with k successes
     (no binomial coefficient) under a Beta(a, b) prior: log B(k+a, n-k+b) - log B(a, b)."""
     k, n = _counts(k, n)
@@ -43,7 +44,7 @@ def bernoulli_log_evidence(k, n, a=1.0, b=1.0) -> float:
     return log_beta(k + a, n - k + b) - log_beta(a, b)
 
 
-def bernoulli_laplace_log_evidence(k, n, a=1.0, b=1.0) -> float:
+def bernoulli_laplace_log_evidence(k: float, n: float, a: float = 1.0, b: float = 1.0) -> float:
     """Laplace approximation, in the parameter p, to bernoulli_log_evidence(k, n, a, b):
     expand log p^k (1-p)^(n-k) + log Beta(p; a, b) at its mode (k+a-1)/(n+a+b-2), which must
     be interior (k+a > 1 and n-k+b > 1). The uniform prior a = b = 1 gives
@@ -62,7 +63,7 @@ def bernoulli_laplace_log_evidence(k, n, a=1.0, b=1.0) -> float:
     return laplace_log_evidence(log_joint, hessian)
 
 
-def bic_log_evidence(log_lik_at_mle, d, n) -> float:
+def bic_log_evidence(log_lik_at_mle: float, d: float, n: float) -> float:
     """The BIC approximation to the log evidence, log p(D|theta^) - (d/2) log n
     (the log-evidence scale; -2 times it is the usual BIC)."""
     ll = v.scalar(log_lik_at_mle, "log_lik_at_mle")

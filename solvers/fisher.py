@@ -13,9 +13,11 @@ Families and parameters (keyword names are fixed):
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from solvers import _validate as v
 from solvers import stats
+from solvers._validate import Array
 
 _PARAMS = {
     "bernoulli": ("p",),
@@ -30,7 +32,7 @@ _PARAMS = {
 FAMILIES = tuple(_PARAMS)
 
 
-def _check(family: str, params: dict) -> dict:
+def _check(family: str, params: dict[str, float]) -> dict[str, float]:
     if family not in _PARAMS:
         raise ValueError(f"unknown family {family!r}; known: {', '.join(FAMILIES)}")
     want = set(_PARAMS[family])
@@ -55,7 +57,7 @@ def _check(family: str, params: dict) -> dict:
     return out
 
 
-def information(family: str, **params):
+def information(family: str, **params: float) -> float | Array:
     """Fisher information I(theta) = -E[d^2/dtheta^2 log p(x | theta)] of ONE observation.
 
     A float for one-parameter families, a 2x2 numpy array for "gaussian" (order mu, var).
@@ -77,7 +79,7 @@ def information(family: str, **params):
     return np.diag([1.0 / pr["var"], 1.0 / (2.0 * pr["var"] ** 2)])
 
 
-def crlb(family: str, n, **params):
+def crlb(family: str, n: float, **params: float) -> float | Array:
     """Cramér–Rao lower bound (n I(theta))^-1 for unbiased estimators from n i.i.d. observations.
 
     A float, or the inverse matrix for "gaussian" (diag(var/n, 2 var^2/n)).
@@ -89,12 +91,12 @@ def crlb(family: str, n, **params):
     return 1.0 / (n * info)
 
 
-def wald_halfwidth(se, level=0.95) -> float:
+def wald_halfwidth(se: float, level: float = 0.95) -> float:
     """Half-width z * se of the Wald interval, z = Phi^-1((1 + level)/2). Same as solvers.stats."""
     return stats.wald_halfwidth(se, level)
 
 
-def wald_halfwidth_at(family: str, n, level=0.95, **params) -> float:
+def wald_halfwidth_at(family: str, n: float, level: float = 0.95, **params: float) -> float:
     """Wald half-width z * sqrt(CRLB) with the standard error from the Fisher information,
     for a one-parameter family evaluated at the given (estimated) parameters."""
     bound = crlb(family, n, **params)
@@ -105,7 +107,7 @@ def wald_halfwidth_at(family: str, n, level=0.95, **params) -> float:
     return stats.wald_halfwidth(float(np.sqrt(bound)), level)
 
 
-def reparametrise(info, jacobian):
+def reparametrise(info: ArrayLike, jacobian: ArrayLike) -> float | Array:
     """Fisher information in a new parametrisation eta, from I(theta) and the Jacobian
     J = d theta / d eta (entry [i, j] = d theta_i / d eta_j): I(eta) = J^T I(theta) J;
     for one parameter, I(theta) (d theta/d eta)^2. Information is per observation as given."""
@@ -116,4 +118,5 @@ def reparametrise(info, jacobian):
     info_arr, jac = np.atleast_2d(info_arr), np.atleast_2d(jac)
     if info_arr.shape[0] != info_arr.shape[1] or jac.shape[0] != info_arr.shape[0]:
         raise ValueError(f"information {info_arr.shape} and Jacobian {jac.shape} do not conform")
-    return jac.T @ info_arr @ jac
+    out: Array = jac.T @ info_arr @ jac
+    return out

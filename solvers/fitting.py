@@ -6,12 +6,13 @@ from __future__ import annotations
 import math
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from solvers import _validate as v
 from solvers.em import responsibility
 
 
-def em_step(x, pi1, mu1, var1, mu2, var2) -> tuple[float, float, float, float, float]:
+def em_step(x: ArrayLike, pi1: float, mu1: float, var1: float, mu2: float, var2: float) -> tuple[float, float, float, float, float]:
     """One EM iteration for pi1 N(mu1, var1) + (1 - pi1) N(mu2, var2) on the sample x.
 
     E-step: each point's responsibility r_i of component 1 (Bayes' rule). M-step: the
@@ -31,7 +32,7 @@ def em_step(x, pi1, mu1, var1, mu2, var2) -> tuple[float, float, float, float, f
     return w1 / x.size, m1, v1, m2, v2
 
 
-def gaussian_nll_gd(x, lr, steps, mu0=0.0, s0=0.0) -> tuple[float, float]:
+def gaussian_nll_gd(x: ArrayLike, lr: float, steps: float, mu0: float = 0.0, s0: float = 0.0) -> tuple[float, float]:
     """Gradient descent on the mean Gaussian NLL over (mu, s), sigma = exp(s):
 
     NLL(mu, s) = s + mean((x - mu)^2) / (2 exp(2 s)) + log(2 pi)/2, so

@@ -12,14 +12,16 @@ ValueError says so.
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from solvers import _validate as v
-from solvers.mle import _logistic_inputs, _newton_logistic
+from solvers._validate import Array
+from solvers.mle import _logistic_data, _newton_logistic
 
 # ----------------------------------------------------------------- Beta - Bernoulli / Binomial
 
 
-def _beta_bernoulli_checked(k, n, a, b) -> tuple[float, float]:
+def _beta_bernoulli_checked(k: float, n: float, a: float, b: float) -> tuple[float, float]:
     n = v.integer(n, "n")
     k = v.integer(k, "k")
     if k > n:
@@ -29,13 +31,13 @@ def _beta_bernoulli_checked(k, n, a, b) -> tuple[float, float]:
     return a + k, b + n - k
 
 
-def beta_bernoulli_posterior(k, n, a, b) -> tuple[float, float]:
+def beta_bernoulli_posterior(k: float, n: float, a: float, b: float) -> tuple[float, float]:
     """Posterior Beta(a + k, b + n - k) after k successes in n Bernoulli trials
     (equally, one Binomial(n, p) observation k), prior Beta(a, b)."""
     return _beta_bernoulli_checked(k, n, a, b)
 
 
-def beta_bernoulli_mean(k, n, a, b) -> float:
+def beta_bernoulli_mean(k: float, n: float, a: float, b: float) -> float:
     """Posterior mean (a + k) / (a + b + n) of p under a Beta(a, b) prior."""
     a1, b1 = _beta_bernoulli_checked(k, n, a, b)
     return a1 / (a1 + b1)
@@ -54,7 +56,7 @@ def _beta_mode(a1: float, b1: float) -> float:
     return (a1 - 1) / (a1 + b1 - 2)
 
 
-def beta_bernoulli(k, n, a, b) -> float:
+def beta_bernoulli(k: float, n: float, a: float, b: float) -> float:
     """MAP (posterior mode) of p: (a + k - 1) / (a + b + n - 2), prior Beta(a, b).
 
     Valid when a + k >= 1 and b + n - k >= 1, not both equal to 1 (the mode may then be 0 or 1).
@@ -65,18 +67,18 @@ def beta_bernoulli(k, n, a, b) -> float:
 # -------------------------------------------------------------------------- Gamma - Poisson
 
 
-def _gamma_checked(shape, rate) -> tuple[float, float]:
+def _gamma_checked(shape: float, rate: float) -> tuple[float, float]:
     return v.positive(shape, "shape"), v.positive(rate, "rate")
 
 
-def gamma_poisson_posterior(x, shape, rate) -> tuple[float, float]:
+def gamma_poisson_posterior(x: ArrayLike, shape: float, rate: float) -> tuple[float, float]:
     """Posterior Gamma(shape + sum(x), rate + n) of a Poisson rate; Gamma prior in shape-rate form."""
     shape, rate = _gamma_checked(shape, rate)
     arr = v.counts(x, "x")
     return shape + float(arr.sum()), rate + arr.size
 
 
-def gamma_poisson_mean(x, shape, rate) -> float:
+def gamma_poisson_mean(x: ArrayLike, shape: float, rate: float) -> float:
     """Posterior mean (shape + sum(x)) / (rate + n) of a Poisson rate."""
     a1, b1 = gamma_poisson_posterior(x, shape, rate)
     return a1 / b1
@@ -91,7 +93,7 @@ def _gamma_mode(a1: float, b1: float) -> float:
     return (a1 - 1) / b1
 
 
-def gamma_poisson(x, shape, rate) -> float:
+def gamma_poisson(x: ArrayLike, shape: float, rate: float) -> float:
     """MAP of a Poisson rate: (shape + sum(x) - 1) / (rate + n). Needs shape + sum(x) >= 1."""
     return _gamma_mode(*gamma_poisson_posterior(x, shape, rate))
 
@@ -99,7 +101,7 @@ def gamma_poisson(x, shape, rate) -> float:
 # ---------------------------------------------------------------------- Gamma - Exponential
 
 
-def gamma_exponential_posterior(x, shape, rate) -> tuple[float, float]:
+def gamma_exponential_posterior(x: ArrayLike, shape: float, rate: float) -> tuple[float, float]:
     """Posterior Gamma(shape + n, rate + sum(x)) of an exponential rate (density lam*exp(-lam x))."""
     shape, rate = _gamma_checked(shape, rate)
     arr = v.array(x, "x")
@@ -108,13 +110,13 @@ def gamma_exponential_posterior(x, shape, rate) -> tuple[float, float]:
     return shape + arr.size, rate + float(arr.sum())
 
 
-def gamma_exponential_mean(x, shape, rate) -> float:
+def gamma_exponential_mean(x: ArrayLike, shape: float, rate: float) -> float:
     """Posterior mean (shape + n) / (rate + sum(x)) of an exponential rate."""
     a1, b1 = gamma_exponential_posterior(x, shape, rate)
     return a1 / b1
 
 
-def gamma_exponential(x, shape, rate) -> float:
+def gamma_exponential(x: ArrayLike, shape: float, rate: float) -> float:
     """MAP of an exponential rate: (shape + n - 1) / (rate + sum(x))."""
     return _gamma_mode(*gamma_exponential_posterior(x, shape, rate))
 
@@ -122,7 +124,7 @@ def gamma_exponential(x, shape, rate) -> float:
 # ---------------------------------------------------------------- Dirichlet - Categorical
 
 
-def dirichlet_categorical_posterior(counts, alpha) -> np.ndarray:
+def dirichlet_categorical_posterior(counts: ArrayLike, alpha: ArrayLike) -> Array:
     """Posterior Dirichlet(alpha + counts) after category counts (categorical or multinomial)."""
     c = v.counts(counts, "counts")
     alpha = v.positive_array(alpha, "alpha")
@@ -131,13 +133,13 @@ def dirichlet_categorical_posterior(counts, alpha) -> np.ndarray:
     return alpha + c
 
 
-def dirichlet_categorical_mean(counts, alpha) -> np.ndarray:
+def dirichlet_categorical_mean(counts: ArrayLike, alpha: ArrayLike) -> Array:
     """Posterior mean (alpha_j + n_j) / sum(alpha + n)."""
     post = dirichlet_categorical_posterior(counts, alpha)
-    return post / post.sum()
+    return post / float(post.sum())
 
 
-def dirichlet_categorical(counts, alpha) -> np.ndarray:
+def dirichlet_categorical(counts: ArrayLike, alpha: ArrayLike) -> Array:
     """MAP of the category probabilities: (alpha_j + n_j - 1) / (sum(alpha + n) - K).
 
     Needs every alpha_j + n_j >= 1, not all equal to 1; categories with alpha_j + n_j = 1
@@ -151,13 +153,13 @@ def dirichlet_categorical(counts, alpha) -> np.ndarray:
         )
     if np.all(post == 1):
         raise ValueError("the posterior Dirichlet(1, ..., 1) is flat: the MAP is not unique")
-    return (post - 1) / (post.sum() - post.size)
+    return (post - 1) / (float(post.sum()) - post.size)
 
 
 # ------------------------------------------------------------ Normal - Normal (known variance)
 
 
-def gaussian_mean_posterior(x, noise_var, prior_mean, prior_var) -> tuple[float, float]:
+def gaussian_mean_posterior(x: ArrayLike, noise_var: float, prior_mean: float, prior_var: float) -> tuple[float, float]:
     """Posterior N(mean, var) of a Gaussian mean with known noise variance, prior N(m0, v0).
 
     var = 1 / (1/v0 + n/noise_var); mean = var * (m0/v0 + sum(x)/noise_var). Variances, not sds.
@@ -171,7 +173,7 @@ def gaussian_mean_posterior(x, noise_var, prior_mean, prior_var) -> tuple[float,
     return var * (prior_mean / prior_var + float(arr.sum()) / noise_var), var
 
 
-def gaussian_mean(x, noise_var, prior_mean, prior_var) -> float:
+def gaussian_mean(x: ArrayLike, noise_var: float, prior_mean: float, prior_var: float) -> float:
     """MAP = posterior mean of a Gaussian mean (known noise variance, prior N(m0, v0))."""
     return gaussian_mean_posterior(x, noise_var, prior_mean, prior_var)[0]
 
@@ -180,7 +182,7 @@ def gaussian_mean(x, noise_var, prior_mean, prior_var) -> float:
 
 
 def normal_inverse_gamma_posterior(
-    x, mu0, kappa0, shape, scale
+    x: ArrayLike, mu0: float, kappa0: float, shape: float, scale: float
 ) -> tuple[float, float, float, float]:
     """Posterior NIG(mu_n, kappa_n, shape_n, scale_n) for Gaussian data with unknown mean and variance.
 
@@ -202,7 +204,7 @@ def normal_inverse_gamma_posterior(
     return mu_n, kappa_n, shape + n / 2.0, scale_n
 
 
-def normal_inverse_gamma_mean(x, mu0, kappa0, shape, scale) -> tuple[float, float]:
+def normal_inverse_gamma_mean(x: ArrayLike, mu0: float, kappa0: float, shape: float, scale: float) -> tuple[float, float]:
     """Posterior means (E[mean], E[var]) = (mu_n, scale_n / (shape_n - 1)); needs shape_n > 1."""
     mu_n, _, a_n, b_n = normal_inverse_gamma_posterior(x, mu0, kappa0, shape, scale)
     if a_n <= 1:
@@ -212,7 +214,7 @@ def normal_inverse_gamma_mean(x, mu0, kappa0, shape, scale) -> tuple[float, floa
     return mu_n, b_n / (a_n - 1)
 
 
-def normal_inverse_gamma(x, mu0, kappa0, shape, scale) -> tuple[float, float]:
+def normal_inverse_gamma(x: ArrayLike, mu0: float, kappa0: float, shape: float, scale: float) -> tuple[float, float]:
     """Joint MAP (mean, var) of the NIG posterior: (mu_n, scale_n / (shape_n + 3/2)).
 
     This is the mode of the joint density of (mean, var); the mode of the marginal of var
@@ -225,7 +227,7 @@ def normal_inverse_gamma(x, mu0, kappa0, shape, scale) -> tuple[float, float]:
 # --------------------------------------------------------------------- penalised regressions
 
 
-def ridge(X, y, lam) -> np.ndarray:
+def ridge(X: ArrayLike, y: ArrayLike, lam: float) -> Array:
     """Ridge w = argmin ||y - X w||^2 + lam ||w||^2 = (X^T X + lam I)^-1 X^T y. No intercept.
 
     This is the MAP under a N(0, (sigma^2/lam) I) prior with N(0, sigma^2) noise.
@@ -238,7 +240,7 @@ def ridge(X, y, lam) -> np.ndarray:
     return np.linalg.solve(X.T @ X + lam * np.eye(d), X.T @ y)
 
 
-def ridge_1d(x, y, lam) -> float:
+def ridge_1d(x: ArrayLike, y: ArrayLike, lam: float) -> float:
     """One-feature ridge through the origin: sum(x*y) / (sum(x^2) + lam), objective as in ridge."""
     x = v.array(x, "x")
     y = v.array(y, "y")
@@ -251,7 +253,7 @@ def ridge_1d(x, y, lam) -> float:
     return float(x @ y) / denom
 
 
-def soft_threshold(z, t) -> float:
+def soft_threshold(z: float, t: float) -> float:
     """Soft-thresholding sign(z) * max(|z| - t, 0): argmin_w (1/2)(w - z)^2 + t|w|, t >= 0."""
     return _soft(v.scalar(z, "z"), v.nonnegative(t, "t"))
 
@@ -264,7 +266,7 @@ def _soft(z: float, t: float) -> float:
     return 0.0
 
 
-def _lasso_polish(X, y, lam, w):
+def _lasso_polish(X: Array, y: Array, lam: float, w: Array) -> Array | None:
     """Exact solution on the current support and signs, if it satisfies the KKT conditions.
 
     Coordinates whose sign flips in the exact solve (ones still shrinking towards 0 in the
@@ -295,7 +297,7 @@ def _lasso_polish(X, y, lam, w):
     return out
 
 
-def lasso(X, y, lam) -> np.ndarray:
+def lasso(X: ArrayLike, y: ArrayLike, lam: float) -> Array:
     """Lasso w = argmin (1/2)||y - X w||^2 + lam ||w||_1 (note the 1/2). No intercept.
 
     Cyclic coordinate descent, then an exact solve on the converged support and signs,
@@ -332,13 +334,13 @@ def lasso(X, y, lam) -> np.ndarray:
     raise ValueError("lasso coordinate descent did not converge")
 
 
-def logistic_l2(X, y, lam) -> np.ndarray:
+def logistic_l2(X: ArrayLike, y: ArrayLike, lam: float) -> Array:
     """L2-regularised logistic regression: argmin NLL(w) + (lam/2)||w||^2, labels 0/1.
 
     NLL(w) = sum_i [log(1 + exp(x_i.w)) - y_i x_i.w] (a sum, not a mean); no intercept added.
     MAP under a N(0, I/lam) prior. lam = 0 is plain logistic regression (see solvers.mle).
     """
-    X, y = _logistic_inputs(X, y)
+    X, y = _logistic_data(X, y)
     lam = v.nonnegative(lam, "lam")
     if lam == 0:
         from solvers.mle import logistic_regression
@@ -347,7 +349,7 @@ def logistic_l2(X, y, lam) -> np.ndarray:
     return _newton_logistic(X, y, lam, detect_separation=False)
 
 
-def beta_bernoulli_logit_mode(k, n, a, b) -> float:
+def beta_bernoulli_logit_mode(k: float, n: float, a: float, b: float) -> float:
     """The posterior mode of the log-odds eta = log(p/(1-p)) under a Beta(a, b) prior on p
     after k successes in n trials, reported as the probability sigmoid(eta_mode).
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from solvers import _validate as v
+from solvers._validate import Array
 
 __all__ = [
     "bernoulli",
@@ -22,7 +24,7 @@ __all__ = [
 ]
 
 
-def bernoulli(x) -> float:
+def bernoulli(x: ArrayLike) -> float:
     """MLE of p for i.i.d. Bernoulli(p) data x in {0, 1}: the sample mean k/n.
 
     All zeros (or all ones) give p = 0 (or 1), the maximiser on the closed interval [0, 1].
@@ -30,16 +32,16 @@ def bernoulli(x) -> float:
     return float(v.binary(x, "x").mean())
 
 
-def categorical(counts) -> np.ndarray:
+def categorical(counts: ArrayLike) -> Array:
     """MLE of the category probabilities from counts n_j: n_j / sum(n)."""
     c = v.counts(counts, "counts")
-    total = c.sum()
+    total = float(c.sum())
     if total == 0:
         raise ValueError("counts are all zero: at least one observation is needed")
     return c / total
 
 
-def category_probability(counts, index: int) -> float:
+def category_probability(counts: ArrayLike, index: int) -> float:
     """Multinomial MLE of one category: counts[index] / sum(counts)."""
     c = v.counts(counts, "counts")
     index = v.integer(index, "index")
@@ -48,7 +50,7 @@ def category_probability(counts, index: int) -> float:
     return float(categorical(c)[index])
 
 
-def poisson(x) -> float:
+def poisson(x: ArrayLike) -> float:
     """MLE of the Poisson rate lambda from counts x: the sample mean.
 
     All-zero data give 0, the maximiser on the closed half-line (the likelihood is 1 there).
@@ -56,7 +58,7 @@ def poisson(x) -> float:
     return float(v.counts(x, "x").mean())
 
 
-def exponential(x) -> float:
+def exponential(x: ArrayLike) -> float:
     """MLE of the rate lambda (density lambda*exp(-lambda*x), mean 1/lambda): n / sum(x).
 
     Rate parametrisation. Raises if every x is 0: the likelihood then grows without bound.
@@ -72,7 +74,7 @@ def exponential(x) -> float:
     return float(arr.size / total)
 
 
-def gaussian(x) -> tuple[float, float]:
+def gaussian(x: ArrayLike) -> tuple[float, float]:
     """MLE (mean, variance) of a Gaussian: the variance divides by n (biased, not n-1).
 
     Raises if all observations are equal: the variance MLE would be 0, at the boundary
@@ -89,7 +91,7 @@ def gaussian(x) -> tuple[float, float]:
     return float(mean), var
 
 
-def uniform(x) -> float:
+def uniform(x: ArrayLike) -> float:
     """MLE of theta for Uniform(0, theta): max(x). Raises for negative data or max(x) = 0."""
     arr = v.array(x, "x")
     if np.any(arr < 0):
@@ -100,7 +102,7 @@ def uniform(x) -> float:
     return top
 
 
-def linear_regression(X, y) -> np.ndarray:
+def linear_regression(X: ArrayLike, y: ArrayLike) -> Array:
     """Least squares w = argmin ||y - X w||^2 (Gaussian-noise MLE). No intercept is added.
 
     Raises if X^T X is singular (suggesting ridge).
@@ -111,7 +113,7 @@ def linear_regression(X, y) -> np.ndarray:
     return w
 
 
-def linear_regression_1d(x, y) -> float:
+def linear_regression_1d(x: ArrayLike, y: ArrayLike) -> float:
     """One-feature least squares through the origin: sum(x*y) / sum(x^2)."""
     x = v.array(x, "x")
     y = v.array(y, "y")
@@ -123,12 +125,12 @@ def linear_regression_1d(x, y) -> float:
     return float(x @ y) / sxx
 
 
-def _log1pexp(z: np.ndarray) -> np.ndarray:
+def _log1pexp(z: Array) -> Array:
     """log(1 + exp(z)) without overflow."""
     return np.logaddexp(0.0, z)
 
 
-def _sigmoid(z: np.ndarray) -> np.ndarray:
+def _sigmoid(z: Array) -> Array:
     out = np.empty_like(z, dtype=float)
     pos = z >= 0
     out[pos] = 1.0 / (1.0 + np.exp(-z[pos]))
@@ -137,39 +139,42 @@ def _sigmoid(z: np.ndarray) -> np.ndarray:
     return out
 
 
-def _logistic_inputs(X, y, w=None):
+def _logistic_data(X: ArrayLike, y: ArrayLike) -> tuple[Array, Array]:
     X, y = v.design(X, y)
     bad = (y != 0) & (y != 1)
     if np.any(bad):
         raise ValueError(f"labels y must be 0 or 1, got {y[bad][0]:g}")
-    if w is None:
-        return X, y
+    return X, y
+
+
+def _logistic_inputs(X: ArrayLike, y: ArrayLike, w: ArrayLike) -> tuple[Array, Array, Array]:
+    X, y = _logistic_data(X, y)
     w = v.array(w, "w")
     if w.shape != (X.shape[1],):
         raise ValueError(f"w must have shape ({X.shape[1]},) to match X, got {w.shape}")
     return X, y, w
 
 
-def logistic_nll(X, y, w) -> float:
+def logistic_nll(X: ArrayLike, y: ArrayLike, w: ArrayLike) -> float:
     """Negative log-likelihood sum_i [log(1 + exp(x_i.w)) - y_i x_i.w], labels 0/1 (a sum, not a mean)."""
     X, y, w = _logistic_inputs(X, y, w)
     z = X @ w
     return float(np.sum(_log1pexp(z) - y * z))
 
 
-def logistic_gradient(X, y, w) -> np.ndarray:
+def logistic_gradient(X: ArrayLike, y: ArrayLike, w: ArrayLike) -> Array:
     """Gradient of the logistic NLL (a sum over rows): X^T (sigmoid(X w) - y)."""
     X, y, w = _logistic_inputs(X, y, w)
     return X.T @ (_sigmoid(X @ w) - y)
 
 
-def _newton_logistic(X: np.ndarray, y: np.ndarray, lam: float, *, detect_separation: bool):
+def _newton_logistic(X: Array, y: Array, lam: float, *, detect_separation: bool) -> Array:
     """Damped Newton (IRLS) for NLL(w) + (lam/2)||w||^2. Returns w or raises ValueError."""
     d = X.shape[1]
     w = np.zeros(d)
     converged = False
 
-    def objective(w):
+    def objective(w: Array) -> float:
         z = X @ w
         return float(np.sum(_log1pexp(z) - y * z) + 0.5 * lam * (w @ w))
 
@@ -233,7 +238,7 @@ def _newton_logistic(X: np.ndarray, y: np.ndarray, lam: float, *, detect_separat
     return w
 
 
-def _separating(X: np.ndarray, y: np.ndarray, direction: np.ndarray) -> bool:
+def _separating(X: Array, y: Array, direction: Array) -> bool:
     """True if direction != 0 has every margin (2y-1) x_i.direction >= 0 (up to rounding).
 
     Such a direction certifies (quasi-)separation: along it the likelihood never decreases,
@@ -255,19 +260,19 @@ _SEPARATED = (
 )
 
 
-def logistic_regression(X, y) -> np.ndarray:
+def logistic_regression(X: ArrayLike, y: ArrayLike) -> Array:
     """Logistic-regression MLE: argmin of sum_i [log(1+exp(x_i.w)) - y_i x_i.w], labels 0/1.
 
     No intercept is added (include a column of ones in X for one). Solved by Newton / IRLS
     with a backtracking line search. Raises ValueError if the data are linearly separable or
     quasi-separable (the MLE does not exist), or if X^T X is singular.
     """
-    X, y = _logistic_inputs(X, y)
+    X, y = _logistic_data(X, y)
     v.full_rank(X, "Use solvers.map.logistic_l2 with lam > 0.")
     return _newton_logistic(X, y, 0.0, detect_separation=True)
 
 
-def mvn(X) -> tuple[np.ndarray, np.ndarray]:
+def mvn(X: ArrayLike) -> tuple[Array, Array]:
     """MLE (mean vector, covariance matrix) of a multivariate Gaussian from the rows of X
     (n observations x d dimensions). The covariance divides by n (biased, not n-1):
     (1/n) sum_i (x_i - xbar)(x_i - xbar)^T. Raises when it would be singular (fewer than d+1

@@ -9,11 +9,13 @@ from __future__ import annotations
 import math
 
 import numpy as np
+from numpy.typing import ArrayLike, NDArray
 
 from solvers import _validate as v
+from solvers._validate import Array
 
 
-def _logits(z) -> np.ndarray:
+def _logits(z: ArrayLike) -> Array:
     arr = v.array(z, "logits", ndim=None)
     if arr.ndim not in (1, 2) or arr.shape[-1] == 0:
         raise ValueError(
@@ -22,19 +24,20 @@ def _logits(z) -> np.ndarray:
     return arr
 
 
-def log_softmax(z) -> np.ndarray:
+def log_softmax(z: ArrayLike) -> Array:
     """log softmax(z) = z - logsumexp(z), along the last axis."""
     z = _logits(z)
     shifted = z - z.max(axis=-1, keepdims=True)
-    return shifted - np.log(np.sum(np.exp(shifted), axis=-1, keepdims=True))
+    out: Array = shifted - np.log(np.sum(np.exp(shifted), axis=-1, keepdims=True))
+    return out
 
 
-def softmax(z) -> np.ndarray:
+def softmax(z: ArrayLike) -> Array:
     """softmax(z)_j = exp(z_j) / sum_k exp(z_k), along the last axis (shift-invariant, stable)."""
     return np.exp(log_softmax(z))
 
 
-def _targets(z: np.ndarray, y) -> tuple[np.ndarray | None, np.ndarray | None]:
+def _targets(z: Array, y: ArrayLike) -> tuple[Array | None, NDArray[np.intp] | None]:
     """(target vectors, None) for probability / one-hot targets, or (None, class indices).
 
     Class indices stay indices: a one-hot matrix over a 50,000-word vocabulary would
@@ -63,7 +66,7 @@ def _targets(z: np.ndarray, y) -> tuple[np.ndarray | None, np.ndarray | None]:
     )
 
 
-def softmax_cross_entropy(logits, y):
+def softmax_cross_entropy(logits: ArrayLike, y: ArrayLike) -> float | Array:
     """Cross-entropy -sum_j y_j log softmax(logits)_j (nats), y a class index or a target vector.
 
     For a class index c this is -log softmax(logits)_c. A float for one example, an array
@@ -72,26 +75,28 @@ def softmax_cross_entropy(logits, y):
     z = _logits(logits)
     target, idx = _targets(z, y)
     log_p = log_softmax(z)
-    if idx is None:
+    if target is not None:
         loss = -np.sum(target * log_p, axis=-1)
     else:
+        assert idx is not None  # _targets gives one of the two
         loss = -np.take_along_axis(log_p, idx, axis=-1)[..., 0]
     return float(loss) if z.ndim == 1 else loss
 
 
-def softmax_cross_entropy_grad(logits, y) -> np.ndarray:
+def softmax_cross_entropy_grad(logits: ArrayLike, y: ArrayLike) -> Array:
     """Gradient of softmax_cross_entropy with respect to the logits: softmax(logits) - y (per row)."""
     z = _logits(logits)
     target, idx = _targets(z, y)
     p = softmax(z)
-    if idx is None:
+    if target is not None:
         return p - target
+    assert idx is not None  # _targets gives one of the two
     # y is one-hot at the class: subtract 1 there only
     np.put_along_axis(p, idx, np.take_along_axis(p, idx, axis=-1) - 1.0, axis=-1)
     return p
 
 
-def perplexity(mean_nll) -> float:
+def perplexity(mean_nll: float) -> float:
     """Perplexity exp(mean NLL per token), the mean NLL in nats (natural log)."""
     mean_nll = v.nonnegative(mean_nll, "mean_nll")
     if mean_nll > 700:

@@ -5,8 +5,10 @@ from __future__ import annotations
 import math
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from solvers import _validate as v
+from solvers._validate import Array
 
 
 def _log_sigmoid(t: float) -> float:
@@ -14,23 +16,23 @@ def _log_sigmoid(t: float) -> float:
     return -math.log1p(math.exp(-t)) if t >= 0 else t - math.log1p(math.exp(t))
 
 
-def sigmoid(t) -> float:
+def sigmoid(t: float) -> float:
     """The logistic function 1 / (1 + exp(-t))."""
     return math.exp(_log_sigmoid(v.scalar(t, "t")))
 
 
-def bradley_terry(r_w, r_l) -> float:
+def bradley_terry(r_w: float, r_l: float) -> float:
     """Bradley–Terry probability that the winner beats the loser: sigma(r_w - r_l)."""
     return sigmoid(v.scalar(r_w, "r_w") - v.scalar(r_l, "r_l"))
 
 
-def dpo_implicit_reward(logp, ref_logp, beta) -> float:
+def dpo_implicit_reward(logp: float, ref_logp: float, beta: float) -> float:
     """DPO implicit reward beta * (log pi(y) - log pi_ref(y)); the arguments are log-probabilities."""
     beta = v.positive(beta, "beta")
     return beta * (v.scalar(logp, "logp") - v.scalar(ref_logp, "ref_logp"))
 
 
-def dpo_loss(logp_w, logp_l, ref_logp_w, ref_logp_l, beta) -> float:
+def dpo_loss(logp_w: float, logp_l: float, ref_logp_w: float, ref_logp_l: float, beta: float) -> float:
     """DPO loss of one preference pair (natural log):
 
     -log sigma(beta * [(log pi(y_w) - log pi_ref(y_w)) - (log pi(y_l) - log pi_ref(y_l))]).
@@ -53,7 +55,7 @@ def dpo_loss(logp_w, logp_l, ref_logp_w, ref_logp_l, beta) -> float:
     return -_log_sigmoid(margin)
 
 
-def kl_regularized_policy(ref_probs, rewards, beta) -> np.ndarray:
+def kl_regularized_policy(ref_probs: ArrayLike, rewards: ArrayLike, beta: float) -> Array:
     """The maximiser of E_pi[r] - beta KL(pi || pi_ref) on a finite vocabulary:
 
     pi*(y) = pi_ref(y) exp(r(y)/beta) / Z. ref_probs must sum to 1; returns the probability vector.
@@ -68,4 +70,4 @@ def kl_regularized_policy(ref_probs, rewards, beta) -> np.ndarray:
     logits[mask] = np.log(ref[mask]) + r[mask] / beta
     logits -= logits[mask].max()
     weights = np.where(mask, np.exp(logits, where=mask, out=np.zeros_like(logits)), 0.0)
-    return weights / weights.sum()
+    return weights / float(weights.sum())

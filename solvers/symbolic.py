@@ -48,13 +48,17 @@ _DEFAULTS = {
     "b": sp.Symbol("b", positive=True),
 }
 
+# (name, Symbol) pairs, sorted: a hashable key for the cached derivations
+_Symbols = tuple[tuple[str, sp.Symbol], ...]
+
 
 def default_symbol(name: str) -> sp.Symbol:
     """The default Symbol for a keyword name (see the module docstring)."""
     return _DEFAULTS[name]
 
 
-def _symbols(kind: str, family: str, table: dict, given: dict) -> dict:
+def _symbols(kind: str, family: str, table: dict[str, tuple[str, ...]],
+             given: dict[str, object]) -> dict[str, sp.Symbol]:
     if family not in table:
         raise ValueError(f"unknown family {family!r} for {kind}; known: {', '.join(table)}")
     names = table[family]
@@ -91,7 +95,7 @@ _MLE = {
 
 
 @lru_cache(maxsize=None)
-def _mle(family: str, syms: tuple) -> sp.Expr:
+def _mle(family: str, syms: _Symbols) -> sp.Expr:
     S = dict(syms)
     if family == "bernoulli":
         p, k, n = S["p"], S["k"], S["n"]
@@ -117,7 +121,7 @@ def _mle(family: str, syms: tuple) -> sp.Expr:
     return sp.simplify(sols[0][var])
 
 
-def mle_expr(family: str, **symbols) -> sp.Expr:
+def mle_expr(family: str, **symbols: sp.Symbol) -> sp.Expr:
     """MLE as a sympy expression, found by solving the score equation d/dtheta log L = 0.
 
     "bernoulli": p-hat in k, n (k successes of n)       -> k/n
@@ -143,7 +147,7 @@ _FISHER = {
 }
 
 
-def _log_density(family: str, S: dict) -> tuple[sp.Expr, sp.Symbol]:
+def _log_density(family: str, S: dict[str, sp.Symbol]) -> tuple[sp.Expr, sp.Symbol]:
     """log p(x | theta) and the variable x."""
     if family == "bernoulli":
         p = S["p"]
@@ -161,7 +165,8 @@ def _log_density(family: str, S: dict) -> tuple[sp.Expr, sp.Symbol]:
     return -sp.log(2 * sp.pi * var) / 2 - (_x - mu) ** 2 / (2 * var), _x
 
 
-def _expectation(family: str, S: dict, expr: sp.Expr, var: sp.Symbol) -> sp.Expr:
+def _expectation(family: str, S: dict[str, sp.Symbol], expr: sp.Expr,
+                 var: sp.Symbol) -> sp.Expr:
     """E[expr(x)] under the family's distribution, by summation or integration over the support.
 
     expr must be a polynomial in x once terms free of parameters are dropped (true of every
@@ -190,7 +195,7 @@ def _expectation(family: str, S: dict, expr: sp.Expr, var: sp.Symbol) -> sp.Expr
 
 
 @lru_cache(maxsize=None)
-def _moment(family: str, syms: tuple, j: int) -> sp.Expr:
+def _moment(family: str, syms: _Symbols, j: int) -> sp.Expr:
     S = dict(syms)
     if j == 0:
         return sp.Integer(1)
@@ -211,7 +216,7 @@ def _moment(family: str, syms: tuple, j: int) -> sp.Expr:
 
 
 @lru_cache(maxsize=None)
-def _fisher(family: str, syms: tuple):
+def _fisher(family: str, syms: _Symbols) -> sp.Expr | sp.Matrix:
     S = dict(syms)
     logp, x = _log_density(family, S)
     if family == "gaussian":
@@ -231,7 +236,7 @@ def _fisher(family: str, syms: tuple):
     return sp.simplify(-_expectation(family, S, sp.diff(logp, S[theta], 2), x))
 
 
-def fisher_information_expr(family: str, **symbols):
+def fisher_information_expr(family: str, **symbols: sp.Symbol) -> sp.Expr | sp.Matrix:
     """Fisher information of one observation, -E[d^2/dtheta^2 log p(x | theta)], derived by
     summing or integrating over the support.
 
@@ -244,7 +249,7 @@ def fisher_information_expr(family: str, **symbols):
     return _fisher(family, tuple(sorted(S.items())))
 
 
-def crlb_expr(family: str, **symbols):
+def crlb_expr(family: str, **symbols: sp.Symbol) -> sp.Expr | sp.Matrix:
     """Cramér–Rao lower bound 1 / (n I(theta)) for n i.i.d. observations (n: keyword ``n``).
 
     For "gaussian" the inverse Matrix (n I)^-1.
@@ -267,7 +272,7 @@ _KL = {
 
 
 @lru_cache(maxsize=None)
-def _kl(family: str, syms: tuple) -> sp.Expr:
+def _kl(family: str, syms: _Symbols) -> sp.Expr:
     S = dict(syms)
     if family == "gaussian":
         P = {"mu": S["mu1"], "var": S["var1"]}
@@ -282,7 +287,7 @@ def _kl(family: str, syms: tuple) -> sp.Expr:
     return sp.expand_log(sp.simplify(_expectation(fam, P, logp - logq, x)), force=True)
 
 
-def kl_expr(family: str, **symbols) -> sp.Expr:
+def kl_expr(family: str, **symbols: sp.Symbol) -> sp.Expr:
     """KL(P || Q) = E_P[log p(x) - log q(x)] (P first, nats) between two members of a family,
     derived by summation or integration under P.
 
@@ -297,7 +302,8 @@ def kl_expr(family: str, **symbols) -> sp.Expr:
 
 
 @lru_cache(maxsize=None)
-def _beta_bernoulli_map(k, n, a, b, p) -> sp.Expr:
+def _beta_bernoulli_map(k: sp.Symbol, n: sp.Symbol, a: sp.Symbol, b: sp.Symbol,
+                        p: sp.Symbol) -> sp.Expr:
     log_post = (a + k - 1) * sp.log(p) + (b + n - k - 1) * sp.log(1 - p)
     return _solve_one(sp.diff(log_post, p), p)
 

@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, TypeVar
+
+if TYPE_CHECKING:
+    from numpy.typing import ArrayLike
+
+    from solvers._validate import Array
+
+_F = TypeVar("_F", bound=Callable[..., object])
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,9 +28,7 @@ class Entry:
     origin: str = "trainer"
 
     def signature(self) -> str:
-        import inspect
-
-        return f"{self.name}{inspect.signature(self.func)}"
+        return f"{self.name}{_shown_signature(self.func)}"
 
     def param_docs(self) -> dict[str, str]:
         """Each parameter's meaning, domain and units ("" when nobody wrote one)."""
@@ -34,6 +39,15 @@ class Entry:
 
     def example_call(self) -> str:
         return f"{self.name}({', '.join(_show(a) for a in self.example)})"
+
+
+def _shown_signature(func: Callable[..., object]) -> str:
+    """The parameters as a deck author writes them: names and defaults, no type hints."""
+    import inspect
+
+    sig = inspect.signature(func)
+    plain = [p.replace(annotation=inspect.Parameter.empty) for p in sig.parameters.values()]
+    return str(sig.replace(parameters=plain, return_annotation=inspect.Signature.empty))
 
 
 def _show(value: object) -> str:
@@ -105,14 +119,10 @@ PARAM_DOCS: dict[str, str] = {
 }
 
 
-def _solver(path: str) -> Callable[..., object]:
-    module, _, name = path.rpartition(".")
-    return getattr(importlib.import_module(module), name)
-
-
-def _vec(x: object) -> list[float]:
-    if hasattr(x, "tolist"):
-        x = x.tolist()  # type: ignore[attr-defined]
+def _vec(x: ArrayLike) -> list[float]:
+    tolist = getattr(x, "tolist", None)  # a numpy array or number, drawn by a param
+    if tolist is not None:
+        x = tolist()
     if not isinstance(x, (list, tuple)):
         raise TypeError("a list of numbers is needed here")
     return [float(v) for v in x]
@@ -127,14 +137,14 @@ def _index(j: object, size: int) -> int:
     return k - 1
 
 
-def _whole(x: object, what: str, lo: int) -> int:
-    if isinstance(x, bool) or float(x) != int(x) or int(x) < lo:  # type: ignore[arg-type]
+def _whole(x: float, what: str, lo: int) -> int:
+    if isinstance(x, bool) or float(x) != int(x) or int(x) < lo:
         raise ValueError(f"{what} must be a whole number >= {lo}")
-    return int(x)  # type: ignore[arg-type]
+    return int(x)
 
 
-def _f(x: object) -> float:
-    return float(x)  # type: ignore[arg-type]
+def _f(x: float) -> float:
+    return float(x)
 
 
 REGISTRY: dict[str, Entry] = {}
@@ -143,10 +153,11 @@ _PLUGIN_PROBLEMS: list[str] = []
 
 
 def _register(description: str, arity: tuple[int, int | None] | None = None, *,
-              example: tuple[object, ...] = (), params: Mapping[str, str] | None = None):
+              example: tuple[object, ...] = (), params: Mapping[str, str] | None = None
+              ) -> Callable[[_F], _F]:
     """Register a solver function: a one-line description, a worked example call (its
     arguments), and the meaning of any parameter that PARAM_DOCS does not cover."""
-    def deco(func: Callable[..., object]) -> Callable[..., object]:
+    def deco(func: _F) -> _F:
         import inspect
 
         if arity is None:
@@ -164,11 +175,11 @@ def _register(description: str, arity: tuple[int, int | None] | None = None, *,
     return deco
 
 
-def _matrix(x: object, rows: int, name: str):
+def _matrix(x: ArrayLike, rows: int, name: str) -> Array:
     """A k x k matrix from a flat list of k*k numbers (row by row) or a nested array."""
     import numpy as np
 
-    arr = np.asarray(x.tolist() if hasattr(x, "tolist") else x, dtype=float)  # type: ignore[union-attr]
+    arr = np.asarray(x, dtype=float)
     if arr.ndim == 1 and arr.size == rows * rows:
         arr = arr.reshape(rows, rows)
     if arr.shape != (rows, rows):
@@ -176,24 +187,21 @@ def _matrix(x: object, rows: int, name: str):
     return arr
 
 
-def _mean_vec(x: object) -> list[float]:
+def _mean_vec(x: ArrayLike) -> list[float]:
     import numpy as np
 
-    return [float(v) for v in np.asarray(x.tolist() if hasattr(x, "tolist") else x,  # type: ignore[union-attr]
-                                         dtype=float).reshape(-1)]
+    return [float(v) for v in np.asarray(x, dtype=float).reshape(-1)]
 
 
 def describe() -> list[tuple[str, str]]:
     """(signature, description) of every registry function, for docs and `--help`."""
-    import inspect
-
-    return [(f"{name}{inspect.signature(e.func)}", e.description)
+    return [(f"{name}{_shown_signature(e.func)}", e.description)
             for name, e in sorted(REGISTRY.items())]
 
 
 def solver(description: str, *, example: tuple[object, ...] = (),
            params: Mapping[str, str] | None = None,
-           arity: tuple[int, int | None] | None = None):
+           arity: tuple[int, int | None] | None = None) -> Callable[[_F], _F]:
     """Register a deck author's own solver function, from a package that names its module
     in the entry point group ``trainer.solvers``::
 

@@ -2,68 +2,91 @@
 
 from __future__ import annotations
 
-from trainer.registry.core import _f, _index, _register, _solver, _vec, _whole
+from typing import TYPE_CHECKING
+
+from trainer.registry.core import _f, _index, _register, _vec, _whole
+
+if TYPE_CHECKING:
+    from numpy.typing import ArrayLike
+
+    from solvers._validate import Array
 
 
 @_register("exp(total_nll / n_tokens): perplexity from a summed NLL in nats", example=(23.0, 10))
-def perplexity(total_nll, n_tokens):
-    return _solver("solvers.nn.perplexity")(_f(total_nll) / _whole(n_tokens, "n_tokens", 1))
+def perplexity(total_nll: float, n_tokens: float) -> float:
+    from solvers import nn
+
+    return nn.perplexity(_f(total_nll) / _whole(n_tokens, "n_tokens", 1))
 
 
 @_register("-log softmax(logits)[target]: cross-entropy of the target class (from 1)",
            example=([2.0, 1.0, 0.1], 1))
-def softmax_cross_entropy(logits, target):
+def softmax_cross_entropy(logits: ArrayLike, target: float) -> float | Array:
+    from solvers import nn
+
     z = _vec(logits)
-    return _solver("solvers.nn.softmax_cross_entropy")(z, _index(target, len(z)))
+    return nn.softmax_cross_entropy(z, _index(target, len(z)))
 
 
 @_register("softmax(logits)[j] - [j = target]: d(cross-entropy)/d(logit j), indices from 1",
            example=([2.0, 1.0, 0.1], 1, 1))
-def softmax_ce_grad(logits, target, j):
+def softmax_ce_grad(logits: ArrayLike, target: float, j: float) -> float:
+    from solvers import nn
+
     z = _vec(logits)
-    g = _solver("solvers.nn.softmax_cross_entropy_grad")(z, _index(target, len(z)))
+    g = nn.softmax_cross_entropy_grad(z, _index(target, len(z)))
     return float(g[_index(j, len(z))])
 
 
 @_register("sigmoid(r_w - r_l): Bradley-Terry probability that w is preferred to l",
            example=(1.0, 0.0))
-def bradley_terry(r_w, r_l):
-    return _solver("solvers.preference.bradley_terry")(r_w, r_l)
+def bradley_terry(r_w: float, r_l: float) -> float:
+    from solvers import preference
+
+    return preference.bradley_terry(r_w, r_l)
 
 
 @_register("beta log(pi/pi_ref): the DPO implicit reward from the two probabilities",
            example=(0.4, 0.2, 0.1))
-def dpo_implicit_reward(pi, pi_ref, beta):
+def dpo_implicit_reward(pi: float, pi_ref: float, beta: float) -> float:
     import math
 
-    return _solver("solvers.preference.dpo_implicit_reward")(math.log(_f(pi)),
-                                                             math.log(_f(pi_ref)), beta)
+    from solvers import preference
+
+    return preference.dpo_implicit_reward(math.log(_f(pi)),
+                                          math.log(_f(pi_ref)), beta)
 
 
 @_register("-log sigmoid(beta[(logp_w - ref_w) - (logp_l - ref_l)]): the DPO loss of one "
            "pair, from log-probabilities", example=(-1.0, -2.0, -1.5, -1.5, 0.1))
-def dpo_loss(logp_w, logp_l, ref_w, ref_l, beta):
-    return _solver("solvers.preference.dpo_loss")(logp_w, logp_l, ref_w, ref_l, beta)
+def dpo_loss(logp_w: float, logp_l: float, ref_w: float, ref_l: float, beta: float) -> float:
+    from solvers import preference
+
+    return preference.dpo_loss(logp_w, logp_l, ref_w, ref_l, beta)
 
 
 @_register("pi*(j) ∝ pi_ref(j) exp(r_j / beta): the KL-regularised RLHF optimum, token j "
            "(from 1)", example=([0.5, 0.3, 0.2], [1.0, 0.0, -1.0], 0.1, 1),
            params={'pi_ref': 'reference probabilities of the tokens (a list summing to 1)'})
-def rlhf_optimal_policy(pi_ref, rewards, beta, j):
+def rlhf_optimal_policy(pi_ref: ArrayLike, rewards: ArrayLike, beta: float, j: float) -> float:
+    from solvers import preference
+
     p = _vec(pi_ref)
-    policy = _solver("solvers.preference.kl_regularized_policy")(p, _vec(rewards), beta)
+    policy = preference.kl_regularized_policy(p, _vec(rewards), beta)
     return float(policy[_index(j, len(p))])
 
 
 @_register("log(sum(exp(z))), computed stably (z_1 - log softmax(z)_1)", example=([1.0, 2.0, 3.0],))
-def log_sum_exp(z):
+def log_sum_exp(z: ArrayLike) -> float:
+    from solvers import nn
+
     zs = _vec(z)
-    return zs[0] - float(_solver("solvers.nn.log_softmax")(zs)[0])
+    return zs[0] - float(nn.log_softmax(zs)[0])
 
 
 @_register("a MISTAKE: log(sum(exp(z))) without the max-shift (overflows for large z)",
            example=([1.0, 2.0, 3.0],))
-def log_sum_exp_naive(z):
+def log_sum_exp_naive(z: ArrayLike) -> float:
     import numpy as np
 
     with np.errstate(all="ignore"):
@@ -72,7 +95,7 @@ def log_sum_exp_naive(z):
 
 @_register("a MISTAKE: -log(1/(1 + exp(-margin))) for the DPO loss (overflows)",
            example=(-1.0, -2.0, -1.5, -1.5, 0.1))
-def dpo_loss_naive(logp_w, logp_l, ref_w, ref_l, beta):
+def dpo_loss_naive(logp_w: float, logp_l: float, ref_w: float, ref_l: float, beta: float) -> float:
     import numpy as np
 
     margin = _f(beta) * ((_f(logp_w) - _f(ref_w)) - (_f(logp_l) - _f(ref_l)))
