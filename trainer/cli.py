@@ -59,6 +59,9 @@ def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
     config.add_argument("key", nargs="?")
     config.add_argument("value", nargs="*", help="the value (words are joined: a scope)")
     config.add_argument("--json", action="store_true")
+    config.add_argument("--deck", metavar="ID",
+                        help="set KEY (new_per_day, reviews_per_day, desired_retention) for "
+                             "this deck only; VALUE `default` removes the override")
 
     grade = sub.add_parser("grade", help="grade one answer, or JSON lines with --batch")
     if "grade" in argv:  # keeps the grading engine off the start-up path of `trainer`
@@ -259,7 +262,8 @@ def cmd_decks(args: argparse.Namespace) -> int:
         c = counts.get(deck.id)
         rows.append({"deck": deck.id, "title": deck.title, "path": deck.path,
                      "cards": len(deck.cards), "kinds": kinds, "due": c.due if c else 0,
-                     "new": c.unseen if c else 0, "today": c.today if c else 0})
+                     "new": c.unseen if c else 0, "today": c.today if c else 0,
+                     "options": settings.deck(deck.id).overrides()})
     if args.json:
         print(json.dumps(rows))
         return 0
@@ -269,8 +273,14 @@ def cmd_decks(args: argparse.Namespace) -> int:
         k = r["kinds"]
         print(f"{r['deck']:<28} {r['cards']:>5} {k['recall']:>6} {k['numeric']:>4} "
               f"{k['symbolic']:>4} {k['derivation']:>5} {k['code']:>4} {r['due']:>4} {r['new']:>6} "
-              f"{r['today']:>5}  {r['title']}")
+              f"{r['today']:>5}  {r['title']}{_options_note(settings, r['deck'])}")
     return 0
+
+
+def _options_note(settings, deck: str) -> str:  # noqa: ANN001 - Settings
+    """'  (5 new/day · retention 85%)' for a deck with its own options."""
+    text = settings.deck(deck).describe()
+    return f"  ({text})" if text else ""
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
@@ -314,7 +324,15 @@ def cmd_config(args: argparse.Namespace) -> int:
     )
 
     try:
-        if args.key is not None:
+        if args.deck is not None:
+            from trainer.config import save_deck_setting
+
+            if args.key is None or not args.value:
+                return _fail(f"give a key and a value: trainer config --deck {args.deck} "
+                             "KEY VALUE (new_per_day, reviews_per_day, desired_retention)")
+            known = {d.id for d in _load(argparse.Namespace(paths=[])).decks}
+            settings = save_deck_setting(args.deck, args.key, " ".join(args.value), known)
+        elif args.key is not None:
             if not args.value:
                 return _fail(f"give a value: trainer config {args.key} VALUE")
             settings = save_setting(args.key, " ".join(args.value))
@@ -341,7 +359,10 @@ def cmd_config(args: argparse.Namespace) -> int:
     for key in ("config_file", "database", "deck_folder", "shipped_decks", "deck_cache"):
         print(f"{key:<20} {info[key]}")
     for key, value in settings.to_dict().items():
-        print(f"{key:<20} {value}")
+        if key != "decks":
+            print(f"{key:<20} {value}")
+    for deck, options in sorted(settings.decks.items()):
+        print(f"deck {deck:<15} {options.describe()}")
     return 0
 
 

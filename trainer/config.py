@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import os
 import tomllib
-from dataclasses import asdict, dataclass, fields
+from collections.abc import Iterable
+from dataclasses import dataclass, field, fields
 from importlib.resources import files
 from pathlib import Path
 
@@ -77,6 +78,34 @@ def default_deck_paths() -> list[Path]:
     return paths
 
 
+# the settings a deck may override in config.toml (`[decks.ID]`, `trainer config --deck`)
+DECK_KEYS = ("new_per_day", "reviews_per_day", "desired_retention")
+
+
+@dataclass(slots=True)
+class DeckOptions:
+    """One deck's overrides of the global settings; None: the global value applies."""
+
+    new_per_day: int | None = None
+    reviews_per_day: int | None = None
+    desired_retention: float | None = None
+
+    def overrides(self) -> dict[str, float | int]:
+        """The options this deck sets, by name."""
+        return {k: getattr(self, k) for k in DECK_KEYS if getattr(self, k) is not None}
+
+    def describe(self) -> str:
+        """'5 new/day · 100 reviews/day · retention 85%' (empty: no overrides)."""
+        parts = []
+        if self.new_per_day is not None:
+            parts.append(f"{self.new_per_day} new/day")
+        if self.reviews_per_day is not None:
+            parts.append(f"{self.reviews_per_day} reviews/day")
+        if self.desired_retention is not None:
+            parts.append(f"retention {self.desired_retention:.0%}")
+        return " · ".join(parts)
+
+
 @dataclass(slots=True)
 class Settings:
     """Scheduling options; every field can be set in config.toml."""
@@ -91,20 +120,54 @@ class Settings:
     interview_scope: str = ""  # "deck:ID tag:T ...": the cards the date is for; empty: all
     interview_final_days: int = 3  # new cards all seen this many days before the date
     interview_question_minutes: float = 4.0  # a mock interview's time per question
+    decks: dict[str, DeckOptions] = field(default_factory=dict)  # per-deck overrides
 
-    def to_dict(self) -> dict[str, float | int | str]:
-        return asdict(self)
+    def to_dict(self) -> dict[str, object]:
+        """As config.toml holds it: the settings, then `decks` with each deck's overrides."""
+        out: dict[str, object] = {f.name: getattr(self, f.name) for f in fields(self)
+                                  if f.name != "decks"}
+        decks = {deck: o.overrides() for deck, o in sorted(self.decks.items()) if o.overrides()}
+        if decks:
+            out["decks"] = decks
+        return out
+
+    def deck(self, deck: str) -> DeckOptions:
+        """The deck's overrides (none set: all None)."""
+        return self.decks.get(deck) or DeckOptions()
+
+    def new_per_day_for(self, deck: str) -> int:
+        """The deck's own new-card limit: its override, else the global one."""
+        own = self.deck(deck).new_per_day
+        return self.new_per_day if own is None else own
+
+    def reviews_per_day_for(self, deck: str) -> int:
+        own = self.deck(deck).reviews_per_day
+        return self.reviews_per_day if own is None else own
+
+    def retention_for(self, deck: str) -> float:
+        """The desired retention the scheduler aims at for this deck's cards."""
+        own = self.deck(deck).desired_retention
+        return self.desired_retention if own is None else own
 
 
 class SettingsError(ValueError):
     pass
 
 
+def _check_limits(retention: float | None, new: int | None, reviews: int | None,
+                  where: str = "") -> None:
+    if retention is not None and not 0.7 <= retention <= 0.99:
+        raise SettingsError(f"{where}desired_retention must be between 0.7 and 0.99")
+    for name, value in (("new_per_day", new), ("reviews_per_day", reviews)):
+        if value is not None and value < 0:
+            raise SettingsError(f"{where}{name} must not be negative")
+
+
 def _check(settings: Settings) -> Settings:
-    if not 0.7 <= settings.desired_retention <= 0.99:
-        raise SettingsError("desired_retention must be between 0.7 and 0.99")
-    if settings.new_per_day < 0 or settings.reviews_per_day < 0:
-        raise SettingsError("new_per_day and reviews_per_day must not be negative")
+    _check_limits(settings.desired_retention, settings.new_per_day, settings.reviews_per_day)
+    for deck, options in settings.decks.items():
+        _check_limits(options.desired_retention, options.new_per_day, options.reviews_per_day,
+                      f"deck {deck}: ")
     if not 0 <= settings.day_starts_at <= 23:
         raise SettingsError("day_starts_at must be an hour from 0 to 23")
     if settings.learn_ahead_minutes < 0:
@@ -137,9 +200,12 @@ def load_settings(path: Path | None = None) -> Settings:
         return Settings()
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise SettingsError(f"{path}: {exc}") from None
-    known = {f.name: f.type for f in fields(Settings)}
+    known = {f.name: f.type for f in fields(Settings) if f.name != "decks"}
     settings = Settings()
     for key, value in raw.items():
+        if key == "decks":
+            settings.decks = _read_decks(value, path)
+            continue
         if key not in known:
             raise SettingsError(f"{path}: unknown setting {key!r}; known: {', '.join(known)}")
         if known[key] == "str":
@@ -157,11 +223,70 @@ def load_settings(path: Path | None = None) -> Settings:
         raise SettingsError(f"{path}: {exc}") from None
 
 
+def _read_decks(raw: object, path: Path) -> dict[str, DeckOptions]:
+    """The `[decks.ID]` tables of config.toml."""
+    if not isinstance(raw, dict):
+        raise SettingsError(f"{path}: decks must be a table of [decks.ID] tables")
+    out: dict[str, DeckOptions] = {}
+    for deck, table in raw.items():
+        if not isinstance(table, dict):
+            raise SettingsError(f"{path}: decks.{deck} must be a table of options")
+        options = DeckOptions()
+        for key, value in table.items():
+            if key not in DECK_KEYS:
+                raise SettingsError(f"{path}: decks.{deck}: unknown option {key!r}; a deck may "
+                                    f"set {', '.join(DECK_KEYS)}")
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                raise SettingsError(f"{path}: decks.{deck}.{key} must be a number")
+            if key != "desired_retention" and value != int(value):
+                raise SettingsError(f"{path}: decks.{deck}.{key} must be a whole number")
+            setattr(options, key, float(value) if key == "desired_retention" else int(value))
+        out[str(deck)] = options
+    return out
+
+
+def _write(settings: Settings, path: Path) -> None:
+    import tomli_w  # only when writing
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(tomli_w.dumps(settings.to_dict()), encoding="utf-8")
+    tmp.replace(path)
+
+
+def save_deck_setting(deck: str, key: str, text: str, known_decks: Iterable[str],
+                      path: Path | None = None) -> Settings:
+    """Set (or with `default`, clear) one deck's override of a global setting."""
+    path = path or config_path()
+    settings = load_settings(path)
+    known = sorted(set(known_decks))
+    if deck not in known:
+        raise SettingsError(f"no deck {deck!r}; the decks are: {', '.join(known) or 'none'}")
+    if key not in DECK_KEYS:
+        raise SettingsError(f"a deck can not set {key!r}; it may set {', '.join(DECK_KEYS)}")
+    options = settings.decks.setdefault(deck, DeckOptions())
+    if text.strip().lower() in ("default", "global", "none"):
+        setattr(options, key, None)
+    else:
+        try:
+            value: float | int = float(text) if key == "desired_retention" else int(text)
+        except ValueError:
+            kind = "a number like 0.85" if key == "desired_retention" else "a whole number"
+            raise SettingsError(f"{key} must be {kind}, not {text!r} "
+                                "(`default` removes the override)") from None
+        setattr(options, key, value)
+    _check(settings)
+    if not options.overrides():
+        del settings.decks[deck]
+    _write(settings, path)
+    return settings
+
+
 def save_setting(key: str, text: str, path: Path | None = None) -> Settings:
     """Set one setting in config.toml, keeping the others; validates before writing."""
     path = path or config_path()
     settings = load_settings(path)
-    known = {f.name: f.type for f in fields(Settings)}
+    known = {f.name: f.type for f in fields(Settings) if f.name != "decks"}
     if key not in known:
         raise SettingsError(f"unknown setting {key!r}; known: {', '.join(known)}")
     try:
@@ -171,10 +296,5 @@ def save_setting(key: str, text: str, path: Path | None = None) -> Settings:
         raise SettingsError(f"{key} must be a number, not {text!r}") from None
     setattr(settings, key, value)
     _check(settings)
-    import tomli_w  # only when writing
-
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(tomli_w.dumps(settings.to_dict()), encoding="utf-8")
-    tmp.replace(path)
+    _write(settings, path)
     return settings

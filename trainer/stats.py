@@ -17,8 +17,8 @@ from datetime import date, datetime, timedelta
 
 from trainer.config import Settings
 from trainer.decks.model import Card
+from trainer.scheduling.allowance import daily_allowance, pick_reviews, share_new
 from trainer.scheduling.days import (
-    day_start,
     month_starts,
     study_date,
     study_day_start,
@@ -237,38 +237,47 @@ def deck_table(cards: Sequence[Card], store: Store, settings: Settings, now: flo
 
     The counts a session would study now: reviews due (lowest first in the queue) up to
     what is left of `reviews_per_day`, then new cards up to what is left of
-    `new_per_day`. Unseen cards are counted exactly only where that changes the figures
-    shown, or everywhere with `count_unseen`.
+    `new_per_day`, each deck also within its own limits. The decks' figures add up to the
+    total, which never exceeds the global allowance. Unseen cards are counted exactly only
+    where that changes the figures shown, or everywhere with `count_unseen`.
     """
-    start = day_start(now, settings.day_starts_at)
-    new_done = store.first_reviews_since(start)
-    reviews_left = max(0, settings.reviews_per_day - (store.reviews_since(start) - new_done))
-    new_left = max(0, settings.new_per_day - new_done)
     ids: dict[str, set[str]] = {}
     for card in cards:
         ids.setdefault(card.deck, set()).add(card.id)
     decks = list(ids)
+    allowance = daily_allowance(store, settings, now, decks)
+    reviews_left, new_left = allowance.reviews_left, allowance.new_left
     due: dict[str, int] = dict.fromkeys(decks, 0)
     for deck, card_id in store.due_ids(decks, now) if decks else []:
         if card_id in ids[deck]:  # a card since removed from its deck is not studied
             due[deck] += 1
+    due_today = {d: min(n, allowance.reviews_for(d)) for d, n in due.items()}
+    if sum(due_today.values()) > reviews_left:
+        # more due than today's reviews: the queue takes the least retrievable of all
+        # decks, so count what it would take
+        keys = {c.key for c in cards}
+        due_today = dict.fromkeys(decks, 0)
+        for state in pick_reviews(store, decks, allowance, now, keep=lambda s: s.key in keys):
+            due_today[state.deck] += 1
     stored = store.stored_counts(decks) if decks else {}
-    rows = []
+    unseen: dict[str, int | None] = {}
     for deck, deck_ids_ in ids.items():
-        unseen: int | None = None
+        unseen[deck] = None
         # cards with no stored state are certainly new; count the others only when needed
-        if count_unseen or len(deck_ids_) - stored.get(deck, 0) < new_left:
-            unseen = len(deck_ids_ - store.unavailable_ids(deck, now))
-        new_today = new_left if unseen is None else min(new_left, unseen)
-        rows.append(DeckCounts(deck=deck, cards=len(deck_ids_), due=due[deck], unseen=unseen,
-                               due_today=min(reviews_left, due[deck]), new_today=new_today))
+        if count_unseen or len(deck_ids_) - stored.get(deck, 0) < allowance.new_for(deck):
+            unseen[deck] = len(deck_ids_ - store.unavailable_ids(deck, now))
+    # None: at least the deck's allowance is there
+    new_today = share_new({d: allowance.new_for(d) if n is None else n
+                           for d, n in unseen.items()}, allowance)
+    rows = [DeckCounts(deck=deck, cards=len(deck_ids_), due=due[deck], unseen=unseen[deck],
+                       due_today=due_today[deck], new_today=new_today[deck])
+            for deck, deck_ids_ in ids.items()]
     all_due = sum(r.due for r in rows)
     all_unseen = None if any(r.unseen is None for r in rows) else sum(
         r.unseen or 0 for r in rows)
     total = DeckCounts(
         deck="", cards=len(cards), due=all_due, unseen=all_unseen,
-        due_today=min(reviews_left, all_due),
-        new_today=new_left if all_unseen is None else min(new_left, all_unseen))
+        due_today=sum(due_today.values()), new_today=sum(new_today.values()))
     return DeckTable(decks=rows, total=total, reviews_left=reviews_left, new_left=new_left)
 
 

@@ -69,3 +69,19 @@ async def test_a_store_that_fails_is_reported_on_the_home_screen(make_app, recal
         assert "could not be counted" in text_of(app, "home-title")
         await pilot.press("escape")
         assert not isinstance(app.screen, HomeScreen)
+
+
+async def test_a_decks_own_options_show_on_the_home_screen(make_app, recall_deck, tmp_path: Path):
+    from trainer.config import DeckOptions, Settings
+
+    settings = Settings(new_per_day=20,
+                        decks={"basics": DeckOptions(new_per_day=2, desired_retention=0.85)})
+    app = make_app(recall_deck, tmp_path / "t.db", clock=lambda: NOW, settings=settings)
+    async with app.run_test(size=(100, 24)) as pilot:
+        await pilot.press("escape", "d")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        table = app.screen.query_one("#decks")
+        # three new cards in the deck, two allowed by its own limit
+        assert [str(c) for c in table.get_row("basics")] == [
+            "basics", "Basics", "0", "2", "3", "2 new/day · retention 85%"]

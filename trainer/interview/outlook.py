@@ -18,7 +18,7 @@ def readiness_at(cards: Sequence[Card], store: Store, settings: Settings, day: d
                  scheduler: Scheduler | None = None) -> Readiness:
     """The forecast for the morning of `day`, over the interview scope."""
     scope = Scope.parse(settings.interview_scope).cards(cards)
-    scheduler = scheduler or Scheduler(desired_retention=settings.desired_retention)
+    scheduler = scheduler or Scheduler.from_settings(settings)
     states = store.states(sorted({c.deck for c in scope}))
     return forecast(scope, states, scheduler.retrievability,
                     study_day_start(day, day_hour=settings.day_starts_at))

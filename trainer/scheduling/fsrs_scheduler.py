@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
-from functools import cached_property
 from typing import TYPE_CHECKING
 
 from trainer.review import Rating, State
@@ -13,6 +13,7 @@ from trainer.store import CardState
 if TYPE_CHECKING:
     import fsrs
 
+    from trainer.config import Settings
     from trainer.scheduling.replay import Replayer
 
 NEW = State.NEW  # a stored card that has never been reviewed (e.g. suspended while new)
@@ -47,18 +48,53 @@ def _dt(seconds: float | None) -> datetime | None:
 
 
 class Scheduler:
-    """Wraps fsrs.Scheduler; fuzzing is on for learners and off in tests."""
+    """Wraps fsrs.Scheduler; fuzzing is on for learners and off in tests.
 
-    def __init__(self, *, desired_retention: float = 0.9, fuzz: bool = True) -> None:
+    Each deck may aim at its own desired retention (`deck_retention`) and use its own
+    fitted FSRS parameters (`deck_parameters`, else `parameters`, else fsrs's defaults).
+    """
+
+    def __init__(self, *, desired_retention: float = 0.9, fuzz: bool = True,
+                 deck_retention: Mapping[str, float] | None = None,
+                 parameters: Sequence[float] | None = None,
+                 deck_parameters: Mapping[str, Sequence[float]] | None = None) -> None:
         self.desired_retention = desired_retention
         self.fuzz = fuzz
+        self.deck_retention = dict(deck_retention or {})
+        self.parameters = tuple(parameters) if parameters else None
+        self.deck_parameters = {d: tuple(p) for d, p in (deck_parameters or {}).items()}
+        self._engines: dict[tuple[float, tuple[float, ...] | None, bool], fsrs.Scheduler] = {}
+        self._replayers: dict[tuple[tuple[float, ...] | None, float], Replayer] = {}
 
-    @cached_property
-    def _fsrs(self) -> fsrs.Scheduler:
+    @classmethod
+    def from_settings(cls, settings: Settings, *, fuzz: bool = True,
+                      fitted: Mapping[str | None, Sequence[float]] | None = None) -> Scheduler:
+        """The scheduler for these settings: each deck's retention, and the fitted parameters
+        (`fitted[None]` for all decks, `fitted[deck]` for one)."""
+        fitted = fitted or {}
+        return cls(desired_retention=settings.desired_retention, fuzz=fuzz,
+                   deck_retention={d: settings.retention_for(d) for d in settings.decks},
+                   parameters=fitted.get(None),
+                   deck_parameters={d: p for d, p in fitted.items() if d is not None})
+
+    def retention_for(self, deck: str) -> float:
+        return self.deck_retention.get(deck, self.desired_retention)
+
+    def parameters_for(self, deck: str) -> tuple[float, ...] | None:
+        """The deck's fitted parameters, or the collection's; None: fsrs's defaults."""
+        return self.deck_parameters.get(deck, self.parameters)
+
+    def _engine(self, deck: str, *, fuzz: bool | None = None) -> fsrs.Scheduler:
         import fsrs  # kept off the start-up path: the first card needs no scheduler
 
-        return fsrs.Scheduler(desired_retention=self.desired_retention,
-                              enable_fuzzing=self.fuzz)
+        fuzz = self.fuzz if fuzz is None else fuzz
+        key = (self.retention_for(deck), self.parameters_for(deck), fuzz)
+        engine = self._engines.get(key)
+        if engine is None:
+            extra = {} if key[1] is None else {"parameters": key[1]}
+            engine = fsrs.Scheduler(desired_retention=key[0], enable_fuzzing=fuzz, **extra)
+            self._engines[key] = engine
+        return engine
 
     def _to_fsrs(self, key: str, state: CardState | None, now: float) -> fsrs.Card:
         import fsrs
@@ -75,11 +111,16 @@ class Scheduler:
             last_review=_dt(state.last_review),
         )
 
-    @cached_property
-    def _replayer(self) -> Replayer:
+    def _replayer(self, deck: str) -> Replayer:
+        """Live reviews go through the replay's own FSRS, so replaying gives the same state."""
         from trainer.scheduling.replay import Replayer
 
-        return Replayer(desired_retention=self.desired_retention, fuzz=self.fuzz)
+        key = (self.parameters_for(deck), self.retention_for(deck))
+        replayer = self._replayers.get(key)
+        if replayer is None:
+            replayer = Replayer(parameters=key[0], desired_retention=key[1], fuzz=self.fuzz)
+            self._replayers[key] = replayer
+        return replayer
 
     def review(
         self, *, key: str, deck: str, state: CardState | None, rating: int, now: float,
@@ -90,15 +131,8 @@ class Scheduler:
         `seed` is the id of the review's journal event: it draws the fuzz, so replaying
         that event gives this very state (without one the fuzz is random).
         """
-        return self._replayer.review(state, key=key, deck=deck, rating=rating, at=now,
+        return self._replayer(deck).review(state, key=key, deck=deck, rating=rating, at=now,
                                      seed=seed, content_hash=content_hash)
-
-    @cached_property
-    def _exact(self) -> fsrs.Scheduler:
-        """The same scheduler without fuzz: what a rating gives before the random spread."""
-        import fsrs
-
-        return fsrs.Scheduler(desired_retention=self.desired_retention, enable_fuzzing=False)
 
     def intervals(self, *, key: str, state: CardState | None, now: float) -> dict[Rating, float]:
         """Seconds until the card is due again after each rating at `now`, unfuzzed.
@@ -108,15 +142,16 @@ class Scheduler:
         import fsrs
 
         card = self._to_fsrs(key, state, now)
+        exact = self._engine(key.split("/", 1)[0], fuzz=False)  # before the random spread
         out: dict[Rating, float] = {}
         for rating in Rating:
-            new, _ = self._exact.review_card(card, fsrs.Rating(int(rating)),
-                                              review_datetime=_dt(now))
+            new, _ = exact.review_card(card, fsrs.Rating(int(rating)), review_datetime=_dt(now))
             out[rating] = max(0.0, new.due.timestamp() - now)
         return out
 
     def retrievability(self, state: CardState, now: float) -> float:
         if state.state == NEW or state.stability is None:
             return 0.0
-        return float(self._fsrs.get_card_retrievability(self._to_fsrs(state.key, state, now),
-                                                         _dt(now)))
+        engine = self._engine(state.deck)
+        return float(engine.get_card_retrievability(self._to_fsrs(state.key, state, now),
+                                                    _dt(now)))

@@ -8,6 +8,7 @@ from itertools import zip_longest
 
 from trainer.config import Settings
 from trainer.decks.model import Card
+from trainer.scheduling.allowance import daily_allowance, pick_reviews
 from trainer.scheduling.days import day_start
 from trainer.scheduling.fsrs_scheduler import NEW
 from trainer.store import CardState, Store
@@ -58,36 +59,32 @@ def build_queue(
     day's new cards mix the decks instead of exhausting the first one.
 
     New cards are capped by `new_per_day` less those introduced today, reviews by
-    `reviews_per_day` less those done today. A card removed from its deck is skipped.
+    `reviews_per_day` less those done today; a deck with its own limits (config.toml's
+    `[decks.ID]`) also stays within them. A card removed from its deck is skipped.
     """
     wanted = in_scope(cards, decks, tag)
     by_key = {c.key: c for c in wanted}
-    deck_ids = sorted({c.deck for c in wanted})
-    today = day_start(now, settings.day_starts_at)
-    new_done = store.first_reviews_since(today)
-    reviews_done = store.reviews_since(today) - new_done
-    reviews_left = max(0, settings.reviews_per_day - reviews_done)
-    new_left = new_left_today(store, settings, now, new_done)
-    queue = Queue(new_left_today=new_left, reviews_left_today=reviews_left)
+    deck_ids = list(dict.fromkeys(c.deck for c in wanted))
+    allowance = daily_allowance(store, settings, now, deck_ids)
+    queue = Queue(new_left_today=allowance.new_left, reviews_left_today=allowance.reviews_left)
     if not wanted:
         return queue
-    # Fetch a little more than the cap: some keys may belong to cards since removed.
-    for state in store.due_states(deck_ids, now, reviews_left + 50):
-        card = by_key.get(state.key)
-        if card is None or state.state == NEW:
-            continue
-        if queue.due >= reviews_left:
-            break
-        queue.cards.append(card)
+    for state in pick_reviews(store, deck_ids, allowance, now,
+                              keep=lambda s: s.key in by_key and s.state != NEW):
+        queue.cards.append(by_key[state.key])
         queue.due += 1
     states = store.states(deck_ids)
-    for card in interleave_decks(wanted):
-        if queue.new >= new_left:
+    fresh = [c for c in wanted if is_new(states.get(c.key)) and _available(states.get(c.key), now)]
+    taken: dict[str, int] = {}
+    # one new card of each deck in turn, each deck up to its own limit, all up to the global
+    for card in interleave_decks(fresh):
+        if queue.new >= allowance.new_left:
             break
-        state = states.get(card.key)
-        if is_new(state) and _available(state, now):
-            queue.cards.append(card)
-            queue.new += 1
+        if taken.get(card.deck, 0) >= allowance.new_for(card.deck):
+            continue
+        taken[card.deck] = taken.get(card.deck, 0) + 1
+        queue.cards.append(card)
+        queue.new += 1
     return queue
 
 

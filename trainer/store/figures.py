@@ -141,6 +141,25 @@ class FigureQueries:
             n, i = n + extra_n, i + extra_i
         return n, i
 
+    def done_by_deck_since(self, since: float) -> dict[str, tuple[int, int]]:
+        """(reviews, new cards introduced) of each deck at or after a time: what its own
+        daily limits have used up."""
+        first = -int(-since // QUARTER_HOUR)
+        out: dict[str, tuple[int, int]] = {}
+        for deck, n, i in self.conn.execute(
+                "SELECT deck, SUM(reviews), SUM(introduced) FROM review_tally WHERE quarter >= ? "
+                "GROUP BY deck", (first,)):
+            out[deck] = (n, i)
+        if since < first * QUARTER_HOUR:
+            for deck, n, i in self.conn.execute(
+                    f"SELECT {_DECK.format(k='card_key')} AS d, COUNT(*), "
+                    f"COALESCE(SUM({_STATE.format(s='state_before')} = {_NEW}), 0) "
+                    "FROM reviews WHERE reviewed_at >= ? AND reviewed_at < ? GROUP BY d",
+                    (since, first * QUARTER_HOUR)):
+                n0, i0 = out.get(deck, (0, 0))
+                out[deck] = (n0 + n, i0 + i)
+        return out
+
     def due_counts(self, decks: Iterable[str], now: float,
                    bounds: Sequence[float]) -> tuple[int, list[int]]:
         """(due by `now`, cards due before bounds[0], in [bounds[0], bounds[1]), ...).

@@ -82,6 +82,7 @@ class HomeScreen(TrainerScreen):
         Binding("question_mark", "app.help", "Help", key_display="?"),
         Binding("q", "app.quit", "Quit"),
     ]
+    _options = False  # some deck has options of its own: the table shows them
     DEFAULT_CSS = """
     HomeScreen { padding: 1 2; }
     #home-title { margin-bottom: 1; }
@@ -103,6 +104,10 @@ class HomeScreen(TrainerScreen):
     def on_mount(self) -> None:
         table = self.query_one("#decks", DataTable)
         table.add_columns("deck", "title", "due", "new", "cards")
+        # a deck's own limits and retention (config.toml), shown only when some deck has them
+        self._options = any(o.overrides() for o in self.app.settings.decks.values())
+        if self._options:
+            table.add_column("options")
         table.focus()
         problems = len(self.app.load_result.problems)
         self.query_one("#problems", Static).update(
@@ -141,13 +146,17 @@ class HomeScreen(TrainerScreen):
         table.clear()
         # the counts a session would study now: the same daily limits as the queue
         total = figures.table.total
+        extra: tuple[str, ...] = ("",) if self._options else ()
         table.add_row(Text("All decks", style="bold"), "", str(total.due_today),
-                      str(total.new_today), str(total.cards), key=ALL)
+                      str(total.new_today), str(total.cards), *extra, key=ALL)
         counts = {c.deck: c for c in figures.table.decks}
+        settings = self.app.settings
         for deck in result.decks:
             c = counts.get(deck.id)
+            options = (settings.deck(deck.id).describe(),) if self._options else ()
             table.add_row(deck.id, deck.title, str(c.due_today if c else 0),
-                          str(c.new_today if c else 0), str(len(deck.cards)), key=deck.id)
+                          str(c.new_today if c else 0), str(len(deck.cards)), *options,
+                          key=deck.id)
         table.move_cursor(row=min(cursor, table.row_count - 1))
         view = figures.view
         streak = f"{view.streak_days}-day streak" if view.streak_days else "no streak yet"
