@@ -102,6 +102,9 @@ def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
     export.add_argument("--deck", action="append", help="only this deck id (repeatable)")
     export.add_argument("--partial", action="store_true",
                         help="write the cards that can be exported even if some cannot")
+    export.add_argument("--with-scheduling", action="store_true",
+                        help="also carry each card's state, due date and review log")
+    _add_db(export)
 
     backup = sub.add_parser("backup", help="list the automatic backups (or make one: --now)")
     _add_db(backup)
@@ -440,12 +443,22 @@ def cmd_export(args: argparse.Namespace) -> int:
         return _fail(f"not everything can be exported ({plural(left_out, 'problem')} above); "
                      f"{untouched}. Fix them (`trainer validate`) or pass --partial to write "
                      "the rest.", 1)
+    schedules, retention = None, 0.9
+    if args.with_scheduling:
+        from trainer.config import load_settings
+        from trainer.sync.anki_export import schedules_from_store
+
+        schedules = schedules_from_store(_open_store(args, reading=True), (n.key for n in notes))
+        retention = load_settings().desired_retention
     try:
-        export_apkg(notes, {d.id: d.title for d in decks}, args.out)
+        export_apkg(notes, {d.id: d.title for d in decks}, args.out, schedules=schedules,
+                    desired_retention=retention)
     except ExportError as exc:
         return _fail(str(exc))
     print(f"wrote {plural(len(notes), 'note')} from {plural(len(decks), 'deck')} to {args.out}; "
-          "in Anki: File › Import. Graded cards are frozen at one draw of their numbers.")
+          "in Anki: File › Import. Graded cards are frozen at one draw of their numbers."
+          + (f" {plural(len(schedules), 'card')} carry their schedule and review log."
+             if schedules else ""))
     return 1 if left_out else 0
 
 

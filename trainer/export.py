@@ -12,12 +12,16 @@ from __future__ import annotations
 import hashlib
 import html
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from trainer.decks.model import Card
 from trainer.render import EMPHASIS, MATH, reflow
+
+if TYPE_CHECKING:
+    from trainer.sync.anki_export import CardSchedule
 
 MODEL_ID = 1_731_702_211  # fixed: Anki matches re-imported notes to this note type
 MODEL_NAME = "trainer (front/back/source)"
@@ -125,8 +129,11 @@ def _deck_id(deck: str) -> int:
     return int.from_bytes(hashlib.sha256(deck.encode()).digest()[:6], "big") | 1 << 40
 
 
-def export_apkg(notes: Sequence[ExportedNote], titles: dict[str, str], out: Path) -> None:
-    """Write the notes to `out` as an Anki package, one Anki deck per trainer deck."""
+def export_apkg(notes: Sequence[ExportedNote], titles: dict[str, str], out: Path, *,
+                schedules: Mapping[str, CardSchedule] | None = None,
+                desired_retention: float = 0.9) -> None:
+    """Write the notes to `out` as an Anki package, one Anki deck per trainer deck; with
+    `schedules` (by card key) each card's state and review log travel too."""
     import genanki
 
     model = genanki.Model(
@@ -155,7 +162,16 @@ def export_apkg(notes: Sequence[ExportedNote], titles: dict[str, str], out: Path
                     path = Path(tmp) / name
                     path.write_bytes(data)
                     files.append(str(path))
-            _write_atomically(genanki.Package(list(decks.values()), media_files=files), out)
+            if schedules is None:
+                package = genanki.Package(list(decks.values()), media_files=files)
+            else:
+                from trainer.sync.anki_export import scheduled_package
+
+                package = scheduled_package(
+                    list(decks.values()), files,
+                    {genanki.guid_for("trainer", k): s for k, s in schedules.items()},
+                    desired_retention=desired_retention)
+            _write_atomically(package, out)
     except OSError as exc:  # the media could not be staged: nothing was written
         raise ExportError(f"{out}: not written ({exc.strerror or exc})") from None
 

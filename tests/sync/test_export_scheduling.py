@@ -1,0 +1,160 @@
+"""`trainer export --with-scheduling`: the real `anki` library imports our package and Anki
+continues each card where the trainer left off (state, due day, memory, review log)."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from trainer.cli import main
+from trainer.review import Rating, State
+from trainer.scheduling.fsrs_scheduler import Scheduler
+from trainer.store import Store
+from trainer.sync.anki_export import DAY, anki_fields, ease_factor
+
+DECK = "deck: sched\ntitle: Scheduling\ncards:\n" + "".join(
+    f"  - id: {name}\n    kind: recall\n    prompt: Question {name}?\n    answer: Answer {name}.\n"
+    for name in ("new", "learning", "review", "relearning", "suspended", "buried"))
+
+
+def study(store: Store, key: str, ratings: list[tuple[float, Rating]]) -> None:
+    """Review a card at the given times (seconds) with the given ratings, as study does."""
+    scheduler = Scheduler(fuzz=False)
+    for at, rating in ratings:
+        before = store.card_state(key)
+        after = scheduler.review(key=key, deck="sched", state=before, rating=rating, now=at)
+        store.record_review(before=before, after=after, rating=rating, reviewed_at=at,
+                            duration_ms=4200)
+
+
+@pytest.fixture
+def studied(tmp_path: Path, write_deck) -> tuple[Path, Path, float]:
+    """A deck and a store in which each card stands somewhere else in the schedule."""
+    deck = write_deck(DECK, "sched.yaml")
+    db = tmp_path / "t.db"
+    now = time.time()
+    store = Store.open(db)
+    good, again = Rating.GOOD, Rating.AGAIN
+    study(store, "sched/learning", [(now - 120, good)])
+    long_history = [(now - 60 * DAY, good), (now - 60 * DAY + 600, good),
+                    (now - 50 * DAY, good), (now - 20 * DAY, good)]
+    study(store, "sched/review", long_history)
+    study(store, "sched/relearning", [*long_history, (now - 300, again)])
+    study(store, "sched/suspended", long_history)
+    study(store, "sched/buried", long_history)
+    store.put_state(replace(store.card_state("sched/suspended"), suspended=True))
+    store.put_state(replace(store.card_state("sched/buried"), buried_until=now + DAY / 2))
+    store.close()
+    return deck, db, now
+
+
+def anki_import(tmp_path: Path, package: Path, col=None):
+    anki = pytest.importorskip("anki.collection")
+    if col is None:
+        folder = tmp_path / "anki"
+        folder.mkdir()
+        col = anki.Collection(str(folder / "collection.anki2"))
+    request = anki.ImportAnkiPackageRequest(
+        package_path=str(package),
+        # Anki's defaults (update notes and note types when the package's are newer)
+        options=anki.ImportAnkiPackageOptions(with_scheduling=True, merge_notetypes=True))
+    col.import_anki_package(request)
+    return col
+
+
+def anki_cards(col) -> dict[str, object]:
+    """Anki's cards by the trainer card key kept in each note's Key field."""
+    return {col.get_card(cid).note()["Key"]: col.get_card(cid) for cid in col.find_cards("")}
+
+
+def test_anki_continues_each_card_where_the_trainer_left_off(studied, tmp_path):
+    deck, db, now = studied
+    out = tmp_path / "out.apkg"
+    assert main(["export", str(deck), "-o", str(out), "--with-scheduling", "--db", str(db)]) == 0
+    store = Store.open(db, read_only=True)
+    col = anki_import(tmp_path, out)
+    try:
+        cards = anki_cards(col)
+        assert set(cards) == {f"sched/{n}" for n in ("new", "learning", "review", "relearning",
+                                                     "suspended", "buried")}
+        today = col.sched.today
+        for key, card in cards.items():
+            state = store.card_state(key)
+            reviews = col.db.scalar("SELECT count() FROM revlog WHERE cid = ?", card.id)
+            assert reviews == len(store.reviews(key)), key
+            assert card.reps == (state.reps if state else 0), key
+            if state is None:
+                assert (card.type, card.queue, card.ivl) == (0, 0, 0)
+                continue
+            if state.state == State.REVIEW:
+                assert card.type == 2
+                assert abs((card.due - today) - (state.due - now) / DAY) <= 1, key
+                assert card.ivl == round((state.due - state.last_review) / DAY)
+            else:  # learning and relearning: due at a time, within the day
+                assert card.type == (1 if state.state == State.LEARNING else 3)
+                assert abs(card.due - state.due) < 2, key
+            assert card.lapses == state.lapses
+            assert card.memory_state is not None
+            assert card.memory_state.stability == pytest.approx(state.stability, rel=1e-3)
+            assert card.memory_state.difficulty == pytest.approx(state.difficulty, rel=1e-3)
+        queues = {key: card.queue for key, card in cards.items()}
+        assert queues == {"sched/new": 0, "sched/learning": 1, "sched/review": 2,
+                          "sched/relearning": 1, "sched/suspended": -1, "sched/buried": -3}
+        assert cards["sched/relearning"].lapses == 1
+        # Anki's own scheduler agrees on what is due: the new card, and the two learning
+        # cards due within its 20 minutes of learn-ahead; no review is due yet
+        col.decks.select(col.decks.id_for_name("trainer::Scheduling"))
+        assert tuple(col.sched.counts()) == (1, 2, 0)
+    finally:
+        col.close()
+        store.close()
+
+
+def test_exporting_again_updates_anki_without_duplicating(studied, tmp_path):
+    deck, db, now = studied
+    first, second = tmp_path / "1.apkg", tmp_path / "2.apkg"
+    assert main(["export", str(deck), "-o", str(first), "--with-scheduling", "--db", str(db)]) == 0
+    exported = len(Store.open(db, read_only=True).reviews())
+    store = Store.open(db)
+    study(store, "sched/new", [(now - 10, Rating.EASY)])
+    store.close()
+    deck.write_text(deck.read_text().replace("Answer review.", "A better answer."))
+    assert main(["export", str(deck), "-o", str(second), "--with-scheduling", "--db",
+                 str(db)]) == 0
+    col = anki_import(tmp_path, first)
+    try:
+        # Anki updates a note whose package copy is newer: the first import was a while ago
+        col.db.execute("UPDATE notes SET mod = mod - 60")
+        anki_import(tmp_path, second, col)
+        assert col.note_count() == 6 and col.card_count() == 6  # matched by GUID
+        cards = anki_cards(col)
+        assert "A better answer." in cards["sched/review"].note()["Back"]
+        # Anki's importer keeps the schedule of a card it already has, and its reviews:
+        # nothing is counted twice
+        assert col.db.scalar("SELECT count() FROM revlog") == exported
+        assert cards["sched/new"].type == 0
+    finally:
+        col.close()
+
+
+def test_a_plain_export_carries_no_schedule(studied, tmp_path):
+    deck, db, _ = studied
+    out = tmp_path / "plain.apkg"
+    assert main(["export", str(deck), "-o", str(out), "--db", str(db)]) == 0
+    col = anki_import(tmp_path, out)
+    try:
+        assert {c.type for c in anki_cards(col).values()} == {0}
+        assert col.db.scalar("SELECT count() FROM revlog") == 0
+    finally:
+        col.close()
+
+
+def test_fsrs_difficulty_maps_to_an_ease_anki_accepts():
+    assert ease_factor(5.0) == 2500
+    assert ease_factor(1.0) > ease_factor(5.0) > ease_factor(10.0) >= 1300
+    assert ease_factor(None) == 2500
+    review = anki_fields(None, crt=0, position=7, desired_retention=0.9)
+    assert (review.type, review.queue, review.due) == (0, 0, 7)
