@@ -63,3 +63,65 @@ async def test_the_home_screen_shows_them(make_app, recall_deck, tmp_path: Path)
         text = str(app.screen.query_one("#interview").render())
         assert "On Dec 15 you would recall 0%" in text
         assert "3 new cards left, 1 a day until Dec 12" in text
+
+
+async def test_the_date_is_set_from_the_home_screen_and_a_bad_one_is_explained(
+        make_app, recall_deck, tmp_path: Path):
+    from trainer.config import config_path, load_settings
+    from trainer.tui.screens.home import DatePrompt
+
+    settings = Settings(new_per_day=1)
+    app = make_app(recall_deck, tmp_path / "t.db", clock=lambda: NOW, settings=settings)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("escape", "d")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert not app.screen.query_one("#interview").display  # no date: no line
+        await pilot.press("i")
+        prompt = app.screen
+        assert isinstance(prompt, DatePrompt)
+        for typed, said in (("15/12/2026", "is not a date: type it as YYYY-MM-DD"),
+                            ("2026-12-01", "Dec 1, 2026 has passed")):
+            prompt.query_one("#date").value = typed
+            await pilot.press("enter")
+            assert app.screen is prompt  # still asking
+            assert said in str(prompt.query_one("#date-error").render())
+        prompt.query_one("#date").value = "2026-12-15"
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        assert app.settings.interview_date == "2026-12-15"  # the session's settings too
+        assert load_settings(config_path()).interview_date == "2026-12-15"
+        assert "On Dec 15 you would recall 0%" in str(app.screen.query_one("#interview").render())
+        # escape leaves the date alone; an empty date clears it
+        await pilot.press("i", "escape")
+        assert app.settings.interview_date == "2026-12-15"
+        await pilot.press("i")
+        app.screen.query_one("#date").value = ""
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.settings.interview_date == ""
+        assert load_settings(config_path()).interview_date == ""
+        assert not app.screen.query_one("#interview").display
+
+
+async def test_after_the_date_the_home_screen_asks_for_a_new_one(make_app, recall_deck,
+                                                                  tmp_path: Path):
+    settings = Settings(interview_date="2026-12-01")
+    app = make_app(recall_deck, tmp_path / "t.db", clock=lambda: NOW, settings=settings)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("escape", "d")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        line = str(app.screen.query_one("#interview").render())
+        assert "Your interview on Dec 1 has passed; scheduling is back to normal" in line
+        assert "Press i to set a new date" in line
+        await pilot.press("i")
+        assert app.screen.query_one("#date").value == ""  # not the passed date
+        app.screen.query_one("#date").value = "2027-01-10"
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "On Jan 10 you would recall" in str(app.screen.query_one("#interview").render())

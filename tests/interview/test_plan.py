@@ -126,3 +126,22 @@ def test_a_study_session_caps_the_interval_toward_the_date_and_not_after_it(tmp_
         # the zone of the plan is the machine's; a day either way still lies before the date
         assert (after.due < at("2026-12-15")) is capped
         assert store.card_state(c.key) == after
+
+
+def test_the_date_typed_on_the_home_screen_is_checked_in_words():
+    from trainer.interview.plan import DateError, parse_interview_date
+
+    today = date(2026, 12, 5)
+    assert parse_interview_date(" 2026-12-15 ", today) == date(2026, 12, 15)
+    assert parse_interview_date("", today) is None  # clears the date
+    with pytest.raises(DateError, match=r"'15/12/2026' is not a date: type it as YYYY-MM-DD"):
+        parse_interview_date("15/12/2026", today)
+    with pytest.raises(DateError, match="not a date"):
+        parse_interview_date("2026-02-30", today)
+    with pytest.raises(DateError, match=r"Dec 1, 2026 has passed: .* after today \(Dec 5\)"):
+        parse_interview_date("2026-12-01", today)
+    with pytest.raises(DateError, match="Dec 5, 2026 is today"):
+        parse_interview_date("2026-12-05", today)
+    assert parse_interview_date("2026-12-06", today) == date(2026, 12, 6)
+    with pytest.raises(DateError, match="more than 2 years away: check the year"):
+        parse_interview_date("2062-12-15", today)

@@ -56,7 +56,7 @@ def home_lines(cards: Sequence[Card], store: Store, settings: Settings, now: flo
     when = f"{plan.day:%b} {plan.day.day}"
     if plan.passed(now):
         return [f"Your interview on {when} has passed; scheduling is back to normal. "
-                "Another one? `trainer config interview_date YYYY-MM-DD`"]
+                "Another one? Press i to set a new date."]
     readiness = readiness_at(cards, store, settings, plan.day, scheduler)
     scope = plan.scope.cards(cards)
     states = store.states(sorted({c.deck for c in scope}))

@@ -13,6 +13,34 @@ from trainer.review import State
 from trainer.scheduling.days import study_date, study_day_start
 from trainer.store import CardState
 
+MAX_YEARS_AHEAD = 2  # further than this is taken for a typo in the year
+
+
+class DateError(ValueError):
+    """An interview date that can not be set, with the reason in words."""
+
+
+def parse_interview_date(text: str, today: date) -> date | None:
+    """The interview date as typed (YYYY-MM-DD), which must lie after `today` (the study
+    day now); an empty text clears the date (None). Raises DateError saying what is wrong."""
+    text = text.strip()
+    if not text:
+        return None
+    example = today + timedelta(days=21)
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        raise DateError(f"{text!r} is not a date: type it as YYYY-MM-DD, "
+                        f"e.g. {example.isoformat()}") from None
+    if day <= today:
+        when = "is today" if day == today else "has passed"
+        raise DateError(f"{day:%b} {day.day}, {day.year} {when}: the interview date must be "
+                        f"after today ({today:%b} {today.day})")
+    if (day - today).days > 366 * MAX_YEARS_AHEAD:
+        raise DateError(f"{day.isoformat()} is more than {MAX_YEARS_AHEAD} years away: "
+                        "check the year")
+    return day
+
 
 @dataclass(frozen=True, slots=True)
 class Scope:

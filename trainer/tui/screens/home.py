@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from datetime import date
 
 from rich.text import Text
 from textual import on, work
@@ -16,7 +17,9 @@ from textual.widgets import DataTable, Footer, Input, Sparkline, Static
 from textual.worker import Worker, WorkerState
 
 from trainer.interview.outlook import home_lines
+from trainer.interview.plan import DateError, parse_interview_date
 from trainer.render import plural
+from trainer.scheduling.days import study_date
 from trainer.stats import DeckTable, Overview, deck_table, overview
 from trainer.tui.screens.base import TrainerScreen
 
@@ -59,6 +62,52 @@ class TagPrompt(ModalScreen[str | None]):
         self.dismiss(None)
 
 
+class DatePrompt(ModalScreen[date | None]):
+    """Ask for the interview date; the domain says what is wrong with a bad one.
+
+    Dismissed with the new date, None to clear it, or not at all (escape): the app
+    tells these apart by the dismiss value and `cleared`.
+    """
+
+    DEFAULT_CSS = """
+    DatePrompt { align: center middle; }
+    DatePrompt > Vertical {
+        width: 70; height: auto; border: round $accent; padding: 0 1; background: $panel;
+    }
+    DatePrompt #date-error { color: $error; height: auto; }
+    """
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, current: str, today: date) -> None:
+        super().__init__()
+        self.current = current
+        self.today = today
+        self.cleared = False
+
+    def compose(self) -> ComposeResult:
+        now = f"now {self.current}; empty clears it" if self.current else "none set yet"
+        with Vertical():
+            yield Static(Text.from_markup(
+                f"[b]Interview date[/b] [dim]({now})[/dim]\n"
+                "[dim]Reviews are planned to fall before it; the home screen forecasts "
+                "your recall on the day.[/dim]"))
+            yield Input(value=self.current, placeholder="YYYY-MM-DD, then enter", id="date")
+            yield Static("", id="date-error")
+
+    @on(Input.Submitted)
+    def _submit(self, event: Input.Submitted) -> None:
+        try:
+            day = parse_interview_date(event.value, self.today)
+        except DateError as exc:
+            self.query_one("#date-error", Static).update(str(exc))
+            return
+        self.cleared = day is None
+        self.dismiss(day)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
 @dataclass(slots=True)
 class HomeFigures:
     table: DeckTable
@@ -78,6 +127,7 @@ class HomeScreen(TrainerScreen):
         Binding("c", "cram", "Cram"),
         Binding("t", "tag", "Tag"),
         Binding("S", "app.stats", "Stats"),
+        Binding("i", "interview_date", "Date"),
         Binding("escape", "app.pop_screen", "Back"),
         Binding("question_mark", "app.help", "Help", key_display="?"),
         Binding("q", "app.quit", "Quit"),
@@ -189,6 +239,37 @@ class HomeScreen(TrainerScreen):
 
     def action_cram(self) -> None:
         self.app.start_session(decks=self._selected(), tag=None, ahead=True)
+
+    def action_interview_date(self) -> None:
+        settings = self.app.settings
+        today = study_date(self.app.now(), day_hour=settings.day_starts_at)
+        current = settings.interview_date
+        if current and date.fromisoformat(current) <= today:
+            current = ""  # a passed date is no starting point for the next one
+        prompt = DatePrompt(current, today)
+
+        def chosen(day: date | None) -> None:
+            if day is None and not prompt.cleared:
+                return  # escape: nothing changes
+            self._save_date(day)
+
+        self.app.push_screen(prompt, chosen)
+
+    def _save_date(self, day: date | None) -> None:
+        """Write the date to config.toml and use it now: the app's settings are shared
+        with the study session, so the next review is already capped toward it."""
+        from trainer.config import SettingsError, save_setting
+
+        text = day.isoformat() if day is not None else ""
+        try:
+            save_setting("interview_date", text)
+        except (SettingsError, OSError) as exc:
+            self.notify(f"Could not save the interview date: {exc}", severity="error")
+            return
+        self.app.settings.interview_date = text
+        self.notify(f"Interview date set to {day:%b} {day.day}, {day.year}." if day else
+                    "Interview date cleared: ordinary scheduling.", timeout=4)
+        self.refresh_counts()
 
     def action_tag(self) -> None:
         tags: Counter[str] = Counter()
