@@ -7,6 +7,7 @@ from pathlib import Path
 
 from tests.interview.fixtures import FakeClock
 from trainer.tui.screens.interview import InterviewScreen
+from trainer.tui.screens.study import StudyScreen
 
 DECK = """\
 deck: iv
@@ -93,6 +94,12 @@ async def test_a_three_question_interview(make_app, write_deck, tmp_path: Path, 
         await pilot.press("w")
         [report] = tmp_path.glob("interview-*.md")
         assert "| iv/ridge |" in report.read_text(encoding="utf-8")
+        # s studies the cards to review, exactly those, now
+        await pilot.press("s")
+        await pilot.pause()
+        assert isinstance(app.screen, StudyScreen)
+        assert [c.key for c in app.screen.session.cards] == ["iv/ridge"]
+        assert app.screen.session.current.key == "iv/ridge"
     store = app.store
     ratings = {r.card_key: int(r.rating) for r in store.reviews()}
     assert ratings == {"iv/kl": 3, "iv/ridge": 1, "iv/bias": 3}

@@ -26,6 +26,7 @@ class InterviewScreen(TrainerScreen):
     BINDINGS = [
         Binding("ctrl+s", "submit", "Send / next", priority=True),
         Binding("w", "write_report", "Write report", show=False),
+        Binding("s", "study_weak", "Study the weak cards", show=False),
         Binding("escape", "leave", "Leave"),
     ]
     DEFAULT_CSS = """
@@ -144,7 +145,8 @@ class InterviewScreen(TrainerScreen):
         self._show(answering=False, reviewing=False, debrief=True)
         text = markdown(self.mock.debrief())
         self.query_one("#iv-debrief", Markdown).update(
-            text + "\n\n*w writes this report as Markdown · escape leaves*")
+            text + "\n\n*s studies the cards to review now · w writes this report as Markdown · "
+            "escape leaves*")
 
     # --- keys ---------------------------------------------------------------------------
 
@@ -187,6 +189,16 @@ class InterviewScreen(TrainerScreen):
             self.notify(f"Could not write {path}: {exc.strerror or exc}", severity="error")
             return
         self.notify(f"Wrote {path}")
+
+    def action_study_weak(self) -> None:
+        """Study the debrief's cards to review now, through the browser's "study these"."""
+        if not self.finished:
+            return
+        cards = self.mock.debrief().review
+        if not cards:
+            self.notify("Nothing to review: every question was fully covered.", timeout=4)
+            return
+        self.app.study_cards(cards)  # leaves this screen for the study screen
 
     def action_leave(self) -> None:
         if not self.finished and any(q.stage == "done" for q in self.mock.asked):
