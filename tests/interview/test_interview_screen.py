@@ -3,6 +3,7 @@ follow-up, the learner's ticks, the debrief, and what is stored."""
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 from tests.interview.fixtures import FakeClock
@@ -105,3 +106,59 @@ async def test_a_three_question_interview(make_app, write_deck, tmp_path: Path, 
     assert ratings == {"iv/kl": 3, "iv/ridge": 1, "iv/bias": 3}
     [record] = store.interviews()
     assert record.questions == 3
+
+
+WHITEBOARD = r"""
+deck: wb
+title: Whiteboard
+cards:
+  - id: map-formula
+    kind: symbolic
+    prompt: Give the posterior mode of $p$ under a Beta($\alpha$, $\beta$) prior after $k$ heads in $n$ tosses.
+    symbols: "k: nonnegative integer; n: positive integer; alpha: positive; beta: positive"
+    answer: (k + alpha - 1)/(n + alpha + beta - 2)
+"""
+
+
+async def test_a_whiteboard_answer_is_graded_in_a_worker(make_app, write_deck, tmp_path: Path,
+                                                         monkeypatch):
+    from trainer.attempt import Attempt
+
+    app = make_app(write_deck(WHITEBOARD), tmp_path / "t.db", clock=lambda: 1_796_000_000.0)
+    app.interview_clock = FakeClock()
+    app.interview_questions = 1
+    release = threading.Event()
+    grade = Attempt.grade
+
+    def held(self, text):  # the grader waits until the test lets it go
+        assert release.wait(30)
+        return grade(self, text)
+
+    monkeypatch.setattr(Attempt, "grade", held)
+    async with app.run_test(size=(110, 40)) as pilot:
+        await pilot.press("escape", "I")  # out of the study screen's answer box first
+        await pilot.pause()
+        screen = app.screen
+        q = screen.mock.current
+        area = screen.query_one("#iv-answer")
+        status = screen.query_one("#iv-status")
+        # an unreadable answer: said so, and kept to be mended
+        area.text = "(k + alpha"
+        await pilot.press("ctrl+s")
+        # the UI is free while the grader works: it says so and ignores a second send
+        assert str(status.render()) == "grading…" and area.read_only
+        await pilot.press("ctrl+s")
+        assert screen.grading and q.stage == "answering"
+        release.set()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert str(status.render()).startswith("? ") and area.text == "(k + alpha"
+        assert not area.read_only and q.stage == "answering"
+        area.text = "(k + alpha - 1)/(n + alpha + beta - 2)"
+        await pilot.press("ctrl+s")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert q.stage == "review" and q.points == (1, 1)
+        assert str(status.render()) == ""
+        await pilot.press("ctrl+s")
+        assert screen.finished

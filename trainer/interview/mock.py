@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
-from trainer.attempt import Attempt, suggest_from_coverage
+from trainer.attempt import Attempt, StepResult, suggest_from_coverage
 from trainer.decks.model import Card, FollowUp
 from trainer.interview.matcher import covered_points
 from trainer.review import Rating, Verdict
@@ -302,13 +302,7 @@ class MockInterview:
         if q.stage != "answering":
             raise RuntimeError("this question is already answered")
         if q.card.graded:
-            q.attempt.submit(text)
-            q.answer = q.attempt.logged_answer or ""
-            if not q.attempt.answered:
-                return q
-            q.answered = q.ended = self.clock()
-            q.stage = "review"
-            return q
+            return self.record_step(q, q.attempt.grade(text))
         q.answer = text.strip()
         q.answered = self.clock()
         q.follow_up = choose_follow_up(q.card, q.answer)
@@ -316,6 +310,19 @@ class MockInterview:
             q.stage = "follow_up"
             return q
         self._to_review(q)
+        return q
+
+    def record_step(self, q: Question, result: StepResult) -> Question:
+        """Take a whiteboard step graded elsewhere (`q.attempt.grade(text)`, which is slow
+        and thread-safe: the app runs it in a worker). A result for a question or step that
+        is no longer being answered is ignored; an unreadable answer is not recorded."""
+        if q is not self.current or not q.card.graded or q.stage != "answering":
+            return q
+        q.attempt.record(result)
+        q.answer = q.attempt.logged_answer or ""
+        if q.attempt.answered:
+            q.answered = q.ended = self.clock()
+            q.stage = "review"
         return q
 
     def answer_follow_up(self, text: str) -> Question:

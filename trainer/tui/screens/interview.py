@@ -7,12 +7,15 @@ from datetime import datetime
 from pathlib import Path
 
 from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Footer, Markdown, SelectionList, Static, TextArea
 from textual.widgets.selection_list import Selection
+from textual.worker import Worker, WorkerState
 
+from trainer.attempt import StepResult
 from trainer.interview.mock import MockInterview, Question
 from trainer.interview.report import clock_text, markdown
 from trainer.render import render_math
@@ -34,6 +37,7 @@ class InterviewScreen(TrainerScreen):
     #iv-clock { height: 1; }
     #iv-prompt { margin: 1 0; }
     #iv-answer { height: 1fr; min-height: 5; }
+    #iv-status { height: auto; }
     #iv-review { height: 1fr; }
     #iv-review > VerticalScroll { width: 1fr; }
     #iv-points { width: 1fr; height: auto; }
@@ -50,11 +54,13 @@ class InterviewScreen(TrainerScreen):
         self.on_finish = on_finish
         self.report_dir = report_dir or Path.cwd()
         self.finished = False
+        self.grading = False  # a whiteboard answer is being graded in a worker
 
     def compose(self) -> ComposeResult:
         yield Static(id="iv-clock")
         yield Static(id="iv-prompt")
         yield TextArea(id="iv-answer", soft_wrap=True, show_line_numbers=False)
+        yield Static(id="iv-status")
         with Horizontal(id="iv-review"):
             with VerticalScroll():
                 yield Static(id="iv-yours")
@@ -114,6 +120,7 @@ class InterviewScreen(TrainerScreen):
             Text.from_markup(f"[b]{q.card.key}[/b]{hint}\n") + Text(render_math(text.strip())))
         area = self.query_one("#iv-answer", TextArea)
         area.text = ""
+        self.query_one("#iv-status", Static).update("")
         self._show(answering=True, reviewing=False, debrief=False)
         area.focus()
         self.tick_clock()
@@ -154,17 +161,21 @@ class InterviewScreen(TrainerScreen):
         q = self.mock.current
         if q is None:
             return
+        if self.grading:
+            self.notify("Still grading your answer…", timeout=2)
+            return
         if q.stage in ("answering", "follow_up"):
             text = self.query_one("#iv-answer", TextArea).text
-            before = len(q.attempt.results)
+            if q.card.graded and q.stage == "answering":
+                # the sympy grader can take seconds: never on the UI thread
+                self.grading = True
+                self.query_one("#iv-answer", TextArea).read_only = True
+                self.query_one("#iv-status", Static).update(Text("grading…", style="bold"))
+                self._grade(q, text)
+                return
             self.mock.answer(text)
             if q.stage == "follow_up" and q.follow_up is not None:
                 self._ask(q, f"Follow-up: {q.follow_up.question}")
-            elif q.stage == "answering":  # a whiteboard step: the next, or read again
-                if len(q.attempt.results) == before:
-                    self.notify("That answer could not be read; change it and send again.",
-                                severity="warning")
-                self._ask(q, q.prompt)
             else:
                 self._review(q)
             return
@@ -177,6 +188,39 @@ class InterviewScreen(TrainerScreen):
             got, total = q.points
             self.notify(f"{q.verdict}: {got}/{total} in {clock_text(q.seconds)}", timeout=3)
             self._next()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="iv-grade")
+    def _grade(self, q: Question, text: str) -> None:
+        result = q.attempt.grade(text)  # thread-safe; recording is the UI thread's
+        self.app.call_from_thread(self._graded, q, result)
+
+    def _graded(self, q: Question, result: StepResult) -> None:
+        self._grading_done()
+        before = len(q.attempt.results)
+        self.mock.record_step(q, result)
+        if q.stage == "answering":  # a whiteboard step: the next, or read again
+            if len(q.attempt.results) == before:
+                why = result.graded.message if result.graded is not None else ""
+                self.query_one("#iv-status", Static).update(Text(
+                    f"? {why}  Change the answer and send again.".replace("?  ", "? "),
+                    style="yellow"))
+                self.notify("That answer could not be read; change it and send again.",
+                            severity="warning")
+                return  # keep the text to mend it
+            self._ask(q, q.prompt)
+        elif q.stage == "review":
+            self._review(q)
+
+    def _grading_done(self) -> None:
+        self.grading = False
+        self.query_one("#iv-answer", TextArea).read_only = False
+        self.query_one("#iv-status", Static).update("")
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group == "iv-grade" and event.state == WorkerState.ERROR:
+            self._grading_done()
+            self.notify(f"The answer could not be graded: {event.worker.error}",
+                        severity="error")
 
     def action_write_report(self) -> None:
         if not self.finished:
