@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+import time
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
+
+from trainer.review import Rating
+from trainer.scheduling.fsrs_scheduler import Scheduler
+from trainer.store import Store
+
+DAY = 86_400
 
 
 @pytest.fixture
@@ -52,3 +60,66 @@ def export_package(tmp_path: Path):
         return out
 
     return export
+
+
+DECK = "deck: sched\ntitle: Scheduling\ncards:\n" + "".join(
+    f"  - id: {name}\n    kind: recall\n    prompt: Question {name}?\n    answer: Answer {name}.\n"
+    for name in ("new", "learning", "review", "relearning", "suspended", "buried"))
+
+
+def study(store: Store, key: str, ratings: list[tuple[float, Rating]]) -> None:
+    """Review a card at the given times (seconds) with the given ratings, as study does."""
+    scheduler = Scheduler(fuzz=False)
+    for at, rating in ratings:
+        before = store.card_state(key)
+        after = scheduler.review(key=key, deck="sched", state=before, rating=rating, now=at)
+        store.record_review(before=before, after=after, rating=rating, reviewed_at=at,
+                            duration_ms=4200)
+
+
+@pytest.fixture
+def studied(tmp_path: Path, write_deck) -> tuple[Path, Path, float]:
+    """A deck and a store in which each card stands somewhere else in the schedule."""
+    deck = write_deck(DECK, "sched.yaml")
+    db = tmp_path / "t.db"
+    now = time.time()
+    store = Store.open(db)
+    good, again = Rating.GOOD, Rating.AGAIN
+    study(store, "sched/learning", [(now - 120, good)])
+    long_history = [(now - 60 * DAY, good), (now - 60 * DAY + 600, good),
+                    (now - 50 * DAY, good), (now - 20 * DAY, good)]
+    study(store, "sched/review", long_history)
+    study(store, "sched/relearning", [*long_history, (now - 300, again)])
+    study(store, "sched/suspended", long_history)
+    study(store, "sched/buried", long_history)
+    store.put_state(replace(store.card_state("sched/suspended"), suspended=True))
+    store.put_state(replace(store.card_state("sched/buried"), buried_until=now + DAY / 2))
+    store.close()
+    return deck, db, now
+
+
+def _anki_import(tmp_path: Path, package: Path, col=None):
+    """Import a package into Anki (a fresh collection, or `col`) as File › Import does."""
+    anki = pytest.importorskip("anki.collection")
+    if col is None:
+        folder = tmp_path / "anki"
+        folder.mkdir()
+        col = anki.Collection(str(folder / "collection.anki2"))
+    request = anki.ImportAnkiPackageRequest(
+        package_path=str(package),
+        # Anki's defaults (update notes and note types when the package's are newer)
+        options=anki.ImportAnkiPackageOptions(with_scheduling=True, merge_notetypes=True))
+    col.import_anki_package(request)
+    return col
+
+
+@pytest.fixture
+def anki_import():
+    """`anki_import(tmp_path, package, col=None)`: the package imported by the real Anki."""
+    return _anki_import
+
+
+@pytest.fixture
+def study_cards():
+    """`study_cards(store, key, [(time, rating), ...])`: reviews recorded as study does."""
+    return study

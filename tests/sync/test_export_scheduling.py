@@ -3,66 +3,12 @@ continues each card where the trainer left off (state, due day, memory, review l
 
 from __future__ import annotations
 
-import time
-from dataclasses import replace
-from pathlib import Path
-
 import pytest
 
 from trainer.cli import main
 from trainer.review import Rating, State
-from trainer.scheduling.fsrs_scheduler import Scheduler
 from trainer.store import Store
 from trainer.sync.anki_export import DAY, anki_fields, ease_factor
-
-DECK = "deck: sched\ntitle: Scheduling\ncards:\n" + "".join(
-    f"  - id: {name}\n    kind: recall\n    prompt: Question {name}?\n    answer: Answer {name}.\n"
-    for name in ("new", "learning", "review", "relearning", "suspended", "buried"))
-
-
-def study(store: Store, key: str, ratings: list[tuple[float, Rating]]) -> None:
-    """Review a card at the given times (seconds) with the given ratings, as study does."""
-    scheduler = Scheduler(fuzz=False)
-    for at, rating in ratings:
-        before = store.card_state(key)
-        after = scheduler.review(key=key, deck="sched", state=before, rating=rating, now=at)
-        store.record_review(before=before, after=after, rating=rating, reviewed_at=at,
-                            duration_ms=4200)
-
-
-@pytest.fixture
-def studied(tmp_path: Path, write_deck) -> tuple[Path, Path, float]:
-    """A deck and a store in which each card stands somewhere else in the schedule."""
-    deck = write_deck(DECK, "sched.yaml")
-    db = tmp_path / "t.db"
-    now = time.time()
-    store = Store.open(db)
-    good, again = Rating.GOOD, Rating.AGAIN
-    study(store, "sched/learning", [(now - 120, good)])
-    long_history = [(now - 60 * DAY, good), (now - 60 * DAY + 600, good),
-                    (now - 50 * DAY, good), (now - 20 * DAY, good)]
-    study(store, "sched/review", long_history)
-    study(store, "sched/relearning", [*long_history, (now - 300, again)])
-    study(store, "sched/suspended", long_history)
-    study(store, "sched/buried", long_history)
-    store.put_state(replace(store.card_state("sched/suspended"), suspended=True))
-    store.put_state(replace(store.card_state("sched/buried"), buried_until=now + DAY / 2))
-    store.close()
-    return deck, db, now
-
-
-def anki_import(tmp_path: Path, package: Path, col=None):
-    anki = pytest.importorskip("anki.collection")
-    if col is None:
-        folder = tmp_path / "anki"
-        folder.mkdir()
-        col = anki.Collection(str(folder / "collection.anki2"))
-    request = anki.ImportAnkiPackageRequest(
-        package_path=str(package),
-        # Anki's defaults (update notes and note types when the package's are newer)
-        options=anki.ImportAnkiPackageOptions(with_scheduling=True, merge_notetypes=True))
-    col.import_anki_package(request)
-    return col
 
 
 def anki_cards(col) -> dict[str, object]:
@@ -70,7 +16,7 @@ def anki_cards(col) -> dict[str, object]:
     return {col.get_card(cid).note()["Key"]: col.get_card(cid) for cid in col.find_cards("")}
 
 
-def test_anki_continues_each_card_where_the_trainer_left_off(studied, tmp_path):
+def test_anki_continues_each_card_where_the_trainer_left_off(studied, tmp_path, anki_import):
     deck, db, now = studied
     out = tmp_path / "out.apkg"
     assert main(["export", str(deck), "-o", str(out), "--with-scheduling", "--db", str(db)]) == 0
@@ -113,13 +59,14 @@ def test_anki_continues_each_card_where_the_trainer_left_off(studied, tmp_path):
         store.close()
 
 
-def test_exporting_again_updates_anki_without_duplicating(studied, tmp_path):
+def test_exporting_again_updates_anki_without_duplicating(studied, tmp_path, anki_import,
+                                                         study_cards):
     deck, db, now = studied
     first, second = tmp_path / "1.apkg", tmp_path / "2.apkg"
     assert main(["export", str(deck), "-o", str(first), "--with-scheduling", "--db", str(db)]) == 0
     exported = len(Store.open(db, read_only=True).reviews())
     store = Store.open(db)
-    study(store, "sched/new", [(now - 10, Rating.EASY)])
+    study_cards(store, "sched/new", [(now - 10, Rating.EASY)])
     store.close()
     deck.write_text(deck.read_text().replace("Answer review.", "A better answer."))
     assert main(["export", str(deck), "-o", str(second), "--with-scheduling", "--db",
@@ -140,7 +87,7 @@ def test_exporting_again_updates_anki_without_duplicating(studied, tmp_path):
         col.close()
 
 
-def test_a_plain_export_carries_no_schedule(studied, tmp_path):
+def test_a_plain_export_carries_no_schedule(studied, tmp_path, anki_import):
     deck, db, _ = studied
     out = tmp_path / "plain.apkg"
     assert main(["export", str(deck), "-o", str(out), "--db", str(db)]) == 0

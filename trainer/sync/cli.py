@@ -16,6 +16,14 @@ def add_import_arguments(parser: argparse.ArgumentParser) -> None:
                         help="the deck file to write (default: the deck folder, named after FILE)")
     parser.add_argument("--deck", metavar="ID", help="the deck id (default: from the file name)")
     parser.add_argument("--title", help="the deck title (default: the file name)")
+    parser.add_argument("--with-history", action="store_true",
+                        help="also import Anki's review log: the cards keep their FSRS state "
+                        "and due dates (importing again adds nothing twice)")
+    parser.add_argument("--reviews-only", action="store_true",
+                        help="bring back the reviews done in Anki on cards `trainer export` "
+                        "wrote (matched by GUID); writes no deck")
+    parser.add_argument("--db", type=Path, default=argparse.SUPPRESS,
+                        help="the database file (default: $TRAINER_DB or the user data folder)")
 
 
 def _err(message: str) -> int:
@@ -33,10 +41,20 @@ def run_import(args: argparse.Namespace) -> int:
         return _err(f"{src}: import reads .apkg, .colpkg, .csv or .tsv files")
     if not src.is_file():
         return _err(f"{src}: no such file")
+    if (args.with_history or args.reviews_only) and suffix not in {".apkg", ".colpkg"}:
+        return _err(f"{src}: review history comes from an Anki package (.apkg, .colpkg)")
+    if args.with_history and args.reviews_only:
+        return _err("--with-history imports a deck and its reviews, --reviews-only the reviews "
+                    "of cards already exported: choose one")
+    if args.reviews_only:
+        from trainer.sync.anki_reviews import import_reviews_only
+
+        return import_reviews_only(src, args)
     out: Path = args.out or user_deck_dir() / f"{slug(src.stem)}.yaml"
     if out.suffix not in {".yaml", ".yml"}:
         return _err(f"{out}: a deck file ends in .yaml")
     deck_id = args.deck or slug(out.stem)
+    history_report = ""
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         if suffix in {".csv", ".tsv"}:
@@ -66,11 +84,17 @@ def run_import(args: argparse.Namespace) -> int:
             for note in conv.skipped:
                 print(f"skipped {note}", file=sys.stderr)
             made, skipped, media = conv.cards, len(conv.skipped), len(conv.media)
+            if args.with_history:
+                from trainer.sync.anki_reviews import import_history
+
+                history_report = import_history(pkg, conv, deck_id, args)
     except OSError as exc:
         return _err(f"{out}: {exc.strerror or exc}")
     print(f"wrote {plural(made, 'card')} to {out} (deck {deck_id})"
           + (f"; {plural(media, 'media file')} beside it" if media else "")
           + (f"; {skipped} skipped" if skipped else ""))
+    if history_report:
+        print(history_report)
     from trainer.catalog import load_catalog
     from trainer.config import default_deck_paths
 
