@@ -121,6 +121,11 @@ def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
     _add_db(cards)
     add_cards_arguments(cards)
 
+    from trainer.scheduling.cli import add_optimize_arguments
+
+    optimize = sub.add_parser("optimize", help="fit FSRS to your review log (--apply uses it)")
+    _add_db(optimize)
+    add_optimize_arguments(optimize)
     from trainer.sync.cli import add_import_arguments
 
     add_import_arguments(sub.add_parser(
@@ -297,8 +302,9 @@ def cmd_stats(args: argparse.Namespace) -> int:
     now = time.time()
     view = overview(result.cards, store, now, day_hour=settings.day_starts_at)
     table = deck_table(result.cards, store, settings, now, count_unseen=True)
+    fits = store.fits()
     if args.json:
-        print(json.dumps(stats_dict(view, table)))
+        print(json.dumps({**stats_dict(view, table), "fits": [f.to_dict() for f in fits]}))
         return 0
     retention = ("- (no reviews of mature cards yet)" if view.retention_30d is None
                  else f"{view.retention_30d:.0%}")
@@ -312,6 +318,10 @@ def cmd_stats(args: argparse.Namespace) -> int:
     print(f"streak             {plural(view.streak_days, 'day')}")
     if view.leeches:
         print(f"leeches            {', '.join(view.leeches)}")
+    from trainer.scheduling.refit import describe_fits
+
+    for line in describe_fits(fits, now):
+        print(f"FSRS parameters    {line}")
     return 0
 
 
@@ -474,6 +484,13 @@ def cmd_import(args: argparse.Namespace) -> int:
     return run_import(args)
 
 
+def cmd_optimize(args: argparse.Namespace) -> int:
+    from trainer.scheduling.cli import run_optimize
+
+    return run_optimize(args, lambda exclusive: _open_store(args, exclusive=exclusive),
+                        lambda: {d.id for d in _load(argparse.Namespace(paths=[])).decks})
+
+
 def cmd_interview(args: argparse.Namespace) -> int:
     from trainer.interview.cli import run_interview
 
@@ -575,6 +592,7 @@ COMMANDS = {
     "preview": cmd_preview,
     "interview": cmd_interview,
     "readiness": cmd_readiness,
+    "optimize": cmd_optimize,
     "backup": cmd_backup,
     "restore": cmd_restore,
 }

@@ -83,6 +83,7 @@ def test_an_interview_in_the_terminal_times_follows_up_ticks_and_records_reviews
     store = Store.open(tmp_path / "user" / "trainer.db")
     ratings = {r.card_key: int(r.rating) for r in store.reviews()}
     assert ratings == {"iv/kl": 3, "iv/ridge": 1}
+    assert all(r.duration_ms is not None and r.duration_ms > 0 for r in store.reviews())
 
 
 def test_no_review_keeps_the_interview_off_the_schedule(write_deck, tmp_path):

@@ -104,6 +104,8 @@ async def test_a_three_question_interview(make_app, write_deck, tmp_path: Path, 
     store = app.store
     ratings = {r.card_key: int(r.rating) for r in store.reviews()}
     assert ratings == {"iv/kl": 3, "iv/ridge": 1, "iv/bias": 3}
+    durations = {r.card_key: r.duration_ms for r in store.reviews()}
+    assert durations["iv/bias"] == 250_000 and None not in durations.values()
     [record] = store.interviews()
     assert record.questions == 3
 

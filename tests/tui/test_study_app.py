@@ -24,6 +24,7 @@ async def test_study_two_recall_cards_and_find_them_in_the_log(make_app, recall_
     reviews = app.store.reviews()
     assert [(r.card_key, r.rating) for r in reviews] == [
         ("basics/likelihood", 3), ("basics/log-likelihood", 1)]
+    assert all(r.duration_ms is not None and r.duration_ms >= 0 for r in reviews)  # optimizers
 
 
 async def test_rating_keys_do_nothing_before_the_answer_is_revealed(make_app, recall_deck, tmp_path):

@@ -308,7 +308,7 @@ def run_interview(args: argparse.Namespace, ask: Callable[[str], str] = input,
     scope = in_scope(Scope.parse(settings.interview_scope).cards(cards), args.deck, args.tag)
     if args.tag and not scope:
         return _err(f"no card in the interview scope has the tag {args.tag!r}")
-    scheduler = Scheduler.from_settings(settings)
+    scheduler = Scheduler.for_store(settings, store)
     questions = args.questions if args.minutes is None else None
     if questions is None and args.minutes is None:
         questions = 6

@@ -18,7 +18,7 @@ def readiness_at(cards: Sequence[Card], store: Store, settings: Settings, day: d
                  scheduler: Scheduler | None = None) -> Readiness:
     """The forecast for the morning of `day`, over the interview scope."""
     scope = Scope.parse(settings.interview_scope).cards(cards)
-    scheduler = scheduler or Scheduler.from_settings(settings)
+    scheduler = scheduler or Scheduler.for_store(settings, store)
     states = store.states(sorted({c.deck for c in scope}))
     return forecast(scope, states, scheduler.retrievability,
                     study_day_start(day, day_hour=settings.day_starts_at))
@@ -28,7 +28,7 @@ def readiness_history(cards: Sequence[Card], store: Store, settings: Settings, d
                       scheduler: Scheduler | None = None) -> list[DayReadiness]:
     """The forecast for the morning of `day` as it stood after each past study day."""
     scope = Scope.parse(settings.interview_scope).cards(cards)
-    scheduler = scheduler or Scheduler(desired_retention=settings.desired_retention)
+    scheduler = scheduler or Scheduler.for_store(settings, store)
     states = store.states(sorted({c.deck for c in scope}))
     hour = settings.day_starts_at
     return history(scope, store.reviews(), scheduler.retrievability,

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
 
     from trainer.config import Settings
     from trainer.scheduling.replay import Replayer
+    from trainer.store import Store
 
 NEW = State.NEW  # a stored card that has never been reviewed (e.g. suspended while new)
 AGAIN, HARD, GOOD, EASY = Rating.AGAIN, Rating.HARD, Rating.GOOD, Rating.EASY
@@ -76,6 +77,12 @@ class Scheduler:
                    deck_retention={d: settings.retention_for(d) for d in settings.decks},
                    parameters=fitted.get(None),
                    deck_parameters={d: p for d, p in fitted.items() if d is not None})
+
+    @classmethod
+    def for_store(cls, settings: Settings, store: Store, *, fuzz: bool = True) -> Scheduler:
+        """The scheduler for these settings with the parameters fitted to this learner
+        (`trainer optimize --apply`), if any."""
+        return cls.from_settings(settings, fuzz=fuzz, fitted=store.fitted_parameters())
 
     def retention_for(self, deck: str) -> float:
         return self.deck_retention.get(deck, self.desired_retention)

@@ -17,10 +17,11 @@ from typing import Any, TypeVar
 from trainer.review import RATINGS, STATES, VERDICTS, Rating, State, Verdict
 from trainer.store import (
     figures,  # the statistics queries and their schema
+    fits,  # fitted FSRS parameters
     interviews,  # the record of mock interviews
 )
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT_S = 2.0  # how long a write waits for another writer before saying "locked"
 
@@ -211,6 +212,8 @@ _MIGRATIONS: dict[int, str | tuple[str, ...] | Callable[[sqlite3.Connection], No
     4: interviews.MIGRATION,
     # version 5: review ids are never reused (AUTOINCREMENT), so an undo names its review
     5: lambda conn: _rebuild_reviews_with_autoincrement(conn),
+    # version 6: FSRS parameters fitted to the learner (trainer optimize)
+    6: fits.MIGRATION,
 }
 
 # the tables and columns each schema version must have: a file claiming a version but
@@ -222,7 +225,7 @@ _REQUIRED = {
                 "state_before", "state_after"),
 }
 _ADDED = {2: ("cards", "buried_until")}
-_ADDED_TABLES = {3: ("review_tally", "card_tally"), 4: ("interviews",)}
+_ADDED_TABLES = {3: ("review_tally", "card_tally"), 4: ("interviews",), 6: ("fsrs_fits",)}
 
 
 def _rebuild_reviews_with_autoincrement(conn: sqlite3.Connection) -> None:
@@ -273,7 +276,7 @@ def _load(text: str | None) -> CardState | None:
     return None if text is None else CardState.from_dict(json.loads(text))
 
 
-class Store(figures.FigureQueries, interviews.InterviewQueries):
+class Store(figures.FigureQueries, interviews.InterviewQueries, fits.FitQueries):
     """The learner's database. Open it with `Store.open(path)`.
 
     Each thread gets its own connection (a worker loading statistics never shares one with

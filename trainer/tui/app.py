@@ -69,7 +69,7 @@ class TrainerApp(App[None]):
         self.store = store
         self.load_result = load_result
         self.settings = settings or Settings()
-        self.scheduler = scheduler or Scheduler.from_settings(self.settings)
+        self.scheduler = scheduler or Scheduler.for_store(self.settings, store)
         self.deck_filter = list(decks) if decks else None
         self.tag = tag
         self.ahead = ahead

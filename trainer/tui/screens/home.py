@@ -20,6 +20,7 @@ from trainer.interview.outlook import home_lines
 from trainer.interview.plan import DateError, parse_interview_date
 from trainer.render import plural
 from trainer.scheduling.days import study_date
+from trainer.scheduling.refit import refit_suggestion
 from trainer.stats import DeckTable, Overview, deck_table, overview
 from trainer.tui.screens.base import TrainerScreen
 
@@ -113,6 +114,7 @@ class HomeFigures:
     table: DeckTable
     view: Overview
     interview: list[str]  # readiness and pace toward the interview date, if one is set
+    refit: str | None = None  # a suggestion to fit FSRS again
 
 
 class HomeScreen(TrainerScreen):
@@ -178,7 +180,8 @@ class HomeScreen(TrainerScreen):
             return HomeFigures(
                 table=deck_table(cards, store, settings, now),
                 view=overview(cards, store, now, day_hour=settings.day_starts_at, days=14),
-                interview=home_lines(cards, store, settings, now, app.scheduler))
+                interview=home_lines(cards, store, settings, now, app.scheduler),
+                refit=refit_suggestion(store, now))
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.worker.group != "home":
@@ -220,8 +223,9 @@ class HomeScreen(TrainerScreen):
             f"{' '.join(str(n) for n in view.forecast[1:])}")
         self.query_one("#forecast", Sparkline).data = view.forecast or [0]
         line = self.query_one("#interview", Static)
-        line.update("\n".join(figures.interview))
-        line.display = bool(figures.interview)  # no date: no room taken
+        lines = figures.interview + ([figures.refit] if figures.refit else [])
+        line.update("\n".join(lines))
+        line.display = bool(lines)  # no date and nothing to suggest: no room taken
 
     def _selected(self) -> list[str] | None:
         table = self.query_one("#decks", DataTable)

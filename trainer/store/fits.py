@@ -1,0 +1,87 @@
+"""The store's fitted FSRS parameters (one set for all decks, or per deck) and the review rows they are fitted on."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+_NEW = 0  # State.NEW: a review of a card never seen (or forgotten) starts its history
+
+# One migration step. `scope` is '' for all decks, else a deck id; the metrics are those of
+# the fit and of fsrs's defaults on the same reviews, as `trainer optimize` reported them.
+MIGRATION: tuple[str, ...] = (
+    """
+    CREATE TABLE IF NOT EXISTS fsrs_fits (
+        scope TEXT PRIMARY KEY,
+        parameters TEXT NOT NULL,
+        fitted_at REAL NOT NULL,
+        reviews INTEGER NOT NULL,
+        log_loss REAL NOT NULL,
+        rmse_bins REAL NOT NULL,
+        default_log_loss REAL NOT NULL,
+        default_rmse_bins REAL NOT NULL
+    ) WITHOUT ROWID
+    """,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class StoredFit:
+    """Parameters applied by `trainer optimize --apply`, with when and on how many reviews."""
+
+    deck: str | None  # None: all decks
+    parameters: tuple[float, ...]
+    fitted_at: float
+    reviews: int
+    log_loss: float
+    rmse_bins: float
+    default_log_loss: float
+    default_rmse_bins: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"deck": self.deck, "parameters": list(self.parameters),
+                "fitted_at": self.fitted_at, "reviews": self.reviews,
+                "log_loss": self.log_loss, "rmse_bins": self.rmse_bins,
+                "default_log_loss": self.default_log_loss,
+                "default_rmse_bins": self.default_rmse_bins}
+
+
+class FitQueries:
+    """Mixed into Store: fitted parameters and the review rows a fit reads."""
+
+    conn: sqlite3.Connection
+
+    def fits(self) -> list[StoredFit]:
+        """Every applied fit, all decks' first."""
+        rows = self.conn.execute(
+            "SELECT scope, parameters, fitted_at, reviews, log_loss, rmse_bins, "
+            "default_log_loss, default_rmse_bins FROM fsrs_fits ORDER BY scope")
+        return [StoredFit(r[0] or None, tuple(json.loads(r[1])), *r[2:]) for r in rows]
+
+    def fitted_parameters(self) -> dict[str | None, tuple[float, ...]]:
+        """The parameters to schedule with: [None] for all decks, [deck] for one."""
+        return {f.deck: f.parameters for f in self.fits()}
+
+    def save_fit(self, fit: StoredFit) -> None:
+        """Store a fit (replacing the scope's previous one); the caller's transaction."""
+        self.conn.execute(
+            "INSERT OR REPLACE INTO fsrs_fits (scope, parameters, fitted_at, reviews, log_loss, "
+            "rmse_bins, default_log_loss, default_rmse_bins) VALUES (?,?,?,?,?,?,?,?)",
+            (fit.deck or "", json.dumps(list(fit.parameters)), fit.fitted_at, fit.reviews,
+             fit.log_loss, fit.rmse_bins, fit.default_log_loss, fit.default_rmse_bins))
+
+    def review_rows(self, decks: Sequence[str] | None = None) -> list[tuple[str, float, int, bool]]:
+        """(card key, time, rating, first review) of every review of these decks (all: None),
+        by card. A first review is one of a card that was new (never seen, or forgotten)."""
+        first = f"COALESCE(json_extract(state_before, '$.state'), {_NEW}) = {_NEW}"
+        sql = f"SELECT card_key, reviewed_at, rating, {first} FROM reviews"
+        if decks is None:
+            return [(k, t, r, bool(f)) for k, t, r, f in self.conn.execute(sql)]
+        out: list[tuple[str, float, int, bool]] = []
+        for deck in decks:  # a key range per deck: the reviews_card index serves it
+            out += [(k, t, r, bool(f)) for k, t, r, f in self.conn.execute(
+                sql + " WHERE card_key >= ? AND card_key < ?", (f"{deck}/", f"{deck}0"))]
+        return out
