@@ -67,11 +67,13 @@ async def test_a_wrong_function_fails_a_case_then_the_fix_passes_and_is_stored(
     async with app.run_test(size=(100, 40)) as pilot:
         await pilot.pause()
         editor = app.screen.query_one("#code-editor")
-        assert editor.has_focus
+        assert not editor.has_focus  # it takes the first key: the footer's u and q still work
+        assert "the first key goes into the editor" in text(app, "status")
         assert "def gaussian_mle(x):" in editor.text  # the starter holds the signature
         assert "every draw, returns a tuple of two floats" in text(app, "prompt")
         editor.load_text(WRONG)
-        await run_and_wait(app, pilot, "ctrl+r")
+        await run_and_wait(app, pilot, "ctrl+r")  # goes into the editor and runs
+        assert editor.has_focus
         results = text(app, "code-results")
         assert "✘ draw 1" in results and "expected (" in results
         assert "0 of 3 cases passed" in results

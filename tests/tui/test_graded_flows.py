@@ -179,13 +179,44 @@ async def test_undo_after_a_graded_card_shows_it_again(make_app, graded_deck, tm
         assert app.store.reviews() == []
 
 
-async def test_ctrl_z_undoes_while_the_answer_box_has_the_focus(make_app, graded_deck, tmp_path):
+def footer(app) -> dict[str, str]:
+    """What the footer shows: key -> description, for the enabled keys."""
+    return {k.key: k.description for k in app.screen.query("FooterKey")
+            if not k.has_class("-disabled")}
+
+
+async def test_u_undoes_right_after_a_rating_or_a_suspension(make_app, graded_deck, tmp_path):
     app = make_app(graded_deck, tmp_path / "t.db")
     async with app.run_test(size=(80, 24)) as pilot:
         await rate_the_coin_card_good(app, pilot, graded_deck)
-        await pilot.press("u")  # typed into the answer box: a letter, not a key
-        assert app.screen.query_one("#answer").value == "u"
-        assert len(app.store.reviews()) == 1
+        await pilot.pause()
+        field = app.screen.query_one("#answer")
+        assert not field.has_focus  # the next card's box waits for the first key
+        assert footer(app)["u"] == "Undo" and footer(app)["q"] == "Quit"
+        await pilot.press("u")  # the footer's key does what it says
+        await pilot.pause()
+        assert "heads in" in text(app, "prompt")
+        assert app.store.reviews() == []
+        assert not app.screen.query_one("#answer").value  # nothing typed anywhere
+
+        await pilot.press("escape", "s")  # suspend the coin card
+        await pilot.pause()
+        assert "posterior mode" in text(app, "prompt")
+        await pilot.press("u")
+        await pilot.pause()
+        assert "heads in" in text(app, "prompt")
+        assert not app.store.card_state("graded/coin")
+
+
+async def test_the_first_letter_typed_goes_into_the_box_even_a_hidden_key(make_app, graded_deck,
+                                                                          tmp_path):
+    app = make_app(graded_deck, tmp_path / "t.db")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await rate_the_coin_card_good(app, pilot, graded_deck)
+        await pilot.press("s", "u")  # s (suspend, not in the footer) begins "su…": typed
+        field = app.screen.query_one("#answer")
+        assert field.has_focus and field.value == "su"
+        assert app.store.card_state("graded/map-formula") is None  # not suspended
         await pilot.press("ctrl+z")  # text in the box: the first asks before dropping it
         await pilot.pause()
         assert len(app.store.reviews()) == 1 and "again" in text(app, "status")
@@ -194,6 +225,17 @@ async def test_ctrl_z_undoes_while_the_answer_box_has_the_focus(make_app, graded
         assert "heads in" in text(app, "prompt")
         assert app.store.reviews() == []
         assert app.screen.query_one("#answer").value == ""
+
+
+async def test_enter_on_a_waiting_box_goes_into_it_and_asks_before_giving_up(
+        make_app, graded_deck, tmp_path):
+    app = make_app(graded_deck, tmp_path / "t.db")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await rate_the_coin_card_good(app, pilot, graded_deck)
+        await pilot.press("enter")  # a stray enter after rating throws nothing away
+        await pilot.pause()
+        assert app.screen.query_one("#answer").has_focus
+        assert app.screen.phase == "question" and "press enter again" in text(app, "status")
 
 
 async def test_suspend_takes_a_graded_card_out(make_app, graded_deck, tmp_path):

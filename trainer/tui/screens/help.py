@@ -17,6 +17,8 @@ KEYS = """\
   1 2 3 4       rate Again / Hard / Good / Easy (always overrides)
 
 [b]Typed answers[/b]
+  (just type)   the first key goes into the box; u d ? q keep
+                their meaning (tab first to begin with one)
   enter         grade; on an empty box, twice = show the answer
   ctrl+z        undo the last review, even while typing
   esc           leave the box for the keys; i or tab goes back

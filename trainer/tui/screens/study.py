@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from rich.segment import Segment
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -81,6 +81,7 @@ class StudyScreen(TrainerScreen):
     cards due later are left: a countdown), `empty` (nothing to do).
     """
 
+    AUTO_FOCUS = ""  # the answer box waits for the first key; nothing takes the focus by itself
     BINDINGS = [
         Binding("space", "reveal", "Reveal", show=True),
         Binding("enter", "accept", "Accept", show=False),
@@ -118,6 +119,7 @@ class StudyScreen(TrainerScreen):
         self.steps_brief = Text()
         self.give_up_armed = False
         self.undo_armed = False
+        self.box_waits = False  # a new card's answer box takes the first key typed
         self.waiting_text = Text()  # under the countdown: what waits, the figures so far
 
     # --- layout -----------------------------------------------------------------------
@@ -182,6 +184,7 @@ class StudyScreen(TrainerScreen):
         self.steps_text = Text()
         self.steps_brief = Text()
         self.give_up_armed = False
+        self.box_waits = False
         for widget_id in ("verdict", "model-answer", "hint", "steps-done", "preview"):
             self._set(widget_id, "")
         for plot in self.query(".card-plot"):
@@ -246,7 +249,7 @@ class StudyScreen(TrainerScreen):
     def _start_code(self, attempt: Attempt) -> None:
         from rich.syntax import Syntax
 
-        from trainer.tui.code_answer import KEYS, CodeAnswer
+        from trainer.tui.code_answer import CodeAnswer
 
         self.query_one("#answer-box").display = False
         if attempt.error is not None or attempt.code is None:
@@ -264,8 +267,7 @@ class StudyScreen(TrainerScreen):
                                        background_color="default"), visible=True)
         widget = self.code_answer = CodeAnswer(code.starter, classes="code-answer")
         self.query_one("#card", VerticalScroll).mount(widget, after="#steps-done")
-        self.call_after_refresh(widget.focus_editor)
-        self._status(KEYS)
+        self._wait_for_first_key(code=True)
 
     def on_code_answer_run_requested(self, event: Message) -> None:
         attempt = self.attempt
@@ -327,7 +329,6 @@ class StudyScreen(TrainerScreen):
         field = self.query_one("#answer", Input)
         field.disabled = False
         field.value = ""
-        field.focus()
         if step.kind == "numeric":
             field.placeholder = f"a number or fraction, to {step.precision}"
         else:
@@ -335,7 +336,49 @@ class StudyScreen(TrainerScreen):
 
             names = ", ".join(pretty_name(n) for n in step.symbols)
             field.placeholder = f"a formula in {names}" if names else "a formula"
-        self._status(TYPING_KEYS)
+        if attempt.step == 0:
+            self._wait_for_first_key(code=False)
+        else:  # the learner is typing this card's answers: the next step's box at once
+            field.focus()
+            self._status(TYPING_KEYS)
+
+    # --- the first key of a card (the answer box waits for it) -------------------------------
+
+    def _wait_for_first_key(self, *, code: bool) -> None:
+        """A new card's answer box takes the first key typed, not the focus at once: the keys
+        the footer shows (u undo, q quit) keep working right after a rating, s or b."""
+        self.set_focus(None)
+        self.box_waits = True
+        keys = " ".join(self._key_label(k) for k in self._footer_keys())
+        what = "your function: the first key goes into the editor" if code \
+            else "your answer (enter grades)"
+        self._status(f"Type {what}. [b]{keys}[/b] do what the footer says; to begin with one, "
+                     "press [b]tab[/b] first · [b]esc[/b] keys")
+
+    def _footer_keys(self) -> list[str]:
+        """The keys the footer shows now and that are enabled: they keep their meaning."""
+        return [key for key, active in self.active_bindings.items()
+                if active.binding.show and active.enabled and len(self._key_label(key)) == 1]
+
+    def _key_label(self, key: str) -> str:
+        return self.app.get_key_display(Binding(key, ""))
+
+    def on_key(self, event: events.Key) -> None:
+        if not self.box_waits or self.focused is not None or self.phase != "question" \
+                or event.key in self._footer_keys():
+            return
+        self.action_focus_answer()
+        if self.focused is None:  # no box to type into (a frozen editor)
+            return
+        if event.is_printable and event.character:
+            # typed into the box as if it had the focus already
+            if isinstance(self.focused, Input):
+                self.focused.insert_text_at_cursor(event.character)
+            elif self.code_answer is not None:
+                self.code_answer.editor.insert(event.character)
+            event.stop()
+            event.prevent_default()
+        # any other key (enter grades, ctrl+r runs, arrows move) goes on to the box's keys
 
     def _summary(self, text: Text) -> Text:
         """The session's figures so far, appended to `text`."""
@@ -755,7 +798,8 @@ class StudyScreen(TrainerScreen):
         self.show_current()
 
     def action_leave_input(self) -> None:
-        if self.phase == "question" and self.query_one("#answer", Input).has_focus:
+        waited, self.box_waits = self.box_waits, False
+        if self.phase == "question" and (self.query_one("#answer", Input).has_focus or waited):
             self._status("Keys are live: [b]h[/b] hint · [b]s[/b] suspend · [b]b[/b] bury · "
                          "[b]u[/b] undo · [b]i[/b] back to the answer box")
         self.set_focus(None)
@@ -769,12 +813,18 @@ class StudyScreen(TrainerScreen):
             card.scroll_page_up()
 
     def action_focus_answer(self) -> None:
+        # set_focus, not focus(): at once, so that the key being handled goes to the box
+        self.box_waits = False
         if self.phase == "question" and self.code_answer is not None:
-            self.code_answer.focus_editor()
+            from trainer.tui.code_answer import KEYS
+
+            if not self.code_answer.editor.read_only:
+                self.set_focus(self.code_answer.editor)
+                self._status(KEYS)
             return
         field = self.query_one("#answer", Input)
         if self.phase == "question" and self.query_one("#answer-box").display \
                 and not field.disabled:
-            field.focus()
+            self.set_focus(field)
             field.cursor_position = len(field.value)
             self._status(TYPING_KEYS)
