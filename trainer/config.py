@@ -120,6 +120,7 @@ class Settings:
     interview_scope: str = ""  # "deck:ID tag:T ...": the cards the date is for; empty: all
     interview_final_days: int = 3  # new cards all seen this many days before the date
     interview_question_minutes: float = 4.0  # a mock interview's time per question
+    interview_length: str = "6 questions"  # a mock interview's default: "N questions" or "M min"
     decks: dict[str, DeckOptions] = field(default_factory=dict)  # per-deck overrides
 
     def to_dict(self) -> dict[str, object]:
@@ -188,6 +189,12 @@ def _check(settings: Settings) -> Settings:
         raise SettingsError("interview_final_days must be from 0 to 60")
     if not 0 < settings.interview_question_minutes <= 60:
         raise SettingsError("interview_question_minutes must be more than 0 and at most 60")
+    from trainer.interview.start import LengthError, parse_length
+
+    try:
+        parse_length(settings.interview_length)
+    except LengthError as exc:
+        raise SettingsError(f"interview_length: {exc}") from None
     return settings
 
 

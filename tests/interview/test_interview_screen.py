@@ -8,6 +8,7 @@ from pathlib import Path
 
 from tests.interview.fixtures import FakeClock
 from trainer.tui.screens.interview import InterviewScreen
+from trainer.tui.screens.interview_start import InterviewStart
 from trainer.tui.screens.study import StudyScreen
 
 DECK = """\
@@ -44,16 +45,24 @@ ANSWERS = {
 }
 
 
+async def start(app, pilot, *keys: str, length: str) -> None:
+    """Open the start form with `keys`, type the length and press enter."""
+    await pilot.press(*keys)
+    await pilot.pause()
+    assert isinstance(app.screen, InterviewStart)
+    app.screen.query_one("#iv-length").value = length
+    await pilot.press("enter")
+    await pilot.pause()
+
+
 async def test_a_three_question_interview(make_app, write_deck, tmp_path: Path, notifications):
     deck = write_deck(DECK)
     app = make_app(deck, tmp_path / "t.db", clock=lambda: 1_796_000_000.0)
     clock = FakeClock()
     app.interview_clock = clock
-    app.interview_questions = 3
     seen = notifications(app)
     async with app.run_test(size=(110, 40)) as pilot:
-        await pilot.press("I")
-        await pilot.pause()
+        await start(app, pilot, "I", length="3")
         screen = app.screen
         assert isinstance(screen, InterviewScreen)
         for _ in range(3):
@@ -128,7 +137,6 @@ async def test_a_whiteboard_answer_is_graded_in_a_worker(make_app, write_deck, t
 
     app = make_app(write_deck(WHITEBOARD), tmp_path / "t.db", clock=lambda: 1_796_000_000.0)
     app.interview_clock = FakeClock()
-    app.interview_questions = 1
     release = threading.Event()
     grade = Attempt.grade
 
@@ -138,8 +146,8 @@ async def test_a_whiteboard_answer_is_graded_in_a_worker(make_app, write_deck, t
 
     monkeypatch.setattr(Attempt, "grade", held)
     async with app.run_test(size=(110, 40)) as pilot:
-        await pilot.press("escape", "I")  # out of the study screen's answer box first
-        await pilot.pause()
+        # out of the study screen's answer box first
+        await start(app, pilot, "escape", "I", length="1 question")
         screen = app.screen
         q = screen.mock.current
         area = screen.query_one("#iv-answer")

@@ -29,7 +29,7 @@ def _add_common(parser: argparse.ArgumentParser) -> None:
 def add_interview_arguments(parser: argparse.ArgumentParser) -> None:
     _add_common(parser)
     length = parser.add_mutually_exclusive_group()
-    length.add_argument("--questions", type=int, metavar="N", help="ask N questions (default 6)")
+    length.add_argument("--questions", type=int, metavar="N", help="ask N questions (default: the interview_length setting, 6 questions)")
     length.add_argument("--minutes", type=float, metavar="M",
                         help="ask questions until M minutes have passed")
     parser.add_argument("--tag", help="only cards with this tag")
@@ -285,9 +285,9 @@ def run_interview(args: argparse.Namespace, ask: Callable[[str], str] = input,
                   out: TextIO | None = None, clock: Callable[[], float] = time.monotonic,
                   wall: Callable[[], float] = time.time) -> int:
     from trainer.interview.mock import InterviewError
-    from trainer.interview.plan import Scope
     from trainer.interview.report import markdown
-    from trainer.scheduling import Scheduler, in_scope
+    from trainer.interview.start import interview_scope, parse_length
+    from trainer.scheduling import Scheduler
 
     out = out or sys.stdout
     setup = _setup(args)
@@ -301,20 +301,15 @@ def run_interview(args: argparse.Namespace, ask: Callable[[str], str] = input,
         return 0
     if args.report is not None and args.report.suffix.lower() not in (".md", ".markdown"):
         return _err(f"{args.report}: the report is Markdown: name it FILE.md")
-    known = {c.deck for c in cards}
-    unknown = [d for d in args.deck or [] if d not in known]
-    if unknown:
-        return _err(f"no deck {', '.join(unknown)}; the decks are: {', '.join(sorted(known))}")
-    scope = in_scope(Scope.parse(settings.interview_scope).cards(cards), args.deck, args.tag)
-    if args.tag and not scope:
-        return _err(f"no card in the interview scope has the tag {args.tag!r}")
     scheduler = Scheduler.for_store(settings, store)
-    questions = args.questions if args.minutes is None else None
-    if questions is None and args.minutes is None:
-        questions = 6
+    questions, minutes = args.questions, args.minutes
+    if questions is None and minutes is None:  # the configured length (6 questions)
+        length = parse_length(settings.interview_length)
+        questions, minutes = length.questions, length.minutes
     try:
+        scope = interview_scope(cards, settings.interview_scope, args.deck, args.tag)
         mock = make_interview(scope, store, settings, scheduler, questions=questions,
-                              minutes=args.minutes, clock=clock, wall=wall, seed=args.seed)
+                              minutes=minutes, clock=clock, wall=wall, seed=args.seed)
     except InterviewError as exc:
         return _err(str(exc))
 

@@ -84,7 +84,6 @@ class TrainerApp(App[None]):
         self._backing_up = threading.Lock()
         self.backup_thread: threading.Thread | None = None  # the latest; tests join it
         self._reviews_since_backup = 0
-        self.interview_questions = 6  # a mock interview from the app (I)
         self.interview_clock = time.monotonic  # its question clocks (a fake one in tests)
 
     def now(self) -> float:
@@ -238,21 +237,31 @@ class TrainerApp(App[None]):
                                          settings=self.settings, **extra))
 
     def action_interview(self) -> None:
-        """A mock interview over the interview scope (and the study filter), its answers
-        recorded as reviews and the interview kept in the store."""
+        """A mock interview: a small form asks its length and scope (defaults: the
+        interview_length setting, the study filter), then the interview screen holds it;
+        answers are recorded as reviews and the interview kept in the store."""
+        from trainer.tui.screens.interview import InterviewScreen
+        from trainer.tui.screens.interview_start import InterviewStart
+
+        if isinstance(self.screen, (InterviewScreen, InterviewStart)):
+            return
+        deck = self.deck_filter[0] if self.deck_filter and len(self.deck_filter) == 1 else None
+        self.push_screen(InterviewStart(self.load_result.cards, self.settings.interview_scope,
+                                        self.settings.interview_length, deck, self.tag),
+                         self._start_interview)
+
+    def _start_interview(self, request: object) -> None:
         from trainer.interview.cli import make_interview, record_review, save_interview
         from trainer.interview.mock import InterviewError
-        from trainer.interview.plan import Scope
-        from trainer.scheduling import in_scope
         from trainer.tui.screens.interview import InterviewScreen
+        from trainer.tui.screens.interview_start import InterviewRequest
 
-        if isinstance(self.screen, InterviewScreen):
-            return
-        scope = in_scope(Scope.parse(self.settings.interview_scope).cards(
-            self.load_result.cards), self.deck_filter, self.tag)
+        if not isinstance(request, InterviewRequest):
+            return  # cancelled
         try:
-            mock = make_interview(scope, self.store, self.settings, self.scheduler,
-                                  questions=self.interview_questions, minutes=None,
+            mock = make_interview(request.cards, self.store, self.settings, self.scheduler,
+                                  questions=request.length.questions,
+                                  minutes=request.length.minutes,
                                   clock=self.interview_clock, wall=self.now)
         except InterviewError as exc:
             self.notify(str(exc), severity="warning")
