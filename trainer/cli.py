@@ -9,8 +9,12 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from trainer.render import plural
+
+if TYPE_CHECKING:
+    from trainer.decks import Problem
 
 
 def _add_db(parser: argparse.ArgumentParser) -> None:
@@ -541,7 +545,7 @@ def cmd_study(args: argparse.Namespace) -> int:
     return code
 
 
-def _no_such_deck(unknown: list[str], known: set[str], problems: list) -> str:  # type: ignore[type-arg]
+def _no_such_deck(unknown: list[str], known: set[str], problems: list[Problem]) -> str:
     """Name the deck file that failed to load when it is the one asked for."""
     import re
 

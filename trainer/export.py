@@ -97,16 +97,16 @@ def note_for(card: Card) -> ExportedNote:
 
     exercise = instantiate(card, EXPORT_SEED)
     # prompts are reflowed as the terminal shows them: a hand-wrapped line is no <br>
-    front = [to_html(reflow(exercise.prompt))]
-    back = []
+    front_parts = [to_html(reflow(exercise.prompt))]
+    back_parts: list[str] = []
     for i, step in enumerate(exercise.steps):
         ref = exercise.reference(i)
         if len(exercise.steps) > 1:
-            front.append(f"<br><b>Step {i + 1}.</b> {to_html(reflow(step.prompt))}")
+            front_parts.append(f"<br><b>Step {i + 1}.</b> {to_html(reflow(step.prompt))}")
         label = f"Step {i + 1}: " if len(exercise.steps) > 1 else ""
-        back.append(f"<div>{label}<b>{html.escape(ref.shown)}</b></div>")
+        back_parts.append(f"<div>{label}<b>{html.escape(ref.shown)}</b></div>")
     if exercise.solution:
-        back.append(f"<hr>{to_html(exercise.solution)}")
+        back_parts.append(f"<hr>{to_html(exercise.solution)}")
     media: tuple[tuple[str, bytes], ...] = ()
     if card.plot is not None:
         from trainer.plots import PlotError, plot_data, to_svg
@@ -118,9 +118,10 @@ def note_for(card: Card) -> ExportedNote:
         if svg:
             name = "trainer-" + hashlib.sha256(f"{card.key}:{EXPORT_SEED}:{svg}".encode()
                                                ).hexdigest()[:16] + ".svg"
-            back.append(f'<div><img src="{name}"></div>')
+            back_parts.append(f'<div><img src="{name}"></div>')
             media = ((name, svg.encode("utf-8")),)
-    return ExportedNote(card.key, card.deck, "".join(front), "".join(back) + source,
+    return ExportedNote(card.key, card.deck, "".join(front_parts),
+                        "".join(back_parts) + source,
                         _tags(card), media)
 
 

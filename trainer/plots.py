@@ -56,7 +56,8 @@ class PlotData:
 
 
 def _value(text: str, names: Mapping[str, object], what: str) -> float:
-    from trainer.exercises.exercise import ExerciseError, evaluate_numeric
+    from trainer.exercises.exercise import evaluate_numeric
+    from trainer.exercises.params import ExerciseError
 
     try:
         return evaluate_numeric(text, names)
@@ -132,9 +133,9 @@ def to_svg(data: PlotData, *, width: int = 480, height: int = 300) -> str:
     for i, s in enumerate(data.series):
         colour = _COLOURS[i % len(_COLOURS)]
         runs: list[list[str]] = [[]]
-        for x, y in zip(s.xs, s.ys, strict=True):
-            if math.isfinite(y):
-                runs[-1].append(f"{sx(x):.1f},{sy(y):.1f}")
+        for px, py in zip(s.xs, s.ys, strict=True):
+            if math.isfinite(py):
+                runs[-1].append(f"{sx(px):.1f},{sy(py):.1f}")
             elif runs[-1]:
                 runs.append([])
         for run in runs:

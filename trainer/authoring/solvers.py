@@ -19,7 +19,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def _plain(value: object) -> object:
     """A JSON-able form of a solver's result (numbers, lists of numbers)."""
     if hasattr(value, "tolist"):
-        value = value.tolist()  # type: ignore[union-attr]
+        value = value.tolist()
     if isinstance(value, (list, tuple)):
         return [_plain(v) for v in value]
     if isinstance(value, (int, float)) and not isinstance(value, bool):

@@ -262,7 +262,7 @@ def main() -> None:
     module = "solution"
     _install_guards(root, module)
     out = _CappedOutput(int(job["output_kb"] * 1024))
-    sys.stdout = sys.stderr = out  # type: ignore[assignment]
+    sys.stdout = sys.stderr = out
 
     def send(message: dict) -> None:
         report.write(json.dumps(message) + "\n")

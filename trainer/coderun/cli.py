@@ -71,9 +71,10 @@ def run(args: argparse.Namespace) -> int:
         print(f"{mark}  {c.label}: {c.inputs}")
         print(f"        expected {c.expected}")
         print(f"        got      {c.got}" + (f"  ({c.message})" if c.message else ""))
-    for c in outcome.checks:
-        mark = "✔ pass" if c.passed else "✘ FAIL"
-        print(f"{mark}  check: {c.description}" + (f": {c.message}" if c.message else ""))
+    for check in outcome.checks:
+        mark = "✔ pass" if check.passed else "✘ FAIL"
+        print(f"{mark}  check: {check.description}"
+              + (f": {check.message}" if check.message else ""))
     print(f"{outcome.verdict}: {outcome.summary()}")
     if outcome.feedback:
         print(f"feedback: {outcome.feedback}")

@@ -109,20 +109,20 @@ def python_loops(fn: ast.FunctionDef, sample_args: set[int]) -> list[Finding]:
                 tainted |= targets
                 changed = True
     out: list[Finding] = []
-    for node in ast.walk(fn):
-        if isinstance(node, (ast.For, ast.AsyncFor)) and _names(node.iter) & tainted:
-            out.append(Finding(node.lineno, "a `for` loop over the samples"))
-        elif isinstance(node, ast.While) and _names(node.test) & tainted:
-            out.append(Finding(node.lineno, "a `while` loop over the samples"))
-        elif isinstance(node, (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)):
-            if any(_names(g.iter) & tainted for g in node.generators):
-                out.append(Finding(node.lineno, "a comprehension over the samples"))
-        elif isinstance(node, ast.Call):
-            name = _call_name(node)
-            args = [*node.args, *(k.value for k in node.keywords)]
+    for found in ast.walk(fn):
+        if isinstance(found, (ast.For, ast.AsyncFor)) and _names(found.iter) & tainted:
+            out.append(Finding(found.lineno, "a `for` loop over the samples"))
+        elif isinstance(found, ast.While) and _names(found.test) & tainted:
+            out.append(Finding(found.lineno, "a `while` loop over the samples"))
+        elif isinstance(found, (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)):
+            if any(_names(g.iter) & tainted for g in found.generators):
+                out.append(Finding(found.lineno, "a comprehension over the samples"))
+        elif isinstance(found, ast.Call):
+            name = _call_name(found)
+            args = [*found.args, *(k.value for k in found.keywords)]
             over = any(_names(a) & tainted for a in args)
-            if over and isinstance(node.func, ast.Name) and name in _LOOPING_CALLS:
-                out.append(Finding(node.lineno, f"`{name}(…)` walks the samples in Python "
+            if over and isinstance(found.func, ast.Name) and name in _LOOPING_CALLS:
+                out.append(Finding(found.lineno, f"`{name}(…)` walks the samples in Python "
                                                 f"(use the numpy version)"))
             elif name in _LOOPING_NUMPY and (over or name in ("vectorize", "frompyfunc")):
                 out.append(Finding(node.lineno, f"`{name}` calls Python once per element"))

@@ -21,6 +21,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from fractions import Fraction
 from functools import lru_cache
+from typing import Any
 
 from trainer.grading.expr import (
     ARITY,
@@ -61,7 +62,7 @@ class ExerciseError(ValueError):
     """A card's own expressions could not be drawn, evaluated or filled (a deck bug)."""
 
 
-class Sample(tuple):
+class Sample(tuple[Any, ...]):
     """A list of numbers drawn as one param (``x: normal(0, 1, 8, 2)``).
 
     Arithmetic is element by element with a scalar or a sample of the same
@@ -71,46 +72,47 @@ class Sample(tuple):
 
     __slots__ = ()
 
-    def _zip(self, other: object, op: Callable[[object, object], object]) -> Sample:
+    def _zip(self, other: object, op: Callable[[Any, Any], object]) -> Sample:
         if isinstance(other, Sample):
             if len(other) != len(self):
                 raise TypeError(f"samples of different lengths ({len(self)} and {len(other)})")
             return Sample(_canon(op(a, b)) for a, b in zip(self, other, strict=True))
         if isinstance(other, (int, float, Fraction)) and not isinstance(other, bool):
             return Sample(_canon(op(a, other)) for a in self)
-        return NotImplemented
+        # Python then tries the other operand's method; typeshed types NotImplemented as Any
+        return NotImplemented  # type: ignore[no-any-return]
 
-    def __add__(self, other):  # type: ignore[override]
+    def __add__(self, other: object) -> Sample:
         return self._zip(other, lambda a, b: a + b)
 
-    def __radd__(self, other):
+    def __radd__(self, other: object) -> Sample:
         return self._zip(other, lambda a, b: b + a)
 
-    def __sub__(self, other):
+    def __sub__(self, other: object) -> Sample:
         return self._zip(other, lambda a, b: a - b)
 
-    def __rsub__(self, other):
+    def __rsub__(self, other: object) -> Sample:
         return self._zip(other, lambda a, b: b - a)
 
-    def __mul__(self, other):  # type: ignore[override]
+    def __mul__(self, other: object) -> Sample:
         return self._zip(other, lambda a, b: a * b)
 
-    def __rmul__(self, other):  # type: ignore[override]
+    def __rmul__(self, other: object) -> Sample:
         return self._zip(other, lambda a, b: b * a)
 
-    def __truediv__(self, other):
+    def __truediv__(self, other: object) -> Sample:
         return self._zip(other, lambda a, b: a / b)
 
-    def __rtruediv__(self, other):
+    def __rtruediv__(self, other: object) -> Sample:
         return self._zip(other, lambda a, b: b / a)
 
-    def __pow__(self, other):
+    def __pow__(self, other: object) -> Sample:
         return self._zip(other, lambda a, b: float(a) ** float(b))
 
-    def __rpow__(self, other):
+    def __rpow__(self, other: object) -> Sample:
         return self._zip(other, lambda a, b: float(b) ** float(a))
 
-    def __neg__(self):
+    def __neg__(self) -> Sample:
         return Sample(-a for a in self)
 
     def __float__(self) -> float:
@@ -173,11 +175,11 @@ def _num(v: object, what: str = "argument") -> float:
     return float(v)
 
 
-def _seq(v: object, what: str) -> tuple:
+def _seq(v: object, what: str) -> tuple[Any, ...]:
     if isinstance(v, (tuple, list)):
         return tuple(v)
     if hasattr(v, "tolist"):  # a numpy array returned by a solver
-        out = v.tolist()  # type: ignore[attr-defined]
+        out = v.tolist()
         return tuple(out) if isinstance(out, list) else (out,)
     raise TypeError(f"{what} needs a sample (a list of numbers)")
 
@@ -192,7 +194,7 @@ def _round_value(x: object, digits: object = 0) -> object:
     return round(f, d)
 
 
-def _maybe_round(values: Iterable[float], digits: object | None) -> list:
+def _maybe_round(values: Iterable[float], digits: object | None) -> list[object]:
     if digits is None:
         return list(values)
     return [_round_value(v, digits) for v in values]
@@ -237,7 +239,7 @@ def _item(x: object, i: object) -> object:
     return s[k - 1]
 
 
-def _extreme(pick: Callable, name: str) -> Callable[..., object]:
+def _extreme(pick: Callable[..., object], name: str) -> Callable[..., object]:
     def f(*args: object) -> object:
         vals = _seq(args[0], name) if len(args) == 1 else args
         if not vals:
@@ -321,7 +323,8 @@ def random_functions(rng: random.Random) -> dict[str, Callable[..., object]]:
         v = rng.uniform(a, b)
         return v if digits is None else _round_value(v, digits)
 
-    def uniform_sample(lo: object, hi: object, size: object, digits: object | None = None):
+    def uniform_sample(lo: object, hi: object, size: object,
+                       digits: object | None = None) -> Sample:
         a, b = _num(lo), _num(hi)
         n = _int_arg(size, "size", 1)
         return Sample(_maybe_round((rng.uniform(a, b) for _ in range(n)), digits))
@@ -343,7 +346,8 @@ def random_functions(rng: random.Random) -> dict[str, Callable[..., object]]:
         n = _int_arg(size, "size", 1)
         return Sample(_maybe_round((rng.gauss(m, s) for _ in range(n)), digits))
 
-    def exponential(rate: object, size: object | None = None, digits: object | None = None):
+    def exponential(rate: object, size: object | None = None,
+                    digits: object | None = None) -> object:
         r = _num(rate)
         if r <= 0:
             raise ValueError("exponential: the rate must be positive")

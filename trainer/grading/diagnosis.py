@@ -47,7 +47,7 @@ def close(a: object, e: object) -> bool:
             return False
         with np.errstate(all="ignore"):
             diff = float(np.max(np.abs(np.asarray(a, float) - np.asarray(e, float))))
-            mag = max(float(np.max(np.abs(a))), float(np.max(np.abs(e))))  # type: ignore
+            mag = max(float(np.max(np.abs(a))), float(np.max(np.abs(e))))
     else:
         try:
             af, ef = float(a), float(e)  # type: ignore[arg-type]
@@ -101,7 +101,7 @@ def match_mistakes(pts: list[Point], mistakes: Sequence[tuple[Node, str]]) -> st
         if any(v is not None and shape_of(v) != shape_of(a) for v, a in zip(vals, answers,
                                                                             strict=True)):
             continue
-        if all_close(vals, answers):  # type: ignore[arg-type]
+        if all_close(vals, answers):
             return m_feedback
     return ""
 

@@ -121,7 +121,7 @@ def coarse_rounding(node: Node, expected: object, rtol: float, atol: float | Non
     correctly rounded (within half a unit of its last digit) but to fewer figures than
     the box states."""
     negative = isinstance(node, Neg)
-    num = node.arg if negative else node
+    num = node.arg if isinstance(node, Neg) else node
     if not isinstance(num, Num) or not num.text or atol is not None or rtol <= 0:
         return ""
     got = _figures_of(num.text)

@@ -617,18 +617,6 @@ def _show_pair(a: Any, e: Any) -> tuple[str, str]:
     return sa, se
 
 
-def _entries(v: Any) -> list[Any]:
-    if hasattr(v, "rows") and hasattr(v, "cols"):
-        return [v[i, j] for i in range(v.rows) for j in range(v.cols)]
-    return [v]
-
-
-def _shape(v: Any) -> tuple[int, int] | None:
-    if hasattr(v, "rows") and hasattr(v, "cols"):
-        return (v.rows, v.cols)
-    return None
-
-
 def _decide(a: list[Any], e: list[Any], rel: float, atol: float) -> str:
     """Decide with the intervals' ends: equal when every value they allow is within
     the tolerance, different when none is."""

@@ -52,7 +52,8 @@ class Scope:
     @classmethod
     def parse(cls, text: str) -> Scope:
         """From "deck:ID tag:NAME ..." (validated by the settings)."""
-        decks, tags = set(), set()
+        decks: set[str] = set()
+        tags: set[str] = set()
         for word in text.split():
             kind, _, name = word.partition(":")
             (decks if kind == "deck" else tags).add(name)

@@ -143,7 +143,7 @@ def convert(pkg: Package, *, deck_id: str, title: str, media_dir: str | None) ->
     used = sorted({m for c in cards for m in re.findall(
         r"\]\(" + re.escape(media_dir or "") + r"/([^)]+)\)", f"{c['prompt']} {c['answer']}")}
         if media_dir else set())
-    deck = {"deck": deck_id, "title": title, "cards": cards}
+    deck: dict[str, object] = {"deck": deck_id, "title": title, "cards": cards}
     return Converted(deck=deck, cards=len(cards), skipped=skipped, media=used)
 
 

@@ -102,8 +102,8 @@ def run_import(args: argparse.Namespace) -> int:
     if out.parent not in paths and out not in paths:
         paths.append(out)
     problems = [p for p in load_catalog(paths).problems if str(out) in str(p)]
-    for problem in problems[:10]:
-        print(problem, file=sys.stderr)
+    for found in problems[:10]:
+        print(found, file=sys.stderr)
     if problems:
         print(f"{plural(len(problems), 'problem')} in the new deck: run `trainer validate {out}`",
               file=sys.stderr)

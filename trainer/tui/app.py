@@ -6,6 +6,7 @@ import threading
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual.app import App
 from textual.binding import Binding
@@ -15,6 +16,9 @@ from trainer.decks.model import Card, LoadResult
 from trainer.render import plural
 from trainer.scheduling import Scheduler
 from trainer.session import StudySession
+
+if TYPE_CHECKING:
+    from trainer.decks.watch import DeckWatch
 from trainer.store import Store, StoreError
 from trainer.tui.screens.study import StudyScreen
 
@@ -78,7 +82,7 @@ class TrainerApp(App[None]):
         self.save_theme = save_theme
         # live reload: the deck files to watch (None: the decks given are all there is)
         self.deck_paths = list(deck_paths) if deck_paths is not None else None
-        self._deck_watch = None
+        self._deck_watch: DeckWatch | None = None
         self.watch_seconds = watch_seconds  # None: reloads only when asked (tests)
         self.backup_dir = backup_dir  # None: no automatic backups (tests, benches)
         self._backing_up = threading.Lock()

@@ -47,11 +47,12 @@ def render_result(result: CodeResult) -> Text:
         if c.message:
             out.append(f"  {c.message}", style="dim" if c.passed else "red")
         out.append("\n")
-    for c in result.checks:
-        out.append("✔ " if c.passed else "✘ ", style="bold green" if c.passed else "bold red")
-        out.append(f"check: {c.description}")
-        if c.message:
-            out.append(f": {c.message}", style="red")
+    for check in result.checks:
+        out.append("✔ " if check.passed else "✘ ",
+                   style="bold green" if check.passed else "bold red")
+        out.append(f"check: {check.description}")
+        if check.message:
+            out.append(f": {check.message}", style="red")
         out.append("\n")
     if result.fatal:
         out.append(result.fatal + "\n", style="bold red")

@@ -154,7 +154,7 @@ class _Parser:
                 if tok.value == "/" and self.is_op("/"):
                     raise self.unexpected(self.tok)
                 self.open_end = None
-                factors.append((tok.value, self.unary()))  # type: ignore[arg-type]
+                factors.append((tok.value, self.unary()))
                 if tok.value == "/":
                     last_div = len(factors) - 1
             elif _starts_factor(tok) or (tok.kind == _OP and tok.value in ("|", "‖")
@@ -272,14 +272,15 @@ class _Parser:
         if kind == _NUM:
             self.advance()
             value = tok.value
+            assert isinstance(value, (int, Fraction))  # the lexer's value of a number
             text = tok.text
             if self.is_op("%"):
                 self.advance()
-                value = Fraction(value) / 100  # type: ignore[arg-type]
+                value = Fraction(value) / 100
                 text = text + "%"
                 if value.denominator == 1:
                     value = value.numerator
-            return Num(value, text)  # type: ignore[arg-type]
+            return Num(value, text)
         if kind == _NAME:
             self.advance()
             return Name(tok.value)  # type: ignore[arg-type]

@@ -61,8 +61,8 @@ def _int_exponent(n: Node) -> int | None:
         case Num(value=int(v), text=text) if text is None or text.isdigit() or not text.isascii():
             return v
         case Neg(arg=Num() as arg):
-            v = _int_exponent(arg)
-            return None if v is None else -v
+            inner = _int_exponent(arg)
+            return None if inner is None else -inner
     return None
 
 

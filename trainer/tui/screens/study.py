@@ -560,7 +560,7 @@ class StudyScreen(TrainerScreen):
             if graded.feedback and text:
                 out.append_text(md(graded.feedback, "italic"))
                 out.append("\n")
-            if graded.message and verdict != "correct" and text:
+            if graded.message and verdict != Verdict.CORRECT and text:
                 out.append(graded.message + "\n", style="dim")
         if error:
             out.append(f"\nthe grader failed: {error}\n", style="red")
@@ -572,7 +572,7 @@ class StudyScreen(TrainerScreen):
         brief.append(label if text else "✘ no answer", style=style)
         if graded is not None:
             brief.append(f"  {graded.parsed or text or '–'}" if text else "")
-            if verdict != "correct":
+            if verdict != Verdict.CORRECT:
                 brief.append(f"  → {graded.reference}", style="bold")
                 if graded.feedback and text:
                     brief.append("\n  ")
