@@ -125,7 +125,7 @@ def python_loops(fn: ast.FunctionDef, sample_args: set[int]) -> list[Finding]:
                 out.append(Finding(found.lineno, f"`{name}(…)` walks the samples in Python "
                                                 f"(use the numpy version)"))
             elif name in _LOOPING_NUMPY and (over or name in ("vectorize", "frompyfunc")):
-                out.append(Finding(node.lineno, f"`{name}` calls Python once per element"))
+                out.append(Finding(found.lineno, f"`{name}` calls Python once per element"))
     return sorted(out, key=lambda f: f.line)
 
 
