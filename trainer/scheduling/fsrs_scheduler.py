@@ -98,8 +98,11 @@ class Scheduler:
         key = (self.retention_for(deck), self.parameters_for(deck), fuzz)
         engine = self._engines.get(key)
         if engine is None:
-            extra = {} if key[1] is None else {"parameters": key[1]}
-            engine = fsrs.Scheduler(desired_retention=key[0], enable_fuzzing=fuzz, **extra)
+            if key[1] is None:
+                engine = fsrs.Scheduler(desired_retention=key[0], enable_fuzzing=fuzz)
+            else:
+                engine = fsrs.Scheduler(parameters=key[1], desired_retention=key[0],
+                                        enable_fuzzing=fuzz)
             self._engines[key] = engine
         return engine
 

@@ -130,7 +130,7 @@ def revlog_rows(card_id: int, reviews: Iterable[Review],
     """Anki revlog rows for a card's reviews. A row's id is the review's time in ms (bumped
     past ids already `taken`), so exporting again gives the same ids and Anki's importer,
     which skips ids it has, adds each review once."""
-    rows = []
+    rows: list[tuple[int, ...]] = []
     for r in sorted(reviews, key=lambda r: (r.reviewed_at, r.id)):
         rid = int(r.reviewed_at * 1000)
         while rid in taken:

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from trainer.store.journal import Event
-from trainer.sync.anki_package import AnkiCard, Note, Package
+from trainer.sync.anki_package import AnkiCard, Note, Package, Review
 
 DAY = 86_400
 DEVICE = "anki"  # the device of every imported event: two devices importing agree on them
@@ -81,7 +81,7 @@ def read_history(pkg: Package, key_for: Callable[[Note, int], str | None], *,
     """
     notes = {n.id: n for n in pkg.notes}
     cards = {c.id: c for c in pkg.cards}
-    by_card: dict[int, list] = {}
+    by_card: dict[int, list[Review]] = {}
     for review in pkg.reviews:
         by_card.setdefault(review.card_id, []).append(review)
     out = History()
@@ -104,7 +104,7 @@ def read_history(pkg: Package, key_for: Callable[[Note, int], str | None], *,
     return out
 
 
-def _card_events(key: str, note: Note, card: AnkiCard, reviews: Iterable, *, crt: int,
+def _card_events(key: str, note: Note, card: AnkiCard, reviews: Iterable[Review], *, crt: int,
                  keep_due: bool, seen: Callable[[str, int], bool]) -> tuple[list[Event], int]:
     events: list[Event] = []
     already = 0

@@ -6,11 +6,12 @@ import argparse
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from trainer.render import plural
 
 if TYPE_CHECKING:
+    from trainer.scheduling.fsrs_scheduler import Scheduler
     from trainer.store import Store
     from trainer.sync.anki_history import History
     from trainer.sync.anki_import import Converted
@@ -26,7 +27,7 @@ def _open_store(args: argparse.Namespace) -> Store:
     return Store.open(path, exclusive=True, backup_dir=backup_dir(path))
 
 
-def _scheduler():  # noqa: ANN202 - Scheduler, imported lazily
+def _scheduler() -> Scheduler:
     from trainer.config import load_settings
     from trainer.scheduling.fsrs_scheduler import Scheduler
 
@@ -78,7 +79,9 @@ def import_history(pkg: Package, conv: Converted, deck_id: str,
     from trainer.sync.anki_history import card_suffix
     from trainer.sync.anki_import import card_id_for
 
-    ids = {str(c["id"]) for c in conv.deck["cards"]}  # type: ignore[union-attr]
+    # the deck this import has just written: its cards are a list of dicts
+    cards = cast("list[dict[str, object]]", conv.deck["cards"])
+    ids = {str(c["id"]) for c in cards}
 
     def key_for(note: Note, ord_: int) -> str | None:
         suffix = card_suffix(note, ord_)
