@@ -84,14 +84,15 @@ async def test_when_nothing_is_due_the_app_says_when_and_offers_to_study_ahead(
         assert "What is" in screen_text(app, "prompt") or "Why" in screen_text(app, "prompt")
 
 
-async def test_e_shows_the_deck_file_and_line_of_the_card(make_app, recall_deck, tmp_path):
+async def test_shift_e_shows_the_deck_file_and_line_of_the_card(make_app, recall_deck,
+                                                                 tmp_path):
     from trainer.tui.screens.source import SourceScreen
 
     app = make_app(recall_deck, tmp_path / "t.db")
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("e")  # before the reveal: it would show the answer
+        await pilot.press("E")  # before the reveal: it would show the answer
         assert not isinstance(app.screen, SourceScreen)
-        await pilot.press("space", "e")
+        await pilot.press("space", "E")
         assert isinstance(app.screen, SourceScreen)
         scroll = app.screen.query_one("VerticalScroll")
         assert scroll.border_title == f"{recall_deck}:4  (basics/likelihood)"

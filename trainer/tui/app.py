@@ -304,11 +304,17 @@ class TrainerApp(App[None]):
         try:
             with self.suspend():
                 subprocess.run(command, check=False)
-        except Exception as exc:  # noqa: BLE001 - no terminal to hand over (tests, web)
+        except Exception as exc:  # noqa: BLE001 - no terminal to hand over (web), no editor
             self.notify(f"Could not open the editor ({' '.join(command)}): {exc}",
                         severity="warning")
             return
-        self.notify("A saved deck file reloads by itself.", timeout=3)
+        if self.deck_paths is None:
+            self.notify("Edits take effect the next time the decks are loaded.", timeout=3)
+            return
+        # reload now rather than at the next poll: the edited card shows as the editor closes
+        if self._deck_watch is not None:
+            self._deck_watch.poll()  # what it would find is what this reload reads
+        self.deck_files_changed()
 
     def action_help(self) -> None:
         from trainer.tui.screens.help import HelpScreen

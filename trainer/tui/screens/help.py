@@ -29,7 +29,8 @@ KEYS = """\
   u             undo the last review, suspension or burial
   s             suspend the card
   b             bury it until tomorrow
-  e             the deck file and line it comes from (once answered)
+  e             edit it: its deck file in $EDITOR at its line
+  E             the deck file and line it comes from (once answered)
 
 [b]Elsewhere[/b]
   a             study ahead when nothing is due; while learning

@@ -93,7 +93,8 @@ class StudyScreen(TrainerScreen):
         Binding("ctrl+z", "undo", "Undo", show=False, priority=True),
         Binding("s", "suspend", "Suspend", show=False),
         Binding("b", "bury", "Bury", show=False),
-        Binding("e", "source", "Source", show=False),
+        Binding("e", "edit", "Edit", show=False),
+        Binding("E", "source", "Source", show=False),
         Binding("h", "hint", "Hint", show=False),
         Binding("a", "ahead", "Study ahead"),
         Binding("d", "app.home", "Decks"),
@@ -655,7 +656,7 @@ class StudyScreen(TrainerScreen):
             return True
         if action == "ahead":
             return self.phase in ("empty", "waiting")
-        if action in ("suspend", "bury", "source", "hint"):
+        if action in ("suspend", "bury", "source", "hint", "edit"):
             return self.session.current is not None or None
         return True
 
@@ -773,6 +774,12 @@ class StudyScreen(TrainerScreen):
             from trainer.tui.screens.source import SourceScreen
 
             self.app.push_screen(SourceScreen(card))
+
+    def action_edit(self) -> None:
+        """The card's deck file in $EDITOR at its line; a saved edit shows when it returns."""
+        card = self.session.current
+        if card is not None:
+            self.app.open_in_editor(card)
 
     def action_hint(self) -> None:
         card = self.session.current
