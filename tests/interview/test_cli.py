@@ -78,7 +78,7 @@ def test_an_interview_in_the_terminal_times_follows_up_ticks_and_records_reviews
     assert "missed: Gaussian prior" in text
     md = report.read_text(encoding="utf-8")
     assert md.startswith("# Mock interview")
-    assert "| map | 1 | 0% |" in md and "| kl | 1 | 100% |" in md
+    assert "| MAP | 1 | 0% |" in md and "| KL divergence | 1 | 100% |" in md
     # each question was also a review of its card, rated by the rubric as in study
     store = Store.open(tmp_path / "user" / "trainer.db")
     ratings = {r.card_key: int(r.rating) for r in store.reviews()}

@@ -24,13 +24,13 @@ def test_the_next_question_comes_from_another_topic_favouring_unseen_topics_and_
     first = pick_next([BIAS, MLE2, KL, MAP], [], lambda c: recall(c.key), rng)
     assert first is MLE2  # the lowest recall of all
     # after an mle question: not mle again, and of kl and map the weaker one
-    second = pick_next([BIAS, KL, MAP], ["mle"], lambda c: recall(c.key), rng)
+    second = pick_next([BIAS, KL, MAP], ["MLE"], lambda c: recall(c.key), rng)
     assert second is MAP
     # kl is the only topic not yet seen: it comes before a weaker card of a seen topic
-    third = pick_next([BIAS, KL], ["mle", "map"], lambda c: recall(c.key), rng)
+    third = pick_next([BIAS, KL], ["MLE", "MAP"], lambda c: recall(c.key), rng)
     assert third is KL
     # only the last topic is left: asked anyway rather than ending early
-    assert pick_next([BIAS], ["mle"], lambda c: recall(c.key), rng) is BIAS
+    assert pick_next([BIAS], ["MLE"], lambda c: recall(c.key), rng) is BIAS
 
 
 def test_an_interview_of_n_questions_never_asks_a_card_twice_and_then_ends():
@@ -125,7 +125,7 @@ def test_the_debrief_scores_each_topic_and_lists_the_weakest_cards_to_review():
         mock.answer("...")
         mock.confirm(ticks[q.card.key])
     d = mock.debrief()
-    assert {t.topic: t.score for t in d.topics} == {"kl": 1.0, "map": 0.5, "mle": 0.0}
+    assert {t.topic: t.score for t in d.topics} == {"KL divergence": 1.0, "MAP": 0.5, "MLE": 0.0}
     assert [c.key for c in d.review] == [MLE2.key, MAP.key]
     assert d.score == pytest.approx(0.5)
     assert d.seconds == pytest.approx(90)
@@ -150,3 +150,28 @@ def test_a_scope_with_nothing_to_ask_and_a_bad_length_are_refused_clearly():
         MockInterview([KL], questions=2, minutes=10)
     with pytest.raises(InterviewError, match="at least one"):
         MockInterview([KL], questions=0)
+
+
+def test_topics_are_readable_names_from_the_tags():
+    from trainer.interview.topics import Topics, title
+
+    def card(deck: str, cid: str, *tags: str) -> Card:
+        return Card(deck=deck, id=cid, kind="recall", prompt="?", answer="!",
+                    key_points=("k",), tags=tags)
+
+    dd = [card("deep", "a", "dd-efficiency", "asymptotics"), card("deep", "b", "dd-em"),
+          card("deep", "c", "dd-graded", "cox-snell", "bias"), card("deep", "d", "dd-vae")]
+    grill = [card("grill", "a", "syl-19", "map-bayes"), card("grill", "b", "syl-2", "syl-3"),
+             card("grill", "c", "syl-4", "kl-info"), card("grill", "d", "kl", "kl-x", "kl-y")]
+    ex = [card("ex", "a", "B", "numeric", "mle", "bernoulli")]
+    topics = Topics(dd + grill + ex)
+    # the deep dive's "dd-" family loses its prefix; a card-kind tag is never the topic
+    assert [topics.of(c) for c in dd] == ["Efficiency", "EM", "Cox-Snell", "VAE"]
+    # syllabus numbers are not topics: the deck's name stands in when nothing else does
+    assert [topics.of(c) for c in grill] == ["MAP & Bayes", "Grill", "KL & information",
+                                             "KL divergence"]
+    assert "kl" not in topics.prefixes["grill"]  # "kl" is a topic itself: kept on "kl-info"
+    assert topics.of(ex[0]) == "MLE"  # "B" is a section label and "numeric" a card kind
+    assert title("mle-foundations") == "MLE foundations"
+    assert title("policy-gradient") == "Policy gradient"
+    assert title("mle-map-deep-dive") == "MLE MAP deep dive"

@@ -17,6 +17,7 @@ from typing import Literal
 from trainer.attempt import Attempt, StepResult, suggest_from_coverage
 from trainer.decks.model import Card, FollowUp
 from trainer.interview.matcher import covered_points
+from trainer.interview.topics import Topics
 from trainer.review import Rating, Verdict
 
 QUESTION_SECONDS = 240.0  # four minutes a question, as in a phone screen
@@ -31,8 +32,9 @@ class InterviewError(ValueError):
 
 
 def topic_of(card: Card) -> str:
-    """The topic a card belongs to: its first tag, else its deck."""
-    return card.tags[0] if card.tags else card.deck
+    """The readable topic of a card on its own (an interview names topics with the
+    deck's tag prefixes known: `Topics`)."""
+    return Topics([card]).of(card)
 
 
 def askable(card: Card) -> bool:
@@ -42,7 +44,8 @@ def askable(card: Card) -> bool:
 
 
 def pick_next(candidates: Sequence[Card], asked_topics: Sequence[str],
-              recall: Callable[[Card], float], rng: random.Random) -> Card | None:
+              recall: Callable[[Card], float], rng: random.Random,
+              topic: Callable[[Card], str] = topic_of) -> Card | None:
     """The next question: from a topic other than the last one, preferring topics not yet
     seen in this interview, then the card least likely to be recalled (new cards count 0).
 
@@ -54,8 +57,8 @@ def pick_next(candidates: Sequence[Card], asked_topics: Sequence[str],
     seen = set(asked_topics)
 
     def rank(card: Card) -> tuple[bool, bool, float, float]:
-        topic = topic_of(card)
-        return (topic == last, topic in seen, round(recall(card), 2), rng.random())
+        name = topic(card)
+        return (name == last, name in seen, round(recall(card), 2), rng.random())
 
     return min(candidates, key=rank)
 
@@ -208,6 +211,7 @@ class MockInterview:
     started: float = 0.0
     started_at: float = 0.0
     _rng: random.Random = field(default_factory=random.Random)
+    _topics: Topics | None = None
 
     def __post_init__(self) -> None:
         if (self.questions is None) == (self.minutes is None):
@@ -218,6 +222,7 @@ class MockInterview:
             raise InterviewError("an interview needs some minutes")
         if self.question_seconds <= 0:
             raise InterviewError("the time for a question must be positive")
+        self._topics = Topics(self.cards)  # every card in scope shows the deck's tag families
         self.cards = [c for c in self.cards if askable(c)]
         if not self.cards:
             raise InterviewError("no card in scope can be asked (recall cards with key points "
@@ -225,6 +230,11 @@ class MockInterview:
         self._rng = random.Random(self.seed)
         self.started = self.clock()
         self.started_at = self.wall()
+
+    def topic(self, card: Card) -> str:
+        """The readable topic of a card ("Efficiency" for the deep dive's "dd-efficiency")."""
+        assert self._topics is not None
+        return self._topics.of(card)
 
     # --- the clocks ---------------------------------------------------------------------
 
@@ -280,10 +290,11 @@ class MockInterview:
             return None
         done = {q.card.key for q in self.asked}
         left = [c for c in self.cards if c.key not in done]
-        card = pick_next(left, [q.topic for q in self.asked], self.recall, self._rng)
+        card = pick_next(left, [q.topic for q in self.asked], self.recall, self._rng,
+                         self.topic)
         assert card is not None  # `finished` covers an exhausted scope
         attempt = Attempt(card, self.review_numbers.get(card.key, 0), self.clock)
-        q = Question(len(self.asked) + 1, card, attempt, topic_of(card), self.clock(),
+        q = Question(len(self.asked) + 1, card, attempt, self.topic(card), self.clock(),
                      self.question_seconds)
         if attempt.error is not None:  # a broken exercise: ask another instead
             self.cards = [c for c in self.cards if c.key != card.key]
