@@ -301,6 +301,146 @@ def bench_screens(db: Path, n_cards: int, runs: int) -> dict[str, object]:
             "load_average": os.getloadavg()[0]}
 
 
+def bench_browser(db: Path, n_cards: int, runs: int) -> dict[str, object]:
+    """The browser over every card of the big store loaded (100k): a search matching one
+    archive deck's 10k cards, sorted and its first page drawn, typed into the open browser
+    (the app, from Enter until the page is on screen); the same search in the domain alone;
+    and one card's history (the card detail: its reviews and retrievability curve) among
+    the 1M reviews. Medians."""
+    import asyncio
+
+    from trainer.browse.history import card_history, retrievability_curve
+    from trainer.browse.query import TextIndex
+    from trainer.browse.search import search, sort_matches
+    from trainer.tui.app import TrainerApp
+    from trainer.tui.screens.browser import BrowserScreen
+
+    result = load_catalog([shipped_deck_dir()])
+    archive: dict[str, list[Card]] = {}
+    for card in archive_cards(n_cards, len(result.cards)):
+        archive.setdefault(card.deck, []).append(card)
+    result.decks += [Deck(deck, deck, "", tuple(cards)) for deck, cards in archive.items()]
+    query = "deck:archive-3 is:review"
+    store = Store.open(db)
+    index = TextIndex(result.cards)
+    domain, domain_cpu, matched = [], [], 0
+    for _ in range(runs):
+        start, cpu = time.perf_counter(), time.process_time()
+        found = sort_matches(search(index, store, query, NOW), "due")
+        _ = [m.to_dict() for m in found[:100]]  # the first page's cells
+        domain.append((time.perf_counter() - start) * 1000)
+        domain_cpu.append((time.process_time() - cpu) * 1000)
+        matched = len(found)
+    keys = [c.key for c in archive["archive-3"][:runs * 10]]
+    history, history_cpu = [], []
+    for key in keys:
+        start, cpu = time.perf_counter(), time.process_time()
+        card_history(store, key)
+        retrievability_curve(store.reviews(key), NOW)
+        history.append((time.perf_counter() - start) * 1000)
+        history_cpu.append((time.process_time() - cpu) * 1000)
+    reviews_per_card = len(store.reviews(keys[0]))
+    store.close()
+
+    async def in_app() -> tuple[float, float, float]:
+        app_store = Store.open(db)
+        app = TrainerApp(store=app_store, load_result=result, settings=BENCH_SETTINGS,
+                         warm_up=False, save_theme=False)
+        typed, typed_cpu, opened = [], [], 0.0
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause()
+            start = time.perf_counter()
+            app.action_browse()
+            await pilot.pause()
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            opened = (time.perf_counter() - start) * 1000  # every card: the index is built
+            screen = app.screen
+            assert isinstance(screen, BrowserScreen)
+            box = screen.query_one("#query")
+            for n in range(runs):
+                box.value = query if n % 2 == 0 else query + " "  # a new search each time
+                box.focus()
+                await pilot.pause()
+                start, cpu = time.perf_counter(), time.process_time()
+                await pilot.press("enter")
+                await app.workers.wait_for_complete()
+                await pilot.pause()  # the first page drawn
+                typed.append((time.perf_counter() - start) * 1000)
+                typed_cpu.append((time.process_time() - cpu) * 1000)
+                assert len(screen.matches) == matched
+        app_store.close()
+        return statistics.median(typed), statistics.median(typed_cpu), opened
+
+    typed, typed_cpu, opened = asyncio.run(in_app())
+    return {"browser_query_ms": round(typed, 1), "browser_query_cpu_ms": round(typed_cpu, 1),
+            "browser_query_search_ms": round(statistics.median(domain), 1),
+            "browser_query_search_cpu_ms": round(statistics.median(domain_cpu), 1),
+            "browser_query_matches": matched,
+            "browser_open_all_cards_ms": round(opened, 1),
+            "card_history_ms": round(statistics.median(history), 2),
+            "card_history_cpu_ms": round(statistics.median(history_cpu), 2),
+            "card_history_reviews": reviews_per_card}
+
+
+def bench_optimize(db: Path) -> dict[str, object]:
+    """`trainer optimize` on 100k reviews of a seeded simulated learner, in a copy of the big
+    store (so 1.1M reviews in all): read the deck's review rows and fit (what `trainer
+    optimize --deck` does), then apply (store the fit and recompute the deck's states)."""
+    import shutil
+
+    from trainer.scheduling.optimize import default_parameters, fit
+    from trainer.scheduling.refit import apply_fit
+    from trainer.scheduling.simulate import DAY, simulate_histories
+
+    copy = db.with_name(db.stem + "-optimize.db")
+    deck = "fsrs-sim"
+    if not copy.exists():
+        shutil.copy(db, copy)
+        truth = default_parameters()
+        truth[0:4] = [0.1, 0.5, 1.2, 4.0]
+        histories = simulate_histories(truth, cards=9_400, days=365, seed=3)
+        start = NOW - 400 * DAY
+        store = Store.open(copy)
+        new = json.dumps(CardState(key="x", deck="x", state=0, step=None, stability=None,
+                                   difficulty=None, due=start, last_review=None).to_dict())
+        seen = json.dumps(CardState(key="x", deck="x", state=2, step=None, stability=5.0,
+                                    difficulty=5.0, due=NOW, last_review=NOW).to_dict())
+        with store.transaction() as conn:
+            conn.executemany(
+                "INSERT INTO reviews (card_key, reviewed_at, rating, duration_ms, state_before,"
+                " state_after) VALUES (?,?,?,?,?,?)",
+                ((f"{deck}/c{n}", start + day * DAY + 43_200, rating, 8000,
+                  new if i == 0 else seen, seen)
+                 for n, h in enumerate(histories) for i, (day, rating) in enumerate(h)))
+            conn.executemany(
+                "INSERT INTO cards (key, deck, state, stability, difficulty, due, last_review, "
+                "reps) VALUES (?,?,2,5.0,5.0,?,?,?)",
+                ((f"{deck}/c{n}", deck, NOW, NOW, len(h)) for n, h in enumerate(histories)))
+        store.close()
+    store = Store.open(copy)
+    start, cpu = time.perf_counter(), time.process_time()
+    rows = store.review_rows([deck])
+    report = fit(rows, deck=deck)
+    took, took_cpu = time.perf_counter() - start, time.process_time() - cpu
+    start = time.perf_counter()
+    applied = 0
+    if report.better:
+        applied = apply_fit(store, report, Settings(), NOW)
+        with store.transaction():  # the copy stays unfitted for the next run
+            store.conn.execute("DELETE FROM fsrs_fits")
+    apply_s = time.perf_counter() - start
+    store.close()
+    return {"optimize_100k_reviews_s": round(took, 2),
+            "optimize_100k_reviews_cpu_s": round(took_cpu, 2), "optimize_reviews": report.reviews,
+            "optimize_fit_s": round(report.seconds, 2),
+            "optimize_apply_s": round(apply_s, 2), "optimize_cards_recomputed": applied,
+            "optimize_log_loss_default": round(report.default.log_loss, 4)
+            if report.default else None,
+            "optimize_log_loss_fitted": round(report.fitted.log_loss, 4)
+            if report.fitted else None}
+
+
 def bench_backup(db: Path) -> dict[str, float]:
     """An automatic backup of the big store: online copy, check of the copy, prune.
 
@@ -490,6 +630,8 @@ def main() -> None:
     figures.update(bench_cold_start(db, 3 if args.quick else 7))
     figures.update(bench_answer_next(db, 500 if args.quick else 3000))
     figures.update(bench_screens(db, n_cards, 3 if args.quick else 7))
+    figures.update(bench_browser(db, n_cards, 3 if args.quick else 7))
+    figures.update(bench_optimize(db))
     figures.update(bench_validate(10_000))
     figures.update(bench_grading(3 if args.quick else 10))
     figures.update(bench_preview())

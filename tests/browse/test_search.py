@@ -207,3 +207,22 @@ def test_cli_bad_query_is_a_clear_message(capsys):
     err = capsys.readouterr().err
     assert err.startswith("trainer: query: 'is:sleepy': is: takes one of new, learning")
     assert "Traceback" not in err
+
+
+def test_deck_terms_and_settled_state_terms_give_what_testing_every_card_gives(world):
+    """The search reads only the decks a deck: term allows and does not test again what SQL
+    settled; the matches are those of testing each card against every term."""
+    from trainer.browse.query import TextIndex
+    from trainer.decks.model import Card
+
+    cards, store = world
+    other = [Card(deck="other", id=f"o{i}", kind="recall", prompt="Fisher?") for i in range(3)]
+    everything = list(cards) + other
+    index = TextIndex(everything)
+    states = store.states(["stats", "other"])
+    for text in ("deck:stats is:review", "-deck:stats fisher", "deck:st* is:learning",
+                 "deck:other", "is:new -deck:other", "fisher -is:review", "is:review"):
+        query = parse(text)
+        brute = [c.id for c in everything
+                 if query.matches(c, states.get(c.key), index.text[c.key], NOW)]
+        assert ids(search(index, store, query, NOW)) == brute, text

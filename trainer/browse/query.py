@@ -118,6 +118,16 @@ class Term:
             return ("deck = ?", [self.value])
         return None
 
+    @property
+    def settled_by_sql(self) -> bool:
+        """True when every stored row its WHERE clause reads matches the term: the search
+        need not test it again on a card with a row."""
+        if self.negated:
+            return False
+        if self.field == "is":
+            return self.value in ("learning", "review", "relearning", "suspended", "leech")
+        return self.field == "deck" and "*" not in self.value
+
 
 def _is(value: str, card: Card, state: CardState | None, now: float) -> bool:
     if value == "new":
@@ -156,6 +166,18 @@ class Query:
 
     def matches(self, card: Card, state: CardState | None, text: str, now: float) -> bool:
         return all(t.matches(card, state, text, now) for t in self.terms)
+
+    def left_to_test(self) -> tuple[Term, ...]:
+        """The terms the stored rows read by `where` do not already settle."""
+        return tuple(t for t in self.terms if not t.settled_by_sql)
+
+    def decks(self, known: Sequence[str]) -> list[str]:
+        """Those of the known decks a card must be in to match (the deck terms)."""
+        out = list(known)
+        for t in self.terms:
+            if t.field == "deck":
+                out = [d for d in out if fnmatch.fnmatchcase(d, t.value) != t.negated]
+        return out
 
     def needs_row(self) -> bool:
         """True when only cards with a stored state can match (no new card without a row)."""
@@ -238,3 +260,8 @@ class TextIndex:
     def __init__(self, cards: Sequence[Card]) -> None:
         self.cards = list(cards)
         self.text = {c.key: card_text(c) for c in self.cards}
+        # each deck's cards in file order, decks in order of first appearance: a deck:
+        # term reads only its decks' cards
+        self.by_deck: dict[str, list[Card]] = {}
+        for card in self.cards:
+            self.by_deck.setdefault(card.deck, []).append(card)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from operator import itemgetter
+from typing import Any
 
 from trainer.browse.query import Query, TextIndex, parse, retrievability
 from trainer.decks.model import Card
@@ -36,19 +38,7 @@ class Match:
 
     def sort_value(self, column: str) -> tuple[int, object]:
         """The value a column sorts by; missing values sort last."""
-        s = self.state
-        value: object = {
-            "id": self.card.id,
-            "deck": self.card.deck,
-            "kind": self.card.kind,
-            "state": self.state_label,
-            "due": None if s is None or s.state == State.NEW else s.due,
-            "stability": None if s is None else s.stability,
-            "difficulty": None if s is None else s.difficulty,
-            "retrievability": self.retrievability,
-            "reviews": 0 if s is None else s.reps,
-            "lapses": 0 if s is None else s.lapses,
-        }[column]
+        value = _SORT_VALUES[column](self)
         return (value is None, value if value is not None else 0)
 
     def to_dict(self) -> dict[str, object]:
@@ -65,31 +55,60 @@ class Match:
         }
 
 
+def _due(m: Match) -> float | None:
+    s = m.state
+    return None if s is None or s.state == State.NEW else s.due
+
+
+_SORT_VALUES: dict[str, Callable[[Match], Any]] = {
+    "id": lambda m: m.card.id,
+    "deck": lambda m: m.card.deck,
+    "kind": lambda m: m.card.kind,
+    "state": lambda m: m.state_label,
+    "due": _due,
+    "stability": lambda m: None if m.state is None else m.state.stability,
+    "difficulty": lambda m: None if m.state is None else m.state.difficulty,
+    "retrievability": lambda m: m.retrievability,
+    "reviews": lambda m: 0 if m.state is None else m.state.reps,
+    "lapses": lambda m: 0 if m.state is None else m.state.lapses,
+}
+
+
 def search(index: TextIndex | Sequence[Card], store: Store, query: Query | str,
            now: float) -> list[Match]:
-    """The cards matching the query, in deck-file order. Raises QueryError on a bad query."""
+    """The cards matching the query, in deck-file order. Raises QueryError on a bad query.
+
+    The store reads only the rows the query's state terms allow (SQL), the deck terms pick
+    the cards to look at, and Python tests only what SQL did not settle.
+    """
     if not isinstance(index, TextIndex):
         index = TextIndex(index)
     if isinstance(query, str):
         query = parse(query)
-    decks = sorted({c.deck for c in index.cards})
+    decks = query.decks(list(index.by_deck))
     where, args = query.where()
     states = store.states_where(decks, where, args)
     needs_row = query.needs_row()
+    left = query.left_to_test()
     out: list[Match] = []
     text = index.text
-    for card in index.cards:
-        state = states.get(card.key)
-        if state is None and needs_row:
-            continue
-        if query.matches(card, state, text[card.key], now):
+    for deck in decks:
+        for card in index.by_deck[deck]:
+            state = states.get(card.key)
+            if state is None:
+                if needs_row or not all(t.matches(card, None, text[card.key], now)
+                                        for t in query.terms):
+                    continue
+            elif left and not all(t.matches(card, state, text[card.key], now) for t in left):
+                continue
             out.append(Match(card, state, retrievability(state, now)))
     return out
 
 
 def sort_matches(matches: list[Match], column: str, *, reverse: bool = False) -> list[Match]:
     """Sorted by a column of COLUMNS; cards without a value stay last either way."""
-    present = [m for m in matches if m.sort_value(column)[0] is False]
-    missing = [m for m in matches if m.sort_value(column)[0] is True]
-    present.sort(key=lambda m: m.sort_value(column)[1], reverse=reverse)  # type: ignore[arg-type,return-value]
-    return present + missing
+    get = _SORT_VALUES[column]
+    keyed = [(get(m), m) for m in matches]
+    present = [item for item in keyed if item[0] is not None]
+    present.sort(key=itemgetter(0), reverse=reverse)
+    return [m for _, m in present] + [m for value, m in keyed if value is None]
