@@ -6,37 +6,10 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-from tests.interview.fixtures import FakeClock
+from tests.interview.fixtures import DECK_OF_THREE, FakeClock
 from trainer.tui.screens.interview import InterviewScreen
 from trainer.tui.screens.interview_start import InterviewStart
 from trainer.tui.screens.study import StudyScreen
-
-DECK = """\
-deck: iv
-title: Interview
-cards:
-  - id: kl
-    kind: recall
-    prompt: Which KL covers the modes?
-    answer: Forward KL is mass-covering; reverse KL is mode-seeking.
-    key_points: [forward KL is mass-covering, reverse KL is mode-seeking]
-    tags: [kl]
-    follow_ups:
-      - question: Which one does variational inference minimise?
-        key_points: [reverse KL]
-  - id: ridge
-    kind: recall
-    prompt: Which prior gives ridge?
-    answer: A Gaussian prior.
-    key_points: [Gaussian prior]
-    tags: [map]
-  - id: bias
-    kind: recall
-    prompt: Is the MLE of the variance unbiased?
-    answer: No, it divides by n.
-    key_points: [divides by n, biased low]
-    tags: [mle]
-"""
 
 ANSWERS = {
     "iv/kl": "forward KL is mass covering, reverse KL is mode seeking",
@@ -56,7 +29,7 @@ async def start(app, pilot, *keys: str, length: str) -> None:
 
 
 async def test_a_three_question_interview(make_app, write_deck, tmp_path: Path, notifications):
-    deck = write_deck(DECK)
+    deck = write_deck(DECK_OF_THREE)
     app = make_app(deck, tmp_path / "t.db", clock=lambda: 1_796_000_000.0)
     clock = FakeClock()
     app.interview_clock = clock
