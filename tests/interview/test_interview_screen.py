@@ -145,3 +145,41 @@ async def test_a_whiteboard_answer_is_graded_in_a_worker(make_app, write_deck, t
         assert str(status.render()) == ""
         await pilot.press("ctrl+s")
         assert screen.finished
+
+
+LONG = r"""
+deck: deep-dive
+title: Deep dive
+cards:
+  - id: normality
+    kind: recall
+    prompt: State the asymptotic distribution of the maximum-likelihood estimator and sketch why it holds, as you would at a whiteboard in a phone screen.
+    answer: Under regularity conditions the root-n scaled error of the MLE converges in distribution to a normal with mean zero and covariance the inverse Fisher information of one observation; expand the score around the true value.
+    key_points:
+      - root-n times the error converges to a normal with the inverse Fisher information as covariance
+      - Taylor-expand the score around the true parameter and solve for the error
+      - the CLT for the score and the LLN for the Hessian, then Slutsky's lemma
+    tags: [dd-asymptotics]
+"""
+
+
+def test_snapshot_review_wraps_long_key_points_at_words(snap_compare, make_app, write_deck,
+                                                        tmp_path: Path):
+    """The review at 100x32: the prompt, both answers and every key point wrap at word
+    boundaries (no point is cut off) and the topic is a readable name."""
+    app = make_app(write_deck(LONG), tmp_path / "t.db", clock=lambda: 1_796_000_000.0)
+    app.interview_clock = FakeClock()
+
+    async def review(pilot):
+        await start(pilot.app, pilot, "I", length="1")
+        screen = pilot.app.screen
+        screen.query_one("#iv-answer").text = (
+            "The MLE is asymptotically normal: root-n times the error tends to a normal with "
+            "the inverse Fisher information as covariance, by a Taylor expansion of the score.")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        points = screen.query_one("#iv-points")
+        assert points.option_count == 3
+        assert points.virtual_size.height > 3  # long points take more than one line each
+
+    assert snap_compare(app, terminal_size=(100, 32), run_before=review)

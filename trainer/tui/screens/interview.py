@@ -11,8 +11,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Footer, Markdown, SelectionList, Static, TextArea
-from textual.widgets.selection_list import Selection
+from textual.widgets import Footer, Markdown, Static, TextArea
 from textual.worker import Worker, WorkerState
 
 from trainer.attempt import StepResult
@@ -20,6 +19,7 @@ from trainer.interview.mock import MockInterview, Question
 from trainer.interview.report import clock_text, markdown
 from trainer.render import render_math
 from trainer.tui.screens.base import TrainerScreen
+from trainer.tui.widgets.tick_list import TickList
 
 
 class InterviewScreen(TrainerScreen):
@@ -65,7 +65,7 @@ class InterviewScreen(TrainerScreen):
             with VerticalScroll():
                 yield Static(id="iv-yours")
                 yield Static(id="iv-model")
-            yield SelectionList[int](id="iv-points")
+            yield TickList(id="iv-points")
         yield Markdown(id="iv-debrief")
         yield Footer()
 
@@ -133,15 +133,12 @@ class InterviewScreen(TrainerScreen):
             Text("Your answer\n", style="bold") + Text(render_math(yours)))
         self.query_one("#iv-model", Static).update(
             Text("\nModel answer\n", style="bold") + Text(render_math(q.model_answer)))
-        points = self.query_one("#iv-points", SelectionList)
-        points.clear_options()
-        main = len(q.key_points)
-        for i, point in enumerate(q.key_points):
-            points.add_option(Selection(render_math(point), i, i in q.pre_ticked))
+        points = self.query_one("#iv-points", TickList)
+        shown = [(render_math(p), i in q.pre_ticked) for i, p in enumerate(q.key_points)]
         if q.follow_up is not None:
-            for i, point in enumerate(q.follow_up.key_points):
-                points.add_option(Selection(f"(follow-up) {render_math(point)}", main + i,
-                                            i in q.follow_pre_ticked))
+            shown += [(f"(follow-up) {render_math(p)}", i in q.follow_pre_ticked)
+                      for i, p in enumerate(q.follow_up.key_points)]
+        points.set_points(shown)
         self._show(answering=False, reviewing=True, debrief=False)
         points.focus()
         self.tick_clock()
@@ -180,7 +177,7 @@ class InterviewScreen(TrainerScreen):
                 self._review(q)
             return
         if q.stage == "review":
-            chosen = set(self.query_one("#iv-points", SelectionList).selected)
+            chosen = set(self.query_one("#iv-points", TickList).selected)
             main = len(q.key_points)
             self.mock.confirm([i for i in chosen if i < main],
                               [i - main for i in chosen if i >= main])
