@@ -143,6 +143,10 @@ async def test_a_whiteboard_answer_is_graded_in_a_worker(make_app, write_deck, t
         await pilot.pause()
         assert q.stage == "review" and q.points == (1, 1)
         assert str(status.render()) == ""
+        # the grader's verdict and the reference are shown; there is nothing to tick
+        graded = str(screen.query_one("#iv-yours").render())
+        assert "(k + alpha - 1)/(n + alpha + beta - 2)  ✔ correct" in graded
+        assert "reference" in graded and not screen.query_one("#iv-points").display
         await pilot.press("ctrl+s")
         assert screen.finished
 

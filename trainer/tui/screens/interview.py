@@ -19,6 +19,7 @@ from trainer.interview.mock import MockInterview, Question
 from trainer.interview.report import clock_text, markdown
 from trainer.render import render_math
 from trainer.tui.screens.base import TrainerScreen
+from trainer.tui.screens.study import VERDICT_STYLE
 from trainer.tui.widgets.tick_list import TickList
 
 
@@ -129,8 +130,10 @@ class InterviewScreen(TrainerScreen):
         yours = q.answer or "(nothing written)"
         if q.follow_up is not None:
             yours += f"\n\nFollow-up: {q.follow_up.question}\n{q.follow_up_answer or '(nothing)'}"
-        self.query_one("#iv-yours", Static).update(
-            Text("Your answer\n", style="bold") + Text(render_math(yours)))
+        mine = Text("Your answer\n", style="bold") + Text(render_math(yours))
+        if q.card.graded:
+            mine = Text("Your answer, graded\n", style="bold") + self._verdicts(q)
+        self.query_one("#iv-yours", Static).update(mine)
         self.query_one("#iv-model", Static).update(
             Text("\nModel answer\n", style="bold") + Text(render_math(q.model_answer)))
         points = self.query_one("#iv-points", TickList)
@@ -139,9 +142,29 @@ class InterviewScreen(TrainerScreen):
             shown += [(f"(follow-up) {render_math(p)}", i in q.follow_pre_ticked)
                       for i, p in enumerate(q.follow_up.key_points)]
         points.set_points(shown)
+        points.display = bool(shown)  # a whiteboard exercise is graded, not ticked
         self._show(answering=False, reviewing=True, debrief=False)
         points.focus()
         self.tick_clock()
+
+    @staticmethod
+    def _verdicts(q: Question) -> Text:
+        """Each whiteboard step as the grader judged it, with the reference."""
+        out = Text()
+        many = len(q.attempt.results) > 1
+        for r in q.attempt.results:
+            label, style = VERDICT_STYLE.get(r.verdict, (str(r.verdict), "bold"))
+            if many:
+                out.append(f"Step {r.index + 1}: ", style="bold")
+            out.append(f"{r.text or '(no answer)'}  ")
+            out.append(label + "\n", style=style)
+            if r.graded is not None:
+                if r.verdict != "correct" and r.graded.message:
+                    out.append(r.graded.message + "\n", style="dim")
+                out.append(f"reference  {r.graded.reference}\n")
+            if r.error:
+                out.append(f"the grader failed: {r.error}\n", style="red")
+        return out
 
     def _debrief(self) -> None:
         self.finished = True
