@@ -32,6 +32,7 @@ from trainer.decks.model import Card, Deck  # noqa: E402
 from trainer.scheduling import Scheduler  # noqa: E402
 from trainer.session import StudySession  # noqa: E402
 from trainer.store import CardState, Store  # noqa: E402
+from trainer.store.journal import Event, dump_payload, new_event_id  # noqa: E402
 
 NOW = time.time()
 BENCH_SETTINGS = Settings(reviews_per_day=1_000_000)
@@ -58,12 +59,24 @@ def build_big_store(path: Path, cards: int, reviews: int, extra_keys: list[tuple
         )
         state = json.dumps(CardState(key="x", deck="x", state=2, step=None, stability=5.0,
                                      difficulty=5.0, due=NOW, last_review=NOW).to_dict())
+        # the journal behind the log: each review an event (its id shared with the log row)
+        ids = [new_event_id(NOW - (reviews - i) * 10.0) for i in range(reviews)]
         conn.executemany(
             "INSERT INTO reviews (card_key, reviewed_at, rating, answer, verdict, duration_ms,"
-            " state_before, state_after) VALUES (?,?,?,?,?,?,?,?)",
+            " state_before, state_after, event_id) VALUES (?,?,?,?,?,?,?,?,?)",
             (
                 (keys[i % cards][1], NOW - (reviews - i) * 10.0, 3, None, None, 5000, state,
-                 state)
+                 state, ids[i])
+                for i in range(reviews)
+            ),
+        )
+        device = store.device_id
+        conn.executemany(
+            "INSERT INTO events (id, device, card_key, at, kind, payload) "
+            "VALUES (?,?,?,?,'review',?)",
+            (
+                (ids[i], device, keys[i % cards][1], NOW - (reviews - i) * 10.0,
+                 dump_payload({"rating": 3, "duration_ms": 5000, "review_number": i // cards}))
                 for i in range(reviews)
             ),
         )
@@ -441,6 +454,57 @@ def bench_optimize(db: Path) -> dict[str, object]:
             if report.fitted else None}
 
 
+def bench_replay_all(db: Path) -> dict[str, object]:
+    """Rebuild every card's state from the journal (after new FSRS parameters, a migration)."""
+    work = Path(tempfile.mkdtemp()) / "replay.db"
+    work.write_bytes(db.read_bytes())
+    store = Store.open(work)
+    events = store.conn.execute("SELECT COUNT(*) FROM events").fetchone()[0]
+    start = time.perf_counter()
+    cards = store.replay_all()
+    seconds = time.perf_counter() - start
+    store.close()
+    work.unlink()
+    return {"replay_all_1m_s": round(seconds, 2), "replay_all_events": events,
+            "replay_all_cards": cards}
+
+
+def bench_sync_merge(db: Path, n_events: int, n_cards: int) -> dict[str, object]:
+    """Merge another device's events (a month of study, offline) from a sync folder into the
+    big store: read and check the segments, add the events, replay the cards they touch.
+
+    Its reviews fall among this device's own of the last month, so every touched card is
+    replayed from its first event.
+    """
+    from trainer.sync.folder import SEGMENT_EVENTS, segment_bytes, sync_folder, write_segment
+
+    tmp = Path(tempfile.mkdtemp())
+    work = tmp / "merge.db"
+    work.write_bytes(db.read_bytes())
+    root = tmp / "shared"
+    folder = root / "01OTHERDEVICE0000000000000"
+    rng = random.Random(11)
+    keys = [f"archive-{i // 10_000}/c{i}" for i in range(n_cards)]
+    events = []
+    for i in range(n_events):
+        at = NOW - 30 * 86400 + i * (30 * 86400 / n_events)
+        events.append(Event(new_event_id(at), folder.name, keys[i % len(keys)], at, "review",
+                            {"rating": rng.choice((1, 3, 3, 3, 4)), "duration_ms": 4000}))
+    store = Store.open(work)
+    sync_folder(store, root)  # this device has synced before: its own history is out
+    folder.mkdir()
+    for start in range(0, n_events, SEGMENT_EVENTS):
+        write_segment(folder, f"{start:08d}.jsonl",
+                      segment_bytes(folder.name, events[start:start + SEGMENT_EVENTS]))
+    start = time.perf_counter()
+    report = sync_folder(store, root)
+    seconds = time.perf_counter() - start
+    store.close()
+    assert sum(report.received.values()) == n_events, report
+    return {"sync_merge_100k_events_s": round(seconds, 2), "sync_merge_events": n_events,
+            "sync_merge_cards_replayed": report.cards}
+
+
 def bench_backup(db: Path) -> dict[str, float]:
     """An automatic backup of the big store: online copy, check of the copy, prune.
 
@@ -618,7 +682,7 @@ def main() -> None:
     args = parser.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
     n_cards, n_reviews = (10_000, 100_000) if args.quick else (100_000, 1_000_000)
-    db = OUT / f"store-{n_cards}-{n_reviews}.db"
+    db = OUT / f"store-{n_cards}-{n_reviews}-journal.db"
     shipped = [(c.deck, c.key) for c in load_decks([shipped_deck_dir()]).cards]
     build_big_store(db, n_cards, n_reviews, shipped)
     conn = sqlite3.connect(db)
@@ -629,6 +693,8 @@ def main() -> None:
     figures.update(bench_backup(db))  # first: today's backup exists before the cold starts
     figures.update(bench_cold_start(db, 3 if args.quick else 7))
     figures.update(bench_answer_next(db, 500 if args.quick else 3000))
+    figures.update(bench_sync_merge(db, n_reviews // 10, 10_000))
+    figures.update(bench_replay_all(db))
     figures.update(bench_screens(db, n_cards, 3 if args.quick else 7))
     figures.update(bench_browser(db, n_cards, 3 if args.quick else 7))
     figures.update(bench_optimize(db))
@@ -637,9 +703,6 @@ def main() -> None:
     figures.update(bench_preview())
     figures.update(bench_symbolic())
     figures.update(bench_code_cards(1 if args.quick else 3))
-    from bench_anki import bench_import_anki  # a package of 10k notes, written by Anki
-
-    figures.update(bench_import_anki(OUT, runs=1 if args.quick else 3))
     print(json.dumps(figures, indent=2))
 
 

@@ -134,6 +134,12 @@ def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
 
     add_import_arguments(sub.add_parser(
         "import", help="turn an Anki package or a CSV/TSV file into a deck in the deck folder"))
+    from trainer.sync.sync_cli import add_sync_arguments
+
+    sync = sub.add_parser("sync", help="merge the review journal with other devices' through "
+                                       "a shared folder or a git work tree")
+    _add_db(sync)
+    add_sync_arguments(sync)
     from trainer.interview.cli import add_interview_arguments, add_readiness_arguments
 
     add_interview_arguments(sub.add_parser(
@@ -482,6 +488,12 @@ def cmd_cards(args: argparse.Namespace) -> int:
     return run(args, _open_store, _load)
 
 
+def cmd_sync(args: argparse.Namespace) -> int:
+    from trainer.sync.sync_cli import run_sync
+
+    return run_sync(args, lambda: _open_store(args))
+
+
 def cmd_import(args: argparse.Namespace) -> int:
     from trainer.sync.cli import run_import
 
@@ -538,6 +550,12 @@ def cmd_study(args: argparse.Namespace) -> int:
         backup_dir=_backup_dir(args),
     )
     app.run()
+    if settings.sync_dir and store.failure is None:  # at exit: what was studied goes out
+        from trainer.sync.auto import sync_quietly
+
+        _, failure = sync_quietly(store, settings.sync_dir)
+        if failure:
+            print(f"trainer: {failure}", file=sys.stderr)
     store.close()
     code = app.return_code or 0
     if code and store.failure is not None:
@@ -589,6 +607,7 @@ COMMANDS = {
     "try": cmd_try,
     "export": cmd_export,
     "import": cmd_import,
+    "sync": cmd_sync,
     "cards": cmd_cards,
     "solvers": cmd_solvers,
     "schema": cmd_schema,

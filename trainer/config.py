@@ -121,6 +121,7 @@ class Settings:
     interview_final_days: int = 3  # new cards all seen this many days before the date
     interview_question_minutes: float = 4.0  # a mock interview's time per question
     interview_length: str = "6 questions"  # a mock interview's default: "N questions" or "M min"
+    sync_dir: str = ""  # a shared folder or git work tree the journal syncs through; empty: none
     decks: dict[str, DeckOptions] = field(default_factory=dict)  # per-deck overrides
 
     def to_dict(self) -> dict[str, object]:
@@ -301,6 +302,8 @@ def save_setting(key: str, text: str, path: Path | None = None) -> Settings:
                                     else float(text) if known[key] == "float" else int(text))
     except ValueError:
         raise SettingsError(f"{key} must be a number, not {text!r}") from None
+    if key == "sync_dir" and text.strip():  # kept whole: the app may start anywhere
+        value = str(Path(text.strip()).expanduser().resolve())
     setattr(settings, key, value)
     _check(settings)
     _write(settings, path)

@@ -6,7 +6,7 @@ import bisect
 import math
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from trainer.attempt import Attempt
 from trainer.config import Settings
@@ -24,6 +24,7 @@ from trainer.scheduling import (
     study_ahead,
 )
 from trainer.store import CardState, Store, StoreError
+from trainer.store.journal import new_event_id
 
 # what a write to the store may fail with (locked by another program, a full disk); the
 # review is not recorded and the session stays on the card
@@ -58,7 +59,7 @@ class _Action:
     card: Card
     before: CardState | None
     requeued: bool = False
-    review_id: int = 0  # the review this session recorded: undo removes exactly that one
+    event_id: str = ""  # the journal event this session recorded: undo cancels exactly that one
 
 
 @dataclass(slots=True)
@@ -111,6 +112,9 @@ class StudySession:
 
     def __post_init__(self) -> None:
         self.started = self.clock()
+        # an undo replays the card's events: with this session's scheduler, it gives back
+        # exactly the state this session's reviews gave
+        self.store.replay_with(self.scheduler.replayer)
         self.reload()
 
     def reload(self) -> None:
@@ -276,14 +280,16 @@ class StudySession:
         verdict = None if verdict is None else Verdict.of(verdict)
         now = self.clock()
         before = self.store.card_state(card.key)
-        after = self.scheduler.review(key=card.key, deck=card.deck, state=before, rating=rating,
-                                      now=now, content_hash=card.content_hash)
+        event_id = new_event_id(now)  # draws the fuzz, so a replay of the event gives `after`
+        drawn = self.scheduler.review(key=card.key, deck=card.deck, state=before, rating=rating,
+                                      now=now, content_hash=card.content_hash, seed=event_id)
         plan = InterviewPlan.from_settings(self.settings)
-        if plan is not None:  # seen again in the last days before the interview
-            after = plan.cap(card, after, now)
-        review_id = self.store.record_review(
+        # seen again in the last days before the interview
+        after = drawn if plan is None else plan.cap(card, drawn, now)
+        self.store.record_review(
             before=before, after=after, rating=rating, reviewed_at=now, answer=answer,
-            verdict=verdict, duration_ms=duration_ms)
+            verdict=verdict, duration_ms=duration_ms, event_id=event_id,
+            fixed_due=None if after.due == drawn.due else after.due)
         # a (re)learning step due today comes back in this session, whatever the rating
         # (a Hard step may be due after the learn-ahead window and must not be lost)
         requeue = after.due <= now + self.settings.learn_ahead_minutes * 60 or (
@@ -295,7 +301,7 @@ class StudySession:
             bisect.insort(self.learning, (after.due, self._tiebreak, card),
                           key=lambda item: (item[0], item[1]))
         self.history.append(_Action("review", card, before, requeued=requeue,
-                                    review_id=review_id))
+                                    event_id=event_id))
         self.outcomes.append(Outcome(card.key, rating, verdict, duration_ms))
         self.advance()
         return after
@@ -314,15 +320,12 @@ class StudySession:
             return
         now = self.clock()
         before = self.store.card_state(card.key)
-        base = before or CardState(key=card.key, deck=card.deck, state=NEW, step=None,
-                                   stability=None, difficulty=None, due=now, last_review=None,
-                                   content_hash=card.content_hash)
-        if kind == "suspend":
-            after = replace(base, suspended=True)
-        else:
-            after = replace(base, buried_until=next_day_start(now, self.settings.day_starts_at))
-        self.store.put_state(after)
-        self.history.append(_Action(kind, card, before))
+        extra: dict[str, object] = {"content_hash": card.content_hash}
+        if kind == "bury":
+            extra["until"] = next_day_start(now, self.settings.day_starts_at)
+        event = self.store.new_event(kind, card.key, now, **extra)
+        self.store.append([event])
+        self.history.append(_Action(kind, card, before, event_id=event.id))
         self.advance()
 
     def undo(self) -> Card | None:
@@ -331,14 +334,13 @@ class StudySession:
             return None
         action = self.history[-1]
         if action.kind == "review":
-            self.store.undo_review(action.review_id)  # a refusal leaves the history as it was
+            # a refusal leaves the history as it was
+            self.store.undo_review(action.event_id)
             self.outcomes.pop()
             if action.requeued:
                 self.learning = [item for item in self.learning if item[2] is not action.card]
-        elif action.before is None:
-            self.store.delete_state(action.card.key)
         else:
-            self.store.put_state(action.before)
+            self.store.undo_events([action.event_id], at=self.clock())
         self.history.pop()
         if self.current is not None and self.current is not action.card:
             self.queue.append(self.current)

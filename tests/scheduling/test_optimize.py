@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from trainer.scheduling.optimize import (
@@ -17,8 +19,13 @@ from trainer.scheduling.simulate import as_review_rows, simulate_histories
 START = 1_780_000_000.0
 
 
-# study days are computed in local time: these tests fix it to UTC
-pytestmark = pytest.mark.usefixtures("utc")
+@pytest.fixture(autouse=True)
+def utc(monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
 
 
 def true_parameters() -> list[float]:

@@ -58,8 +58,9 @@ def test_the_fuzz_is_drawn_from_the_event_id():
         dues.add(replay([*base[:-1], replace(last, id=f"{last.id[:10]}{k:016d}")]).due)
     assert replay(base).due == replay(list(base)).due
     assert len(dues) > 1
-    interval = replay(base, fuzz=False).due - last.at  # 37 days: fsrs fuzzes by up to ±4
-    assert all(abs(d - last.at - interval) <= 4 * DAY for d in dues)
+    interval = replay(base, fuzz=False).due - last.at  # 37 days: fsrs's range is 33..41,
+    # drawn as round(33 + u * 9), so 42 at the very top
+    assert all(-4 * DAY <= d - last.at - interval <= 5 * DAY for d in dues)
 
 
 def test_an_undone_review_is_as_if_it_never_happened():

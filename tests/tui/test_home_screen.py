@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -14,8 +15,13 @@ NOW = datetime(2026, 3, 18, 12, tzinfo=UTC).timestamp()
 DAY = 86400
 
 
-# study days are computed in local time: these tests fix it to UTC
-pytestmark = pytest.mark.usefixtures("utc")
+@pytest.fixture(autouse=True)
+def utc(monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
 
 
 def state(key: str, due: float) -> CardState:

@@ -3,76 +3,69 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from trainer.browse.search import Match
-from trainer.review import State
 from trainer.scheduling.days import next_day_start, study_day_start
 from trainer.store import CardState, Store
+from trainer.store.journal import Event
 
 ACTIONS = ("suspend", "unsuspend", "bury", "unbury", "forget", "reschedule")
 
 
 @dataclass(frozen=True, slots=True)
 class Change:
-    """What an action changed: each card's state before and after (None: no stored row)."""
+    """What an action changed: each card's state before and after (None: no stored row), and
+    the journal events that did it (undo cancels them)."""
 
     action: str
     before: dict[str, CardState | None]
     after: dict[str, CardState | None]
+    events: tuple[str, ...] = ()
 
     @property
     def count(self) -> int:
         return len(self.after)
 
 
-def _new_row(match: Match, now: float) -> CardState:
-    return CardState(key=match.key, deck=match.card.deck, state=State.NEW, step=None,
-                     stability=None, difficulty=None, due=now, last_review=None)
-
-
-def _changed(action: str, m: Match, now: float, *, day_hour: int,
-             due_day: object = None) -> CardState | None:
-    s = m.state
-    if action == "suspend":
-        return replace(s or _new_row(m, now), suspended=True)
-    if action == "unsuspend":
-        return None if s is None else replace(s, suspended=False)
+def _event(store: Store, action: str, m: Match, now: float, *, day_hour: int,
+           due_day: object = None) -> Event:
+    """The journal event of `action` on one card (the replay says what it changes)."""
+    extra: dict[str, object] = {}
     if action == "bury":
-        return replace(s or _new_row(m, now), buried_until=next_day_start(now, day_hour))
-    if action == "unbury":
-        return None if s is None else replace(s, buried_until=None)
-    if action == "forget":  # new again; the review log keeps its history; suspension stays
-        if s is None or s.state == State.NEW:
-            return s
-        return replace(_new_row(m, now), suspended=s.suspended, content_hash=s.content_hash)
-    if action == "reschedule":  # only a card with a schedule can move; new cards stay new
-        if s is None or s.state == State.NEW:
-            return s
-        return replace(s, due=study_day_start(due_day, day_hour=day_hour))  # type: ignore[arg-type]
-    raise ValueError(f"unknown action {action!r}; one of {', '.join(ACTIONS)}")
+        extra["until"] = next_day_start(now, day_hour)
+    elif action == "reschedule":  # only a card with a schedule moves; new cards stay new
+        extra["due"] = study_day_start(due_day, day_hour=day_hour)  # type: ignore[arg-type]
+    elif action not in ACTIONS:
+        raise ValueError(f"unknown action {action!r}; one of {', '.join(ACTIONS)}")
+    return store.new_event(action, m.key, now, **extra)
 
 
 def apply(store: Store, matches: Sequence[Match], action: str, now: float, *,
           day_hour: int = 4, due_day: object = None) -> Change:
-    """Do `action` to these cards in one transaction; returns what changed, for undo.
+    """Do `action` to these cards: one journal event per card that it changes, all in one
+    transaction; returns what changed, for undo.
 
-    `due_day` (a datetime.date) is the day a reschedule moves cards to.
+    Forget makes a card new again and keeps its history; suspension stays. `due_day` (a
+    datetime.date) is the day a reschedule moves cards to.
     """
     if action == "reschedule" and due_day is None:
         raise ValueError("reschedule needs the day to move the cards to")
     before: dict[str, CardState | None] = {}
     after: dict[str, CardState | None] = {}
+    events = []
     for m in matches:
-        new = _changed(action, m, now, day_hour=day_hour, due_day=due_day)
-        if new != m.state:
+        event = _event(store, action, m, now, day_hour=day_hour, due_day=due_day)
+        new = store.replayer_for(m.key).apply(m.state, event)
+        if new != m.state:  # an event that changes nothing is not written
             before[m.key], after[m.key] = m.state, new
-    if after:
-        store.write_states(after)
-    return Change(action, before, after)
+            events.append(event)
+    if events:
+        after.update(store.append(events))
+    return Change(action, before, after, tuple(e.id for e in events))
 
 
 def undo(store: Store, change: Change) -> None:
-    """Put every card an action changed back as it was, in one transaction."""
-    if change.before:
-        store.write_states(change.before)
+    """Cancel the action's events: every card it changed is as it was, in one transaction."""
+    if change.events:
+        store.undo_events(change.events)

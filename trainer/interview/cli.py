@@ -239,16 +239,19 @@ def record_review(store: Store, scheduler: Scheduler, settings: Settings, q: Que
     rating = q.rating
     if rating is None:
         return  # the grader could not tell: nothing to learn from
+    from trainer.store.journal import new_event_id
+
     card = q.card
     before = store.card_state(card.key)
-    after = scheduler.review(key=card.key, deck=card.deck, state=before, rating=rating, now=now,
-                             content_hash=card.content_hash)
+    event_id = new_event_id(now)  # draws the fuzz: a replay of the event gives the same state
+    drawn = scheduler.review(key=card.key, deck=card.deck, state=before, rating=rating, now=now,
+                             content_hash=card.content_hash, seed=event_id)
     plan = InterviewPlan.from_settings(settings)
-    if plan is not None:
-        after = plan.cap(card, after, now)
+    after = drawn if plan is None else plan.cap(card, drawn, now)
     store.record_review(before=before, after=after, rating=rating, reviewed_at=now,
                         answer=q.attempt.logged_answer, verdict=q.attempt.verdict,
-                        duration_ms=int(q.seconds * 1000))
+                        duration_ms=int(q.seconds * 1000), event_id=event_id,
+                        fixed_due=None if after.due == drawn.due else after.due)
 
 
 def make_interview(scope: Sequence[Card], store: Store, settings: Settings,

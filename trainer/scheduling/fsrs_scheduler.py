@@ -121,8 +121,9 @@ class Scheduler:
             last_review=_dt(state.last_review),
         )
 
-    def _replayer(self, deck: str) -> Replayer:
-        """Live reviews go through the replay's own FSRS, so replaying gives the same state."""
+    def replayer(self, deck: str) -> Replayer:
+        """The replay of this deck's journal events: live reviews go through it, so replaying
+        them gives the same states."""
         from trainer.scheduling.replay import Replayer
 
         key = (self.parameters_for(deck), self.retention_for(deck))
@@ -141,7 +142,7 @@ class Scheduler:
         `seed` is the id of the review's journal event: it draws the fuzz, so replaying
         that event gives this very state (without one the fuzz is random).
         """
-        return self._replayer(deck).review(state, key=key, deck=deck, rating=rating, at=now,
+        return self.replayer(deck).review(state, key=key, deck=deck, rating=rating, at=now,
                                      seed=seed, content_hash=content_hash)
 
     def intervals(self, *, key: str, state: CardState | None, now: float) -> dict[Rating, float]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import random
 import threading
 from collections.abc import Iterable, Sequence
@@ -18,6 +19,9 @@ if TYPE_CHECKING:
     import fsrs
 
 
+_STATES = {int(s): s for s in State}
+
+
 def _dt(seconds: float) -> datetime:
     return datetime.fromtimestamp(seconds, UTC)
 
@@ -27,6 +31,7 @@ def deck_of(key: str) -> str:
     return key.split("/", 1)[0]
 
 
+@lru_cache(maxsize=65536)
 def card_number(key: str) -> int:
     from trainer.scheduling.fsrs_scheduler import card_number as number
 
@@ -37,6 +42,12 @@ def new_state(key: str, at: float, *, deck: str | None = None, **flags: Any) -> 
     """A stored card that has never been reviewed (or was forgotten) at `at`."""
     return CardState(key=key, deck=deck or deck_of(key), state=State.NEW, step=None,
                      stability=None, difficulty=None, due=at, last_review=None, **flags)
+
+
+def _draw(seed: str) -> float:
+    """A number in [0, 1) fixed by `seed`, the same on every platform and Python."""
+    digest = hashlib.blake2b(seed.encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big") / 2.0**64
 
 
 @lru_cache(maxsize=1)
@@ -59,7 +70,7 @@ def _seeded_scheduler_class() -> type:
             high = min(round(days + delta), self.maximum_interval)
             low = min(max(2, round(days - delta)), high)
             seed = getattr(self._seed, "value", None)
-            draw = random.Random(seed).random() if seed is not None else random.random()
+            draw = _draw(seed) if seed is not None else random.random()
             return timedelta(days=min(round(draw * (high - low + 1) + low),
                                       self.maximum_interval))
 
@@ -111,10 +122,10 @@ class Replayer:
         finally:
             scheduler._seed.value = None
         base = state or new_state(key, at, deck=deck)
-        return replace(
-            base,
+        return CardState(  # every field, as `replace` would, without its cost in a replay
+            key=base.key,
             deck=deck or base.deck,
-            state=State(int(new.state)),
+            state=_STATES[int(new.state)],
             step=new.step,
             stability=new.stability,
             difficulty=new.difficulty,
@@ -123,6 +134,7 @@ class Replayer:
             reps=base.reps + 1,
             lapses=base.lapses + (1 if was_review and rating == 1 else 0),
             content_hash=content_hash or base.content_hash,
+            suspended=base.suspended,
             buried_until=None,
         )
 

@@ -10,18 +10,20 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
 from trainer.review import RATINGS, STATES, VERDICTS, Rating, State, Verdict
 from trainer.store import (
+    events,  # the journal: the truth, of which cards and reviews are caches
     figures,  # the statistics queries and their schema
     fits,  # fitted FSRS parameters
     interviews,  # the record of mock interviews
 )
+from trainer.store.journal import dump_payload, new_event_id
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT_S = 2.0  # how long a write waits for another writer before saying "locked"
 
@@ -143,7 +145,8 @@ class CardState:
     buried_until: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        # every field by name: asdict's deep copy costs more than the review it records
+        return {name: getattr(self, name) for name in self.__slots__}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> CardState:
@@ -163,6 +166,7 @@ class Review:
     duration_ms: int | None
     before: CardState | None
     after: CardState
+    event_id: str | None = None  # its event in the journal
 
 
 _COLUMNS = (
@@ -214,6 +218,8 @@ _MIGRATIONS: dict[int, str | tuple[str, ...] | Callable[[sqlite3.Connection], No
     5: lambda conn: _rebuild_reviews_with_autoincrement(conn),
     # version 6: FSRS parameters fitted to the learner (trainer optimize)
     6: fits.MIGRATION,
+    # version 7: the journal of events, each card's state replayed from it
+    7: lambda conn: events.migrate_to_journal(conn),
 }
 
 # the tables and columns each schema version must have: a file claiming a version but
@@ -224,8 +230,9 @@ _REQUIRED = {
     "reviews": ("id", "card_key", "reviewed_at", "rating", "answer", "verdict", "duration_ms",
                 "state_before", "state_after"),
 }
-_ADDED = {2: ("cards", "buried_until")}
-_ADDED_TABLES = {3: ("review_tally", "card_tally"), 4: ("interviews",), 6: ("fsrs_fits",)}
+_ADDED = {2: ("cards", "buried_until"), 7: ("reviews", "event_id")}
+_ADDED_TABLES = {3: ("review_tally", "card_tally"), 4: ("interviews",), 6: ("fsrs_fits",),
+                 7: ("events", "meta", "synced_segments")}
 
 
 def _rebuild_reviews_with_autoincrement(conn: sqlite3.Connection) -> None:
@@ -234,7 +241,11 @@ def _rebuild_reviews_with_autoincrement(conn: sqlite3.Connection) -> None:
     attached = [row[0] for row in conn.execute(
         "SELECT sql FROM sqlite_master WHERE tbl_name='reviews' AND type IN ('index', 'trigger')"
         " AND sql IS NOT NULL ORDER BY type, name")]
-    conn.execute("""CREATE TABLE reviews_v5 (
+    base = ("id", "card_key", "reviewed_at", "rating", "answer", "verdict", "duration_ms",
+            "state_before", "state_after")
+    # columns a later schema added (a file rolled back by hand) are carried over too
+    extra = [(r[1], r[2]) for r in conn.execute("PRAGMA table_info(reviews)") if r[1] not in base]
+    conn.execute(f"""CREATE TABLE reviews_v5 (
             id INTEGER PRIMARY KEY AUTOINCREMENT,
             card_key TEXT NOT NULL,
             reviewed_at REAL NOT NULL,
@@ -243,19 +254,14 @@ def _rebuild_reviews_with_autoincrement(conn: sqlite3.Connection) -> None:
             verdict TEXT,
             duration_ms INTEGER,
             state_before TEXT,
-            state_after TEXT NOT NULL
+            state_after TEXT NOT NULL{"".join(f", {n} {t}" for n, t in extra)}
         )""")
-    conn.execute("INSERT INTO reviews_v5 SELECT id, card_key, reviewed_at, rating, answer, "
-                 "verdict, duration_ms, state_before, state_after FROM reviews")
+    columns = ", ".join([*base, *(n for n, _ in extra)])
+    conn.execute(f"INSERT INTO reviews_v5 ({columns}) SELECT {columns} FROM reviews")
     conn.execute("DROP TABLE reviews")  # drops its indexes and triggers, made again below
     conn.execute("ALTER TABLE reviews_v5 RENAME TO reviews")
     for sql in attached:
         conn.execute(sql)
-
-
-def row_to_state(row: Sequence[Any]) -> CardState:
-    """A state from a row of `cards` read with the store's column list."""
-    return _row_to_state(row)
 
 
 def _row_to_state(row: Sequence[Any]) -> CardState:
@@ -281,7 +287,8 @@ def _load(text: str | None) -> CardState | None:
     return None if text is None else CardState.from_dict(json.loads(text))
 
 
-class Store(figures.FigureQueries, interviews.InterviewQueries, fits.FitQueries):
+class Store(figures.FigureQueries, interviews.InterviewQueries, fits.FitQueries,
+            events.JournalQueries):
     """The learner's database. Open it with `Store.open(path)`.
 
     Each thread gets its own connection (a worker loading statistics never shares one with
@@ -489,23 +496,11 @@ class Store(figures.FigureQueries, interviews.InterviewQueries, fits.FitQueries)
             (*decks, *args))
         return {row[0]: _row_to_state(row) for row in rows}
 
-    def state_rows_where(self, decks: Iterable[str], where: str = "1",
-                         args: Sequence[Any] = ()) -> dict[str, tuple[Any, ...]]:
-        """As `states_where`, the rows as they are (`row_to_state` makes a state of one):
-        a search matching many cards builds states only for the page it shows."""
-        decks = list(decks)
-        if not decks:
-            return {}
-        marks = ",".join("?" * len(decks))
-        rows = self.conn.execute(
-            f"SELECT {_COLUMNS} FROM cards WHERE deck IN ({marks}) AND ({where})",
-            (*decks, *args))
-        return {row[0]: row for row in rows}
-
     def write_states(self, changes: dict[str, CardState | None]) -> None:
         """Write (or, for None, delete: the card is new again) many states in one transaction.
 
-        The browser's actions and their undo go through here; the review log is untouched.
+        A write to the cache alone, which the journal does not know of (tests, benchmarks):
+        study, the browser and sync record events instead.
         """
         with self.transaction():
             for key, state in changes.items():
@@ -541,53 +536,47 @@ class Store(figures.FigureQueries, interviews.InterviewQueries, fits.FitQueries)
         answer: str | None = None,
         verdict: Verdict | None = None,
         duration_ms: int | None = None,
+        event_id: str | None = None,
+        review_number: int | None = None,
+        fixed_due: float | None = None,
     ) -> int:
-        """Append a review and write the card's new state, in one transaction."""
+        """Append a review to the journal and the log, and write the card's new state, in
+        one transaction; returns its id in the review log.
+
+        `event_id` is the id the review's fuzz was drawn from (Scheduler.review's seed), so
+        replaying the event gives `after`; `fixed_due` a due set outside FSRS (the interview
+        cap), which replay keeps; `review_number` drew the card's parameters (default: the
+        reviews before this one).
+        """
+        payload: dict[str, Any] = {"rating": int(rating), "review_number": (
+            review_number if review_number is not None else before.reps if before else 0)}
+        if answer is not None:
+            payload["answer"] = answer
+        if verdict is not None:
+            payload["verdict"] = str(verdict)
+        if duration_ms is not None:
+            payload["duration_ms"] = duration_ms
+        if after.content_hash:
+            payload["content_hash"] = after.content_hash
+        if fixed_due is not None:
+            payload["due"] = fixed_due
+        event_id = event_id or new_event_id(reviewed_at)
         with self.transaction():
+            self.conn.execute(
+                "INSERT INTO events (id, device, card_key, at, kind, payload) "
+                "VALUES (?,?,?,?,'review',?)",
+                (event_id, self.device_id, after.key, reviewed_at, dump_payload(payload)))
             cur = self.conn.execute(
                 "INSERT INTO reviews (card_key, reviewed_at, rating, answer, verdict, duration_ms,"
-                " state_before, state_after) VALUES (?,?,?,?,?,?,?,?)",
+                " state_before, state_after, event_id) VALUES (?,?,?,?,?,?,?,?,?)",
                 (after.key, reviewed_at, int(rating), answer,
                  None if verdict is None else str(verdict), duration_ms, _dump(before),
-                 _dump(after)),
+                 _dump(after), event_id),
             )
             self._write_state(after)
         if self.on_review is not None:
             self.on_review()
         return int(cur.lastrowid or 0)
-
-    def undo_review(self, review_id: int) -> Review | None:
-        """Remove this one review and put its card back as it was before it.
-
-        Undo names its review by id, so a second trainer's reviews are never touched.
-        Returns None when that review is no longer in the log. Refused (a StoreError,
-        kind "conflict") when the card was reviewed again since, by another trainer.
-        """
-        with self.transaction():
-            row = self.conn.execute(
-                "SELECT id, card_key, reviewed_at, rating, answer, verdict, duration_ms, "
-                "state_before, state_after FROM reviews WHERE id=?", (review_id,)
-            ).fetchone()
-            if row is None:
-                return None
-            review = _review(row)
-            newest = self.conn.execute("SELECT MAX(id) FROM reviews WHERE card_key=?",
-                                       (review.card_key,)).fetchone()[0]
-            if newest != review.id:
-                raise StoreError(f"{self.path}: {review.card_key} was reviewed again since "
-                                 "(by another trainer?); its review is kept.", kind="conflict")
-            self.conn.execute("DELETE FROM reviews WHERE id=?", (review.id,))
-            if review.before is None:
-                self.conn.execute("DELETE FROM cards WHERE key=?", (review.card_key,))
-            else:
-                # keep flags set since the review (suspension) as they are now
-                current = self.card_state(review.card_key)
-                restored = review.before
-                if current is not None:
-                    restored = replace(restored, suspended=current.suspended,
-                                       content_hash=current.content_hash)
-                self._write_state(restored)
-        return review
 
     def last_review_id(self) -> int:
         """The id of the newest review (0 for none): backups compare it to count reviews."""
@@ -608,7 +597,7 @@ class Store(figures.FigureQueries, interviews.InterviewQueries, fits.FitQueries)
 
     def reviews(self, card_key: str | None = None, since: float | None = None) -> list[Review]:
         sql = ("SELECT id, card_key, reviewed_at, rating, answer, verdict, duration_ms, "
-               "state_before, state_after FROM reviews")
+               "state_before, state_after, event_id FROM reviews")
         where, args = [], []
         if card_key is not None:
             where.append("card_key=?")
@@ -618,7 +607,8 @@ class Store(figures.FigureQueries, interviews.InterviewQueries, fits.FitQueries)
             args.append(since)
         if where:
             sql += " WHERE " + " AND ".join(where)
-        return [_review(r) for r in self.conn.execute(sql + " ORDER BY id", args)]
+        # in time order: a review merged from another device may be older than its id says
+        return [_review(r) for r in self.conn.execute(sql + " ORDER BY reviewed_at, id", args)]
 
 
 def _connect(path: Path, *, read_only: bool) -> sqlite3.Connection:
@@ -695,6 +685,7 @@ def _review(row: Sequence[Any]) -> Review:
         id=row[0], card_key=row[1], reviewed_at=row[2], rating=RATINGS[row[3]], answer=row[4],
         verdict=None if row[5] is None else VERDICTS.get(row[5], Verdict.UNDECIDED),
         duration_ms=row[6], before=_load(row[7]), after=after,
+        event_id=row[9] if len(row) > 9 else None,
     )
 
 

@@ -88,6 +88,8 @@ class TrainerApp(App[None]):
         self._backing_up = threading.Lock()
         self.backup_thread: threading.Thread | None = None  # the latest; tests join it
         self._reviews_since_backup = 0
+        self._reviews_since_sync = 0
+        self._syncing = threading.Lock()
         self.interview_clock = time.monotonic  # its question clocks (a fake one in tests)
 
     def now(self) -> float:
@@ -133,6 +135,10 @@ class TrainerApp(App[None]):
             # after the first card, on a thread with its own connection: never in the way
             self.call_after_refresh(self._start_backup)
             self.store.on_review = self._review_recorded
+        if self.settings.sync_dir:
+            # like the backup: after the first card is on screen, in a worker
+            self.call_after_refresh(self.start_sync)
+            self.store.on_review = self._review_recorded
         if self.warm_up:
             # after the first card is drawn: the import must not delay it
             # queued behind the first frame (and behind the bench report above), so the
@@ -167,10 +173,37 @@ class TrainerApp(App[None]):
 
     def _review_recorded(self) -> None:
         from trainer.store.backup import REVIEWS_BETWEEN_BACKUPS
+        from trainer.sync.auto import REVIEWS_BETWEEN_SYNCS
 
         self._reviews_since_backup += 1
-        if self._reviews_since_backup >= REVIEWS_BETWEEN_BACKUPS:
+        if self.backup_dir is not None and self._reviews_since_backup >= REVIEWS_BETWEEN_BACKUPS:
             self._start_backup()
+        self._reviews_since_sync += 1
+        if self.settings.sync_dir and self._reviews_since_sync >= REVIEWS_BETWEEN_SYNCS:
+            self.start_sync()
+
+    def start_sync(self) -> None:
+        """Sync the journal with the sync_dir folder in a worker (one at a time)."""
+        self._reviews_since_sync = 0
+        self.run_worker(self._sync, thread=True, group="sync", exit_on_error=False)
+
+    def _sync(self) -> None:
+        from trainer.sync.auto import notice, sync_quietly
+
+        if not self._syncing.acquire(blocking=False):
+            return  # one is running: it takes these reviews too
+        try:
+            report, failure = sync_quietly(self.store, self.settings.sync_dir)
+        finally:
+            self._syncing.release()
+        message = failure if report is None else notice(report)
+        if message:
+            try:
+                self.call_from_thread(self.notify, message, timeout=8,
+                                      severity="warning" if report is None or report.problems
+                                      else "information")
+            except RuntimeError:  # the app has already closed
+                pass
 
     def _start_backup(self) -> None:
         if self._backing_up.acquire(blocking=False):  # one backup at a time

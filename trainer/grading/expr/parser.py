@@ -6,7 +6,6 @@ import re
 from collections.abc import Callable, Collection
 from fractions import Fraction
 
-from trainer.grading.expr import nodes
 from trainer.grading.expr.functions import DEFAULT_FUNCTIONS, MATRIX_FUNCTIONS, check_arity_of
 from trainer.grading.expr.lexer import (
     _CONST,
@@ -21,7 +20,20 @@ from trainer.grading.expr.lexer import (
     _Lexer,
     _Tok,
 )
-from trainer.grading.expr.nodes import ParseError
+from trainer.grading.expr.nodes import (
+    Add,
+    Call,
+    Const,
+    Identity,
+    Mul,
+    Name,
+    Neg,
+    Node,
+    Num,
+    ParseError,
+    Pow,
+    Transpose,
+)
 from trainer.grading.expr.normalize import Source, normalize, strip_unit
 from trainer.grading.expr.printer import _prec, pretty
 
@@ -38,7 +50,7 @@ def _starts_factor(tok: _Tok) -> bool:
 _LOGS = ("log", "ln")
 
 
-def _paren(node: nodes.Node) -> str:
+def _paren(node: Node) -> str:
     """``node`` printed as a factor that may follow a ·."""
     s = pretty(node)
     return f"({s})" if _prec(node) < 4 else s
@@ -58,7 +70,7 @@ class _Parser:
         # how the factor just parsed ends, when a following implicit factor makes it
         # ambiguous: ("call", Call) after a function without brackets (log n), ("pow",
         # Pow) after an exponent without brackets (e^2)
-        self.open_end: tuple[str, nodes.Node] | None = None
+        self.open_end: tuple[str, Node] | None = None
 
     @property
     def tok(self) -> _Tok:
@@ -118,7 +130,7 @@ class _Parser:
                           "type the one you mean", start, fix=(start, self.toks[self.i - 1].end))
 
     # expr := term (("+"|"-") term)*
-    def expr(self) -> nodes.Node:
+    def expr(self) -> Node:
         first = self.term()
         if not (self.is_op("+") or self.is_op("-")):
             return first
@@ -126,14 +138,14 @@ class _Parser:
         while self.is_op("+") or self.is_op("-"):
             op = self.advance().value
             terms.append((op, self.term()))  # type: ignore[arg-type]
-        return nodes.Add(tuple(terms))
+        return Add(tuple(terms))
 
     # term := unary (("*"|"/") unary | implicit power)*
-    def term(self) -> nodes.Node:
+    def term(self) -> Node:
         start = self.tok.pos
         self.open_end = None
         first = self.unary()
-        factors: list[tuple[str, nodes.Node]] = [("*", first)]
+        factors: list[tuple[str, Node]] = [("*", first)]
         last_div = -1
         while True:
             tok = self.tok
@@ -164,7 +176,7 @@ class _Parser:
                     # 1/2n: (1/2)·n or 1/(2n)
                     left = _mul(factors)
                     before = _mul(factors[:last_div])
-                    den = nodes.Mul((("*", factors[last_div][1]), (" ", f)))
+                    den = Mul((("*", factors[last_div][1]), (" ", f)))
                     rest = factors[last_div + 1:]
                     den_all = _mul([("*", factors[last_div][1]), *rest, (" ", f)]) if rest \
                         else den
@@ -172,17 +184,17 @@ class _Parser:
                                          f"{_paren(before)}/({pretty(den_all)})")
                 if open_end is not None and open_end[0] == "call":
                     call = open_end[1]
-                    assert isinstance(call, nodes.Call)
-                    inner = nodes.Call(call.func, (nodes.Mul((("*", call.args[0]), (" ", f))),
+                    assert isinstance(call, Call)
+                    inner = Call(call.func, (Mul((("*", call.args[0]), (" ", f))),
                                              *call.args[1:]))
                     raise self.ambiguous(start, f"{pretty(call)}·{_paren(f)}",
                                          _call_text(inner))
                 if open_end is not None and open_end[0] == "pow" and glued:
                     pw = open_end[1]
-                    assert isinstance(pw, nodes.Pow)
+                    assert isinstance(pw, Pow)
                     raise self.ambiguous(
                         start, f"{pretty(pw)}·{_paren(f)}",
-                        pretty(nodes.Pow(pw.base, nodes.Mul((("*", pw.exp), (" ", f))))))
+                        pretty(Pow(pw.base, Mul((("*", pw.exp), (" ", f))))))
                 factors.append((" ", f))
             else:
                 break
@@ -190,47 +202,47 @@ class _Parser:
             return first
         return _mul(factors)
 
-    def unary(self) -> nodes.Node:
+    def unary(self) -> Node:
         tok = self.tok
         if tok.kind == _OP and tok.value in ("-", "+"):
             self.enter(tok.pos)
             self.advance()
             arg = self.unary()
             self.depth -= 1
-            return nodes.Neg(arg) if tok.value == "-" else arg
+            return Neg(arg) if tok.value == "-" else arg
         return self.power()
 
     # power := atom postfix* ("^" unary)?
-    def power(self) -> nodes.Node:
+    def power(self) -> Node:
         start_i = self.i
         self.open_end = None
         node = self.atom()
-        paren_log = (isinstance(node, nodes.Call) and node.func in _LOGS
+        paren_log = (isinstance(node, Call) and node.func in _LOGS
                      and self.toks[start_i].kind == _FUNC and self.toks[self.i - 1].value == ")"
                      and self.open_end is None)
         while True:
             tok = self.tok
             if tok.kind == _SUP:
                 self.advance()
-                node = nodes.Pow(node, _int_node(tok.value))  # type: ignore[arg-type]
+                node = Pow(node, _int_node(tok.value))  # type: ignore[arg-type]
                 self.open_end = None
             elif tok.kind == _OP and tok.value == "'":
                 self.advance()
-                node = nodes.Transpose(node)
+                node = Transpose(node)
             elif tok.kind == _OP and tok.value == "!" and "factorial" in self.lexer.functions:
                 self.advance()
                 if self.is_op("!") and self.tok.pos == tok.end:
                     raise ParseError("'!!' (a double factorial) is not understood; write "
                                      "(n!)! for the factorial of a factorial", tok.pos,
                                      fix=(tok.pos, tok.end + 1))
-                node = nodes.Call("factorial", (node,))
+                node = Call("factorial", (node,))
                 self.open_end = None
             elif tok.kind == _OP and tok.value == "^":
                 self.advance()
                 nxt = self.tok
                 if nxt.kind == _T:
                     self.advance()
-                    node = nodes.Transpose(node)
+                    node = Transpose(node)
                     continue
                 if nxt.kind == _END:
                     raise ParseError("'^' needs an exponent", tok.pos)
@@ -239,13 +251,12 @@ class _Parser:
                 self.open_end = None
                 exp = self.unary()
                 self.depth -= 1
-                if paren_log and isinstance(node, nodes.Call):
+                if paren_log and isinstance(node, Call):
                     # log(1-p)^k: (log(1−p))^k, or log((1−p)^k) as log p^k is read
                     raise self.ambiguous(
                         self.toks[start_i].pos, f"({_call_text(node)})^{_paren(exp)}",
-                        _call_text(nodes.Call(node.func,
-                                              (nodes.Pow(node.args[0], exp), *node.args[1:]))))
-                node = nodes.Pow(node, exp)
+                        _call_text(Call(node.func, (Pow(node.args[0], exp), *node.args[1:]))))
+                node = Pow(node, exp)
                 closed = (self.toks[self.i - 1].kind == _OP and self.toks[self.i - 1].value == ")"
                           and self.toks[exp_start].kind == _OP
                           and self.toks[exp_start].value == "(")
@@ -255,7 +266,7 @@ class _Parser:
                 break
         return node
 
-    def atom(self) -> nodes.Node:
+    def atom(self) -> Node:
         tok = self.tok
         kind = tok.kind
         if kind == _NUM:
@@ -269,16 +280,16 @@ class _Parser:
                 text = text + "%"
                 if value.denominator == 1:
                     value = value.numerator
-            return nodes.Num(value, text)
+            return Num(value, text)
         if kind == _NAME:
             self.advance()
-            return nodes.Name(tok.value)  # type: ignore[arg-type]
+            return Name(tok.value)  # type: ignore[arg-type]
         if kind == _CONST:
             self.advance()
-            return nodes.Const(tok.value)  # type: ignore[arg-type]
+            return Const(tok.value)  # type: ignore[arg-type]
         if kind == _IDENT:
             self.advance()
-            return nodes.Identity()
+            return Identity()
         if kind == _FUNC:
             return self.call()
         if kind == _OP and tok.value == "(":
@@ -299,7 +310,7 @@ class _Parser:
             return self.bars()
         raise self.unexpected(tok)
 
-    def bars(self) -> nodes.Node:
+    def bars(self) -> Node:
         """|x| is abs(x); ‖v‖ and ||v|| are norm(v)."""
         tok = self.advance()
         double = tok.value == "|" and self.is_op("|") and self.tok.pos == tok.end
@@ -326,14 +337,14 @@ class _Parser:
             self.advance()
         self.depth -= 1
         self.open_end = None
-        return nodes.Call(func, (node,))
+        return Call(func, (node,))
 
-    def call(self) -> nodes.Node:
+    def call(self) -> Node:
         tok = self.advance()
         name = tok.value
         func = name
         assert isinstance(func, str)
-        power: nodes.Node | None = None
+        power: Node | None = None
         if self.is_op("^") and func in _LOGS + ("sqrt", "exp", "sigmoid", "abs"):
             # log²(x) (typed log^2(x)) is (log x)²
             caret = self.advance()
@@ -342,7 +353,7 @@ class _Parser:
                                  f"{tok.text}^(2)(x)", caret.pos)
             exp_tok = self.tok
             power = self.atom()
-            if isinstance(power, nodes.Neg):
+            if isinstance(power, Neg):
                 raise ParseError(f"an inverse function ({tok.text}⁻¹) is not understood; "
                                  f"write 1/{tok.text}(x) for a reciprocal", exp_tok.pos)
             if not self.is_op("("):
@@ -351,15 +362,15 @@ class _Parser:
         node = self.call_args(tok, func)
         if power is not None:
             self.open_end = None
-            return nodes.Pow(node, power)
+            return Pow(node, power)
         return node
 
-    def call_args(self, tok: _Tok, func: str) -> nodes.Node:
+    def call_args(self, tok: _Tok, func: str) -> Node:
         base = tok.base
         if self.is_op("("):
             open_tok = self.advance()
             self.enter(open_tok.pos)
-            args: list[nodes.Node] = []
+            args: list[Node] = []
             if self.is_op(")"):
                 raise ParseError(f"{tok.text}() needs an argument", open_tok.pos)
             while True:
@@ -399,16 +410,16 @@ class _Parser:
             raise ParseError(problem, tok.pos)
 
 
-def _with_base(func: str, args: list[nodes.Node], base: object) -> nodes.Call:
+def _with_base(func: str, args: list[Node], base: object) -> Call:
     if base is None:
-        return nodes.Call(func, tuple(args))
+        return Call(func, tuple(args))
     if base == "e":
-        return nodes.Call("ln", tuple(args))
+        return Call("ln", tuple(args))
     assert isinstance(base, int)
-    return nodes.Call("log", (args[0], nodes.Num(base, str(base))))
+    return Call("log", (args[0], Num(base, str(base))))
 
 
-def _call_text(call: nodes.Call) -> str:
+def _call_text(call: Call) -> str:
     """A call written with its brackets, whatever the printer would do (√ included)."""
     s = pretty(call)
     if call.func == "sqrt" and not s.startswith("√("):
@@ -416,20 +427,20 @@ def _call_text(call: nodes.Call) -> str:
     return s
 
 
-def _mul(factors: list[tuple[str, nodes.Node]]) -> nodes.Node:
+def _mul(factors: list[tuple[str, Node]]) -> Node:
     if len(factors) == 1:
         return factors[0][1]
-    return nodes.Mul(tuple(factors))
+    return Mul(tuple(factors))
 
 
-def _int_node(v: int) -> nodes.Node:
-    return nodes.Neg(nodes.Num(-v)) if v < 0 else nodes.Num(v)
+def _int_node(v: int) -> Node:
+    return Neg(Num(-v)) if v < 0 else Num(v)
 
 
 def parse(text: str, *, names: Collection[str] = (),
           functions: Collection[str] = DEFAULT_FUNCTIONS,
           matrices: Collection[str] = (), warnings: list[str] | None = None,
-          max_length: int = MAX_LENGTH) -> nodes.Node:
+          max_length: int = MAX_LENGTH) -> Node:
     """Parse ``text`` into an expression tree.
 
     ``names`` are the declared symbols (canonical ASCII names such as

@@ -1,0 +1,212 @@
+"""The journal: every change is an event, undo cancels by id, states replay, old logs migrate."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import replace
+from pathlib import Path
+
+from trainer.review import Rating, State
+from trainer.scheduling import Scheduler
+from trainer.scheduling.replay import replay
+from trainer.store import CardState, Store
+from trainer.store.journal import Event
+
+DAY = 86400.0
+T0 = 1_790_000_000.0
+
+
+def test_each_review_is_an_event_with_device_card_time_and_payload(tmp_path: Path):
+    store = Store.open(tmp_path / "t.db")
+    sched = Scheduler()
+    from trainer.store.journal import new_event_id
+
+    eid = new_event_id(T0)
+    after = sched.review(key="d/a", deck="d", state=None, rating=3, now=T0, seed=eid,
+                         content_hash="h1")
+    store.record_review(before=None, after=after, rating=Rating.GOOD, reviewed_at=T0,
+                        answer="1/n", verdict="correct", duration_ms=1200, event_id=eid)
+    (event,) = store.events()
+    assert (event.id, event.device, event.card_key, event.at, event.kind) == (
+        eid, store.device_id, "d/a", T0, "review")
+    assert event.payload == {"rating": 3, "answer": "1/n", "verdict": "correct",
+                             "duration_ms": 1200, "review_number": 0, "content_hash": "h1"}
+    store.close()
+    again = Store.open(tmp_path / "t.db")
+    assert again.device_id == event.device  # made once per database
+    assert Store.open(tmp_path / "other.db").device_id != event.device
+
+
+def test_undo_is_an_event_and_nothing_is_deleted(tmp_path: Path):
+    store = Store.open(tmp_path / "t.db")
+    store.replay_with(Scheduler(fuzz=False).replayer)
+    sched = Scheduler(fuzz=False)
+    first = sched.review(key="d/a", deck="d", state=None, rating=3, now=T0)
+    one = store.record_review(before=None, after=first, rating=3, reviewed_at=T0)
+    second = sched.review(key="d/a", deck="d", state=first, rating=1, now=T0 + 600)
+    store.record_review(before=first, after=second, rating=1, reviewed_at=T0 + 600)
+    (_, two_event) = [e.id for e in store.events("d/a")]
+    undone = store.undo_review(two_event)
+    assert undone is not None and undone.after == second
+    assert store.card_state("d/a") == first
+    kinds = [(e.kind, e.payload.get("event")) for e in store.events("d/a")]
+    assert kinds == [("review", None), ("review", None), ("undo", two_event)]
+    assert [r.id for r in store.reviews()] == [one]  # the log cache drops it
+    assert store.undo_review(two_event) is None  # already undone
+    assert replay(store.events("d/a"), fuzz=False) == store.card_state("d/a")
+
+
+def test_suspend_bury_and_their_undo_in_a_session_are_events(tmp_path: Path, recall_deck):
+    from trainer.config import Settings
+    from trainer.decks import load_decks
+    from trainer.session import StudySession
+
+    cards = load_decks([recall_deck]).cards
+    store = Store.open(tmp_path / "t.db")
+    clock = iter(T0 + k for k in range(100))
+    session = StudySession(store, cards, Settings(), Scheduler(fuzz=False),
+                           clock=lambda: next(clock))
+    key = session.current.key
+    session.suspend()
+    assert store.card_state(key).suspended
+    assert [e.kind for e in store.events(key)] == ["suspend"]
+    session.undo()
+    assert store.card_state(key) is None or not store.card_state(key).suspended
+    assert [e.kind for e in store.events(key)] == ["suspend", "undo"]
+    session.bury()
+    assert store.card_state(key).buried_until is not None
+    assert store.events(key)[-1].payload["until"] == store.card_state(key).buried_until
+
+
+def test_merging_foreign_events_is_idempotent_and_replays_the_card(tmp_path: Path):
+    store = Store.open(tmp_path / "t.db")
+    events = [Event(f"01ANKI{k:020d}", "anki", "d/a", T0 + k * 3 * DAY, "review",
+                    {"rating": 3}) for k in range(4)]
+    merged = store.merge_events(events)
+    assert (merged.added, merged.per_device, merged.cards) == (4, {"anki": 4}, 1)
+    state = store.card_state("d/a")
+    assert state == replay(events) and state.reps == 4
+    assert len(store.reviews("d/a")) == 4
+    again = store.merge_events(events)
+    assert again.added == 0 and store.card_state("d/a") == state
+    assert len(store.events()) == 4 and len(store.reviews("d/a")) == 4
+    # an older event merged later goes into its place in the history
+    early = Event("01ANKI" + "9" * 20, "phone", "d/a", T0 - DAY, "review", {"rating": 1})
+    merged = store.merge_events([early])
+    assert merged.replayed_whole == 1
+    assert store.card_state("d/a") == replay([*events, early])
+    assert [r.reviewed_at for r in store.reviews("d/a")][0] == T0 - DAY
+
+
+def test_replay_all_rebuilds_the_cache(tmp_path: Path):
+    store = Store.open(tmp_path / "t.db")
+    events = [Event(f"01ID{k:022d}", "x", f"d/{k % 3}", T0 + k * DAY, "review",
+                    {"rating": 1 + k % 4}) for k in range(12)]
+    store.merge_events(events)
+    want = {k: store.card_state(k) for k in ("d/0", "d/1", "d/2")}
+    store.conn.execute("UPDATE cards SET stability = 99")  # a damaged cache
+    assert store.replay_all() == 3
+    assert {k: store.card_state(k) for k in want} == want
+
+
+# --- the migration from schema 5 ------------------------------------------------------------
+
+
+def v5_database(path: Path) -> dict[str, CardState]:
+    """A database as schema 5 wrote it (fuzz drawn at random): reviews, an undone review,
+    a suspended card, a forgotten one, a buried and a rescheduled one. Returns its states."""
+    from trainer.store.db import _MIGRATIONS
+
+    conn = sqlite3.connect(path, isolation_level=None)
+    for version in range(1, 6):
+        steps = _MIGRATIONS[version]
+        if callable(steps):
+            steps(conn)
+        else:
+            for statement in steps.split(";") if isinstance(steps, str) else steps:
+                if statement.strip():
+                    conn.execute(statement)
+    conn.execute("PRAGMA user_version=5")
+    sched = Scheduler()  # fuzz on, unseeded: replay can not redraw these dues
+    states: dict[str, CardState | None] = {}
+
+    def review(key: str, rating: int, at: float, *, answer: str | None = None) -> int:
+        before = states.get(key)
+        after = sched.review(key=key, deck="d", state=before, rating=rating, now=at,
+                             content_hash="h-" + key)
+        cur = conn.execute(
+            "INSERT INTO reviews (card_key, reviewed_at, rating, answer, verdict, duration_ms, "
+            "state_before, state_after) VALUES (?,?,?,?,?,?,?,?)",
+            (key, at, rating, answer, "correct" if answer else None, 900,
+             None if before is None else json.dumps(before.to_dict()),
+             json.dumps(after.to_dict())))
+        states[key] = after
+        return cur.lastrowid
+
+    for k, rating in enumerate([3, 3, 3, 1, 3, 4, 3]):
+        review("d/long", rating, T0 + k * 6 * DAY, answer=f"x{k}")
+    review("d/undone", 3, T0)
+    review("d/undone", 3, T0 + 5 * DAY)
+    last = review("d/undone", 1, T0 + 20 * DAY)  # undone in schema 5: its row deleted
+    conn.execute("DELETE FROM reviews WHERE id=?", (last,))
+    states["d/undone"] = json_state(conn, "d/undone")
+    review("d/suspended", 3, T0)
+    review("d/suspended", 3, T0 + 3 * DAY)
+    states["d/suspended"] = replace(states["d/suspended"], suspended=True)
+    review("d/forgotten", 3, T0)
+    review("d/forgotten", 4, T0 + 4 * DAY)
+    states["d/forgotten"] = CardState(key="d/forgotten", deck="d", state=State.NEW, step=None,
+                                      stability=None, difficulty=None, due=T0 + 9 * DAY,
+                                      last_review=None, content_hash="h-d/forgotten")
+    review("d/forgotten", 3, T0 + 10 * DAY)  # studied again after the forget
+    review("d/moved", 3, T0)
+    review("d/moved", 3, T0 + 2 * DAY)
+    states["d/moved"] = replace(states["d/moved"], due=T0 + 40 * DAY)
+    review("d/buried", 2, T0)
+    states["d/buried"] = replace(states["d/buried"], buried_until=T0 + DAY)
+    states["d/new-suspended"] = CardState(key="d/new-suspended", deck="d", state=State.NEW,
+                                          step=None, stability=None, difficulty=None,
+                                          due=T0 + 7, last_review=None, suspended=True)
+    for state in states.values():
+        conn.execute("INSERT OR REPLACE INTO cards (key, deck, state, step, stability, "
+                     "difficulty, due, last_review, reps, lapses, content_hash, suspended, "
+                     "buried_until) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                     (state.key, state.deck, state.state, state.step, state.stability,
+                      state.difficulty, state.due, state.last_review, state.reps, state.lapses,
+                      state.content_hash, int(state.suspended), state.buried_until))
+    conn.close()
+    return states
+
+
+def json_state(conn: sqlite3.Connection, key: str) -> CardState:
+    (text,) = conn.execute("SELECT state_after FROM reviews WHERE card_key=? ORDER BY id DESC "
+                           "LIMIT 1", (key,)).fetchone()
+    return CardState.from_dict(json.loads(text))
+
+
+def test_a_schema_5_database_migrates_to_events_with_identical_states(tmp_path: Path):
+    path = tmp_path / "v5.db"
+    states = v5_database(path)
+    conn = sqlite3.connect(path)
+    log = conn.execute("SELECT id, card_key, reviewed_at, rating, answer FROM reviews "
+                       "ORDER BY id").fetchall()
+    conn.close()
+    store = Store.open(path)
+    for key, state in states.items():
+        assert store.card_state(key) == state, key
+    # the log is kept, each review tied to its event
+    assert [(r.id, r.card_key, r.reviewed_at, r.rating, r.answer) for r in store.reviews()] \
+        == sorted(log, key=lambda r: (r[2], r[0]))
+    reviews = {e.id: e for e in store.events() if e.kind == "review"}
+    assert len(reviews) == len(log) and all(r.event_id in reviews for r in store.reviews())
+    # the journal alone gives every state back
+    store.conn.execute("DELETE FROM cards")
+    assert store.replay_all() == len(states)
+    for key, state in states.items():
+        assert store.card_state(key) == state, key
+    kinds = {e.card_key: [x.kind for x in store.events(e.card_key)] for e in store.events()}
+    assert kinds["d/suspended"][-1] == "suspend"
+    assert "forget" in kinds["d/forgotten"] and kinds["d/moved"][-1] == "reschedule"
+    assert kinds["d/buried"][-1] == "bury" and kinds["d/new-suspended"] == ["suspend"]
+    assert "set" not in {k for ks in kinds.values() for k in ks}  # every state explained

@@ -1,0 +1,249 @@
+"""Syncing the journal through a shared folder (and git): union by id, identical states."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from trainer.scheduling import Scheduler
+from trainer.store import Store
+from trainer.store.journal import new_event_id
+from trainer.sync.folder import read_segment, sync_folder
+from trainer.sync.gitsync import sync_git
+
+DAY = 86400.0
+T0 = 1_790_000_000.0
+SCHED = Scheduler()  # fuzz on, as for a learner: the event ids draw it
+
+
+def rate(store: Store, key: str, rating: int, at: float) -> str:
+    """What a study session does when a card is rated."""
+    store.replay_with(SCHED.replayer)
+    before = store.card_state(key)
+    event_id = new_event_id(at)
+    after = SCHED.review(key=key, deck=key.split("/")[0], state=before, rating=rating, now=at,
+                         seed=event_id)
+    store.record_review(before=before, after=after, rating=rating, reviewed_at=at,
+                        event_id=event_id)
+    return event_id
+
+
+def journal(store: Store) -> dict[str, tuple]:
+    return {e.id: (e.device, e.card_key, e.at, e.kind, json.dumps(e.payload, sort_keys=True))
+            for e in store.events()}
+
+
+def states(store: Store) -> dict:
+    return {s.key: s for s in store.states(["d"]).values()}
+
+
+def segments(root: Path) -> list[Path]:
+    return sorted(root.glob("*/*.jsonl"))
+
+
+@pytest.fixture
+def two(tmp_path: Path) -> tuple[Store, Store, Path]:
+    a, b = Store.open(tmp_path / "a.db"), Store.open(tmp_path / "b.db")
+    a.replay_with(SCHED.replayer)
+    b.replay_with(SCHED.replayer)
+    return a, b, tmp_path / "shared"
+
+
+def test_two_devices_end_with_the_same_events_and_states(two):
+    a, b, root = two
+    for k in range(4):  # each its own cards, and one card on both on the same days
+        rate(a, "d/laptop", 3, T0 + k * 4 * DAY)
+        rate(b, "d/desktop", 3 if k % 2 else 4, T0 + k * 5 * DAY + 60)
+        rate(a, "d/both", 3, T0 + k * 3 * DAY + 10)
+        rate(b, "d/both", 1 if k == 2 else 3, T0 + k * 3 * DAY + 3600)
+    undone = rate(b, "d/desktop", 1, T0 + 30 * DAY)
+    assert b.undo_review(undone) is not None
+    first_a = sync_folder(a, root)
+    first_b = sync_folder(b, root)
+    assert first_a.received == {} and first_a.sent == 8
+    assert first_b.received == {a.device_id: 8} and first_b.sent == 10  # 9 reviews, 1 undo
+    for _ in range(2):
+        sync_folder(a, root)
+        sync_folder(b, root)
+    assert journal(a) == journal(b) and len(journal(a)) == 18
+    assert states(a) == states(b)
+    assert set(states(a)) == {"d/laptop", "d/desktop", "d/both"}
+    assert states(a)["d/both"].reps == 8  # both devices' reviews, in time order
+    assert len(a.reviews("d/desktop")) == 4  # the undone review is not in either log
+    # each device wrote only its own folder; nothing more to send or take
+    assert {p.parent.name for p in segments(root)} == {a.device_id, b.device_id}
+    again = sync_folder(a, root)
+    assert (again.sent, again.received, again.problems) == (0, {}, [])
+
+
+def test_a_device_offline_for_a_month_merges_in_one_step(two):
+    a, b, root = two
+    rate(a, "d/x", 3, T0)
+    sync_folder(a, root)
+    sync_folder(b, root)
+    for day in range(30):  # b studies alone for a month, then comes back
+        rate(b, "d/x", 3, T0 + (day + 1) * DAY)
+        rate(b, f"d/n{day}", 4, T0 + (day + 1) * DAY + 5)
+    report = sync_folder(b, root)
+    assert report.sent == 60
+    report = sync_folder(a, root)
+    assert report.received == {b.device_id: 60} and report.cards == 31
+    assert states(a) == states(b) and journal(a) == journal(b)
+
+
+def test_a_damaged_segment_is_reported_and_skipped_and_the_rest_merges(two):
+    a, b, root = two
+    rate(a, "d/x", 3, T0)
+    sync_folder(a, root)
+    rate(a, "d/y", 3, T0 + 5)
+    sync_folder(a, root)
+    good, cut = segments(root)
+    data = cut.read_bytes()
+    cut.write_bytes(data[: len(data) // 2])  # a copy cut short
+    report = sync_folder(b, root)
+    assert report.received == {a.device_id: 1}
+    (problem,) = report.problems
+    assert problem.path == cut and "cut short" in problem.reason
+    assert str(problem).startswith(f"{cut}:")
+    assert b.card_state("d/x") == a.card_state("d/x") and b.card_state("d/y") is None
+    # a changed byte fails the checksum; a newer format is refused by its header
+    cut.write_bytes(data.replace(b'"rating":3', b'"rating":4'))
+    (problem,) = sync_folder(b, root).problems
+    assert "checksum" in problem.reason and problem.line == 3
+    newer = b'{"device": "z", "events": 0, "format": 2}\n'
+    (root / "zz").mkdir()
+    (root / "zz" / "01.jsonl").write_bytes(newer)
+    reasons = sorted(p.reason for p in sync_folder(b, root).problems)
+    assert any("newer trainer (format 2" in r for r in reasons)
+    cut.write_bytes(data)  # repaired (say, the copy finished): it merges now
+    sync_folder(b, root)
+    assert b.card_state("d/y") == a.card_state("d/y")
+    assert len(journal(b)) == 2 and len(journal(a)) == 2  # nothing lost, nothing doubled
+
+
+@pytest.mark.parametrize("stage", ["before-rename", "after-rename"])
+def test_kill_9_in_the_middle_of_a_sync_loses_and_duplicates_nothing(tmp_path, two, stage):
+    a, b, root = two
+    for k in range(5):
+        rate(a, f"d/c{k}", 3, T0 + k)
+    a.close()
+    marker = tmp_path / "stopped"
+    env = {**os.environ, "TRAINER_SYNC_HOOK": f"{stage}:{marker}"}
+    proc = subprocess.Popen([sys.executable, "-m", "trainer", "sync", str(root), "--db",
+                             str(tmp_path / "a.db")], env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 120  # a generous bound, not a race: the hook waits
+        while not marker.exists():
+            assert proc.poll() is None, proc.communicate()
+            assert time.monotonic() < deadline, "the sync never reached the hook"
+            time.sleep(0.05)
+        os.kill(proc.pid, signal.SIGKILL)
+    finally:
+        proc.wait(timeout=60)
+        proc.stdout.close()
+        proc.stderr.close()
+    a = Store.open(tmp_path / "a.db")
+    report = sync_folder(a, root)
+    assert report.problems == []
+    assert report.sent == (5 if stage == "before-rename" else 0)
+    assert not list(root.glob("*/.*.tmp"))  # the torn write is gone
+    ids = [json.loads(line)["id"] for path in segments(root)
+           for line in path.read_text().splitlines()[1:-1]]
+    assert len(ids) == 5 == len(set(ids))  # every event in the folder once
+    sync_folder(b, root)
+    assert journal(b) == journal(a) and states(b) == states(a)
+
+
+def test_the_sync_command_reports_per_device(tmp_path, two, capsys):
+    from trainer.cli import main
+
+    a, b, root = two
+    rate(a, "d/x", 3, T0)
+    a.close()
+    assert main(["sync", str(root), "--db", str(tmp_path / "a.db")]) == 0
+    assert "sent 1 event" in capsys.readouterr().out
+    b.close()
+    assert main(["sync", str(root), "--db", str(tmp_path / "b.db")]) == 0
+    out = capsys.readouterr().out
+    assert "1 new event" in out and "sent 0 events" in out
+    assert main(["sync", "--db", str(tmp_path / "b.db")]) == 2
+    assert "sync_dir" in capsys.readouterr().err
+    (tmp_path / "file").write_text("x")
+    assert main(["sync", str(tmp_path / "file"), "--db", str(tmp_path / "b.db")]) == 2
+    assert "not a folder" in capsys.readouterr().err
+
+
+def test_a_segment_is_read_back_whole(two):
+    a, _, root = two
+    ids = [rate(a, "d/x", r, T0 + k * DAY) for k, r in enumerate([3, 1, 3])]
+    sync_folder(a, root)
+    (path,) = segments(root)
+    events, problem = read_segment(path)
+    assert problem is None and [e.id for e in events] == ids
+
+
+# --- git ---------------------------------------------------------------------------------------
+
+needs_git = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+
+
+def git(*args: str, cwd: Path | None = None) -> str:
+    return subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True,
+                          text=True).stdout
+
+
+@needs_git
+def test_a_git_round_trip_through_a_bare_repository(tmp_path, two):
+    a, b, _ = two
+    bare = tmp_path / "journal.git"
+    git("init", "-q", "--bare", "-b", "main", str(bare))
+    for name in ("wa", "wb"):
+        git("clone", "-q", str(bare), str(tmp_path / name))
+        git("checkout", "-q", "-B", "main", cwd=tmp_path / name)
+    rate(a, "d/x", 3, T0)
+    rate(b, "d/x", 1, T0 + 3600)
+    rate(b, "d/y", 3, T0 + 7200)
+    first = sync_git(a, tmp_path / "wa")
+    assert first.sent == 1
+    sync_git(b, tmp_path / "wb")  # pulls a's segment with a rebase, pushes its own
+    report = sync_git(a, tmp_path / "wa")
+    assert report.received == {b.device_id: 2}
+    assert journal(a) == journal(b) and states(a) == states(b)
+    log = git("log", "--format=%s", "main", cwd=bare)
+    assert log.count("trainer sync") == 2
+
+
+@needs_git
+def test_git_failures_are_messages(tmp_path, two):
+    from trainer.sync.folder import SyncError
+
+    a, _, _ = two
+    plain = tmp_path / "plain"
+    plain.mkdir()
+    with pytest.raises(SyncError, match="not a git work tree"):
+        sync_git(a, plain)
+    work = tmp_path / "w"
+    git("init", "-q", "-b", "main", str(work))
+    git("remote", "add", "origin", str(tmp_path / "missing.git"), cwd=work)
+    rate(a, "d/x", 3, T0)
+    with pytest.raises(SyncError, match="nothing local is lost"):
+        sync_git(a, work)
+    assert git("log", "--format=%s", cwd=work).startswith("trainer sync: 1 events")
+
+
+def test_a_missing_git_is_a_clear_message(tmp_path, two, monkeypatch):
+    from trainer.sync.folder import SyncError
+
+    a, _, _ = two
+    monkeypatch.setattr(shutil, "which", lambda name: None)
+    with pytest.raises(SyncError, match="git is not installed"):
+        sync_git(a, tmp_path)

@@ -1,0 +1,68 @@
+"""The app syncs the journal with sync_dir after the first card is on screen, quietly."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from trainer.config import Settings
+from trainer.store import Store
+from trainer.store.journal import Event
+from trainer.sync import auto
+from trainer.sync.folder import sync_folder
+
+T0 = 1_790_000_000.0
+
+
+def other_device(tmp_path: Path, root: Path) -> Store:
+    """Another device that reviewed the first card and synced."""
+    other = Store.open(tmp_path / "other.db")
+    other.merge_events([Event("01OTHER0000000000000000001", "phone", "basics/likelihood", T0,
+                              "review", {"rating": 3})])
+    sync_folder(other, root)
+    return other
+
+
+async def test_the_app_takes_in_other_devices_reviews_at_start(make_app, recall_deck, tmp_path,
+                                                               notifications):
+    root = tmp_path / "shared"
+    other = other_device(tmp_path, root)
+    app = make_app(recall_deck, tmp_path / "t.db", settings=Settings(sync_dir=str(root)))
+    seen = notifications(app)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        assert app.store.card_state("basics/likelihood") == other.card_state("basics/likelihood")
+    assert any("Synced 1 event from 1 other device" in n.message for n in seen)
+    assert (root / app.store.device_id).is_dir()
+
+
+async def test_every_50_reviews_the_app_syncs_again(make_app, recall_deck, tmp_path,
+                                                    monkeypatch):
+    root = tmp_path / "shared"
+    monkeypatch.setattr(auto, "REVIEWS_BETWEEN_SYNCS", 2)
+    app = make_app(recall_deck, tmp_path / "t.db", settings=Settings(sync_dir=str(root)))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.press("space", "3", "space", "3")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+    sent = [line for p in (root / app.store.device_id).glob("*.jsonl")
+            for line in p.read_text().splitlines()[1:-1]]
+    assert len(sent) == 2  # the two reviews went out without waiting for the exit
+
+
+async def test_a_failing_sync_is_a_notice_not_a_crash(make_app, recall_deck, tmp_path,
+                                                      notifications):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the folder should be")
+    app = make_app(recall_deck, tmp_path / "t.db", settings=Settings(sync_dir=str(blocker)))
+    seen = notifications(app)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.press("space", "3")  # studying goes on
+        await pilot.pause()
+    assert len(app.store.reviews()) == 1
+    (failure,) = [n for n in seen if "Sync with" in n.message]
+    assert failure.severity == "warning" and "Nothing here is lost" in failure.message

@@ -1,0 +1,478 @@
+"""The store's journal: events appended with their cache update, undone by id, merged, replayed."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any
+
+from trainer.store.journal import Event, dump_payload, new_event_id
+
+if TYPE_CHECKING:
+    from trainer.scheduling.replay import Replayer
+    from trainer.store.db import CardState, Review
+
+# The journal is the truth; `cards` and `reviews` are caches of its replay. `seq` is the
+# order events arrived here (what sync has written out); `origin` is the device folder an
+# event was read from, NULL for one made (or imported) on this device, which sync writes out.
+SCHEMA: tuple[str, ...] = (
+    "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID",
+    """CREATE TABLE IF NOT EXISTS events (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        id TEXT NOT NULL UNIQUE,
+        device TEXT NOT NULL,
+        card_key TEXT NOT NULL,
+        at REAL NOT NULL,
+        kind TEXT NOT NULL,
+        payload TEXT NOT NULL,
+        cancels TEXT,
+        origin TEXT
+    )""",
+    "CREATE INDEX IF NOT EXISTS events_card ON events(card_key, at, id)",
+    "CREATE INDEX IF NOT EXISTS events_cancels ON events(cancels) WHERE cancels IS NOT NULL",
+    # the sync segments (device folder/file) already merged: read once
+    "CREATE TABLE IF NOT EXISTS synced_segments (name TEXT PRIMARY KEY) WITHOUT ROWID",
+)
+
+_EVENT = "id, device, card_key, at, kind, payload"
+_FLAGS = ("suspended", "buried_until")
+# what a review's scheduling is, flags aside
+_SCHEDULE = ("state", "step", "stability", "difficulty", "due", "last_review", "reps", "lapses")
+_CHUNK = 500  # ids per IN (...) list: well under SQLite's limit on variables
+
+
+def _row_event(row: Sequence[Any]) -> Event:
+    return Event(row[0], row[1], row[2], row[3], row[4], json.loads(row[5]))
+
+
+def _chunks(items: Sequence[str]) -> Iterator[Sequence[str]]:
+    for start in range(0, len(items), _CHUNK):
+        yield items[start:start + _CHUNK]
+
+
+@dataclass(slots=True)
+class Merged:
+    """What a merge brought: the new events (per device) and the cards replayed."""
+
+    added: int = 0
+    per_device: dict[str, int] = field(default_factory=dict)
+    cards: int = 0
+    replayed_whole: int = 0
+
+
+class JournalQueries:
+    """The journal half of the Store (mixed into it; uses its connection and cache writes)."""
+
+    conn: sqlite3.Connection
+
+    # --- identity and the replayer --------------------------------------------------------
+
+    @property
+    def device_id(self) -> str:
+        """This database's device id, made once when the journal was created."""
+        device = getattr(self, "_device_id", None)
+        if device is None:
+            row = self.conn.execute("SELECT value FROM meta WHERE key='device'").fetchone()
+            device = self._device_id = str(row[0])
+        return device
+
+    def replayer_for(self, key: str) -> Replayer:
+        """How this card's events become states: its deck's retention and FSRS parameters."""
+        choose = getattr(self, "_choose_replayer", None)
+        if choose is None:
+            from trainer.scheduling.replay import Replayer
+
+            default = getattr(self, "_default_replayer", None) or Replayer()
+            self._default_replayer = default
+            return default
+        return choose(key.split("/", 1)[0])  # type: ignore[no-any-return]
+
+    def replay_with(self, choose: Callable[[str], Replayer]) -> None:
+        """Replay each deck's cards with `choose(deck)` (a Scheduler's `replayer`): the study
+        session sets its scheduler's, so an undo or a merge gives what live study gives."""
+        self._choose_replayer = choose
+
+    def meta(self, key: str) -> str | None:
+        row = self.conn.execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def set_meta(self, key: str, value: str | None) -> None:
+        if value is None:
+            self.conn.execute("DELETE FROM meta WHERE key=?", (key,))
+        else:
+            self.conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
+                              (key, value))
+
+    # --- reading the journal --------------------------------------------------------------
+
+    def new_event(self, kind: str, key: str, at: float, **payload: Any) -> Event:
+        """An event of this device, not yet recorded (`append` records it)."""
+        return Event(new_event_id(at), self.device_id, key, at, kind, payload)
+
+    def events(self, card_key: str | None = None) -> list[Event]:
+        """The journal (of one card), in event-time order, undone events and undos included."""
+        if card_key is None:
+            rows = self.conn.execute(f"SELECT {_EVENT} FROM events ORDER BY at, id")
+        else:
+            rows = self.conn.execute(f"SELECT {_EVENT} FROM events WHERE card_key=? "
+                                     "ORDER BY at, id", (card_key,))
+        return [_row_event(r) for r in rows]
+
+    def events_to_send(self, after_seq: int) -> tuple[list[Event], int]:
+        """Events made or imported here since `after_seq`, in arrival order, and the last seq."""
+        rows = self.conn.execute(f"SELECT seq, {_EVENT} FROM events WHERE seq > ? AND origin "
+                                 "IS NULL ORDER BY seq", (after_seq,)).fetchall()
+        last = self.conn.execute("SELECT MAX(seq) FROM events").fetchone()[0] or 0
+        return [_row_event(r[1:]) for r in rows], int(last)
+
+    # --- writing ---------------------------------------------------------------------------
+
+    def _insert_event(self, e: Event, origin: str | None = None) -> bool:
+        cur = self.conn.execute(
+            "INSERT OR IGNORE INTO events (id, device, card_key, at, kind, payload, cancels, "
+            "origin) VALUES (?,?,?,?,?,?,?,?)",
+            (e.id, e.device, e.card_key, e.at, e.kind, dump_payload(e.payload), e.cancels,
+             origin))
+        return cur.rowcount == 1
+
+    def append(self, events: Sequence[Event]) -> dict[str, CardState | None]:
+        """Record this device's events (suspend, bury, forget, …) and update the cards they
+        touch, in one transaction. Returns each touched card's new state."""
+        with self.transaction():  # type: ignore[attr-defined]
+            touched, _ = self._merge([self._after_history(e) for e in events], origin=None)
+            return {key: self.card_state(key) for key in touched}  # type: ignore[attr-defined]
+
+    def _after_history(self, e: Event) -> Event:
+        """The event moved just after the card's newest one if its clock is behind it: an
+        action here acts on the state the learner saw, whatever another clock said."""
+        last = self.conn.execute("SELECT MAX(at) FROM events WHERE card_key=?",
+                                 (e.card_key,)).fetchone()[0]
+        return e if last is None or e.at > last else replace(e, at=last + 1e-3)
+
+    def merge_events(self, events: Iterable[Event], *, origin: str | None = None,
+                     segments: Sequence[str] = ()) -> Merged:
+        """Add events made elsewhere, with their own ids: another device's (`origin` names its
+        folder) or imported ones (origin None: sync sends them on). Events already here are
+        skipped, so merging again changes nothing; the cards whose histories changed are
+        replayed. One transaction, which also notes the sync `segments` they came from."""
+        events = list(events)
+        with self.transaction():  # type: ignore[attr-defined]
+            touched, new = self._merge(events, origin=origin)
+            self.conn.executemany("INSERT OR IGNORE INTO synced_segments (name) VALUES (?)",
+                                  [(name,) for name in segments])
+        report = Merged(added=len(new), cards=len(touched), replayed_whole=sum(touched.values()))
+        for e in new:
+            report.per_device[e.device] = report.per_device.get(e.device, 0) + 1
+        return report
+
+    def _merge(self, events: Sequence[Event],
+               origin: str | None) -> tuple[dict[str, bool], list[Event]]:
+        """Insert the events not yet here and bring their cards' caches up to date; returns
+        the cards touched (True: replayed whole) and the events that were new."""
+        conn = self.conn
+        base = conn.execute("SELECT COALESCE(MAX(seq), 0) FROM events").fetchone()[0]
+        new = [e for e in events if self._insert_event(e, origin)]
+        touched: dict[str, bool] = {}
+        by_card: dict[str, list[Event]] = defaultdict(list)
+        for e in new:
+            by_card[e.card_key].append(e)
+        whole: set[str] = {key for key, evs in by_card.items()
+                           if any(e.kind == "undo" for e in evs)}
+        # an event already undone here (its undo arrived first) changes nothing but still
+        # means the card's history must be read whole
+        ids = [e.id for e in new]
+        for part in _chunks(ids):
+            marks = ",".join("?" * len(part))
+            whole.update(r[0] for r in conn.execute(
+                f"SELECT card_key FROM events WHERE cancels IN ({marks}) AND seq <= ?",
+                (*part, base)))
+        for key, evs in by_card.items():
+            if key in whole:
+                continue
+            last = conn.execute("SELECT at, id FROM events WHERE card_key=? AND seq <= ? "
+                                "ORDER BY at DESC, id DESC LIMIT 1", (key, base)).fetchone()
+            first = min(e.order for e in evs)
+            if last is not None and first < (last[0], last[1]):
+                whole.add(key)  # it falls inside the history: replay the card from the start
+        new_ids = set(ids)
+        for key, evs in by_card.items():
+            if key in whole:
+                self._replay_card(key, new_ids)
+            else:
+                self._continue_card(key, sorted(evs, key=lambda e: e.order))
+            touched[key] = key in whole
+        return touched, new
+
+    def _continue_card(self, key: str, events: Sequence[Event]) -> None:
+        """Apply events that come after everything the card has, on its cached state."""
+        state = self.card_state(key)  # type: ignore[attr-defined]
+        apply = self.replayer_for(key).apply
+        for e in events:
+            after = apply(state, e)
+            if e.kind == "review" and after is not None:
+                self._insert_review_row(e, state, after)
+            state = after
+        self._put_cache(key, state)
+
+    def _replay_card(self, key: str, changed: set[str] | None = None) -> CardState | None:
+        """Rebuild a card's state from all its events, and its review log rows from the
+        first event that `changed` (new events' ids; None: all of them) moves or cancels.
+        A rewritten row keeps its id, so nothing that names it goes stale."""
+        conn = self.conn
+        events = [_row_event(r) for r in conn.execute(
+            f"SELECT {_EVENT} FROM events WHERE card_key=? ORDER BY at, id", (key,))]
+        cancelled = {e.cancels for e in events if e.kind == "undo"}
+        since: tuple[float, str] | None = None
+        if changed is not None:
+            touched = changed | {e.cancels for e in events if e.id in changed and e.cancels}
+            since = min((e.order for e in events if e.id in touched), default=None)
+        rows = dict(conn.execute("SELECT event_id, id FROM reviews WHERE card_key=?", (key,)))
+        if since is None:
+            conn.execute("DELETE FROM reviews WHERE card_key=?", (key,))
+        else:
+            conn.executemany("DELETE FROM reviews WHERE id=?", [
+                (rows[e.id],) for e in events
+                if e.id in rows and (e.order >= since or e.id in cancelled)])
+        state: CardState | None = None
+        apply = self.replayer_for(key).apply
+        for e in events:
+            if e.kind == "undo" or e.id in cancelled:
+                continue
+            after = apply(state, e)
+            if e.kind == "review" and after is not None and (since is None or e.order >= since):
+                self._insert_review_row(e, state, after, row_id=rows.get(e.id))
+            state = after
+        self._put_cache(key, state)
+        return state
+
+    def _insert_review_row(self, e: Event, before: CardState | None, after: CardState,
+                           row_id: int | None = None) -> int:
+        from trainer.store.db import _dump
+
+        p = e.payload
+        cur = self.conn.execute(
+            "INSERT INTO reviews (id, card_key, reviewed_at, rating, answer, verdict, duration_ms,"
+            " state_before, state_after, event_id) VALUES (?,?,?,?,?,?,?,?,?,?)",
+            (row_id, e.card_key, e.at, int(p["rating"]), p.get("answer"), p.get("verdict"),
+             p.get("duration_ms"), _dump(before), _dump(after), e.id))
+        return int(cur.lastrowid or 0)
+
+    def _put_cache(self, key: str, state: CardState | None) -> None:
+        if state is None:
+            self.conn.execute("DELETE FROM cards WHERE key=?", (key,))
+        else:
+            self._write_state(state)  # type: ignore[attr-defined]
+
+    # --- undo ---------------------------------------------------------------------------
+
+    def undo_events(self, ids: Sequence[str], *, at: float | None = None) -> int:
+        """Cancel these events (by id) with undo events and replay their cards, in one
+        transaction. Events unknown or already undone are passed over; returns how many
+        were undone."""
+        with self.transaction():  # type: ignore[attr-defined]
+            return self._undo(ids, at)
+
+    def _undo(self, ids: Sequence[str], at: float | None) -> int:
+        conn = self.conn
+        now = time.time() if at is None else at
+        cards, undone = set(), 0
+        for event_id in ids:
+            row = conn.execute("SELECT card_key, at, kind FROM events WHERE id=?",
+                               (event_id,)).fetchone()
+            if row is None or row[2] == "undo" or conn.execute(
+                    "SELECT 1 FROM events WHERE cancels=?", (event_id,)).fetchone():
+                continue
+            self._insert_event(self.new_event("undo", row[0], max(now, row[1]),
+                                              event=event_id))
+            cards.add(row[0])
+            undone += 1
+        for key in sorted(cards):
+            self._replay_card(key)
+        return undone
+
+    def undo_review(self, review: int | str) -> Review | None:
+        """Undo one review, named by its event id (or its review log id): an undo event
+        cancels it and the card is as it was before. Undo names its review, so a second
+        trainer's reviews are never touched.
+
+        Returns None when that review is not in the log (or is undone already). Refused (a
+        StoreError, kind "conflict") when the card was reviewed again since, by another
+        trainer or device.
+        """
+        from trainer.store.db import StoreError, _review
+
+        conn = self.conn
+        with self.transaction():  # type: ignore[attr-defined]
+            column = "id" if isinstance(review, int) else "event_id"
+            row = conn.execute(
+                "SELECT id, card_key, reviewed_at, rating, answer, verdict, duration_ms, "
+                f"state_before, state_after, event_id FROM reviews WHERE {column}=?",
+                (review,)).fetchone()
+            if row is None or row[9] is None:
+                return None
+            found, event_id = _review(row), str(row[9])
+            at = conn.execute("SELECT at FROM events WHERE id=?", (event_id,)).fetchone()[0]
+            later = conn.execute(
+                "SELECT kind FROM events AS e WHERE card_key=? AND (at > ? OR (at = ? AND id > ?))"
+                " AND kind != 'undo' AND NOT EXISTS (SELECT 1 FROM events AS u "
+                "WHERE u.cancels = e.id)", (found.card_key, at, at, event_id)).fetchall()
+            if any(k == "review" for (k,) in later):
+                raise StoreError(f"{self.path}: {found.card_key} was reviewed again since "  # type: ignore[attr-defined]
+                                 "(by another trainer?); its review is kept.", kind="conflict")
+            self._insert_event(self.new_event("undo", found.card_key,
+                                              max(time.time(), at), event=event_id))
+            if later:  # suspended, buried … since: the card's history is replayed whole
+                self._replay_card(found.card_key)
+            else:  # the newest event: the card is as the review found it
+                conn.execute("DELETE FROM reviews WHERE id=?", (found.id,))
+                self._put_cache(found.card_key, found.before)
+        return found
+
+    # --- replaying everything -------------------------------------------------------------
+
+    def replay_all(self, replayer: Replayer | None = None) -> int:
+        """Rebuild every card's state from its events (after new FSRS parameters, or to
+        repair the cache), in one transaction; returns how many cards were replayed. Each
+        deck's replayer is `replay_with`'s unless one is given for all. The review log keeps
+        the states each review was made from."""
+        from trainer.store.db import _state_values
+
+        conn = self.conn
+        count = 0
+        with self.transaction():  # type: ignore[attr-defined]
+            rows = conn.execute(f"SELECT {_EVENT} FROM events ORDER BY card_key, at, id")
+            writes: list[tuple[Any, ...]] = []
+            gone: list[tuple[str]] = []
+            key, batch = None, []  # type: ignore[var-annotated]
+            for row in [*rows, None]:
+                if row is None or row[2] != key:
+                    if key is not None:
+                        state = (replayer or self.replayer_for(key)).replay(batch)
+                        if state is None:
+                            gone.append((key,))
+                        else:
+                            writes.append(_state_values(state))
+                        count += 1
+                    if row is None:
+                        break
+                    key, batch = row[2], []
+                batch.append(_row_event(row))
+            conn.executemany("DELETE FROM cards WHERE key=?", gone)
+            conn.executemany("INSERT OR REPLACE INTO cards VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                             writes)
+        return count
+
+
+# --- the migration from the review log (schema 5) to the journal ------------------------------
+
+
+def _schedule(s: CardState | None) -> tuple[Any, ...] | None:
+    return None if s is None else tuple(getattr(s, f) for f in _SCHEDULE)
+
+
+def _snapshot(text: str | None) -> CardState | None:
+    """A state kept in the old review log, or None where it can not be read."""
+    from trainer.store.db import _load
+
+    try:
+        return _load(text)
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
+def migrate_to_journal(conn: sqlite3.Connection) -> None:
+    """Schema 6: every review in the log becomes a review event, and each card's flags and
+    the changes made outside the log (forget, reschedule) become events, so that replaying
+    the journal gives every card exactly the state it had. Nothing is lost: a state the
+    events can not explain is kept by a `set` event."""
+    from trainer.scheduling.replay import Replayer
+    from trainer.store.db import _COLUMNS, _row_to_state
+
+    for statement in SCHEMA:
+        conn.execute(statement)
+    if "event_id" not in {r[1] for r in conn.execute("PRAGMA table_info(reviews)")}:
+        conn.execute("ALTER TABLE reviews ADD COLUMN event_id TEXT")
+    conn.execute("CREATE INDEX IF NOT EXISTS reviews_event ON reviews(event_id)")
+    conn.execute("INSERT OR IGNORE INTO meta (key, value) VALUES ('device', ?)",
+                 (new_event_id(time.time()),))
+    device = conn.execute("SELECT value FROM meta WHERE key='device'").fetchone()[0]
+    # a file rolled back by hand may hold events already: its cards are left as they are
+    journaled = {r[0] for r in conn.execute("SELECT DISTINCT card_key FROM events")}
+    replayer = Replayer()
+    cached = {r[0]: _row_to_state(r) for r in conn.execute(f"SELECT {_COLUMNS} FROM cards")}
+    history: dict[str, list[tuple[Any, ...]]] = defaultdict(list)
+    for row in conn.execute("SELECT id, card_key, reviewed_at, rating, answer, verdict, "
+                            "duration_ms, state_before, state_after FROM reviews ORDER BY id"):
+        history[row[1]].append(row)
+    events: list[Event] = []
+    links: list[tuple[str, int]] = []
+    tick = 1e-3  # spacing of the events a migration adds between two real ones
+
+    def add(kind: str, key: str, at: float, **payload: Any) -> Event:
+        e = Event(new_event_id(at), device, key, at, kind, payload)
+        events.append(e)
+        return e
+
+    for key in sorted((set(history) | set(cached)) - journaled):
+        state: CardState | None = None
+        last = 0.0
+        for row in history.get(key, ()):
+            at, before, after = row[2], _snapshot(row[7]), _snapshot(row[8])
+            at = max(at, last + tick)  # keep the log's order even where two times tie
+            if _schedule(before) != _schedule(state):  # changed outside the log
+                gap = at - tick / 2
+                if (before is None or before.state == 0) and state is not None:
+                    # a forgotten card's new row is dated by the forget
+                    when = before.due if before is not None and last < before.due < at else gap
+                    state = replayer.apply(state, add("forget", key, when))
+                if _schedule(before) != _schedule(state):
+                    state = replayer.apply(state, add("set", key, gap, state=(
+                        None if before is None else before.to_dict())))
+            payload: dict[str, Any] = {"rating": row[3], "review_number": state.reps if state
+                                       else 0}
+            for name, value in (("answer", row[4]), ("verdict", row[5]),
+                                ("duration_ms", row[6])):
+                if value is not None:
+                    payload[name] = value
+            if after is not None:
+                payload["due"] = after.due  # drawn by the old trainer's own fuzz
+                if after.content_hash:
+                    payload["content_hash"] = after.content_hash
+            review = add("review", key, at, **payload)
+            links.append((review.id, row[0]))
+            state = replayer.apply(state, review)
+            if after is not None and (state is None or replace(state, buried_until=None)
+                                      != replace(after, buried_until=None)):
+                state = replayer.apply(state, add("set", key, at + tick / 2,
+                                                  state=after.to_dict()))
+            last = at
+        want = cached.get(key)
+        end = last + tick
+        if want is not None and want.state == 0:
+            end = max(end, want.due)  # a new row is stored at the time it was made
+        elif want is not None and state is None:
+            end = want.last_review or want.due
+        if want is not None:
+            if want.state == 0 and state is not None and state.state != 0:
+                state = replayer.apply(state, add("forget", key, end))
+            if want.suspended:
+                state = replayer.apply(state, add("suspend", key, end,
+                                                  content_hash=want.content_hash))
+            if want.buried_until is not None:
+                state = replayer.apply(state, add("bury", key, end, until=want.buried_until,
+                                                  content_hash=want.content_hash))
+            if (state is not None and state.state != 0 and want.state != 0
+                    and _schedule(replace(state, due=want.due)) == _schedule(want)
+                    and state.due != want.due):
+                state = replayer.apply(state, add("reschedule", key, end + tick, due=want.due))
+        if state != want:
+            add("set", key, end + 2 * tick, state=None if want is None else want.to_dict())
+    conn.executemany(
+        "INSERT INTO events (id, device, card_key, at, kind, payload, cancels, origin) "
+        "VALUES (?,?,?,?,?,?,NULL,NULL)",
+        [(e.id, e.device, e.card_key, e.at, e.kind, dump_payload(e.payload)) for e in events])
+    conn.executemany("UPDATE reviews SET event_id=? WHERE id=?", links)

@@ -1,0 +1,253 @@
+"""Sync through a shared folder: each device appends checksummed JSON-lines segments of its events."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from trainer.store import Store
+from trainer.store.journal import Event, new_event_id
+
+FORMAT = 1  # the segment format this trainer writes and reads
+SEGMENT_EVENTS = 50_000  # events per segment: a first sync of a long history writes several
+# tests: "before-rename:MARKER" (or after-rename) touches MARKER and blocks there, to be killed
+HOOK = "TRAINER_SYNC_HOOK"
+
+
+@dataclass(slots=True)
+class Problem:
+    """A segment that was skipped, and why (the file and the line that shows it)."""
+
+    path: Path
+    line: int
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.reason}; skipped"
+
+
+@dataclass(slots=True)
+class SyncReport:
+    """What one sync did: events sent, events in per device, cards replayed, problems."""
+
+    sent: int = 0
+    received: dict[str, int] = field(default_factory=dict)
+    cards: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def lines(self) -> list[str]:
+        out = [f"sent {self.sent} event{'s' * (self.sent != 1)}"]
+        for device, count in sorted(self.received.items()):
+            out.append(f"from {device}: {count} new event{'s' * (count != 1)}")
+        if not self.received:
+            out.append("nothing new from other devices")
+        if self.cards:
+            out.append(f"{self.cards} card{'s' * (self.cards != 1)} replayed")
+        out.extend(self.notes)
+        out.extend(str(p) for p in self.problems)
+        return out
+
+
+class SyncError(Exception):
+    """The folder can not be used (missing, not writable, not a git work tree …)."""
+
+
+# --- segments ---------------------------------------------------------------------------------
+
+
+def segment_bytes(device: str, events: list[Event]) -> bytes:
+    """A segment: a header line, one event per line, and an end line with the SHA-256 of
+    everything before it (a segment cut short has no end line)."""
+    lines = [json.dumps({"format": FORMAT, "device": device, "events": len(events)},
+                        sort_keys=True)]
+    lines += [json.dumps(e.to_dict(), sort_keys=True, separators=(",", ":"),
+                         ensure_ascii=False) for e in events]
+    body = ("\n".join(lines) + "\n").encode("utf-8")
+    end = json.dumps({"end": True, "sha256": hashlib.sha256(body).hexdigest()}, sort_keys=True)
+    return body + (end + "\n").encode("utf-8")
+
+
+def read_segment(path: Path) -> tuple[list[Event], Problem | None]:
+    """The events of a segment, or the problem that makes it unusable (none are used then)."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return [], Problem(path, 0, f"can not be read ({exc.strerror or exc})")
+    raw = data.split(b"\n")
+    if raw and raw[-1] == b"":
+        raw.pop()
+    if not raw:
+        return [], Problem(path, 1, "empty")
+    try:
+        header = json.loads(raw[0])
+        version = int(header["format"])
+        count = int(header["events"])
+    except (ValueError, KeyError, TypeError):
+        return [], Problem(path, 1, "not a trainer sync segment (no header)")
+    if version > FORMAT:
+        return [], Problem(path, 1, f"written by a newer trainer (format {version}, this one "
+                                    f"reads {FORMAT}); upgrade trainer to merge it")
+    events: list[Event] = []
+    for number, line in enumerate(raw[1:], start=2):
+        try:
+            record = json.loads(line)
+        except ValueError:
+            return [], Problem(path, number, "damaged or cut short (not JSON)")
+        if isinstance(record, dict) and record.get("end") is True:
+            body = b"".join(x + b"\n" for x in raw[:number - 1])
+            if record.get("sha256") != hashlib.sha256(body).hexdigest():
+                return [], Problem(path, number, "checksum does not match: the segment was "
+                                                 "changed or damaged")
+            if len(events) != count or number != len(raw):
+                return [], Problem(path, number, "damaged: event count does not match")
+            return events, None
+        try:
+            events.append(Event.from_dict(record))
+        except ValueError as exc:
+            return [], Problem(path, number, str(exc))
+    return [], Problem(path, len(raw), "cut short (no end line): a sync was interrupted "
+                                       "or the copy is incomplete")
+
+
+def _fsync_dir(path: Path) -> None:
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return  # not every system opens folders (Windows): the rename is still atomic
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _hook(stage: str) -> None:
+    """Tests stop a sync here (and kill it) to prove an interrupted sync loses nothing."""
+    spec = os.environ.get(HOOK, "")
+    want, _, marker = spec.partition(":")
+    if want == stage and marker:
+        Path(marker).touch()
+        while True:
+            time.sleep(3600)
+
+
+def write_segment(folder: Path, name: str, data: bytes) -> Path:
+    """Write a segment so that it exists whole or not at all: a temporary name, fsync,
+    rename (a torn write is never a segment)."""
+    target = folder / name
+    tmp = folder / f".{name}.tmp"
+    with open(tmp, "wb") as fh:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
+    _hook("before-rename")
+    os.replace(tmp, target)
+    _fsync_dir(folder)
+    _hook("after-rename")
+    return target
+
+
+# --- the sync ----------------------------------------------------------------------------------
+
+
+def _key(root: Path) -> str:
+    return str(root.resolve())
+
+
+def sync_folder(store: Store, root: Path, *,
+                progress: Callable[[str], None] | None = None) -> SyncReport:
+    """Send this device's new events to `root/<device>/` and merge every device's segments.
+
+    Nothing local is ever changed but by adding events; a damaged segment is reported and
+    skipped; an interrupted sync is finished or redone by the next one.
+    """
+    report = SyncReport()
+    root = Path(root)
+    if root.exists() and not root.is_dir():
+        raise SyncError(f"{root}: not a folder")
+    device = store.device_id
+    mine = root / device
+    try:
+        mine.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise SyncError(f"{mine}: can not be created ({exc.strerror or exc})") from None
+    _finish_pending(store, root, mine)
+    _receive(store, root, report)
+    _send(store, root, mine, report)
+    return report
+
+
+def _finish_pending(store: Store, root: Path, mine: Path) -> None:
+    """A sync killed between writing its segment and noting it: note it now if the
+    segment is whole, else forget it (its events are sent again)."""
+    key = f"sync_pending:{_key(root)}"
+    pending = store.meta(key)
+    for stale in mine.glob(".*.tmp"):  # a torn write: never a segment
+        stale.unlink(missing_ok=True)
+    if pending is None:
+        return
+    note = json.loads(pending)
+    path = mine / note["name"]
+    with store.transaction():
+        if path.exists() and read_segment(path)[1] is None:
+            store.set_meta(f"sync_sent:{_key(root)}", str(note["upto"]))
+            store.conn.execute("INSERT OR IGNORE INTO synced_segments (name) VALUES (?)",
+                               (f"{mine.name}/{note['name']}",))
+        store.set_meta(key, None)
+
+
+def _receive(store: Store, root: Path, report: SyncReport) -> None:
+    seen = {r[0] for r in store.conn.execute("SELECT name FROM synced_segments")}
+    for folder in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")):
+        events: list[Event] = []
+        names = []
+        for path in sorted(folder.glob("*.jsonl")):
+            name = f"{folder.name}/{path.name}"
+            if name in seen:
+                continue
+            got, problem = read_segment(path)
+            if problem is not None:
+                report.problems.append(problem)
+                continue
+            events.extend(got)
+            names.append(name)
+        if not names:
+            continue
+        merged = store.merge_events(events, origin=folder.name, segments=names)
+        for device, count in merged.per_device.items():
+            if device != store.device_id:
+                report.received[device] = report.received.get(device, 0) + count
+        report.cards += merged.cards
+
+
+def _send(store: Store, root: Path, mine: Path, report: SyncReport) -> None:
+    sent_key, pending_key = f"sync_sent:{_key(root)}", f"sync_pending:{_key(root)}"
+    after = int(store.meta(sent_key) or 0)
+    events, last = store.events_to_send(after)
+    if not events:
+        return
+    for start in range(0, len(events), SEGMENT_EVENTS):
+        part = events[start:start + SEGMENT_EVENTS]
+        final = start + SEGMENT_EVENTS >= len(events)
+        upto = last if final else _seq_of(store, part[-1].id)
+        name = f"{new_event_id(time.time())}.jsonl"
+        with store.transaction():
+            store.set_meta(pending_key, json.dumps({"name": name, "upto": upto}))
+        write_segment(mine, name, segment_bytes(store.device_id, part))
+        with store.transaction():
+            store.set_meta(sent_key, str(upto))
+            store.set_meta(pending_key, None)
+            store.conn.execute("INSERT OR IGNORE INTO synced_segments (name) VALUES (?)",
+                               (f"{mine.name}/{name}",))
+        report.sent += len(part)
+
+
+def _seq_of(store: Store, event_id: str) -> int:
+    return int(store.conn.execute("SELECT seq FROM events WHERE id=?", (event_id,)).fetchone()[0])
