@@ -12,10 +12,24 @@ from trainer.export import to_html
 
 def test_math_becomes_mathjax_and_text_is_escaped():
     assert to_html(r"MLE $\hat p = k/n$ when $n > 0$") == r"MLE \(\hat p = k/n\) when \(n &gt; 0\)"
-    assert to_html("$$\\sum_i x_i$$\nnext") == r"\[\sum_i x_i\]<br>next"
+    assert to_html("$$\\sum_i x_i$$\nnext") == "\\[\\sum_i x_i\\]\n<p>next</p>"
     assert to_html("<script>a & b</script>") == "&lt;script&gt;a &amp; b&lt;/script&gt;"
     assert to_html(None) == ""
     assert to_html("an *unbiased* **estimate**") == "an <i>unbiased</i> <b>estimate</b>"
+
+
+def test_markdown_becomes_the_html_anki_shows():
+    """The export reads card text as the terminal does: lists, code, paragraphs, and the
+    same line breaks (a hand-wrapped line joins, a short line keeps its break)."""
+    assert to_html("Key facts:\n- `np.var` divides by *n*\n- $s^2$ by $n-1$") == (
+        "<p>Key facts:</p>\n<ul>\n<li><code>np.var</code> divides by <i>n</i></li>\n"
+        "<li>\\(s^2\\) by \\(n-1\\)</li>\n</ul>")
+    assert to_html("```\nx = a*b*c  # <kept>\n```") == (
+        "<pre><code>x = a*b*c  # &lt;kept&gt;\n</code></pre>")
+    long = "A coin lands heads 2 times in 60 independent flips. What is the"
+    assert to_html(long + "\nestimate?") == long + " estimate?"
+    assert to_html("x = 1, 2, 3\ny = 4, 5, 6") == "x = 1, 2, 3<br>y = 4, 5, 6"
+    assert to_html("costs $5 and $6, a*b*c, log_prob_x") == "costs $5 and $6, a*b*c, log_prob_x"
 
 
 def notes(apkg: Path) -> list[tuple[str, str, list[str]]]:

@@ -67,19 +67,27 @@ def test_emphasis_outside_math_is_styled_and_stars_in_math_are_kept():
     text = r"the *unbiased* estimate of the **variance**, $\pi^*$ and 2*3*4"
     assert styled_spans(text) == [("the ", ""), ("unbiased", "italic"),
                                   (" estimate of the ", ""), ("variance", "bold"),
-                                  (", ", ""), ("π*", ""), (" and 2*3*4", "")]
+                                  (", π* and 2*3*4", "")]
     assert render_math(text) == "the unbiased estimate of the variance, π* and 2*3*4"
 
 
-def test_reflow_joins_hand_wrapped_lines_but_keeps_deliberate_breaks():
-    from trainer.render import reflow
-
+def test_hand_wrapped_lines_are_joined_but_deliberate_breaks_kept():
     long = "A coin lands heads 2 times in 60 independent flips. What is the"
-    assert reflow(long + "\nmaximum-likelihood estimate?") == long + " maximum-likelihood estimate?"
-    assert reflow(long + "\n$\\hat p$?") == long + " $\\hat p$?"
+    assert render_math(long + "\nmaximum-likelihood estimate?") == (
+        long + " maximum-likelihood estimate?")
+    assert render_math(long + "\n$\\hat p$?") == long + " p̂?"
     ended = "A coin lands heads 2 times in 60 independent flips, each one fair."
-    assert reflow(ended + "\nanswer as a fraction.") == ended + "\nanswer as a fraction."
-    assert reflow("x = 1, 2, 3\ny = 4, 5, 6") == "x = 1, 2, 3\ny = 4, 5, 6"  # short lines
-    assert reflow(long + "\nMLE of μ?") == long + " MLE of μ?"  # a sentence goes on
-    assert reflow(long + "\n- an item") == long + "\n- an item"
-    assert reflow(ended + "\nAnswer as a decimal.") == ended + "\nAnswer as a decimal."
+    assert render_math(ended + "\nanswer as a fraction.") == ended + "\nanswer as a fraction."
+    assert render_math("x = 1, 2, 3\ny = 4, 5, 6") == "x = 1, 2, 3\ny = 4, 5, 6"  # short lines
+    assert render_math(long + "\nMLE of μ?") == long + " MLE of μ?"  # a sentence goes on
+    assert render_math(long + "\n- an item") == long + "\n• an item"
+    assert render_math(ended + "\nAnswer as a decimal.") == ended + "\nAnswer as a decimal."
+    # once joined, the line is long: a third hand-wrapped line joins it too
+    assert render_math("Implement one EM iteration for the 1-D mixture of two\n"
+                       "Gaussians: the E-step\nresponsibilities.") == (
+        "Implement one EM iteration for the 1-D mixture of two Gaussians: the E-step "
+        "responsibilities.")
+    # a sentence that ends inside brackets or math ends the line too
+    assert render_math("The bias is of order 1/n, and it is known in closed form (Cox.)\n"
+                       "Next line.") == (
+        "The bias is of order 1/n, and it is known in closed form (Cox.)\nNext line.")

@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from trainer.cardtext import to_html
 from trainer.decks.model import Card
-from trainer.render import EMPHASIS, MATH, reflow
 
 if TYPE_CHECKING:
     from trainer.sync.anki_export import CardSchedule
@@ -41,36 +41,6 @@ class ExportedNote:
     media: tuple[tuple[str, bytes], ...] = ()  # (file name, content), e.g. the plot's SVG
 
 
-def to_html(text: str | None) -> str:
-    """Deck text as Anki HTML: `$…$` → `\\(…\\)`, `$$…$$` → `\\[…\\]`, the rest escaped."""
-    if not text:
-        return ""
-    out, pos = [], 0
-    for m in MATH.finditer(text):
-        out.append(_plain(text[pos:m.start()]))
-        if m.group(1) is not None:
-            out.append(r"\[" + html.escape(m.group(1), quote=False) + r"\]")
-        else:
-            out.append(r"\(" + html.escape(m.group(2), quote=False) + r"\)")
-        pos = m.end()
-    out.append(_plain(text[pos:]))
-    return "".join(out).strip().replace("\n", "<br>")
-
-
-def _plain(text: str) -> str:
-    """Text outside math: escaped, with `**bold**` and `*italic*` as HTML."""
-    text = text.replace(r"\$", "$")  # an escaped dollar, as the terminal shows it
-    out, pos = [], 0
-    for m in EMPHASIS.finditer(text):
-        out.append(html.escape(text[pos:m.start()], quote=False))
-        tag = "b" if m.group("bold") is not None else "i"
-        out.append(f"<{tag}>{html.escape(m.group('bold') or m.group('italic'), quote=False)}"
-                   f"</{tag}>")
-        pos = m.end()
-    out.append(html.escape(text[pos:], quote=False))
-    return "".join(out)
-
-
 def _tags(card: Card) -> tuple[str, ...]:
     # Anki tags can not hold spaces; `::` makes a hierarchy in Anki's browser
     kind = f"trainer::{card.kind}"
@@ -91,18 +61,17 @@ def note_for(card: Card) -> ExportedNote:
         if card.key_points:
             items = "".join(f"<li>{to_html(p)}</li>" for p in card.key_points)
             back += f'<div class="kp">Key points:<ul>{items}</ul></div>'
-        return ExportedNote(card.key, card.deck, to_html(reflow(card.prompt)), back + source,
+        return ExportedNote(card.key, card.deck, to_html(card.prompt), back + source,
                             _tags(card))
     from trainer.exercises import instantiate
 
     exercise = instantiate(card, EXPORT_SEED)
-    # prompts are reflowed as the terminal shows them: a hand-wrapped line is no <br>
-    front_parts = [to_html(reflow(exercise.prompt))]
+    front_parts = [to_html(exercise.prompt)]
     back_parts: list[str] = []
     for i, step in enumerate(exercise.steps):
         ref = exercise.reference(i)
         if len(exercise.steps) > 1:
-            front_parts.append(f"<br><b>Step {i + 1}.</b> {to_html(reflow(step.prompt))}")
+            front_parts.append(f"<br><b>Step {i + 1}.</b> {to_html(step.prompt)}")
         label = f"Step {i + 1}: " if len(exercise.steps) > 1 else ""
         back_parts.append(f"<div>{label}<b>{html.escape(ref.shown)}</b></div>")
     if exercise.solution:

@@ -1,4 +1,4 @@
-"""Show LaTeX math between $…$ as readable Unicode, through a configured pylatexenc."""
+"""Show LaTeX math as readable Unicode through a configured pylatexenc (card text: cardtext)."""
 
 from __future__ import annotations
 
@@ -16,7 +16,6 @@ SUBSCRIPT = dict(zip(
     "₀₁₂₃₄₅₆₇₈₉₊₋₋₌₍₎ₐₑₕᵢⱼₖₗₘₙₒₚᵣₛₜᵤᵥₓᵦᵧᵨᵩᵪ",
     strict=True,
 ))
-MATH = re.compile(r"(?<!\\)\$\$(.+?)(?<!\\)\$\$|(?<!\\)\$(.+?)(?<!\\)\$", re.S)
 _OPERATOR = re.compile(r"[+\-−=<>≤≥,/ ]")
 
 
@@ -257,58 +256,16 @@ def latex_to_unicode(tex: str) -> str:
 
 
 def render_math(text: str) -> str:
-    """Markdown text as plain Unicode: every $…$ and $$…$$ span rendered, and the
-    emphasis marks of `**bold**` and `*italic*` dropped (see `styled_spans`)."""
-    if "$" not in text and "*" not in text:
-        return text
-    return "".join(piece for piece, _ in styled_spans(text))
+    """Card text (Markdown) as plain Unicode: math rendered, emphasis marks dropped, lists
+    with bullets, hand-wrapped lines joined (see `trainer.cardtext`)."""
+    from trainer.cardtext import plain
 
-
-EMPHASIS = re.compile(
-    r"\*\*(?=\S)(?P<bold>[^*\n]+?)(?<=\S)\*\*"
-    r"|(?<![\w*\\])\*(?=[^\s*])(?P<italic>[^*\n]+?)(?<=[^\s*])\*(?![\w*])")
+    return plain(text)
 
 
 def styled_spans(text: str) -> list[tuple[str, str]]:
-    """Markdown text as (piece, style) pairs: math as Unicode, `**bold**` and `*italic*`
-    outside math as "bold" and "italic" (style "" for the rest)."""
-    out: list[tuple[str, str]] = []
+    """Card text (Markdown) as (piece, style) pairs for the terminal: math as Unicode,
+    styles from bold, italic, code and link (see `trainer.cardtext`)."""
+    from trainer.cardtext import spans
 
-    def plain(segment: str) -> None:
-        pos = 0
-        for m in EMPHASIS.finditer(segment):
-            if m.start() > pos:
-                out.append((segment[pos:m.start()], ""))
-            style = "bold" if m.group("bold") is not None else "italic"
-            out.append((m.group(style), style))
-            pos = m.end()
-        if pos < len(segment):
-            out.append((segment[pos:], ""))
-
-    pos = 0
-    for m in MATH.finditer(text):
-        plain(text[pos:m.start()].replace(r"\$", "$"))
-        out.append((latex_to_unicode(m.group(1) or m.group(2)), ""))
-        pos = m.end()
-    plain(text[pos:].replace(r"\$", "$"))
-    return [(piece, style) for piece, style in out if piece]
-
-
-def reflow(text: str) -> str:
-    """Join the lines of a paragraph that an author wrapped by hand, so that the terminal
-    wraps it to its own width: a line break after a long line (50 characters or more)
-    that does not end a sentence. Short lines, sentence ends, blank lines and list items
-    keep their breaks."""
-    lines = text.split("\n")
-    out = [lines[0]]
-    for line in lines[1:]:
-        prev = out[-1].rstrip()
-        if (len(prev) >= 50 and prev[-1] not in ".:;?!" and line.strip()
-                and line[:1] not in _STARTS_ITEM and not re.match(r"\d+[.)] ", line)):
-            out[-1] = prev + " " + line
-        else:
-            out.append(line)
-    return "\n".join(out)
-
-
-_STARTS_ITEM = frozenset("-*•>|# \t")
+    return spans(text)

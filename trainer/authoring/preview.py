@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from trainer.render import reflow, render_math
+from trainer.render import render_math
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -26,7 +26,7 @@ def _split(target: str) -> tuple[Path, str | None]:
 
 
 def _text(text: str | None) -> str:
-    return render_math(reflow(text)).strip() if text else ""
+    return render_math(text).strip() if text else ""
 
 
 def _indent(text: str, by: str = "  ") -> str:

@@ -19,7 +19,7 @@ from textual.widgets.selection_list import Selection
 
 from trainer.attempt import Attempt, CardResult, StepResult
 from trainer.decks.model import Card
-from trainer.render import plural, reflow, styled_spans
+from trainer.render import plural, styled_spans
 from trainer.review import Verdict
 from trainer.scheduling import AGAIN, EASY, GOOD, HARD, RATING_NAMES, format_interval
 from trainer.session import StudySession, describe_wait
@@ -65,11 +65,16 @@ class KeyPoints(SelectionList[int]):
         return Strip(segments, strip.cell_length)
 
 
+# a card text's style tags as terminal styles (code spans and blocks in a colour of their own)
+_TEXT_STYLE = {"code": "bold cyan", "link": "underline"}
+
+
 def md(text: str, style: str = "") -> Text:
-    """Card text for the screen: math as Unicode, **bold** and *italic* styled."""
+    """Card text (Markdown) for the screen: math as Unicode, emphasis and code styled,
+    lists with bullets, hand-wrapped lines joined so the terminal wraps them."""
     out = Text(style=style)
-    for piece, piece_style in styled_spans(text):
-        out.append(piece, style=piece_style or None)
+    for piece, tags in styled_spans(text):
+        out.append(piece, style=" ".join(_TEXT_STYLE.get(t, t) for t in tags.split()) or None)
     return out
 
 
@@ -227,7 +232,7 @@ class StudyScreen(TrainerScreen):
         elif card.graded:
             self._start_exercise(attempt)
         else:
-            self._set("prompt", md(reflow(card.prompt)), visible=True)
+            self._set("prompt", md(card.prompt), visible=True)
             self.query_one("#answer-box").display = False
             self._status("Think of your answer, then [b]space[/b] to reveal.")
         self.refresh_bindings()
@@ -235,14 +240,14 @@ class StudyScreen(TrainerScreen):
     def _start_exercise(self, attempt: Attempt) -> None:
         card = attempt.card
         if attempt.error is not None:  # the card could not be drawn
-            self._set("prompt", md(reflow(card.prompt)), visible=True)
+            self._set("prompt", md(card.prompt), visible=True)
             self.query_one("#answer-box").display = False
             self._set("verdict", Text(f"This card can not be shown: {attempt.error}. "
                                       f"Run `trainer check {card.path}`.", style="red"))
             self.phase = "answered"
             self._status("Press [b]s[/b] to suspend it or [b]b[/b] to bury it.")
             return
-        self._set("prompt", md(reflow(attempt.prompt)), visible=True)
+        self._set("prompt", md(attempt.prompt), visible=True)
         self._show_step(attempt)
 
     # --- a code card (the editor and its results: trainer/tui/code_answer.py) ----------------
@@ -260,7 +265,7 @@ class StudyScreen(TrainerScreen):
         from trainer.coderun import default_sandbox
 
         default_sandbox().prepare()  # a child starts now, so that the first run is warm too
-        prompt = md(reflow(attempt.prompt))
+        prompt = md(attempt.prompt)
         prompt.append("\nYour function must pass: ", style="bold")
         prompt.append(", ".join(["every draw", *code.describe_checks()]))
         self._set("prompt", prompt, visible=True)
@@ -323,7 +328,7 @@ class StudyScreen(TrainerScreen):
         box.display = True
         if attempt.step_count > 1:
             label = f"Step {attempt.step + 1} of {attempt.step_count}: "
-            self._set("step-prompt", Text(label, style="bold") + md(reflow(step.prompt), "bold"))
+            self._set("step-prompt", Text(label, style="bold") + md(step.prompt, "bold"))
         else:
             same = not step.prompt or step.prompt == attempt.prompt
             self._set("step-prompt", "" if same else md(step.prompt))
