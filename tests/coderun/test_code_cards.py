@@ -292,3 +292,21 @@ def test_a_code_card_exports_its_task_and_worked_solution(cards):
     note = note_for(cards["gauss-code"])
     assert "def gaussian_mle(x):" in note.front and "<pre>" in note.front
     assert "float(np.mean((x - mu) ** 2))" in note.back
+
+
+def test_first_failure_names_what_stopped_the_run_else_the_first_case_else_a_check():
+    from trainer.coderun.card import CaseResult, CheckResult, CodeResult
+
+    ok = CaseResult("draw 1", "x = 1", "(1, 0)", "(1, 0)", True)
+    raised = CaseResult("draw 2", "x = 2", "(2, 0)", "error", False, "your function raised "
+                        "ZeroDivisionError at line 2")
+    differs = CaseResult("draw 3", "x = 3", "(3, 0)", "(3, 1)", False, "item 2 differs")
+    loop = CheckResult("vectorised", "vectorised", False, "line 2: a for loop")
+    assert CodeResult([ok], [CheckResult("pair", "pair", True)]).first_failure() is None
+    assert CodeResult([ok, differs, raised], [loop]).first_failure() == (
+        "draw 3: got (3, 1), expected (3, 0) (item 2 differs)")
+    assert CodeResult([raised], [loop]).first_failure() == (
+        "draw 2: your function raised ZeroDivisionError at line 2")
+    assert CodeResult([ok], [loop]).first_failure() == "check vectorised: line 2: a for loop"
+    assert CodeResult([], [], fatal="your code has a syntax error").first_failure() == (
+        "your code has a syntax error")

@@ -121,3 +121,41 @@ async def test_ctrl_z_in_the_editor_undoes_typing_not_the_last_review(make_app, 
         await pilot.press("ctrl+z")
         await pilot.pause()
         assert editor.text == before
+
+
+LOOPED = ("def gaussian_mle(x):\n"
+          "    m = sum(v for v in x) / len(x)\n"
+          "    return float(m), float(sum((v - m) ** 2 for v in x) / len(x))\n")
+
+
+def in_view(app, widget) -> bool:
+    """The widget is drawn, all of it, inside the card's visible area (not scrolled away)."""
+    card = app.screen.query_one("#card")
+    region = widget.region
+    return bool(region.height) and card.content_region.contains_region(region)
+
+
+async def test_at_100x32_the_reason_a_run_failed_is_on_screen(make_app, code_deck, tmp_path):
+    app = make_app(code_deck, tmp_path / "t.db")
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.pause()
+        editor = app.screen.query_one("#code-editor")
+        editor.load_text(LOOPED)  # right values, but a Python loop over the samples
+        await run_and_wait(app, pilot, "ctrl+r")
+        headline = app.screen.query_one("#code-headline")
+        shown = text(app, "code-headline")
+        assert "3 of 3 cases passed, 1 of 2 checks" in shown
+        assert "check vectorised: no Python loop over the samples: line 2" in shown
+        assert in_view(app, headline) and in_view(app, editor)  # the reason beside the code
+
+        editor.load_text(WRONG)  # a wrong value: the first case that differs, and how
+        await run_and_wait(app, pilot, "ctrl+r")
+        assert "draw 1: got (" in text(app, "code-headline")
+        assert "item 2 differs" in text(app, "code-headline")
+        assert in_view(app, headline)
+
+        await run_and_wait(app, pilot, "ctrl+s")  # submitted: the verdict comes into view
+        await pilot.pause()
+        verdict = app.screen.query_one("#verdict")
+        assert "You divided by n - 1" in text(app, "verdict")
+        assert in_view(app, verdict)

@@ -272,6 +272,25 @@ class CodeResult:
             text += f"; {self.fatal}"
         return text
 
+    def first_failure(self) -> str | None:
+        """Why the run failed, in one line (None: it passed): what stopped it, else the
+        first case that went wrong, else the first check."""
+        if self.fatal:
+            return self.fatal
+        for c in self.cases:
+            if not c.passed and c.got == "error":  # the message says what was raised
+                return f"{c.label}: {c.message}"
+            if not c.passed:
+                why = f"{c.label}: got {c.got}, expected {c.expected}"
+                return f"{why} ({c.message})" if c.message else why
+        for check in self.checks:
+            if not check.passed:
+                why = f"check {check.description}"
+                return f"{why}: {check.message}" if check.message else f"{why} failed"
+        if not self.total:
+            return "nothing was run"
+        return None
+
     def to_dict(self) -> dict[str, object]:
         return {"verdict": self.verdict, "passed": self.passed, "total": self.total,
                 "fatal": self.fatal, "feedback": self.feedback,

@@ -35,6 +35,18 @@ def _short(text: str, width: int = INPUT_WIDTH) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
+def render_headline(result: CodeResult) -> Text:
+    """One or two lines above the editor: the summary and why the run failed, so that the
+    reason is on screen however long the cases below are."""
+    why = result.first_failure()
+    out = Text("✔ " if why is None else "✘ ", style="bold green" if why is None else "bold red")
+    out.append(result.summary(), style="bold")
+    if why is not None and not result.fatal:  # the summary already names what stopped it
+        out.append(" · ")
+        out.append(why, style="red")
+    return out
+
+
 def render_result(result: CodeResult) -> Text:
     """Each case (input, expected, got, pass or fail), each check, and the summary."""
     out = Text()
@@ -66,6 +78,7 @@ class CodeAnswer(Vertical):
     DEFAULT_CSS = """
     CodeAnswer { height: auto; margin: 1 0 0 0; }
     CodeAnswer > #code-editor { height: 14; }
+    CodeAnswer > #code-headline { height: auto; margin: 0 0 1 0; }
     CodeAnswer > #code-results { height: auto; margin: 1 0 0 0; }
     """
 
@@ -92,6 +105,9 @@ class CodeAnswer(Vertical):
         editor = TextArea.code_editor(self.starter, language=highlighting(), id="code-editor",
                                       soft_wrap=False)
         editor.cursor_blink = False
+        headline = Static(id="code-headline")
+        headline.display = False  # until the first run
+        yield headline
         yield editor
         yield Static(id="code-results")
 
@@ -112,6 +128,9 @@ class CodeAnswer(Vertical):
 
     def show_result(self, result: CodeResult) -> None:
         self.busy = False
+        headline = self.query_one("#code-headline", Static)
+        headline.update(render_headline(result))
+        headline.display = True
         self.show(render_result(result))
 
     def freeze(self) -> None:

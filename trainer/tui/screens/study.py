@@ -307,6 +307,9 @@ class StudyScreen(TrainerScreen):
         label, style = VERDICT_STYLE[result.verdict]
         verdict = Text(label, style=style)
         verdict.append(f"   {result.summary()}\n")
+        why = result.first_failure()
+        if why is not None and not result.fatal:
+            verdict.append(why + "\n", style="red")
         if result.feedback:
             verdict.append_text(md(result.feedback, "italic"))
         self._set("verdict", verdict, visible=True)
@@ -320,6 +323,10 @@ class StudyScreen(TrainerScreen):
                                                          background_color="default")),
                   visible=True)
         self._answered()
+        # the code is frozen now: bring the verdict, the feedback and the solution into view
+        # (on a small terminal they are below the editor and the cases)
+        self.call_after_refresh(self.query_one("#card", VerticalScroll).scroll_to_widget,
+                                self.query_one("#verdict"), animate=False, top=True)
 
     def _show_step(self, attempt: Attempt) -> None:
         step = attempt.current_step
