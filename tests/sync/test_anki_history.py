@@ -182,3 +182,11 @@ def test_reviews_done_in_anki_come_back_once(studied, tmp_path, anki_import, mon
     assert len(store.reviews()) == ours + 3
     assert {k: store.card_state(k) for k in before} == first
     store.close()
+
+
+def test_reviews_only_from_a_damaged_package_is_a_message(tmp_path, capsys):
+    bad = tmp_path / "phone.colpkg"
+    bad.write_bytes(b"not a zip at all")
+    assert main(["import", str(bad), "--reviews-only", "--db", str(tmp_path / "t.db")]) == 2
+    assert "not an Anki package" in capsys.readouterr().err
+    assert not (tmp_path / "t.db").exists()

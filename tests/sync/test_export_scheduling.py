@@ -103,5 +103,14 @@ def test_fsrs_difficulty_maps_to_an_ease_anki_accepts():
     assert ease_factor(5.0) == 2500
     assert ease_factor(1.0) > ease_factor(5.0) > ease_factor(10.0) >= 1300
     assert ease_factor(None) == 2500
-    review = anki_fields(None, crt=0, position=7, desired_retention=0.9)
-    assert (review.type, review.queue, review.due) == (0, 0, 7)
+    new = anki_fields(None, crt=0, position=7, desired_retention=0.9, now=0)
+    assert (new.type, new.queue, new.due) == (0, 0, 7)
+
+
+def test_a_card_buried_until_a_time_past_is_not_buried_in_anki():
+    from trainer.store import CardState
+
+    state = CardState(key="d/c", deck="d", state=State.REVIEW, step=None, stability=10.0,
+                      difficulty=5.0, due=30 * DAY, last_review=20 * DAY, buried_until=21 * DAY)
+    assert anki_fields(state, crt=0, position=0, desired_retention=0.9, now=20 * DAY).queue == -3
+    assert anki_fields(state, crt=0, position=0, desired_retention=0.9, now=22 * DAY).queue == 2

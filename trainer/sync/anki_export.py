@@ -76,7 +76,7 @@ def day_number(at: float, crt: int) -> int:
 
 
 def anki_fields(state: CardState | None, *, crt: int, position: int,
-                desired_retention: float) -> AnkiFields:
+                desired_retention: float, now: float) -> AnkiFields:
     """A trainer card state as Anki's card columns, counted from a collection made at `crt`.
 
     Learning and relearning cards are due at a time (queue 1, epoch seconds); review cards
@@ -97,8 +97,8 @@ def anki_fields(state: CardState | None, *, crt: int, position: int,
         left = max(1, LEARNING_STEPS - (state.step or 0)) if kind == LEARN else 1
     if state.suspended:
         queue = Q_SUSPENDED
-    elif state.buried_until is not None:
-        queue = Q_BURIED
+    elif state.buried_until is not None and state.buried_until > now:
+        queue = Q_BURIED  # Anki unburies it at its next day, as the trainer would
     data = ""
     if state.stability is not None and state.difficulty is not None:
         memory: dict[str, float | int] = {"s": round(state.stability, 4),
@@ -160,11 +160,14 @@ def stable_card_id(guid: str, ord_: int, taken: set[int]) -> int:
 
 
 def apply_scheduling(cursor: sqlite3.Cursor, schedules: Mapping[str, CardSchedule], *,
-                     desired_retention: float = 0.9) -> int:
+                     desired_retention: float = 0.9, now: float | None = None) -> int:
     """Write the schedules (by note GUID) into a collection genanki has just filled.
 
     Returns how many cards got a schedule. Cards whose GUID has none stay new.
     """
+    import time
+
+    now = time.time() if now is None else now
     (crt,) = cursor.execute("SELECT crt FROM col").fetchone()
     rows = cursor.execute("SELECT c.id, n.guid, c.ord, c.due FROM cards AS c JOIN notes AS n "
                           "ON n.id = c.nid ORDER BY n.guid, c.ord").fetchall()
@@ -178,7 +181,7 @@ def apply_scheduling(cursor: sqlite3.Cursor, schedules: Mapping[str, CardSchedul
         if schedule is None:
             continue
         f = anki_fields(schedule.state, crt=crt, position=position,
-                        desired_retention=desired_retention)
+                        desired_retention=desired_retention, now=now)
         updates.append((f.type, f.queue, f.due, f.ivl, f.factor, f.reps, f.lapses, f.left,
                         f.data, card_id))
         revlog.extend(revlog_rows(card_id, schedule.reviews, taken))

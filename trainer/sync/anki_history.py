@@ -154,11 +154,12 @@ def reviewed_times(store: object, keys: Iterable[str]) -> dict[str, list[int]]:
     return {key: [round(r.reviewed_at * 1000) for r in store.reviews(key)] for key in keys}
 
 
-def seen_in(times: dict[str, list[int]]) -> Callable[[str, int], bool]:
-    """`seen(key, ms)` for read_history: the store has a review of the card at that time."""
+def seen_in(times: dict[str, list[int]], slack_ms: int = 0) -> Callable[[str, int], bool]:
+    """`seen(key, ms)` for read_history: the store has a review of the card at that time
+    (within `slack_ms`: an export may have moved a review's id a few ms to keep it unique)."""
 
     def seen(key: str, ms: int) -> bool:
-        return any(abs(ms - t) <= TIME_SLACK_MS for t in times.get(key, ()))
+        return any(abs(ms - t) <= slack_ms for t in times.get(key, ()))
 
     return seen
 

@@ -38,14 +38,19 @@ def _record(store: Store, pkg: Package, key_for: Callable[[Note, int], str | Non
             from_anki: bool) -> tuple[History, int]:
     """`from_anki`: the cards came from Anki and keep its due dates; otherwise they are the
     trainer's, and the reviews it exported itself are recognised by their time."""
-    from trainer.sync.anki_history import read_history, record_events, reviewed_times, seen_in
+    from trainer.sync.anki_history import (
+        TIME_SLACK_MS,
+        read_history,
+        record_events,
+        reviewed_times,
+        seen_in,
+    )
 
-    if from_anki:
-        history = read_history(pkg, key_for, keep_due=True)
-    else:
-        keys = _candidate_keys(pkg, key_for)
-        history = read_history(pkg, key_for, keep_due=False,
-                               seen=seen_in(reviewed_times(store, keys)))
+    # a review the store has at the same time is passed over: one the trainer exported
+    # itself, or one imported before under another id (the journal merges by id)
+    times = reviewed_times(store, _candidate_keys(pkg, key_for))
+    history = read_history(pkg, key_for, keep_due=from_anki,
+                           seen=seen_in(times, 0 if from_anki else TIME_SLACK_MS))
     return history, record_events(store, history.events, _scheduler())
 
 
