@@ -703,6 +703,9 @@ def main() -> None:
     figures.update(bench_preview())
     figures.update(bench_symbolic())
     figures.update(bench_code_cards(1 if args.quick else 3))
+    from bench_anki import bench_import_anki  # a package of 10k notes, written by Anki
+
+    figures.update(bench_import_anki(OUT, runs=1 if args.quick else 3))
     print(json.dumps(figures, indent=2))
 
 

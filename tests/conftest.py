@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -27,6 +28,16 @@ def unhurried_grading(monkeypatch: pytest.MonkeyPatch) -> None:
     from trainer.grading import grader
 
     monkeypatch.setattr(grader, "DEADLINE_SECONDS", 60.0)
+
+
+@pytest.fixture
+def utc(monkeypatch: pytest.MonkeyPatch):
+    """Local time is UTC for the test (study days start at a local hour)."""
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
 
 
 @pytest.fixture

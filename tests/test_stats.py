@@ -30,13 +30,8 @@ def at(month: int, day: int, hour: int, minute: int = 0) -> float:
 NOW = at(3, 18, 12)  # a Wednesday; study days start at 04:00 (UTC in these tests)
 
 
-@pytest.fixture(autouse=True)
-def utc(monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.setenv("TZ", "UTC")
-    time.tzset()
-    yield
-    monkeypatch.undo()
-    time.tzset()
+# study days are computed in local time: these tests fix it to UTC
+pytestmark = pytest.mark.usefixtures("utc")
 
 
 def card(card_id: str, *tags: str) -> Card:

@@ -54,3 +54,35 @@ MAP = recall(
 )
 MLE2 = recall("mle-invariance", "mle", ("the MLE is invariant under reparametrisation",),
               prompt="Is the MLE invariant?", answer="Yes.")
+
+
+# A deck file of two recall cards (one with a follow-up) for the command line and the app
+DECK = """\
+deck: iv
+title: Interview
+cards:
+  - id: kl
+    kind: recall
+    prompt: Which KL covers the modes?
+    answer: Forward KL is mass-covering; reverse KL is mode-seeking.
+    key_points: [forward KL is mass-covering, reverse KL is mode-seeking]
+    tags: [kl]
+    follow_ups:
+      - question: Which one does variational inference minimise?
+        key_points: [reverse KL]
+  - id: ridge
+    kind: recall
+    prompt: Which prior gives ridge?
+    answer: A Gaussian prior.
+    key_points: [Gaussian prior]
+    tags: [map]
+"""
+# ... and a third question, for a three-question interview in the app
+DECK_OF_THREE = DECK + """\
+  - id: bias
+    kind: recall
+    prompt: Is the MLE of the variance unbiased?
+    answer: No, it divides by n.
+    key_points: [divides by n, biased low]
+    tags: [mle]
+"""

@@ -7,31 +7,10 @@ import json
 
 import pytest
 
-from tests.interview.fixtures import FakeClock
+from tests.interview.fixtures import DECK, FakeClock
 from trainer.cli import build_parser, main
 from trainer.interview.cli import run_interview
 from trainer.store import Store
-
-DECK = """\
-deck: iv
-title: Interview
-cards:
-  - id: kl
-    kind: recall
-    prompt: Which KL covers the modes?
-    answer: Forward KL is mass-covering; reverse KL is mode-seeking.
-    key_points: [forward KL is mass-covering, reverse KL is mode-seeking]
-    tags: [kl]
-    follow_ups:
-      - question: Which one does variational inference minimise?
-        key_points: [reverse KL]
-  - id: ridge
-    kind: recall
-    prompt: Which prior gives ridge?
-    answer: A Gaussian prior.
-    key_points: [Gaussian prior]
-    tags: [map]
-"""
 
 
 def answers(*lines: str):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -18,13 +17,8 @@ NOW = datetime(2026, 12, 5, 12, tzinfo=UTC).timestamp()
 DAY = 86400.0
 
 
-@pytest.fixture(autouse=True)
-def utc(monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.setenv("TZ", "UTC")
-    time.tzset()
-    yield
-    monkeypatch.undo()
-    time.tzset()
+# study days are computed in local time: these tests fix it to UTC
+pytestmark = pytest.mark.usefixtures("utc")
 
 
 def reviewed(key: str, stability: float, last: float) -> CardState:

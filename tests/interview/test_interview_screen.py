@@ -6,37 +6,10 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-from tests.interview.fixtures import FakeClock
+from tests.interview.fixtures import DECK_OF_THREE, FakeClock
 from trainer.tui.screens.interview import InterviewScreen
 from trainer.tui.screens.interview_start import InterviewStart
 from trainer.tui.screens.study import StudyScreen
-
-DECK = """\
-deck: iv
-title: Interview
-cards:
-  - id: kl
-    kind: recall
-    prompt: Which KL covers the modes?
-    answer: Forward KL is mass-covering; reverse KL is mode-seeking.
-    key_points: [forward KL is mass-covering, reverse KL is mode-seeking]
-    tags: [kl]
-    follow_ups:
-      - question: Which one does variational inference minimise?
-        key_points: [reverse KL]
-  - id: ridge
-    kind: recall
-    prompt: Which prior gives ridge?
-    answer: A Gaussian prior.
-    key_points: [Gaussian prior]
-    tags: [map]
-  - id: bias
-    kind: recall
-    prompt: Is the MLE of the variance unbiased?
-    answer: No, it divides by n.
-    key_points: [divides by n, biased low]
-    tags: [mle]
-"""
 
 ANSWERS = {
     "iv/kl": "forward KL is mass covering, reverse KL is mode seeking",
@@ -56,7 +29,7 @@ async def start(app, pilot, *keys: str, length: str) -> None:
 
 
 async def test_a_three_question_interview(make_app, write_deck, tmp_path: Path, notifications):
-    deck = write_deck(DECK)
+    deck = write_deck(DECK_OF_THREE)
     app = make_app(deck, tmp_path / "t.db", clock=lambda: 1_796_000_000.0)
     clock = FakeClock()
     app.interview_clock = clock
@@ -170,5 +143,47 @@ async def test_a_whiteboard_answer_is_graded_in_a_worker(make_app, write_deck, t
         await pilot.pause()
         assert q.stage == "review" and q.points == (1, 1)
         assert str(status.render()) == ""
+        # the grader's verdict and the reference are shown; there is nothing to tick
+        graded = str(screen.query_one("#iv-yours").render())
+        assert "(k + alpha - 1)/(n + alpha + beta - 2)  ✔ correct" in graded
+        assert "reference" in graded and not screen.query_one("#iv-points").display
         await pilot.press("ctrl+s")
         assert screen.finished
+
+
+LONG = r"""
+deck: deep-dive
+title: Deep dive
+cards:
+  - id: normality
+    kind: recall
+    prompt: State the asymptotic distribution of the maximum-likelihood estimator and sketch why it holds, as you would at a whiteboard in a phone screen.
+    answer: Under regularity conditions the root-n scaled error of the MLE converges in distribution to a normal with mean zero and covariance the inverse Fisher information of one observation; expand the score around the true value.
+    key_points:
+      - root-n times the error converges to a normal with the inverse Fisher information as covariance
+      - Taylor-expand the score around the true parameter and solve for the error
+      - the CLT for the score and the LLN for the Hessian, then Slutsky's lemma
+    tags: [dd-asymptotics]
+"""
+
+
+def test_snapshot_review_wraps_long_key_points_at_words(snap_compare, make_app, write_deck,
+                                                        tmp_path: Path):
+    """The review at 100x32: the prompt, both answers and every key point wrap at word
+    boundaries (no point is cut off) and the topic is a readable name."""
+    app = make_app(write_deck(LONG), tmp_path / "t.db", clock=lambda: 1_796_000_000.0)
+    app.interview_clock = FakeClock()
+
+    async def review(pilot):
+        await start(pilot.app, pilot, "I", length="1")
+        screen = pilot.app.screen
+        screen.query_one("#iv-answer").text = (
+            "The MLE is asymptotically normal: root-n times the error tends to a normal with "
+            "the inverse Fisher information as covariance, by a Taylor expansion of the score.")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        points = screen.query_one("#iv-points")
+        assert points.option_count == 3
+        assert points.virtual_size.height > 3  # long points take more than one line each
+
+    assert snap_compare(app, terminal_size=(100, 32), run_before=review)

@@ -172,6 +172,10 @@ def test_topics_are_readable_names_from_the_tags():
                                              "KL divergence"]
     assert "kl" not in topics.prefixes["grill"]  # "kl" is a topic itself: kept on "kl-info"
     assert topics.of(ex[0]) == "MLE"  # "B" is a section label and "numeric" a card kind
+    # a deck's initials are its prefix even on one tag
+    assert Topics([card("mle-deep-dive", "a", "dd-fisher")]).of(card("mle-deep-dive", "a",
+                                                                   "dd-fisher")) == \
+        "Fisher information"
     assert title("mle-foundations") == "MLE foundations"
     assert title("policy-gradient") == "Policy gradient"
     assert title("mle-map-deep-dive") == "MLE MAP deep dive"

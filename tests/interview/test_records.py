@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import io
 
-from tests.interview.fixtures import BIAS, KL, WALL, FakeClock
-from tests.interview.test_cli import DECK, answers
+from tests.interview.fixtures import BIAS, DECK, KL, WALL, FakeClock
+from tests.interview.test_cli import answers
 from trainer.cli import build_parser
 from trainer.interview.cli import run_interview
 from trainer.interview.mock import MockInterview

@@ -2,35 +2,11 @@
 
 from __future__ import annotations
 
+from tests.plots.decks import coin_deck
 from trainer.tui.widgets import LikelihoodPlot
 
-DECK = r"""
-deck: plots
-title: Plots
-cards:
-  - id: coin
-    kind: numeric
-    prompt: "{{k}} heads in {{n}} tosses. The MLE of $p$?"
-    params:
-      n: randint(10, 40)
-      k: randint(1, n - 1)
-    solve: k/n
-    solution: "$\\hat p = k/n$."
-    plot:
-      title: "Bernoulli log-likelihood, {{k}} of {{n}}"
-      x: t
-      from: 0.005
-      to: 0.995
-      curves:
-        - y: k*log(t) + (n - k)*log(1 - t)
-          label: log-likelihood
-      markers:
-        - at: k/n
-          label: MLE
-        - at: answer
-          label: your answer
-      x_label: p
-"""
+# the plot over the open interval, beside a solution
+DECK = coin_deck(x="t", start="0.005", end="0.995", solution=r"$\\hat p = k/n$.")
 
 
 async def test_after_grading_the_plot_shows_the_peak_and_the_learners_answer(

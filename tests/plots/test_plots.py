@@ -6,37 +6,13 @@ import math
 
 import pytest
 
+from tests.plots.decks import coin_deck
 from trainer.check import check_card
 from trainer.decks import load_decks
 from trainer.exercises import instantiate
 from trainer.plots import PlotError, plot_data, to_svg
 
-DECK = r"""
-deck: plots
-title: Plots
-cards:
-  - id: coin
-    kind: numeric
-    prompt: "{{k}} heads in {{n}} tosses. The MLE of $p$?"
-    params:
-      n: randint(10, 40)
-      k: randint(1, n - 1)
-    solve: k/n
-    plot:
-      title: "Bernoulli log-likelihood, {{k}} of {{n}}"
-      x: p
-      from: 0
-      to: 1
-      curves:
-        - y: k*log(p) + (n - k)*log(1 - p)
-          label: log-likelihood
-      markers:
-        - at: k/n
-          label: MLE
-        - at: answer
-          label: your answer
-      x_label: p
-"""
+DECK = coin_deck()
 
 
 def load(text: str):

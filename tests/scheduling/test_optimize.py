@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from trainer.scheduling.optimize import (
@@ -19,13 +17,8 @@ from trainer.scheduling.simulate import as_review_rows, simulate_histories
 START = 1_780_000_000.0
 
 
-@pytest.fixture(autouse=True)
-def utc(monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.setenv("TZ", "UTC")
-    time.tzset()
-    yield
-    monkeypatch.undo()
-    time.tzset()
+# study days are computed in local time: these tests fix it to UTC
+pytestmark = pytest.mark.usefixtures("utc")
 
 
 def true_parameters() -> list[float]:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from trainer.cli import main
 from trainer.decks import load_decks
@@ -143,3 +145,32 @@ def test_a_csv_deck_says_where_its_ids_come_from(tmp_path):
     assert main(["import", str(src), "-o", str(out)]) == 0
     header = out.read_text(encoding="utf-8").splitlines()[1]
     assert "hash of the prompt" in header and "Anki" not in header
+
+
+FRAGMENTS = ["a", "b c", " ", "  ", "\n", "\r\n", "\t", "&amp;", "&nbsp;", "&lt;b&gt;", "AT&T",
+             "&#10;", "*", "_", "# ", "1. ", "> ", "`", "\\", "\x00MATH0\x00", "é", "<b>", "</b>",
+             "<i>", "</i>", "<strong>", "</strong>", "<em>", "</em>", "<B>", "<br>", "<br/>",
+             "<BR />", "<u>", "</u>", "<div>", "x<y", "<", ">"]
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(st.sampled_from(FRAGMENTS), max_size=12))
+def test_the_fast_path_for_simple_fields_is_exactly_markdownify(parts):
+    from markdownify import markdownify
+
+    from trainer.sync.anki_import import _inline_markdown
+
+    text = "".join(parts)
+    fast = _inline_markdown(text)
+    if fast is not None:
+        assert fast == markdownify(text, heading_style="ATX", bullets="-",
+                                   escape_underscores=False, escape_asterisks=False)
+
+
+def test_the_fast_path_takes_the_usual_fields():
+    from trainer.sync.anki_import import _inline_markdown
+
+    assert _inline_markdown("Paris") == "Paris"
+    assert _inline_markdown("What is the <b>MLE</b> of p?<br>Say why.") == \
+        "What is the **MLE** of p?  \nSay why."
+    assert _inline_markdown("<ul><li>one</li></ul>") is None  # markdownify's

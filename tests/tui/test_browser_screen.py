@@ -17,9 +17,15 @@ def status(screen: BrowserScreen) -> str:
     return str(screen.query_one("#browse-status").render())
 
 
+async def settle(app, pilot) -> None:
+    """Wait for the search worker to hand its rows to the table."""
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
 async def open_browser(pilot, app) -> BrowserScreen:
     await pilot.press("B")
-    await pilot.pause()
+    await settle(app, pilot)
     assert isinstance(app.screen, BrowserScreen)
     return app.screen
 
@@ -35,7 +41,7 @@ async def test_search_sort_and_act_with_undo(make_app, recall_deck, tmp_path):
         assert rows(screen)[0] == "likelihood"  # the only card with a due date sorts first
 
         await pilot.press("slash", *"tag:mle", "enter")
-        await pilot.pause()
+        await settle(app, pilot)
         assert rows(screen) == ["likelihood", "log-likelihood"]
         await pilot.press("o", "o", "o", "o")  # due → stability → … → reviews
         assert "sorted by reviews ↑" in status(screen)
@@ -56,7 +62,7 @@ async def test_search_sort_and_act_with_undo(make_app, recall_deck, tmp_path):
         assert app.store.card_state("basics/log-likelihood") is None
 
         await pilot.press("slash", "ctrl+a", "backspace", *"is:suspend", "enter")
-        await pilot.pause()
+        await settle(app, pilot)
         assert "is: takes one of" in status(screen)  # a bad query says why, no crash
 
 
@@ -67,7 +73,7 @@ async def test_forget_keeps_history_and_detail_shows_it(make_app, recall_deck, t
         await pilot.pause()
         screen = await open_browser(pilot, app)
         await pilot.press("slash", *"likelihood -log", "enter")
-        await pilot.pause()
+        await settle(app, pilot)
         assert rows(screen) == ["likelihood"]
         await pilot.press("enter")
         await pilot.pause()
@@ -106,3 +112,38 @@ async def test_many_cards_are_paged(make_app, write_deck, tmp_path):
         await pilot.press("space", "3")
         await pilot.pause()
     assert [r.rating for r in app.store.reviews()] == [Rating.GOOD]
+
+
+async def test_the_search_runs_in_a_worker_and_a_stale_querys_rows_are_dropped(
+        make_app, recall_deck, tmp_path, monkeypatch):
+    import threading
+
+    from trainer.tui.screens import browser
+
+    gate = threading.Event()  # holds the first query's search until the second has drawn
+    real_search = browser.search
+
+    def held_search(index, store, query, now):
+        if query == "tag:mle":
+            assert gate.wait(30), "the test never released the first search"
+        return real_search(index, store, query, now)
+
+    monkeypatch.setattr(browser, "search", held_search)
+    app = make_app(recall_deck, tmp_path / "t.db", clock=lambda: NOW)
+    async with app.run_test(size=(120, 30)) as pilot:
+        screen = await open_browser(pilot, app)
+        await pilot.press("slash", *"tag:mle", "enter")
+        await pilot.pause()
+        # the UI goes on while the search runs: the table holds a placeholder meanwhile
+        assert rows(screen) == ["searching…"] and status(screen) == "searching tag:mle…"
+        held = [w for w in app.workers if w.group == "search" and not w.is_finished]
+        await pilot.press("slash", "end", "ctrl+u", *"tag:map", "enter")
+        # a finished worker has left the list; one still running is waited for
+        second = [w for w in app.workers if w.group == "search" and w not in held]
+        if second:
+            await app.workers.wait_for_complete(second)
+        await pilot.pause()
+        assert rows(screen) == ["map"]
+        gate.set()  # the first query's rows arrive last, and are dropped
+        await settle(app, pilot)
+        assert rows(screen) == ["map"] and status(screen).startswith("1 cards")

@@ -20,13 +20,8 @@ NOW = datetime(2026, 3, 18, 12, tzinfo=UTC).timestamp()
 DAY = 86400
 
 
-@pytest.fixture(autouse=True)
-def utc(monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.setenv("TZ", "UTC")
-    time.tzset()
-    yield
-    monkeypatch.undo()
-    time.tzset()
+# study days are computed in local time: these tests fix it to UTC
+pytestmark = pytest.mark.usefixtures("utc")
 
 
 def state(key: str, *, lapses: int = 0, due: float = NOW + DAY) -> CardState:

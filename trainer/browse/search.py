@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from operator import itemgetter
 from typing import Any
 
@@ -11,18 +10,40 @@ from trainer.browse.query import Query, TextIndex, parse, retrievability
 from trainer.decks.model import Card
 from trainer.review import State
 from trainer.store import CardState, Store
+from trainer.store.db import row_to_state
 
 COLUMNS = ("id", "deck", "kind", "state", "due", "stability", "difficulty", "retrievability",
            "reviews", "lapses")
 
 
-@dataclass(frozen=True, slots=True)
 class Match:
-    """One card the query matched, with its stored state (None: never stored, new)."""
+    """One card the query matched, with its stored state (None: never stored, new).
 
-    card: Card
-    state: CardState | None
-    retrievability: float | None
+    A search may match tens of thousands of cards of which one page is shown: the stored
+    row is turned into a CardState, and the retrievability computed, only when asked for.
+    """
+
+    __slots__ = ("card", "_row", "_state", "_now", "_r")
+
+    def __init__(self, card: Card, state: CardState | None = None, now: float = 0.0, *,
+                 row: tuple[Any, ...] | None = None) -> None:
+        self.card = card
+        self._state = state
+        self._row = row
+        self._now = now
+        self._r: tuple[float | None] | None = None
+
+    @property
+    def state(self) -> CardState | None:
+        if self._state is None and self._row is not None:
+            self._state = row_to_state(self._row)
+        return self._state
+
+    @property
+    def retrievability(self) -> float | None:
+        if self._r is None:
+            self._r = (retrievability(self.state, self._now),)
+        return self._r[0]
 
     @property
     def key(self) -> str:
@@ -56,6 +77,9 @@ class Match:
 
 
 def _due(m: Match) -> float | None:
+    row = m._row
+    if row is not None and m._state is None:  # without building the state
+        return None if row[2] == State.NEW else float(row[6])
     s = m.state
     return None if s is None or s.state == State.NEW else s.due
 
@@ -87,21 +111,23 @@ def search(index: TextIndex | Sequence[Card], store: Store, query: Query | str,
         query = parse(query)
     decks = query.decks(list(index.by_deck))
     where, args = query.where()
-    states = store.states_where(decks, where, args)
+    rows = store.state_rows_where(decks, where, args)
     needs_row = query.needs_row()
     left = query.left_to_test()
     out: list[Match] = []
     text = index.text
     for deck in decks:
         for card in index.by_deck[deck]:
-            state = states.get(card.key)
-            if state is None:
+            row = rows.get(card.key)
+            if row is None:
                 if needs_row or not all(t.matches(card, None, text[card.key], now)
                                         for t in query.terms):
                     continue
-            elif left and not all(t.matches(card, state, text[card.key], now) for t in left):
-                continue
-            out.append(Match(card, state, retrievability(state, now)))
+            elif left:
+                state = row_to_state(row)
+                if not all(t.matches(card, state, text[card.key], now) for t in left):
+                    continue
+            out.append(Match(card, None, now, row=row))
     return out
 
 

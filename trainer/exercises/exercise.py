@@ -28,23 +28,12 @@ from trainer.exercises.params import (
 )
 from trainer.grading.expr import (
     DEFAULT_FUNCTIONS,
-    Add,
-    Call,
-    Const,
     EvalError,
-    Fold,
-    Identity,
-    Mul,
-    Name,
-    Neg,
     Node,
-    Num,
     ParseError,
-    Pow,
-    Transpose,
+    bracketed,
     evaluate,
     figures_for,
-    fold,
     pretty,
 )
 from trainer.grading.expr import format_number as _format_number
@@ -327,51 +316,15 @@ def substitute(text: str, symbols: Mapping[str, str], params: Mapping[str, objec
 
 def to_text(node: Node, subs: Mapping[str, object]) -> str:
     """ASCII text that the parser reads back as ``node``, with ``subs`` written in."""
-    return fold(node, _ToText(subs))
-
-
-class _ToText(Fold[str]):
-    """Fully bracketed ASCII, so that reading it back needs no precedence rule."""
-
-    def __init__(self, subs: Mapping[str, object]):
-        self.subs = subs
-
-    def num(self, n: Num) -> str:
-        v = n.value
-        return f"({v.numerator}/{v.denominator})" if isinstance(v, Fraction) else str(v)
-
-    def name(self, n: Name) -> str:
-        if n.name not in self.subs:
-            return n.name
-        v = self.subs[n.name]
+    def name(n: str) -> str:
+        if n not in subs:
+            return n
+        v = subs[n]
         if isinstance(v, (tuple, list)):
-            raise ExerciseError(f"the sample {n.name!r} can not appear in a formula")
+            raise ExerciseError(f"the sample {n!r} can not appear in a formula")
         return f"({format_value(v)})"
 
-    def const(self, n: Const) -> str:
-        return n.name
-
-    def identity(self, n: Identity) -> str:
-        return "I"
-
-    def neg(self, n: Neg, arg: str) -> str:
-        return f"(-{arg})"
-
-    def add(self, n: Add, terms: list[tuple[str, str]]) -> str:
-        return "(" + terms[0][1] + "".join(f" {op} {s}" for op, s in terms[1:]) + ")"
-
-    def mul(self, n: Mul, factors: list[tuple[str, str]]) -> str:
-        return "(" + factors[0][1] + "".join(
-            ("/" if op == "/" else "*") + s for op, s in factors[1:]) + ")"
-
-    def pow(self, n: Pow, base: str, exp: str) -> str:
-        return f"({base})^({exp})"
-
-    def transpose(self, n: Transpose, arg: str) -> str:
-        return f"({arg})'"
-
-    def call(self, n: Call, args: list[str]) -> str:
-        return f"{n.func}({', '.join(args)})"
+    return bracketed(node, name)
 
 
 def _fill_feedback(text: str, params: Mapping[str, object]) -> str:

@@ -18,19 +18,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
-from trainer.grading.expr import (
-    Add,
-    Call,
-    Const,
-    Identity,
-    Mul,
-    Name,
-    Neg,
-    Node,
-    Num,
-    Pow,
-    Transpose,
-)
+from trainer.grading.expr import nodes
 
 __all__ = ["PRECISIONS", "Outcome", "Undefined", "Unknown", "compare_point", "warm_up"]
 
@@ -115,7 +103,7 @@ class _Eval:
         self.reference = reference
         self.steps = 0
         self.cache: dict[str, Any] = {}
-        self.root: Node | None = None
+        self.root: nodes.Node | None = None
 
     # .......................................................... helpers
 
@@ -450,7 +438,7 @@ class _Eval:
 
     # ............................................................. walk
 
-    def ev(self, n: Node) -> Any:
+    def ev(self, n: nodes.Node) -> Any:
         try:
             return self.ev_node(n)
         except Huge:
@@ -459,14 +447,14 @@ class _Eval:
             # log(exp(2·10⁹)) is an ordinary number: only the final value may be huge
             raise Hopeless("an intermediate value is too large") from None
 
-    def ev_node(self, n: Node) -> Any:
+    def ev_node(self, n: nodes.Node) -> Any:
         self.steps += 1
         if self.steps & 63 == 0 and time.monotonic() > self.deadline:
             raise TimeoutError
         match n:
-            case Num(value=v):
+            case nodes.Num(value=v):
                 return self.from_value(v)
-            case Name(name=name):
+            case nodes.Name(name=name):
                 v = self.cache.get(name)
                 if v is None:
                     try:
@@ -475,20 +463,20 @@ class _Eval:
                         raise Unknown(f"no value for {name}") from None
                     v = self.cache[name] = self.from_value(raw)
                 return v
-            case Const(name=name):
+            case nodes.Const(name=name):
                 return self.iv.pi if name == "pi" else self.iv.e
-            case Identity():
+            case nodes.Identity():
                 return _Eye(self.iv.mpf(1))
-            case Neg(arg=a):
+            case nodes.Neg(arg=a):
                 v = self.ev(a)
                 return _Eye(-v.scale) if isinstance(v, _Eye) else -v
-            case Add(terms=terms):
+            case nodes.Add(terms=terms):
                 acc = None
                 for op, t in terms:
                     v = self.ev(t)
                     acc = v if acc is None else self.add(acc, v, op == "-")
                 return self.check(acc)
-            case Mul(factors=factors):
+            case nodes.Mul(factors=factors):
                 acc = None
                 for op, f in factors:
                     v = self.ev(f)
@@ -499,9 +487,9 @@ class _Eval:
                     else:
                         acc = self.mul(acc, v)
                 return self.check(acc)
-            case Pow(base=b, exp=e):
+            case nodes.Pow(base=b, exp=e):
                 return self.check(self.power(self.ev(b), self.ev(e)))
-            case Call(func="exp", args=(arg,)):
+            case nodes.Call(func="exp", args=(arg,)):
                 try:
                     v = self.ev_node(arg)
                 except Huge as huge:
@@ -509,15 +497,15 @@ class _Eval:
                         raise Huge(positive=True) from None
                     raise Hopeless("an intermediate value is too large") from None
                 return self.check(self.call("exp", [v]))
-            case Call(func=func, args=args):
+            case nodes.Call(func=func, args=args):
                 return self.check(self.call(func, [self.ev(a) for a in args]))
-            case Transpose(arg=a):
+            case nodes.Transpose(arg=a):
                 v = self.ev(a)
                 return v.T if self.is_mat(v) else v
         raise Hopeless(f"no precise evaluation for {type(n).__name__}")
 
 
-def evaluate(node: Node, env: Mapping[str, object], prec: int, *, deadline: float = math.inf,
+def evaluate(node: nodes.Node, env: Mapping[str, object], prec: int, *, deadline: float = math.inf,
              reference: bool = False) -> Any:
     """An interval (or interval matrix) holding the exact value of ``node`` at ``env``.
 
@@ -558,7 +546,7 @@ class Outcome:
     reference: str = ""
 
 
-def compare_point(exp_node: Node, ans_node: Node, env: Mapping[str, object], *,
+def compare_point(exp_node: nodes.Node, ans_node: nodes.Node, env: Mapping[str, object], *,
                   rel: float, atol: float = 0.0, deadline: float = math.inf) -> Outcome:
     """Compare the two formulas exactly at one point.
 

@@ -63,10 +63,13 @@ class Topics:
                 head, dash, _ = name.partition("-")
                 if dash and len(head) <= 3:
                     count[head] += 1
-            # a prefix on three tags or more that is not a topic itself ("kl-info" beside
+            # a prefix on three tags or more, or the initials of words of the deck's id
+            # ("dd" in mle-map-deep-dive), that is not a topic itself ("kl-info" beside
             # "kl" keeps its "kl")
-            self.prefixes[deck] = frozenset(p for p, n in count.items()
-                                            if n >= 3 and p not in names)
+            initials = "".join(w[0] for w in deck.split("-") if w)
+            self.prefixes[deck] = frozenset(
+                p for p, n in count.items()
+                if (n >= 3 or (len(p) >= 2 and p in initials)) and p not in names)
 
     def tag(self, card: Card) -> str | None:
         """The card's topic tag, prefix removed; None when no tag names a subject."""

@@ -264,6 +264,11 @@ def _rebuild_reviews_with_autoincrement(conn: sqlite3.Connection) -> None:
         conn.execute(sql)
 
 
+def row_to_state(row: Sequence[Any]) -> CardState:
+    """A state from a row of `cards` read with the store's column list."""
+    return _row_to_state(row)
+
+
 def _row_to_state(row: Sequence[Any]) -> CardState:
     return CardState(
         key=row[0], deck=row[1], state=STATES[row[2]], step=row[3], stability=row[4],
@@ -495,6 +500,19 @@ class Store(figures.FigureQueries, interviews.InterviewQueries, fits.FitQueries,
             f"SELECT {_COLUMNS} FROM cards WHERE deck IN ({marks}) AND ({where})",
             (*decks, *args))
         return {row[0]: _row_to_state(row) for row in rows}
+
+    def state_rows_where(self, decks: Iterable[str], where: str = "1",
+                         args: Sequence[Any] = ()) -> dict[str, tuple[Any, ...]]:
+        """As `states_where`, the rows as they are (`row_to_state` makes a state of one):
+        a search matching many cards builds states only for the page it shows."""
+        decks = list(decks)
+        if not decks:
+            return {}
+        marks = ",".join("?" * len(decks))
+        rows = self.conn.execute(
+            f"SELECT {_COLUMNS} FROM cards WHERE deck IN ({marks}) AND ({where})",
+            (*decks, *args))
+        return {row[0]: row for row in rows}
 
     def write_states(self, changes: dict[str, CardState | None]) -> None:
         """Write (or, for None, delete: the card is new again) many states in one transaction.

@@ -117,7 +117,7 @@ from trainer.grading.expr.parser import (
     parse,
     split_comparison,
 )
-from trainer.grading.expr.printer import pretty, pretty_name
+from trainer.grading.expr.printer import bracketed, pretty, pretty_name
 from trainer.grading.expr.sympy_bridge import to_sympy
 from trainer.grading.expr.unicode import GREEK, GREEK_TO_UNICODE
 
@@ -148,6 +148,7 @@ __all__ = [
     "Pow",
     "ShapeError",
     "Transpose",
+    "bracketed",
     "chain_holds",
     "children",
     "contains",

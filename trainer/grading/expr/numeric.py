@@ -6,23 +6,8 @@ import math
 from collections.abc import Callable, Mapping
 from fractions import Fraction
 
-from trainer.grading.expr.nodes import (
-    Add,
-    Call,
-    Const,
-    EvalError,
-    Fold,
-    Identity,
-    Mul,
-    Name,
-    Neg,
-    Node,
-    Num,
-    Pow,
-    ShapeError,
-    Transpose,
-    fold,
-)
+from trainer.grading.expr import nodes
+from trainer.grading.expr.nodes import EvalError, Fold, ShapeError, fold
 
 __all__ = ["BUILTIN_FUNCTIONS", "evaluate", "evaluate_float", "fmt_shape"]
 
@@ -385,13 +370,13 @@ class _Evaluate(Fold[object]):
         if m > self.scale:
             self.scale = m
 
-    def name(self, n: Name) -> object:
+    def name(self, n: nodes.Name) -> object:
         try:
             return self.env[n.name]
         except KeyError:
             raise EvalError(f"no value for '{n.name}'") from None
 
-    def num(self, n: Num) -> object:
+    def num(self, n: nodes.Num) -> object:
         v = n.value
         if self.floats or (not self.exact and isinstance(v, Fraction)):
             try:
@@ -400,19 +385,19 @@ class _Evaluate(Fold[object]):
                 raise EvalError("number too large") from None
         return v
 
-    def const(self, n: Const) -> object:
+    def const(self, n: nodes.Const) -> object:
         return math.pi if n.name == "pi" else math.e
 
-    def identity(self, n: Identity) -> object:
+    def identity(self, n: nodes.Identity) -> object:
         return _IdentityValue()
 
-    def mul(self, n: Mul, factors: list[tuple[str, object]]) -> object:
+    def mul(self, n: nodes.Mul, factors: list[tuple[str, object]]) -> object:
         acc = factors[0][1]
         for op, v in factors[1:]:
             acc = _div(acc, v, self.exact) if op == "/" else _mul2(acc, v)
         return acc
 
-    def add(self, n: Add, terms: list[tuple[str, object]]) -> object:
+    def add(self, n: nodes.Add, terms: list[tuple[str, object]]) -> object:
         acc = None
         for op, v in terms:
             if self.floats:
@@ -420,15 +405,15 @@ class _Evaluate(Fold[object]):
             acc = v if acc is None else _add(acc, v, op == "-")
         return acc
 
-    def pow(self, n: Pow, base: object, exp: object) -> object:
+    def pow(self, n: nodes.Pow, base: object, exp: object) -> object:
         return _pow(base, exp)
 
-    def neg(self, n: Neg, arg: object) -> object:
+    def neg(self, n: nodes.Neg, arg: object) -> object:
         if isinstance(arg, _IdentityValue):
             return _IdentityValue(-arg.scale)
         return -arg  # type: ignore[operator]
 
-    def call(self, n: Call, args: list[object]) -> object:
+    def call(self, n: nodes.Call, args: list[object]) -> object:
         fn = None
         if self.functions is not None:
             fn = self.functions.get(n.func)
@@ -438,7 +423,7 @@ class _Evaluate(Fold[object]):
             raise EvalError(f"unknown function '{n.func}'")
         return fn(*args)
 
-    def transpose(self, n: Transpose, arg: object) -> object:
+    def transpose(self, n: nodes.Transpose, arg: object) -> object:
         if _is_array(arg):
             if len(arg.shape) == 1:  # type: ignore[attr-defined]
                 return arg.reshape(1, -1)  # type: ignore[attr-defined]
@@ -446,7 +431,7 @@ class _Evaluate(Fold[object]):
         return arg
 
 
-def evaluate(node: Node, env: Mapping[str, object],
+def evaluate(node: nodes.Node, env: Mapping[str, object],
              functions: Mapping[str, Callable] | None = None, *, exact: bool = False) -> object:
     """Evaluate ``node`` numerically with ``env`` giving the names' values.
 
@@ -461,7 +446,7 @@ def evaluate(node: Node, env: Mapping[str, object],
     return _guarded(node, ctx)
 
 
-def _guarded(node: Node, ctx: _Evaluate) -> object:
+def _guarded(node: nodes.Node, ctx: _Evaluate) -> object:
     try:
         v = fold(node, ctx)
     except EvalError:
@@ -479,7 +464,7 @@ def _guarded(node: Node, ctx: _Evaluate) -> object:
     return v
 
 
-def evaluate_float(node: Node, env: Mapping[str, object]) -> tuple[object, float]:
+def evaluate_float(node: nodes.Node, env: Mapping[str, object]) -> tuple[object, float]:
     """Evaluate with every number as a float (used by sampling).
 
     Returns the value and the largest magnitude of any summed term, a

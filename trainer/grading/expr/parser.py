@@ -6,6 +6,7 @@ import re
 from collections.abc import Callable, Collection
 from fractions import Fraction
 
+from trainer.grading.expr import nodes
 from trainer.grading.expr.functions import DEFAULT_FUNCTIONS, MATRIX_FUNCTIONS, check_arity_of
 from trainer.grading.expr.lexer import (
     _CONST,
@@ -20,20 +21,7 @@ from trainer.grading.expr.lexer import (
     _Lexer,
     _Tok,
 )
-from trainer.grading.expr.nodes import (
-    Add,
-    Call,
-    Const,
-    Identity,
-    Mul,
-    Name,
-    Neg,
-    Node,
-    Num,
-    ParseError,
-    Pow,
-    Transpose,
-)
+from trainer.grading.expr.nodes import ParseError
 from trainer.grading.expr.normalize import Source, normalize, strip_unit
 from trainer.grading.expr.printer import _prec, pretty
 
@@ -50,7 +38,7 @@ def _starts_factor(tok: _Tok) -> bool:
 _LOGS = ("log", "ln")
 
 
-def _paren(node: Node) -> str:
+def _paren(node: nodes.Node) -> str:
     """``node`` printed as a factor that may follow a ·."""
     s = pretty(node)
     return f"({s})" if _prec(node) < 4 else s
@@ -70,7 +58,7 @@ class _Parser:
         # how the factor just parsed ends, when a following implicit factor makes it
         # ambiguous: ("call", Call) after a function without brackets (log n), ("pow",
         # Pow) after an exponent without brackets (e^2)
-        self.open_end: tuple[str, Node] | None = None
+        self.open_end: tuple[str, nodes.Node] | None = None
 
     @property
     def tok(self) -> _Tok:
@@ -130,7 +118,7 @@ class _Parser:
                           "type the one you mean", start, fix=(start, self.toks[self.i - 1].end))
 
     # expr := term (("+"|"-") term)*
-    def expr(self) -> Node:
+    def expr(self) -> nodes.Node:
         first = self.term()
         if not (self.is_op("+") or self.is_op("-")):
             return first
@@ -138,14 +126,14 @@ class _Parser:
         while self.is_op("+") or self.is_op("-"):
             op = self.advance().value
             terms.append((op, self.term()))  # type: ignore[arg-type]
-        return Add(tuple(terms))
+        return nodes.Add(tuple(terms))
 
     # term := unary (("*"|"/") unary | implicit power)*
-    def term(self) -> Node:
+    def term(self) -> nodes.Node:
         start = self.tok.pos
         self.open_end = None
         first = self.unary()
-        factors: list[tuple[str, Node]] = [("*", first)]
+        factors: list[tuple[str, nodes.Node]] = [("*", first)]
         last_div = -1
         while True:
             tok = self.tok
@@ -176,7 +164,7 @@ class _Parser:
                     # 1/2n: (1/2)·n or 1/(2n)
                     left = _mul(factors)
                     before = _mul(factors[:last_div])
-                    den = Mul((("*", factors[last_div][1]), (" ", f)))
+                    den = nodes.Mul((("*", factors[last_div][1]), (" ", f)))
                     rest = factors[last_div + 1:]
                     den_all = _mul([("*", factors[last_div][1]), *rest, (" ", f)]) if rest \
                         else den
@@ -184,17 +172,17 @@ class _Parser:
                                          f"{_paren(before)}/({pretty(den_all)})")
                 if open_end is not None and open_end[0] == "call":
                     call = open_end[1]
-                    assert isinstance(call, Call)
-                    inner = Call(call.func, (Mul((("*", call.args[0]), (" ", f))),
+                    assert isinstance(call, nodes.Call)
+                    inner = nodes.Call(call.func, (nodes.Mul((("*", call.args[0]), (" ", f))),
                                              *call.args[1:]))
                     raise self.ambiguous(start, f"{pretty(call)}·{_paren(f)}",
                                          _call_text(inner))
                 if open_end is not None and open_end[0] == "pow" and glued:
                     pw = open_end[1]
-                    assert isinstance(pw, Pow)
+                    assert isinstance(pw, nodes.Pow)
                     raise self.ambiguous(
                         start, f"{pretty(pw)}·{_paren(f)}",
-                        pretty(Pow(pw.base, Mul((("*", pw.exp), (" ", f))))))
+                        pretty(nodes.Pow(pw.base, nodes.Mul((("*", pw.exp), (" ", f))))))
                 factors.append((" ", f))
             else:
                 break
@@ -202,47 +190,47 @@ class _Parser:
             return first
         return _mul(factors)
 
-    def unary(self) -> Node:
+    def unary(self) -> nodes.Node:
         tok = self.tok
         if tok.kind == _OP and tok.value in ("-", "+"):
             self.enter(tok.pos)
             self.advance()
             arg = self.unary()
             self.depth -= 1
-            return Neg(arg) if tok.value == "-" else arg
+            return nodes.Neg(arg) if tok.value == "-" else arg
         return self.power()
 
     # power := atom postfix* ("^" unary)?
-    def power(self) -> Node:
+    def power(self) -> nodes.Node:
         start_i = self.i
         self.open_end = None
         node = self.atom()
-        paren_log = (isinstance(node, Call) and node.func in _LOGS
+        paren_log = (isinstance(node, nodes.Call) and node.func in _LOGS
                      and self.toks[start_i].kind == _FUNC and self.toks[self.i - 1].value == ")"
                      and self.open_end is None)
         while True:
             tok = self.tok
             if tok.kind == _SUP:
                 self.advance()
-                node = Pow(node, _int_node(tok.value))  # type: ignore[arg-type]
+                node = nodes.Pow(node, _int_node(tok.value))  # type: ignore[arg-type]
                 self.open_end = None
             elif tok.kind == _OP and tok.value == "'":
                 self.advance()
-                node = Transpose(node)
+                node = nodes.Transpose(node)
             elif tok.kind == _OP and tok.value == "!" and "factorial" in self.lexer.functions:
                 self.advance()
                 if self.is_op("!") and self.tok.pos == tok.end:
                     raise ParseError("'!!' (a double factorial) is not understood; write "
                                      "(n!)! for the factorial of a factorial", tok.pos,
                                      fix=(tok.pos, tok.end + 1))
-                node = Call("factorial", (node,))
+                node = nodes.Call("factorial", (node,))
                 self.open_end = None
             elif tok.kind == _OP and tok.value == "^":
                 self.advance()
                 nxt = self.tok
                 if nxt.kind == _T:
                     self.advance()
-                    node = Transpose(node)
+                    node = nodes.Transpose(node)
                     continue
                 if nxt.kind == _END:
                     raise ParseError("'^' needs an exponent", tok.pos)
@@ -251,12 +239,13 @@ class _Parser:
                 self.open_end = None
                 exp = self.unary()
                 self.depth -= 1
-                if paren_log and isinstance(node, Call):
+                if paren_log and isinstance(node, nodes.Call):
                     # log(1-p)^k: (log(1−p))^k, or log((1−p)^k) as log p^k is read
                     raise self.ambiguous(
                         self.toks[start_i].pos, f"({_call_text(node)})^{_paren(exp)}",
-                        _call_text(Call(node.func, (Pow(node.args[0], exp), *node.args[1:]))))
-                node = Pow(node, exp)
+                        _call_text(nodes.Call(node.func,
+                                              (nodes.Pow(node.args[0], exp), *node.args[1:]))))
+                node = nodes.Pow(node, exp)
                 closed = (self.toks[self.i - 1].kind == _OP and self.toks[self.i - 1].value == ")"
                           and self.toks[exp_start].kind == _OP
                           and self.toks[exp_start].value == "(")
@@ -266,7 +255,7 @@ class _Parser:
                 break
         return node
 
-    def atom(self) -> Node:
+    def atom(self) -> nodes.Node:
         tok = self.tok
         kind = tok.kind
         if kind == _NUM:
@@ -280,16 +269,16 @@ class _Parser:
                 text = text + "%"
                 if value.denominator == 1:
                     value = value.numerator
-            return Num(value, text)
+            return nodes.Num(value, text)
         if kind == _NAME:
             self.advance()
-            return Name(tok.value)  # type: ignore[arg-type]
+            return nodes.Name(tok.value)  # type: ignore[arg-type]
         if kind == _CONST:
             self.advance()
-            return Const(tok.value)  # type: ignore[arg-type]
+            return nodes.Const(tok.value)  # type: ignore[arg-type]
         if kind == _IDENT:
             self.advance()
-            return Identity()
+            return nodes.Identity()
         if kind == _FUNC:
             return self.call()
         if kind == _OP and tok.value == "(":
@@ -310,7 +299,7 @@ class _Parser:
             return self.bars()
         raise self.unexpected(tok)
 
-    def bars(self) -> Node:
+    def bars(self) -> nodes.Node:
         """|x| is abs(x); ‖v‖ and ||v|| are norm(v)."""
         tok = self.advance()
         double = tok.value == "|" and self.is_op("|") and self.tok.pos == tok.end
@@ -337,14 +326,14 @@ class _Parser:
             self.advance()
         self.depth -= 1
         self.open_end = None
-        return Call(func, (node,))
+        return nodes.Call(func, (node,))
 
-    def call(self) -> Node:
+    def call(self) -> nodes.Node:
         tok = self.advance()
         name = tok.value
         func = name
         assert isinstance(func, str)
-        power: Node | None = None
+        power: nodes.Node | None = None
         if self.is_op("^") and func in _LOGS + ("sqrt", "exp", "sigmoid", "abs"):
             # log²(x) (typed log^2(x)) is (log x)²
             caret = self.advance()
@@ -353,7 +342,7 @@ class _Parser:
                                  f"{tok.text}^(2)(x)", caret.pos)
             exp_tok = self.tok
             power = self.atom()
-            if isinstance(power, Neg):
+            if isinstance(power, nodes.Neg):
                 raise ParseError(f"an inverse function ({tok.text}⁻¹) is not understood; "
                                  f"write 1/{tok.text}(x) for a reciprocal", exp_tok.pos)
             if not self.is_op("("):
@@ -362,15 +351,15 @@ class _Parser:
         node = self.call_args(tok, func)
         if power is not None:
             self.open_end = None
-            return Pow(node, power)
+            return nodes.Pow(node, power)
         return node
 
-    def call_args(self, tok: _Tok, func: str) -> Node:
+    def call_args(self, tok: _Tok, func: str) -> nodes.Node:
         base = tok.base
         if self.is_op("("):
             open_tok = self.advance()
             self.enter(open_tok.pos)
-            args: list[Node] = []
+            args: list[nodes.Node] = []
             if self.is_op(")"):
                 raise ParseError(f"{tok.text}() needs an argument", open_tok.pos)
             while True:
@@ -410,16 +399,16 @@ class _Parser:
             raise ParseError(problem, tok.pos)
 
 
-def _with_base(func: str, args: list[Node], base: object) -> Call:
+def _with_base(func: str, args: list[nodes.Node], base: object) -> nodes.Call:
     if base is None:
-        return Call(func, tuple(args))
+        return nodes.Call(func, tuple(args))
     if base == "e":
-        return Call("ln", tuple(args))
+        return nodes.Call("ln", tuple(args))
     assert isinstance(base, int)
-    return Call("log", (args[0], Num(base, str(base))))
+    return nodes.Call("log", (args[0], nodes.Num(base, str(base))))
 
 
-def _call_text(call: Call) -> str:
+def _call_text(call: nodes.Call) -> str:
     """A call written with its brackets, whatever the printer would do (√ included)."""
     s = pretty(call)
     if call.func == "sqrt" and not s.startswith("√("):
@@ -427,20 +416,20 @@ def _call_text(call: Call) -> str:
     return s
 
 
-def _mul(factors: list[tuple[str, Node]]) -> Node:
+def _mul(factors: list[tuple[str, nodes.Node]]) -> nodes.Node:
     if len(factors) == 1:
         return factors[0][1]
-    return Mul(tuple(factors))
+    return nodes.Mul(tuple(factors))
 
 
-def _int_node(v: int) -> Node:
-    return Neg(Num(-v)) if v < 0 else Num(v)
+def _int_node(v: int) -> nodes.Node:
+    return nodes.Neg(nodes.Num(-v)) if v < 0 else nodes.Num(v)
 
 
 def parse(text: str, *, names: Collection[str] = (),
           functions: Collection[str] = DEFAULT_FUNCTIONS,
           matrices: Collection[str] = (), warnings: list[str] | None = None,
-          max_length: int = MAX_LENGTH) -> Node:
+          max_length: int = MAX_LENGTH) -> nodes.Node:
     """Parse ``text`` into an expression tree.
 
     ``names`` are the declared symbols (canonical ASCII names such as

@@ -6,21 +6,8 @@ from collections.abc import Callable, Mapping
 from fractions import Fraction
 from typing import Any
 
-from trainer.grading.expr.nodes import (
-    Add,
-    Call,
-    Const,
-    Fold,
-    Identity,
-    Mul,
-    Name,
-    Neg,
-    Node,
-    Num,
-    Pow,
-    Transpose,
-    fold,
-)
+from trainer.grading.expr import nodes
+from trainer.grading.expr.nodes import Fold, fold
 
 __all__ = ["to_sympy"]
 
@@ -32,48 +19,48 @@ class _ToSympy(Fold[Any]):
         self.symbols = symbols
         self.functions = functions
 
-    def num(self, n: Num) -> Any:
+    def num(self, n: nodes.Num) -> Any:
         v = n.value
         if isinstance(v, Fraction):
             return self.sp.Rational(v.numerator, v.denominator)
         return self.sp.Integer(v)
 
-    def name(self, n: Name) -> Any:
+    def name(self, n: nodes.Name) -> Any:
         s = self.symbols.get(n.name)
         if s is None:
             s = self.symbols[n.name] = self.sp.Symbol(n.name)
         return s
 
-    def const(self, n: Const) -> Any:
+    def const(self, n: nodes.Const) -> Any:
         return self.sp.pi if n.name == "pi" else self.sp.E
 
-    def identity(self, n: Identity) -> Any:
+    def identity(self, n: nodes.Identity) -> Any:
         if "I" in self.symbols:
             return self.symbols["I"]
         raise ValueError("the size of I is not known")
 
-    def neg(self, n: Neg, arg: Any) -> Any:
+    def neg(self, n: nodes.Neg, arg: Any) -> Any:
         return -arg
 
-    def add(self, n: Add, terms: list[tuple[str, Any]]) -> Any:
+    def add(self, n: nodes.Add, terms: list[tuple[str, Any]]) -> Any:
         acc = terms[0][1]
         for op, v in terms[1:]:
             acc = acc - v if op == "-" else acc + v
         return acc
 
-    def mul(self, n: Mul, factors: list[tuple[str, Any]]) -> Any:
+    def mul(self, n: nodes.Mul, factors: list[tuple[str, Any]]) -> Any:
         acc = factors[0][1]
         for op, v in factors[1:]:
             acc = acc * v ** -1 if op == "/" else acc * v
         return acc
 
-    def pow(self, n: Pow, base: Any, exp: Any) -> Any:
+    def pow(self, n: nodes.Pow, base: Any, exp: Any) -> Any:
         return base ** exp
 
-    def transpose(self, n: Transpose, arg: Any) -> Any:
+    def transpose(self, n: nodes.Transpose, arg: Any) -> Any:
         return self.sp.transpose(arg) if hasattr(arg, "shape") else arg
 
-    def call(self, n: Call, args: list[Any]) -> Any:
+    def call(self, n: nodes.Call, args: list[Any]) -> Any:
         sp, f = self.sp, n.func
         if f in ("log", "ln"):
             return sp.log(*args)
@@ -107,7 +94,7 @@ class _ToSympy(Fold[Any]):
         raise ValueError(f"function '{f}' has no sympy equivalent")
 
 
-def to_sympy(node: Node, symbols: Mapping[str, object] | None = None,
+def to_sympy(node: nodes.Node, symbols: Mapping[str, object] | None = None,
              functions: Mapping[str, Callable] | None = None) -> object:
     """Build a sympy expression from the tree (never from text).
 

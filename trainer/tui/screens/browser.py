@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import time
 
+from rich.markup import escape
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -27,6 +28,7 @@ from trainer.tui.screens.base import TrainerScreen
 from trainer.tui.screens.study import md
 
 PAGE = 100  # rows drawn at once: a page is quick to draw whatever the number of matches
+SEARCHING = "searching"  # the placeholder row's key while a search runs
 
 
 def _cells(m: Match, now: float, marked: bool) -> list[str]:
@@ -80,6 +82,7 @@ class BrowserScreen(TrainerScreen):
         self.page = 0
         self.marked: set[str] = set()
         self.undo_stack: list[actions.Change] = []
+        self.searches = 0  # queries started: a worker's result counts only if it is the last
 
     def compose(self) -> ComposeResult:
         yield Input(self.query_text, id="query",
@@ -98,12 +101,37 @@ class BrowserScreen(TrainerScreen):
     # --- searching and drawing ----------------------------------------------------------
 
     def run_search(self) -> None:
+        """Search in a worker thread; the table says so meanwhile, and only the latest
+        query's results are drawn (an earlier one finishing late is dropped)."""
+        self.searches += 1
+        self.matches = []
+        self.page = 0
+        table = self.query_one(DataTable)
+        table.clear()
+        table.add_row("searching…", *[""] * (len(COLUMNS) - 1), key=SEARCHING)
+        self._say(f"searching {self.query_text or 'all cards'}…")
+        self._search(self.query_text, self.sort_column, self.sort_reverse, self.searches)
+
+    @work(thread=True, exit_on_error=False, group="search")
+    def _search(self, text: str, column: str, reverse: bool, number: int) -> None:
         try:
-            found = search(self.index, self.app.store, self.query_text, self.clock())
+            with self.app.store.reading() as store:  # its own connection: another thread
+                found = search(self.index, store, text, self.clock())
+            result: list[Match] | str = sort_matches(found, column, reverse=reverse)
         except QueryError as exc:
-            self._say(f"[red]{exc}[/red]")
+            result = str(exc)
+        except StoreError as exc:
+            result = f"Could not read the cards: {exc}"
+        self.app.call_from_thread(self._found, number, result)
+
+    def _found(self, number: int, result: list[Match] | str) -> None:
+        if number != self.searches:
+            return  # a later query was typed meanwhile: its results are the ones to show
+        if isinstance(result, str):  # why the query gave nothing
+            self.query_one(DataTable).clear()
+            self._say(f"[red]{escape(result)}[/red]")
             return
-        self.matches = sort_matches(found, self.sort_column, reverse=self.sort_reverse)
+        self.matches = result
         self.marked &= {m.key for m in self.matches}
         self.page = 0
         self.draw()

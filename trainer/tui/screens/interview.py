@@ -11,8 +11,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Footer, Markdown, SelectionList, Static, TextArea
-from textual.widgets.selection_list import Selection
+from textual.widgets import Footer, Markdown, Static, TextArea
 from textual.worker import Worker, WorkerState
 
 from trainer.attempt import StepResult
@@ -20,6 +19,8 @@ from trainer.interview.mock import MockInterview, Question
 from trainer.interview.report import clock_text, markdown
 from trainer.render import render_math
 from trainer.tui.screens.base import TrainerScreen
+from trainer.tui.screens.study import VERDICT_STYLE
+from trainer.tui.widgets.tick_list import TickList
 
 
 class InterviewScreen(TrainerScreen):
@@ -65,7 +66,7 @@ class InterviewScreen(TrainerScreen):
             with VerticalScroll():
                 yield Static(id="iv-yours")
                 yield Static(id="iv-model")
-            yield SelectionList[int](id="iv-points")
+            yield TickList(id="iv-points")
         yield Markdown(id="iv-debrief")
         yield Footer()
 
@@ -129,22 +130,41 @@ class InterviewScreen(TrainerScreen):
         yours = q.answer or "(nothing written)"
         if q.follow_up is not None:
             yours += f"\n\nFollow-up: {q.follow_up.question}\n{q.follow_up_answer or '(nothing)'}"
-        self.query_one("#iv-yours", Static).update(
-            Text("Your answer\n", style="bold") + Text(render_math(yours)))
+        mine = Text("Your answer\n", style="bold") + Text(render_math(yours))
+        if q.card.graded:
+            mine = Text("Your answer, graded\n", style="bold") + self._verdicts(q)
+        self.query_one("#iv-yours", Static).update(mine)
         self.query_one("#iv-model", Static).update(
             Text("\nModel answer\n", style="bold") + Text(render_math(q.model_answer)))
-        points = self.query_one("#iv-points", SelectionList)
-        points.clear_options()
-        main = len(q.key_points)
-        for i, point in enumerate(q.key_points):
-            points.add_option(Selection(render_math(point), i, i in q.pre_ticked))
+        points = self.query_one("#iv-points", TickList)
+        shown = [(render_math(p), i in q.pre_ticked) for i, p in enumerate(q.key_points)]
         if q.follow_up is not None:
-            for i, point in enumerate(q.follow_up.key_points):
-                points.add_option(Selection(f"(follow-up) {render_math(point)}", main + i,
-                                            i in q.follow_pre_ticked))
+            shown += [(f"(follow-up) {render_math(p)}", i in q.follow_pre_ticked)
+                      for i, p in enumerate(q.follow_up.key_points)]
+        points.set_points(shown)
+        points.display = bool(shown)  # a whiteboard exercise is graded, not ticked
         self._show(answering=False, reviewing=True, debrief=False)
         points.focus()
         self.tick_clock()
+
+    @staticmethod
+    def _verdicts(q: Question) -> Text:
+        """Each whiteboard step as the grader judged it, with the reference."""
+        out = Text()
+        many = len(q.attempt.results) > 1
+        for r in q.attempt.results:
+            label, style = VERDICT_STYLE.get(r.verdict, (str(r.verdict), "bold"))
+            if many:
+                out.append(f"Step {r.index + 1}: ", style="bold")
+            out.append(f"{r.text or '(no answer)'}  ")
+            out.append(label + "\n", style=style)
+            if r.graded is not None:
+                if r.verdict != "correct" and r.graded.message:
+                    out.append(r.graded.message + "\n", style="dim")
+                out.append(f"reference  {r.graded.reference}\n")
+            if r.error:
+                out.append(f"the grader failed: {r.error}\n", style="red")
+        return out
 
     def _debrief(self) -> None:
         self.finished = True
@@ -180,7 +200,7 @@ class InterviewScreen(TrainerScreen):
                 self._review(q)
             return
         if q.stage == "review":
-            chosen = set(self.query_one("#iv-points", SelectionList).selected)
+            chosen = set(self.query_one("#iv-points", TickList).selected)
             main = len(q.key_points)
             self.mock.confirm([i for i in chosen if i < main],
                               [i - main for i in chosen if i >= main])

@@ -55,7 +55,9 @@ class InterviewStart(ModalScreen[InterviewRequest | None]):
         self.tag = tag
 
     def compose(self) -> ComposeResult:
-        in_scope = interview_scope(self.cards, self.scope, None, None)
+        # only what can be asked: the code deck has nothing for an interviewer
+        in_scope = [c for c in interview_scope(self.cards, self.scope, None, None)
+                    if askable(c)]
         decks = sorted({c.deck for c in in_scope})
         tags = Counter(t for c in in_scope for t in c.tags)
         with Vertical():
