@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -92,8 +91,8 @@ def studied(tmp_path: Path, write_deck) -> tuple[Path, Path, float]:
     study(store, "sched/relearning", [*long_history, (now - 300, again)])
     study(store, "sched/suspended", long_history)
     study(store, "sched/buried", long_history)
-    store.put_state(replace(store.card_state("sched/suspended"), suspended=True))
-    store.put_state(replace(store.card_state("sched/buried"), buried_until=now + DAY / 2))
+    store.append([store.new_event("suspend", "sched/suspended", now - 60),
+                  store.new_event("bury", "sched/buried", now - 60, until=now + DAY / 2)])
     store.close()
     return deck, db, now
 

@@ -174,50 +174,14 @@ def seen_in(times: dict[str, list[int]], slack_ms: int = 0) -> Callable[[str, in
     return seen
 
 
-def record_events(store: object, events: list[Event], scheduler: object) -> int:
-    """Add the imported events to the store; returns how many were new.
-
-    With the journal the store merges them by id (a union: nothing twice). Before it, each
-    review goes through the same `record_review` study uses, at its original time, and a
-    review already in the log at that time is passed over.
-    """
-    from dataclasses import replace
-
+def record_events(store: object, events: list[Event]) -> int:
+    """Merge the imported events into the store's journal by id (a union: importing again adds
+    nothing) and replay the cards they touch with each deck's retention and fitted FSRS
+    parameters, as study would; returns how many events were new."""
+    from trainer.config import load_settings
     from trainer.scheduling.fsrs_scheduler import Scheduler
-    from trainer.scheduling.replay import Replayer, deck_of
     from trainer.store import Store
 
-    assert isinstance(store, Store) and isinstance(scheduler, Scheduler)
-    merge = getattr(store, "merge_events", None)
-    if merge is not None:
-        return int(merge(events).added)
-    by_card: dict[str, list[Event]] = {}
-    for e in events:
-        by_card.setdefault(e.card_key, []).append(e)
-    added = 0
-    for key, evs in by_card.items():
-        deck = deck_of(key)
-        times = [round(r.reviewed_at * 1000) for r in store.reviews(key)]
-        state = store.card_state(key)
-        for e in sorted(evs, key=lambda e: e.order):
-            ms = round(e.at * 1000)
-            if e.kind != "review":
-                if any(t > ms for t in times):
-                    continue  # reviewed since: this change is already behind the card
-                after = Replayer().apply(state, e)
-                if after is not None and after != state:
-                    store.put_state(after)
-                    state, added = after, added + 1
-                continue
-            if ms in times:
-                continue  # imported before: a review is named by its time
-            rating = int(e.payload["rating"])
-            after = scheduler.review(key=key, deck=deck, state=state, rating=rating, now=e.at,
-                                     seed=e.id)
-            if e.payload.get("due") is not None:
-                after = replace(after, due=float(e.payload["due"]))
-            store.record_review(before=state, after=after, rating=rating, reviewed_at=e.at,
-                                duration_ms=e.payload.get("duration_ms"))
-            times.append(ms)
-            state, added = after, added + 1
-    return added
+    assert isinstance(store, Store)
+    store.replay_with(Scheduler.for_store(load_settings(), store).replayer)
+    return store.merge_events(events).added

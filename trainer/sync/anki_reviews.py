@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING, cast
 from trainer.render import plural
 
 if TYPE_CHECKING:
-    from trainer.scheduling.fsrs_scheduler import Scheduler
     from trainer.store import Store
     from trainer.sync.anki_history import History
     from trainer.sync.anki_import import Converted
@@ -25,13 +24,6 @@ def _open_store(args: argparse.Namespace) -> Store:
     path = getattr(args, "db", None) or default_db_path()
     # exclusive: a study session open on this database would keep showing the old states
     return Store.open(path, exclusive=True, backup_dir=backup_dir(path))
-
-
-def _scheduler() -> Scheduler:
-    from trainer.config import load_settings
-    from trainer.scheduling.fsrs_scheduler import Scheduler
-
-    return Scheduler.from_settings(load_settings())
 
 
 def _record(store: Store, pkg: Package, key_for: Callable[[Note, int], str | None], *,
@@ -51,7 +43,7 @@ def _record(store: Store, pkg: Package, key_for: Callable[[Note, int], str | Non
     times = reviewed_times(store, _candidate_keys(pkg, key_for))
     history = read_history(pkg, key_for, keep_due=from_anki,
                            seen=seen_in(times, 0 if from_anki else TIME_SLACK_MS))
-    return history, record_events(store, history.events, _scheduler())
+    return history, record_events(store, history.events)
 
 
 def _candidate_keys(pkg: Package, key_for: Callable[[Note, int], str | None]) -> set[str]:
