@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from pathlib import Path
 
 from trainer.decks import Deck, LoadResult, Problem, load_decks, load_text
 from trainer.decks import cache as deck_cache
 from trainer.decks.loader import Located, compose, read_deck_text
+from trainer.render import plural
 
 
 def _checking_code() -> tuple[Path, ...]:
@@ -25,17 +27,24 @@ def _load_checked(path: Path) -> tuple[Deck | None, list[Problem]]:
         return None, problems
     key = deck_cache.entry_key(path, text, _checking_code())
     cached = deck_cache.load(key)
-    if cached is not None:
+    if cached is not None and not _missing_plugins(cached):
         return cached, []
-    from trainer.exercises.validate import located_problems
+    from trainer.exercises.validate import located_problems, unknown_call
 
     deck, problems = load_text(text, str(path))
     if deck is None:
         return None, problems
+    missing = _missing_plugins(deck)
     kept = []
+    waiting: dict[str, set[str]] = {}  # card id -> the unknown functions it calls
     located: dict[str, Located] | None = None
     for card in deck.cards:
         found = located_problems(card) if card.graded or card.kind == "code" else []
+        calls = {unknown_call(message) for _, message in found}
+        if found and missing and None not in calls:
+            # a function the missing plugin would provide: said once for the deck, below
+            waiting[card.id] = {name for name in calls if name}
+            continue
         if found and located is None:
             located = _card_nodes(text, str(path))
         for source, message in found:
@@ -44,10 +53,51 @@ def _load_checked(path: Path) -> tuple[Deck | None, list[Problem]]:
             problems.append(Problem(card.path, line, col, card.id, message))
         if not found:
             kept.append(card)
-    deck = Deck(deck.id, deck.title, deck.path, tuple(kept))
+    problems[:0] = _plugin_problems(text, str(path), missing, waiting)
+    deck = replace(deck, cards=tuple(kept))
     if not problems:
         deck_cache.store(key, deck)
     return deck, problems
+
+
+def _missing_plugins(deck: Deck) -> list[tuple[str, str]]:
+    """The deck's required solver plugins that can not be used, each with the reason."""
+    if not deck.requires:
+        return []
+    from trainer.registry import plugin_missing
+
+    return [(name, why) for name in deck.requires if (why := plugin_missing(name))]
+
+
+def _plugin_problems(text: str, path: str, missing: list[tuple[str, str]],
+                     waiting: dict[str, set[str]]) -> list[Problem]:
+    """One line per missing plugin, at its name under `requires:`; the cards that call
+    functions no loaded solver provides are named once, not one line each."""
+    out = []
+    for i, (name, why) in enumerate(missing):
+        line, col = _requires_place(text, path, name)
+        message = f"requires the solver plugin {name!r}, {why}"
+        if i == 0 and waiting:
+            functions = sorted(set().union(*waiting.values()))
+            cards = sorted(waiting)
+            shown = ", ".join(cards[:5]) + (f" and {len(cards) - 5} more" if len(cards) > 5
+                                            else "")
+            message += (f"; {plural(len(cards), 'card')} calling {', '.join(functions)} "
+                        f"{'is' if len(cards) == 1 else 'are'} left out until it loads "
+                        f"({shown})")
+        out.append(Problem(path, line, col, "", message))
+    return out
+
+
+def _requires_place(text: str, path: str, name: str) -> tuple[int, int]:
+    """Where the deck names a required plugin (the exact parser knows positions)."""
+    try:
+        root = compose(text, path)
+        node = root.value["requires"][1]  # type: ignore[union-attr]
+        item = next(i for i in node.value if i.value == name)
+        return item.line, item.col
+    except Exception:  # noqa: BLE001 - a position is a help; the deck's first line will do
+        return 1, 1
 
 
 def _card_nodes(text: str, path: str) -> dict[str, Located]:

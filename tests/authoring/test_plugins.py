@@ -68,3 +68,73 @@ def test_a_plugin_that_fails_to_import_is_reported_and_the_rest_works(tmp_path):
     assert "needs-plugin: solve 'geometric_mle(12, 4)'" in proc.stdout
     assert "solver plugin 'broken' (package trainer-solvers-example) failed to load" in (
         proc.stdout)
+
+
+GEO_DECK = """\
+deck: geo
+title: G
+requires: [trainer-solvers-example]
+cards:
+  - id: geo-mle
+    kind: numeric
+    prompt: '{{n}} runs took {{t}} trials. The MLE of p?'
+    params:
+      n: randint(3, 8)
+      t: randint(n + 1, 4*n)
+    solve: geometric_mle(t, n)
+  - id: geo-fixed
+    kind: numeric
+    prompt: 4 runs took 12 trials. The MLE of p?
+    solve: geometric_mle(12, 4)
+    mistakes:
+      - answer: geometric_mle(12, 3)
+        feedback: There were 4 runs.
+  - id: plain
+    kind: numeric
+    prompt: 3 heads in 10 flips. The MLE of p?
+    solve: bernoulli_mle(3, 10)
+"""
+
+
+def test_validate_names_a_missing_required_plugin_once_for_all_its_cards(tmp_path):
+    deck = tmp_path / "geo.yaml"
+    deck.write_text(GEO_DECK, encoding="utf-8")
+    proc = _trainer({**os.environ}, "validate", str(deck))
+    assert proc.returncode == 1
+    assert proc.stdout.splitlines() == [
+        f"{deck}:3:12: requires the solver plugin 'trainer-solvers-example', which is not "
+        "installed (pip install trainer-solvers-example); 2 cards calling geometric_mle are "
+        "left out until it loads (geo-fixed, geo-mle)"]
+
+
+def test_validate_says_a_required_plugin_failed_to_load(tmp_path):
+    env = _environment(tmp_path, "[trainer.solvers]\nexample = no_such_module_anywhere\n")
+    deck = tmp_path / "geo.yaml"
+    deck.write_text(GEO_DECK.replace("solve: bernoulli_mle(3, 10)", "solve: bernouli_mle(3, 10)"),
+                    encoding="utf-8")
+    proc = _trainer(env, "validate", str(deck))
+    assert proc.returncode == 1
+    lines = proc.stdout.splitlines()
+    assert lines[0].startswith(
+        f"{deck}:3:12: requires the solver plugin 'trainer-solvers-example', which failed to "
+        "load: ModuleNotFoundError: No module named 'no_such_module_anywhere'; 3 cards calling "
+        "bernouli_mle, geometric_mle are left out until it loads")
+    assert len(lines) == 1  # the misspelt built-in is named there too, not once per card
+
+
+def test_a_deck_whose_required_plugin_is_installed_validates_and_a_typo_is_its_cards(tmp_path):
+    env = _environment(tmp_path, "[trainer.solvers]\nexample = trainer_solvers_example\n")
+    deck = tmp_path / "geo.yaml"
+    deck.write_text(GEO_DECK, encoding="utf-8")
+    proc = _trainer(env, "validate", str(deck))
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    # the deck is cached as clean; without the plugin it is not taken from the cache
+    proc = _trainer({**os.environ}, "validate", str(deck))
+    assert proc.returncode == 1 and "which is not installed" in proc.stdout
+    deck.write_text(GEO_DECK.replace("geometric_mle(12, 4)", "geometric_ml(12, 4)"),
+                    encoding="utf-8")
+    proc = _trainer(env, "validate", str(deck))
+    assert proc.returncode == 1
+    (line,) = proc.stdout.splitlines()
+    assert line.startswith(f"{deck}:15:12: geo-fixed: solve 'geometric_ml(12, 4)'")
+    assert "did you mean 'geometric_mle'" in line

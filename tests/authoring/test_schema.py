@@ -78,7 +78,18 @@ BROKEN = {
     "card id with a space": GOOD.replace("id: c1", "id: my card"),
     "deck id in capitals": GOOD.replace("deck: broken", "deck: Broken Deck"),
     "tags not a list": GOOD.replace("kind: recall", "kind: recall\n    tags: {a: 1}"),
+    "requires not a list": GOOD.replace("title: Broken\n", "title: Broken\nrequires: my-solvers\n"),
+    "requires not a package name": GOOD.replace("title: Broken\n",
+                                                "title: Broken\nrequires: [my solvers]\n"),
 }
+
+
+def test_a_deck_may_declare_the_solver_plugins_it_requires(validator):
+    text = GOOD.replace("title: Broken\n", "title: Broken\nrequires: [my-solvers, other.pkg]\n")
+    deck, problems = load_text(text, "good.yaml")
+    assert problems == [] and deck is not None
+    assert deck.requires == ("my-solvers", "other.pkg")
+    assert validator.is_valid(yaml.safe_load(text))
 
 
 @pytest.mark.parametrize("name", sorted(BROKEN))

@@ -7,7 +7,7 @@ import hashlib
 import json
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +33,7 @@ from trainer.decks.spec import (
     KINDS,
     MARKER,
     MISTAKE,
+    PACKAGE_PATTERN,
     PLOT,
     STEP_KINDS,
     TOLERANCE_FIELDS,
@@ -575,7 +576,30 @@ def _read_deck(root: Located | None, path: str) -> tuple[Deck | None, list[Probl
             if card is not None:
                 cards.append(card)
     title_text = title.value if title is not None and isinstance(title.value, str) else deck_id.value
-    return Deck(deck_id.value, title_text, path, tuple(cards)), problems
+    requires = _requires(fields.get("requires"), path, problems)
+    return Deck(deck_id.value, title_text, path, tuple(cards), requires), problems
+
+
+_PACKAGE_NAME = re.compile(PACKAGE_PATTERN)
+
+
+def _requires(node: Located | None, path: str, problems: list[Problem]) -> tuple[str, ...]:
+    """The deck's `requires:` list of solver plugin package names."""
+    if node is None or node.value is None:
+        return ()
+    if not isinstance(node.value, list):
+        problems.append(Problem(path, node.line, node.col, "",
+                                "'requires' must be a list of package names, like [my-solvers]"))
+        return ()
+    names = []
+    for item in node.value:
+        if isinstance(item.value, str) and _PACKAGE_NAME.match(item.value):
+            names.append(item.value)
+        else:
+            problems.append(Problem(path, item.line, item.col, "",
+                                    f"{item.value!r} in 'requires' is not a package name "
+                                    "(letters, digits, '-', '_' and '.')"))
+    return tuple(names)
 
 
 def read_deck_text(path: Path) -> tuple[str | None, list[Problem]]:
@@ -643,7 +667,7 @@ def load_decks(
                 continue
             first_place[card.id] = place
             kept.append(card)
-        result.decks.append(Deck(deck.id, deck.title, deck.path, tuple(kept)))
+        result.decks.append(replace(deck, cards=tuple(kept)))
     return result
 
 

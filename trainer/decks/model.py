@@ -149,6 +149,7 @@ class Deck:
     title: str
     path: str
     cards: tuple[Card, ...]
+    requires: tuple[str, ...] = ()  # the solver plugins (package names) its cards call
 
 
 @dataclass(slots=True)

@@ -28,6 +28,7 @@ FieldType = Literal[
     "plot",        # a PLOT record: curves and markers drawn after grading
     "curves",      # a list of CURVE records (in a plot)
     "markers",     # a list of MARKER records (in a plot)
+    "packages",    # a list of Python package names, as pip installs them
 ]
 
 # Which functions and names an expression may use (trainer.exercises.validate):
@@ -252,7 +253,9 @@ ALL_CARD_FIELDS: tuple[str, ...] = tuple(dict.fromkeys(
     name for spec in CARD_KINDS.values() for name in spec.names))
 ALL_STEP_FIELDS: tuple[str, ...] = tuple(dict.fromkeys(
     name for spec in STEP_KINDS.values() for name in spec.names))
-DECK_FIELDS = ("deck", "title", "description", "cards")
+REQUIRES = _f("requires", "packages", "the solver plugins (package names, as pip installs them) "
+              "whose functions the cards call; `trainer validate` names one that is missing")
+DECK_FIELDS = ("deck", "title", "description", REQUIRES.name, "cards")
 TOLERANCE_FIELDS = ("rtol", "atol")
 
 
@@ -261,6 +264,7 @@ TOLERANCE_FIELDS = ("rtol", "atol")
 _ID_PATTERN = "^[a-z0-9][a-z0-9_.-]*$"
 _DECK_ID_PATTERN = "^[a-z0-9][a-z0-9-]*$"
 _SCALAR_TEXT: dict[str, Any] = {"type": ["string", "number"]}
+PACKAGE_PATTERN = "^[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?$"  # a name pip installs
 
 
 def _field_schema(spec: FieldSpec, record: RecordSpec, kinds: dict[str, RecordSpec]
@@ -300,6 +304,8 @@ def _field_schema(spec: FieldSpec, record: RecordSpec, kinds: dict[str, RecordSp
             out = {"type": "array", "items": _record_schema(CURVE, kinds)}
         case "markers":
             out = {"type": "array", "items": _record_schema(MARKER, kinds)}
+        case "packages":
+            out = {"type": "array", "items": {"type": "string", "pattern": PACKAGE_PATTERN}}
     if spec.min_items and spec.type in ("texts", "steps", "mistakes", "follow_ups", "curves"):
         out["minItems"] = spec.min_items
     if spec.max_items is not None:
@@ -333,6 +339,7 @@ def json_schema() -> dict[str, Any]:
             "deck": {"type": "string", "pattern": _DECK_ID_PATTERN},
             "title": {"type": "string"},
             "description": {"type": "string"},
+            REQUIRES.name: _field_schema(REQUIRES, CARD_KINDS["recall"], CARD_KINDS),
             "cards": {"type": "array", "items": {
                 "oneOf": [_record_schema(s, CARD_KINDS) for s in CARD_KINDS.values()]}},
         },

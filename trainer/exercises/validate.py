@@ -25,7 +25,7 @@ from trainer.exercises.params import (
 )
 from trainer.grading.expr import DEFAULT_FUNCTIONS, ParseError
 
-__all__ = ["located_problems", "validate_card"]
+__all__ = ["located_problems", "unknown_call", "validate_card"]
 
 _ALL_ARITY = {**DETERMINISTIC_ARITY, **RANDOM_ARITY}
 _DETERMINISTIC = frozenset(DETERMINISTIC_ARITY)
@@ -231,6 +231,14 @@ def _constraint_message(text: str, names: tuple[str, ...]) -> str:
     except ParseError as exc:
         return str(exc)
     return ""
+
+
+def unknown_call(message: str) -> str | None:
+    """The function a problem says is unknown, when the expression calls it (`name(`)."""
+    found = _UNKNOWN_NAME.search(message)
+    if found and re.search(re.escape(found.group(1)) + r"\s*\(", message):
+        return found.group(1)
+    return None
 
 
 def located_problems(card: Card) -> list[Found]:

@@ -27,9 +27,11 @@ from trainer.registry.core import (
     _load_plugins,
     describe,
     load_problems,
+    plugin_missing,
     solver,
 )
 
-__all__ = ["PARAM_DOCS", "REGISTRY", "Entry", "describe", "load_problems", "solver"]
+__all__ = ["PARAM_DOCS", "REGISTRY", "Entry", "describe", "load_problems", "plugin_missing",
+           "solver"]
 
 _load_plugins()

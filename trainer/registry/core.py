@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TypeVar
@@ -150,6 +151,9 @@ def _f(x: float) -> float:
 REGISTRY: dict[str, Entry] = {}
 _origin = "trainer"  # who is registering: a plugin's distribution while it loads
 _PLUGIN_PROBLEMS: list[str] = []
+# each plugin by its entry point name and by its distribution's normalised name: None when
+# it loaded, else why not
+_PLUGINS: dict[str, str | None] = {}
 
 
 def _register(description: str, arity: tuple[int, int | None] | None = None, *,
@@ -219,13 +223,37 @@ def _load_plugins() -> None:
     for ep in entry_points(group="trainer.solvers"):
         dist = ep.dist.name if ep.dist is not None else ep.value
         _origin = dist
+        failure = None
         try:
             ep.load()
         except Exception as exc:  # noqa: BLE001 - a plugin's import may raise anything
+            failure = f"{type(exc).__name__}: {exc}"
             _PLUGIN_PROBLEMS.append(f"solver plugin {ep.name!r} (package {dist}) failed to "
-                                    f"load: {type(exc).__name__}: {exc}")
+                                    f"load: {failure}")
         finally:
             _origin = "trainer"
+        for name in (ep.name, _normalised(dist)):  # of two entry points, a failure counts
+            _PLUGINS[name] = _PLUGINS.get(name) or failure
+
+
+def _normalised(name: str) -> str:
+    """A distribution name as pip compares them: `My_Solvers` is `my-solvers`."""
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def plugin_missing(name: str) -> str | None:
+    """Why a deck's required plugin (a package or entry point name) can not be used: not
+    installed, or failed to load; None when its solver functions are registered."""
+    if name in _PLUGINS or _normalised(name) in _PLUGINS:
+        failure = _PLUGINS.get(name, _PLUGINS.get(_normalised(name)))
+        return None if failure is None else f"which failed to load: {failure}"
+    from importlib.metadata import PackageNotFoundError, distribution
+
+    try:
+        distribution(name)
+    except (PackageNotFoundError, ValueError):
+        return f"which is not installed (pip install {name})"
+    return "which is installed but registers no solver functions (no `trainer.solvers` entry point)"
 
 
 def load_problems() -> list[str]:

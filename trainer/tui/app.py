@@ -125,6 +125,9 @@ class TrainerApp(App[None]):
                     if len(problems) > 1 else "")
             self.notify(f"{problems[0]}{more}", severity="warning", timeout=12,
                         title=f"{plural(len(problems), 'deck problem')}; the other cards load")
+        # solver plugins load with the registry: off the first card's path, in a worker
+        self.call_after_refresh(lambda: self.run_worker(
+            self._plugin_notices, thread=True, group="plugins", exit_on_error=False))
         if self.deck_paths is not None:
             from trainer.decks.watch import DeckWatch
 
@@ -145,6 +148,19 @@ class TrainerApp(App[None]):
             # order is fixed by the event loop rather than by a timer racing a busy machine
             self.call_after_refresh(lambda: threading.Thread(
                 target=_warm_up, daemon=True, name="warm-up").start())
+
+    def _plugin_notices(self) -> None:
+        """A solver plugin that failed to import is a notice, never a traceback; the cards
+        that call its functions are among the deck problems."""
+        from trainer.registry import load_problems
+
+        for problem in load_problems():
+            try:
+                self.call_from_thread(self.notify, f"{problem}\nRun `trainer validate` for "
+                                      "the cards that need it.", severity="warning",
+                                      timeout=12, title="A solver plugin did not load")
+            except RuntimeError:  # the app has already closed
+                return
 
     def check_deck_files(self) -> None:
         """Poll the deck files; reload when one was added, changed or removed."""
