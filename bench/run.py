@@ -405,6 +405,7 @@ def bench_optimize(db: Path) -> dict[str, object]:
     from trainer.scheduling.optimize import default_parameters, fit
     from trainer.scheduling.refit import apply_fit
     from trainer.scheduling.simulate import DAY, simulate_histories
+    from trainer.store.journal import new_event_id
 
     copy = db.with_name(db.stem + "-optimize.db")
     deck = "fsrs-sim"
@@ -430,6 +431,14 @@ def bench_optimize(db: Path) -> dict[str, object]:
                 "INSERT INTO cards (key, deck, state, stability, difficulty, due, last_review, "
                 "reps) VALUES (?,?,2,5.0,5.0,?,?,?)",
                 ((f"{deck}/c{n}", deck, NOW, NOW, len(h)) for n, h in enumerate(histories)))
+            # the journal: what --apply replays
+            conn.executemany(
+                "INSERT INTO events (id, device, card_key, at, kind, payload) "
+                "VALUES (?,?,?,?,'review',?)",
+                ((new_event_id(at), store.device_id, f"{deck}/c{n}", at,
+                  json.dumps({"rating": rating}))
+                 for n, h in enumerate(histories) for day, rating in h
+                 for at in [start + day * DAY + 43_200]))
         store.close()
     store = Store.open(copy)
     start, cpu = time.perf_counter(), time.process_time()

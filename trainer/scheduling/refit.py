@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
 
 from trainer.config import Settings
 from trainer.scheduling.fsrs_scheduler import Scheduler
 from trainer.scheduling.optimize import FitReport
 from trainer.store import Store
 from trainer.store.fits import StoredFit
-from trainer.store.journal import Event
 
 # the home screen suggests fitting again after this long or this many reviews since
 REFIT_DAYS = 30
@@ -39,47 +37,18 @@ def apply_fit(store: Store, report: FitReport, settings: Settings, now: float) -
 
 def recompute_states(store: Store, scheduler: Scheduler, decks: Sequence[str] | None,
                      *, skip: set[str] | frozenset[str] = frozenset()) -> int:
-    """Replay each reviewed card of these decks (all: None) through FSRS with the
-    scheduler's parameters and retention for its deck; the caller's transaction.
+    """Replay each card of these decks (all: None) from its journal events through FSRS
+    with the scheduler's parameters and retention for its deck; the caller's transaction.
 
-    Suspension, burial and the content hash stay as they are; every due is drawn afresh
-    (a due set outside FSRS, such as an interview cap, is recomputed too).
+    The same replay live study, an undo and a sync use, so the cache stays what the
+    journal gives. Returns how many cards were replayed.
     """
-    from trainer.scheduling.replay import Replayer
-
-    by_card: dict[str, list[tuple[float, int, bool]]] = {}
-    for key, at, rating, first in store.review_rows(decks):
-        by_card.setdefault(key, []).append((at, rating, first))
-    histories: dict[str, list[Event]] = {}
-    for key, rows in by_card.items():
-        rows.sort(key=lambda r: r[0])
-        if not rows[0][2]:  # the log begins mid-life: its history can not explain the state
-            continue
-        events = histories[key] = []
-        for at, rating, first in rows:
-            if first and events:  # the card was forgotten before this review
-                events.append(Event(f"{len(events):08d}", "", key, at, "forget", {}))
-            events.append(Event(f"{len(events):08d}", "", key, at, "review",
-                                {"rating": rating}))
-    replayers: dict[str, Replayer] = {}
     count = 0
-    for key, events in histories.items():
+    for key, events in store.events_by_card(decks):
         deck = key.split("/", 1)[0]
         if deck in skip:
             continue
-        replayer = replayers.get(deck)
-        if replayer is None:
-            replayer = replayers[deck] = Replayer(
-                parameters=scheduler.parameters_for(deck),
-                desired_retention=scheduler.retention_for(deck), fuzz=scheduler.fuzz,
-                keep_due=False)
-        state = replayer.replay(events)
-        before = store.card_state(key)
-        if state is None or before is None:
-            continue
-        store._write_state(replace(  # inside the caller's transaction
-            state, suspended=before.suspended, buried_until=before.buried_until,
-            content_hash=before.content_hash or state.content_hash))
+        store.put_replayed(key, scheduler.replayer(deck).replay(events))
         count += 1
     return count
 

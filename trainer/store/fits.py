@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from trainer.store.journal import Event
+
+if TYPE_CHECKING:
+    from trainer.store.db import CardState
 
 _NEW = 0  # State.NEW: a review of a card never seen (or forgotten) starts its history
 
@@ -72,6 +77,34 @@ class FitQueries:
             "rmse_bins, default_log_loss, default_rmse_bins) VALUES (?,?,?,?,?,?,?,?)",
             (fit.deck or "", json.dumps(list(fit.parameters)), fit.fitted_at, fit.reviews,
              fit.log_loss, fit.rmse_bins, fit.default_log_loss, fit.default_rmse_bins))
+
+    def events_by_card(self, decks: Sequence[str] | None = None
+                       ) -> Iterator[tuple[str, list[Event]]]:
+        """Each card's journal events (of these decks; all: None), card by card, in
+        event-time order: what a refit replays."""
+        sql = "SELECT id, device, card_key, at, kind, payload FROM events"
+        ranges = [(None, None)] if decks is None else [(f"{d}/", f"{d}0") for d in decks]
+        for low, high in ranges:
+            where = "" if low is None else " WHERE card_key >= ? AND card_key < ?"
+            args = () if low is None else (low, high)
+            key: str | None = None
+            batch: list[Event] = []
+            for row in self.conn.execute(sql + where + " ORDER BY card_key, at, id", args):
+                if row[2] != key:
+                    if key is not None:
+                        yield key, batch
+                    key, batch = row[2], []
+                batch.append(Event(row[0], row[1], row[2], row[3], row[4], json.loads(row[5])))
+            if key is not None:
+                yield key, batch
+
+    def put_replayed(self, key: str, state: CardState | None) -> None:
+        """Write a card's replayed state to the cache (None: no state, a new card); the
+        caller's transaction."""
+        if state is None:
+            self.conn.execute("DELETE FROM cards WHERE key=?", (key,))
+        else:
+            self._write_state(state)  # type: ignore[attr-defined]
 
     def review_rows(self, decks: Sequence[str] | None = None) -> list[tuple[str, float, int, bool]]:
         """(card key, time, rating, first review) of every review of these decks (all: None),
