@@ -268,5 +268,5 @@ def to_html(text: str | None) -> str:
     md = parser()
     tokens = md.parse(text)
     if [t.type for t in tokens] == ["paragraph_open", "inline", "paragraph_close"]:
-        return md.renderer.render(tokens[1].children or [], md.options, {}).strip()
-    return md.renderer.render(tokens, md.options, {}).strip()
+        return str(md.renderer.render(tokens[1].children or [], md.options, {})).strip()
+    return str(md.renderer.render(tokens, md.options, {})).strip()

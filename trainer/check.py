@@ -23,6 +23,7 @@ Everything runs in-process; the grader's sympy worker is started once.
 
 from __future__ import annotations
 
+import argparse
 import json
 import math
 import random
@@ -31,10 +32,12 @@ import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
 
 from trainer.decks.model import Card
 from trainer.exercises.exercise import (
     Exercise,
+    Reference,
     _Spec,
     evaluate_numeric,
     instantiate,
@@ -51,6 +54,9 @@ from trainer.exercises.params import (
 from trainer.exercises.validate import validate_card
 from trainer.grading.expr import DEFAULT_FUNCTIONS, EvalError, ParseError, evaluate, figures_for
 from trainer.grading.numbers import precision_words, round_figures, within
+
+if TYPE_CHECKING:
+    from trainer.grading.grader import Result
 
 __all__ = ["Failure", "check_card", "check_decks", "run"]
 
@@ -125,13 +131,13 @@ class Stats:
     mistakes: int = 0
 
 
-def _grade(expected: object, answer: str, *, symbols: Mapping[str, str] | None, rtol: float,
-           atol: float | None, mistakes: tuple[tuple[str, str], ...] = ()):
-    from trainer.grading import grade, grader
+def _grade(expected: str | float, answer: str, *, symbols: Mapping[str, str] | None,
+           rtol: float | None, atol: float | None,
+           mistakes: tuple[tuple[str, str], ...] = ()) -> Result:
+    from trainer.grading import grader
 
-    return grade(expected, answer, symbols=symbols or None, rtol=rtol, atol=atol,
-                 mistakes=mistakes,
-                 timeout=max(5.0, grader.DEADLINE_SECONDS))
+    return grader.grade(expected, answer, symbols=symbols or None, rtol=rtol, atol=atol,
+                        mistakes=mistakes, timeout=max(5.0, grader.DEADLINE_SECONDS))
 
 
 def _close(a: float, b: float, rtol: float, atol: float | None) -> bool:
@@ -233,10 +239,11 @@ class _CardCheck:
         else:
             self.symbolic(ex, spec, ref)
 
-    def numeric(self, ex: Exercise, spec: _Spec, ref) -> None:  # noqa: ANN001
-        value = ref.value
+    def numeric(self, ex: Exercise, spec: _Spec, ref: Reference) -> None:
+        value, rtol = ref.value, ref.rtol
+        assert value is not None and rtol is not None  # a numeric reference has both
         for text in (repr(value), shown_decimal(ref.shown)):
-            g = _grade(value, text, symbols=None, rtol=ref.rtol, atol=ref.atol)
+            g = _grade(value, text, symbols=None, rtol=rtol, atol=ref.atol)
             if g.verdict != "correct":
                 self.fail(f"the reference {text} is not accepted: {g.verdict}: {g.message} "
                           f"(params {ex.params})")
@@ -256,41 +263,48 @@ class _CardCheck:
             feedback = ref.mistakes[k][1]
             k += 1
             self.stats.mistakes += 1
-            if within(mv, value, ref.rtol, ref.atol):
+            if within(mv, value, rtol, ref.atol):
                 self.fail(f"the mistake {m.answer!r} = {mv!r} equals the reference {value!r} "
                           f"within tolerance (params {ex.params})")
                 continue
-            g = _grade(value, repr(mv), symbols=None, rtol=ref.rtol, atol=ref.atol,
+            g = _grade(value, repr(mv), symbols=None, rtol=rtol, atol=ref.atol,
                        mistakes=ref.mistakes)
             self.mistake_verdict(m.answer, g, feedback, ex)
         self.precision_enough(ex, ref)
 
-    def precision_enough(self, ex: Exercise, ref) -> None:  # noqa: ANN001
+    def precision_enough(self, ex: Exercise, ref: Reference) -> None:
         """The box's stated precision (so many significant figures, or ±atol) is enough:
         the reference typed to exactly that precision passes, and no listed mistake
         typed to it passes."""
-        words = precision_words(ref.rtol, ref.atol)
-        if ref.atol is None and ref.rtol <= 0:
+        value, rtol, atol = ref.value, ref.rtol, ref.atol
+        assert value is not None and rtol is not None  # a numeric reference has both
+        words = precision_words(rtol, atol)
+        if atol is None and rtol <= 0:
             return
-        if ref.atol is not None:
-            places = max(0, math.ceil(-math.log10(ref.atol))) if ref.atol > 0 else 15
-            typed = lambda v: f"{v:.{places}f}"  # noqa: E731
+        if atol is not None:
+            places = max(0, math.ceil(-math.log10(atol))) if atol > 0 else 15
+
+            def typed(v: float) -> str:
+                return f"{v:.{places}f}"
         else:
-            typed = lambda v: round_figures(v, figures_for(ref.rtol))  # noqa: E731
-        g = _grade(ref.value, typed(ref.value), symbols=None, rtol=ref.rtol, atol=ref.atol)
+            figures = figures_for(rtol)
+
+            def typed(v: float) -> str:
+                return round_figures(v, figures)
+        g = _grade(value, typed(value), symbols=None, rtol=rtol, atol=atol)
         if g.verdict != "correct":
-            self.fail(f"the reference typed to {words}, {typed(ref.value)}, is not accepted: "
+            self.fail(f"the reference typed to {words}, {typed(value)}, is not accepted: "
                       f"{g.verdict}: {g.message} (params {ex.params})")
         for (m_text, _), mv in zip(ref.mistakes, [v for v in ref.mistake_values
                                                   if v is not None], strict=False):
-            if within(mv, ref.value, ref.rtol, ref.atol):
+            if within(mv, value, rtol, atol):
                 continue  # reported already: the mistake equals the reference
-            g = _grade(ref.value, typed(mv), symbols=None, rtol=ref.rtol, atol=ref.atol)
+            g = _grade(value, typed(mv), symbols=None, rtol=rtol, atol=atol)
             if g.verdict == "correct":
                 self.fail(f"{words} can not tell the mistake {m_text} ({typed(mv)}) from the "
-                          f"reference {ref.value!r}: state more (params {ex.params})")
+                          f"reference {value!r}: state more (params {ex.params})")
 
-    def mistake_verdict(self, answer: str, g, feedback: str, ex: Exercise) -> None:  # noqa: ANN001
+    def mistake_verdict(self, answer: str, g: Result, feedback: str, ex: Exercise) -> None:
         if g.verdict != "incorrect":
             self.fail(f"the mistake {answer!r} is not rejected: {g.verdict}: {g.message} "
                       f"(params {ex.params})")
@@ -298,15 +312,16 @@ class _CardCheck:
             self.fail(f"the mistake {answer!r} is rejected without its feedback; got "
                       f"{g.feedback!r} (params {ex.params})")
 
-    def symbolic(self, ex: Exercise, spec: _Spec, ref) -> None:  # noqa: ANN001
-        g = _grade(ref.expected, ref.expected, symbols=ref.symbols, rtol=ref.rtol,
-                   atol=ref.atol)
+    def symbolic(self, ex: Exercise, spec: _Spec, ref: Reference) -> None:
+        expected = ref.expected
+        assert isinstance(expected, str)  # a symbolic reference is formula text
+        g = _grade(expected, expected, symbols=ref.symbols, rtol=ref.rtol, atol=ref.atol)
         if g.verdict != "correct":
             self.fail(f"the answer {spec.answer!r} is not accepted against itself: {g.verdict}: "
                       f"{g.message}")
         for m, (m_text, feedback) in zip(spec.mistakes, ref.mistakes, strict=False):
             self.stats.mistakes += 1
-            g = _grade(ref.expected, m_text, symbols=ref.symbols, rtol=ref.rtol, atol=ref.atol,
+            g = _grade(expected, m_text, symbols=ref.symbols, rtol=ref.rtol, atol=ref.atol,
                        mistakes=ref.mistakes)
             if g.verdict == "correct":
                 self.fail(f"the mistake {m.answer!r} is equivalent to the answer "
@@ -356,8 +371,11 @@ class _CardCheck:
                         if isinstance(dim, int):
                             shape.append(dim)
                         else:
+                            assert dim is not None  # a matrix domain gives both sizes
                             if dim not in dims:
-                                dims[dim] = int(env[dim]) if dim in env else rng.randint(2, 5)
+                                # a size named by a param is the whole number it drew
+                                dims[dim] = (int(cast(float, env[dim])) if dim in env
+                                             else rng.randint(2, 5))
                             shape.append(dims[dim])
                     env[name] = nrng.standard_normal(tuple(shape))
             try:
@@ -367,7 +385,7 @@ class _CardCheck:
                 continue
             try:
                 a = np.asarray(evaluate(ans_node, env), dtype=float)
-                s = np.asarray(evaluate(solve_node, env, table), dtype=float)  # type: ignore[arg-type]
+                s = np.asarray(evaluate(solve_node, env, table), dtype=float)
             except (EvalError, ArithmeticError, TypeError, ValueError):
                 continue
             if a.size != s.size:
@@ -428,7 +446,7 @@ def check_decks(paths: Iterable[Path | str], seeds: int = 20,
     return failures
 
 
-def run(args) -> int:  # noqa: ANN001 - argparse.Namespace with .paths, .seeds, .json
+def run(args: argparse.Namespace) -> int:
     """The `trainer check` command: exit 0 when every card is proven, else 1."""
     paths = list(getattr(args, "paths", None) or [])
     if not paths:
@@ -457,10 +475,10 @@ def run(args) -> int:  # noqa: ANN001 - argparse.Namespace with .paths, .seeds, 
         sys.stdout.flush()  # the summary (on stderr) follows the failures, not amid them
         print(f"{len(failures)} failures in {cards} card{'s' if cards != 1 else ''}; {summary}",
               file=sys.stderr)
-        first = next((f for f in failures if f.seed is not None and f.card), None)
-        if first is not None:
-            path_id = f"{first.path}:{first.card.rpartition('/')[2]}"
-            print(f"see a failing draw: trainer preview {path_id} --seed {first.seed}"
+        drawn = next((f for f in failures if f.seed is not None and f.card), None)
+        if drawn is not None:
+            path_id = f"{drawn.path}:{drawn.card.rpartition('/')[2]}"
+            print(f"see a failing draw: trainer preview {path_id} --seed {drawn.seed}"
                   + ("" if getattr(args, "verbose", False) else "; every draw: --verbose"),
                   file=sys.stderr)
         return 1

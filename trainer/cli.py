@@ -9,12 +9,14 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from trainer.render import plural
 
 if TYPE_CHECKING:
-    from trainer.decks import Problem
+    from trainer.config import Settings
+    from trainer.decks import LoadResult, Problem
+    from trainer.store import Store
 
 
 def _add_db(parser: argparse.ArgumentParser) -> None:
@@ -167,7 +169,7 @@ def _backup_dir(args: argparse.Namespace) -> Path:
 
 
 def _open_store(args: argparse.Namespace, *, reading: bool = False,
-                exclusive: bool = False):  # noqa: ANN202 - Store, imported lazily
+                exclusive: bool = False) -> Store:
     """The store; `reading` commands also read a database they cannot write to."""
     from trainer.store import Store
 
@@ -184,7 +186,7 @@ def _deck_paths(args: argparse.Namespace) -> list[Path]:
     return list(args.paths or default_deck_paths())
 
 
-def _load(args: argparse.Namespace):  # noqa: ANN202 - LoadResult
+def _load(args: argparse.Namespace) -> LoadResult:
     from trainer.catalog import load_catalog
     from trainer.config import default_deck_paths
 
@@ -207,8 +209,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
                           "problems": [p.to_dict() for p in result.problems],
                           "warnings": [w.to_dict() for w in warnings]}))
     else:
-        for problem in [*result.problems, *warnings]:
-            print(problem)
+        for found in [*result.problems, *warnings]:
+            print(found)
         if not result.problems:
             print(f"ok: {plural(len(result.decks), 'deck')}, {plural(len(cards), 'card')}, "
                   "no problems")
@@ -220,7 +222,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return 1 if result.problems else 0
 
 
-def _structure_warnings(paths: list[Path]) -> list:
+def _structure_warnings(paths: list[Path]) -> list[Problem]:
     """Fields swallowed by a block scalar in the given deck files (not problems: the deck
     loads, but probably not as its author meant)."""
     from trainer.config import default_deck_paths
@@ -228,7 +230,7 @@ def _structure_warnings(paths: list[Path]) -> list:
     from trainer.decks.loader import read_deck_text
     from trainer.decks.structure import swallowed_fields
 
-    out = []
+    out: list[Problem] = []
     for path in deck_files(paths or default_deck_paths()):
         text, _ = read_deck_text(path)
         if text is not None:
@@ -236,7 +238,7 @@ def _structure_warnings(paths: list[Path]) -> list:
     return out
 
 
-def _load_beside_the_others(paths: list[Path]):  # noqa: ANN202 - LoadResult
+def _load_beside_the_others(paths: list[Path]) -> LoadResult:
     """The given decks, checked against the shipped and the user's decks as well.
 
     Ids must be unique across every deck the app loads, so the given files are loaded
@@ -257,7 +259,7 @@ def _load_beside_the_others(paths: list[Path]):  # noqa: ANN202 - LoadResult
     return result
 
 
-def _report_problems(result) -> None:  # noqa: ANN001
+def _report_problems(result: LoadResult) -> None:
     for problem in result.problems:
         print(f"warning: {problem}", file=sys.stderr)
 
@@ -272,7 +274,7 @@ def cmd_decks(args: argparse.Namespace) -> int:
     settings = load_settings()
     counts = {c.deck: c for c in deck_table(result.cards, store, settings, time.time(),
                                             count_unseen=True).decks}
-    rows = []
+    rows: list[dict[str, Any]] = []  # JSON rows
     for deck in result.decks:
         kinds = {k: 0 for k in ("recall", "numeric", "symbolic", "derivation", "code")}
         for card in deck.cards:
@@ -295,7 +297,7 @@ def cmd_decks(args: argparse.Namespace) -> int:
     return 0
 
 
-def _options_note(settings, deck: str) -> str:  # noqa: ANN001 - Settings
+def _options_note(settings: Settings, deck: str) -> str:
     """'  (5 new/day · retention 85%)' for a deck with its own options."""
     text = settings.deck(deck).describe()
     return f"  ({text})" if text else ""

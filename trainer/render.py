@@ -228,7 +228,7 @@ def _converter() -> Any:
     def convert(tex: str) -> str:
         walker = latexwalker.LatexWalker(tex, latex_context=parse_db, tolerant_parsing=True)
         nodes, _, _ = walker.get_latex_nodes()
-        return l2t.nodelist_to_text(nodes)
+        return str(l2t.nodelist_to_text(nodes))  # pylatexenc has no type hints
 
     return convert
 

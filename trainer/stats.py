@@ -200,7 +200,9 @@ def forecast(store: Store, decks: Sequence[str], now: float, *, day_hour: int,
 
 
 def _overview(cards: Sequence[Card], store: Store, now: float, *, day_hour: int,
-              days: int, history: int) -> tuple[Overview, list[float], list[tuple], list]:
+              days: int, history: int
+              ) -> tuple[Overview, list[float], list[tuple[float, int, int, int, int]],
+                         list[tuple[int, int, int]]]:
     decks = deck_ids(cards)
     starts = study_days(now, day_hour=day_hour, count=max(history, 30))
     today = study_date(now, day_hour=day_hour)

@@ -5,8 +5,13 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from trainer.render import render_math
+
+if TYPE_CHECKING:
+    from trainer.decks.model import Card
+    from trainer.exercises.exercise import Exercise
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -33,7 +38,7 @@ def _indent(text: str, by: str = "  ") -> str:
     return "\n".join(by + line if line else line for line in text.splitlines())
 
 
-def _code(card, params: dict[str, object]) -> list[str]:  # noqa: ANN001 - Card
+def _code(card: Card, params: dict[str, object]) -> list[str]:
     """What the learner's function must return for these params, and each mistake's value."""
     from trainer.coderun.card import CodeExercise, show
     from trainer.exercises import ExerciseError
@@ -52,7 +57,7 @@ def _code(card, params: dict[str, object]) -> list[str]:  # noqa: ANN001 - Card
     return out
 
 
-def _graded(ex) -> list[str]:  # noqa: ANN001 - Exercise
+def _graded(ex: Exercise) -> list[str]:
     from trainer.exercises import ExerciseError
     from trainer.exercises.exercise import format_number
 
@@ -87,7 +92,7 @@ def _graded(ex) -> list[str]:  # noqa: ANN001 - Exercise
     return out
 
 
-def render_card(card, seed: int | None) -> str:  # noqa: ANN001 - Card
+def render_card(card: Card, seed: int | None) -> str:
     """The card's text with params drawn at ``seed``, then what grading compares with."""
     from trainer.exercises import ExerciseError
     from trainer.exercises.exercise import Exercise, review_seed

@@ -6,8 +6,12 @@ import argparse
 import json
 import math
 import sys
+from typing import TYPE_CHECKING
 
 from trainer.authoring.suggest import did_you_mean
+
+if TYPE_CHECKING:
+    from trainer.registry import Entry
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -35,7 +39,7 @@ def _show(value: object) -> str:
     return str(value)
 
 
-def example_value(entry) -> tuple[object, str | None]:  # noqa: ANN001 - registry Entry
+def example_value(entry: Entry) -> tuple[object, str | None]:
     """The example call's value, or (None, why it failed)."""
     try:
         return _plain(entry.func(*entry.example)), None
@@ -43,7 +47,7 @@ def example_value(entry) -> tuple[object, str | None]:  # noqa: ANN001 - registr
         return None, f"{type(exc).__name__}: {exc}"
 
 
-def entries(name: str | None = None) -> list:
+def entries(name: str | None = None) -> list[Entry]:
     from trainer.registry import REGISTRY
 
     chosen = sorted(REGISTRY.values(), key=lambda e: e.name)
@@ -52,7 +56,7 @@ def entries(name: str | None = None) -> list:
     return chosen
 
 
-def as_dict(entry) -> dict[str, object]:  # noqa: ANN001
+def as_dict(entry: Entry) -> dict[str, object]:
     value, error = example_value(entry)
     return {"name": entry.name, "signature": entry.signature(),
             "description": entry.description, "origin": entry.origin,
@@ -60,7 +64,7 @@ def as_dict(entry) -> dict[str, object]:  # noqa: ANN001
             "example": {"call": entry.example_call(), "value": value, "error": error}}
 
 
-def as_text(entry) -> str:  # noqa: ANN001
+def as_text(entry: Entry) -> str:
     origin = "" if entry.origin == "trainer" else f"   [from {entry.origin}]"
     lines = [f"{entry.signature()}{origin}", f"    {entry.description}"]
     docs = entry.param_docs()

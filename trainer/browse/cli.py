@@ -6,9 +6,15 @@ import argparse
 import json
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from trainer.render import plural
+
+if TYPE_CHECKING:
+    from trainer.decks import LoadResult
+    from trainer.store import Store
 
 _ACTIONS = ("suspend", "unsuspend", "forget", "bury", "unbury")
 _PAST = {"suspend": "suspended", "unsuspend": "unsuspended", "forget": "forgot",
@@ -62,7 +68,8 @@ def _due(t: float | None, now: float) -> str:
     return "now" if days <= 0 else (f"{days * 24:.0f}h" if days < 1 else f"{days:.0f}d")
 
 
-def run(args: argparse.Namespace, store_opener, loader) -> int:  # noqa: ANN001
+def run(args: argparse.Namespace, store_opener: Callable[..., Store],
+        loader: Callable[[argparse.Namespace], LoadResult]) -> int:
     """The command's body; `store_opener` and `loader` are cli.py's (one place for --db)."""
     from trainer.browse import actions
     from trainer.browse.query import QueryError, parse

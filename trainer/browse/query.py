@@ -51,7 +51,7 @@ def retrievability(state: CardState | None, now: float) -> float | None:
     if state is None or state.state == State.NEW or not state.stability or state.last_review is None:
         return None
     days = max(0, int((now - state.last_review) // DAY))
-    return (1 + _FACTOR * days / state.stability) ** _DECAY
+    return float((1 + _FACTOR * days / state.stability) ** _DECAY)
 
 
 @dataclass(frozen=True, slots=True)

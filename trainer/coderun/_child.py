@@ -13,6 +13,12 @@ import json
 import math
 import os
 import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
+    from types import ModuleType
+    from typing import Any
 
 # Modules the learner's own `import` statements may not name, although they are in
 # the standard library: they reach the network, start processes or poke at memory.
@@ -112,6 +118,8 @@ def same(a: object, b: object) -> bool:
 def _inside(path: object, root: str) -> bool:
     if isinstance(path, int):
         return True  # an already open descriptor: opened under these same rules
+    if not isinstance(path, (str, bytes, os.PathLike)):
+        return False
     try:
         full = os.path.realpath(os.fsdecode(path))
     except (TypeError, ValueError):
@@ -119,7 +127,7 @@ def _inside(path: object, root: str) -> bool:
     return full == root or full.startswith(root + os.sep)
 
 
-def _limit_resources(job: dict) -> None:
+def _limit_resources(job: dict[str, Any]) -> None:
     import resource
 
     def cap(which: int, value: int) -> None:
@@ -156,7 +164,7 @@ def _install_guards(root: str, learner_module: str) -> None:
 
     stdlib = set(sys.stdlib_module_names)
 
-    def audit(event: str, args: tuple) -> None:
+    def audit(event: str, args: tuple[object, ...]) -> None:
         if event.startswith("socket."):
             raise PermissionError("network access is not allowed here")
         if event.startswith(_PROCESS_EVENTS) or event.startswith("ctypes."):
@@ -181,7 +189,9 @@ def _install_guards(root: str, learner_module: str) -> None:
     sys.addaudithook(audit)
     real_import = builtins.__import__
 
-    def guarded_import(name, globals=None, locals=None, fromlist=(), level=0):  # noqa: A002
+    def guarded_import(name: str, globals: Mapping[str, object] | None = None,  # noqa: A002
+                       locals: Mapping[str, object] | None = None,  # noqa: A002
+                       fromlist: Sequence[str] | None = (), level: int = 0) -> ModuleType:
         # Only the learner's own import statements are checked: numpy and the standard
         # library import what they need for themselves.
         if globals is not None and globals.get("__name__") == learner_module and level == 0:
@@ -230,7 +240,7 @@ class _CappedOutput:
 # ------------------------------------------------------------------- running
 
 
-def _error(exc: BaseException, cap: int) -> dict:
+def _error(exc: BaseException, cap: int) -> dict[str, object]:
     """What went wrong, at which line of the learner's code."""
     import traceback
 
@@ -264,11 +274,11 @@ def main() -> None:
     out = _CappedOutput(int(job["output_kb"] * 1024))
     sys.stdout = sys.stderr = out
 
-    def send(message: dict) -> None:
+    def send(message: dict[str, object]) -> None:
         report.write(json.dumps(message) + "\n")
         report.flush()
 
-    namespace: dict = {"__name__": module, "__builtins__": __builtins__}
+    namespace: dict[str, object] = {"__name__": module, "__builtins__": __builtins__}
     try:
         code = compile(job["source"], SOURCE_NAME, "exec")
         exec(code, namespace)  # noqa: S102 - the learner's own code, in this sandbox only

@@ -13,9 +13,9 @@ from __future__ import annotations
 import math
 import re
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from trainer.coderun.sandbox import CaseRun, Run, Sandbox
 from trainer.coderun.static import find_function, inverse_calls, python_loops, signature_of
@@ -29,6 +29,9 @@ from trainer.exercises.params import (
     format_value,
     parse_cached,
 )
+
+if TYPE_CHECKING:
+    from numpy.typing import NDArray
 
 __all__ = ["CHECKS", "CaseResult", "CheckResult", "CodeExercise", "CodeResult", "parse_check"]
 
@@ -66,7 +69,7 @@ def solve_names() -> frozenset[str]:
     return solve_function_names() | {TUPLE}
 
 
-def _solve_table() -> dict[str, object]:
+def _solve_table() -> dict[str, Callable[..., object]]:
     from trainer.exercises.exercise import _solve_functions
 
     table = dict(_solve_functions())
@@ -77,7 +80,7 @@ def _solve_table() -> dict[str, object]:
 # ------------------------------------------------------------------ values
 
 
-def _to_array(value: object):  # noqa: ANN202 - numpy array
+def _to_array(value: object) -> NDArray[Any]:
     import numpy as np
 
     items = list(value)  # type: ignore[call-overload]
@@ -107,7 +110,7 @@ def finite(value: object) -> bool:
 
     if isinstance(value, tuple):
         return all(finite(v) for v in value)
-    return bool(np.all(np.isfinite(value)))
+    return bool(np.all(np.isfinite(np.asarray(value))))
 
 
 def _finite_value(value: object) -> bool:
@@ -315,7 +318,7 @@ def _evaluate(text: str, env: Mapping[str, object]) -> object:
     try:
         with np.errstate(all="ignore"), warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            return normalise(evaluate(node, env, _solve_table()))  # type: ignore[arg-type]
+            return normalise(evaluate(node, env, _solve_table()))
     except ExerciseError:
         raise
     except (EvalError, ArithmeticError, TypeError, ValueError) as exc:
@@ -333,7 +336,7 @@ def _columns(card: Card, name: str, params: Mapping[str, object]) -> int | None:
             node, _ = parse_cached(text, tuple(params), frozenset(DETERMINISTIC_ARITY))
             from trainer.exercises.params import DETERMINISTIC
 
-            cols = evaluate(node, params, DETERMINISTIC)  # type: ignore[arg-type]
+            cols = evaluate(node, params, DETERMINISTIC)
             if isinstance(cols, bool) or not isinstance(cols, (int, float)) or cols < 1 \
                     or cols != int(cols):
                 raise ExerciseError(f"reshape {name}: {text!r} is not a positive whole number")
@@ -374,7 +377,7 @@ class CodeExercise:
     @property
     def starter(self) -> str:
         """What the editor starts with: the imports, the signature and its docstring."""
-        return f"import numpy as np\n\n\n{self.card.signature.rstrip()}\n    ...\n"
+        return f"import numpy as np\n\n\n{(self.card.signature or '').rstrip()}\n    ...\n"
 
     @property
     def reference(self) -> str:
@@ -386,7 +389,7 @@ class CodeExercise:
     # .............................................................. cases
 
     def _args(self, params: Mapping[str, object]) -> tuple[object, ...]:
-        out = []
+        out: list[object] = []
         for name in self.parameters:
             value = params[name]
             if isinstance(value, tuple):
@@ -405,7 +408,7 @@ class CodeExercise:
         env = dict(params)
         for name, value in params.items():
             cols = _columns(self.card, name, params) if isinstance(value, tuple) else None
-            if cols:
+            if cols and isinstance(value, tuple):
                 env[name] = tuple(Sample(value[i:i + cols]) for i in range(0, len(value), cols))
         return env
 
@@ -423,7 +426,7 @@ class CodeExercise:
                 mistakes.append(None)
         args = self._args(params)
         inputs = ", ".join(
-            f"{n} ({'×'.join(map(str, a.shape))}) = {format_value(params[n])}"
+            f"{n} ({'×'.join(map(str, getattr(a, 'shape', ())))}) = {format_value(params[n])}"
             if getattr(a, "ndim", 0) > 1 else f"{n} = {format_value(params[n])}"
             for n, a in zip(self.parameters, args, strict=True))
         return Case(label, params, args, inputs, expected, tuple(mistakes))

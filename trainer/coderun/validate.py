@@ -49,12 +49,12 @@ def code_problems(card: Card) -> list[Found]:
         params.append(name)
     names = tuple(sorted(params))
     det = frozenset(DETERMINISTIC_ARITY) | DEFAULT_FUNCTIONS
-    for what, text in (("prompt", card.prompt), ("solution", card.solution),
-                       ("hint", card.hint)):
-        for inner in placeholders(text):
+    for what, shown in (("prompt", card.prompt), ("solution", card.solution),
+                        ("hint", card.hint)):
+        for inner in placeholders(shown):
             for msg in _expr(inner, names, det, DETERMINISTIC_ARITY):
-                out.append((text, f"{what}: placeholder {inner!r}: {msg}"))
-    function, parameters = "", ()
+                out.append((shown, f"{what}: placeholder {inner!r}: {msg}"))
+    function, parameters = "", tuple[str, ...]()
     try:
         function, parameters = signature_of(card.signature or "")
     except ValueError as exc:

@@ -32,7 +32,8 @@ _RESOLVER = yaml.resolver.Resolver()
 def _explicit_tag(node: yaml.ScalarNode) -> bool:
     # PyYAML does not keep whether a tag was written; a plain scalar whose resolved
     # tag differs from what the 1.1 resolver would give it can only be explicit.
-    return node.tag != _RESOLVER.resolve(yaml.ScalarNode, node.value, (True, False))
+    implicit: str = _RESOLVER.resolve(yaml.ScalarNode, node.value, (True, False))
+    return node.tag != implicit
 
 
 def _mark(node: yaml.Node) -> tuple[int, int]:

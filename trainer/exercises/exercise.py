@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import math
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
 
@@ -234,10 +234,10 @@ def instantiate(card: Card, review_number: int) -> Exercise:
 # ------------------------------------------------------------- references
 
 
-def _solve_functions() -> dict[str, object]:
+def _solve_functions() -> dict[str, Callable[..., object]]:
     from trainer.registry import REGISTRY
 
-    table: dict[str, object] = dict(DETERMINISTIC)
+    table = dict(DETERMINISTIC)
     table.update({name: entry.func for name, entry in REGISTRY.items()})
     return table
 
@@ -268,7 +268,7 @@ def evaluate_numeric(text: str, params: Mapping[str, object]) -> float:
     """A numeric expression over params that may call registry functions."""
     try:
         node, _ = parse_cached(text, tuple(params), solve_function_names())
-        return to_float(evaluate(node, params, _solve_functions()))  # type: ignore[arg-type]
+        return to_float(evaluate(node, params, _solve_functions()))
     except ParseError as exc:
         raise ExerciseError(f"{text!r} does not parse: {exc}") from None
     except ExerciseError:

@@ -158,7 +158,7 @@ class SympyWorker:
                 self.start()
             return self._wait_ready(time.monotonic() + timeout)
 
-    def call(self, payload: tuple, timeout: float) -> tuple[str, str]:
+    def call(self, payload: tuple[object, ...], timeout: float) -> tuple[str, str]:
         deadline = time.monotonic() + max(timeout, 0.0)
         with self._lock:
             if not self.alive():
@@ -174,7 +174,8 @@ class SympyWorker:
             remaining = deadline - time.monotonic()
             if remaining > 0 and self._conn.poll(remaining):
                 try:
-                    return self._conn.recv()
+                    reply: tuple[str, str] = self._conn.recv()  # (verdict, detail)
+                    return reply
                 except (EOFError, OSError):
                     self._restart()
                     return ("unknown", "sympy worker failed")

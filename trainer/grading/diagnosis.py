@@ -47,7 +47,7 @@ def close(a: object, e: object) -> bool:
             return False
         with np.errstate(all="ignore"):
             diff = float(np.max(np.abs(np.asarray(a, float) - np.asarray(e, float))))
-            mag = max(float(np.max(np.abs(a))), float(np.max(np.abs(e))))
+            mag = max(float(np.max(np.abs(np.asarray(a)))), float(np.max(np.abs(np.asarray(e)))))
     else:
         try:
             af, ef = float(a), float(e)  # type: ignore[arg-type]
@@ -230,8 +230,8 @@ def _diagnose_matrix(pts: list[Point]) -> str:
     import numpy as np
 
     try:
-        if all(shape_of(p.a) == shape_of(np.transpose(p.e)) and
-               close(p.a, np.transpose(p.e)) for p in pts):
+        if all(shape_of(p.a) == shape_of(np.transpose(np.asarray(p.e))) and
+               close(p.a, np.transpose(np.asarray(p.e))) for p in pts):
             return "your answer is the transpose of the correct one"
         ratios = []
         for p in pts:

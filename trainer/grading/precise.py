@@ -111,10 +111,10 @@ class _Eval:
         return hasattr(x, "rows") and hasattr(x, "cols") and not isinstance(x, _Eye)
 
     def exact_zero(self, x: Any) -> bool:
-        return lo(x) == 0 and hi(x) == 0
+        return bool(lo(x) == 0 and hi(x) == 0)
 
     def contains_zero(self, x: Any) -> bool:
-        return lo(x) <= 0 <= hi(x)
+        return bool(lo(x) <= 0 <= hi(x))
 
     def check(self, x: Any) -> Any:
         """Refuse values too large to carry on with (they would take unbounded time)."""
@@ -455,14 +455,14 @@ class _Eval:
             case nodes.Num(value=v):
                 return self.from_value(v)
             case nodes.Name(name=name):
-                v = self.cache.get(name)
-                if v is None:
+                cached = self.cache.get(name)
+                if cached is None:
                     try:
                         raw = self.env[name]
                     except KeyError:
                         raise Unknown(f"no value for {name}") from None
-                    v = self.cache[name] = self.from_value(raw)
-                return v
+                    cached = self.cache[name] = self.from_value(raw)
+                return cached
             case nodes.Const(name=name):
                 return self.iv.pi if name == "pi" else self.iv.e
             case nodes.Identity():
@@ -593,7 +593,7 @@ def _show(v: Any, digits: int = 6) -> str:
         return ""
     import mpmath
 
-    return mpmath.nstr(lo(v.mid), digits)
+    return str(mpmath.nstr(lo(v.mid), digits))
 
 
 def _show_pair(a: Any, e: Any) -> tuple[str, str]:

@@ -10,9 +10,13 @@ from __future__ import annotations
 import random
 import re
 from collections.abc import Iterator, Mapping
+from typing import TYPE_CHECKING
 
 from trainer.grading.domains import Domain
 from trainer.grading.expr import pretty_name
+
+if TYPE_CHECKING:
+    import numpy as np
 
 __all__ = ["Sampler"]
 
@@ -25,7 +29,7 @@ class Sampler:
         self.domains = domains
         self.rng = random.Random(_SEED)
         self.has_matrix = any(d.is_matrix for d in domains.values())
-        self.np_rng = None
+        self.np_rng: np.random.Generator | None = None
         if self.has_matrix:
             import numpy as np
 
@@ -76,8 +80,10 @@ class Sampler:
         self.last_dims = dims
         for name, d in self.domains.items():
             if d.is_matrix:
+                # a matrix domain gives both sizes, and a sampler with one has np_rng
+                assert d.rows is not None and d.cols is not None and self.np_rng is not None
                 shape = tuple(dims[k] if isinstance(k, str) else k for k in (d.rows, d.cols))
-                env[name] = self.np_rng.standard_normal(shape)  # type: ignore[union-attr]
+                env[name] = self.np_rng.standard_normal(shape)
             elif name in dims:
                 env[name] = float(dims[name])
             else:

@@ -54,7 +54,8 @@ def _err(message: str) -> int:
     return 2
 
 
-def _setup(args: argparse.Namespace):  # noqa: ANN202 - (settings, cards, store) or an error
+def _setup(args: argparse.Namespace) -> tuple[Settings, Sequence[Card], Store] | int:
+    """(settings, cards, store), or the exit status of an error already reported."""
     from trainer.catalog import load_catalog
     from trainer.config import SettingsError, default_db_path, default_deck_paths, load_settings
     from trainer.store import Store

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
+
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 
 class TrainerCommands(Provider):
     """Command-palette entries for the main actions."""
 
-    def _commands(self) -> list[tuple[str, str, object]]:
+    def _commands(self) -> list[tuple[str, str, Callable[[], object]]]:
         app = self.app
         from trainer.tui.app import TrainerApp
 
         assert isinstance(app, TrainerApp)
-        out: list[tuple[str, str, object]] = [
+        out: list[tuple[str, str, Callable[[], object]]] = [
             ("Study: all due cards", "Due reviews, then new cards, of every deck",
              lambda: app.start_session(decks=None, tag=None, ahead=False)),
             ("Study ahead: all decks", "Cram regardless of due dates",
@@ -26,9 +29,9 @@ class TrainerCommands(Provider):
         for deck in app.load_result.decks:
             deck_id = deck.id
             out.append((f"Study deck: {deck.title}", f"{deck_id}: due then new",
-                        lambda d=deck_id: app.start_session(decks=[d], tag=None, ahead=False)))
+                        partial(app.start_session, decks=[deck_id], tag=None, ahead=False)))
             out.append((f"Cram deck: {deck.title}", f"{deck_id}: ignore due dates",
-                        lambda d=deck_id: app.start_session(decks=[d], tag=None, ahead=True)))
+                        partial(app.start_session, decks=[deck_id], tag=None, ahead=True)))
         return out
 
     async def discover(self) -> Hits:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping
 from fractions import Fraction
+from typing import cast
 
 from trainer.grading.expr import nodes
 from trainer.grading.expr.nodes import EvalError, Fold, ShapeError, fold
@@ -138,16 +139,17 @@ def _pow(x: object, y: object) -> object:
     if sx is not None:
         import numpy as np
 
-        if float(y) != int(y):  # type: ignore[arg-type]
+        exponent = cast("float", y)  # not a matrix nor I (refused above): a number
+        if float(exponent) != int(exponent):
             raise ShapeError("a matrix power needs an integer exponent")
         if sx[0] != sx[1]:
             raise ShapeError(f"can not take a power of a {fmt_shape(sx)} matrix "
                              "(it is not square)")
-        k = int(y)  # type: ignore[arg-type]
+        k = int(exponent)
         if abs(k) > 64:
             raise EvalError("matrix exponent too large")
         try:
-            return np.linalg.matrix_power(x, k)
+            return np.linalg.matrix_power(np.asarray(x), k)
         except np.linalg.LinAlgError:
             raise EvalError("singular matrix") from None
     if isinstance(x, (int, Fraction)) and isinstance(y, int):
@@ -243,7 +245,7 @@ def _scalar_fn(fname: str, f: Callable[..., object]) -> Callable[..., object]:
         if any(_is_array(a) for a in args):
             import numpy as np
 
-            return np.vectorize(lambda *xs: float(f(*xs)), otypes=[float])(*args)
+            return np.vectorize(lambda *xs: float(cast("float", f(*xs))), otypes=[float])(*args)
         return f(*args)
     return g
 
@@ -349,7 +351,7 @@ BUILTIN_FUNCTIONS: dict[str, Callable[..., object]] = {
 class _Evaluate(Fold[object]):
     __slots__ = ("env", "functions", "exact", "floats", "scale")
 
-    def __init__(self, env: Mapping[str, object], functions: Mapping[str, Callable] | None,
+    def __init__(self, env: Mapping[str, object], functions: Mapping[str, Callable[..., object]] | None,
                  exact: bool, floats: bool):
         self.env = env
         self.functions = functions
@@ -364,7 +366,7 @@ class _Evaluate(Fold[object]):
             import numpy as np
 
             with np.errstate(all="ignore"):
-                m = float(np.max(np.abs(v)))  # type: ignore[arg-type]
+                m = float(np.max(np.abs(np.asarray(v))))
         else:
             return
         if m > self.scale:
@@ -432,7 +434,7 @@ class _Evaluate(Fold[object]):
 
 
 def evaluate(node: nodes.Node, env: Mapping[str, object],
-             functions: Mapping[str, Callable] | None = None, *, exact: bool = False) -> object:
+             functions: Mapping[str, Callable[..., object]] | None = None, *, exact: bool = False) -> object:
     """Evaluate ``node`` numerically with ``env`` giving the names' values.
 
     Calls are looked up in ``functions`` first, then in the built-in table

@@ -14,7 +14,7 @@ __all__ = ["to_sympy"]
 
 class _ToSympy(Fold[Any]):
     def __init__(self, sympy: Any, symbols: dict[str, object],
-                 functions: Mapping[str, Callable] | None):
+                 functions: Mapping[str, Callable[..., object]] | None):
         self.sp = sympy
         self.symbols = symbols
         self.functions = functions
@@ -95,7 +95,7 @@ class _ToSympy(Fold[Any]):
 
 
 def to_sympy(node: nodes.Node, symbols: Mapping[str, object] | None = None,
-             functions: Mapping[str, Callable] | None = None) -> object:
+             functions: Mapping[str, Callable[..., object]] | None = None) -> object:
     """Build a sympy expression from the tree (never from text).
 
     ``symbols`` maps names to sympy objects (Symbol or MatrixSymbol; the key

@@ -213,7 +213,7 @@ class StatsScreen(Screen[None]):
         plt.clear_data()
         plt.clear_figure()
         plt.bar(list(range(len(values))), values, color=self._color("primary").rgb, width=0.6)
-        plt.xticks(ticks, labels)
+        plt.xticks([float(t) for t in ticks], labels)  # plotext's positions are floats
         plt.xlabel(xlabel)
         top = max(max(values, default=0), 1)
         step = -(-top // 4)  # whole numbers of cards: at most five ticks
@@ -261,7 +261,7 @@ class StatsScreen(Screen[None]):
                  color=self._color("success").rgb)
         step = max(1, len(xs) // 5)
         ticks = xs[::step]
-        plt.xticks(ticks, [f"{r.points[i - 1].day:%d %b}" for i in ticks])
+        plt.xticks([float(i) for i in ticks], [f"{r.points[i - 1].day:%d %b}" for i in ticks])
         plt.xlabel("study days")
         plt.ylim(0, 100)
         plt.yticks([0, 25, 50, 75, 100], ["0%", "25%", "50%", "75%", "100%"])

@@ -55,7 +55,8 @@ class TickList(OptionList):
         (self._ticked.add if ticked else self._ticked.discard)(index)
         self.replace_option_prompt_at_index(index, self._prompt(index))
 
-    def action_toggle(self) -> None:
+    # this widget's own toggle (of the highlighted point), not DOMNode's toggle(attribute)
+    def action_toggle(self) -> None:  # type: ignore[override]
         if self.highlighted is not None:
             self.toggle(self.highlighted)
 
