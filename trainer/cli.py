@@ -465,16 +465,15 @@ def cmd_export(args: argparse.Namespace) -> int:
         return _fail(f"not everything can be exported ({plural(left_out, 'problem')} above); "
                      f"{untouched}. Fix them (`trainer validate`) or pass --partial to write "
                      "the rest.", 1)
-    schedules, retention = None, 0.9
+    schedules = None
     if args.with_scheduling:
         from trainer.config import load_settings
         from trainer.sync.anki_export import schedules_from_store
 
-        schedules = schedules_from_store(_open_store(args, reading=True), (n.key for n in notes))
-        retention = load_settings().desired_retention
+        schedules = schedules_from_store(_open_store(args, reading=True), (n.key for n in notes),
+                                         load_settings().retention_for)
     try:
-        export_apkg(notes, {d.id: d.title for d in decks}, args.out, schedules=schedules,
-                    desired_retention=retention)
+        export_apkg(notes, {d.id: d.title for d in decks}, args.out, schedules=schedules)
     except ExportError as exc:
         return _fail(str(exc))
     print(f"wrote {plural(len(notes), 'note')} from {plural(len(decks), 'deck')} to {args.out}; "

@@ -100,8 +100,7 @@ def _deck_id(deck: str) -> int:
 
 
 def export_apkg(notes: Sequence[ExportedNote], titles: dict[str, str], out: Path, *,
-                schedules: Mapping[str, CardSchedule] | None = None,
-                desired_retention: float = 0.9) -> None:
+                schedules: Mapping[str, CardSchedule] | None = None) -> None:
     """Write the notes to `out` as an Anki package, one Anki deck per trainer deck; with
     `schedules` (by card key) each card's state and review log travel too."""
     import genanki
@@ -139,8 +138,7 @@ def export_apkg(notes: Sequence[ExportedNote], titles: dict[str, str], out: Path
 
                 package = scheduled_package(
                     list(decks.values()), files,
-                    {genanki.guid_for("trainer", k): s for k, s in schedules.items()},
-                    desired_retention=desired_retention)
+                    {genanki.guid_for("trainer", k): s for k, s in schedules.items()})
             _write_atomically(package, out)
     except OSError as exc:  # the media could not be staged: nothing was written
         raise ExportError(f"{out}: not written ({exc.strerror or exc})") from None

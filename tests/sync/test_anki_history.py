@@ -190,3 +190,31 @@ def test_reviews_only_from_a_damaged_package_is_a_message(tmp_path, capsys):
     assert main(["import", str(bad), "--reviews-only", "--db", str(tmp_path / "t.db")]) == 2
     assert "not an Anki package" in capsys.readouterr().err
     assert not (tmp_path / "t.db").exists()
+
+
+def test_a_card_moved_or_forgotten_in_anki_is_so_here(anki_collection, export_package,
+                                                        tmp_path, capsys):
+    """'Set due date' after the last review moves the card here too; 'Forget' makes it new."""
+    col = anki_collection
+    cids = sorted(col.find_cards(""))
+    moved, forgotten = cids[0], cids[1]
+    for cid in (moved, forgotten):
+        answer(col, cid, 3, 3)
+    col.sched.set_due_date([moved], "30")
+    col.sched.schedule_cards_as_new([forgotten])
+    out = tmp_path / "decks" / "anki.yaml"
+    keys = {cid: trainer_key(col, cid, out) for cid in (moved, forgotten)}
+    due_in = col.get_card(moved).due - col.sched.today
+    package = export_package(col, "moved.colpkg")  # Anki closes the collection
+    now = time.time()
+    assert main(["import", str(package), "-o", str(out), "--with-history", "--db",
+                 str(tmp_path / "t.db")]) == 0
+    store = Store.open(tmp_path / "t.db")
+    try:
+        assert due_in == 30
+        assert abs((store.card_state(keys[moved]).due - now) / DAY - due_in) <= 1
+        state = store.card_state(keys[forgotten])
+        assert state is None or state.state == State.NEW
+        assert len(store.reviews(keys[forgotten])) == 2  # its history is kept
+    finally:
+        store.close()

@@ -16,8 +16,12 @@ def anki_cards(col) -> dict[str, object]:
     return {col.get_card(cid).note()["Key"]: col.get_card(cid) for cid in col.find_cards("")}
 
 
-def test_anki_continues_each_card_where_the_trainer_left_off(studied, tmp_path, anki_import):
+def test_anki_continues_each_card_where_the_trainer_left_off(studied, tmp_path, anki_import,
+                                                             isolated_user_dirs):
     deck, db, now = studied
+    config = isolated_user_dirs / "config" / "config.toml"
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_text("[decks.sched]\ndesired_retention = 0.85\n")  # the deck's own
     out = tmp_path / "out.apkg"
     assert main(["export", str(deck), "-o", str(out), "--with-scheduling", "--db", str(db)]) == 0
     store = Store.open(db, read_only=True)
@@ -46,6 +50,7 @@ def test_anki_continues_each_card_where_the_trainer_left_off(studied, tmp_path, 
             assert card.memory_state is not None
             assert card.memory_state.stability == pytest.approx(state.stability, rel=1e-3)
             assert card.memory_state.difficulty == pytest.approx(state.difficulty, rel=1e-3)
+            assert card.desired_retention == pytest.approx(0.85)
         queues = {key: card.queue for key, card in cards.items()}
         assert queues == {"sched/new": 0, "sched/learning": 1, "sched/review": 2,
                           "sched/relearning": 1, "sched/suspended": -1, "sched/buried": -3}

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from trainer.review import State
@@ -31,6 +31,7 @@ class CardSchedule:
 
     state: CardState | None
     reviews: list[Review] = field(default_factory=list)
+    retention: float = 0.9  # the desired retention its deck aims at
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,7 +161,7 @@ def stable_card_id(guid: str, ord_: int, taken: set[int]) -> int:
 
 
 def apply_scheduling(cursor: sqlite3.Cursor, schedules: Mapping[str, CardSchedule], *,
-                     desired_retention: float = 0.9, now: float | None = None) -> int:
+                     now: float | None = None) -> int:
     """Write the schedules (by note GUID) into a collection genanki has just filled.
 
     Returns how many cards got a schedule. Cards whose GUID has none stay new.
@@ -181,7 +182,7 @@ def apply_scheduling(cursor: sqlite3.Cursor, schedules: Mapping[str, CardSchedul
         if schedule is None:
             continue
         f = anki_fields(schedule.state, crt=crt, position=position,
-                        desired_retention=desired_retention, now=now)
+                        desired_retention=schedule.retention, now=now)
         updates.append((f.type, f.queue, f.due, f.ivl, f.factor, f.reps, f.lapses, f.left,
                         f.data, card_id))
         revlog.extend(revlog_rows(card_id, schedule.reviews, taken))
@@ -193,29 +194,33 @@ def apply_scheduling(cursor: sqlite3.Cursor, schedules: Mapping[str, CardSchedul
     return len(updates)
 
 
-def schedules_from_store(store: object, keys: Iterable[str]) -> dict[str, CardSchedule]:
+def schedules_from_store(store: object, keys: Iterable[str],
+                         retention_for: Callable[[str], float] = lambda deck: 0.9
+                         ) -> dict[str, CardSchedule]:
     """Each card's state and review log from the store, by card key."""
     from trainer.store import Store
 
     assert isinstance(store, Store)
     wanted = set(keys)
-    out = {key: CardSchedule(state) for key, state in store.states(
-        {key.split("/", 1)[0] for key in wanted}).items() if key in wanted}
+    out = {key: CardSchedule(state, retention=retention_for(state.deck))
+           for key, state in store.states({key.split("/", 1)[0] for key in wanted}).items()
+           if key in wanted}
     for review in store.reviews():
         if review.card_key in wanted:
-            out.setdefault(review.card_key, CardSchedule(None)).reviews.append(review)
+            deck = review.card_key.split("/", 1)[0]
+            out.setdefault(review.card_key, CardSchedule(None, retention=retention_for(deck))
+                           ).reviews.append(review)
     return out
 
 
 def scheduled_package(decks: list[object], media_files: list[str],
-                      schedules: Mapping[str, CardSchedule], *,
-                      desired_retention: float = 0.9) -> object:
+                      schedules: Mapping[str, CardSchedule]) -> object:
     """A genanki.Package whose collection also carries these schedules (by note GUID)."""
     import genanki
 
     class ScheduledPackage(genanki.Package):  # type: ignore[misc]
         def write_to_db(self, cursor: sqlite3.Cursor, timestamp: float, id_gen: object) -> None:
             super().write_to_db(cursor, timestamp, id_gen)
-            apply_scheduling(cursor, schedules, desired_retention=desired_retention)
+            apply_scheduling(cursor, schedules)
 
     return ScheduledPackage(decks, media_files=media_files)
