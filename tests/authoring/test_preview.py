@@ -12,9 +12,13 @@ from trainer.config import shipped_deck_dir, user_deck_dir
 
 @pytest.fixture
 def starter(capsys):
+    """The starter deck with its example cards uncommented, as an author would."""
     assert main(["new", "demo"]) == 0
     capsys.readouterr()
-    return user_deck_dir() / "demo.yaml"
+    path = user_deck_dir() / "demo.yaml"
+    path.write_text(re.sub(r"(?m)^  # ", "  ", path.read_text(encoding="utf-8")),
+                    encoding="utf-8")
+    return path
 
 
 def _number(out: str, label: str) -> float:

@@ -1,4 +1,4 @@
-"""`trainer new DECK-ID [--title T]`: a starter deck with one commented card of each kind."""
+"""`trainer new DECK-ID [--title T]`: a starter deck, its example cards commented out."""
 
 from __future__ import annotations
 
@@ -12,16 +12,22 @@ _DECK_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 # {deck} is the deck id (card ids must be unique across every deck the app loads);
 # {title} its title. Each card is a small, correct example of its kind.
-STARTER = """\
+HEAD = """\
 # yaml-language-server: $schema={schema}
-# A starter deck: one card of each kind. Edit, then run
+# A starter deck. Its example cards, one of each kind, are commented out, so that
+# nothing enters study or the readiness forecast until you write a card: uncomment
+# one (select its lines and toggle the comment in your editor), make it yours, run
 #   trainer validate {path}      (structure, names, expressions)
 #   trainer check {path}         (every graded card's reference and mistakes, on many draws)
 #   trainer preview {path}:{deck}-numeric --seed 1
-# `trainer solvers` lists the solver functions `solve` may call.
+# and it joins your reviews. `trainer solvers` lists the functions `solve` may call.
 deck: {deck}
 title: {title}
 cards:
+"""
+
+# The examples as live YAML; the starter file holds them commented out (see `commented`).
+EXAMPLES = """\
 
   # recall: a question answered in words; the learner grades themself.
   # key_points are what an interviewer listens for (2-5 short phrases).
@@ -118,11 +124,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--title", help="the deck's title (default: from the id)")
 
 
+def commented(cards: str) -> str:
+    """Card lines turned into comments after their list indent (`  # - id: …`), so that an
+    editor's toggle-comment gives the card back; a comment line stays one (`  # # …`)."""
+    return "".join(f"  # {line[2:]}" if line.strip() else line
+                   for line in cards.splitlines(keepends=True))
+
+
 def starter_text(deck_id: str, title: str, path: str, schema: str) -> str:
     import json
 
-    return STARTER.format(deck=deck_id, title=json.dumps(title, ensure_ascii=False),
-                          path=path, schema=schema)
+    values = {"deck": deck_id, "title": json.dumps(title, ensure_ascii=False), "path": path,
+              "schema": schema}
+    return HEAD.format(**values) + commented(EXAMPLES.format(**values))
 
 
 def run(args: argparse.Namespace) -> int:
@@ -151,6 +165,7 @@ def run(args: argparse.Namespace) -> int:
     except OSError as exc:
         print(f"error: cannot write {path}: {exc.strerror or exc}", file=sys.stderr)
         return 1
-    print(f"wrote {path} (5 example cards) and {folder / SCHEMA_FILE}")
-    print(f"next: edit it, then `trainer validate {path}` and `trainer check {path}`")
+    print(f"wrote {path} (no cards yet: 5 examples, commented out) and {folder / SCHEMA_FILE}")
+    print(f"next: uncomment an example and make it yours, then `trainer validate {path}` "
+          f"and `trainer check {path}`")
     return 0

@@ -560,7 +560,9 @@ def _read_deck(root: Located | None, path: str) -> tuple[Deck | None, list[Probl
                                 "missing required field 'title' (text)"))
     cards_node = fields.get("cards")
     cards: list[Card] = []
-    if cards_node is None or not isinstance(cards_node.value, list):
+    if cards_node is not None and cards_node.value is None:
+        pass  # `cards:` and no card yet (a new deck, its examples commented out)
+    elif cards_node is None or not isinstance(cards_node.value, list):
         where = cards_node or root
         problems.append(Problem(path, where.line, where.col, "", "'cards' must be a list of cards"))
     else:

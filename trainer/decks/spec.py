@@ -340,7 +340,8 @@ def json_schema() -> dict[str, Any]:
             "title": {"type": "string"},
             "description": {"type": "string"},
             REQUIRES.name: _field_schema(REQUIRES, CARD_KINDS["recall"], CARD_KINDS),
-            "cards": {"type": "array", "items": {
+            # null: `cards:` with none written yet
+            "cards": {"type": ["array", "null"], "items": {
                 "oneOf": [_record_schema(s, CARD_KINDS) for s in CARD_KINDS.values()]}},
         },
     }
