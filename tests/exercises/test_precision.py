@@ -48,3 +48,28 @@ def test_every_shipped_numeric_answer_rounded_as_asked_is_correct():
                 assert math.isfinite(float(typed))
                 checked += 1
     assert checked >= 5 * 30
+
+
+def test_a_wrong_number_is_told_in_the_boxs_words_and_the_value_shown_would_pass():
+    from fractions import Fraction
+
+    from trainer.grading import grade
+    from trainer.grading.numbers import missed_precision, within
+
+    message = grade("25/37", "5/37").message  # a number: 4 significant figures by default
+    assert message == ("incorrect: your answer is 0.135135; "
+                       "the reference to 4 significant figures is 0.6757")
+    assert describe_tolerance(1e-3, None) in message  # the answer box's words
+    assert "tolerance" not in message
+    assert missed_precision(0.5, Fraction(25, 37), 1e-3, 0.01).endswith(
+        "the reference is 0.675676, and it must be within ±0.01")
+    assert missed_precision(0.5, Fraction(25, 37), 0, None).endswith(
+        "the reference is 25/37, and it must be matched exactly")
+    # what the message shows, typed as it is, passes the one rule (tiny, huge, negative)
+    rng = random.Random(7)
+    references = [Fraction(25, 37), 1.23e-9, -Fraction(1, 3), 123456789.0, 10**40 + 7,
+                  *(rng.choice([-1, 1]) * 10 ** rng.uniform(-8, 8) for _ in range(300))]
+    for rtol in (1e-3, 1e-2, 5e-4):
+        for reference in references:
+            shown = missed_precision(0, reference, rtol, None).rsplit(" is ", 1)[1]
+            assert within(Fraction(shown), reference, rtol, None), (reference, rtol, shown)

@@ -256,3 +256,17 @@ async def test_an_empty_answer_needs_a_second_enter_to_give_up(make_app, graded_
         await wait_graded(app, pilot)
         assert "no answer given" in text(app, "verdict")
         assert "Suggested: Again" in text(app, "status")
+
+
+async def test_a_wrong_number_is_told_in_the_precision_words_of_the_box(make_app, graded_deck,
+                                                                        tmp_path):
+    p = coin_params(graded_deck)
+    app = make_app(graded_deck, tmp_path / "t.db")
+    async with app.run_test(size=(100, 30)) as pilot:
+        box = app.screen.query_one("#answer").placeholder
+        assert box == "a number or fraction, to 4 significant figures"
+        await answer(app, pilot, f"1/{p['n']}")
+        verdict = text(app, "verdict")
+        rounded = f"{p['k'] / p['n']:#.4g}"  # what the learner should have typed, 0.6757
+        assert f"the reference to 4 significant figures is {rounded}" in verdict
+        assert "tolerance" not in verdict

@@ -33,7 +33,6 @@ from trainer.grading.expr import (
     ParseError,
     bracketed,
     evaluate,
-    figures_for,
     pretty,
 )
 from trainer.grading.expr import format_number as _format_number
@@ -63,13 +62,11 @@ class ExerciseStep:
 
 
 def describe_tolerance(rtol: float, atol: float | None) -> str:
-    """What a learner must type to be within the tolerance, in words (see `figures_for`)."""
-    if atol is not None:
-        return f"within ±{atol:g}"
-    if rtol <= 0:
-        return "exactly"
-    figures = figures_for(rtol)
-    return f"{figures} significant figure{'s' if figures > 1 else ''}"
+    """What a learner must type to be within the tolerance, in words: the answer box's,
+    which the grader's messages use too (one rule, trainer.grading.numbers)."""
+    from trainer.grading.numbers import precision_words
+
+    return precision_words(rtol, atol)
 
 
 @dataclass(frozen=True, slots=True)

@@ -45,8 +45,7 @@ from trainer.grading.expr import (
 from trainer.grading.numbers import (
     coarse_rounding,
     diagnose_number,
-    fmt_num,
-    precision_words,
+    missed_precision,
     to_float,
     within,
 )
@@ -299,6 +298,5 @@ def _grade_number(exp_node: Node, ans_node: Node, parsed: str, warnings: tuple[s
             # the right value, rounded: ask for more digits rather than fail the card
             return Result(Verdict.INVALID, parsed, coarse, warnings=warnings)
         feedback = diagnose_number(af, ef)
-    msg = (f"incorrect: your answer is {fmt_num(a)}, the reference is {fmt_num(e)} "
-           f"(needed: {precision_words(rtol, atol)})")
-    return Result(Verdict.INCORRECT, parsed, msg, feedback, warnings)
+    return Result(Verdict.INCORRECT, parsed, missed_precision(a, e, rtol, atol), feedback,
+                  warnings)

@@ -16,8 +16,8 @@ from fractions import Fraction
 
 from trainer.grading.expr import Neg, Node, Num, figures_for, format_number
 
-__all__ = ["ZERO_ATOL", "coarse_rounding", "diagnose_number", "fmt_num", "precision_words",
-           "round_figures", "to_float", "within"]
+__all__ = ["ZERO_ATOL", "coarse_rounding", "diagnose_number", "fmt_num", "missed_precision",
+           "precision_words", "round_figures", "to_float", "within"]
 
 DEFAULT_RTOL = 1e-3
 ZERO_ATOL = 1e-12  # a reference of exactly 0 has no significant figures
@@ -83,6 +83,34 @@ def precision_words(rtol: float, atol: float | None) -> str:
         return "exactly"
     k = figures_for(rtol)
     return f"{k} significant figure{'s' if k > 1 else ''}"
+
+
+def missed_precision(answer: object, reference: object, rtol: float,
+                     atol: float | None) -> str:
+    """Why a number is wrong, in the answer box's words: with significant figures, the
+    reference to that many figures (what would have passed), else the reference and the
+    margin the box states."""
+    words = precision_words(rtol, atol)
+    given = f"incorrect: your answer is {fmt_num(answer)}"
+    if atol is None and rtol > 0:
+        if isinstance(reference, int):
+            d = Decimal(reference)
+        elif isinstance(reference, Fraction):  # 28 digits: ample for any stated precision
+            d = Decimal(reference.numerator) / Decimal(reference.denominator)
+        else:
+            d = Decimal(repr(to_float(reference)))
+        if d == 0 or not d.is_finite():
+            shown = fmt_num(reference)
+        else:  # rounded as round_figures does; tiny and huge values in e-notation
+            q = d.quantize(Decimal(1).scaleb(d.adjusted() - figures_for(rtol) + 1))
+            shown = format(q, "f") if -5 <= q.adjusted() < 7 else format(q, "e")
+        return f"{given}; the reference to {words} is {shown}"
+    if atol is None:
+        exact = reference if isinstance(reference, Fraction) and reference.denominator != 1 \
+            else None
+        shown = f"{exact.numerator}/{exact.denominator}" if exact else fmt_num(reference)
+        return f"{given}; the reference is {shown}, and it must be matched exactly"
+    return f"{given}; the reference is {fmt_num(reference)}, and it must be {words}"
 
 
 def round_figures(x: float, figures: int) -> str:
