@@ -79,3 +79,18 @@ async def test_a_decks_own_options_show_on_the_home_screen(make_app, recall_deck
         # three new cards in the deck, two allowed by its own limit
         assert [str(c) for c in table.get_row("basics")] == [
             "basics", "Basics", "0", "2", "3", "2 new/day · retention 85%"]
+
+
+async def test_the_home_screen_suggests_refitting_fsrs(make_app, recall_deck, tmp_path: Path):
+    from trainer.store.fits import StoredFit
+
+    app = make_app(recall_deck, tmp_path / "t.db", clock=lambda: NOW)
+    with app.store.transaction():
+        app.store.save_fit(StoredFit(None, (0.2,) * 21, NOW - 40 * DAY, 900, 0.3, 0.05, 0.35,
+                                     0.07))
+    async with app.run_test(size=(100, 24)) as pilot:
+        await pilot.press("escape", "d")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "FSRS was fitted 40 days ago: `trainer optimize --apply`" in text_of(app,
+                                                                                "interview")
