@@ -70,7 +70,8 @@ async def test_the_date_is_set_from_the_home_screen_and_a_bad_one_is_explained(
         await pilot.press("escape", "d")
         await app.workers.wait_for_complete()
         await pilot.pause()
-        assert not app.screen.query_one("#interview").display  # no date: no line
+        # no date: a hint at the key
+        assert "No interview date: i sets one" in str(app.screen.query_one("#interview").render())
         await pilot.press("i")
         prompt = app.screen
         assert isinstance(prompt, DatePrompt)
@@ -98,7 +99,7 @@ async def test_the_date_is_set_from_the_home_screen_and_a_bad_one_is_explained(
         await pilot.pause()
         assert app.settings.interview_date == ""
         assert load_settings(config_path()).interview_date == ""
-        assert not app.screen.query_one("#interview").display
+        assert "No interview date" in str(app.screen.query_one("#interview").render())
 
 
 async def test_after_the_date_the_home_screen_asks_for_a_new_one(make_app, recall_deck,

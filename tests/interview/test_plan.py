@@ -92,7 +92,12 @@ def test_the_pace_of_new_cards_covers_the_scope_by_final_days_before_the_date():
     assert not tight.fits and "more than new_per_day (5)" in tight.line()
     # the last day before the deadline: everything left is due today
     assert p.pace(cards, states, at("2026-12-11"), limit=100).per_day == 42
-    assert p.pace(cards, states, at("2026-12-14"), limit=100).per_day == 42
+    late = p.pace(cards, states, at("2026-12-14"), limit=100)
+    assert late.per_day == 42 and late.late
+    # inside the final days no pace sees them all in time: it says so, not "until Dec 12"
+    assert late.line() == ("42 new cards left; the final days before the interview began on "
+                           "Dec 12: review what you know, new cards only if time allows")
+    assert not p.pace(cards, states, at("2026-12-11"), limit=100).late
 
 
 def test_scope_and_settings_are_checked():

@@ -79,6 +79,7 @@ class Pace:
     per_day: int
     deadline: date  # the date by which every card should have been seen
     limit: int  # the daily new-card limit
+    late: bool = False  # today is on or after the deadline: no pace can see them all by then
 
     @property
     def fits(self) -> bool:
@@ -90,6 +91,9 @@ class Pace:
             return "every card in scope has been seen"
         until = f"{self.deadline:%b} {self.deadline.day}"
         noun = "card" if self.left == 1 else "cards"
+        if self.late:
+            return (f"{self.left} new {noun} left; the final days before the interview "
+                    f"began on {until}: review what you know, new cards only if time allows")
         text = f"{self.left} new {noun} left, {self.per_day} a day until {until}"
         if not self.fits:
             text += f" — more than new_per_day ({self.limit}): raise it or some stay unseen"
@@ -166,4 +170,4 @@ class InterviewPlan:
         deadline = self.day - timedelta(days=self.final_days)
         today = study_date(now, day_hour=self.day_hour, zone=self.zone)
         days = max(1, (deadline - today).days)
-        return Pace(left, days, math.ceil(left / days), deadline, limit)
+        return Pace(left, days, math.ceil(left / days), deadline, limit, late=today >= deadline)

@@ -141,7 +141,7 @@ class HomeScreen(TrainerScreen):
     #decks { height: auto; max-height: 60%; margin-bottom: 1; }
     #forecast-label { color: $text-muted; }
     #forecast { height: 3; margin-bottom: 1; }
-    #interview { display: none; margin-bottom: 1; }
+    #interview { margin-bottom: 1; }
     """
 
     def compose(self) -> ComposeResult:
@@ -223,9 +223,12 @@ class HomeScreen(TrainerScreen):
             f"{' '.join(str(n) for n in view.forecast[1:])}")
         self.query_one("#forecast", Sparkline).data = view.forecast or [0]
         line = self.query_one("#interview", Static)
-        lines = figures.interview + ([figures.refit] if figures.refit else [])
-        line.update("\n".join(lines))
-        line.display = bool(lines)  # no date and nothing to suggest: no room taken
+        text = Text("\n".join(figures.interview) if figures.interview else
+                    "No interview date: i sets one, and reviews are planned toward it.",
+                    style="" if figures.interview else "dim")
+        if figures.refit:
+            text.append("\n" + figures.refit)
+        line.update(text)
 
     def _selected(self) -> list[str] | None:
         table = self.query_one("#decks", DataTable)

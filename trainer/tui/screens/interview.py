@@ -29,8 +29,8 @@ class InterviewScreen(TrainerScreen):
 
     BINDINGS = [
         Binding("ctrl+s", "submit", "Send / next", priority=True),
-        Binding("w", "write_report", "Write report", show=False),
-        Binding("s", "study_weak", "Study the weak cards", show=False),
+        Binding("w", "write_report", "Write report"),
+        Binding("s", "study_weak", "Study the cards to review"),
         Binding("escape", "leave", "Leave"),
     ]
     DEFAULT_CSS = """
@@ -69,6 +69,14 @@ class InterviewScreen(TrainerScreen):
             yield TickList(id="iv-points")
         yield Markdown(id="iv-debrief")
         yield Footer()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The debrief's keys only in the debrief, sending only before it (in the footer too)."""
+        if action in ("write_report", "study_weak"):
+            return self.finished
+        if action == "submit":
+            return not self.finished
+        return True
 
     def on_mount(self) -> None:
         self.set_interval(1, self.tick_clock)
@@ -168,6 +176,7 @@ class InterviewScreen(TrainerScreen):
 
     def _debrief(self) -> None:
         self.finished = True
+        self.refresh_bindings()
         self.on_finish(self.mock)
         self._show(answering=False, reviewing=False, debrief=True)
         text = markdown(self.mock.debrief())
