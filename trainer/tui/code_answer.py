@@ -1,4 +1,5 @@
-"""The answer box of a code card: a Python editor, keys to run, edit in $EDITOR and submit."""
+"""The answer box of a code card: a Python editor, keys to run, edit in $EDITOR and submit;
+it runs the function in a worker and takes a submitted one into the attempt."""
 
 from __future__ import annotations
 
@@ -10,12 +11,14 @@ import tempfile
 from pathlib import Path
 
 from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import Static, TextArea
 
+from trainer.attempt import Attempt
 from trainer.coderun.card import CodeResult
 
 KEYS = ("[b]ctrl+r[/b] runs against the draws · [b]ctrl+s[/b] submits · "
@@ -89,16 +92,26 @@ class CodeAnswer(Vertical):
     ]
 
     class RunRequested(Message):
-        """Run this source against the card's draws (nothing is recorded)."""
+        """The learner asked to run (or submit) the function: the screen says whether it
+        may, by calling :meth:`run`."""
 
         def __init__(self, source: str, submit: bool) -> None:
             super().__init__()
             self.source = source
             self.submit = submit
 
-    def __init__(self, starter: str, **kwargs) -> None:  # noqa: ANN003
+    class Submitted(Message):
+        """A submitted function was run and taken into the attempt (the editor is frozen)."""
+
+        def __init__(self, result: CodeResult) -> None:
+            super().__init__()
+            self.result = result
+
+    def __init__(self, attempt: Attempt, **kwargs) -> None:  # noqa: ANN003
         super().__init__(**kwargs)
-        self.starter = starter
+        self.attempt = attempt
+        assert attempt.code is not None  # the screen shows a card that can not run otherwise
+        self.starter = attempt.code.starter
         self.busy = False
 
     def compose(self) -> ComposeResult:
@@ -143,6 +156,21 @@ class CodeAnswer(Vertical):
         self.busy = True
         self.show(Text("running your function in the sandbox…", style="italic"))
         self.post_message(self.RunRequested(self.source, submit))
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="code")
+    def run(self, source: str, submit: bool) -> None:
+        """Run ``source`` against the card's draws in the sandbox (a thread: it is slow);
+        nothing is recorded unless ``submit``."""
+        result = self.attempt.run_code(source)
+        self.app.call_from_thread(self._ran, source, result, submit)
+
+    def _ran(self, source: str, result: CodeResult, submit: bool) -> None:
+        if not self.is_attached:
+            return  # the learner moved on (undo, another card) while it ran
+        self.show_result(result)
+        if submit and self.attempt.record_code(source, result) is not None:
+            self.freeze()
+            self.post_message(self.Submitted(result))
 
     def action_run(self) -> None:
         self._request(submit=False)

@@ -11,7 +11,6 @@ from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.message import Message
 from textual.strip import Strip
 from textual.widgets import Footer, Input, ProgressBar, SelectionList, Static
 from textual.widgets.input import Selection as InputSelection
@@ -271,39 +270,25 @@ class StudyScreen(TrainerScreen):
         self._set("prompt", prompt, visible=True)
         self._set("steps-done", Syntax(code.card.signature or "", "python",
                                        background_color="default"), visible=True)
-        widget = self.code_answer = CodeAnswer(code.starter, classes="code-answer")
+        widget = self.code_answer = CodeAnswer(attempt, classes="code-answer")
         self.query_one("#card", VerticalScroll).mount(widget, after="#steps-done")
         self._wait_for_first_key(code=True)
 
-    def on_code_answer_run_requested(self, event: Message) -> None:
-        attempt = self.attempt
-        if attempt is None or self.phase != "question" or not attempt.is_code:
+    def on_code_answer_run_requested(self, event: CodeAnswer.RunRequested) -> None:
+        attempt, widget = self.attempt, self.code_answer
+        if attempt is None or self.phase != "question" or not attempt.is_code or widget is None:
             return
-        submit = bool(getattr(event, "submit", False))
-        if submit:
+        if event.submit:
             self.phase = "grading"
-        self.run_code(attempt, getattr(event, "source", ""), submit)
+        widget.run(event.source, event.submit)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="code")
-    def run_code(self, attempt: Attempt, source: str, submit: bool) -> None:
-        result = attempt.run_code(source)
-        self.app.call_from_thread(self._code_ran, attempt, source, result, submit)
-
-    def _code_ran(self, attempt: Attempt, source: str, result: Any, submit: bool) -> None:
-        if attempt is not self.attempt:
-            return  # the learner moved on (undo, another card) while it ran
-        widget = self.code_answer
-        if widget is None:
-            return
-        widget.show_result(result)
-        if not submit:
-            return
-        outcome = attempt.record_code(source, result)
-        if outcome is None:
-            return
+    def on_code_answer_submitted(self, event: CodeAnswer.Submitted) -> None:
+        """The verdict, the feedback and the solution of a submitted function."""
+        attempt, widget, result = self.attempt, self.code_answer, event.result
+        if attempt is None or widget is None or widget.attempt is not attempt:
+            return  # the learner moved on meanwhile
         from rich.syntax import Syntax
 
-        widget.freeze()
         label, style = VERDICT_STYLE[result.verdict]
         verdict = Text(label, style=style)
         verdict.append(f"   {result.summary()}\n")
