@@ -97,3 +97,26 @@ def test_every_shipped_card_previews_with_its_references(deck, capsys):
     failing = [ln for ln in out.splitlines()
                if re.match(r"\s*(reference|returns|mistake .*=).*fails", ln)]
     assert failing == []
+
+
+def test_a_card_is_named_by_its_deck_id_or_its_file(starter, capsys):
+    by_file = _preview(capsys, f"{starter}:demo-numeric", "--seed", "3")
+    for target in ("demo/demo-numeric", "demo:demo-numeric"):
+        assert _preview(capsys, target, "--seed", "3") == by_file
+    every = _preview(capsys, "demo", "--seed", "3")
+    assert every.count("demo/demo-") == 5 and by_file.strip() in every
+
+
+def test_a_name_that_is_both_a_file_and_a_deck_is_refused_with_both_readings(
+        starter, write_deck, tmp_path, monkeypatch, capsys):
+    other = write_deck("deck: other\ntitle: O\ncards:\n  - id: o1\n    kind: recall\n"
+                       "    prompt: Q?\n    answer: A.\n", name="other.yaml")
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "demo").write_text(other.read_text(encoding="utf-8"), encoding="utf-8")
+    assert main(["preview", "demo"]) == 2
+    err = capsys.readouterr().err
+    assert "demo is ambiguous: the file demo or the deck 'demo'" in err
+    assert "write ./demo for the file" in err
+    assert "other/o1" in _preview(capsys, "./demo")
+    assert main(["preview", "nodeck/x"]) == 2
+    assert "no deck file and no deck 'nodeck'" in capsys.readouterr().err

@@ -255,6 +255,25 @@ def test_trainer_try_refuses_bad_usage_with_exit_2(deck_file, tmp_path: Path, ca
     assert main(["try", "code-test/gauss-code", str(tmp_path / "missing.py"), *extra]) == 2
 
 
+def test_trainer_try_takes_the_deck_file_as_well(deck_file, tmp_path: Path, capsys):
+    right = tmp_path / "right.py"
+    right.write_text(RIGHT)
+    assert main(["try", f"{deck_file}:gauss-code", str(right)]) == 0
+    assert "correct: 3 of 3 cases passed" in capsys.readouterr().out
+    assert main(["try", "code-test:gauss-code", str(right), "--deck-path", str(deck_file)]) == 0
+    capsys.readouterr()
+    # a deck with two code cards needs the card's id
+    assert main(["try", "code-test", str(right), "--deck-path", str(deck_file)]) == 2
+    assert "holds 2 code cards: name one (code-test/gauss-code, code-test/lse-code)" in (
+        capsys.readouterr().err)
+    one = deck_file.with_name("one.yaml")
+    one.write_text(deck_file.read_text().replace("deck: code-test", "deck: one-code")
+                   .split("  - id: lse-code")[0])
+    assert main(["try", str(one), str(right)]) == 0  # its only code card
+    assert main(["try", f"{deck_file}:nope", str(right)]) == 2
+    assert "no card 'nope'" in capsys.readouterr().err
+
+
 def test_trainer_check_proves_code_cards(deck_file, capsys):
     assert main(["check", str(deck_file), "--seeds", "3"]) == 0
     assert "no failures" in capsys.readouterr().out

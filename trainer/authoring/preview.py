@@ -1,10 +1,9 @@
-"""`trainer preview PATH[:CARD-ID] [--seed N]`: a card as the study screen shows it, with its answers."""
+"""`trainer preview PATH[:CARD-ID]|DECK[/CARD-ID] [--seed N]`: a card as studied, with its answers."""
 
 from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from trainer.render import render_math
@@ -15,19 +14,12 @@ if TYPE_CHECKING:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("target", metavar="PATH[:CARD-ID]",
-                        help="a deck file, optionally :the id of one card (default: every card)")
+    parser.add_argument("target", metavar="PATH[:CARD-ID]|DECK[/CARD-ID]",
+                        help="a deck file or a deck id, optionally with the id of one card "
+                             "(default: every card)")
     parser.add_argument("--seed", type=int, default=None,
                         help="the draw of the params (default: the first review's draw; "
                              "`trainer check` prints the seed of a failing draw)")
-
-
-def _split(target: str) -> tuple[Path, str | None]:
-    path = Path(target)
-    if path.exists() or ":" not in target:
-        return path, None
-    file, _, card_id = target.rpartition(":")
-    return Path(file), card_id
 
 
 def _text(text: str | None) -> str:
@@ -133,11 +125,14 @@ def render_card(card: Card, seed: int | None) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    from trainer.authoring.target import TargetError, resolve
+    from trainer.config import default_deck_paths
     from trainer.decks import load_file
 
-    path, card_id = _split(args.target)
-    if not path.is_file():
-        print(f"error: {path}: no such deck file", file=sys.stderr)
+    try:
+        path, card_id = resolve(args.target, default_deck_paths())
+    except TargetError as exc:
+        print(f"error: {exc}", file=sys.stderr)
         return 2
     deck, problems = load_file(path)
     for problem in problems:

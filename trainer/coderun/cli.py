@@ -11,8 +11,9 @@ __all__ = ["add_arguments", "run"]
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("card", metavar="DECK/CARD-ID", help="the code card, e.g. "
-                        "mle-map-code/gaussian-mle-code")
+    parser.add_argument("card", metavar="DECK/CARD-ID|PATH[:CARD-ID]", help="the code card, "
+                        "e.g. mle-map-code/gaussian-mle-code, or a deck file and its id; a "
+                        "deck or file with one code card needs no card id")
     parser.add_argument("file", type=Path, metavar="FILE.py", help="your solution")
     parser.add_argument("--seed", type=int, default=0, metavar="N",
                         help="the review number whose draws are used (default 0)")
@@ -28,20 +29,28 @@ def _fail(message: str) -> int:
 
 def run(args: argparse.Namespace) -> int:
     """Exit 0 when every case and check passes, 1 when not, 2 for bad usage or an invalid file."""
+    from trainer.authoring.target import TargetError, resolve
     from trainer.catalog import load_catalog
     from trainer.config import default_deck_paths
 
-    deck_id, sep, card_id = args.card.partition("/")
-    if not sep or not deck_id or not card_id:
-        return _fail(f"name the card as DECK/CARD-ID, not {args.card!r}")
     if args.seed < 0:
         return _fail("--seed must be 0 or more")
-    result = load_catalog([*default_deck_paths(), *args.deck_path])
-    card = next((c for c in result.cards if c.deck == deck_id and c.id == card_id), None)
+    try:
+        path, card_id = resolve(args.card, [*default_deck_paths(), *args.deck_path])
+    except TargetError as exc:
+        return _fail(str(exc))
+    result = load_catalog([path])
+    code = [c for c in result.cards if c.kind == "code"]
+    if card_id is None and len(code) != 1:
+        known = ", ".join(c.key for c in code) or "none"
+        return _fail(f"{args.card} holds {len(code)} code cards: name one ({known})")
+    card = code[0] if card_id is None else next(
+        (c for c in result.cards if c.id == card_id), None)
     if card is None:
-        known = sorted(c.key for c in result.cards if c.kind == "code")
-        hint = f"; the code cards are: {', '.join(known)}" if known else ""
-        return _fail(f"no card {args.card}{hint}")
+        known = sorted(c.key for c in code)
+        hint = f"; the code cards there are: {', '.join(known)}" if known else ""
+        problem = next((p for p in result.problems if p.card_id == card_id), None)
+        return _fail(f"{problem}" if problem else f"no card {card_id!r} in {path}{hint}")
     if card.kind != "code":
         return _fail(f"{args.card} is a {card.kind} card, not a code card")
     try:
