@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping
 from fractions import Fraction
-from typing import cast
+from typing import Any, cast
 
 from trainer.grading.expr import nodes
 from trainer.grading.expr.nodes import EvalError, Fold, ShapeError, fold
@@ -25,8 +25,13 @@ class _IdentityValue:
     def __init__(self, scale: float = 1.0):
         self.scale = scale
 
+# A value while evaluating: an int, a Fraction, a float, a numpy array or the identity I.
+# Arithmetic on it is duck-typed (numbers and arrays share their operators), so its type
+# is Any; evaluate() hands the result out as object.
+Value = Any
 
-def _shape(x: object) -> tuple[int, int] | None:
+
+def _shape(x: Value) -> tuple[int, int] | None:
     shape = getattr(x, "shape", None)
     if shape is None or len(shape) == 0:
         return None
@@ -39,22 +44,22 @@ def fmt_shape(s: tuple[int, int] | None) -> str:
     return "scalar" if s is None else f"{s[0]}×{s[1]}"
 
 
-def _is_array(x: object) -> bool:
+def _is_array(x: Value) -> bool:
     return _shape(x) is not None
 
 
-def _scalarize(x: object) -> object:
+def _scalarize(x: Value) -> Value:
     s = _shape(x)
     if s == (1, 1):
-        return x.reshape(-1)[0].item()  # type: ignore[attr-defined]
+        return x.reshape(-1)[0].item()
     return x
 
 
-def _add(x: object, y: object, sub: bool) -> object:
+def _add(x: Value, y: Value, sub: bool) -> Value:
     xi, yi = isinstance(x, _IdentityValue), isinstance(y, _IdentityValue)
     if xi or yi:
         if xi and yi:
-            return _IdentityValue(x.scale - y.scale if sub else x.scale + y.scale)  # type: ignore
+            return _IdentityValue(x.scale - y.scale if sub else x.scale + y.scale)
         import numpy as np
 
         other = y if xi else x
@@ -64,47 +69,47 @@ def _add(x: object, y: object, sub: bool) -> object:
                              f"{'matrix' if s else 'value'}")
         eye = np.eye(s[0])
         if xi:
-            return x.scale * eye - y if sub else x.scale * eye + y  # type: ignore
-        return x - y.scale * eye if sub else x + y.scale * eye  # type: ignore
+            return x.scale * eye - y if sub else x.scale * eye + y
+        return x - y.scale * eye if sub else x + y.scale * eye
     sx, sy = _shape(x), _shape(y)
     if sx != sy:
         # a scalar and a vector combine elementwise (1 + exp(−Xw)); a matrix does not
         # (A + λ is more likely a forgotten I than an elementwise sum)
         if (sx is None and sy is not None and 1 in sy) or (sy is None and sx is not None
                                                            and 1 in sx):
-            return x - y if sub else x + y  # type: ignore[operator]
+            return x - y if sub else x + y
         raise ShapeError(f"can not {'subtract' if sub else 'add'} {fmt_shape(sx)} and "
                          f"{fmt_shape(sy)}")
-    return x - y if sub else x + y  # type: ignore[operator]
+    return x - y if sub else x + y
 
 
-def _mul2(x: object, y: object) -> object:
+def _mul2(x: Value, y: Value) -> Value:
     xi, yi = isinstance(x, _IdentityValue), isinstance(y, _IdentityValue)
     if xi or yi:
         if xi and yi:
-            return _IdentityValue(x.scale * y.scale)  # type: ignore
+            return _IdentityValue(x.scale * y.scale)
         if xi:
-            return _IdentityValue(x.scale * y) if not _is_array(y) else x.scale * y  # type: ignore
-        return _IdentityValue(y.scale * x) if not _is_array(x) else y.scale * x  # type: ignore
+            return _IdentityValue(x.scale * y) if not _is_array(y) else x.scale * y
+        return _IdentityValue(y.scale * x) if not _is_array(x) else y.scale * x
     sx, sy = _shape(x), _shape(y)
     if sx is not None and sy is not None:
         if sx == sy and sx[1] == 1 and sx[0] > 1:
             # x·y for two vectors is their dot product
-            return _scalarize(x.T @ y)  # type: ignore[attr-defined]
+            return _scalarize(x.T @ y)
         if sx[1] != sy[0]:
             raise ShapeError(f"can not multiply {fmt_shape(sx)} by {fmt_shape(sy)}")
-        return _scalarize(x @ y)  # type: ignore[operator]
-    return x * y  # type: ignore[operator]
+        return _scalarize(x @ y)
+    return x * y
 
 
-def _div(x: object, y: object, exact: bool) -> object:
+def _div(x: Value, y: Value, exact: bool) -> Value:
     sy = _shape(y)
     if sy is not None and 1 in sy and not _is_array(x) and not isinstance(x, _IdentityValue):
         # a number over a vector is taken entry by entry: 1/(1 + exp(−Xw)) is the sigmoid
         import numpy as np
 
         with np.errstate(all="ignore"):
-            r = x / y  # type: ignore[operator]
+            r = x / y
         if not np.all(np.isfinite(r)):
             raise EvalError("division by zero")
         return r
@@ -112,12 +117,12 @@ def _div(x: object, y: object, exact: bool) -> object:
         raise ShapeError(f"can not divide by a {fmt_shape(_shape(y)) if _is_array(y) else 'I'} "
                          "matrix; use ^(-1) or inv(...)")
     if isinstance(x, _IdentityValue):
-        return _IdentityValue(x.scale / y)  # type: ignore[operator]
+        return _IdentityValue(x.scale / y)
     if y == 0 and not _is_array(x):
         raise EvalError("division by zero")
     if exact and isinstance(x, (int, Fraction)) and isinstance(y, (int, Fraction)):
         return _norm(Fraction(x) / Fraction(y))
-    return x / y  # type: ignore[operator]
+    return x / y
 
 
 def _norm(v: Fraction) -> int | Fraction:
@@ -130,11 +135,11 @@ def _bits(v: int | Fraction) -> int:
     return max(v.numerator.bit_length(), v.denominator.bit_length())
 
 
-def _pow(x: object, y: object) -> object:
+def _pow(x: Value, y: Value) -> Value:
     if isinstance(y, _IdentityValue) or _is_array(y):
         raise ShapeError("a matrix can not be an exponent")
     if isinstance(x, _IdentityValue):
-        return _IdentityValue(x.scale ** y)  # type: ignore[operator]
+        return _IdentityValue(x.scale ** y)
     sx = _shape(x)
     if sx is not None:
         import numpy as np
@@ -159,7 +164,7 @@ def _pow(x: object, y: object) -> object:
             r = Fraction(x) ** y if isinstance(x, Fraction) or y < 0 else x ** y
             return _norm(r) if isinstance(r, Fraction) else r
     try:
-        r = float(x) ** float(y)  # type: ignore[arg-type]
+        r = float(x) ** float(y)
     except OverflowError:
         raise EvalError("number too large") from None
     except ZeroDivisionError:
@@ -169,13 +174,13 @@ def _pow(x: object, y: object) -> object:
     return r
 
 
-def _sigmoid(x: object) -> object:
+def _sigmoid(x: Value) -> Value:
     if _is_array(x):
         import numpy as np
 
         with np.errstate(all="ignore"):
-            return 1.0 / (1.0 + np.exp(-x))  # type: ignore[operator]
-    xf = float(x)  # type: ignore[arg-type]
+            return 1.0 / (1.0 + np.exp(-x))
+    xf = float(x)
     if xf >= 0:
         return 1.0 / (1.0 + math.exp(-xf))
     z = math.exp(xf)
@@ -183,7 +188,7 @@ def _sigmoid(x: object) -> object:
 
 
 def _elementwise(fname: str, scalar: Callable[[float], float]) -> Callable[..., object]:
-    def f(x: object, *rest: object) -> object:
+    def f(x: Value, *rest: Value) -> Value:
         if isinstance(x, _IdentityValue):
             raise ShapeError(f"{fname}(I) is not defined")
         if _is_array(x):
@@ -191,19 +196,19 @@ def _elementwise(fname: str, scalar: Callable[[float], float]) -> Callable[..., 
 
             with np.errstate(all="ignore"):
                 return getattr(np, {"ln": "log", "abs": "abs"}.get(fname, fname))(x)
-        return scalar(float(x))  # type: ignore[arg-type]
+        return scalar(float(x))
     return f
 
 
-def _log(x: object, base: object = None) -> object:
+def _log(x: Value, base: Value = None) -> Value:
     if base is not None:
-        return _log(x) / _log(base)  # type: ignore[operator]
+        return _log(x) / _log(base)
     if _is_array(x):
         return _elementwise("log", math.log)(x)
-    return math.log(x)  # type: ignore[arg-type]  # exact ints/fractions fine
+    return math.log(x)  # exact ints/fractions fine
 
 
-def _sqrt(x: object) -> object:
+def _sqrt(x: Value) -> Value:
     if _is_array(x) or isinstance(x, _IdentityValue):
         return _elementwise("sqrt", math.sqrt)(x)
     if isinstance(x, (int, Fraction)) and x >= 0:
@@ -216,16 +221,16 @@ def _sqrt(x: object) -> object:
             a, b = math.isqrt(x.numerator), math.isqrt(x.denominator)
             if a * a == x.numerator and b * b == x.denominator:
                 return Fraction(a, b)
-    return math.sqrt(x)  # type: ignore[arg-type]
+    return math.sqrt(x)
 
 
-def _abs(x: object) -> object:
+def _abs(x: Value) -> Value:
     if _is_array(x):
         return _elementwise("abs", abs)(x)
-    return abs(x)  # type: ignore[arg-type]
+    return abs(x)
 
 
-def _inv(x: object) -> object:
+def _inv(x: Value) -> Value:
     if isinstance(x, _IdentityValue):
         return _IdentityValue(1 / x.scale)
     if _is_array(x):
@@ -239,7 +244,7 @@ _MAX_EXACT_FACTORIAL = 3000
 
 def _scalar_fn(fname: str, f: Callable[..., object]) -> Callable[..., object]:
     """A scalar function applied to each entry of a vector or matrix."""
-    def g(*args: object) -> object:
+    def g(*args: Value) -> Value:
         if any(isinstance(a, _IdentityValue) for a in args):
             raise ShapeError(f"{fname}(I) is not defined")
         if any(_is_array(a) for a in args):
@@ -250,7 +255,7 @@ def _scalar_fn(fname: str, f: Callable[..., object]) -> Callable[..., object]:
     return g
 
 
-def _as_int(x: object) -> int | None:
+def _as_int(x: Value) -> int | None:
     if isinstance(x, int):
         return x
     if isinstance(x, Fraction) and x.denominator == 1:
@@ -260,48 +265,48 @@ def _as_int(x: object) -> int | None:
     return None
 
 
-def _gamma(x: object) -> object:
+def _gamma(x: Value) -> Value:
     k = _as_int(x)
     if k is not None and k <= 0:
         raise EvalError("Γ is not defined at 0 or a negative integer")
     if k is not None and k <= _MAX_EXACT_FACTORIAL and not isinstance(x, float):
         return math.factorial(k - 1)
-    xf = float(x)  # type: ignore[arg-type]
+    xf = float(x)
     try:
         return math.gamma(xf)
     except OverflowError:
         raise EvalError("number too large") from None
 
 
-def _factorial(x: object) -> object:
+def _factorial(x: Value) -> Value:
     k = _as_int(x)
     if k is not None and k < 0:
         raise EvalError("the factorial of a negative number is not defined")
     if k is not None and k <= _MAX_EXACT_FACTORIAL and not isinstance(x, float):
         return math.factorial(k)
-    return _gamma(float(x) + 1)  # type: ignore[arg-type]
+    return _gamma(float(x) + 1)
 
 
-def _binom(n: object, k: object) -> object:
+def _binom(n: Value, k: Value) -> Value:
     ni, ki = _as_int(n), _as_int(k)
     if ni is not None and ki is not None and not isinstance(n, float) and not isinstance(k, float):
         if ni >= 0 and 0 <= ki and ni <= _MAX_EXACT_FACTORIAL:
             return math.comb(ni, ki)
         if ni >= 0 and (ki < 0 or ki > ni):
             return 0
-    nf, kf = float(n), float(k)  # type: ignore[arg-type]
+    nf, kf = float(n), float(k)
     if nf < 0 or kf < 0 or kf > nf:
         raise EvalError("binom(n, k) is taken here for 0 ≤ k ≤ n only")
     return math.exp(math.lgamma(nf + 1) - math.lgamma(kf + 1) - math.lgamma(nf - kf + 1))
 
 
-def _digamma(x: object) -> object:
+def _digamma(x: Value) -> Value:
     """ψ(x) = Γ'(x)/Γ(x): recurrence up to x ≥ 6, then the asymptotic series."""
-    xf = float(x)  # type: ignore[arg-type]
+    xf = float(x)
     if xf <= 0 and xf.is_integer():
         raise EvalError("ψ is not defined at 0 or a negative integer")
     if xf < 0:  # reflection: ψ(1 − x) − ψ(x) = π cot(πx)
-        return _digamma(1 - xf) - math.pi / math.tan(math.pi * xf)  # type: ignore[operator]
+        return _digamma(1 - xf) - math.pi / math.tan(math.pi * xf)
     acc = 0.0
     while xf < 10:
         acc -= 1 / xf
@@ -313,7 +318,7 @@ def _digamma(x: object) -> object:
     return acc + math.log(xf) - 0.5 / xf - series
 
 
-def _vector_norm(x: object) -> object:
+def _vector_norm(x: Value) -> Value:
     if _is_array(x):
         import numpy as np
 
@@ -322,7 +327,7 @@ def _vector_norm(x: object) -> object:
 
 
 def _extreme(pick: Callable[..., object], fname: str) -> Callable[..., object]:
-    def f(*args: object) -> object:
+    def f(*args: Value) -> Value:
         if any(_is_array(a) or isinstance(a, _IdentityValue) for a in args):
             raise ShapeError(f"{fname} takes numbers, not matrices")
         return pick(*args)
@@ -348,7 +353,7 @@ BUILTIN_FUNCTIONS: dict[str, Callable[..., object]] = {
 
 
 
-class _Evaluate(Fold[object]):
+class _Evaluate(Fold[Value]):
     __slots__ = ("env", "functions", "exact", "floats", "scale")
 
     def __init__(self, env: Mapping[str, object], functions: Mapping[str, Callable[..., object]] | None,
@@ -359,7 +364,7 @@ class _Evaluate(Fold[object]):
         self.floats = floats
         self.scale = 0.0  # largest magnitude of a term summed (float mode)
 
-    def _track(self, v: object) -> None:
+    def _track(self, v: Value) -> None:
         if isinstance(v, float):
             m = abs(v)
         elif _is_array(v):
@@ -372,13 +377,13 @@ class _Evaluate(Fold[object]):
         if m > self.scale:
             self.scale = m
 
-    def name(self, n: nodes.Name) -> object:
+    def name(self, n: nodes.Name) -> Value:
         try:
             return self.env[n.name]
         except KeyError:
             raise EvalError(f"no value for '{n.name}'") from None
 
-    def num(self, n: nodes.Num) -> object:
+    def num(self, n: nodes.Num) -> Value:
         v = n.value
         if self.floats or (not self.exact and isinstance(v, Fraction)):
             try:
@@ -387,19 +392,19 @@ class _Evaluate(Fold[object]):
                 raise EvalError("number too large") from None
         return v
 
-    def const(self, n: nodes.Const) -> object:
+    def const(self, n: nodes.Const) -> Value:
         return math.pi if n.name == "pi" else math.e
 
-    def identity(self, n: nodes.Identity) -> object:
+    def identity(self, n: nodes.Identity) -> Value:
         return _IdentityValue()
 
-    def mul(self, n: nodes.Mul, factors: list[tuple[str, object]]) -> object:
+    def mul(self, n: nodes.Mul, factors: list[tuple[str, Value]]) -> Value:
         acc = factors[0][1]
         for op, v in factors[1:]:
             acc = _div(acc, v, self.exact) if op == "/" else _mul2(acc, v)
         return acc
 
-    def add(self, n: nodes.Add, terms: list[tuple[str, object]]) -> object:
+    def add(self, n: nodes.Add, terms: list[tuple[str, Value]]) -> Value:
         acc = None
         for op, v in terms:
             if self.floats:
@@ -407,15 +412,15 @@ class _Evaluate(Fold[object]):
             acc = v if acc is None else _add(acc, v, op == "-")
         return acc
 
-    def pow(self, n: nodes.Pow, base: object, exp: object) -> object:
+    def pow(self, n: nodes.Pow, base: Value, exp: Value) -> Value:
         return _pow(base, exp)
 
-    def neg(self, n: nodes.Neg, arg: object) -> object:
+    def neg(self, n: nodes.Neg, arg: Value) -> Value:
         if isinstance(arg, _IdentityValue):
             return _IdentityValue(-arg.scale)
-        return -arg  # type: ignore[operator]
+        return -arg
 
-    def call(self, n: nodes.Call, args: list[object]) -> object:
+    def call(self, n: nodes.Call, args: list[Value]) -> Value:
         fn = None
         if self.functions is not None:
             fn = self.functions.get(n.func)
@@ -425,11 +430,11 @@ class _Evaluate(Fold[object]):
             raise EvalError(f"unknown function '{n.func}'")
         return fn(*args)
 
-    def transpose(self, n: nodes.Transpose, arg: object) -> object:
+    def transpose(self, n: nodes.Transpose, arg: Value) -> Value:
         if _is_array(arg):
-            if len(arg.shape) == 1:  # type: ignore[attr-defined]
-                return arg.reshape(1, -1)  # type: ignore[attr-defined]
-            return arg.T  # type: ignore[attr-defined]
+            if len(arg.shape) == 1:
+                return arg.reshape(1, -1)
+            return arg.T
         return arg
 
 
