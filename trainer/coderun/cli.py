@@ -47,10 +47,10 @@ def run(args: argparse.Namespace) -> int:
     card = code[0] if card_id is None else next(
         (c for c in result.cards if c.id == card_id), None)
     if card is None:
-        known = sorted(c.key for c in code)
-        hint = f"; the code cards there are: {', '.join(known)}" if known else ""
-        problem = next((p for p in result.problems if p.card_id == card_id), None)
-        return _fail(f"{problem}" if problem else f"no card {card_id!r} in {path}{hint}")
+        keys = sorted(c.key for c in code)
+        hint = f"; the code cards there are: {', '.join(keys)}" if keys else ""
+        found = next((p for p in result.problems if p.card_id == card_id), None)
+        return _fail(f"{found}" if found else f"no card {card_id!r} in {path}{hint}")
     if card.kind != "code":
         return _fail(f"{args.card} is a {card.kind} card, not a code card")
     try:
