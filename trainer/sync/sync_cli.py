@@ -35,8 +35,9 @@ def run_sync(args: argparse.Namespace, open_store: Callable[[], Any]) -> int:
         return 2
     store = open_store()
     try:
-        # merged reviews replay as this device's study would: each deck's retention
-        store.replay_with(Scheduler.from_settings(settings).replayer)
+        # merged reviews replay as this device's study would: each deck's retention and
+        # the FSRS parameters fitted to this learner
+        store.replay_with(Scheduler.for_store(settings, store).replayer)
         report = sync_git(store, root) if args.git else sync_folder(store, root)
     except SyncError as exc:
         print(f"trainer: {exc}", file=sys.stderr)
