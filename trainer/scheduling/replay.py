@@ -51,9 +51,19 @@ def _draw(seed: str) -> float:
 
 
 @lru_cache(maxsize=1)
+def _enums() -> tuple[dict[int, Any], dict[int, Any]]:
+    """fsrs's State and Rating members by number (an Enum call per review adds up)."""
+    import fsrs
+
+    return {int(s): s for s in fsrs.State}, {int(r): r for r in fsrs.Rating}
+
+
+@lru_cache(maxsize=1)
 def _seeded_scheduler_class() -> type:
     import fsrs
     from fsrs.scheduler import FUZZ_RANGES
+
+    ranges = [(float(r["start"]), float(r["end"]), float(r["factor"])) for r in FUZZ_RANGES]
 
     class SeededScheduler(fsrs.Scheduler):  # type: ignore[misc]
         """fsrs.Scheduler whose fuzz is drawn from the reviewing event's id, not from the
@@ -65,8 +75,10 @@ def _seeded_scheduler_class() -> type:
             days = interval.days
             if days < 2.5:  # as fsrs: no fuzz below 2.5 days
                 return interval
-            delta = 1.0 + sum(r["factor"] * max(min(float(days), r["end"]) - r["start"], 0.0)
-                              for r in FUZZ_RANGES)
+            delta = 1.0
+            for start, end, factor in ranges:
+                if days > start:
+                    delta += factor * (min(float(days), end) - start)
             high = min(round(days + delta), self.maximum_interval)
             low = min(max(2, round(days - delta)), high)
             seed = getattr(self._seed, "value", None)
@@ -111,14 +123,14 @@ class Replayer:
             card = fsrs.Card(card_id=card_number(key), due=_dt(at))
         else:
             card = fsrs.Card(
-                card_id=card_number(key), state=fsrs.State(state.state), step=state.step,
+                card_id=card_number(key), state=_enums()[0][state.state], step=state.step,
                 stability=state.stability, difficulty=state.difficulty, due=_dt(state.due),
                 last_review=None if state.last_review is None else _dt(state.last_review))
         was_review = card.state == fsrs.State.Review
         scheduler = self._fsrs
         scheduler._seed.value = seed
         try:
-            new, _ = scheduler.review_card(card, fsrs.Rating(rating), review_datetime=_dt(at))
+            new, _ = scheduler.review_card(card, _enums()[1][rating], review_datetime=_dt(at))
         finally:
             scheduler._seed.value = None
         base = state or new_state(key, at, deck=deck)

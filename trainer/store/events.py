@@ -227,9 +227,10 @@ class JournalQueries:
             f"SELECT {_EVENT} FROM events WHERE card_key=? ORDER BY at, id", (key,))]
         cancelled = {e.cancels for e in events if e.kind == "undo"}
         since: tuple[float, str] | None = None
-        if changed is not None:
-            touched = changed | {e.cancels for e in events if e.id in changed and e.cancels}
-            since = min((e.order for e in events if e.id in touched), default=None)
+        if changed is not None:  # (`changed` may hold a whole merge's ids: never copied)
+            undone = {e.cancels for e in events if e.id in changed and e.cancels}
+            since = min((e.order for e in events if e.id in changed or e.id in undone),
+                        default=None)
         rows = dict(conn.execute("SELECT event_id, id FROM reviews WHERE card_key=?", (key,)))
         if since is None:
             conn.execute("DELETE FROM reviews WHERE card_key=?", (key,))
