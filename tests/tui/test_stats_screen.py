@@ -187,3 +187,16 @@ async def test_without_a_date_the_chart_says_how_to_set_one(make_app, recall_dec
         assert screen.readiness is None
         assert "No interview date" in text_of(app, "readiness-note")
         assert not screen.query_one("#readiness-plot").display
+        assert text_of(app, "interview-trend") == "No mock interview yet: I holds one."
+
+
+async def test_the_trend_of_mock_interview_scores_is_shown(make_app, recall_deck, tmp_path: Path):
+    app = make_app(recall_deck, tmp_path / "t.db")
+    for day, score in ((3, 0.5), (2, 0.6), (1, 0.75)):
+        app.store.record_interview(started_at=NOW - day * DAY, seconds=600, score=score,
+                                   reviewed=True, data={"questions": [{}, {}, {}]})
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_stats(app, pilot)
+        lines = text_of(app, "interview-trend").splitlines()
+        assert len(lines) == 4 and all("3 questions" in line for line in lines[:3])
+        assert lines[-1].startswith("trend") and "+25 points since the first" in lines[-1]

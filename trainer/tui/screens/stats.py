@@ -120,6 +120,8 @@ class StatsScreen(Screen[None]):
                          id="readiness-title")
             yield Static("", id="readiness-note")
             yield PlotextPlot(id="readiness-plot")
+            yield Static("Mock interviews", classes="section")
+            yield Static("", id="interview-trend")
             yield Static("Weakest tags", classes="section")
             yield Static("", id="weak-tags")
             yield Static("Weakest cards", classes="section")
@@ -131,6 +133,7 @@ class StatsScreen(Screen[None]):
         self.query_one("#readiness-plot").display = False
         self._count()
         self._readiness()
+        self._interviews()
 
     def action_close(self) -> None:
         self.app.pop_screen()
@@ -138,6 +141,7 @@ class StatsScreen(Screen[None]):
     def action_refresh(self) -> None:
         self._count()
         self._readiness()
+        self._interviews()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="stats")
     def _count(self) -> Progress:
@@ -155,7 +159,25 @@ class StatsScreen(Screen[None]):
             return Readiness(plan.day, readiness_history(self.cards, store, self.settings,
                                                          plan.day))
 
+    @work(thread=True, exclusive=True, exit_on_error=False, group="interviews")
+    def _interviews(self) -> list[str]:
+        """The last interviews and the trend of their scores (as `trainer interview --history`)."""
+        from trainer.interview.records import trend
+
+        with self.store.reading() as store:
+            records = store.interviews()
+        if not records:
+            return ["No mock interview yet: I holds one."]
+        return trend(records[-8:])
+
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group == "interviews":
+            if event.state == WorkerState.SUCCESS:
+                self.query_one("#interview-trend", Static).update("\n".join(event.worker.result))
+            elif event.state == WorkerState.ERROR:
+                self.query_one("#interview-trend", Static).update(
+                    f"The interviews could not be read: {event.worker.error}")
+            return
         if event.worker.group == "readiness":
             if event.state == WorkerState.SUCCESS:
                 self.readiness = event.worker.result
@@ -257,7 +279,7 @@ class StatsScreen(Screen[None]):
         plt.clear_data()
         plt.clear_figure()
         xs = list(range(1, len(r.points) + 1))
-        plt.plot(xs, [100 * p.recall for p in r.points], marker="braille",
+        plt.plot(xs, [100 * p.recall for p in r.points], marker="hd",
                  color=self._color("success").rgb)
         step = max(1, len(xs) // 5)
         ticks = xs[::step]
