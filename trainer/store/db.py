@@ -86,22 +86,37 @@ def as_store_error(exc: sqlite3.Error, path: Path, backup_dir: Path | None = Non
 
         return StoreError(damaged_message(path, str(exc), newest_backup(backup_dir)),
                           kind="damaged")
-    if kind == "locked":
-        return StoreError(f"{path}: locked by another program ({exc}); nothing was written. "
-                          "Close the other program, or wait, and try again.", kind="locked")
-    if kind == "read-only":
-        return StoreError(f"{path}: read-only: reviews cannot be saved ({exc}). Make the file "
-                          "and its folder writable.", kind="read-only")
-    if kind == "full":
-        return StoreError(f"{path}: the disk is full; the last change was not saved. Free some "
-                          "space and try again.", kind="full")
-    if kind == "io":
-        return StoreError(f"{path}: the disk could not be written or read ({exc}): is it full, "
-                          "or the file too large? The last change was not saved.", kind="full")
-    if kind == "cantopen":
-        return StoreError(f"{path}: cannot open the database ({exc}); check that its folder "
-                          "exists and may be written.", kind="read-only")
+    if kind in _MESSAGES:
+        template, shown_kind = _MESSAGES[kind]
+        return StoreError(template.format(path=path, exc=exc), kind=shown_kind)
     return StoreError(f"{path}: {exc}")
+
+
+# what the learner reads for each kind of failure, and the kind the StoreError carries
+_MESSAGES = {
+    "locked": ("{path}: locked by another program ({exc}); nothing was written. Close the "
+               "other program, or wait, and try again.", "locked"),
+    "read-only": ("{path}: read-only: reviews cannot be saved ({exc}). Make the file and its "
+                  "folder writable.", "read-only"),
+    "full": ("{path}: the disk is full; the last change was not saved. Free some space and "
+             "try again.", "full"),
+    "io": ("{path}: the disk could not be written or read ({exc}): is it full, or the file "
+           "too large? The last change was not saved.", "full"),
+    "cantopen": ("{path}: cannot open the database ({exc}); check that its folder exists and "
+                 "may be written.", "read-only"),
+}
+
+
+def _open_connection(path: Path, *, read_only: bool, backup_dir: Path | None,
+                     query_only: bool = False) -> sqlite3.Connection:
+    """A new connection to the database, or the StoreError that says why there is none."""
+    try:
+        conn = _connect(path, read_only=read_only)
+        if query_only:
+            conn.execute("PRAGMA query_only=1")
+        return conn
+    except sqlite3.Error as exc:
+        raise as_store_error(exc, path, backup_dir) from None
 
 
 _F = TypeVar("_F", bound=Callable[..., Any])
@@ -360,11 +375,11 @@ class Store(figures.FigureQueries, interviews.InterviewQueries, fits.FitQueries,
                                  kind="read-only") from None
         lock = _ProcessLock.take(path) if exclusive else None
         try:
-            conn = _connect(path, read_only=read_only)
-        except sqlite3.Error as exc:
+            conn = _open_connection(path, read_only=read_only, backup_dir=backup_dir)
+        except StoreError:
             if lock:
                 lock.release()
-            raise as_store_error(exc, path, backup_dir) from None
+            raise
         store = cls(conn, path, read_only=read_only, backup_dir=backup_dir)
         store._lock = lock
         try:
@@ -440,11 +455,8 @@ class Store(figures.FigureQueries, interviews.InterviewQueries, fits.FitQueries,
         if str(self.path) == ":memory:":  # a second connection would see another database
             yield self
             return
-        try:
-            conn = _connect(self.path, read_only=self.read_only)
-            conn.execute("PRAGMA query_only=1")
-        except sqlite3.Error as exc:
-            raise as_store_error(exc, self.path, self.backup_dir) from None
+        conn = _open_connection(self.path, read_only=self.read_only, backup_dir=self.backup_dir,
+                                query_only=True)
         try:
             yield type(self)(conn, self.path, read_only=self.read_only,
                              backup_dir=self.backup_dir)
