@@ -173,7 +173,8 @@ class StatsScreen(Screen[None]):
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.worker.group == "interviews":
             if event.state == WorkerState.SUCCESS:
-                self.query_one("#interview-trend", Static).update("\n".join(event.worker.result))
+                lines = event.worker.result or []  # the trend's lines (set on success)
+                self.query_one("#interview-trend", Static).update("\n".join(lines))
             elif event.state == WorkerState.ERROR:
                 self.query_one("#interview-trend", Static).update(
                     f"The interviews could not be read: {event.worker.error}")
