@@ -4,7 +4,7 @@ plain text, and HTML for Anki."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
@@ -12,6 +12,7 @@ if TYPE_CHECKING:  # markdown-it is imported when the first card is drawn, not a
     from markdown_it import MarkdownIt
     from markdown_it.rules_core import StateCore
     from markdown_it.rules_inline import StateInline
+    from markdown_it.token import Token
     from markdown_it.tree import SyntaxTreeNode
 
 Span = tuple[str, str]
@@ -246,9 +247,9 @@ def _html_rules(md: MarkdownIt) -> None:
     a soft break that `keeps_line_break` keeps as <br>."""
     from markdown_it.common.utils import escapeHtml
 
-    def rule(html: str | Any) -> Any:
-        return lambda self, tokens, idx, options, env: (
-            html(tokens[idx]) if callable(html) else html)
+    def rule(html: Callable[[Token], str]) -> Any:
+        """A render rule from what one token becomes."""
+        return lambda self, tokens, idx, options, env: html(tokens[idx])
 
     md.add_render_rule("math_inline", rule(lambda t: rf"\({escapeHtml(t.content)}\)"))
     md.add_render_rule("math_inline_double",
@@ -256,8 +257,12 @@ def _html_rules(md: MarkdownIt) -> None:
     md.add_render_rule("math_block", rule(lambda t: rf"\[{escapeHtml(t.content.strip())}\]" "\n"))
     md.add_render_rule("softbreak", rule(lambda t: "<br>" if t.meta.get("keep") else " "))
     for tag, name in (("i", "em"), ("b", "strong")):
-        md.add_render_rule(f"{name}_open", rule(f"<{tag}>"))
-        md.add_render_rule(f"{name}_close", rule(f"</{tag}>"))
+        md.add_render_rule(f"{name}_open", rule(_fixed(f"<{tag}>")))
+        md.add_render_rule(f"{name}_close", rule(_fixed(f"</{tag}>")))
+
+
+def _fixed(html: str) -> Callable[[Token], str]:
+    return lambda _token: html
 
 
 def to_html(text: str | None) -> str:
