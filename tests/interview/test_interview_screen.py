@@ -187,3 +187,27 @@ def test_snapshot_review_wraps_long_key_points_at_words(snap_compare, make_app, 
         assert points.virtual_size.height > 3  # long points take more than one line each
 
     assert snap_compare(app, terminal_size=(100, 32), run_before=review)
+
+
+async def test_a_send_waits_for_the_typed_keys_and_a_second_one_is_not_the_next_answer(
+        make_app, write_deck, tmp_path: Path):
+    app = make_app(write_deck(DECK_OF_THREE), tmp_path / "t.db", clock=lambda: 1_796_000_000.0)
+    app.interview_clock = FakeClock()
+    async with app.run_test(size=(110, 40)) as pilot:
+        await start(app, pilot, "I", length="3")
+        screen = app.screen
+        while screen.mock.current.card.key != "iv/kl":  # the card with a follow-up
+            screen.query_one("#iv-answer").text = "something"
+            await pilot.press("ctrl+s")
+            await pilot.press("ctrl+s")
+        q = screen.mock.current
+        area = screen.query_one("#iv-answer")
+        area.text = "forward KL is mass covering"
+        # two sends queued at once (a double key press): the first sends the answer, the
+        # second finds the follow-up asked and does not send its empty box
+        screen.action_submit()
+        screen.action_submit()
+        await pilot.pause()
+        await pilot.pause()
+        assert q.stage == "follow_up" and q.answer == "forward KL is mass covering"
+        assert area.text == ""

@@ -194,6 +194,18 @@ class InterviewScreen(TrainerScreen):
             self.notify("Still grading your answer…", timeout=2)
             return
         if q.stage in ("answering", "follow_up"):
+            # ctrl+s is a priority key: it can overtake keys still queued for the text
+            # area (fast typing, a paste). Send once the area has taken them all.
+            self.query_one("#iv-answer", TextArea).call_later(self._send, q,
+                                                              (q.stage, q.attempt.step))
+            return
+        self._send(q, (q.stage, q.attempt.step))
+
+    def _send(self, q: Question, asked: tuple[str, int]) -> None:
+        # a second ctrl+s queued behind the first must not send the next stage's empty box
+        if q is not self.mock.current or self.grading or (q.stage, q.attempt.step) != asked:
+            return
+        if q.stage in ("answering", "follow_up"):
             text = self.query_one("#iv-answer", TextArea).text
             if q.card.graded and q.stage == "answering":
                 # the sympy grader can take seconds: never on the UI thread
