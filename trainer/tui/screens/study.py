@@ -363,8 +363,8 @@ class StudyScreen(TrainerScreen):
 
     def on_key(self, event: events.Key) -> None:
         if not self.box_waits or self.focused is not None or self.phase != "question" \
-                or event.key in self._footer_keys():
-            return
+                or event.key == "escape" or event.key in self._footer_keys():
+            return  # escape: the keys are live (leave_input), the box stays unfocused
         self.action_focus_answer()
         if self.focused is None:  # no box to type into (a frozen editor)
             return
