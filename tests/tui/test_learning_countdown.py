@@ -54,3 +54,16 @@ async def test_a_learning_card_due_comes_before_the_next_queued_card(make_app, r
         now[0] += 90
         await pilot.press("space", "3")
         assert "What is a likelihood?" in screen_text(app, "prompt")  # before "What is MAP?"
+
+
+async def test_u_while_waiting_undoes_the_last_rating(make_app, recall_deck, tmp_path):
+    now = [1_800_000_000.0]
+    app = make_app(recall_deck, tmp_path / "t.db", clock=lambda: now[0],
+                   settings=Settings(learn_ahead_minutes=0))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("space", "4", "space", "4", "space", "1")  # map: Again, waits 1 min
+        assert app.screen.phase == "waiting"
+        await pilot.press("u")
+        assert "What is MAP?" in screen_text(app, "prompt")
+        assert app.screen.session.learning == []  # its return in a minute is undone too
+        assert len(app.store.reviews()) == 2
