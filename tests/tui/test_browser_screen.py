@@ -147,3 +147,17 @@ async def test_the_search_runs_in_a_worker_and_a_stale_querys_rows_are_dropped(
         gate.set()  # the first query's rows arrive last, and are dropped
         await settle(app, pilot)
         assert rows(screen) == ["map"] and status(screen).startswith("1 cards")
+
+
+async def test_after_an_action_the_rows_show_the_new_state_in_place(make_app, recall_deck,
+                                                                    tmp_path):
+    app = make_app(recall_deck, tmp_path / "t.db", clock=lambda: NOW)
+    async with app.run_test(size=(120, 30)) as pilot:
+        screen = await open_browser(pilot, app)
+        table = screen.query_one("DataTable")
+        before = rows(screen)
+        await pilot.press("down", "s")  # suspend the second row's card
+        await settle(app, pilot)  # the states are read again in the worker
+        assert rows(screen) == before and table.cursor_row == 1  # same order, same row
+        assert str(table.get_row_at(1)[3]) == "suspended"
+        assert str(table.get_row_at(0)[3]) == "new"

@@ -113,23 +113,33 @@ class BrowserScreen(TrainerScreen):
         self._search(self.query_text, self.sort_column, self.sort_reverse, self.searches)
 
     @work(thread=True, exit_on_error=False, group="search")
-    def _search(self, text: str, column: str, reverse: bool, number: int) -> None:
+    def _search(self, text: str, column: str, reverse: bool, number: int,
+                refresh: bool = False) -> None:
         try:
             with self.app.store.reading() as store:  # its own connection: another thread
                 found = search(self.index, store, text, self.clock())
-            result: list[Match] | str = sort_matches(found, column, reverse=reverse)
+            result: list[Match] | str = found if refresh else \
+                sort_matches(found, column, reverse=reverse)
         except QueryError as exc:
             result = str(exc)
         except StoreError as exc:
             result = f"Could not read the cards: {exc}"
-        self.app.call_from_thread(self._found, number, result)
+        self.app.call_from_thread(self._found, number, result, refresh)
 
-    def _found(self, number: int, result: list[Match] | str) -> None:
+    def _found(self, number: int, result: list[Match] | str, refresh: bool = False) -> None:
         if number != self.searches:
             return  # a later query was typed meanwhile: its results are the ones to show
+        table = self.query_one(DataTable)
         if isinstance(result, str):  # why the query gave nothing
-            self.query_one(DataTable).clear()
+            table.clear()
             self._say(f"[red]{escape(result)}[/red]")
+            return
+        if refresh:  # the states after an action, in the order, page and row on screen
+            found = {m.key: m for m in result}
+            row = table.cursor_row
+            self.matches = [found.get(m.key, m) for m in self.matches]
+            self.draw()
+            table.move_cursor(row=row)
             return
         self.matches = result
         self.marked &= {m.key for m in self.matches}
@@ -137,14 +147,11 @@ class BrowserScreen(TrainerScreen):
         self.draw()
 
     def _refresh_states(self) -> None:
-        """After an action: the same query read again, keeping the order and the page."""
-        page, cursor = self.page, self.query_one(DataTable).cursor_row
-        found = {m.key: m for m in search(self.index, self.app.store, self.query_text,
-                                          self.clock())}
-        self.matches = [found.get(m.key, m) for m in self.matches]
-        self.page = page
-        self.draw()
-        self.query_one(DataTable).move_cursor(row=cursor)
+        """After an action: the same query read again in the worker; the rows keep their
+        order, page and cursor (a query typed meanwhile wins)."""
+        self.searches += 1
+        self._search(self.query_text, self.sort_column, self.sort_reverse, self.searches,
+                     refresh=True)
 
     @property
     def pages(self) -> int:
