@@ -16,6 +16,7 @@ from fractions import Fraction
 
 from trainer.grading.domains import Domain
 from trainer.grading.expr import EvalError, Node, evaluate_float, pretty_name
+from trainer.grading.expr.numeric import Value
 from trainer.grading.numbers import factor_text, fmt_num
 
 __all__ = ["Point", "diagnose", "match_mistakes"]
@@ -25,9 +26,9 @@ _CLOSE_REL = 1e-8
 
 @dataclass
 class Point:
-    env: dict[str, object]
-    e: object
-    a: object | None  # None: the answer is undefined here
+    env: dict[str, Value]
+    e: Value
+    a: Value | None  # None: the answer is undefined here
     special: bool = False  # an edge or extreme point of a domain
 
 
@@ -38,7 +39,7 @@ def shape_of(v: object) -> tuple[int, int] | None:
     return (shape[0], shape[1] if len(shape) > 1 else 1)
 
 
-def close(a: object, e: object) -> bool:
+def close(a: Value, e: Value) -> bool:
     """Equal to about 8 digits (advisory only)."""
     if getattr(a, "shape", None) is not None or getattr(e, "shape", None) is not None:
         import numpy as np
@@ -50,7 +51,7 @@ def close(a: object, e: object) -> bool:
             mag = max(float(np.max(np.abs(np.asarray(a)))), float(np.max(np.abs(np.asarray(e)))))
     else:
         try:
-            af, ef = float(a), float(e)  # type: ignore[arg-type]
+            af, ef = float(a), float(e)
         except (TypeError, ValueError, OverflowError):
             return False
         diff = abs(af - ef)
@@ -58,7 +59,7 @@ def close(a: object, e: object) -> bool:
     return math.isfinite(diff) and diff <= _CLOSE_REL * mag
 
 
-def value_at(node: Node, env: Mapping[str, object]) -> object | None:
+def value_at(node: Node, env: Mapping[str, object]) -> Value | None:
     try:
         v, _ = evaluate_float(node, env)
     except (EvalError, ArithmeticError, ValueError, TypeError):
@@ -68,13 +69,13 @@ def value_at(node: Node, env: Mapping[str, object]) -> object | None:
     return v
 
 
-def _finite(v: object) -> bool:
+def _finite(v: Value) -> bool:
     if getattr(v, "shape", None) is not None:
         import numpy as np
 
         return bool(np.all(np.isfinite(np.asarray(v, float))))
     try:
-        return math.isfinite(float(v))  # type: ignore[arg-type]
+        return math.isfinite(float(v))
     except (TypeError, ValueError, OverflowError):
         return False
 
@@ -184,12 +185,12 @@ def diagnose(exp_node: Node, pts: list[Point], domains: Mapping[str, Domain]) ->
         return _ratio_phrase(r)
     scalars = [n for n, d in domains.items() if not d.is_matrix]
     for s in scalars:
-        vals = [float(p.e) * float(p.env[s]) for p in pts]  # type: ignore[arg-type]
+        vals = [float(p.e) * float(p.env[s]) for p in pts]
         name = pretty_name(s)
         if all_close(answers, vals):
             return f"off by a factor {name}: your answer is {name} times too large"
         try:
-            vals = [float(p.e) / float(p.env[s]) for p in pts]  # type: ignore[arg-type]
+            vals = [float(p.e) / float(p.env[s]) for p in pts]
         except ZeroDivisionError:
             continue
         if all_close(answers, vals):
@@ -199,7 +200,7 @@ def diagnose(exp_node: Node, pts: list[Point], domains: Mapping[str, Domain]) ->
         if d.is_integer:
             for delta, text in ((-1, "{n}−1 is used where {n} belongs"),
                                 (1, "{n} is used where {n}−1 belongs")):
-                shifted = [{**env, s: float(env[s]) + delta} for env in envs]  # type: ignore
+                shifted = [{**env, s: float(env[s]) + delta} for env in envs]
                 if matches(_values(exp_node, shifted)):
                     return text.format(n=pretty_name(s))
     for text, mapping in _swaps(domains):
@@ -209,12 +210,12 @@ def diagnose(exp_node: Node, pts: list[Point], domains: Mapping[str, Domain]) ->
     for s in scalars:
         d = domains[s]
         if d.lo == 0 and d.hi == 1 and not d.is_integer:
-            flipped = [{**env, s: 1 - float(env[s])} for env in envs]  # type: ignore
+            flipped = [{**env, s: 1 - float(env[s])} for env in envs]
             if matches(_values(exp_node, flipped)):
                 n = pretty_name(s)
                 return f"{n} and 1 − {n} are swapped"
     try:
-        recips = [1 / float(p.e) for p in pts]  # type: ignore[arg-type]
+        recips = [1 / float(p.e) for p in pts]
     except ZeroDivisionError:
         recips = []
     if recips and all_close(answers, recips):

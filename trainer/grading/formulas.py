@@ -33,6 +33,7 @@ from trainer.grading.expr import (
     fmt_shape,
     pretty_name,
 )
+from trainer.grading.expr.numeric import Value
 from trainer.grading.numbers import fmt_num
 from trainer.grading.sampling import Sampler
 
@@ -60,13 +61,13 @@ class Comparison:
 def _holds(relation: Relation, env: Mapping[str, object]) -> bool:
     nodes, ops = relation
     try:
-        values = [float(evaluate_float(n, env)[0]) for n in nodes]  # type: ignore[arg-type]
+        values = [float(evaluate_float(n, env)[0]) for n in nodes]
     except (EvalError, TypeError, ValueError, ArithmeticError):
         return False
     return chain_holds(values, ops)
 
 
-def _double(node: Node, env: Mapping[str, object]) -> tuple[object, float] | None:
+def _double(node: Node, env: Mapping[str, object]) -> tuple[Value, float] | None:
     """(value, largest summed term) in doubles; None where undefined or not finite.
     Raises ShapeError."""
     try:
@@ -83,14 +84,14 @@ def _double(node: Node, env: Mapping[str, object]) -> tuple[object, float] | Non
                 return None
     else:
         try:
-            if not math.isfinite(float(v)):  # type: ignore[arg-type]
+            if not math.isfinite(float(v)):
                 return None
         except (TypeError, ValueError, OverflowError):
             return None
     return v, scale
 
 
-def _clean(a: tuple[object, float], e: tuple[object, float], rel: float, atol: float,
+def _clean(a: tuple[Value, float], e: tuple[Value, float], rel: float, atol: float,
            given: bool) -> bool:
     """Whether doubles alone show the two values equal (no digits were lost)."""
     av, sa = a
@@ -105,7 +106,7 @@ def _clean(a: tuple[object, float], e: tuple[object, float], rel: float, atol: f
             return False
         fast = 0.5 * (atol + rel * mag) if given else 1e-11 * mag
         return diff <= fast
-    af, ef = float(av), float(ev)  # type: ignore[arg-type]
+    af, ef = float(av), float(ev)
     if abs(af) < _TINY or abs(ef) < _TINY:
         return False
     if sa > _CANCELLATION * abs(af) or se > _CANCELLATION * abs(ef):

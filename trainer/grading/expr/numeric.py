@@ -471,7 +471,7 @@ def _guarded(node: nodes.Node, ctx: _Evaluate) -> object:
     return v
 
 
-def evaluate_float(node: nodes.Node, env: Mapping[str, object]) -> tuple[object, float]:
+def evaluate_float(node: nodes.Node, env: Mapping[str, object]) -> tuple[Value, float]:
     """Evaluate with every number as a float (used by sampling).
 
     Returns the value and the largest magnitude of any summed term, a
