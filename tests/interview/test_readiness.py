@@ -88,3 +88,18 @@ def test_the_history_is_the_forecast_after_each_study_day_by_hand():
 def test_no_reviews_no_history():
     assert history([card("a/x", ())], [], Scheduler().retrievability, AT,
                    lambda t: datetime.fromtimestamp(t, UTC).date()) == []
+
+
+def test_the_weakest_are_subjects_not_labels():
+    from trainer.interview.outlook import readiness_line
+    from trainer.interview.topics import Topics
+
+    cards = [card("g/a", ("syl-1", "kl")), card("g/b", ("kl",)),
+             card("g/c", ("syl-1", "fisher")), card("g/d", ("syl-2", "syl-3", "fisher"))]
+    states = {"g/a": state("g/a", 10.0), "g/b": state("g/b", 10.0)}
+    r = forecast(cards, states, Scheduler(fuzz=False).retrievability, AT)
+    # by recall: fisher 0, syl-1 0.45, kl 0.9; syl-1 is a syllabus label, not a weak spot
+    assert [g.name for g in r.weakest(3)] == ["fisher", "syl-1", "kl"]
+    assert [g.name for g in r.weakest(3, Topics(cards).is_subject)] == ["fisher", "kl"]
+    line = readiness_line(r, datetime.fromtimestamp(AT, UTC).date(), cards)
+    assert line.endswith("weakest: fisher 0%, kl 90%")

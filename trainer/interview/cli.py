@@ -93,7 +93,7 @@ def run_readiness(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps({"date": day.isoformat(), **r.to_dict()}))
         return 0
-    print(readiness_line(r, day))
+    print(readiness_line(r, day, cards))
     print(f"{r.overall.cards} cards in scope, {r.overall.unseen} never studied (counted as 0)")
     for title, groups in (("deck", r.decks), ("tag", r.tags)):
         if groups:

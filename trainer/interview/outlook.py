@@ -9,6 +9,7 @@ from trainer.config import Settings
 from trainer.decks.model import Card
 from trainer.interview.plan import InterviewPlan, Scope
 from trainer.interview.readiness import DayReadiness, Readiness, forecast, history
+from trainer.interview.topics import Topics
 from trainer.scheduling import Scheduler
 from trainer.scheduling.days import study_date, study_day_start
 from trainer.store import Store
@@ -37,10 +38,11 @@ def readiness_history(cards: Sequence[Card], store: Store, settings: Settings, d
                    suspended=[k for k, s in states.items() if s.suspended])
 
 
-def readiness_line(readiness: Readiness, day: date) -> str:
-    """'On Dec 15 you would recall 78% · weakest: rlhf 52%, fisher 61%'."""
+def readiness_line(readiness: Readiness, day: date, cards: Sequence[Card] = ()) -> str:
+    """'On Dec 15 you would recall 78% · weakest: rlhf 52%, fisher 61%'; the weakest are
+    subjects, not labels such as syl-19 or dd-graded (judged over `cards`' decks)."""
     text = f"On {day:%b} {day.day} you would recall {readiness.overall.recall:.0%}"
-    weakest = readiness.weakest(2)
+    weakest = readiness.weakest(2, Topics(cards).is_subject)
     if weakest:
         text += " · weakest: " + ", ".join(f"{g.name} {g.recall:.0%}" for g in weakest)
     return text
@@ -61,4 +63,4 @@ def home_lines(cards: Sequence[Card], store: Store, settings: Settings, now: flo
     scope = plan.scope.cards(cards)
     states = store.states(sorted({c.deck for c in scope}))
     pace = plan.pace(scope, states, now, settings.new_per_day)
-    return [readiness_line(readiness, plan.day), pace.line()]
+    return [readiness_line(readiness, plan.day, cards), pace.line()]

@@ -30,9 +30,12 @@ class Readiness:
     decks: list[Group] = field(default_factory=list)
     tags: list[Group] = field(default_factory=list)
 
-    def weakest(self, n: int = 2) -> list[Group]:
-        """The tags with the lowest predicted recall (only tags with two cards or more)."""
-        return sorted((g for g in self.tags if g.cards >= 2), key=lambda g: (g.recall, g.name))[:n]
+    def weakest(self, n: int = 2, subject: Callable[[str], bool] = lambda tag: True
+                ) -> list[Group]:
+        """The tags with the lowest predicted recall (only tags with two cards or more, and
+        only those `subject` accepts: a label such as syl-19 is not a weak spot)."""
+        return sorted((g for g in self.tags if g.cards >= 2 and subject(g.name)),
+                      key=lambda g: (g.recall, g.name))[:n]
 
     def to_dict(self) -> dict[str, object]:
         def group(g: Group) -> dict[str, object]:

@@ -71,6 +71,13 @@ class Topics:
                 p for p, n in count.items()
                 if (n >= 3 or (len(p) >= 2 and p in initials)) and p not in names)
 
+    def is_subject(self, tag: str) -> bool:
+        """False for a tag that labels rather than names a subject (dd-graded, syl-19, B)."""
+        head, dash, rest = tag.partition("-")
+        if dash and any(head in p for p in self.prefixes.values()):
+            tag = rest
+        return not (tag.lower() in STRUCTURAL or _LABEL.match(tag))
+
     def tag(self, card: Card) -> str | None:
         """The card's topic tag, prefix removed; None when no tag names a subject."""
         for name in card.tags:
