@@ -309,23 +309,14 @@ def _evaluate(text: str, env: Mapping[str, object]) -> object:
     overflowing naive formula is what a mistake is for)."""
     import numpy as np
 
-    from trainer.grading.expr import EvalError, ParseError, evaluate
+    from trainer.exercises.exercise import card_expression
+    from trainer.grading.expr import evaluate
 
-    try:
+    with card_expression(text):
         node, _ = parse_cached(text, tuple(env), solve_names())
-    except ParseError as exc:
-        raise ExerciseError(f"{text!r} does not parse: {exc}") from None
-    try:
         with np.errstate(all="ignore"), warnings.catch_warnings():
             warnings.simplefilter("ignore")
             return normalise(evaluate(node, env, _solve_table()))
-    except ExerciseError:
-        raise
-    except (EvalError, ArithmeticError, TypeError, ValueError) as exc:
-        raise ExerciseError(f"{text!r} could not be evaluated: {exc}") from None
-    except Exception as exc:  # noqa: BLE001 - a solver's failure is the card's problem
-        raise ExerciseError(f"{text!r} failed in the solver: {type(exc).__name__}: {exc}"
-                            ) from None
 
 
 def _columns(card: Card, name: str, params: Mapping[str, object]) -> int | None:

@@ -11,7 +11,8 @@ from __future__ import annotations
 import hashlib
 import math
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from fractions import Fraction
 
@@ -261,11 +262,12 @@ def to_float(v: object) -> float:
     return f
 
 
-def evaluate_numeric(text: str, params: Mapping[str, object]) -> float:
-    """A numeric expression over params that may call registry functions."""
+@contextmanager
+def card_expression(text: str) -> Iterator[None]:
+    """Whatever goes wrong while parsing or evaluating one of the card's own expressions
+    (``text``) is the card's problem: an ExerciseError that names the expression."""
     try:
-        node, _ = parse_cached(text, tuple(params), solve_function_names())
-        return to_float(evaluate(node, params, _solve_functions()))
+        yield
     except ParseError as exc:
         raise ExerciseError(f"{text!r} does not parse: {exc}") from None
     except ExerciseError:
@@ -275,6 +277,13 @@ def evaluate_numeric(text: str, params: Mapping[str, object]) -> float:
     except Exception as exc:  # noqa: BLE001 - a solver's failure is the card's problem
         raise ExerciseError(f"{text!r} failed in the solver: {type(exc).__name__}: {exc}"
                             ) from None
+
+
+def evaluate_numeric(text: str, params: Mapping[str, object]) -> float:
+    """A numeric expression over params that may call registry functions."""
+    with card_expression(text):
+        node, _ = parse_cached(text, tuple(params), solve_function_names())
+        return to_float(evaluate(node, params, _solve_functions()))
 
 
 def format_number(x: float) -> str:
