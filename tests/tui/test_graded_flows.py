@@ -270,3 +270,22 @@ async def test_a_wrong_number_is_told_in_the_precision_words_of_the_box(make_app
         rounded = f"{p['k'] / p['n']:#.4g}"  # what the learner should have typed, 0.6757
         assert f"the reference to 4 significant figures is {rounded}" in verdict
         assert "tolerance" not in verdict
+
+
+async def test_keys_typed_faster_than_the_box_takes_focus_are_all_typed(make_app, graded_deck,
+                                                                        tmp_path):
+    """Fast typing or a paste: the keys after the first reach the screen before the first has
+    given the box the focus. None may be lost (0.25 once became 0)."""
+    from textual import events
+
+    app = make_app(graded_deck, tmp_path / "t.db")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await rate_the_coin_card_good(app, pilot, graded_deck)
+        await pilot.pause()
+        field = app.screen.query_one("#answer")
+        assert not field.has_focus
+        for ch in "0.25":  # all queued at once, as a terminal delivers a burst
+            app.post_message(events.Key(ch, ch))
+        await pilot.pause()
+        assert field.has_focus
+        assert field.value == "0.25"

@@ -362,6 +362,8 @@ class StudyScreen(TrainerScreen):
         return self.app.get_key_display(Binding(key, ""))
 
     def on_key(self, event: events.Key) -> None:
+        if self._type_late_key(event):
+            return
         if not self.box_waits or self.focused is not None or self.phase != "question" \
                 or event.key == "escape" or event.key in self._footer_keys():
             return  # escape: the keys are live (leave_input), the box stays unfocused
@@ -377,6 +379,25 @@ class StudyScreen(TrainerScreen):
             event.stop()
             event.prevent_default()
         # any other key (enter grades, ctrl+r runs, arrows move) goes on to the box's keys
+
+    def _type_late_key(self, event: events.Key) -> bool:
+        """Type a printable key that reached the screen while the answer box has the focus.
+
+        Keys typed fast (or pasted) after the first one are sent on to the screen before that
+        first key gives the box the focus; the box would never see them. A key typed into a
+        focused box never gets here: the box takes it."""
+        if self.phase != "question" or not (event.is_printable and event.character):
+            return False
+        box = self.focused
+        if isinstance(box, Input) and box.id == "answer":
+            box.insert_text_at_cursor(event.character)
+        elif self.code_answer is not None and box is self.code_answer.editor:
+            self.code_answer.editor.insert(event.character)
+        else:
+            return False
+        event.stop()
+        event.prevent_default()
+        return True
 
     def _summary(self, text: Text) -> Text:
         """The session's figures so far, appended to `text`."""
