@@ -6,8 +6,10 @@ import subprocess
 import sys
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from trainer.cardtext import plain, spans
+from trainer.cardtext import is_plain, lines, plain, spans
 
 
 def test_lists_get_bullets_numbers_and_nesting():
@@ -118,3 +120,48 @@ def test_every_shipped_text_renders_all_its_math():
             if "$" in shown or re.search(r"\\[A-Za-z]", shown):
                 left.append(f"{path.name}: {shown[:120]!r}")
     assert left == []
+
+
+def _parsed(text: str) -> list:
+    from trainer.cardtext import _Lines, _tree
+
+    return _Lines(text, False).blocks(_tree(text).children, depth=0)
+
+
+PLAIN_ALPHABET = "aZkéα0 9 .,;:?'\"()-+=/%^{}@—…"
+
+
+@given(st.text(alphabet=PLAIN_ALPHABET + "*_`$\\[]<>&!#|~\n\t ", max_size=40))
+def test_text_drawn_without_the_parser_is_what_the_parser_makes(text):
+    # one line of words needs no parser (the first card is drawn sooner): whatever takes
+    # that path must come out exactly as the parser would have drawn it
+    if is_plain(text):
+        assert lines(text) == _parsed(text)
+
+
+@given(st.text(alphabet=PLAIN_ALPHABET, min_size=1, max_size=40))
+def test_plain_looking_text_drawn_without_the_parser_is_what_the_parser_makes(text):
+    if is_plain(text):
+        assert lines(text) == _parsed(text)
+
+
+def test_shipped_one_line_texts_are_drawn_as_the_parser_draws_them():
+    from pathlib import Path
+
+    import yaml
+
+    content = Path(__file__).resolve().parents[1] / "content"
+    fast = 0
+    for path in sorted(content.glob("*.yaml")):
+        for text in _texts(yaml.safe_load(path.read_text(encoding="utf-8"))):
+            if is_plain(text):
+                fast += 1
+                assert lines(text) == _parsed(text), text
+    assert fast > 0  # the fast path is taken by real cards
+
+
+def test_syntax_and_line_starts_that_mean_markdown_take_the_parser():
+    for text in ("- item", "1. first", "# Title", "> quote", "    code", "a *b*", "a $x$",
+                 "a &amp; b", "two\nlines", "tab\there", "ends with space "):
+        assert not is_plain(text), text
+    assert is_plain("What does GRPO's group normalisation do, and why?")

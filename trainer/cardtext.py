@@ -109,11 +109,27 @@ def _tree(text: str) -> SyntaxTreeNode:
     return SyntaxTreeNode(parser().parse(text))
 
 
+# Characters that may start Markdown or math syntax inside one line of text
+_SYNTAX = frozenset("\\`*_[]<>&!#$|~")
+
+
+def is_plain(text: str) -> bool:
+    """One line of words and punctuation that Markdown leaves as it is: no syntax
+    character, no control character or line break, and a letter first (so not a heading,
+    list item, quote or indented code). Such text needs no parser."""
+    return (text[:1].isalpha() and text[-1:] != " " and text.isprintable()
+            and _SYNTAX.isdisjoint(text))
+
+
 def lines(text: str, *, code_marks: bool = False) -> list[Line]:
     """Card text as lines of styled pieces: math as Unicode, lists with bullets, code
     verbatim. `code_marks` keeps the backticks of a code span (for plain text)."""
     if not text:
         return []
+    if is_plain(text):
+        # the parser's own result for it (a test compares): the first card of a session
+        # is often such a question, drawn without importing markdown-it
+        return [[(text, "")]]
     return _Lines(text, code_marks).blocks(_tree(text).children, depth=0)
 
 
