@@ -147,13 +147,19 @@ class StudyScreen(TrainerScreen):
             yield Static(id="model-answer")
             yield Static(id="hint")
         yield Static(id="status")
-        yield Footer()
 
     def on_mount(self) -> None:
+        # the key hints a frame after the card: styling a footer key is work the first
+        # card's frame need not wait for
+        self.call_after_refresh(self._mount_footer)
         # the countdown while learning cards wait; it reads the session's clock on each tick,
         # so the time shown is the app's (a fake one in tests), whatever the timer's pace
         self.ticker = self.set_interval(1.0, self.tick, pause=True)
         self.show_current()
+
+    async def _mount_footer(self) -> None:
+        await self.mount(Footer())
+        self.refresh_bindings()  # a footer mounted late has missed the bindings' signal
 
     def use_session(self, session: StudySession) -> None:
         """Study another selection (a deck, a tag, ahead) from now on."""
