@@ -29,8 +29,9 @@ def _add_decks(parser: argparse.ArgumentParser) -> None:
                         help="deck files or folders (default: shipped decks and your deck folder)")
 
 
-def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
-    """The argument parser; the grading options load only when `grade` is asked for."""
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The argument parser for `argv`; the grading options load only when `grade` is asked
+    for, and an empty `argv` (bare `trainer`) gets the study command's alone."""
     parser = argparse.ArgumentParser(
         prog="trainer",
         description="Spaced-repetition trainer for ML interviews. With no command: study.",
@@ -45,6 +46,10 @@ def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
     study.add_argument("--tag", help="only cards with this tag")
     study.add_argument("--ahead", action="store_true",
                        help="study ahead / cram: ignore due dates and daily limits")
+    if argv is not None and not argv:
+        # bare `trainer`: nothing to parse, so the first card waits for no other command's
+        # options (nor for the modules that define them)
+        return parser
 
     validate = sub.add_parser("validate", help="check deck files; one line per problem")
     _add_decks(validate)
@@ -70,7 +75,7 @@ def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
                              "this deck only; VALUE `default` removes the override")
 
     grade = sub.add_parser("grade", help="grade one answer, or JSON lines with --batch")
-    if "grade" in argv:  # keeps the grading engine off the start-up path of `trainer`
+    if "grade" in (argv or ()):  # keeps the grading engine off the start-up path of `trainer`
         from trainer.grading.cli import add_arguments as add_grade_arguments
 
         add_grade_arguments(grade)
