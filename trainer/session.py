@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from trainer.attempt import Attempt
 from trainer.config import Settings
 from trainer.decks.model import Card
-from trainer.interview.plan import InterviewPlan
 from trainer.review import RATINGS, Rating, State, Verdict
 from trainer.scheduling import (
     AGAIN,
@@ -283,6 +282,8 @@ class StudySession:
         event_id = new_event_id(now)  # draws the fuzz, so a replay of the event gives `after`
         drawn = self.scheduler.review(key=card.key, deck=card.deck, state=before, rating=rating,
                                       now=now, content_hash=card.content_hash, seed=event_id)
+        from trainer.interview.plan import InterviewPlan  # off the first card's path
+
         plan = InterviewPlan.from_settings(self.settings)
         # seen again in the last days before the interview
         after = drawn if plan is None else plan.cap(card, drawn, now)
