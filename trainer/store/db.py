@@ -504,14 +504,8 @@ class Store(figures.FigureQueries, interviews.InterviewQueries, fits.FitQueries,
         The clause comes from the browser's query compiler (trainer.browse.query),
         never from the learner's text: values travel as arguments.
         """
-        decks = list(decks)
-        if not decks:
-            return {}
-        marks = ",".join("?" * len(decks))
-        rows = self.conn.execute(
-            f"SELECT {_COLUMNS} FROM cards WHERE deck IN ({marks}) AND ({where})",
-            (*decks, *args))
-        return {row[0]: _row_to_state(row) for row in rows}
+        return {key: _row_to_state(row)
+                for key, row in self.state_rows_where(decks, where, args).items()}
 
     def state_rows_where(self, decks: Iterable[str], where: str = "1",
                          args: Sequence[Any] = ()) -> dict[str, tuple[Any, ...]]:
