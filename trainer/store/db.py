@@ -497,20 +497,13 @@ class Store(figures.FigureQueries, interviews.InterviewQueries, fits.FitQueries,
         )
         return [_row_to_state(row) for row in rows]
 
-    def states_where(self, decks: Iterable[str], where: str = "1",
-                     args: Sequence[Any] = ()) -> dict[str, CardState]:
-        """The stored states of these decks that satisfy a WHERE clause over `cards`.
-
-        The clause comes from the browser's query compiler (trainer.browse.query),
-        never from the learner's text: values travel as arguments.
-        """
-        return {key: _row_to_state(row)
-                for key, row in self.state_rows_where(decks, where, args).items()}
-
     def state_rows_where(self, decks: Iterable[str], where: str = "1",
                          args: Sequence[Any] = ()) -> dict[str, tuple[Any, ...]]:
-        """As `states_where`, the rows as they are (`row_to_state` makes a state of one):
-        a search matching many cards builds states only for the page it shows."""
+        """The stored rows of these decks that satisfy a WHERE clause over `cards`, as they
+        are (`row_to_state` makes a state of one): a search matching many cards builds
+        states only for the page it shows. The clause comes from the browser's query
+        compiler (trainer.browse.query), never from the learner's text: values travel as
+        arguments."""
         decks = list(decks)
         if not decks:
             return {}
