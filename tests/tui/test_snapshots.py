@@ -21,7 +21,12 @@ def test_snapshot_home(snap_compare, make_app, recall_deck, tmp_path):
     async def home(pilot):
         await pilot.press("d")
         await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
+        # the counts arrive as a message after the worker ends: wait for them, not for a time
+        title = pilot.app.screen.query_one("#home-title")
+        for _ in range(100):
+            await pilot.pause()
+            if "counting" not in str(title.content):
+                break
 
     assert snap_compare(make_app(recall_deck, tmp_path / "t.db"), terminal_size=(80, 24),
                         run_before=home)
