@@ -116,7 +116,7 @@ def test_replay_all_rebuilds_the_cache(tmp_path: Path):
 def v5_database(path: Path) -> dict[str, CardState]:
     """A database as schema 5 wrote it (fuzz drawn at random): reviews, an undone review,
     a suspended card, a forgotten one, a buried and a rescheduled one. Returns its states."""
-    from trainer.store.db import _MIGRATIONS
+    from trainer.store.schema import MIGRATIONS as _MIGRATIONS
 
     conn = sqlite3.connect(path, isolation_level=None)
     for version in range(1, 6):

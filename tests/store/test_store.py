@@ -122,7 +122,7 @@ def test_someone_elses_sqlite_database_is_refused(tmp_path: Path):
 
 
 def test_a_version_1_database_migrates_forward_keeping_its_reviews(tmp_path: Path):
-    from trainer.store.db import _MIGRATIONS
+    from trainer.store.schema import MIGRATIONS as _MIGRATIONS
 
     path = tmp_path / "old.db"
     conn = sqlite3.connect(path)
@@ -180,7 +180,7 @@ def test_kill_9_mid_session_loses_no_answered_review(tmp_path: Path):
 
 def test_a_schema_3_log_moves_to_never_reused_ids_keeping_ids_indexes_and_tallies(
         tmp_path: Path):
-    from trainer.store.db import _MIGRATIONS
+    from trainer.store.schema import MIGRATIONS as _MIGRATIONS
 
     path = tmp_path / "v3.db"
     conn = sqlite3.connect(path)

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from trainer.store.db import SCHEMA_VERSION, Store, StoreError, as_store_error
+from trainer.store.db import Store, StoreError, as_store_error
+from trainer.store.schema import SCHEMA_VERSION
 
 REVIEWS_BETWEEN_BACKUPS = 500
 KEEP_DAILY = 7

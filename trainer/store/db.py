@@ -20,10 +20,11 @@ from trainer.store import (
     figures,  # the statistics queries and their schema
     fits,  # fitted FSRS parameters
     interviews,  # the record of mock interviews
+    schema,  # the schema's history: its migrations and what each version must have
 )
 from trainer.store.journal import dump_payload, new_event_id
+from trainer.store.schema import SCHEMA_VERSION
 
-SCHEMA_VERSION = 7
 SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT_S = 2.0  # how long a write waits for another writer before saying "locked"
 
@@ -189,96 +190,6 @@ _COLUMNS = (
     "content_hash, suspended, buried_until"
 )
 
-_MIGRATIONS: dict[int, str | tuple[str, ...] | Callable[[sqlite3.Connection], None]] = {
-    # version 1: card state and the review log
-    1: """
-        CREATE TABLE cards (
-            key TEXT PRIMARY KEY,
-            deck TEXT NOT NULL,
-            state INTEGER NOT NULL,
-            step INTEGER,
-            stability REAL,
-            difficulty REAL,
-            due REAL NOT NULL,
-            last_review REAL,
-            reps INTEGER NOT NULL DEFAULT 0,
-            lapses INTEGER NOT NULL DEFAULT 0,
-            content_hash TEXT NOT NULL DEFAULT '',
-            suspended INTEGER NOT NULL DEFAULT 0
-        );
-        CREATE INDEX cards_deck_due ON cards(deck, due);
-        CREATE TABLE reviews (
-            id INTEGER PRIMARY KEY,
-            card_key TEXT NOT NULL,
-            reviewed_at REAL NOT NULL,
-            rating INTEGER NOT NULL,
-            answer TEXT,
-            verdict TEXT,
-            duration_ms INTEGER,
-            state_before TEXT,
-            state_after TEXT NOT NULL
-        );
-        CREATE INDEX reviews_card ON reviews(card_key, id);
-        CREATE INDEX reviews_time ON reviews(reviewed_at);
-    """,
-    # version 2: burying a card until the next study day
-    2: """
-        ALTER TABLE cards ADD COLUMN buried_until REAL;
-    """,
-    # version 3: review tallies and an index for the statistics
-    3: figures.MIGRATION,
-    # version 4: mock interviews, each kept whole
-    4: interviews.MIGRATION,
-    # version 5: review ids are never reused (AUTOINCREMENT), so an undo names its review
-    5: lambda conn: _rebuild_reviews_with_autoincrement(conn),
-    # version 6: FSRS parameters fitted to the learner (trainer optimize)
-    6: fits.MIGRATION,
-    # version 7: the journal of events, each card's state replayed from it
-    7: lambda conn: events.migrate_to_journal(conn),
-}
-
-# the tables and columns each schema version must have: a file claiming a version but
-# missing them is refused, untouched, rather than "repaired"
-_REQUIRED = {
-    "cards": ("key", "deck", "state", "step", "stability", "difficulty", "due", "last_review",
-              "reps", "lapses", "content_hash", "suspended"),
-    "reviews": ("id", "card_key", "reviewed_at", "rating", "answer", "verdict", "duration_ms",
-                "state_before", "state_after"),
-}
-_ADDED = {2: ("cards", "buried_until"), 7: ("reviews", "event_id")}
-_ADDED_TABLES = {3: ("review_tally", "card_tally"), 4: ("interviews",), 6: ("fsrs_fits",),
-                 7: ("events", "meta", "synced_segments")}
-
-
-def _rebuild_reviews_with_autoincrement(conn: sqlite3.Connection) -> None:
-    """Copy the review log into a table whose ids are never reused, keeping its ids,
-    indexes and triggers (the statistics tallies): SQLite cannot add AUTOINCREMENT."""
-    attached = [row[0] for row in conn.execute(
-        "SELECT sql FROM sqlite_master WHERE tbl_name='reviews' AND type IN ('index', 'trigger')"
-        " AND sql IS NOT NULL ORDER BY type, name")]
-    base = ("id", "card_key", "reviewed_at", "rating", "answer", "verdict", "duration_ms",
-            "state_before", "state_after")
-    # columns a later schema added (a file rolled back by hand) are carried over too
-    extra = [(r[1], r[2]) for r in conn.execute("PRAGMA table_info(reviews)") if r[1] not in base]
-    conn.execute(f"""CREATE TABLE reviews_v5 (
-            id INTEGER PRIMARY KEY AUTOINCREMENT,
-            card_key TEXT NOT NULL,
-            reviewed_at REAL NOT NULL,
-            rating INTEGER NOT NULL,
-            answer TEXT,
-            verdict TEXT,
-            duration_ms INTEGER,
-            state_before TEXT,
-            state_after TEXT NOT NULL{"".join(f", {n} {t}" for n, t in extra)}
-        )""")
-    columns = ", ".join([*base, *(n for n, _ in extra)])
-    conn.execute(f"INSERT INTO reviews_v5 ({columns}) SELECT {columns} FROM reviews")
-    conn.execute("DROP TABLE reviews")  # drops its indexes and triggers, made again below
-    conn.execute("ALTER TABLE reviews_v5 RENAME TO reviews")
-    for sql in attached:
-        conn.execute(sql)
-
-
 def row_to_state(row: Sequence[Any]) -> CardState:
     """A state from a row of `cards` read with the store's column list."""
     return _row_to_state(row)
@@ -403,41 +314,15 @@ class Store(figures.FigureQueries, interviews.InterviewQueries, fits.FitQueries,
         return store
 
     def _check_schema(self, version: int) -> None:
-        conn, path = self._main, self.path
-        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-        if version > SCHEMA_VERSION:
-            raise StoreError(f"{path}: written by a newer trainer (schema {version}, this one "
-                             f"knows {SCHEMA_VERSION}); upgrade trainer to open it.", kind="newer")
-        if version == 0:
-            if tables:
-                raise StoreError(f"{path}: a SQLite database, but not trainer's; left untouched.",
-                                 kind="foreign")
-            return
-        needed = {t: set(cols) for t, cols in _REQUIRED.items()}
-        for since, (table, column) in _ADDED.items():
-            if version >= since:
-                needed[table].add(column)
-        for since, names in _ADDED_TABLES.items():
-            if version >= since:
-                needed.update({name: set() for name in names})
-        for table, columns in needed.items():
-            have = {r[1] for r in conn.execute(f"PRAGMA table_info({table})")}
-            missing = sorted(columns - have) if table in tables else [f"the table {table}"]
-            if missing:
-                raise StoreError(f"{path}: says schema {version} but lacks "
-                                 f"{', '.join(missing)}; left untouched. Restore a backup "
-                                 "(`trainer backup` lists them) or move it away.", kind="schema")
+        problem = schema.problem(self._main, version)
+        if problem is not None:
+            message, kind = problem
+            raise StoreError(f"{self.path}: {message}", kind=kind)
 
     def _migrate(self, version: int) -> None:
         for target in range(version + 1, SCHEMA_VERSION + 1):
             with self.transaction():
-                steps = _MIGRATIONS[target]
-                if callable(steps):
-                    steps(self.conn)
-                else:
-                    for statement in steps.split(";") if isinstance(steps, str) else steps:
-                        if statement.strip():
-                            self.conn.execute(statement)
+                schema.migrate_to(self.conn, target)
                 self.conn.execute(f"PRAGMA user_version={target}")
 
     def close(self) -> None:

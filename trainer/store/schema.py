@@ -1,0 +1,137 @@
+"""The store's schema history: the migration to each version, and the tables and columns a
+file claiming a version must have (checked before anything writes)."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+
+from trainer.store import events, figures, fits, interviews
+
+SCHEMA_VERSION = 7
+
+MIGRATIONS: dict[int, str | tuple[str, ...] | Callable[[sqlite3.Connection], None]] = {
+    # version 1: card state and the review log
+    1: """
+        CREATE TABLE cards (
+            key TEXT PRIMARY KEY,
+            deck TEXT NOT NULL,
+            state INTEGER NOT NULL,
+            step INTEGER,
+            stability REAL,
+            difficulty REAL,
+            due REAL NOT NULL,
+            last_review REAL,
+            reps INTEGER NOT NULL DEFAULT 0,
+            lapses INTEGER NOT NULL DEFAULT 0,
+            content_hash TEXT NOT NULL DEFAULT '',
+            suspended INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE INDEX cards_deck_due ON cards(deck, due);
+        CREATE TABLE reviews (
+            id INTEGER PRIMARY KEY,
+            card_key TEXT NOT NULL,
+            reviewed_at REAL NOT NULL,
+            rating INTEGER NOT NULL,
+            answer TEXT,
+            verdict TEXT,
+            duration_ms INTEGER,
+            state_before TEXT,
+            state_after TEXT NOT NULL
+        );
+        CREATE INDEX reviews_card ON reviews(card_key, id);
+        CREATE INDEX reviews_time ON reviews(reviewed_at);
+    """,
+    # version 2: burying a card until the next study day
+    2: """
+        ALTER TABLE cards ADD COLUMN buried_until REAL;
+    """,
+    # version 3: review tallies and an index for the statistics
+    3: figures.MIGRATION,
+    # version 4: mock interviews, each kept whole
+    4: interviews.MIGRATION,
+    # version 5: review ids are never reused (AUTOINCREMENT), so an undo names its review
+    5: lambda conn: _rebuild_reviews_with_autoincrement(conn),
+    # version 6: FSRS parameters fitted to the learner (trainer optimize)
+    6: fits.MIGRATION,
+    # version 7: the journal of events, each card's state replayed from it
+    7: lambda conn: events.migrate_to_journal(conn),
+}
+
+# the tables and columns each schema version must have: a file claiming a version but
+# missing them is refused, untouched, rather than "repaired"
+REQUIRED = {
+    "cards": ("key", "deck", "state", "step", "stability", "difficulty", "due", "last_review",
+              "reps", "lapses", "content_hash", "suspended"),
+    "reviews": ("id", "card_key", "reviewed_at", "rating", "answer", "verdict", "duration_ms",
+                "state_before", "state_after"),
+}
+ADDED = {2: ("cards", "buried_until"), 7: ("reviews", "event_id")}
+ADDED_TABLES = {3: ("review_tally", "card_tally"), 4: ("interviews",), 6: ("fsrs_fits",),
+                 7: ("events", "meta", "synced_segments")}
+
+
+def _rebuild_reviews_with_autoincrement(conn: sqlite3.Connection) -> None:
+    """Copy the review log into a table whose ids are never reused, keeping its ids,
+    indexes and triggers (the statistics tallies): SQLite cannot add AUTOINCREMENT."""
+    attached = [row[0] for row in conn.execute(
+        "SELECT sql FROM sqlite_master WHERE tbl_name='reviews' AND type IN ('index', 'trigger')"
+        " AND sql IS NOT NULL ORDER BY type, name")]
+    base = REQUIRED["reviews"]
+    # columns a later schema added (a file rolled back by hand) are carried over too
+    extra = [(r[1], r[2]) for r in conn.execute("PRAGMA table_info(reviews)") if r[1] not in base]
+    conn.execute(f"""CREATE TABLE reviews_v5 (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            card_key TEXT NOT NULL,
+            reviewed_at REAL NOT NULL,
+            rating INTEGER NOT NULL,
+            answer TEXT,
+            verdict TEXT,
+            duration_ms INTEGER,
+            state_before TEXT,
+            state_after TEXT NOT NULL{"".join(f", {n} {t}" for n, t in extra)}
+        )""")
+    columns = ", ".join([*base, *(n for n, _ in extra)])
+    conn.execute(f"INSERT INTO reviews_v5 ({columns}) SELECT {columns} FROM reviews")
+    conn.execute("DROP TABLE reviews")  # drops its indexes and triggers, made again below
+    conn.execute("ALTER TABLE reviews_v5 RENAME TO reviews")
+    for sql in attached:
+        conn.execute(sql)
+
+
+def problem(conn: sqlite3.Connection, version: int) -> tuple[str, str] | None:
+    """What keeps a file of this schema version from being opened: (message, kind), or None.
+    A file that is not trainer's, is newer, or lacks what its version needs is left untouched."""
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    if version > SCHEMA_VERSION:
+        return (f"written by a newer trainer (schema {version}, this one knows "
+                f"{SCHEMA_VERSION}); upgrade trainer to open it.", "newer")
+    if version == 0:
+        return ("a SQLite database, but not trainer's; left untouched.", "foreign") \
+            if tables else None
+    needed = {t: set(cols) for t, cols in REQUIRED.items()}
+    for since, (table, column) in ADDED.items():
+        if version >= since:
+            needed[table].add(column)
+    for since, names in ADDED_TABLES.items():
+        if version >= since:
+            needed.update({name: set() for name in names})
+    for table, columns in needed.items():
+        have = {r[1] for r in conn.execute(f"PRAGMA table_info({table})")}
+        missing = sorted(columns - have) if table in tables else [f"the table {table}"]
+        if missing:
+            return (f"says schema {version} but lacks {', '.join(missing)}; left untouched. "
+                    "Restore a backup (`trainer backup` lists them) or move it away.", "schema")
+    return None
+
+
+def migrate_to(conn: sqlite3.Connection, target: int) -> None:
+    """Run the migration that brings a file of version target - 1 to target (the caller's
+    transaction; it also sets user_version)."""
+    steps = MIGRATIONS[target]
+    if callable(steps):
+        steps(conn)
+        return
+    for statement in steps.split(";") if isinstance(steps, str) else steps:
+        if statement.strip():
+            conn.execute(statement)
