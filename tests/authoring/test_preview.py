@@ -120,3 +120,11 @@ def test_a_name_that_is_both_a_file_and_a_deck_is_refused_with_both_readings(
     assert "other/o1" in _preview(capsys, "./demo")
     assert main(["preview", "nodeck/x"]) == 2
     assert "no deck file and no deck 'nodeck'" in capsys.readouterr().err
+
+
+def test_previewing_a_new_deck_with_no_cards_says_so(isolated_user_dirs, capsys):
+    assert main(["new", "fresh"]) == 0
+    capsys.readouterr()
+    assert main(["preview", str(user_deck_dir() / "fresh.yaml")]) == 1
+    err = capsys.readouterr().err
+    assert "has no cards yet" in err and "None" not in err

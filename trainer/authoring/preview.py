@@ -142,6 +142,10 @@ def run(args: argparse.Namespace) -> int:
               file=sys.stderr)
         return 1
     cards = [c for c in deck.cards if card_id is None or c.id == card_id]
+    if not deck.cards:
+        print(f"error: {path} has no cards yet: write one (or uncomment an example), then "
+              "preview it", file=sys.stderr)
+        return 1
     if not cards:
         from trainer.authoring.suggest import did_you_mean
 
