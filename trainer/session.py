@@ -126,9 +126,31 @@ class StudySession:
             self.queue = build_queue(self.cards, self.store, self.settings, now,
                                      decks=self.decks, tag=self.tag).cards
         self.queue.reverse()  # pop() from the end is O(1)
-        self.total = len(self.queue) + len(self.outcomes)
+        if not self.ahead:
+            self.learning = self._learning_later_today(now)
+        self.total = len(self.queue) + len(self.learning) + len(self.outcomes)
         self.current = None
         self.advance()
+
+    def _learning_later_today(self, now: float) -> list[tuple[float, int, Card]]:
+        """(Re)learning cards not yet due that fall due before the day ends: they wait to
+        come back in this session, as those rated in it do (a session started again after
+        quitting picks up the steps of the one before)."""
+        queued = {c.key for c in self.queue}
+        scope = {c.key: c for c in self.scope if c.key not in queued}
+        if not scope:
+            return []
+        day_end = next_day_start(now, self.settings.day_starts_at)
+        states = self.store.states(sorted({c.deck for c in scope.values()}))
+        waiting = sorted(
+            (s.due, s.key) for s in states.values()
+            if s.key in scope and s.state not in (NEW, State.REVIEW) and not s.suspended
+            and (s.buried_until is None or s.buried_until <= now) and now < s.due <= day_end)
+        learning = []
+        for due, key in waiting:
+            self._tiebreak += 1
+            learning.append((due, self._tiebreak, scope[key]))
+        return learning
 
     def replace_cards(self, cards: Sequence[Card]) -> list[Card]:
         """Use the cards of reloaded decks from now on; nothing done is lost or asked again.

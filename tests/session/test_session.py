@@ -151,3 +151,30 @@ def test_a_countdown_reads_like_a_clock():
     assert [describe_wait(s) for s in (0, 0.2, 42, 60, 239.5, 3600 + 5 * 60)] == [
         "0 s", "1 s", "42 s", "1 min", "4 min", "1 h 05 min"]
     assert describe_wait(179) == "2 min 59 s"
+
+
+def test_a_session_started_again_picks_up_the_learning_steps_of_the_one_before(recall_deck,
+                                                                               tmp_path):
+    first = make(recall_deck, tmp_path, learn_ahead_minutes=0)
+    first.rate(AGAIN)  # likelihood: due in a minute
+    first.rate(GOOD)  # log-likelihood: due in 10 min
+    first.rate(EASY)  # map: a review days away, not today
+    first.store.close()
+    # quit and come back at once: both learning cards wait in the new session
+    again = make(recall_deck, tmp_path, learn_ahead_minutes=0)
+    again.clock.t = first.clock.t
+    again.reload()
+    assert again.current is None
+    assert again.counts() == (0, 2, 0)
+    assert [c.id for _, _, c in again.learning] == ["likelihood", "log-likelihood"]
+    assert again.next_card_in() == 60
+    again.clock.t += 60
+    assert again.bring_back().id == "likelihood"
+    # a card suspended in the meantime does not come back
+    again.suspend()
+    again.store.close()
+    third = make(recall_deck, tmp_path, learn_ahead_minutes=20)
+    third.clock.t = again.clock.t
+    third.reload()
+    # inside the learn-ahead window: shown at once
+    assert third.current.id == "log-likelihood" and third.learning == []
