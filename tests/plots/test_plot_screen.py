@@ -35,3 +35,18 @@ def test_snapshot_of_a_plot_beside_the_solution(snap_compare, make_app, write_de
 
     assert snap_compare(make_app(write_deck(DECK, "plots.yaml"), tmp_path / "t.db"),
                         terminal_size=(80, 40), run_before=answer)
+
+
+async def test_a_marker_label_near_either_edge_is_drawn_whole(make_app, write_deck, tmp_path):
+    """plotext centres text on its x: a label whose line is near an edge lost its start."""
+    from rich.text import Text
+
+    for typed in ("0.02", "0.98"):
+        app = make_app(write_deck(DECK, f"plots{typed}.yaml"), tmp_path / f"{typed}.db")
+        async with app.run_test(size=(80, 40)) as pilot:
+            await pilot.press(*typed, "enter")
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            (plot,) = app.screen.query(LikelihoodPlot)
+            drawn = Text.from_ansi(plot.plt.build()).plain
+            assert f"your answer {typed}" in drawn

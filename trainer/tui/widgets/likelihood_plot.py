@@ -41,9 +41,14 @@ class LikelihoodPlot(PlotextPlot):
         for i, marker in enumerate(shown):
             colour = "orange" if marker.learner else "gray"
             plt.vline(marker.x, colour)
-            # labels stepped down below the legend, so that neighbours do not overwrite
-            plt.text(f" {marker.label} {marker.x:.3g}", marker.x,
-                     hi - (i + len(data.series)) * step, color=colour)
+            # labels stepped down below the legend, so that neighbours do not overwrite;
+            # each reads away from the nearer edge (plotext centres text, cutting a label
+            # whose line is near an edge)
+            label = f"{marker.label} {marker.x:.3g}"
+            left = marker.x <= (data.start + data.end) / 2
+            plt.text(f" {label}" if left else f"{label} ", marker.x,
+                     hi - (i + len(data.series)) * step, color=colour,
+                     alignment="left" if left else "right")
         plt.xlim(data.start, data.end)
         plt.ylim(lo, hi)
         self.refresh()
