@@ -226,3 +226,39 @@ def test_deck_terms_and_settled_state_terms_give_what_testing_every_card_gives(w
         brute = [c.id for c in everything
                  if query.matches(c, states.get(c.key), index.text[c.key], NOW)]
         assert ids(search(index, store, query, NOW)) == brute, text
+
+
+def test_retrievability_follows_the_decks_fitted_parameters(world):
+    """After `trainer optimize --apply` stored a fit whose forgetting curve decays faster,
+    the column (and `trainer cards`), prop:r and the detail's curve follow it, as the
+    scheduler does; a fit for another deck changes nothing here."""
+    from fsrs.scheduler import DEFAULT_PARAMETERS
+
+    from trainer.browse.history import retrievability_curve
+    from trainer.scheduling.fsrs_scheduler import DEFAULT_DECAY
+    from trainer.store.fits import StoredFit
+
+    assert DEFAULT_DECAY == DEFAULT_PARAMETERS[20]  # the curve without a fit is fsrs's own
+    cards, store = world
+    fisher = store.card_state("stats/fisher")
+    default_r = search(cards, store, "fisher", NOW)[0].retrievability
+    steep = (*DEFAULT_PARAMETERS[:20], 0.6)
+
+    def fit(deck, parameters):
+        with store.transaction():
+            store.save_fit(StoredFit(deck, tuple(parameters), NOW, 500, 0.3, 0.05, 0.35, 0.07))
+
+    fit("other-deck", steep)
+    assert search(cards, store, "fisher", NOW)[0].retrievability == default_r
+    for deck in (None, "stats"):  # the collection's fit, then the deck's own over it
+        fit(deck, steep if deck else (*DEFAULT_PARAMETERS[:20], 0.3))
+        scheduler = Scheduler.with_fitted(store.fitted_parameters(), fuzz=False)
+        expected = scheduler.retrievability(fisher, NOW)  # fsrs's own, with the fit
+        [match] = search(cards, store, "fisher", NOW)
+        assert match.decay == scheduler.decay_for("stats")
+        assert match.retrievability == pytest.approx(expected, abs=1e-12)
+        assert abs(match.retrievability - default_r) > 0.003  # the fit shows
+        assert ids(search(cards, store, f"prop:r<{expected + 0.0005:.4f}", NOW)) == ["fisher"]
+        assert ids(search(cards, store, f"prop:r<{expected - 0.0005:.4f}", NOW)) == []
+        curve = retrievability_curve(store.reviews("stats/fisher"), NOW, decay=match.decay)
+        assert curve[-1][1] == pytest.approx(expected, abs=0.02)

@@ -108,6 +108,6 @@ def run(args: argparse.Namespace, store_opener: Callable[..., Store],
     for m in matches:
         r = "-" if m.retrievability is None else f"{m.retrievability:.0%}"
         print(f"{m.key:<44} {m.card.kind:<10} {m.state_label:<10} "
-              f"due {_due(m.to_dict()['due'], now):>5}  R {r:>4}")  # type: ignore[arg-type]
+              f"due {_due(m.due, now):>5}  R {r:>4}")
     print(f"{plural(len(matches), 'card')} matched", file=sys.stderr)
     return 0

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from trainer.browse.query import DAY, retrievability
 from trainer.review import Rating, Verdict
+from trainer.scheduling.fsrs_scheduler import DEFAULT_DECAY
 from trainer.store import Review, Store
 
 
@@ -31,9 +32,10 @@ def card_history(store: Store, key: str) -> list[HistoryRow]:
     return [HistoryRow.of(r) for r in store.reviews(key)]
 
 
-def retrievability_curve(reviews: list[Review], now: float, *,
-                         points: int = 60) -> list[tuple[float, float]]:
-    """(days since the first review, retrievability) from the first review until now.
+def retrievability_curve(reviews: list[Review], now: float, *, points: int = 60,
+                         decay: float = DEFAULT_DECAY) -> list[tuple[float, float]]:
+    """(days since the first review, retrievability) from the first review until now, on
+    the forgetting curve of the deck's parameters (`decay`, Scheduler.decay_for).
 
     Between reviews the curve follows the state the last review left; it jumps back
     up at each review. Learning steps shorter than a day count as a fresh start.
@@ -49,7 +51,7 @@ def retrievability_curve(reviews: list[Review], now: float, *,
         t = start + (end - start) * n / points
         while i + 1 < len(reviews) and reviews[i + 1].reviewed_at <= t:
             i += 1
-        r = retrievability(reviews[i].after, t)
+        r = retrievability(reviews[i].after, t, decay)
         if r is not None:
             out.append(((t - start) / DAY, r))
     return out

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 from trainer.decks.model import Card
 from trainer.review import State
+from trainer.scheduling.fsrs_scheduler import DEFAULT_DECAY
 from trainer.store import CardState
 
 DAY = 86400.0
@@ -34,24 +35,26 @@ _OPS: dict[str, Callable[[float, float], bool]] = {
     "<=": operator.le, ">=": operator.ge, "<": operator.lt, ">": operator.gt, "=": operator.eq,
 }
 _COMPARISON = re.compile(r"^(<=|>=|<|>|=)?(-?\d+(?:\.\d+)?)$")
-# FSRS-6 forgetting curve with the default decay, as fsrs.Scheduler computes it
-_DECAY = -0.1542
-_FACTOR = 0.9 ** (1 / _DECAY) - 1
 
 
 class QueryError(ValueError):
     """The query can not be read; the message says which word and why."""
 
 
-def retrievability(state: CardState | None, now: float) -> float | None:
-    """The chance of recalling the card now (None for a card never reviewed).
+def recall(stability: float, last_review: float, now: float, decay: float = DEFAULT_DECAY) -> float:
+    """FSRS-6's forgetting curve, R = (1 + f·t/S)^-d with R(S) = 0.9, over whole days
+    elapsed as fsrs counts them, so the browser agrees with the scheduler."""
+    days = max(0, int((now - last_review) // DAY))
+    return float((1 + (0.9 ** (-1 / decay) - 1) * days / stability) ** -decay)
 
-    Whole days elapsed, as fsrs counts them, so the browser agrees with the scheduler.
-    """
+
+def retrievability(state: CardState | None, now: float,
+                   decay: float = DEFAULT_DECAY) -> float | None:
+    """The chance of recalling the card now (None for a card never reviewed), on the
+    curve of the deck's FSRS parameters (`decay`: their w20; see Scheduler.decay_for)."""
     if state is None or state.state == State.NEW or not state.stability or state.last_review is None:
         return None
-    days = max(0, int((now - state.last_review) // DAY))
-    return float((1 + _FACTOR * days / state.stability) ** _DECAY)
+    return recall(state.stability, state.last_review, now, decay)
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,10 +68,13 @@ class Term:
     number: float = 0.0
     prop: str = ""
 
-    def matches(self, card: Card, state: CardState | None, text: str, now: float) -> bool:
-        return self._test(card, state, text, now) != self.negated
+    def matches(self, card: Card, state: CardState | None, text: str, now: float,
+                decay: float = DEFAULT_DECAY) -> bool:
+        """`decay`: the forgetting curve of the card's deck (prop:r)."""
+        return self._test(card, state, text, now, decay) != self.negated
 
-    def _test(self, card: Card, state: CardState | None, text: str, now: float) -> bool:
+    def _test(self, card: Card, state: CardState | None, text: str, now: float,
+              decay: float) -> bool:
         f = self.field
         if f == "text":
             return self.value in text
@@ -85,7 +91,7 @@ class Term:
                 return False
             return _OPS[self.op]((state.due - now) / DAY, self.number)
         if f == "prop":
-            value = _prop(self.prop, state, now)
+            value = _prop(self.prop, state, now, decay)
             return value is not None and _OPS[self.op](value, self.number)
         raise AssertionError(f)
 
@@ -148,9 +154,9 @@ def _is(value: str, card: Card, state: CardState | None, now: float) -> bool:
     raise AssertionError(value)
 
 
-def _prop(name: str, state: CardState | None, now: float) -> float | None:
+def _prop(name: str, state: CardState | None, now: float, decay: float) -> float | None:
     if name == "r":
-        return retrievability(state, now)
+        return retrievability(state, now, decay)
     if state is None:
         return 0.0 if name in ("reps", "lapses") else None
     return {"s": state.stability, "d": state.difficulty,
@@ -164,8 +170,9 @@ class Query:
     text: str
     terms: tuple[Term, ...]
 
-    def matches(self, card: Card, state: CardState | None, text: str, now: float) -> bool:
-        return all(t.matches(card, state, text, now) for t in self.terms)
+    def matches(self, card: Card, state: CardState | None, text: str, now: float,
+                decay: float = DEFAULT_DECAY) -> bool:
+        return all(t.matches(card, state, text, now, decay) for t in self.terms)
 
     def left_to_test(self) -> tuple[Term, ...]:
         """The terms the stored rows read by `where` do not already settle."""

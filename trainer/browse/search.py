@@ -3,47 +3,55 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from operator import itemgetter
 from typing import Any
 
-from trainer.browse.query import Query, TextIndex, parse, retrievability
+from trainer.browse.query import Query, TextIndex, parse, recall
 from trainer.decks.model import Card
-from trainer.review import State
+from trainer.review import STATES, State
+from trainer.scheduling.fsrs_scheduler import DEFAULT_DECAY, Scheduler
 from trainer.store import CardState, Store
 from trainer.store.db import row_to_state
 
 COLUMNS = ("id", "deck", "kind", "state", "due", "stability", "difficulty", "retrievability",
            "reviews", "lapses")
 
+# a stored row's columns (the store's column list): read directly, a search matching
+# 10k cards builds no CardState to sort or filter them
+_STATE, _STABILITY, _DIFFICULTY, _DUE, _LAST, _REPS, _LAPSES, _SUSPENDED = 2, 4, 5, 6, 7, 8, 9, 11
+_NEW = int(State.NEW)
+_LABELS = tuple(s.label for s in STATES)
+
 
 class Match:
-    """One card the query matched, with its stored state (None: never stored, new).
+    """One card the query matched, with its stored row (None: never stored, new).
 
-    A search may match tens of thousands of cards of which one page is shown: the stored
-    row is turned into a CardState, and the retrievability computed, only when asked for.
+    A search may match tens of thousands of cards of which one screenful is shown: the
+    stored row is turned into a CardState only when asked for; sorting and the table's
+    cells read the row. `decay` is the forgetting curve of the card's deck.
     """
 
-    __slots__ = ("card", "_row", "_state", "_now", "_r")
+    __slots__ = ("card", "row", "now", "decay", "_state")
 
-    def __init__(self, card: Card, state: CardState | None = None, now: float = 0.0, *,
-                 row: tuple[Any, ...] | None = None) -> None:
+    def __init__(self, card: Card, now: float, row: tuple[Any, ...] | None = None,
+                 decay: float = DEFAULT_DECAY) -> None:
         self.card = card
-        self._state = state
-        self._row = row
-        self._now = now
-        self._r: tuple[float | None] | None = None
+        self.row = row
+        self.now = now
+        self.decay = decay
+        self._state: CardState | None = None
 
     @property
     def state(self) -> CardState | None:
-        if self._state is None and self._row is not None:
-            self._state = row_to_state(self._row)
+        if self._state is None and self.row is not None:
+            self._state = row_to_state(self.row)
         return self._state
 
     @property
     def retrievability(self) -> float | None:
-        if self._r is None:
-            self._r = (retrievability(self.state, self._now),)
-        return self._r[0]
+        row = self.row
+        if row is None or row[_STATE] == _NEW or not row[_STABILITY] or row[_LAST] is None:
+            return None
+        return recall(row[_STABILITY], row[_LAST], self.now, self.decay)
 
     @property
     def key(self) -> str:
@@ -51,11 +59,15 @@ class Match:
 
     @property
     def state_label(self) -> str:
-        if self.state is None:
+        row = self.row
+        if row is None:
             return "new"
-        if self.state.suspended:
-            return "suspended"
-        return self.state.state.label
+        return "suspended" if row[_SUSPENDED] else _LABELS[row[_STATE]]
+
+    @property
+    def due(self) -> float | None:
+        row = self.row
+        return None if row is None or row[_STATE] == _NEW else float(row[_DUE])
 
     def sort_value(self, column: str) -> tuple[int, object]:
         """The value a column sorts by; missing values sort last."""
@@ -63,25 +75,21 @@ class Match:
         return (value is None, value if value is not None else 0)
 
     def to_dict(self) -> dict[str, object]:
-        s = self.state
+        row = self.row
         return {
             "key": self.key, "id": self.card.id, "deck": self.card.deck, "kind": self.card.kind,
-            "state": self.state_label,
-            "due": None if s is None or s.state == State.NEW else s.due,
-            "stability": None if s is None else s.stability,
-            "difficulty": None if s is None else s.difficulty,
+            "state": self.state_label, "due": self.due,
+            "stability": None if row is None else row[_STABILITY],
+            "difficulty": None if row is None else row[_DIFFICULTY],
             "retrievability": self.retrievability,
-            "reviews": 0 if s is None else s.reps, "lapses": 0 if s is None else s.lapses,
-            "buried_until": None if s is None else s.buried_until,
+            "reviews": 0 if row is None else row[_REPS],
+            "lapses": 0 if row is None else row[_LAPSES],
+            "buried_until": None if row is None else row[12],
         }
 
 
-def _due(m: Match) -> float | None:
-    row = m._row
-    if row is not None and m._state is None:  # without building the state
-        return None if row[2] == State.NEW else float(row[6])
-    s = m.state
-    return None if s is None or s.state == State.NEW else s.due
+def _column(index: int, missing: object) -> Callable[[Match], Any]:
+    return lambda m: missing if m.row is None else m.row[index]
 
 
 _SORT_VALUES: dict[str, Callable[[Match], Any]] = {
@@ -89,12 +97,12 @@ _SORT_VALUES: dict[str, Callable[[Match], Any]] = {
     "deck": lambda m: m.card.deck,
     "kind": lambda m: m.card.kind,
     "state": lambda m: m.state_label,
-    "due": _due,
-    "stability": lambda m: None if m.state is None else m.state.stability,
-    "difficulty": lambda m: None if m.state is None else m.state.difficulty,
+    "due": lambda m: None if (r := m.row) is None or r[_STATE] == _NEW else r[_DUE],
+    "stability": _column(_STABILITY, None),
+    "difficulty": _column(_DIFFICULTY, None),
     "retrievability": lambda m: m.retrievability,
-    "reviews": lambda m: 0 if m.state is None else m.state.reps,
-    "lapses": lambda m: 0 if m.state is None else m.state.lapses,
+    "reviews": _column(_REPS, 0),
+    "lapses": _column(_LAPSES, 0),
 }
 
 
@@ -103,7 +111,8 @@ def search(index: TextIndex | Sequence[Card], store: Store, query: Query | str,
     """The cards matching the query, in deck-file order. Raises QueryError on a bad query.
 
     The store reads only the rows the query's state terms allow (SQL), the deck terms pick
-    the cards to look at, and Python tests only what SQL did not settle.
+    the cards to look at, and Python tests only what SQL did not settle. Retrievability
+    follows each deck's fitted FSRS parameters, as the scheduler's do.
     """
     if not isinstance(index, TextIndex):
         index = TextIndex(index)
@@ -112,29 +121,37 @@ def search(index: TextIndex | Sequence[Card], store: Store, query: Query | str,
     decks = query.decks(list(index.by_deck))
     where, args = query.where()
     rows = store.state_rows_where(decks, where, args)
+    scheduler = Scheduler.with_fitted(store.fitted_parameters())
     needs_row = query.needs_row()
     left = query.left_to_test()
     out: list[Match] = []
+    append = out.append
     text = index.text
     for deck in decks:
-        for card in index.by_deck[deck]:
+        decay = scheduler.decay_for(deck)
+        cards = index.by_deck[deck]
+        if not left:  # SQL settled every term: each card with a row matches
+            get = rows.get
+            if needs_row:
+                out += [Match(c, now, row, decay) for c in cards
+                        if (row := get(c.key)) is not None]
+            else:
+                out += [Match(c, now, get(c.key), decay) for c in cards]
+            continue
+        for card in cards:
             row = rows.get(card.key)
-            if row is None:
-                if needs_row or not all(t.matches(card, None, text[card.key], now)
-                                        for t in query.terms):
-                    continue
-            elif left:
-                state = row_to_state(row)
-                if not all(t.matches(card, state, text[card.key], now) for t in left):
-                    continue
-            out.append(Match(card, None, now, row=row))
+            state = None if row is None else row_to_state(row)
+            if row is None and needs_row:
+                continue
+            if all(t.matches(card, state, text[card.key], now, decay) for t in left):
+                append(Match(card, now, row, decay))
     return out
 
 
 def sort_matches(matches: list[Match], column: str, *, reverse: bool = False) -> list[Match]:
     """Sorted by a column of COLUMNS; cards without a value stay last either way."""
-    get = _SORT_VALUES[column]
-    keyed = [(get(m), m) for m in matches]
-    present = [item for item in keyed if item[0] is not None]
-    present.sort(key=itemgetter(0), reverse=reverse)
-    return [m for _, m in present] + [m for value, m in keyed if value is None]
+    values = list(map(_SORT_VALUES[column], matches))  # each key computed once
+    present = [i for i, v in enumerate(values) if v is not None]
+    present.sort(key=values.__getitem__, reverse=reverse)  # stable: ties keep their order
+    return [matches[i] for i in present] + [m for m, v in zip(matches, values, strict=True)
+                                            if v is None]

@@ -21,6 +21,14 @@ NEW = State.NEW  # a stored card that has never been reviewed (e.g. suspended wh
 AGAIN, HARD, GOOD, EASY = Rating.AGAIN, Rating.HARD, Rating.GOOD, Rating.EASY
 RATING_NAMES: dict[int, str] = {r: r.label for r in Rating}
 STATE_NAMES: dict[int, str] = {s: s.label for s in State}
+DEFAULT_DECAY = 0.1542  # fsrs 6's default w20, the forgetting curve's decay
+
+
+def decay_of(parameters: Sequence[float] | None) -> float:
+    """The forgetting curve's decay (FSRS-6's w20) of these parameters; fsrs's default for
+    None, and for FSRS-5's 19 parameters (whose curve has the default decay)."""
+    return float(parameters[20]) if parameters is not None and len(parameters) > 20 \
+        else DEFAULT_DECAY
 
 
 def format_interval(seconds: float) -> str:
@@ -72,9 +80,18 @@ class Scheduler:
                       fitted: Mapping[str | None, Sequence[float]] | None = None) -> Scheduler:
         """The scheduler for these settings: each deck's retention, and the fitted parameters
         (`fitted[None]` for all decks, `fitted[deck]` for one)."""
+        return cls.with_fitted(fitted, desired_retention=settings.desired_retention, fuzz=fuzz,
+                               deck_retention={d: settings.retention_for(d)
+                                               for d in settings.decks})
+
+    @classmethod
+    def with_fitted(cls, fitted: Mapping[str | None, Sequence[float]] | None, *,
+                    desired_retention: float = 0.9, fuzz: bool = True,
+                    deck_retention: Mapping[str, float] | None = None) -> Scheduler:
+        """A scheduler using the stored fits (`fitted[None]` for all decks, `fitted[deck]`
+        for one, as `Store.fitted_parameters` gives them)."""
         fitted = fitted or {}
-        return cls(desired_retention=settings.desired_retention, fuzz=fuzz,
-                   deck_retention={d: settings.retention_for(d) for d in settings.decks},
+        return cls(desired_retention=desired_retention, fuzz=fuzz, deck_retention=deck_retention,
                    parameters=fitted.get(None),
                    deck_parameters={d: p for d, p in fitted.items() if d is not None})
 
@@ -90,6 +107,10 @@ class Scheduler:
     def parameters_for(self, deck: str) -> tuple[float, ...] | None:
         """The deck's fitted parameters, or the collection's; None: fsrs's defaults."""
         return self.deck_parameters.get(deck, self.parameters)
+
+    def decay_for(self, deck: str) -> float:
+        """The decay of the forgetting curve the deck's cards follow (its parameters')."""
+        return decay_of(self.parameters_for(deck))
 
     def _engine(self, deck: str, *, fuzz: bool | None = None) -> fsrs.Scheduler:
         import fsrs  # kept off the start-up path: the first card needs no scheduler

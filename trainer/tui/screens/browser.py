@@ -384,7 +384,8 @@ class CardDetailScreen(ModalScreen[None]):
                 format_interval(row.interval_s))
         if not rows:
             table.add_row("never reviewed", "", "", "", "", "")
-        curve = retrievability_curve(store.reviews(self.match.key), self.now)
+        curve = retrievability_curve(store.reviews(self.match.key), self.now,
+                                     decay=self.match.decay)
         plot = self.query_one(PlotextPlot)
         plt = plot.plt
         plt.title("retrievability")
