@@ -289,3 +289,24 @@ async def test_keys_typed_faster_than_the_box_takes_focus_are_all_typed(make_app
         await pilot.pause()
         assert field.has_focus
         assert field.value == "0.25"
+
+
+async def test_a_burst_with_an_editing_key_is_applied_in_the_order_typed(make_app, graded_deck,
+                                                                         tmp_path):
+    """ctrl+u then the new answer, sent at once (tmux, a fast typist): Textual ran the box's
+    ctrl+u after the characters that followed it, and the answer was wiped."""
+    from textual import events
+
+    p = coin_params(graded_deck)
+    app = make_app(graded_deck, tmp_path / "t.db")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await answer(app, pilot, f"{p['k'] / p['n']:.1g}")  # too few figures: type again
+        field = app.screen.query_one("#answer")
+        assert field.has_focus and field.value
+        typed = f"{p['k']}/{p['n']}"
+        for key, char in [("ctrl+u", None), *((c, c) for c in typed), ("left", None),
+                          ("backspace", None), ("left", None), ("x", "x")]:
+            app.post_message(events.Key("slash" if char == "/" else key, char))
+        await pilot.pause()
+        *head, last = typed
+        assert field.value == "".join(head[:-2]) + "x" + head[-2] + last

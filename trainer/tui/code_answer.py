@@ -20,6 +20,7 @@ from textual.widgets import Static, TextArea
 
 from trainer.attempt import Attempt
 from trainer.coderun.card import CodeResult
+from trainer.tui.answer_box import AnswerArea
 
 KEYS = ("[b]ctrl+r[/b] runs against the draws · [b]ctrl+s[/b] submits · "
         "[b]ctrl+o[/b] opens $EDITOR · [b]esc[/b] keys")
@@ -115,7 +116,7 @@ class CodeAnswer(Vertical):
         self.busy = False
 
     def compose(self) -> ComposeResult:
-        editor = TextArea.code_editor(self.starter, language=highlighting(), id="code-editor",
+        editor = AnswerArea.code_editor(self.starter, language=highlighting(), id="code-editor",
                                       soft_wrap=False)
         editor.cursor_blink = False
         headline = Static(id="code-headline")

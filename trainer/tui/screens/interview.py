@@ -18,6 +18,7 @@ from trainer.attempt import StepResult
 from trainer.interview.mock import MockInterview, Question
 from trainer.interview.report import clock_text, markdown
 from trainer.render import render_math
+from trainer.tui.answer_box import AnswerArea
 from trainer.tui.screens.base import TrainerScreen
 from trainer.tui.screens.study import VERDICT_STYLE
 from trainer.tui.widgets.tick_list import TickList
@@ -60,7 +61,7 @@ class InterviewScreen(TrainerScreen):
     def compose(self) -> ComposeResult:
         yield Static(id="iv-clock")
         yield Static(id="iv-prompt")
-        yield TextArea(id="iv-answer", soft_wrap=True, show_line_numbers=False)
+        yield AnswerArea(id="iv-answer", soft_wrap=True, show_line_numbers=False)
         yield Static(id="iv-status")
         with Horizontal(id="iv-review"):
             with VerticalScroll():

@@ -24,6 +24,7 @@ from trainer.scheduling import AGAIN, EASY, GOOD, HARD, RATING_NAMES, format_int
 from trainer.session import StudySession, describe_wait
 from trainer.stats import LEECH_LAPSES, describe_time
 from trainer.store import StoreError
+from trainer.tui.answer_box import AnswerInput
 from trainer.tui.screens.base import TrainerScreen
 
 if TYPE_CHECKING:
@@ -139,8 +140,8 @@ class StudyScreen(TrainerScreen):
             yield Static(id="steps-done")
             with Vertical(id="answer-box"):
                 yield Static(id="step-prompt")
-                yield Input(id="answer", placeholder="type your answer; enter grades it",
-                            select_on_focus=False)
+                yield AnswerInput(id="answer", placeholder="type your answer; enter grades it",
+                                  select_on_focus=False)
                 yield Static(id="preview")
             yield Static(id="verdict")
             yield KeyPoints(id="key-points")
