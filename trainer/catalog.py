@@ -25,13 +25,17 @@ def _load_checked(path: Path) -> tuple[Deck | None, list[Problem]]:
     text, problems = read_deck_text(path)
     if text is None:
         return None, problems
+    return _checked(path, text)
+
+
+def _checked(path: Path, text: str, no_aliases: bool = False) -> tuple[Deck | None, list[Problem]]:
     key = deck_cache.entry_key(path, text, _checking_code())
     cached = deck_cache.load(key)
     if cached is not None and not _missing_plugins(cached):
         return cached, []
     from trainer.exercises.validate import located_problems, unknown_call
 
-    deck, problems = load_text(text, str(path))
+    deck, problems = load_text(text, str(path), no_aliases=no_aliases)
     if deck is None:
         return None, problems
     missing = _missing_plugins(deck)
@@ -127,6 +131,39 @@ def _place(card: Located | None, source: str | None) -> tuple[int, int] | None:
     if card is None or source is None:
         return None
     return next(((n.line, n.col) for n in _scalars(card) if n.value == source), None)
+
+
+def _ids_of(path: Path) -> tuple[Deck | None, list[Problem]]:
+    """A deck for its ids alone: from the cache, else read without checking expressions."""
+    text, problems = read_deck_text(path)
+    if text is None:
+        return None, problems
+    cached = deck_cache.load(deck_cache.entry_key(path, text, _checking_code()))
+    return (cached, []) if cached is not None else load_text(text, str(path))
+
+
+def check_written(path: Path, text: str, paths: Iterable[Path | str]) -> list[Problem]:
+    """The problems of a deck file `trainer import` has just written as `text`, among the
+    decks under `paths`: its own, as the catalog finds them, and its deck and card ids
+    used elsewhere. The writer puts no YAML anchors, aliases or tags in it.
+
+    The other decks are read only for their ids, and the deck is cached as it stands, so
+    that the first study after an import does not read it again.
+    """
+    written = path.resolve()
+    named = {str(path)}  # as given, and as the deck folder's listing names it
+
+    def load_one(found: Path) -> tuple[Deck | None, list[Problem]]:
+        if found.resolve() != written:
+            return _ids_of(found)
+        named.add(str(found))
+        return _checked(found, text, no_aliases=True)
+
+    listed = [Path(p) for p in paths]
+    if not any(p.resolve() == written or p.resolve() in written.parents for p in listed):
+        listed.append(path)
+    problems = load_decks(listed, load_one=load_one).problems
+    return [p for p in problems if p.path in named or any(name in p.message for name in named)]
 
 
 def load_catalog(paths: Iterable[Path | str]) -> LoadResult:

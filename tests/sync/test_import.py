@@ -174,3 +174,109 @@ def test_the_fast_path_takes_the_usual_fields():
     assert _inline_markdown("What is the <b>MLE</b> of p?<br>Say why.") == \
         "What is the **MLE** of p?  \nSay why."
     assert _inline_markdown("<ul><li>one</li></ul>") is None  # markdownify's
+
+
+TEXTS = st.text(st.sampled_from(list("ab yn:#-.0123456789eEox+_*&!|>'\"\n\t\\é~%@`[]{},?")),
+                max_size=12)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.fixed_dictionaries({"id": TEXTS, "prompt": TEXTS},
+                                      optional={"tags": st.lists(TEXTS, max_size=3),
+                                                "difficulty": st.integers(0, 5)}),
+                max_size=4))
+def test_the_deck_yaml_is_what_pyyaml_writes_and_reads_back_as_written(cards):
+    import yaml
+    import yaml12
+
+    from trainer.sync.anki_import import _Dumper, deck_yaml
+
+    deck = {"deck": "d", "title": "T", "cards": cards}
+    text = deck_yaml(deck, "p.apkg")
+    assert text.split("\n", 2)[2] == yaml.dump(deck, Dumper=_Dumper, sort_keys=False,
+                                               allow_unicode=True, width=100)
+    # the loader reads YAML 1.2: an answer like 1e-8 or 0o17 must come back as text
+    assert yaml12.parse_yaml(text) == deck
+    assert yaml.safe_load(text) == deck
+
+
+def test_an_answer_that_reads_as_a_number_in_yaml_1_2_stays_text(tmp_path):
+    from trainer.sync.anki_import import deck_yaml
+
+    out = tmp_path / "n.yaml"
+    out.write_text(deck_yaml({"deck": "n", "title": "N", "cards": [
+        {"id": "eps", "kind": "recall", "prompt": "Adam's default epsilon?", "answer": "1e-8"},
+        {"id": "oct", "kind": "recall", "prompt": "Fifteen in octal?", "answer": "0o17"}]},
+        "n.csv"), encoding="utf-8")
+    cards = cards_of(out)
+    assert (cards["eps"].answer, cards["oct"].answer) == ("1e-8", "0o17")
+
+
+def _package(tmp_path: Path, *notes: tuple[str, str, str, tuple[str, ...]]):
+    """A package of Basic (and reversed card) notes: (guid, front, back, tags)."""
+    from trainer.sync.anki_package import AnkiCard, Note, NoteType, Package
+
+    both = NoteType(1, "Basic (and reversed card)", ("Front", "Back"), False, 2)
+    pkg = Package(path=tmp_path / "p.apkg")
+    for i, (guid, front, back, tags) in enumerate(notes):
+        pkg.notes.append(Note(i, guid, both, (front, back), tags))
+        pkg.cards += [AnkiCard(10 * i + o, i, o, 1, 0, 0, 0, 0, 0, 0, 0) for o in (0, 1)]
+    return pkg
+
+
+def test_a_tagged_reversed_note_writes_its_tags_twice_not_as_a_yaml_alias(tmp_path):
+    from trainer.sync.anki_import import import_package
+
+    out = tmp_path / "decks" / "p.yaml"
+    out.parent.mkdir()
+    conv = import_package(_package(tmp_path, ("g1", "KL(p, q)", "relative entropy",
+                                              ("info", "Entropy"))), out)
+    assert "&id" not in conv.text and "*id" not in conv.text
+    cards = cards_of(out)
+    assert [c.tags for c in cards.values()] == [("info", "entropy")] * 2
+
+
+def test_an_imported_deck_is_checked_once_and_its_first_study_reads_it_from_the_cache(
+        tmp_path, monkeypatch, capsys):
+    from trainer.catalog import load_catalog
+    from trainer.config import default_deck_paths, user_deck_dir
+
+    src = tmp_path / "emphasis.csv"
+    src.write_text("prompt,answer\nWhat is the *score*?,The gradient of the log-likelihood\n",
+                   encoding="utf-8")
+    assert main(["import", str(src)]) == 0
+    out = user_deck_dir() / "emphasis.yaml"
+    assert out.is_file() and capsys.readouterr().err == ""
+    parsed = []
+    import trainer.catalog
+
+    monkeypatch.setattr(trainer.catalog, "load_text",
+                        lambda *a, **k: parsed.append(a[1]) or (None, []))
+    result = load_catalog(default_deck_paths())
+    assert str(out) not in parsed
+    (deck,) = [d for d in result.decks if d.path == str(out)]
+    assert [c.prompt for c in deck.cards] == ["What is the *score*?"]
+
+
+def test_importing_the_same_cards_twice_into_the_deck_folder_names_the_duplicates(
+        tmp_path, capsys):
+    from trainer.config import user_deck_dir
+
+    src = tmp_path / "a.csv"
+    src.write_text("id,prompt,answer\nq1,Q?,A.\n", encoding="utf-8")
+    assert main(["import", str(src)]) == 0
+    assert main(["import", str(src), "-o", str(user_deck_dir() / "b.yaml")]) == 1
+    err = capsys.readouterr().err
+    assert "duplicate id 'q1'" in err and "1 problem in the new deck" in err
+    assert main(["import", str(src), "-o", str(tmp_path / "c.yaml"), "--deck", "a"]) == 1
+    assert "deck id 'a' is also used by" in capsys.readouterr().err
+
+
+def test_values_other_than_text_numbers_lists_and_mappings_are_written_by_pyyaml():
+    import yaml
+
+    from trainer.sync.anki_import import _Dumper, deck_yaml
+
+    deck = {"deck": "d", "title": None, "cards": [{"id": "x", "weight": 1.5, "new": True}]}
+    assert deck_yaml(deck, "s").split("\n", 2)[2] == yaml.dump(
+        deck, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)

@@ -466,14 +466,16 @@ def _plain_to_located(value: Any, counter: list[int]) -> Located:
     return Located(value, 0, 0)
 
 
-def _fast_root(text: str) -> Located | None:
+def _fast_root(text: str, no_aliases: bool = False) -> Located | None:
     """Parse with the fast YAML 1.2 parser when the exact one would read the same data.
 
     Text that may hold anchors, aliases or tags, or a repeated key, goes the exact
     way, which refuses them with their positions. Card positions come from their
     `id:` lines; a card whose id line is not found also sends the deck the exact way.
+    `no_aliases`: the text's writer wrote none of them (`trainer import`), so the
+    guess from the text, which every Markdown `*emphasis*` sets off, is not needed.
     """
-    if _yaml12 is None or _may_hold_anchor_alias_or_tag(text):
+    if _yaml12 is None or (not no_aliases and _may_hold_anchor_alias_or_tag(text)):
         return None
     try:
         data = _yaml12.parse_yaml(text)
@@ -510,13 +512,15 @@ def _fast_root(text: str) -> Located | None:
     return root
 
 
-def load_text(text: str, path: str) -> tuple[Deck | None, list[Problem]]:
+def load_text(text: str, path: str, *,
+              no_aliases: bool = False) -> tuple[Deck | None, list[Problem]]:
     """Load one deck from its text; problems carry `path` and positions within it.
 
     A valid deck is read by a fast parser; a deck with problems is read again by
-    the exact one, so that every problem has its line and column.
+    the exact one, so that every problem has its line and column. `no_aliases`: the
+    caller wrote the text without YAML anchors, aliases or tags (see _fast_root).
     """
-    root = _fast_root(text)
+    root = _fast_root(text, no_aliases)
     if root is not None:
         deck, problems = _read_deck(root, path)
         if not problems:

@@ -146,6 +146,7 @@ class Converted:
     cards: int = 0
     skipped: list[str] = field(default_factory=list)
     media: list[str] = field(default_factory=list)
+    text: str = ""  # the deck file as written
 
 
 def _text(value: str, media_dir: str | None) -> str:
@@ -215,6 +216,9 @@ def convert(pkg: Package, *, deck_id: str, title: str, media_dir: str | None) ->
 class _Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # type: ignore[misc]
     """Safe YAML through libyaml when it is there (ten times faster on a big deck)."""
 
+    def ignore_aliases(self, data: object) -> bool:
+        return True  # two cards of a note share their tags list: write it twice, not &id001
+
 
 def _str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
     style = "|" if "\n" in value else None
@@ -222,12 +226,75 @@ def _str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
 
 
 _Dumper.add_representer(str, _str)
+# PyYAML resolves by YAML 1.1, the deck loader by 1.2, which also reads `1e-8` and `0o17`
+# as numbers: such text is quoted, so that an answer "1e-8" comes back as text.
+_Dumper.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$"),
+    list("-+.0123456789"))
+_Dumper.add_implicit_resolver("tag:yaml.org,2002:int", re.compile(r"^0o[0-7]+$"), ["0"])
+
+_STR, _INT = "tag:yaml.org,2002:str", "tag:yaml.org,2002:int"
+
+
+class _Unusual(Exception):
+    """A value other than text, a whole number, a list or a mapping: yaml.dump writes it."""
+
+
+def _events(deck: dict[str, object]) -> list[yaml.Event]:
+    """The events yaml.dump(deck, Dumper=_Dumper, sort_keys=False) emits, made directly.
+
+    PyYAML represents every value as a node and asks its Python resolver twice per
+    scalar; a 10k-card deck spends most of its dump there. Here each distinct text is
+    resolved once (`bare` keeps the tag it would have if written without quotes).
+    """
+    resolve = _Dumper.__new__(_Dumper).resolve  # reads only the class's resolver tables
+    bare: dict[str, str] = {}
+    Scalar, scalar_node = yaml.ScalarEvent, yaml.ScalarNode
+    out: list[yaml.Event] = [yaml.StreamStartEvent(), yaml.DocumentStartEvent(explicit=False)]
+    add = out.append
+
+    def text(value: str, tag: str = _STR) -> None:
+        found = bare.get(value)
+        if found is None:
+            found = bare[value] = resolve(scalar_node, value, (True, False))
+        add(Scalar(None, tag, (found == tag, tag == _STR), value,
+                   style="|" if "\n" in value else None))
+
+    def node(value: object) -> None:
+        if isinstance(value, str):
+            text(value)
+        elif isinstance(value, dict):
+            add(yaml.MappingStartEvent(None, None, True, flow_style=False))
+            for key, item in value.items():
+                if not isinstance(key, str):
+                    raise _Unusual(key)
+                text(key)
+                node(item)
+            add(yaml.MappingEndEvent())
+        elif isinstance(value, list):
+            add(yaml.SequenceStartEvent(None, None, True, flow_style=False))
+            for item in value:
+                node(item)
+            add(yaml.SequenceEndEvent())
+        elif type(value) is int:
+            text(str(value), _INT)
+        else:
+            raise _Unusual(value)
+
+    node(deck)
+    out += [yaml.DocumentEndEvent(explicit=False), yaml.StreamEndEvent()]
+    return out
 
 
 def deck_yaml(deck: dict[str, object], source: str,
               ids_from: str = "the Anki note ids") -> str:
     """The deck as YAML text, with a header saying where it came from."""
-    body = yaml.dump(deck, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
+    body: str
+    try:
+        body = yaml.emit(_events(deck), Dumper=_Dumper, allow_unicode=True, width=100)
+    except _Unusual:
+        body = yaml.dump(deck, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
     return (f"# Imported from {source} by `trainer import`. Importing again rewrites this file;\n"
             f"# card ids come from {ids_from}, so review history is kept.\n" + body)
 
@@ -244,8 +311,8 @@ def import_package(pkg: Package, out: Path, *, deck_id: str | None = None,
         for name in conv.media:
             if name in pkg.media and "/" not in name and name not in {".", ".."}:
                 (folder / name).write_bytes(pkg.media_bytes(name))
-    text = deck_yaml(conv.deck, pkg.path.name)
+    conv.text = deck_yaml(conv.deck, pkg.path.name)
     tmp = out.with_name(f".{out.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
+    tmp.write_text(conv.text, encoding="utf-8")
     tmp.replace(out)
     return conv

@@ -73,6 +73,7 @@ def run_import(args: argparse.Namespace) -> int:
             tmp.write_text(text, encoding="utf-8")
             tmp.replace(out)
             made, skipped, media = len(rows.cards), len(rows.problems), 0
+            written = text
         else:
             from trainer.sync.anki_package import PackageError, read_package
 
@@ -84,6 +85,7 @@ def run_import(args: argparse.Namespace) -> int:
             for note in conv.skipped:
                 print(f"skipped {note}", file=sys.stderr)
             made, skipped, media = conv.cards, len(conv.skipped), len(conv.media)
+            written = conv.text
             if args.with_history:
                 from trainer.sync.anki_reviews import import_history
 
@@ -95,13 +97,10 @@ def run_import(args: argparse.Namespace) -> int:
           + (f"; {skipped} skipped" if skipped else ""))
     if history_report:
         print(history_report)
-    from trainer.catalog import load_catalog
+    from trainer.catalog import check_written
     from trainer.config import default_deck_paths
 
-    paths = default_deck_paths()
-    if out.parent not in paths and out not in paths:
-        paths.append(out)
-    problems = [p for p in load_catalog(paths).problems if str(out) in str(p)]
+    problems = check_written(out, written, default_deck_paths())
     for found in problems[:10]:
         print(found, file=sys.stderr)
     if problems:
