@@ -18,24 +18,26 @@ async def test_the_countdown_runs_on_the_apps_clock_and_shows_the_card_at_zero(
         screen = app.screen
         await pilot.press("space", "1")  # likelihood: Again, back in 1 min
         await pilot.press("space", "4", "space", "4")  # the other two: Easy, gone for days
-        prompt = screen_text(app, "prompt")
+        countdown = screen.query_one("#countdown")
+        prompt = screen_text(app, "countdown")
         assert prompt.startswith("Next card in 1 min.")
         assert "1 learning card left in this session" in prompt
         assert "cards studied   3" in prompt  # the figures so far
         assert "a shows the next card now" in screen_text(app, "status")
 
         now[0] += 35  # the fake clock moves; the timer's next tick reads it
-        screen.tick()
-        assert screen_text(app, "prompt").startswith("Next card in 25 s.")
+        countdown.tick()
+        assert screen_text(app, "countdown").startswith("Next card in 25 s.")
         assert screen.phase == "waiting"
 
         now[0] += 25
-        screen.tick()
+        countdown.tick()
         assert screen.phase == "question"
         assert "What is a likelihood?" in screen_text(app, "prompt")
 
+        assert not countdown.display
         await pilot.press("space", "3")  # Good: the next learning step, in 10 min
-        assert screen_text(app, "prompt").startswith("Next card in 10 min.")
+        assert screen_text(app, "countdown").startswith("Next card in 10 min.")
         await pilot.press("a")  # study ahead: the card now
         assert "What is a likelihood?" in screen_text(app, "prompt")
         await pilot.press("space", "4")

@@ -25,7 +25,7 @@ from trainer.scheduling.days import study_date
 from trainer.stats import describe_time
 from trainer.store import StoreError
 from trainer.tui.screens.base import TrainerScreen
-from trainer.tui.screens.study import md
+from trainer.tui.study_text import md
 
 PAGE = 100  # rows drawn at once: a page is quick to draw whatever the number of matches
 SEARCHING = "searching"  # the placeholder row's key while a search runs

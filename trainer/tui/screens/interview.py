@@ -20,7 +20,7 @@ from trainer.interview.report import clock_text, markdown
 from trainer.render import render_math
 from trainer.tui.answer_box import AnswerArea
 from trainer.tui.screens.base import TrainerScreen
-from trainer.tui.screens.study import VERDICT_STYLE
+from trainer.tui.study_text import VERDICT_STYLE
 from trainer.tui.widgets.tick_list import TickList
 
 

@@ -18,14 +18,27 @@ from textual.widgets.selection_list import Selection
 
 from trainer.attempt import Attempt, CardResult, StepResult
 from trainer.decks.model import Card
-from trainer.render import plural, styled_spans
 from trainer.review import Verdict
 from trainer.scheduling import AGAIN, EASY, GOOD, HARD, RATING_NAMES, format_interval
-from trainer.session import StudySession, describe_wait
-from trainer.stats import LEECH_LAPSES, describe_time
+from trainer.session import StudySession
 from trainer.store import StoreError
 from trainer.tui.answer_box import AnswerInput
+from trainer.tui.first_key import FirstKey
 from trainer.tui.screens.base import TrainerScreen
+from trainer.tui.study_text import (
+    answer_placeholder,
+    card_header,
+    card_verdict,
+    code_solution,
+    code_verdict,
+    md,
+    nothing_due,
+    session_complete,
+    solution_text,
+    step_prompt,
+    steps_done,
+)
+from trainer.tui.widgets.countdown import Countdown
 
 if TYPE_CHECKING:
     from trainer.tui.code_answer import CodeAnswer
@@ -33,12 +46,6 @@ if TYPE_CHECKING:
 TYPING_KEYS = ("[b]enter[/b] grades (empty: show the answer) · [b]ctrl+z[/b] undo · "
                "[b]esc[/b] keys")
 
-VERDICT_STYLE = {
-    "correct": ("✔ correct", "bold green"),
-    "incorrect": ("✘ incorrect", "bold red"),
-    "undecided": ("? undecided", "bold yellow"),
-    "invalid": ("! not understood", "bold yellow"),
-}
 
 
 # question: answering (or, on a recall card, thinking); grading: a worker decides;
@@ -63,19 +70,6 @@ class KeyPoints(SelectionList[int]):
         box = segments[1]
         segments[1] = Segment("✓" if ticked else " ", box.style, box.control)
         return Strip(segments, strip.cell_length)
-
-
-# a card text's style tags as terminal styles (code spans and blocks in a colour of their own)
-_TEXT_STYLE = {"code": "bold cyan", "link": "underline"}
-
-
-def md(text: str, style: str = "") -> Text:
-    """Card text (Markdown) for the screen: math as Unicode, emphasis and code styled,
-    lists with bullets, hand-wrapped lines joined so the terminal wraps them."""
-    out = Text(style=style)
-    for piece, tags in styled_spans(text):
-        out.append(piece, style=" ".join(_TEXT_STYLE.get(t, t) for t in tags.split()) or None)
-    return out
 
 
 class StudyScreen(TrainerScreen):
@@ -121,12 +115,9 @@ class StudyScreen(TrainerScreen):
         self.phase: StudyPhase = "empty"
         self.attempt: Attempt | None = None  # the rules of answering the card on screen
         self.code_answer: CodeAnswer | None = None  # a code card's editor, while it is shown
-        self.steps_text = Text()
-        self.steps_brief = Text()
         self.give_up_armed = False
         self.undo_armed = False
-        self.box_waits = False  # a new card's answer box takes the first key typed
-        self.waiting_text = Text()  # under the countdown: what waits, the figures so far
+        self.first_key = FirstKey(self)
 
     # --- layout -----------------------------------------------------------------------
 
@@ -136,6 +127,7 @@ class StudyScreen(TrainerScreen):
             yield Static(id="progress-label")
             yield ProgressBar(id="progress", show_eta=False, show_percentage=False)
         with VerticalScroll(id="card"):
+            yield Countdown(self.show_current, id="countdown")
             yield Static(id="prompt")
             yield Static(id="steps-done")
             with Vertical(id="answer-box"):
@@ -153,9 +145,6 @@ class StudyScreen(TrainerScreen):
         # the key hints a frame after the card: styling a footer key is work the first
         # card's frame need not wait for
         self.call_after_refresh(self._mount_footer)
-        # the countdown while learning cards wait; it reads the session's clock on each tick,
-        # so the time shown is the app's (a fake one in tests), whatever the timer's pace
-        self.ticker = self.set_interval(1.0, self.tick, pause=True)
         self.show_current()
 
     async def _mount_footer(self) -> None:
@@ -174,7 +163,8 @@ class StudyScreen(TrainerScreen):
         self.session.replace_cards(cards)
         current = self.session.current
         untouched = (self.phase == "question" and not self.query_one("#answer", Input).value
-                     and self.code_answer is None and not self.steps_text.plain)
+                     and self.code_answer is None
+                     and not (self.attempt is not None and self.attempt.results))
         if self.phase in ("empty", "waiting") and current is not None:
             self.show_current()
         elif (current is not None and before is not None and untouched
@@ -193,10 +183,8 @@ class StudyScreen(TrainerScreen):
     def show_current(self) -> None:
         card = self.session.current
         self.attempt = None
-        self.steps_text = Text()
-        self.steps_brief = Text()
         self.give_up_armed = False
-        self.box_waits = False
+        self.first_key.waiting = False
         for widget_id in ("verdict", "model-answer", "hint", "steps-done", "preview"):
             self._set(widget_id, "")
         for plot in self.query(".card-plot"):
@@ -206,33 +194,19 @@ class StudyScreen(TrainerScreen):
             self.code_answer.remove()
             self.code_answer = None
         self._update_progress()
+        countdown = self.query_one(Countdown)
+        countdown.stop()
         if card is None:
             wait = self.session.next_card_in()
             if wait is not None:
-                self._show_waiting(wait)
+                self._show_waiting(countdown, wait)
                 return
-            self.ticker.pause()
             self._show_empty()
             return
-        self.ticker.pause()
         self.phase = "question"
         self.attempt = attempt = self.session.attempt()
         assert attempt is not None
-        info = Text()
-        if self.session.tag:
-            info.append(f"#{self.session.tag} ", style="bold")
-        if self.session.ahead:
-            info.append("cram ", style="bold")
-        info.append(card.deck, style="bold")
-        info.append(f" · {card.kind}")
-        if card.difficulty:
-            info.append(" · " + "●" * card.difficulty + "○" * (3 - card.difficulty))
-        state = self.session.state_of(card)
-        if state is not None and state.lapses >= LEECH_LAPSES:
-            info.append(f" · leech ({state.lapses} lapses)", style="bold red")
-        if self.session.is_edited(card):
-            info.append(" · edited since last review", style="italic yellow")
-        self._set("card-info", info, visible=True)
+        self._set("card-info", card_header(self.session, card), visible=True)
         if attempt.is_code:
             self._start_code(attempt)
         elif card.graded:
@@ -279,7 +253,7 @@ class StudyScreen(TrainerScreen):
                                        background_color="default"), visible=True)
         widget = self.code_answer = CodeAnswer(attempt, classes="code-answer")
         self.query_one("#card", VerticalScroll).mount(widget, after="#steps-done")
-        self._wait_for_first_key(code=True)
+        self._status(self.first_key.wait(code=True))
 
     def on_code_answer_run_requested(self, event: CodeAnswer.RunRequested) -> None:
         attempt, widget = self.attempt, self.code_answer
@@ -294,26 +268,9 @@ class StudyScreen(TrainerScreen):
         attempt, widget, result = self.attempt, self.code_answer, event.result
         if attempt is None or widget is None or widget.attempt is not attempt:
             return  # the learner moved on meanwhile
-        from rich.syntax import Syntax
-
-        label, style = VERDICT_STYLE[result.verdict]
-        verdict = Text(label, style=style)
-        verdict.append(f"   {result.summary()}\n")
-        why = result.first_failure()
-        if why is not None and not result.fatal:
-            verdict.append(why + "\n", style="red")
-        if result.feedback:
-            verdict.append_text(md(result.feedback, "italic"))
-        self._set("verdict", verdict, visible=True)
-        solution = Text("Solution\n", style="bold")
-        if attempt.solution:
-            solution.append_text(md(attempt.solution.strip())).append("\n")
-        from rich.console import Group
-
-        self._set("model-answer", Group(solution, Syntax(attempt.code.reference if attempt.code
-                                                         else "", "python",
-                                                         background_color="default")),
-                  visible=True)
+        self._set("verdict", code_verdict(result), visible=True)
+        reference = attempt.code.reference if attempt.code else ""
+        self._set("model-answer", code_solution(attempt.solution, reference), visible=True)
         self._answered()
         # the code is frozen now: bring the verdict, the feedback and the solution into view
         # (on a small terminal they are below the editor and the cases)
@@ -323,163 +280,46 @@ class StudyScreen(TrainerScreen):
     def _show_step(self, attempt: Attempt) -> None:
         step = attempt.current_step
         assert step is not None
-        box = self.query_one("#answer-box")
-        box.display = True
-        if attempt.step_count > 1:
-            label = f"Step {attempt.step + 1} of {attempt.step_count}: "
-            self._set("step-prompt", Text(label, style="bold") + md(step.prompt, "bold"))
-        else:
-            same = not step.prompt or step.prompt == attempt.prompt
-            self._set("step-prompt", "" if same else md(step.prompt))
+        self.query_one("#answer-box").display = True
+        self._set("step-prompt", step_prompt(attempt))
         field = self.query_one("#answer", Input)
         field.disabled = False
         field.value = ""
-        if step.kind == "numeric":
-            field.placeholder = f"a number or fraction, to {step.precision}"
-        else:
-            from trainer.grading.expr import pretty_name
-
-            names = ", ".join(pretty_name(n) for n in step.symbols)
-            field.placeholder = f"a formula in {names}" if names else "a formula"
+        field.placeholder = answer_placeholder(step)
         if attempt.step == 0:
-            self._wait_for_first_key(code=False)
+            self._status(self.first_key.wait(code=False))
         else:  # the learner is typing this card's answers: the next step's box at once
             field.focus()
             self._status(TYPING_KEYS)
 
-    # --- the first key of a card (the answer box waits for it) -------------------------------
-
-    def _wait_for_first_key(self, *, code: bool) -> None:
-        """A new card's answer box takes the first key typed, not the focus at once: the keys
-        the footer shows (u undo, q quit) keep working right after a rating, s or b."""
-        self.set_focus(None)
-        self.box_waits = True
-        keys = " ".join(self._key_label(k) for k in self._footer_keys())
-        what = "your function: the first key goes into the editor" if code \
-            else "your answer (enter grades)"
-        self._status(f"Type {what}. [b]{keys}[/b] do what the footer says; to begin with one, "
-                     "press [b]tab[/b] first · [b]esc[/b] keys")
-
-    def _footer_keys(self) -> list[str]:
-        """The keys the footer shows now and that are enabled: they keep their meaning."""
-        return [key for key, active in self.active_bindings.items()
-                if active.binding.show and active.enabled and len(self._key_label(key)) == 1]
-
-    def _key_label(self, key: str) -> str:
-        return self.app.get_key_display(Binding(key, ""))
-
     def on_key(self, event: events.Key) -> None:
-        if self._type_late_key(event):
-            return
-        if not self.box_waits or self.focused is not None or self.phase != "question" \
-                or event.key == "escape" or event.key in self._footer_keys():
-            return  # escape: the keys are live (leave_input), the box stays unfocused
-        self.action_focus_answer()
-        if self.focused is None:  # no box to type into (a frozen editor)
-            return
-        if event.is_printable and event.character:
-            # typed into the box as if it had the focus already
-            if isinstance(self.focused, Input):
-                self.focused.insert_text_at_cursor(event.character)
-            elif self.code_answer is not None:
-                self.code_answer.editor.insert(event.character)
-            event.stop()
-            event.prevent_default()
-        # any other key (enter grades, ctrl+r runs, arrows move) goes on to the box's keys
+        # no widget has the focus before a new card's first key: the screen gets the keys
+        self.first_key.on_key(event, answering=self.phase == "question",
+                              focus_box=self.action_focus_answer)
 
-    def _type_late_key(self, event: events.Key) -> bool:
-        """Type a printable key that reached the screen while the answer box has the focus.
+    # --- no card on screen ------------------------------------------------------------------
 
-        Keys typed fast (or pasted) after the first one are sent on to the screen before that
-        first key gives the box the focus; the box would never see them. A key typed into a
-        focused box never gets here: the box takes it."""
-        if self.phase != "question" or not (event.is_printable and event.character):
-            return False
-        box = self.focused
-        if isinstance(box, Input) and box.id == "answer":
-            box.insert_text_at_cursor(event.character)
-        elif self.code_answer is not None and box is self.code_answer.editor:
-            self.code_answer.editor.insert(event.character)
-        else:
-            return False
-        event.stop()
-        event.prevent_default()
-        return True
-
-    def _summary(self, text: Text) -> Text:
-        """The session's figures so far, appended to `text`."""
-        s = self.session.summary()
-        acc = "-" if s.accuracy is None else f"{s.accuracy:.0%}"
-        spent = f"{s.seconds:.0f} s" if s.seconds < 60 else f"{s.seconds / 60:.1f} min"
-        text.append(f"  cards studied   {s.studied}\n"
-                    f"  reviews         {len(self.session.outcomes)}\n"
-                    f"  accuracy        {acc}\n"
-                    f"  time            {spent}\n")
-        if s.due_later_today:
-            text.append(f"  later today     {s.due_later_today} (learning steps)\n")
-        text.append(f"  due tomorrow    {s.due_tomorrow}\n")
-        return text
-
-    def _show_waiting(self, wait: float, *, fresh: bool = True) -> None:
+    def _show_waiting(self, countdown: Countdown, wait: float) -> None:
         """Only learning cards due later are left: count down to the next one."""
-        if fresh:  # the figures once; each tick redraws the countdown only
-            self.phase = "waiting"
-            self._set("card-info", "")
-            self.query_one("#answer-box").display = False
-            waiting = len(self.session.learning)
-            tail = Text(f"{plural(waiting, 'learning card')} left in this session; "
-                        f"{'it comes' if waiting == 1 else 'they come'} back when due.\n\n")
-            if self.session.outcomes:
-                self._summary(tail.append("So far:\n"))
-            self.waiting_text = tail
-            self._status("[b]a[/b] shows the next card now · [b]u[/b] undoes the last review · "
-                         "[b]d[/b] decks · [b]q[/b] quits (every review is saved)")
-            self.ticker.resume()
-            self.refresh_bindings()
-        text = Text()
-        text.append(f"Next card in {describe_wait(wait)}.\n", style="bold")
-        self._set("prompt", text.append_text(self.waiting_text), visible=True)
-
-    def tick(self) -> None:
-        """The countdown's step: the next learning card appears when its time comes."""
-        if self.phase != "waiting":
-            self.ticker.pause()
-            return
-        wait = self.session.next_card_in()
-        if wait is None or self.session.bring_back() is not None:
-            self.show_current()
-            return
-        self._show_waiting(wait, fresh=False)
+        self.phase = "waiting"
+        for widget_id in ("card-info", "prompt"):
+            self._set(widget_id, "")
+        self.query_one("#answer-box").display = False
+        countdown.start(self.session, wait)
+        self._status("[b]a[/b] shows the next card now · [b]u[/b] undoes the last review · "
+                     "[b]d[/b] decks · [b]q[/b] quits (every review is saved)")
+        self.refresh_bindings()
 
     def _show_empty(self) -> None:
         self.phase = "empty"
         self._set("card-info", "")
         self.query_one("#answer-box").display = False
         if self.session.outcomes:
-            text = Text()
-            text.append("Session complete.\n\n", style="bold green")
-            self._set("prompt", self._summary(text), visible=True)
+            self._set("prompt", session_complete(self.session), visible=True)
             self._status("[b]u[/b] undoes the last review, [b]a[/b] studies ahead, [b]d[/b] decks, "
                          "[b]q[/b] quits.")
             return
-        from trainer.scheduling.queue import next_due
-
-        scope = self.session.scope
-        when = next_due(scope, self.session.store)
-        now = self.session.clock()
-        text = Text("Nothing is due right now.\n\n", style="bold")
-        if not self.session.cards:
-            text.append("No decks loaded: run `trainer validate` to see why.\n")
-        elif not scope:
-            text.append("No card matches this deck or tag.\n")
-        elif when is not None and when <= now:
-            text.append(f"More cards are due, but today's limit of "
-                        f"{self.session.settings.reviews_per_day} reviews is reached.\n")
-        elif when is not None:
-            text.append(f"The next card is due {describe_time(when, now)}.\n")
-        else:
-            text.append("You have met today's limit of new cards.\n")
-        self._set("prompt", text, visible=True)
+        self._set("prompt", nothing_due(self.session), visible=True)
         self._status("Press [b]a[/b] to study ahead, [b]d[/b] for decks, [b]q[/b] to quit.")
 
     def _status(self, markup: str) -> None:
@@ -555,10 +395,9 @@ class StudyScreen(TrainerScreen):
     def _show_graded(self, attempt: Attempt, outcome: StepResult | CardResult) -> None:
         result = outcome.last if isinstance(outcome, CardResult) else outcome
         assert result is not None
-        step, text, verdict, graded, error = (result.index, result.text, result.verdict,
-                                              result.graded, result.error)
         field = self.query_one("#answer", Input)
-        if verdict is Verdict.INVALID:
+        if result.verdict is Verdict.INVALID:
+            graded = result.graded
             self.phase = "question"
             field.disabled = False
             field.focus()
@@ -572,50 +411,16 @@ class StudyScreen(TrainerScreen):
                 field.cursor_position = len(field.value)
             self._status("Not graded yet: change the answer and press [b]enter[/b].")
             return
-        label, style = VERDICT_STYLE.get(verdict, (verdict, "bold"))
-        out = Text()
-        if attempt.step_count > 1:
-            out.append(f"Step {step + 1}: ", style="bold")
-        out.append(label if text else "✘ no answer given", style=style)
-        if graded is not None:
-            if text and graded.parsed:
-                out.append(f"   you wrote  {graded.parsed}\n")
-            else:
-                out.append("\n")
-            out.append(f"reference  {graded.reference}\n", style="bold")
-            if graded.feedback and text:
-                out.append_text(md(graded.feedback, "italic"))
-                out.append("\n")
-            if graded.message and verdict != Verdict.CORRECT and text:
-                out.append(graded.message + "\n", style="dim")
-        if error:
-            out.append(f"\nthe grader failed: {error}\n", style="red")
-        self.steps_text.append_text(out)
-        done_text = self.steps_text.copy()
-        # while the derivation goes on, each finished step takes one line, so that the
-        # prompt and the next step stay on a small screen
-        brief = Text(f"Step {step + 1} ", style="bold")
-        brief.append(label if text else "✘ no answer", style=style)
-        if graded is not None:
-            brief.append(f"  {graded.parsed or text or '–'}" if text else "")
-            if verdict != Verdict.CORRECT:
-                brief.append(f"  → {graded.reference}", style="bold")
-                if graded.feedback and text:
-                    brief.append("\n  ")
-                    brief.append_text(md(graded.feedback, "italic"))
-        self.steps_brief.append_text(brief)
-        self.steps_brief.append("\n")
         if not isinstance(outcome, CardResult):
-            self._set("steps-done", self.steps_brief.copy(), visible=True)
+            self._set("steps-done", steps_done(attempt), visible=True)
             self.phase = "question"
             self._show_step(attempt)
             return
         self._set("steps-done", "")
-        self._set("verdict", done_text, visible=True)
+        self._set("verdict", card_verdict(attempt), visible=True)
         self.query_one("#answer-box").display = False
         if attempt.solution:
-            self._set("model-answer", Text("Solution\n", style="bold").append(
-                md(attempt.solution.strip())), visible=True)
+            self._set("model-answer", solution_text(attempt.solution), visible=True)
         self._show_plot(attempt)
         self._answered()
 
@@ -830,7 +635,7 @@ class StudyScreen(TrainerScreen):
         self.show_current()
 
     def action_leave_input(self) -> None:
-        waited, self.box_waits = self.box_waits, False
+        waited, self.first_key.waiting = self.first_key.waiting, False
         if self.phase == "question" and (self.query_one("#answer", Input).has_focus or waited):
             self._status("Keys are live: [b]h[/b] hint · [b]s[/b] suspend · [b]b[/b] bury · "
                          "[b]u[/b] undo · [b]i[/b] back to the answer box")
@@ -846,7 +651,7 @@ class StudyScreen(TrainerScreen):
 
     def action_focus_answer(self) -> None:
         # set_focus, not focus(): at once, so that the key being handled goes to the box
-        self.box_waits = False
+        self.first_key.waiting = False
         if self.phase == "question" and self.code_answer is not None:
             from trainer.tui.code_answer import KEYS
 
