@@ -194,6 +194,16 @@ def test_the_first_card_is_drawn_before_sympy_or_numpy_is_imported(tmp_path):
     assert proc.stdout.split("\n")[-2] == "True ", proc.stdout
 
 
+async def test_the_study_screen_is_the_apps_first_and_only_screen(make_app, recall_deck, tmp_path):
+    # no blank screen under it: the app's first frame is the card's, not one drawn over
+    from trainer.tui.screens.study import StudyScreen
+
+    app = make_app(recall_deck, tmp_path / "t.db")
+    async with app.run_test(size=(80, 24)):
+        assert app.screen_stack == [app.screen] and isinstance(app.screen, StudyScreen)
+        assert "What is a likelihood?" in screen_text(app, "prompt")
+
+
 async def test_the_chosen_theme_is_remembered(make_app, recall_deck, tmp_path):
     from trainer.config import load_settings
 

@@ -110,6 +110,12 @@ class TrainerApp(App[None]):
             **extra,
         )
 
+    def get_default_screen(self) -> StudyScreen:
+        # the study screen is the app's own first screen, composed and painted as the app
+        # starts; pushed from on_mount over a blank default screen, its first frame was
+        # drawn inside the app's start-up batch, dropped, and drawn again a frame later
+        return StudyScreen(self.new_session())
+
     def on_mount(self) -> None:
         if self.settings.theme in self.available_themes:
             self.theme = self.settings.theme
@@ -117,7 +123,6 @@ class TrainerApp(App[None]):
             self.notify(f"There is no theme {self.settings.theme!r}; pick one with ctrl+p › "
                         "theme (it is remembered).", severity="warning", timeout=8)
         self.theme_changed_signal.subscribe(self, self._remember_theme)
-        self.push_screen(StudyScreen(self.new_session()))
         problems = self.load_result.problems
         if problems:
             # one toast, not a wall of them over the first card
