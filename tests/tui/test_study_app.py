@@ -47,7 +47,8 @@ async def test_ticking_key_points_suggests_a_rating_that_enter_accepts(make_app,
         await pilot.pause()
         assert "Hard" in screen_text(app, "status")
         points = app.screen.query_one("#key-points")
-        assert "✓" in points.render_line(0).text and "✓" not in points.render_line(1).text
+        # ticked and not ticked differ in more than colour (monochrome, colour-blind)
+        assert "[x]" in points.render_line(0).text and "[ ]" in points.render_line(1).text
         await pilot.press("down", "space")
         await pilot.pause()
         assert "Good" in screen_text(app, "status")
@@ -56,6 +57,28 @@ async def test_ticking_key_points_suggests_a_rating_that_enter_accepts(make_app,
     (review,) = app.store.reviews()
     assert review.rating == 3
     assert review.answer == "key points: function of theta; data fixed"
+
+
+async def test_a_long_key_point_wraps_at_words_and_is_ticked_whole(make_app, write_deck,
+                                                                    tmp_path):
+    point = ("the Fisher information is the expected curvature of the negative "
+             "log-likelihood at the true parameter, and its inverse bounds the variance")
+    deck = write_deck("deck: fi\ntitle: F\ncards:\n  - id: a\n    kind: recall\n"
+                      "    prompt: What is the Fisher information?\n    answer: A curvature.\n"
+                      f"    key_points: ['{point}', short]\n", "fi.yaml")
+    app = make_app(deck, tmp_path / "t.db")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("space")
+        await pilot.wait_for_scheduled_animations()
+        points = app.screen.query_one("#key-points")
+        lines = [points.render_line(y).text.strip() for y in range(points.size.height)]
+        shown = " ".join(lines)
+        assert "…" not in shown and "bounds the variance" in shown  # nothing cut off
+        assert all(not line.endswith("-") for line in lines)
+        await pilot.press("space", "enter")  # the long point ticked: Hard, accepted
+        await pilot.pause()
+    (review,) = app.store.reviews()
+    assert review.answer == f"key points: {point}"
 
 
 async def test_undo_shows_the_card_again_and_removes_its_review(make_app, recall_deck, tmp_path):

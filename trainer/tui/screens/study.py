@@ -5,16 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
-from rich.segment import Segment
 from rich.text import Text
 from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.strip import Strip
-from textual.widgets import Footer, Input, ProgressBar, SelectionList, Static
+from textual.widgets import Footer, Input, ProgressBar, Static
 from textual.widgets.input import Selection as InputSelection
-from textual.widgets.selection_list import Selection
 
 from trainer.attempt import Attempt, CardResult, StepResult
 from trainer.decks.model import Card
@@ -39,6 +36,7 @@ from trainer.tui.study_text import (
     steps_done,
 )
 from trainer.tui.widgets.countdown import Countdown
+from trainer.tui.widgets.tick_list import TickList
 
 if TYPE_CHECKING:
     from trainer.tui.code_answer import CodeAnswer
@@ -53,23 +51,12 @@ TYPING_KEYS = ("[b]enter[/b] grades (empty: show the answer) · [b]ctrl+z[/b] un
 StudyPhase = Literal["question", "grading", "answered", "waiting", "empty"]
 
 
-class KeyPoints(SelectionList[int]):
-    """Key points to tick; Enter is left to the screen (accept the rating)."""
+class KeyPoints(TickList):
+    """Key points to tick, wrapped at words; Enter is left to the screen (accept the rating)."""
 
-    BINDINGS = [Binding("enter", "screen.accept", "Accept", show=False)]
-
-    def render_line(self, y: int) -> Strip:
-        # ✓ for a ticked point and a blank box otherwise, rather than an X in both that
-        # only colour tells apart (monochrome terminals, colour-blind learners)
-        strip = super().render_line(y)
-        segments = list(strip)
-        index = self.scroll_offset.y + y
-        if len(segments) < 2 or not 0 <= index < self.option_count:
-            return strip
-        ticked = self.get_option_at_index(index).value in self.selected
-        box = segments[1]
-        segments[1] = Segment("✓" if ticked else " ", box.style, box.control)
-        return Strip(segments, strip.cell_length)
+    # the status line says what space does: the footer keeps room for the screen's keys
+    BINDINGS = [Binding("enter", "screen.accept", "Accept", show=False),
+                Binding("space", "toggle", "Tick / untick", show=False)]
 
 
 class StudyScreen(TrainerScreen):
@@ -503,14 +490,12 @@ class StudyScreen(TrainerScreen):
         self._set("model-answer", answer, visible=True)
         if card.key_points:
             points = self.query_one("#key-points", KeyPoints)
-            points.clear_options()
-            points.add_options(Selection(md(p), i) for i, p in enumerate(card.key_points))
+            points.set_points((md(p), False) for p in card.key_points)
             points.border_title = "Key points you covered (space ticks)"
             points.display = True
-            points.highlighted = 0
         self._answered()
 
-    @on(SelectionList.SelectedChanged, "#key-points")
+    @on(TickList.Changed, "#key-points")
     def _ticked(self) -> None:
         if self.attempt is None or self.phase != "answered":
             return

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from rich.text import Text
 from textual import on
 from textual.binding import Binding
+from textual.message import Message
 from textual.widgets import OptionList
 
 
@@ -17,15 +18,27 @@ class TickList(OptionList):
 
     BINDINGS = [Binding("space", "toggle", "Tick / untick")]
 
+    class Changed(Message):
+        """A point was ticked or unticked."""
+
+        def __init__(self, tick_list: TickList) -> None:
+            super().__init__()
+            self.tick_list = tick_list
+
+        @property
+        def control(self) -> TickList:
+            return self.tick_list
+
     def __init__(self, *, id: str | None = None) -> None:  # noqa: A002 - Textual's name
         super().__init__(id=id)
-        self._labels: list[str] = []
+        self._labels: list[Text] = []
         self._ticked: set[int] = set()
 
-    def set_points(self, points: Iterable[tuple[str, bool]]) -> None:
-        """Show these (label, ticked) points, the first one highlighted."""
+    def set_points(self, points: Iterable[tuple[str | Text, bool]]) -> None:
+        """Show these (label, ticked) points, the first one highlighted; a label is plain
+        text or styled Text."""
         pairs = list(points)
-        self._labels = [label for label, _ in pairs]
+        self._labels = [Text(label) if isinstance(label, str) else label for label, _ in pairs]
         self._ticked = {i for i, (_, ticked) in enumerate(pairs) if ticked}
         self.clear_options()
         self.add_options([self._prompt(i) for i in range(len(pairs))])
@@ -33,8 +46,9 @@ class TickList(OptionList):
 
     def _prompt(self, index: int) -> Text:
         ticked = index in self._ticked
-        text = Text("[x] " if ticked else "[ ] ", style="bold green" if ticked else "dim")
-        return text + Text(self._labels[index])
+        # the box alone is styled: Text + Text would spread its style over the whole point
+        box = ("[x] ", "bold green") if ticked else ("[ ] ", "dim")
+        return Text.assemble(box, self._labels[index])
 
     @property
     def selected(self) -> list[int]:
@@ -50,10 +64,11 @@ class TickList(OptionList):
         self._set(index, index not in self._ticked)
 
     def _set(self, index: int, ticked: bool) -> None:
-        if not 0 <= index < len(self._labels):
+        if not 0 <= index < len(self._labels) or (index in self._ticked) == ticked:
             return
         (self._ticked.add if ticked else self._ticked.discard)(index)
         self.replace_option_prompt_at_index(index, self._prompt(index))
+        self.post_message(self.Changed(self))
 
     # this widget's own toggle (of the highlighted point), not DOMNode's toggle(attribute)
     def action_toggle(self) -> None:  # type: ignore[override]
