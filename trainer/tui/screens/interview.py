@@ -119,15 +119,21 @@ class InterviewScreen(TrainerScreen):
         if q is None:
             self._debrief()
             return
-        self._ask(q, q.prompt)
+        self._ask(q)
 
-    def _ask(self, q: Question, text: str) -> None:
+    def _ask(self, q: Question, follow_up: str | None = None) -> None:
+        """Ask the question (its next step on a whiteboard); a follow-up below the question,
+        which stays on screen as an interviewer's would."""
         hint = "  [dim](whiteboard: type the result)[/dim]" if q.card.graded else ""
+        text = q.prompt
         step = q.attempt.current_step
         if step is not None and q.attempt.step_count > 1:
             text += f"\n\nStep {q.attempt.step + 1}: {step.prompt}"
-        self.query_one("#iv-prompt", Static).update(
-            Text.from_markup(f"[b]{q.card.key}[/b]{hint}\n") + Text(render_math(text.strip())))
+        prompt = Text.from_markup(f"[b]{q.card.key}[/b]{hint}\n") + Text(render_math(text.strip()))
+        if follow_up is not None:
+            prompt.append("\n\nFollow-up: ", style="bold")
+            prompt.append(render_math(follow_up.strip()))
+        self.query_one("#iv-prompt", Static).update(prompt)
         area = self.query_one("#iv-answer", TextArea)
         area.text = ""
         self.query_one("#iv-status", Static).update("")
@@ -217,7 +223,7 @@ class InterviewScreen(TrainerScreen):
                 return
             self.mock.answer(text)
             if q.stage == "follow_up" and q.follow_up is not None:
-                self._ask(q, f"Follow-up: {q.follow_up.question}")
+                self._ask(q, follow_up=q.follow_up.question)
             else:
                 self._review(q)
             return
@@ -249,7 +255,7 @@ class InterviewScreen(TrainerScreen):
                 self.notify("That answer could not be read; change it and send again.",
                             severity="warning")
                 return  # keep the text to mend it
-            self._ask(q, q.prompt)
+            self._ask(q)
         elif q.stage == "review":
             self._review(q)
 
