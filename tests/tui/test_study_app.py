@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
+from pathlib import Path
 
 from trainer.tui.app import TrainerApp
 
@@ -189,32 +191,45 @@ async def test_a_card_edited_since_its_last_review_is_marked(make_app, recall_de
 
 FIRST_CARD = """
 import asyncio, sys
+from pathlib import Path
 from trainer.catalog import load_catalog
 from trainer.config import default_deck_paths
 from trainer.store import Store
 from trainer.tui.app import TrainerApp
 
 async def main():
-    app = TrainerApp(store=Store.open(sys.argv[1]), load_result=load_catalog(
-        default_deck_paths()), warm_up=False, save_theme=False)
+    decks = [Path(sys.argv[2])] if sys.argv[2] != "-" else default_deck_paths()
+    app = TrainerApp(store=Store.open(sys.argv[1]), load_result=load_catalog(decks),
+                     warm_up=False, save_theme=False)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         shown = str(app.screen.query_one("#prompt").render()).strip()
-        print(bool(shown), ",".join(m for m in ("sympy", "numpy") if m in sys.modules))
+        print(bool(shown), ",".join(m for m in sys.argv[3:] if m in sys.modules))
 
 asyncio.run(main())
 """
 
 
-def test_the_first_card_is_drawn_before_sympy_or_numpy_is_imported(tmp_path):
-    # the path to the first card, without the background warm-up that follows it
+def first_card_imports(db: Path, decks: Path | None, modules: Sequence[str]) -> str:
+    """'True ' when a first card was drawn and none of `modules` was imported on the way
+    (a fresh process, without the background warm-up that follows the first card)."""
     import subprocess
     import sys
 
-    proc = subprocess.run([sys.executable, "-c", FIRST_CARD, str(tmp_path / "t.db")],
-                          capture_output=True, text=True, timeout=120)
+    proc = subprocess.run([sys.executable, "-c", FIRST_CARD, str(db), str(decks or "-"),
+                           *modules], capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr[-2000:]
-    assert proc.stdout.split("\n")[-2] == "True ", proc.stdout
+    return proc.stdout.split("\n")[-2]
+
+
+def test_the_first_card_is_drawn_before_sympy_or_numpy_is_imported(tmp_path):
+    assert first_card_imports(tmp_path / "t.db", None, ["sympy", "numpy"]) == "True "
+
+
+def test_a_first_recall_card_loads_no_code_editor(recall_deck, tmp_path):
+    # Textual's TextArea and its syntax trees come with the first code card
+    modules = ["textual.widgets._text_area", "tree_sitter", "trainer.tui.code_answer"]
+    assert first_card_imports(tmp_path / "t.db", recall_deck, modules) == "True "
 
 
 async def test_the_study_screen_is_the_apps_first_and_only_screen(make_app, recall_deck, tmp_path):

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from textual import events
-from textual.widgets import Input, TextArea
+from textual.widget import Widget
+from textual.widgets import Input
 
 
 class _OwnKeysFirst:
@@ -17,7 +18,7 @@ class _OwnKeysFirst:
 
     async def _on_key(self, event: events.Key) -> None:
         widget = self
-        assert isinstance(widget, Input | TextArea)
+        assert isinstance(widget, Widget)
         if not event.is_printable:
             for binding in widget._bindings.key_to_bindings.get(event.key, ()):
                 if not binding.priority and await widget.app.run_action(binding.action, widget):
@@ -29,7 +30,3 @@ class _OwnKeysFirst:
 
 class AnswerInput(_OwnKeysFirst, Input):
     """A one-line answer box."""
-
-
-class AnswerArea(_OwnKeysFirst, TextArea):
-    """A multi-line answer box or code editor."""

@@ -20,7 +20,7 @@ from textual.widgets import Static, TextArea
 
 from trainer.attempt import Attempt
 from trainer.coderun.card import CodeResult
-from trainer.tui.answer_box import AnswerArea
+from trainer.tui.answer_area import AnswerArea
 
 KEYS = ("[b]ctrl+r[/b] runs against the draws · [b]ctrl+s[/b] submits · "
         "[b]ctrl+o[/b] opens $EDITOR · [b]esc[/b] keys")

@@ -10,7 +10,7 @@ from textual import events
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Input, TextArea
+from textual.widgets import Input
 
 # the study screen's answer boxes: the one-line answer and a code card's editor
 ANSWER_BOXES = frozenset({"answer", "code-editor"})
@@ -18,13 +18,17 @@ ANSWER_BOXES = frozenset({"answer", "code-editor"})
 
 def type_into(box: Widget | None, character: str) -> bool:
     """Type `character` into an answer box as if it had been pressed there."""
-    if isinstance(box, Input) and box.id in ANSWER_BOXES:
-        box.insert_text_at_cursor(character)
-    elif isinstance(box, TextArea) and box.id in ANSWER_BOXES:
-        box.insert(character)
-    else:
+    if box is None or box.id not in ANSWER_BOXES:
         return False
-    return True
+    if isinstance(box, Input):
+        box.insert_text_at_cursor(character)
+        return True
+    from textual.widgets import TextArea  # with the code editor, never on the first card's path
+
+    if isinstance(box, TextArea):
+        box.insert(character)
+        return True
+    return False
 
 
 class FirstKey:

@@ -18,7 +18,7 @@ from trainer.attempt import StepResult
 from trainer.interview.mock import MockInterview, Question
 from trainer.interview.report import clock_text, markdown
 from trainer.render import render_math
-from trainer.tui.answer_box import AnswerArea
+from trainer.tui.answer_area import AnswerArea
 from trainer.tui.screens.base import TrainerScreen
 from trainer.tui.study_text import VERDICT_STYLE
 from trainer.tui.widgets.tick_list import TickList
