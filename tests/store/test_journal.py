@@ -210,3 +210,71 @@ def test_a_schema_5_database_migrates_to_events_with_identical_states(tmp_path: 
     assert "forget" in kinds["d/forgotten"] and kinds["d/moved"][-1] == "reschedule"
     assert kinds["d/buried"][-1] == "bury" and kinds["d/new-suspended"] == ["suspend"]
     assert "set" not in {k for ks in kinds.values() for k in ks}  # every state explained
+
+
+# --- merging: the fast paths equal a full replay ------------------------------------------------
+
+
+def _history(rng, key: str, n: int) -> list[Event]:
+    """A card's reviews at random gaps (minutes to weeks), a suspension and an undo or two."""
+    at, events = T0 + rng.uniform(0, DAY), []
+    for k in range(n):
+        at += rng.choice((rng.uniform(60, 3600), rng.uniform(0.5, 20) * DAY))
+        roll = rng.random()
+        if roll < 0.85 or not events:
+            e = Event(f"01R{key[-2:]}{k:021d}", rng.choice("AB"), key, at, "review",
+                      {"rating": rng.choice((1, 2, 3, 3, 4)), "duration_ms": k})
+        elif roll < 0.93:
+            e = Event(f"01S{key[-2:]}{k:021d}", "A", key, at, rng.choice(("suspend",
+                                                                          "unsuspend")), {})
+        else:
+            e = Event(f"01U{key[-2:]}{k:021d}", "B", key, at, "undo",
+                      {"event": rng.choice([x for x in events if x.kind != "undo"]).id})
+        events.append(e)
+    return events
+
+
+def _log(store: Store) -> list[tuple]:
+    return sorted(store.conn.execute(
+        "SELECT card_key, reviewed_at, rating, duration_ms, state_before, state_after, event_id "
+        "FROM reviews"))
+
+
+def _tallies(store: Store) -> tuple[list[tuple], list[tuple]]:
+    return (sorted(store.conn.execute("SELECT * FROM review_tally WHERE reviews != 0")),
+            sorted(store.conn.execute("SELECT * FROM card_tally WHERE mature + recalled != 0")))
+
+
+def test_merges_in_any_slices_give_what_one_full_replay_gives(tmp_path: Path):
+    # A learner's events arrive in slices: mostly after what the store has (each card then
+    # continues from its cached state), sometimes inside its history or undoing something
+    # (the card is replayed whole). The states, the review log rows and the statistics'
+    # tallies must be what merging everything at once gives, and what a full replay gives.
+    import random
+
+    rng = random.Random(16)
+    keys = [f"d/c{k:02d}" for k in range(10)]
+    events = sorted((e for key in keys for e in _history(rng, key, 25)), key=lambda e: e.order)
+    sliced, whole = Store.open(tmp_path / "sliced.db"), Store.open(tmp_path / "whole.db")
+    late = events[:-40] + rng.sample(events[-40:], 40)  # the last ones out of order
+    continued = replayed = 0
+    for start in range(0, len(late), 17):
+        merged = sliced.merge_events(late[start:start + 17])
+        continued += merged.cards - merged.replayed_whole
+        replayed += merged.replayed_whole
+    assert continued > 50 and replayed > 5  # both paths were taken, many times
+    whole.merge_events(events)
+    for key in keys:
+        assert sliced.card_state(key) == whole.card_state(key) == replay(whole.events(key))
+    assert _log(sliced) == _log(whole)
+    assert _tallies(sliced) == _tallies(whole)
+    # a full replay of every card (the undo path) rewrites nothing
+    rows = sorted(sliced.conn.execute("SELECT * FROM reviews"))
+    with sliced.transaction():
+        for key in keys:
+            sliced._replay_card(key)
+    assert sorted(sliced.conn.execute("SELECT * FROM reviews")) == rows
+    assert _tallies(sliced) == _tallies(whole)
+    assert sliced.replay_all() == len(keys)
+    for key in keys:
+        assert sliced.card_state(key) == whole.card_state(key)

@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
-import hashlib
-import random
+import json
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from functools import cached_property, lru_cache
-from typing import TYPE_CHECKING, Any
+from operator import attrgetter
+from typing import TYPE_CHECKING, Any, cast
 
 from trainer.review import State
+from trainer.scheduling.fsrs_step import (
+    US,
+    Stepper,
+    fuzz_ranges,
+    fuzzed_days,
+    micros,
+    stepper,
+)
 from trainer.store.db import CardState
 from trainer.store.journal import Event
 
@@ -20,6 +28,17 @@ if TYPE_CHECKING:
 
 
 _STATES = {int(s): s for s in State}
+# a state as a replay carries it: CardState's fields in their order
+Values = tuple[Any, ...]
+_FIELDS: tuple[str, ...] = CardState.__slots__  # type: ignore[attr-defined]
+state_values = cast("Callable[[CardState], Values]", attrgetter(*_FIELDS))
+_order = attrgetter("at", "id")
+_encode = json.JSONEncoder(separators=(",", ":")).encode  # as json.dumps with these, reused
+
+
+def dump_values(v: Values) -> str:
+    """The review log's JSON of the state with these values: the store's `_dump`."""
+    return _encode(dict(zip(_FIELDS, v, strict=True)))
 
 
 def _dt(seconds: float) -> datetime:
@@ -44,12 +63,6 @@ def new_state(key: str, at: float, *, deck: str | None = None, **flags: Any) -> 
                      stability=None, difficulty=None, due=at, last_review=None, **flags)
 
 
-def _draw(seed: str) -> float:
-    """A number in [0, 1) fixed by `seed`, the same on every platform and Python."""
-    digest = hashlib.blake2b(seed.encode(), digest_size=8).digest()
-    return int.from_bytes(digest, "big") / 2.0**64
-
-
 @lru_cache(maxsize=1)
 def _enums() -> tuple[dict[int, Any], dict[int, Any]]:
     """fsrs's State and Rating members by number (an Enum call per review adds up)."""
@@ -61,9 +74,8 @@ def _enums() -> tuple[dict[int, Any], dict[int, Any]]:
 @lru_cache(maxsize=1)
 def _seeded_scheduler_class() -> type:
     import fsrs
-    from fsrs.scheduler import FUZZ_RANGES
 
-    ranges = [(float(r["start"]), float(r["end"]), float(r["factor"])) for r in FUZZ_RANGES]
+    ranges = fuzz_ranges()
 
     class SeededScheduler(fsrs.Scheduler):  # type: ignore[misc]
         """fsrs.Scheduler whose fuzz is drawn from the reviewing event's id, not from the
@@ -72,19 +84,9 @@ def _seeded_scheduler_class() -> type:
         _seed = threading.local()
 
         def _get_fuzzed_interval(self, *, interval: timedelta) -> timedelta:
-            days = interval.days
-            if days < 2.5:  # as fsrs: no fuzz below 2.5 days
-                return interval
-            delta = 1.0
-            for start, end, factor in ranges:
-                if days > start:
-                    delta += factor * (min(float(days), end) - start)
-            high = min(round(days + delta), self.maximum_interval)
-            low = min(max(2, round(days - delta)), high)
-            seed = getattr(self._seed, "value", None)
-            draw = _draw(seed) if seed is not None else random.random()
-            return timedelta(days=min(round(draw * (high - low + 1) + low),
-                                      self.maximum_interval))
+            days = fuzzed_days(interval.days, getattr(self._seed, "value", None),
+                               self.maximum_interval, ranges)
+            return interval if days == interval.days else timedelta(days=days)
 
     return SeededScheduler
 
@@ -112,9 +114,51 @@ class Replayer:
             desired_retention=self.desired_retention, enable_fuzzing=self.fuzz, **extra)
         return scheduler
 
+    @cached_property
+    def _step(self) -> Stepper:
+        return stepper(self._fsrs)
+
     def review(self, state: CardState | None, *, key: str, rating: int, at: float,
                seed: str | None, deck: str | None = None, content_hash: str = "") -> CardState:
         """The state after rating the card at `at`; `seed` (the event id) draws the fuzz."""
+        return CardState(*self._reviewed(None if state is None else state_values(state), key,
+                                         rating, at, seed, content_hash, deck))
+
+    def _reviewed(self, v: Values | None, key: str, rating: int, at: float, seed: str | None,
+                  content_hash: str, deck: str | None = None) -> Values:
+        """`review` on a state's field values (CardState's order), as a replay carries them."""
+        if rating not in (1, 2, 3, 4):
+            raise ValueError(f"rating must be 1-4, not {rating!r}")
+        step: int | None
+        if v is None or v[2] == State.NEW:
+            code, step, stability, difficulty, last = 1, 0, None, None, None
+            if v is None:
+                v = (key, deck or deck_of(key), State.NEW, None, None, None, at, None, 0, 0, "",
+                     False, None)
+        else:
+            code, step, stability, difficulty = int(v[2]), v[3], v[4], v[5]
+            if code == 1 and step is None:
+                step = 0  # as fsrs.Card makes it
+            if (code not in (1, 2, 3) or (code != 2 and step is None)
+                    or (code != 1 and (stability is None or difficulty is None))):
+                # a state fsrs itself refuses (a `set` event can write anything): its error
+                return state_values(self.review_with_fsrs(
+                    CardState(*v), key=key, rating=rating, at=at, seed=seed, deck=deck,
+                    content_hash=content_hash))
+            last = None if v[7] is None else micros(v[7])
+        now = micros(at)
+        code, step, stability, difficulty, interval = self._step(
+            code, step, stability, difficulty, last, now, rating, seed)
+        return (v[0], deck or v[1], _STATES[code], step, stability, difficulty,
+                (now + interval) / US,  # what datetime.timestamp() gives
+                now / US, v[8] + 1, v[9] + (1 if v[2] == State.REVIEW and rating == 1 else 0),
+                content_hash or v[10], v[11], None)
+
+    def review_with_fsrs(self, state: CardState | None, *, key: str, rating: int, at: float,
+                         seed: str | None, deck: str | None = None,
+                         content_hash: str = "") -> CardState:
+        """`review` through fsrs.Scheduler.review_card itself, an fsrs.Card and datetimes:
+        the oracle the fast step is tested against, and the path for states fsrs refuses."""
         import fsrs
 
         if rating not in (1, 2, 3, 4):
@@ -134,7 +178,7 @@ class Replayer:
         finally:
             scheduler._seed.value = None
         base = state or new_state(key, at, deck=deck)
-        return CardState(  # every field, as `replace` would, without its cost in a replay
+        return CardState(
             key=base.key,
             deck=deck or base.deck,
             state=_STATES[int(new.state)],
@@ -186,12 +230,49 @@ class Replayer:
     def replay(self, events: Iterable[Event], state: CardState | None = None) -> CardState | None:
         """The state after these events of one card: undone events (and their undos) are
         dropped, the rest applied in event-time order, starting from `state` (None: new)."""
-        events = list(events)
-        cancelled = {e.cancels for e in events if e.kind == "undo"}
-        for event in sorted(events, key=lambda e: e.order):
-            if event.kind != "undo" and event.id not in cancelled:
-                state = self.apply(state, event)
-        return state
+        v = self.run(applied(events), None if state is None else state_values(state))
+        return None if v is None else CardState(*v)
+
+    def run(self, events: Iterable[Event], v: Values | None,
+            log: list[tuple[Event, str | None, str]] | None = None,
+            since: tuple[float, str] | None = None) -> Values | None:
+        """The field values of the state after `events`, applied in the order given (see
+        `applied`) from the state with values `v` (None: new). With `log`, each review at or
+        after `since` (None: all) adds (event, state before, state after) there, the states
+        as the review log stores them (JSON, the store's `_dump`).
+
+        A replay's inner loop: the state travels as a tuple, a CardState is made only
+        around an event other than a review (rare), and a review's state before is the JSON
+        of the one after the review before it."""
+        keep_due = self.keep_due
+        reviewed = self._reviewed
+        text: str | None = None  # the JSON of v, when known
+        for e in events:
+            if e.kind == "review":
+                p = e.payload
+                after = reviewed(v, e.card_key, int(p["rating"]), e.at, e.id,
+                                 p.get("content_hash") or "")
+                if keep_due and p.get("due") is not None:
+                    after = (*after[:6], float(p["due"]), *after[7:])
+                if log is not None and (since is None or (e.at, e.id) >= since):
+                    before = None if v is None else text if text is not None else dump_values(v)
+                    text = dump_values(after)
+                    log.append((e, before, text))
+                else:
+                    text = None
+                v = after
+            else:
+                state = self.apply(None if v is None else CardState(*v), e)
+                v = None if state is None else state_values(state)
+                text = None
+        return v
+
+
+def applied(events: Iterable[Event]) -> list[Event]:
+    """The events a replay applies, in event-time order: undone events and undos dropped."""
+    events = list(events)
+    cancelled = {e.cancels for e in events if e.kind == "undo"}
+    return sorted((e for e in events if e.kind != "undo" and e.id not in cancelled), key=_order)
 
 
 @lru_cache(maxsize=8)

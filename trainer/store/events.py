@@ -8,6 +8,7 @@ import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
 from trainer.store.journal import Event, dump_payload, new_event_id
@@ -45,6 +46,9 @@ _SCHEDULE = ("state", "step", "stability", "difficulty", "due", "last_review", "
 _CHUNK = 500  # ids per IN (...) list: well under SQLite's limit on variables
 
 
+_order = attrgetter("at", "id")  # Event.order, without a property call per event
+
+
 def _row_event(row: Sequence[Any]) -> Event:
     return Event(row[0], row[1], row[2], row[3], row[4], json.loads(row[5]))
 
@@ -62,6 +66,45 @@ class Merged:
     per_device: dict[str, int] = field(default_factory=dict)
     cards: int = 0
     replayed_whole: int = 0
+
+
+class _Writes:
+    """A merge's writes to the caches, made at its end in one statement each."""
+
+    def __init__(self) -> None:
+        self.dropped: list[tuple[int]] = []  # review log rows, by id
+        self.dropped_cards: list[tuple[str]] = []  # every review log row of these cards
+        self.rows: list[tuple[Any, ...]] = []
+        self.states: list[tuple[Any, ...]] = []
+        self.gone: list[tuple[str]] = []
+
+    def reviews(self, log: Sequence[tuple[Event, str | None, str]], ids: dict[str, int]) -> None:
+        """Review log rows for a replay's logged reviews; `ids`: rows to rewrite in place."""
+        for e, before, after in log:
+            p = e.payload
+            self.rows.append((ids.get(e.id), e.card_key, e.at, int(p["rating"]), p.get("answer"),
+                              p.get("verdict"), p.get("duration_ms"), before, after, e.id))
+
+    def card(self, key: str, values: Sequence[Any] | None) -> None:
+        """The card's cached state (field values in CardState's order; None: no row)."""
+        if values is None:
+            self.gone.append((key,))
+        else:  # the `cards` columns are CardState's fields in its order
+            self.states.append((*values[:11], int(values[11]), values[12]))
+
+    def flush(self, conn: sqlite3.Connection) -> None:
+        from trainer.store.db import _COLUMNS
+
+        conn.executemany("DELETE FROM reviews WHERE id=?", self.dropped)
+        conn.executemany("DELETE FROM reviews WHERE card_key=?", self.dropped_cards)
+        conn.executemany(
+            "INSERT INTO reviews (id, card_key, reviewed_at, rating, answer, verdict, "
+            "duration_ms, state_before, state_after, event_id) VALUES (?,?,?,?,?,?,?,?,?,?)",
+            self.rows)
+        conn.executemany("DELETE FROM cards WHERE key=?", self.gone)
+        conn.executemany(f"INSERT OR REPLACE INTO cards ({_COLUMNS}) VALUES "
+                         "(?,?,?,?,?,?,?,?,?,?,?,?,?)", self.states)
+        self.__init__()  # type: ignore[misc]
 
 
 class JournalQueries:
@@ -175,7 +218,7 @@ class JournalQueries:
         the cards touched (True: replayed whole) and the events that were new."""
         conn = self.conn
         base = conn.execute("SELECT COALESCE(MAX(seq), 0) FROM events").fetchone()[0]
-        new = [e for e in events if self._insert_event(e, origin)]
+        new = self._insert_events(events, origin, base)
         touched: dict[str, bool] = {}
         by_card: dict[str, list[Event]] = defaultdict(list)
         for e in new:
@@ -199,29 +242,52 @@ class JournalQueries:
             if last is not None and first < (last[0], last[1]):
                 whole.add(key)  # it falls inside the history: replay the card from the start
         new_ids = set(ids)
+        writes = _Writes()
         for key, evs in by_card.items():
             if key in whole:
-                self._replay_card(key, new_ids)
+                self._replay_card(key, new_ids, writes)
             else:
-                self._continue_card(key, sorted(evs, key=lambda e: e.order))
+                self._continue_card(key, sorted(evs, key=_order), writes)
             touched[key] = key in whole
+        writes.flush(conn)
         return touched, new
 
-    def _continue_card(self, key: str, events: Sequence[Event]) -> None:
-        """Apply events that come after everything the card has, on its cached state."""
-        state = self.card_state(key)  # type: ignore[attr-defined]
-        apply = self.replayer_for(key).apply
+    def _insert_events(self, events: Sequence[Event], origin: str | None,
+                       base: int) -> list[Event]:
+        """Insert the events whose ids are not here yet (of two with one id, the first), in
+        one statement; returns those inserted, in their order. `base`: the last seq before."""
+        conn = self.conn
+        conn.executemany(
+            "INSERT OR IGNORE INTO events (id, device, card_key, at, kind, payload, cancels, "
+            "origin) VALUES (?,?,?,?,?,?,?,?)",
+            [(e.id, e.device, e.card_key, e.at, e.kind, dump_payload(e.payload), e.cancels,
+              origin) for e in events])
+        # what went in has a seq past `base` (AUTOINCREMENT never reuses one)
+        added = {r[0] for r in conn.execute("SELECT id FROM events WHERE seq > ?", (base,))}
+        new = []
         for e in events:
-            after = apply(state, e)
-            if e.kind == "review" and after is not None:
-                self._insert_review_row(e, state, after)
-            state = after
-        self._put_cache(key, state)
+            if e.id in added:
+                added.discard(e.id)  # a second event with that id was ignored
+                new.append(e)
+        return new
 
-    def _replay_card(self, key: str, changed: set[str] | None = None) -> CardState | None:
+    def _continue_card(self, key: str, events: Sequence[Event], writes: _Writes) -> None:
+        """Apply events that come after everything the card has, on its cached state."""
+        from trainer.scheduling.replay import state_values
+
+        state = self.card_state(key)  # type: ignore[attr-defined]
+        log: list[tuple[Event, str | None, str]] = []
+        values = self.replayer_for(key).run(
+            events, None if state is None else state_values(state), log)
+        writes.reviews(log, {})
+        writes.card(key, values)
+
+    def _replay_card(self, key: str, changed: set[str] | None = None,
+                     writes: _Writes | None = None) -> None:
         """Rebuild a card's state from all its events, and its review log rows from the
         first event that `changed` (new events' ids; None: all of them) moves or cancels.
-        A rewritten row keeps its id, so nothing that names it goes stale."""
+        A rewritten row keeps its id, so nothing that names it goes stale. The writes go
+        to `writes` (None: written now)."""
         conn = self.conn
         events = [_row_event(r) for r in conn.execute(
             f"SELECT {_EVENT} FROM events WHERE card_key=? ORDER BY at, id", (key,))]
@@ -232,35 +298,20 @@ class JournalQueries:
             since = min((e.order for e in events if e.id in changed or e.id in undone),
                         default=None)
         rows = dict(conn.execute("SELECT event_id, id FROM reviews WHERE card_key=?", (key,)))
+        pending = writes or _Writes()
         if since is None:
-            conn.execute("DELETE FROM reviews WHERE card_key=?", (key,))
+            pending.dropped_cards.append((key,))
         else:
-            conn.executemany("DELETE FROM reviews WHERE id=?", [
+            pending.dropped.extend(
                 (rows[e.id],) for e in events
-                if e.id in rows and (e.order >= since or e.id in cancelled)])
-        state: CardState | None = None
-        apply = self.replayer_for(key).apply
-        for e in events:
-            if e.kind == "undo" or e.id in cancelled:
-                continue
-            after = apply(state, e)
-            if e.kind == "review" and after is not None and (since is None or e.order >= since):
-                self._insert_review_row(e, state, after, row_id=rows.get(e.id))
-            state = after
-        self._put_cache(key, state)
-        return state
-
-    def _insert_review_row(self, e: Event, before: CardState | None, after: CardState,
-                           row_id: int | None = None) -> int:
-        from trainer.store.db import _dump
-
-        p = e.payload
-        cur = self.conn.execute(
-            "INSERT INTO reviews (id, card_key, reviewed_at, rating, answer, verdict, duration_ms,"
-            " state_before, state_after, event_id) VALUES (?,?,?,?,?,?,?,?,?,?)",
-            (row_id, e.card_key, e.at, int(p["rating"]), p.get("answer"), p.get("verdict"),
-             p.get("duration_ms"), _dump(before), _dump(after), e.id))
-        return int(cur.lastrowid or 0)
+                if e.id in rows and (e.order >= since or e.id in cancelled))
+        log: list[tuple[Event, str | None, str]] = []
+        values = self.replayer_for(key).run(
+            [e for e in events if e.kind != "undo" and e.id not in cancelled], None, log, since)
+        pending.reviews(log, rows)
+        pending.card(key, values)
+        if writes is None:
+            pending.flush(conn)
 
     def _put_cache(self, key: str, state: CardState | None) -> None:
         if state is None:
@@ -340,31 +391,25 @@ class JournalQueries:
         repair the cache), in one transaction; returns how many cards were replayed. Each
         deck's replayer is `replay_with`'s unless one is given for all. The review log keeps
         the states each review was made from."""
-        from trainer.store.db import _state_values
+        from trainer.scheduling.replay import applied
 
         conn = self.conn
         count = 0
         with self.transaction():  # type: ignore[attr-defined]
             rows = conn.execute(f"SELECT {_EVENT} FROM events ORDER BY card_key, at, id")
-            writes: list[tuple[Any, ...]] = []
-            gone: list[tuple[str]] = []
+            writes = _Writes()
             key, batch = None, []  # type: ignore[var-annotated]
             for row in [*rows, None]:
                 if row is None or row[2] != key:
                     if key is not None:
-                        state = (replayer or self.replayer_for(key)).replay(batch)
-                        if state is None:
-                            gone.append((key,))
-                        else:
-                            writes.append(_state_values(state))
+                        run = (replayer or self.replayer_for(key)).run
+                        writes.card(key, run(applied(batch), None))
                         count += 1
                     if row is None:
                         break
                     key, batch = row[2], []
                 batch.append(_row_event(row))
-            conn.executemany("DELETE FROM cards WHERE key=?", gone)
-            conn.executemany("INSERT OR REPLACE INTO cards VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                             writes)
+            writes.flush(conn)
         return count
 
 
