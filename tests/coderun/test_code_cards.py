@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from trainer.cli import main
-from trainer.coderun.card import CodeExercise, agree
+from trainer.coderun.card import CodeExercise, agree, apart
 from trainer.coderun.static import python_loops, signature_of
 from trainer.decks import load_text
 from trainer.scheduling import AGAIN, GOOD, HARD
@@ -147,6 +147,18 @@ def test_agree_is_strict_about_shapes_and_kinds():
     assert not agree(float("nan"), 1.0, 1e-6, 1e-9)[0]
     assert not agree(float("inf"), 1e308, 1e-6, 1e-9)[0]
     assert agree(float("nan"), float("nan"), 1e-6, 1e-9, nan_equal=True)[0]
+
+
+def test_apart_needs_one_entry_1_percent_of_the_sum_away_or_an_overflow():
+    import numpy as np
+
+    assert apart(1.0, 1.03) and not apart(1.0, 1.01) and not apart(0.5, 0.5)
+    assert not apart(0.0, 0.0) and apart(0.0, 1e-6) and not apart(0.0, 1e-10, atol=1e-9)
+    assert apart((2.0, 1.0), (2.0, 1.5)) and not apart((2.0, 1.0), (2.0, 1.001))
+    assert apart(np.array([3.0, 1.0]), np.array([3.0, 1.1]))
+    assert not apart(np.array([3.0, 1.0]), np.array([3.001, 1.001]))
+    assert apart(float("inf"), 1e300) and apart(float("inf"), float("-inf"))
+    assert not apart(float("inf"), float("inf")) and apart((1.0, 2.0), (1.0, 2.0, 3.0))
 
 
 def _fn(source: str) -> ast.FunctionDef:
@@ -288,6 +300,64 @@ def test_trainer_check_catches_a_wrong_reference_and_a_mistake_that_is_right(wri
     assert "code-test/gauss-code: 2 of 2 draws fail" in out
     assert "the reference solution does not pass: draw 1" in out
     assert "the mistake 'log_sum_exp(z)' passes every case" in out
+
+
+LAPLACE = """\
+deck: slip-test
+title: Slip test
+cards:
+  - id: coin-code
+    kind: code
+    prompt: The MLE of p from 0/1 outcomes x.
+    signature: |
+      def bernoulli_mle(x):
+          \"\"\"k/n.\"\"\"
+    params:
+      x: bernoulli(0.5, 2)
+    constraints: ["sum(x) == 1"]
+    solve: bernoulli_mle(sum(x), len(x))
+    checks: [length_one, no_mutation]
+    mistakes:
+      - answer: beta_bernoulli_mean(sum(x), len(x), 1, 1)
+        feedback: That is Laplace's rule.
+    reference: |
+      import numpy as np
+
+      def bernoulli_mle(x):
+          return float(np.mean(x))
+"""
+
+
+def test_trainer_check_refuses_slips_within_1_percent_of_the_reference_or_each_other(
+        write_deck, capsys):
+    # one head in two flips: (k+1)/(n+2) = 1/2 = k/n on every draw; the length-1 case tells
+    # the slip apart (2/3 or 1/3 against 1 or 0), so only the 1% rule sees the draws do not
+    path = write_deck(LAPLACE, "slip.yaml")
+    assert main(["check", str(path), "--seeds", "2"]) == 1
+    out = capsys.readouterr().out
+    assert ("the mistake 'beta_bernoulli_mean(sum(x), len(x), 1, 1)' is within 1% of the "
+            "reference on draw 1 (0.5 against 0.5") in out
+    assert "2 of 2 draws fail" in out
+    # two slips far from the reference but 0.2% from each other: which one was it?
+    close = LAPLACE.replace(
+        "      - answer: beta_bernoulli_mean(sum(x), len(x), 1, 1)\n"
+        "        feedback: That is Laplace's rule.\n",
+        "      - {answer: '0.6', feedback: One slip.}\n"
+        "      - {answer: '0.601', feedback: Another slip.}\n")
+    path = write_deck(close, "close.yaml")
+    assert main(["check", str(path), "--seeds", "2"]) == 1
+    out = capsys.readouterr().out
+    assert "the mistakes '0.6' and '0.601' are within 1% of each other on draw 1" in out
+    assert "of the reference" not in out
+    fixed = LAPLACE.replace('constraints: ["sum(x) == 1"]', 'constraints: ["sum(x) != 1"]')
+    assert main(["check", str(write_deck(fixed, "fixed.yaml")), "--seeds", "5"]) == 0
+
+
+def test_a_slip_only_the_shifted_cases_reveal_is_not_held_to_the_draws(deck_file, capsys):
+    # the naive log-sum-exp equals the reference on every draw by design: it is proven by
+    # failing at z +- 1000, not refused for meeting the reference elsewhere
+    assert main(["check", str(deck_file), "--seeds", "3"]) == 0
+    assert "within 1%" not in capsys.readouterr().out
 
 
 def test_an_attempt_drives_a_code_card_to_the_end_without_textual(cards):

@@ -67,3 +67,13 @@ def test_a_classic_slip_fails_where_it_should(cards, card_id, source, failing, f
         case = next(c for c in result.cases if c.label == failing)
         assert not case.passed
     assert feedback in result.feedback
+
+
+def test_no_listed_slip_comes_within_1_percent_of_the_reference_or_another(cards):
+    # the constraints keep every diagnosis unambiguous: on 100 reviews (300 draws and their
+    # length-1 cases) of each card, no slip is within 1% of the reference or another slip
+    from trainer.coderun.check import slip_collisions
+
+    for card in cards.values():
+        for review in range(100):
+            assert slip_collisions(CodeExercise(card, review)) == [], (card.id, review)

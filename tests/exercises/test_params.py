@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import subprocess
 import sys
 
@@ -115,8 +116,10 @@ def test_unsatisfiable_constraints_give_a_clear_error():
 def test_samples_support_elementwise_arithmetic_and_helpers():
     env = draw_params((("x", "uniform_sample(1, 2, 4, 1)"), ("y", "round(2*x + 1, 1)"),
                        ("s", "sum(x)"), ("m", "mean(y)"), ("d", "dot(x, y)"), ("i", "item(x, 2)"),
-                       ("q", "simplex(3, 2)"), ("c", "multinomial(50, q)")), (), 9)
+                       ("q", "simplex(3, 2)"), ("c", "multinomial(50, q)"),
+                       ("p", "prod(x)"), ("pc", "prod(vec(2, 3, 4))")), (), 9)
     assert env["y"] == tuple(round(2 * v + 1, 1) for v in env["x"])
+    assert env["p"] == pytest.approx(math.prod(env["x"])) and env["pc"] == 24
     assert env["i"] == env["x"][1]
     assert abs(sum(env["q"]) - 1) < 1e-12 and min(env["q"]) > 0
     assert sum(env["c"]) == 50

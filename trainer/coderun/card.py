@@ -33,7 +33,16 @@ from trainer.exercises.params import (
 if TYPE_CHECKING:
     from numpy.typing import NDArray
 
-__all__ = ["CHECKS", "CaseResult", "CheckResult", "CodeExercise", "CodeResult", "parse_check"]
+__all__ = [
+    "CHECKS",
+    "SEPARATION",
+    "CaseResult",
+    "CheckResult",
+    "CodeExercise",
+    "CodeResult",
+    "apart",
+    "parse_check",
+]
 
 # The fixed vocabulary of `checks`, and what each one promises the learner.
 CHECKS: dict[str, str] = {
@@ -49,6 +58,10 @@ DEFAULT_DRAWS = 3
 DEFAULT_RTOL = 1e-6
 DEFAULT_ATOL = 1e-9
 STABLE_SHIFT = 1000.0
+# A listed mistake keeps this share of the two values' sum away from the reference and from
+# the other mistakes, so that a wrong function is never shown "pass" on a case and its
+# diagnosis names one slip (`trainer check` proves it on every draw).
+SEPARATION = 0.01
 TUPLE = "tuple"  # `solve: tuple(a, b)` makes the expected value a tuple
 
 _CHECK = re.compile(r"^\s*([a-z_]+)\s*(?:\((.*)\))?\s*$")
@@ -157,6 +170,30 @@ def _kind(value: object) -> str:
         f"a {type(value).__name__}"
 
 
+def apart(a: object, b: object, share: float = SEPARATION, atol: float = 0.0) -> bool:
+    """Whether two values are told apart: some entry differs by more than ``atol`` and by at
+    least ``share`` of the two entries' magnitudes summed, or is finite in one and not the
+    other (an overflow); a different shape or tuple length is apart too."""
+    import numpy as np
+
+    if isinstance(a, tuple) or isinstance(b, tuple):
+        if not (isinstance(a, tuple) and isinstance(b, tuple)) or len(a) != len(b):
+            return True
+        return any(apart(x, y, share, atol) for x, y in zip(a, b, strict=True))
+    x, y = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    if x.shape != y.shape:
+        return True
+    fx, fy = np.isfinite(x), np.isfinite(y)
+    if np.any(fx != fy):
+        return True
+    both = fx & fy
+    if np.any(~both & (x != y) & ~np.isnan(x) & ~np.isnan(y)):
+        return True  # +inf against -inf
+    x, y = x[both], y[both]
+    diff = np.abs(x - y)
+    return bool(np.any((diff > atol) & (diff >= share * (np.abs(x) + np.abs(y)))))
+
+
 def agree(got: object, expected: object, rtol: float, atol: float,
           nan_equal: bool = False) -> tuple[bool, str]:
     """Whether ``got`` matches ``expected`` within tolerance; if not, a short reason."""
@@ -207,6 +244,7 @@ class Case:
     inputs: str
     expected: object
     mistakes: tuple[object | None, ...]  # each mistake's value here (None: undefined here)
+    check: str = ""  # the check this case belongs to ("length_one", "stable"); "" for a draw
 
 
 @dataclass(frozen=True, slots=True)
@@ -403,7 +441,7 @@ class CodeExercise:
                 env[name] = tuple(Sample(value[i:i + cols]) for i in range(0, len(value), cols))
         return env
 
-    def _case(self, label: str, params: dict[str, object]) -> Case:
+    def _case(self, label: str, params: dict[str, object], check: str = "") -> Case:
         env = self._solve_env(params)
         expected = _evaluate(self.card.solve or "", env)
         if not finite(expected):
@@ -420,9 +458,9 @@ class CodeExercise:
             f"{n} ({'×'.join(map(str, getattr(a, 'shape', ())))}) = {format_value(params[n])}"
             if getattr(a, "ndim", 0) > 1 else f"{n} = {format_value(params[n])}"
             for n, a in zip(self.parameters, args, strict=True))
-        return Case(label, params, args, inputs, expected, tuple(mistakes))
+        return Case(label, params, args, inputs, expected, tuple(mistakes), check)
 
-    def _derived(self) -> list[tuple[str, dict[str, object]]]:
+    def _derived(self) -> list[tuple[str, dict[str, object], str]]:
         base = self.params
         samples = [n for n in self.parameters if isinstance(base.get(n), tuple)]
         out = []
@@ -432,7 +470,7 @@ class CodeExercise:
                 for n in args or samples:
                     cols = _columns(self.card, n, base) or 1
                     params[n] = Sample(base[n][:cols])  # type: ignore[index]
-                out.append(("length 1", params))
+                out.append(("length 1", params, name))
             elif name == "stable":
                 target = args[0]
                 shifts = [float(args[1])] if len(args) > 1 else [STABLE_SHIFT, -STABLE_SHIFT]
@@ -440,7 +478,7 @@ class CodeExercise:
                     params = dict(base)
                     params[target] = base[target] + s  # type: ignore[operator]
                     sign = "+" if s > 0 else "−"
-                    out.append((f"{target} {sign} {abs(s):g}", params))
+                    out.append((f"{target} {sign} {abs(s):g}", params, name))
         return out
 
     def cases(self) -> list[Case]:
@@ -451,7 +489,7 @@ class CodeExercise:
         """
         if self._cases is None:
             cases = [self._case(f"draw {i + 1}", p) for i, p in enumerate(self.draws)]
-            cases += [self._case(label, p) for label, p in self._derived()]
+            cases += [self._case(label, p, check) for label, p, check in self._derived()]
             self._cases = cases
         return self._cases
 

@@ -17,8 +17,52 @@ from trainer.exercises.params import ExerciseError
 
 if TYPE_CHECKING:
     from trainer.check import Failure, Stats
+    from trainer.coderun.card import CodeExercise
 
-__all__ = ["check_code_card"]
+__all__ = ["check_code_card", "slip_collisions"]
+
+
+def slip_collisions(ex: CodeExercise) -> list[str]:
+    """Where a listed mistake comes within 1% of the reference or of another mistake on one
+    of this review's cases (empty: every diagnosis is unambiguous).
+
+    A mistake that differs from the reference only on the shifted cases of `stable` is an
+    overflow slip (no max-shift): equal elsewhere by design, it is proven to fail there. The
+    others are held apart on the draws and the length-1 cases; the shifted cases are left
+    out, as there the shift of 1000 or more dominates every value and only overflow is tested.
+    """
+    from trainer.coderun.card import SEPARATION, agree, apart, show
+
+    cases = ex.cases()
+    rtol, atol = ex.tolerance
+    mistakes = ex.card.mistakes
+    slips = [k for k in range(len(mistakes))
+             if not all(c.mistakes[k] is not None
+                        and agree(c.mistakes[k], c.expected, rtol, atol)[0]
+                        for c in cases if c.check != "stable")]
+    percent = f"{SEPARATION:.0%}"
+    out: list[str] = []
+    for k in slips:
+        for c in cases:
+            mv = c.mistakes[k]
+            if c.check != "stable" and mv is not None and not apart(mv, c.expected, atol=atol):
+                out.append(f"the mistake {mistakes[k].answer!r} is within {percent} of the "
+                           f"reference on {c.label} ({show(mv)} against {show(c.expected)}; "
+                           f"{c.inputs}): constrain the params to keep them apart")
+                break
+        for j in slips:
+            if j <= k:
+                continue
+            for c in cases:
+                a, b = c.mistakes[k], c.mistakes[j]
+                if c.check != "stable" and a is not None and b is not None \
+                        and not apart(a, b, atol=atol):
+                    out.append(f"the mistakes {mistakes[k].answer!r} and "
+                               f"{mistakes[j].answer!r} are within {percent} of each other "
+                               f"on {c.label} ({show(a)} against {show(b)}; {c.inputs}): "
+                               "their feedback could not tell which slip it was")
+                    break
+    return out
 
 
 def check_code_card(card: Card, seeds: int, stats: Stats) -> list[Failure]:
@@ -47,6 +91,8 @@ def check_code_card(card: Card, seeds: int, stats: Stats) -> list[Failure]:
             continue
         exercises.append(ex)
         stats.draws += 1
+        for message in slip_collisions(ex):
+            fail(message, review, ex.seed)
     if not exercises:
         return failures
     # the reference runs once, on every case of every review, like a learner's code

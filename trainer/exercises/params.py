@@ -226,6 +226,13 @@ def _sumsq(x: object) -> object:
     return math.fsum(_num(a) ** 2 for a in s)
 
 
+def _prod(x: object) -> object:
+    s = _seq(x, "prod")
+    if all(isinstance(a, int) for a in s):
+        return math.prod(s)
+    return math.prod(_num(a) for a in s)
+
+
 def _dot(x: object, y: object) -> float:
     a, b = _seq(x, "dot"), _seq(y, "dot")
     if len(a) != len(b):
@@ -266,6 +273,7 @@ DETERMINISTIC: dict[str, Callable[..., object]] = {
     "len": _len,
     "mean": _mean,
     "sumsq": _sumsq,
+    "prod": _prod,
     "dot": _dot,
     "item": _item,
     "min": _extreme(min, "min"),
@@ -279,8 +287,8 @@ DETERMINISTIC: dict[str, Callable[..., object]] = {
 DETERMINISTIC_ARITY: dict[str, tuple[int, int | None]] = {
     **ARITY,  # the answer functions, with the parser's arities
     "round": (1, 2), "sum": (1, 1), "len": (1, 1), "mean": (1, 1), "sumsq": (1, 1),
-    "dot": (2, 2), "item": (2, 2), "min": (1, None), "max": (1, None), "vec": (1, None),
-    "floor": (1, 1), "ceil": (1, 1),
+    "prod": (1, 1), "dot": (2, 2), "item": (2, 2), "min": (1, None), "max": (1, None),
+    "vec": (1, None), "floor": (1, 1), "ceil": (1, 1),
 }
 
 RANDOM_ARITY: dict[str, tuple[int, int | None]] = {
