@@ -3,14 +3,33 @@
 from __future__ import annotations
 
 from trainer.review import Rating, State
-from trainer.tui.screens.browser import PAGE, BrowserScreen, CardDetailScreen
+from trainer.tui.screens.browser import BrowserScreen, CardDetailScreen
 
 NOW = 1_800_000_000.0
 
 
+def lines(screen: BrowserScreen) -> list[str]:
+    """The table's rows as drawn on screen (below its header), blank ones left out."""
+    table = screen.table
+    drawn = [table.render_line(y).text for y in range(1, table.size.height)]
+    return [line for line in drawn if line.strip()]
+
+
 def rows(screen: BrowserScreen) -> list[str]:
-    table = screen.query_one("DataTable")
-    return [str(table.get_row_at(i)[0]).strip("● ").strip() for i in range(table.row_count)]
+    """The first cell (the card's id) of each row drawn."""
+    return [line.replace("●", "").split()[0] for line in lines(screen)]
+
+
+def cell(screen: BrowserScreen, row: int, column: str) -> str:
+    """One cell of a row drawn, read from the line at its column's place."""
+    table = screen.table
+    x = 1
+    widths = table.widths(table.scrollable_content_region.width)
+    for c, width in zip(table.columns, widths, strict=True):
+        if c.key == column:
+            return lines(screen)[row][x:x + width].strip()
+        x += width + 1
+    raise KeyError(column)
 
 
 def status(screen: BrowserScreen) -> str:
@@ -37,16 +56,18 @@ async def test_search_sort_and_act_with_undo(make_app, recall_deck, tmp_path):
         await pilot.pause()
         screen = await open_browser(pilot, app)
         assert sorted(rows(screen)) == ["likelihood", "log-likelihood", "map"]
-        assert status(screen).startswith("3 cards · page 1/1 · sorted by due")
+        assert status(screen).startswith("3 cards · row 1/3 · sorted by due ↑")
         assert rows(screen)[0] == "likelihood"  # the only card with a due date sorts first
 
         await pilot.press("slash", *"tag:mle", "enter")
         await settle(app, pilot)
         assert rows(screen) == ["likelihood", "log-likelihood"]
         await pilot.press("o", "o", "o", "o")  # due → stability → … → reviews
+        await settle(app, pilot)
         assert "sorted by reviews ↑" in status(screen)
         assert rows(screen) == ["log-likelihood", "likelihood"]
         await pilot.press("O")
+        await settle(app, pilot)
         assert rows(screen) == ["likelihood", "log-likelihood"]
 
         await pilot.press("space", "space")  # mark both
@@ -94,24 +115,79 @@ async def test_forget_keeps_history_and_detail_shows_it(make_app, recall_deck, t
         assert app.store.card_state("basics/likelihood").reps == 1
 
 
-async def test_many_cards_are_paged(make_app, write_deck, tmp_path):
+async def test_many_cards_only_the_rows_on_screen_are_drawn(make_app, write_deck, tmp_path,
+                                                             monkeypatch):
+    from trainer.tui.screens import browser
+
+    n = 1205
     cards = "".join(f"  - id: c{i:04d}\n    kind: recall\n    prompt: P{i}\n    answer: A\n"
-                    for i in range(PAGE * 2 + 5))
+                    for i in range(n))
     deck = write_deck(f"deck: big\ntitle: Big\ncards:\n{cards}", "big.yaml")
+    formatted: list[str] = []  # the rows whose cells were made, to draw them
+    real_cells = browser._cells
+    monkeypatch.setattr(browser, "_cells",
+                        lambda m, marked: formatted.append(m.card.id) or real_cells(m, marked))
     app = make_app(deck, tmp_path / "t.db", clock=lambda: NOW)
     async with app.run_test(size=(120, 30)) as pilot:
         screen = await open_browser(pilot, app)
-        await pilot.press("o")  # by id
-        assert len(rows(screen)) == PAGE and rows(screen)[0] == "c0000"
-        await pilot.press("right_square_bracket", "right_square_bracket")
-        assert rows(screen) == ["c0200", "c0201", "c0202", "c0203", "c0204"]
-        assert "page 3/3" in status(screen)
-        await pilot.press("t")  # study these: all 205, due or not
+        height = screen.table.page_height  # rows on screen below the header
+        await pilot.press(*"o" * 6)  # due → stability → … → lapses → id
+        await settle(app, pilot)
+        assert rows(screen)[:2] == ["c0000", "c0001"] and len(rows(screen)) == height
+        assert set(formatted) <= {f"c{i:04d}" for i in range(height)} | set(rows(screen))
+        assert status(screen).startswith(f"{n} cards · row 1/{n} · sorted by id ↑")
+
+        await pilot.press("right_square_bracket", "right_square_bracket")  # two pages down
+        assert screen.table.cursor_row == 2 * height
+        assert f"c{2 * height:04d}" in rows(screen)  # the cursor's row is on screen
+        assert f"row {2 * height + 1}/{n}" in status(screen)
+        await pilot.press("end")
+        assert rows(screen)[-1] == f"c{n - 1:04d}" and f"row {n}/{n}" in status(screen)
+        await pilot.press("space")  # mark the last card
+        await pilot.press("home", "down", "space")  # and the second
+        assert rows(screen)[0] == "c0000" and "2 marked" in status(screen)
+        assert lines(screen)[1].lstrip().startswith("● c0001")
+        assert len(set(formatted)) < 5 * height  # never every row
+        await pilot.press("s")
+        await settle(app, pilot)
+        suspended = {k for k, s in app.store.states(["big"]).items() if s.suspended}
+        assert suspended == {"big/c0001", f"big/c{n - 1:04d}"}
+        assert cell(screen, 1, "state") == "suspended"
+
+        await pilot.press("u")  # undo, unmark, and study all the matches
+        await settle(app, pilot)
+        assert screen.table.cursor_row == 2  # kept through the action and its undo
+        await pilot.press("up", "space", "end", "space")
+        assert "marked" not in status(screen)
+        await pilot.press("t")  # study these: all of them, due or not
         await pilot.pause()
-        assert app.screen.session.remaining == min(205, app.settings.new_per_day)
+        assert app.screen.session.remaining == min(n, app.settings.new_per_day)
         await pilot.press("space", "3")
         await pilot.pause()
     assert [r.rating for r in app.store.reviews()] == [Rating.GOOD]
+
+
+async def test_clicking_a_heading_sorts_by_it_and_again_reverses(make_app, recall_deck,
+                                                                   tmp_path):
+    app = make_app(recall_deck, tmp_path / "t.db", clock=lambda: NOW)
+    async with app.run_test(size=(120, 30)) as pilot:
+        screen = await open_browser(pilot, app)
+        table = screen.table
+        x = 1 + 2  # inside the id column's heading
+        await pilot.click(table, offset=(x, 0))
+        await settle(app, pilot)
+        assert rows(screen) == ["likelihood", "log-likelihood", "map"]
+        assert "sorted by id ↑" in status(screen)
+        assert "id↑" in table.render_line(0).text
+        await pilot.click(table, offset=(x, 0))
+        await settle(app, pilot)
+        assert rows(screen) == ["map", "log-likelihood", "likelihood"]
+        await pilot.click(table, offset=(x, 2))  # a row: the cursor goes there
+        assert table.cursor_row == 1
+        await pilot.click(table, offset=(x, 2))  # again: the card opens
+        await pilot.pause()
+        assert isinstance(app.screen, CardDetailScreen)
+        assert app.screen.match.card.id == "log-likelihood"
 
 
 async def test_the_search_runs_in_a_worker_and_a_stale_querys_rows_are_dropped(
@@ -154,10 +230,33 @@ async def test_after_an_action_the_rows_show_the_new_state_in_place(make_app, re
     app = make_app(recall_deck, tmp_path / "t.db", clock=lambda: NOW)
     async with app.run_test(size=(120, 30)) as pilot:
         screen = await open_browser(pilot, app)
-        table = screen.query_one("DataTable")
         before = rows(screen)
         await pilot.press("down", "s")  # suspend the second row's card
         await settle(app, pilot)  # the states are read again in the worker
-        assert rows(screen) == before and table.cursor_row == 1  # same order, same row
-        assert str(table.get_row_at(1)[3]) == "suspended"
-        assert str(table.get_row_at(0)[3]) == "new"
+        assert rows(screen) == before and screen.table.cursor_row == 1  # same order, same row
+        assert cell(screen, 1, "state") == "suspended"
+        assert cell(screen, 0, "state") == "new"
+
+
+async def test_letters_typed_in_the_search_box_are_text_and_the_footer_says_so(
+        make_app, recall_deck, tmp_path):
+    from textual.widgets._footer import FooterKey
+
+    def footer(screen: BrowserScreen) -> list[str]:
+        return [k.description for k in screen.query(FooterKey) if k.display]
+
+    app = make_app(recall_deck, tmp_path / "t.db", clock=lambda: NOW)
+    async with app.run_test(size=(120, 30)) as pilot:
+        screen = await open_browser(pilot, app)
+        assert {"Mark", "Suspend", "Undo", "Back"} <= set(footer(screen))
+        keys = list(screen.query(FooterKey))
+        await pilot.press("slash", *"sub", "space", *"tou")
+        await pilot.pause()
+        assert screen.query_one("#query").value == "sub tou"  # no key acted on a card
+        assert not any(s.suspended for s in app.store.states(["basics"]).values())
+        assert isinstance(app.screen, BrowserScreen)
+        assert "Suspend" not in footer(screen) and "Back" in footer(screen)
+        await pilot.press("escape")  # back to the table: its keys again
+        await pilot.pause()
+        assert {"Mark", "Suspend", "Undo", "Back"} <= set(footer(screen))
+        assert list(screen.query(FooterKey)) == keys  # shown again, not built again

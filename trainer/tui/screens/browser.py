@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets import DataTable, Input, Static
 from textual_plotext import PlotextPlot
 
 from trainer.browse import actions
@@ -22,24 +22,40 @@ from trainer.browse.search import COLUMNS, Match, search, sort_matches
 from trainer.decks.model import Card
 from trainer.scheduling import format_interval
 from trainer.scheduling.days import study_date
-from trainer.stats import describe_time
 from trainer.store import StoreError
 from trainer.tui.screens.base import TrainerScreen
 from trainer.tui.study_text import md
+from trainer.tui.widgets.row_table import Column, RowTable
+from trainer.tui.widgets.steady_footer import SteadyFooter
 
-PAGE = 100  # rows drawn at once: a page is quick to draw whatever the number of matches
-SEARCHING = "searching"  # the placeholder row's key while a search runs
+SEARCHING = "searching…"
+# what each column shows and how wide: a line fits 100 cells beside the id
+TABLE_COLUMNS = (
+    Column("id", "id"), Column("deck", "deck", 16), Column("kind", "kind", 10),
+    Column("state", "state", 10), Column("due", "due", 9),
+    Column("stability", "stab.", 7, right=True), Column("difficulty", "diff.", 5, right=True),
+    Column("retrievability", "recall", 6, right=True), Column("reviews", "reviews", 7, right=True),
+    Column("lapses", "lapses", 6, right=True),
+)
+assert tuple(c.key for c in TABLE_COLUMNS) == COLUMNS
 
 
-def _cells(m: Match, now: float, marked: bool) -> list[str]:
+def _when(seconds: float) -> str:
+    """A due date relative to now, in the rating keys' units: in 12d, 3h ago, now."""
+    if abs(seconds) < 60:
+        return "now"
+    return f"in {format_interval(seconds)}" if seconds > 0 else f"{format_interval(-seconds)} ago"
+
+
+def _cells(m: Match, marked: bool) -> list[str]:
     d = m.to_dict()
+    due, stability, difficulty, r = d["due"], d["stability"], d["difficulty"], m.retrievability
     return [
         ("● " if marked else "  ") + m.card.id, m.card.deck, m.card.kind, m.state_label,
-        "-" if d["due"] is None else describe_time(float(d["due"]), now),  # type: ignore[arg-type]
-        "-" if d["stability"] is None else f"{d['stability']:.1f}d",
-        "-" if d["difficulty"] is None else f"{d['difficulty']:.1f}",
-        "-" if m.retrievability is None else f"{m.retrievability:.0%}",
-        str(d["reviews"]), str(d["lapses"]),
+        "-" if due is None else _when(float(due) - m.now),  # type: ignore[arg-type]
+        "-" if stability is None else f"{stability:.1f}d",
+        "-" if difficulty is None else f"{difficulty:.1f}",
+        "-" if r is None else f"{r:.0%}", str(d["reviews"]), str(d["lapses"]),
     ]
 
 
@@ -48,17 +64,14 @@ class BrowserScreen(TrainerScreen):
 
     DEFAULT_CSS = """
     BrowserScreen #query { dock: top; }
-    BrowserScreen #browse-status { dock: bottom; height: 1; padding: 0 1; background: $boost; }
-    BrowserScreen DataTable { height: 1fr; }
+    BrowserScreen #browse-status { height: 1; padding: 0 1; background: $boost; }
+    BrowserScreen RowTable { height: 1fr; }
     """
     BINDINGS = [
         Binding("slash", "focus_query", "Search", key_display="/"),
-        Binding("enter", "detail", "Card", show=False),
         Binding("space", "mark", "Mark"),
         Binding("o", "sort", "Sort"),
         Binding("O", "reverse", "Reverse", show=False),
-        Binding("right_square_bracket", "page(1)", "Next page", key_display="]"),
-        Binding("left_square_bracket", "page(-1)", "Prev page", key_display="[", show=False),
         Binding("s", "act('suspend')", "Suspend"),
         Binding("S", "act('unsuspend')", "Unsuspend", show=False),
         Binding("b", "act('bury')", "Bury", show=False),
@@ -79,24 +92,26 @@ class BrowserScreen(TrainerScreen):
         self.matches: list[Match] = []
         self.sort_column = "due"
         self.sort_reverse = False
-        self.page = 0
         self.marked: set[str] = set()
         self.undo_stack: list[actions.Change] = []
-        self.searches = 0  # queries started: a worker's result counts only if it is the last
+        self.searches = 0  # searches and sorts started: a worker's result counts only if last
+        self.error = ""  # why the last query gave nothing
+        self.searching = False  # a search's rows are still to come
 
     def compose(self) -> ComposeResult:
         yield Input(self.query_text, id="query",
                     placeholder='search: deck:ID tag:T kind:K is:review due:<7 prop:r<0.8 "words"')
-        yield DataTable(id="table", cursor_type="row", zebra_stripes=True)
+        yield RowTable(TABLE_COLUMNS, id="table")
         yield Static(id="browse-status")
-        yield Footer()
+        yield SteadyFooter()
+
+    @property
+    def table(self) -> RowTable:
+        return self.query_one(RowTable)
 
     def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        for column in COLUMNS:
-            table.add_column(column, key=column)
         self.run_search()
-        table.focus()
+        self.table.focus()
 
     # --- searching and drawing ----------------------------------------------------------
 
@@ -104,12 +119,11 @@ class BrowserScreen(TrainerScreen):
         """Search in a worker thread; the table says so meanwhile, and only the latest
         query's results are drawn (an earlier one finishing late is dropped)."""
         self.searches += 1
+        self.searching = True
         self.matches = []
-        self.page = 0
-        table = self.query_one(DataTable)
-        table.clear()
-        table.add_row("searching…", *[""] * (len(COLUMNS) - 1), key=SEARCHING)
-        self._say(f"searching {self.query_text or 'all cards'}…")
+        self.error = ""
+        self.table.show(0, self._row_cells, empty=SEARCHING)
+        self._say(f"searching {escape(self.query_text) or 'all cards'}…")
         self._search(self.query_text, self.sort_column, self.sort_reverse, self.searches)
 
     @work(thread=True, exit_on_error=False, group="search")
@@ -126,80 +140,98 @@ class BrowserScreen(TrainerScreen):
             result = f"Could not read the cards: {exc}"
         self.app.call_from_thread(self._found, number, result, refresh)
 
+    @work(thread=True, exit_on_error=False, group="search")
+    def _sort(self, matches: list[Match], column: str, reverse: bool, number: int) -> None:
+        """Sort in a worker too: 100k matches take a moment to sort."""
+        result = sort_matches(matches, column, reverse=reverse)
+        self.app.call_from_thread(self._found, number, result)
+
     def _found(self, number: int, result: list[Match] | str, refresh: bool = False) -> None:
         if number != self.searches:
             return  # a later query was typed meanwhile: its results are the ones to show
-        table = self.query_one(DataTable)
+        self.searching = False
         if isinstance(result, str):  # why the query gave nothing
-            table.clear()
-            self._say(f"[red]{escape(result)}[/red]")
+            self.error = result
+            self.matches = []
+            self.table.show(0, self._row_cells, empty="no cards: the query can not be read")
+            self._status()
             return
-        if refresh:  # the states after an action, in the order, page and row on screen
+        row = 0
+        if refresh:  # the states after an action, in the order and row on screen
             found = {m.key: m for m in result}
-            row = table.cursor_row
-            self.matches = [found.get(m.key, m) for m in self.matches]
-            self.draw()
-            table.move_cursor(row=row)
-            return
+            row = self.table.cursor_row
+            result = [found.get(m.key, m) for m in self.matches]
         self.matches = result
-        self.marked &= {m.key for m in self.matches}
-        self.page = 0
-        self.draw()
+        if self.marked:  # those no longer shown are no longer marked
+            self.marked &= {m.key for m in self.matches}
+        self.table.sort_key, self.table.sort_reverse = self.sort_column, self.sort_reverse
+        self.table.show(len(result), self._row_cells, self._row_marked, cursor=row,
+                        empty="no cards match")
+        self._status()
+
+    def _row_cells(self, index: int) -> list[str]:
+        m = self.matches[index]
+        return _cells(m, m.key in self.marked)
+
+    def _row_marked(self, index: int) -> bool:
+        return self.matches[index].key in self.marked
 
     def _refresh_states(self) -> None:
         """After an action: the same query read again in the worker; the rows keep their
-        order, page and cursor (a query typed meanwhile wins)."""
+        order and cursor (a query typed meanwhile wins)."""
+        if self.searching:
+            self.run_search()  # the rows on screen are not the query's yet: read them all
+            return
         self.searches += 1
+        self.searching = True
         self._search(self.query_text, self.sort_column, self.sort_reverse, self.searches,
                      refresh=True)
 
-    @property
-    def pages(self) -> int:
-        return max(1, -(-len(self.matches) // PAGE))
-
-    def draw(self) -> None:
-        table = self.query_one(DataTable)
-        table.clear()
-        now = self.clock()
-        for m in self.matches[self.page * PAGE:(self.page + 1) * PAGE]:
-            table.add_row(*_cells(m, now, m.key in self.marked), key=m.key)
+    def _status(self) -> None:
+        if self.error:
+            self._say(f"[red]{escape(self.error)}[/red]")
+            return
         arrow = "↓" if self.sort_reverse else "↑"
-        self._say(f"{len(self.matches)} cards · page {self.page + 1}/{self.pages} · "
-                  f"sorted by {self.sort_column} {arrow}"
+        n = len(self.matches)
+        at = f"row {self.table.cursor_row + 1}/{n}" if n else "none match"
+        self._say(f"{n} cards · {at} · sorted by {self.sort_column} {arrow}"
                   + (f" · {len(self.marked)} marked" if self.marked else ""))
 
     def _say(self, markup: str) -> None:
-        self.query_one("#browse-status", Static).update(Text.from_markup(markup))
+        # one line docked at the bottom: its size never changes, no layout needed
+        self.query_one("#browse-status", Static).update(Text.from_markup(markup), layout=False)
 
     @on(Input.Submitted, "#query")
     def _submitted(self, event: Input.Submitted) -> None:
         self.query_text = event.value
         self.run_search()
-        self.query_one(DataTable).focus()
+        self.table.focus()
 
-    @on(DataTable.RowSelected, "#table")
-    def _row_selected(self, event: DataTable.RowSelected) -> None:
+    @on(RowTable.RowSelected, "#table")
+    def _row_selected(self, event: RowTable.RowSelected) -> None:
         self.action_detail()
 
-    @on(DataTable.HeaderSelected)
-    def _header(self, event: DataTable.HeaderSelected) -> None:
-        column = str(event.column_key.value)
-        if column == self.sort_column:
+    @on(RowTable.CursorMoved, "#table")
+    def _cursor_moved(self, event: RowTable.CursorMoved) -> None:
+        if self.matches:
+            self._status()
+
+    @on(RowTable.HeaderSelected, "#table")
+    def _header(self, event: RowTable.HeaderSelected) -> None:
+        if event.column == self.sort_column:
             self.sort_reverse = not self.sort_reverse
         else:
-            self.sort_column, self.sort_reverse = column, False
+            self.sort_column, self.sort_reverse = event.column, False
         self._resort()
 
     def _resort(self) -> None:
-        self.matches = sort_matches(self.matches, self.sort_column, reverse=self.sort_reverse)
-        self.page = 0
-        self.draw()
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        focused = self.focused
-        if focused is not None and focused.id == "query" and action not in ("close",):
-            return False  # letters typed into the search box are text, not commands
-        return True
+        if self.searching:  # the search under way sorts by the old column: search again
+            self.run_search()
+            return
+        self.searches += 1
+        self.searching = True  # an action meanwhile reads the rows again, sorted
+        self._say(f"sorting by {self.sort_column}…")
+        self._sort(self.matches, self.sort_column, self.sort_reverse, self.searches)
 
     # --- keys -----------------------------------------------------------------------------
 
@@ -208,7 +240,7 @@ class BrowserScreen(TrainerScreen):
 
     def action_close(self) -> None:
         if self.focused is not None and self.focused.id == "query":
-            self.query_one(DataTable).focus()
+            self.table.focus()
             return
         self.dismiss()
 
@@ -222,18 +254,9 @@ class BrowserScreen(TrainerScreen):
         self.sort_reverse = not self.sort_reverse
         self._resort()
 
-    def action_page(self, step: int) -> None:
-        page = min(max(self.page + step, 0), self.pages - 1)
-        if page != self.page:
-            self.page = page
-            self.draw()
-
     def current(self) -> Match | None:
-        table = self.query_one(DataTable)
-        index = self.page * PAGE + table.cursor_row
-        if not table.row_count or not 0 <= index < len(self.matches):
-            return None
-        return self.matches[index]
+        index = self.table.cursor_row
+        return self.matches[index] if 0 <= index < len(self.matches) else None
 
     def chosen(self) -> list[Match]:
         """The marked cards, or the one under the cursor when none is marked."""
@@ -247,9 +270,9 @@ class BrowserScreen(TrainerScreen):
         if m is None:
             return
         self.marked ^= {m.key}
-        row = self.query_one(DataTable).cursor_row
-        self.draw()
-        self.query_one(DataTable).move_cursor(row=row + 1)
+        self.table.redraw()
+        self.table.action_move(1)
+        self._status()
 
     def action_act(self, action: str, due_day: object = None) -> None:
         chosen = self.chosen()
