@@ -159,3 +159,27 @@ async def test_at_100x32_the_reason_a_run_failed_is_on_screen(make_app, code_dec
         verdict = app.screen.query_one("#verdict")
         assert "You divided by n - 1" in text(app, "verdict")
         assert in_view(app, verdict)
+
+
+async def test_a_burst_of_moves_and_typing_on_a_new_card_lands_where_the_moves_put_it(
+        make_app, code_deck, tmp_path):
+    """The first keys of a new card, sent at once (tmux send-keys, a fast typist): the moves
+    reached the screen before the editor had the focus and were dropped, so the text typed
+    after them landed at the top of the file."""
+    from textual import events
+
+    app = make_app(code_deck, tmp_path / "t.db")
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.pause()
+        editor = app.screen.query_one("#code-editor")
+        lines = editor.text.splitlines()
+        last = len(lines) - 1 - [ln.strip() for ln in reversed(lines)].index("...")
+        body = "return 1.0, 2.0"
+        keys = [("down", None)] * last + [("end", None)] + [("backspace", None)] * 3
+        keys += [("space" if c == " " else c, c) for c in body]
+        for key, char in keys:
+            app.post_message(events.Key(key, char))
+        await pilot.pause()
+        assert editor.has_focus
+        assert editor.text.splitlines()[last] == lines[last].replace("...", body)
+        assert editor.text.splitlines()[0] == lines[0]

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from textual.widgets import TextArea
 
-from trainer.tui.answer_box import _OwnKeysFirst
+from trainer.tui.answer_box import KeysInOrder
 
 
-class AnswerArea(_OwnKeysFirst, TextArea):
+class AnswerArea(KeysInOrder, TextArea):
     """A multi-line answer box or code editor."""
+
+    typed_keys = frozenset({"enter", "tab"})

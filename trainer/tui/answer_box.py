@@ -7,7 +7,7 @@ from textual.widget import Widget
 from textual.widgets import Input
 
 
-class _OwnKeysFirst:
+class KeysInOrder:
     """Runs the box's own key bindings (backspace, arrows, ctrl+u…) as the key arrives.
 
     Textual inserts a printable key in the box at once but sends a bound key up to the app
@@ -15,6 +15,19 @@ class _OwnKeysFirst:
     the characters typed after ctrl+u landed before it and were wiped. Running the box's
     own bindings where the key arrives keeps the order; other keys go on as before.
     """
+
+    typed_keys: frozenset[str] = frozenset()  # keys typed as text besides the characters
+
+    def takes(self, event: events.Key) -> bool:
+        """True when the box itself acts on this key (it types it, or one of its own
+        bindings runs): such a key does not go on to the screen from the box."""
+        widget = self
+        assert isinstance(widget, Widget)
+        if getattr(widget, "read_only", False):
+            return False
+        if (event.is_printable and event.character) or event.key in self.typed_keys:
+            return True
+        return any(not b.priority for b in widget._bindings.key_to_bindings.get(event.key, ()))
 
     async def _on_key(self, event: events.Key) -> None:
         widget = self
@@ -28,5 +41,5 @@ class _OwnKeysFirst:
         await super()._on_key(event)  # type: ignore[misc]
 
 
-class AnswerInput(_OwnKeysFirst, Input):
+class AnswerInput(KeysInOrder, Input):
     """A one-line answer box."""

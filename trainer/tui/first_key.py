@@ -10,25 +10,17 @@ from textual import events
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Input
+
+from trainer.tui.answer_box import KeysInOrder
 
 # the study screen's answer boxes: the one-line answer and a code card's editor
 ANSWER_BOXES = frozenset({"answer", "code-editor"})
 
 
-def type_into(box: Widget | None, character: str) -> bool:
-    """Type `character` into an answer box as if it had been pressed there."""
-    if box is None or box.id not in ANSWER_BOXES:
-        return False
-    if isinstance(box, Input):
-        box.insert_text_at_cursor(character)
-        return True
-    from textual.widgets import TextArea  # with the code editor, never on the first card's path
-
-    if isinstance(box, TextArea):
-        box.insert(character)
-        return True
-    return False
+def takes_key(widget: Widget | None, event: events.Key) -> bool:
+    """True when the widget is one of the study screen's answer boxes and acts on the key."""
+    return isinstance(widget, KeysInOrder) and widget.id in ANSWER_BOXES \
+        and widget.takes(event)
 
 
 class FirstKey:
@@ -69,25 +61,26 @@ class FirstKey:
                 or event.key == "escape" or event.key in self.footer_keys():
             return  # escape: the keys are live, the box stays unfocused
         focus_box()
-        if self.screen.focused is None:  # no box to type into (a frozen editor)
-            return
-        if event.is_printable and event.character:
-            # typed into the box as if it had the focus already
-            type_into(self.screen.focused, event.character)
-            event.stop()
-            event.prevent_default()
-        # any other key (enter grades, ctrl+r runs, arrows move) goes on to the box's keys
+        # the box acts on the key as if it had had the focus already; a key it does not
+        # take (ctrl+r runs, ctrl+s submits) goes on to the screen's bindings
+        self._type_late_key(event)
 
     def _type_late_key(self, event: events.Key) -> bool:
-        """Type a printable key that reached the screen while the answer box has the focus.
+        """Hand the answer box a key that reached the screen while the box has the focus.
 
-        Keys typed fast (or pasted) after the first one are sent on to the screen before that
-        first key gives the box the focus; the box would never see them. A key typed into a
-        focused box never gets here: the box takes it."""
-        if not (event.is_printable and event.character):
+        Keys typed fast (or sent at once, as tmux does) after the first one are sent on to
+        the screen before that first key gives the box the focus; the box would never see
+        them. Each goes to the box's own queue, in the order typed: characters, backspace and
+        arrows alike (the cursor must move before the text after it is typed). A key the box
+        takes itself never comes up to the screen from it, so none is handed over twice."""
+        box = self.screen.focused
+        if box is None or not takes_key(box, event):
             return False
-        if not type_into(self.screen.focused, event.character):
-            return False
+        if getattr(event, "handed_over", False):
+            return False  # came back up from the box: it did not act on it after all
+        late = events.Key(event.key, event.character)
+        late.handed_over = True  # type: ignore[attr-defined]
+        box.post_message(late)
         event.stop()
         event.prevent_default()
         return True
