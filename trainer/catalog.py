@@ -33,11 +33,15 @@ def _checked(path: Path, text: str, no_aliases: bool = False) -> tuple[Deck | No
     cached = deck_cache.load(key)
     if cached is not None and not _missing_plugins(cached):
         return cached, []
-    from trainer.exercises.validate import located_problems, unknown_call
-
     deck, problems = load_text(text, str(path), no_aliases=no_aliases)
     if deck is None:
         return None, problems
+    if not deck.requires and not any(c.graded or c.kind == "code" for c in deck.cards):
+        if not problems:  # recall cards alone (an import): no expression, no plugin
+            deck_cache.store(key, deck)
+        return deck, problems
+    from trainer.exercises.validate import located_problems, unknown_call
+
     missing = _missing_plugins(deck)
     kept = []
     waiting: dict[str, set[str]] = {}  # card id -> the unknown functions it calls

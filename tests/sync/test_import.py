@@ -150,30 +150,53 @@ def test_a_csv_deck_says_where_its_ids_come_from(tmp_path):
 FRAGMENTS = ["a", "b c", " ", "  ", "\n", "\r\n", "\t", "&amp;", "&nbsp;", "&lt;b&gt;", "AT&T",
              "&#10;", "*", "_", "# ", "1. ", "> ", "`", "\\", "\x00MATH0\x00", "é", "<b>", "</b>",
              "<i>", "</i>", "<strong>", "</strong>", "<em>", "</em>", "<B>", "<br>", "<br/>",
-             "<BR />", "<u>", "</u>", "<div>", "x<y", "<", ">"]
+             "<BR />", "<u>", "</u>", "<div>", "</div>", "<p>", "</p>", "<ul>", "</ul>", "<ol>",
+             "</ol>", "<li>", "</li>", "x<y", "<", ">", "\xa0", "&foo;", "&#0;", "&#128;", "&amp"]
 
 
 @settings(max_examples=600, deadline=None)
 @given(st.lists(st.sampled_from(FRAGMENTS), max_size=12))
-def test_the_fast_path_for_simple_fields_is_exactly_markdownify(parts):
-    from markdownify import markdownify
-
-    from trainer.sync.anki_import import _inline_markdown
+def test_the_fast_path_is_exactly_markdownify_or_steps_aside(parts):
+    from trainer.sync.anki_html import markdownify_field, simple_markdown
 
     text = "".join(parts)
-    fast = _inline_markdown(text)
+    fast = simple_markdown(text)
     if fast is not None:
-        assert fast == markdownify(text, heading_style="ATX", bullets="-",
-                                   escape_underscores=False, escape_asterisks=False)
+        assert fast == markdownify_field(text)
+
+
+TAGS = ["b", "i", "strong", "em", "div", "p", "ul", "ol", "li", "B", "LI"]
+TEXT_PARTS = ["a", "b c", " ", "  ", "\n", "\r\n", "\t", "&amp;", "&nbsp;", "&lt;b&gt;", "\xa0",
+              "&#10;", "&#0;", "&#128;", "&#x9F;", "*", "_", "# ", "1. ", "- ", "> ", "`", "\\",
+              "é", "<br>", "<br/>", "x ", " y", "\x00MATH0\x00"]
+FIELDS = st.recursive(
+    st.sampled_from(TEXT_PARTS),
+    lambda inner: st.one_of(
+        st.tuples(st.sampled_from(TAGS), st.lists(inner, max_size=4)).map(
+            lambda t: f"<{t[0]}>{''.join(t[1])}</{t[0]}>"),
+        st.lists(inner, min_size=2, max_size=4).map("".join)),
+    max_leaves=14)
+
+
+@settings(max_examples=600, deadline=None)
+@given(FIELDS)
+def test_fields_of_the_usual_tags_take_the_fast_path_and_read_as_markdownify_reads_them(text):
+    """Nested blocks, lists in lists, emphasis with spaces at its edges, &nbsp; by a block."""
+    from trainer.sync.anki_html import markdownify_field, simple_markdown
+
+    assert simple_markdown(text) == markdownify_field(text)
 
 
 def test_the_fast_path_takes_the_usual_fields():
-    from trainer.sync.anki_import import _inline_markdown
+    from trainer.sync.anki_html import simple_markdown
 
-    assert _inline_markdown("Paris") == "Paris"
-    assert _inline_markdown("What is the <b>MLE</b> of p?<br>Say why.") == \
+    assert simple_markdown("Paris") == "Paris"
+    assert simple_markdown("What is the <b>MLE</b> of p?<br>Say why.") == \
         "What is the **MLE** of p?  \nSay why."
-    assert _inline_markdown("<ul><li>one</li></ul>") is None  # markdownify's
+    assert simple_markdown("<div>Two steps:</div><ol><li>score</li><li>solve</li></ol>") == \
+        "Two steps:\n\n1. score\n2. solve"
+    assert simple_markdown('<span style="color: red">x</span>') is None  # markdownify's
+    assert simple_markdown("<b>open") is None
 
 
 TEXTS = st.text(st.sampled_from(list("ab yn:#-.0123456789eEox+_*&!|>'\"\n\t\\é~%@`[]{},?")),

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import yaml
 
+from trainer.sync.anki_html import markdownify_field, simple_markdown
 from trainer.sync.anki_package import Note, Package
 
 _MATH = re.compile(r"\\\((.+?)\\\)|\\\[(.+?)\\\]", re.S)
@@ -33,67 +34,11 @@ def slug(name: str) -> str:
     return out or "anki"
 
 
-# What most Anki fields hold: text with bold, italics and line breaks. markdownify takes a
-# third of a millisecond to parse each such field; this does what it does with them (a
-# test holds the two equal), and every other field goes to markdownify.
-_INLINE = re.compile(r"<(/?)(b|strong|i|em)>|<br\s*/?>|[^<]+", re.I)
-_EMPHASIS = {"b": "**", "strong": "**", "i": "*", "em": "*"}
-_NEWLINE_SPACE = re.compile(r"[\t \r\n]*[\r\n][\t \r\n]*")
-_SPACE = re.compile(r"[\t ]+")
-_BARE_AMPERSAND = re.compile(r"&(?!#?\w+;)")
-_NEWLINES = re.compile(r"^(\n*)((?:.*[^\n])?)(\n*)$", re.S)
-
-
-def _plain_text(raw: str) -> str:
-    return _SPACE.sub(" ", _NEWLINE_SPACE.sub("\n", html.unescape(raw)))
-
-
-def _inline_markdown(text: str) -> str | None:
-    """markdownify's Markdown for a field of text, <b>, <i> (<strong>, <em>) and <br>; None
-    for anything else (other tags, nesting, emphasis starting or ending in a space)."""
-    if _BARE_AMPERSAND.search(text):
-        return None  # the HTML parser's way with a bare & is its own
-    parts: list[str] = []
-    pos, open_tag, inside = 0, None, ""
-    for m in _INLINE.finditer(text):
-        if m.start() != pos:
-            return None  # a '<' that is no tag of ours
-        pos = m.end()
-        token = m.group(0)
-        if m.group(2):  # <b>, </b>, ...
-            name = m.group(2).lower()
-            if not m.group(1):
-                if open_tag is not None:
-                    return None
-                open_tag, inside = name, ""
-                continue
-            if open_tag != name:
-                return None
-            body = _plain_text(inside)
-            if not body or body != body.strip():
-                return None
-            parts.append(f"{_EMPHASIS[name]}{body}{_EMPHASIS[name]}")
-            open_tag = None
-        elif token[0] == "<":  # <br>
-            if open_tag is not None:
-                return None
-            parts.append("  \n")
-        elif open_tag is not None:
-            inside += token
-        else:
-            parts.append(_plain_text(token))
-    if pos != len(text) or open_tag is not None:
-        return None
-    # as markdownify joins its parts: newlines at a boundary collapse to the larger run (≤ 2)
-    joined = [""]
-    for part in parts:
-        if not part:
-            continue
-        lead, body, trail = _NEWLINES.match(part).groups()  # type: ignore[union-attr]
-        if joined[-1] and lead:
-            lead = "\n" * min(2, max(len(joined.pop()), len(lead)))
-        joined.extend([lead, body, trail])
-    return "".join(joined).strip("\n")
+_MATH_BREAK = re.compile(r"<br\s*/?>")
+_MATH_SPACE = re.compile(r"\s+")
+_IMAGE = re.compile(r"!\[([^\]]*)\]\(([^)\s]+)\)")
+_LINE_END_SPACE = re.compile(r"[ \t]+\n")
+_BLANK_LINES = re.compile(r"\n{3,}")
 
 
 def html_to_markdown(text: str, media_dir: str | None = None) -> str:
@@ -102,23 +47,21 @@ def html_to_markdown(text: str, media_dir: str | None = None) -> str:
 
     def keep(match: re.Match[str]) -> str:
         body = html.unescape(match.group(1) or match.group(2) or "").strip()
-        body = re.sub(r"<br\s*/?>", " ", body)
-        maths.append(re.sub(r"\s+", " ", body))
+        maths.append(_MATH_SPACE.sub(" ", _MATH_BREAK.sub(" ", body)))
         return _PLACEHOLDER.format(len(maths) - 1)
 
-    text = _MATH.sub(keep, text)
-    text = _SOUND.sub(lambda m: f"(sound: {m.group(1)})", text)
-    md = _inline_markdown(text)
+    if "\\" in text:
+        text = _MATH.sub(keep, text)
+    if "[sound:" in text:
+        text = _SOUND.sub(lambda m: f"(sound: {m.group(1)})", text)
+    md = simple_markdown(text)
     if md is None:
-        from markdownify import markdownify
-
-        md = markdownify(text, heading_style="ATX", bullets="-", escape_underscores=False,
-                         escape_asterisks=False)
-    if media_dir:
-        md = re.sub(r"!\[([^\]]*)\]\(([^)\s]+)\)",
-                    lambda m: f"![{m.group(1) or m.group(2)}]({media_dir}/{m.group(2)})", md)
-    md = re.sub(r"[ \t]+\n", "\n", md)
-    md = re.sub(r"\n{3,}", "\n\n", md).strip()
+        md = markdownify_field(text)
+    if media_dir and "![" in md:
+        md = _IMAGE.sub(lambda m: f"![{m.group(1) or m.group(2)}]({media_dir}/{m.group(2)})", md)
+    if "\n" in md:
+        md = _BLANK_LINES.sub("\n\n", _LINE_END_SPACE.sub("\n", md))
+    md = md.strip()
     for i, body in enumerate(maths):
         md = md.replace(_PLACEHOLDER.format(i), f"${body}$")
     return md
