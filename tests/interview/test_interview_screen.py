@@ -215,3 +215,27 @@ async def test_a_send_waits_for_the_typed_keys_and_a_second_one_is_not_the_next_
         await pilot.pause()
         assert q.stage == "follow_up" and q.answer == "forward KL is mass covering"
         assert area.text == ""
+
+
+async def test_one_escape_does_not_throw_away_an_answer_being_written(make_app, write_deck,
+                                                                       tmp_path: Path):
+    """escape is an editor habit: with an answer half written the first asks and the second
+    leaves; typing in between goes on with the interview. With nothing written, one leaves."""
+    app = make_app(write_deck(DECK_OF_THREE), tmp_path / "t.db", clock=lambda: 1_796_000_000.0)
+    app.interview_clock = FakeClock()
+    async with app.run_test(size=(110, 40)) as pilot:
+        await start(app, pilot, "I", length="3")
+        screen = app.screen
+        area = screen.query_one("#iv-answer")
+        await pilot.press(*"half an answer")
+        await pilot.press("escape")
+        assert app.screen is screen and area.text == "half an answer"
+        assert "escape again leaves" in str(screen.query_one("#iv-status").render())
+        await pilot.press("space", "m", "o", "r", "e")  # typing goes on: the next escape asks again
+        await pilot.press("escape")
+        assert app.screen is screen and area.text == "half an answer more"
+        await pilot.press("escape")
+        assert not isinstance(app.screen, InterviewScreen)
+        await start(app, pilot, "I", length="3")
+        await pilot.press("escape")
+        assert not isinstance(app.screen, InterviewScreen)

@@ -7,7 +7,7 @@ from datetime import datetime
 from pathlib import Path
 
 from rich.text import Text
-from textual import work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
@@ -57,6 +57,7 @@ class InterviewScreen(TrainerScreen):
         self.report_dir = report_dir or Path.cwd()
         self.finished = False
         self.grading = False  # a whiteboard answer is being graded in a worker
+        self.leave_armed = False  # escape pressed once mid-interview: a second one leaves
 
     def compose(self) -> ComposeResult:
         yield Static(id="iv-clock")
@@ -193,6 +194,16 @@ class InterviewScreen(TrainerScreen):
 
     # --- keys ---------------------------------------------------------------------------
 
+    def on_key(self, event: events.Key) -> None:
+        if event.key != "escape":
+            self._disarm_leave()
+
+    @on(TextArea.Changed, "#iv-answer")
+    def _disarm_leave(self) -> None:
+        if self.leave_armed:
+            self.leave_armed = False
+            self.query_one("#iv-status", Static).update("")
+
     def action_submit(self) -> None:
         q = self.mock.current
         if q is None:
@@ -293,6 +304,14 @@ class InterviewScreen(TrainerScreen):
         self.app.study_cards(cards)  # leaves this screen for the study screen
 
     def action_leave(self) -> None:
+        writing = self.query_one("#iv-answer", TextArea).text.strip()
+        if not self.finished and not self.leave_armed and writing:
+            # escape is an editor habit: one press must not throw away an answer being written
+            self.leave_armed = True
+            self.query_one("#iv-status", Static).update(Text(
+                "escape again leaves the interview (the questions answered are kept); "
+                "any other key goes on", style="bold yellow"))
+            return
         if not self.finished and any(q.stage == "done" for q in self.mock.asked):
             self.finished = True
             self.on_finish(self.mock)  # what was answered is kept
