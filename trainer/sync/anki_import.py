@@ -6,6 +6,7 @@ cards (their review history is kept) instead of adding copies.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import html
 import re
@@ -28,10 +29,18 @@ def card_id_for(guid: str, suffix: str = "") -> str:
     return "anki-" + hashlib.sha1(guid.encode("utf-8")).hexdigest()[:12] + suffix
 
 
+_NOT_ID = re.compile(r"[^a-z0-9]+")
+
+
 def slug(name: str) -> str:
     """A deck id from an Anki deck or file name: lower case, hyphens, no other punctuation."""
-    out = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+    out = _NOT_ID.sub("-", name.lower()).strip("-")
     return out or "anki"
+
+
+@functools.lru_cache(maxsize=4096)
+def _tag(name: str) -> str:
+    return slug(name)  # a collection has few tags, each on many notes
 
 
 _MATH_BREAK = re.compile(r"<br\s*/?>")
@@ -99,7 +108,7 @@ def _text(value: str, media_dir: str | None) -> str:
 def _note_cards(note: Note, ords: list[int], media_dir: str | None) -> list[dict[str, object]]:
     fields = note.fields
     names = note.notetype.fields
-    tags = [t for t in (slug(t) for t in note.tags) if t]
+    tags = [t for t in (_tag(t) for t in note.tags) if t]
     base: dict[str, object] = {"kind": "recall"}
     if tags:
         base["tags"] = tags
@@ -189,37 +198,41 @@ def _events(deck: dict[str, object]) -> list[yaml.Event]:
 
     PyYAML represents every value as a node and asks its Python resolver twice per
     scalar; a 10k-card deck spends most of its dump there. Here each distinct text is
-    resolved once (`bare` keeps the tag it would have if written without quotes).
+    resolved once, and its event made once (the emitter only reads events).
     """
     resolve = _Dumper.__new__(_Dumper).resolve  # reads only the class's resolver tables
-    bare: dict[str, str] = {}
+    made: dict[tuple[str, str], yaml.ScalarEvent] = {}  # keys and tags recur on every card
     Scalar, scalar_node = yaml.ScalarEvent, yaml.ScalarNode
+    start_map = yaml.MappingStartEvent(None, None, True, flow_style=False)
+    start_list = yaml.SequenceStartEvent(None, None, True, flow_style=False)
+    end_map, end_list = yaml.MappingEndEvent(), yaml.SequenceEndEvent()
     out: list[yaml.Event] = [yaml.StreamStartEvent(), yaml.DocumentStartEvent(explicit=False)]
     add = out.append
 
     def text(value: str, tag: str = _STR) -> None:
-        found = bare.get(value)
-        if found is None:
-            found = bare[value] = resolve(scalar_node, value, (True, False))
-        add(Scalar(None, tag, (found == tag, tag == _STR), value,
-                   style="|" if "\n" in value else None))
+        event = made.get((value, tag))
+        if event is None:
+            bare = resolve(scalar_node, value, (True, False))
+            event = made[value, tag] = Scalar(None, tag, (bare == tag, tag == _STR), value,
+                                              style="|" if "\n" in value else None)
+        add(event)
 
     def node(value: object) -> None:
-        if isinstance(value, str):
+        if type(value) is str:
             text(value)
-        elif isinstance(value, dict):
-            add(yaml.MappingStartEvent(None, None, True, flow_style=False))
+        elif type(value) is dict:
+            add(start_map)
             for key, item in value.items():
-                if not isinstance(key, str):
+                if type(key) is not str:
                     raise _Unusual(key)
                 text(key)
                 node(item)
-            add(yaml.MappingEndEvent())
-        elif isinstance(value, list):
-            add(yaml.SequenceStartEvent(None, None, True, flow_style=False))
+            add(end_map)
+        elif type(value) is list:
+            add(start_list)
             for item in value:
                 node(item)
-            add(yaml.SequenceEndEvent())
+            add(end_list)
         elif type(value) is int:
             text(str(value), _INT)
         else:
