@@ -9,15 +9,19 @@ from rich.text import Text
 
 from trainer.render import plural, styled_spans
 from trainer.review import Verdict
+from trainer.scheduling import format_interval
 from trainer.stats import LEECH_LAPSES, describe_time
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from rich.console import Group
 
     from trainer.attempt import Attempt, StepResult
     from trainer.coderun.card import CodeResult
     from trainer.decks.model import Card
     from trainer.exercises.exercise import ExerciseStep
+    from trainer.review import Rating
     from trainer.session import StudySession
 
 VERDICT_STYLE = {
@@ -139,6 +143,22 @@ def card_verdict(attempt: Attempt) -> Text:
 
 def solution_text(solution: str) -> Text:
     return Text("Solution\n", style="bold").append(md(solution.strip()))
+
+
+def rating_prompt(suggested: Rating | None, ticking: bool,
+                  intervals: Mapping[Rating, float]) -> str:
+    """The status line once a card is answered: the suggested rating Enter accepts, if any,
+    whether space ticks key points, and each rating key's interval from the scheduler
+    (`1 Again 10m · 2 Hard 2d · 3 Good 5d · 4 Easy 12d`)."""
+    keys = " · ".join(f"[b]{int(r)}[/b] {r.label} {format_interval(seconds)}"
+                      for r, seconds in intervals.items())
+    if suggested is None and ticking:
+        return f"[b]space[/b] ticks each key point you said ([b]↑↓[/b] move), or rate:\n{keys}"
+    if suggested is None:
+        return f"Rate it: {keys}"
+    tick = "[b]space[/b] ticks what you said · " if ticking else ""
+    return (f"{tick}Suggested: [b]{suggested.label}[/b] — [b]enter[/b] accepts, "
+            f"[b]1-4[/b] overrides.\n{keys}")
 
 
 # --- a code card ------------------------------------------------------------------------------

@@ -3,39 +3,25 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Literal
 
 from rich.text import Text
 from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Footer, Input, ProgressBar, Static
-from textual.widgets.input import Selection as InputSelection
+from textual.widgets import Footer, Input, Static
 
 from trainer.attempt import Attempt, CardResult, StepResult
 from trainer.decks.model import Card
-from trainer.review import Verdict
-from trainer.scheduling import AGAIN, EASY, GOOD, HARD, RATING_NAMES, format_interval
+from trainer.review import Rating, Verdict
+from trainer.scheduling import AGAIN, EASY, GOOD, HARD, RATING_NAMES
 from trainer.session import StudySession
 from trainer.store import StoreError
-from trainer.tui.answer_box import AnswerInput
 from trainer.tui.first_key import FirstKey
 from trainer.tui.screens.base import TrainerScreen
-from trainer.tui.study_text import (
-    answer_placeholder,
-    card_header,
-    card_verdict,
-    code_solution,
-    code_verdict,
-    md,
-    nothing_due,
-    session_complete,
-    solution_text,
-    step_prompt,
-    steps_done,
-)
-from trainer.tui.widgets.countdown import Countdown
+from trainer.tui.study_text import card_header, md, nothing_due, rating_prompt, session_complete
+from trainer.tui.widgets.card_view import CardView
+from trainer.tui.widgets.session_bar import SessionBar
 from trainer.tui.widgets.tick_list import TickList
 
 if TYPE_CHECKING:
@@ -44,19 +30,9 @@ if TYPE_CHECKING:
 TYPING_KEYS = ("[b]enter[/b] grades (empty: show the answer) · [b]ctrl+z[/b] undo · "
                "[b]esc[/b] keys")
 
-
-
 # question: answering (or, on a recall card, thinking); grading: a worker decides;
 # answered: rate it; waiting: learning cards come back later (a countdown); empty: the end
 StudyPhase = Literal["question", "grading", "answered", "waiting", "empty"]
-
-
-class KeyPoints(TickList):
-    """Key points to tick, wrapped at words; Enter is left to the screen (accept the rating)."""
-
-    # the status line says what space does: the footer keeps room for the screen's keys
-    BINDINGS = [Binding("enter", "screen.accept", "Accept", show=False),
-                Binding("space", "toggle", "Tick / untick", show=False)]
 
 
 class StudyScreen(TrainerScreen):
@@ -101,7 +77,6 @@ class StudyScreen(TrainerScreen):
         self.session = session
         self.phase: StudyPhase = "empty"
         self.attempt: Attempt | None = None  # the rules of answering the card on screen
-        self.code_answer: CodeAnswer | None = None  # a code card's editor, while it is shown
         self.give_up_armed = False
         self.undo_armed = False
         self.first_key = FirstKey(self)
@@ -109,23 +84,8 @@ class StudyScreen(TrainerScreen):
     # --- layout -----------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        with Horizontal(id="topbar"):
-            yield Static(id="card-info")
-            yield Static(id="progress-label")
-            yield ProgressBar(id="progress", show_eta=False, show_percentage=False)
-        with VerticalScroll(id="card"):
-            yield Countdown(self.show_current, id="countdown")
-            yield Static(id="prompt")
-            yield Static(id="steps-done")
-            with Vertical(id="answer-box"):
-                yield Static(id="step-prompt")
-                yield AnswerInput(id="answer", placeholder="type your answer; enter grades it",
-                                  select_on_focus=False)
-                yield Static(id="preview")
-            yield Static(id="verdict")
-            yield KeyPoints(id="key-points")
-            yield Static(id="model-answer")
-            yield Static(id="hint")
+        yield SessionBar(id="topbar")
+        yield CardView(self.show_current, id="card")
         yield Static(id="status")
 
     def on_mount(self) -> None:
@@ -149,8 +109,8 @@ class StudyScreen(TrainerScreen):
         before = self.session.current
         self.session.replace_cards(cards)
         current = self.session.current
-        untouched = (self.phase == "question" and not self.query_one("#answer", Input).value
-                     and self.code_answer is None
+        untouched = (self.phase == "question" and not self.view.answer.value
+                     and self.view.code_answer is None
                      and not (self.attempt is not None and self.attempt.results))
         if self.phase in ("empty", "waiting") and current is not None:
             self.show_current()
@@ -162,85 +122,53 @@ class StudyScreen(TrainerScreen):
 
     # --- showing a card -----------------------------------------------------------------
 
-    def _set(self, widget_id: str, content: Any, *, visible: bool | None = None) -> None:
-        widget = self.query_one(f"#{widget_id}", Static)
-        widget.update(content)
-        widget.display = bool(content) if visible is None else visible
+    @property
+    def view(self) -> CardView:
+        return self.query_one(CardView)
+
+    @property
+    def code_answer(self) -> CodeAnswer | None:
+        """A code card's editor, while it is shown."""
+        return self.view.code_answer
 
     def show_current(self) -> None:
         card = self.session.current
         self.attempt = None
         self.give_up_armed = False
         self.first_key.waiting = False
-        for widget_id in ("verdict", "model-answer", "hint", "steps-done", "preview"):
-            self._set(widget_id, "")
-        for plot in self.query(".card-plot"):
-            plot.remove()
-        self.query_one("#key-points", KeyPoints).display = False
-        if self.code_answer is not None:  # a code card's editor goes with its card
-            self.code_answer.remove()
-            self.code_answer = None
+        view = self.view
+        view.clear()
         self._update_progress()
-        countdown = self.query_one(Countdown)
-        countdown.stop()
         if card is None:
+            self.query_one(SessionBar).show_card(None)
             wait = self.session.next_card_in()
             if wait is not None:
-                self._show_waiting(countdown, wait)
-                return
-            self._show_empty()
+                self._show_waiting(wait)
+            else:
+                self._show_empty()
             return
         self.phase = "question"
         self.attempt = attempt = self.session.attempt()
         assert attempt is not None
-        self._set("card-info", card_header(self.session, card), visible=True)
-        if attempt.is_code:
-            self._start_code(attempt)
+        self.query_one(SessionBar).show_card(card_header(self.session, card))
+        if attempt.error is not None:  # the card could not be drawn
+            view.show_unshowable(attempt)
+            self.phase = "answered"
+            self._status("Press [b]s[/b] to suspend it or [b]b[/b] to bury it.")
+        elif attempt.is_code:
+            from trainer.coderun import default_sandbox
+
+            default_sandbox().prepare()  # a child starts now, so that the first run is warm too
+            view.show_code(attempt)
+            self._status(self.first_key.wait(code=True))
         elif card.graded:
-            self._start_exercise(attempt)
+            self._show_step(attempt)
         else:
-            self._set("prompt", md(card.prompt), visible=True)
-            self.query_one("#answer-box").display = False
+            view.show_text(md(card.prompt))
             self._status("Think of your answer, then [b]space[/b] to reveal.")
         self.refresh_bindings()
 
-    def _start_exercise(self, attempt: Attempt) -> None:
-        card = attempt.card
-        if attempt.error is not None:  # the card could not be drawn
-            self._set("prompt", md(card.prompt), visible=True)
-            self.query_one("#answer-box").display = False
-            self._set("verdict", Text(f"This card can not be shown: {attempt.error}. "
-                                      f"Run `trainer check {card.path}`.", style="red"))
-            self.phase = "answered"
-            self._status("Press [b]s[/b] to suspend it or [b]b[/b] to bury it.")
-            return
-        self._set("prompt", md(attempt.prompt), visible=True)
-        self._show_step(attempt)
-
-    # --- a code card (the editor and its results: trainer/tui/code_answer.py) ----------------
-
-    def _start_code(self, attempt: Attempt) -> None:
-        from rich.syntax import Syntax
-
-        from trainer.tui.code_answer import CodeAnswer
-
-        self.query_one("#answer-box").display = False
-        if attempt.error is not None or attempt.code is None:
-            self._start_exercise(attempt)  # says why the card can not be shown
-            return
-        code = attempt.code
-        from trainer.coderun import default_sandbox
-
-        default_sandbox().prepare()  # a child starts now, so that the first run is warm too
-        prompt = md(attempt.prompt)
-        prompt.append("\nYour function must pass: ", style="bold")
-        prompt.append(", ".join(["every draw", *code.describe_checks()]))
-        self._set("prompt", prompt, visible=True)
-        self._set("steps-done", Syntax(code.card.signature or "", "python",
-                                       background_color="default"), visible=True)
-        widget = self.code_answer = CodeAnswer(attempt, classes="code-answer")
-        self.query_one("#card", VerticalScroll).mount(widget, after="#steps-done")
-        self._status(self.first_key.wait(code=True))
+    # --- a code card (the editor and its runs: trainer/tui/code_answer.py) --------------------
 
     def on_code_answer_run_requested(self, event: CodeAnswer.RunRequested) -> None:
         attempt, widget = self.attempt, self.code_answer
@@ -255,24 +183,11 @@ class StudyScreen(TrainerScreen):
         attempt, widget, result = self.attempt, self.code_answer, event.result
         if attempt is None or widget is None or widget.attempt is not attempt:
             return  # the learner moved on meanwhile
-        self._set("verdict", code_verdict(result), visible=True)
-        reference = attempt.code.reference if attempt.code else ""
-        self._set("model-answer", code_solution(attempt.solution, reference), visible=True)
+        self.view.show_code_verdict(attempt, result)
         self._answered()
-        # the code is frozen now: bring the verdict, the feedback and the solution into view
-        # (on a small terminal they are below the editor and the cases)
-        self.call_after_refresh(self.query_one("#card", VerticalScroll).scroll_to_widget,
-                                self.query_one("#verdict"), animate=False, top=True)
 
     def _show_step(self, attempt: Attempt) -> None:
-        step = attempt.current_step
-        assert step is not None
-        self.query_one("#answer-box").display = True
-        self._set("step-prompt", step_prompt(attempt))
-        field = self.query_one("#answer", Input)
-        field.disabled = False
-        field.value = ""
-        field.placeholder = answer_placeholder(step)
+        field = self.view.show_step(attempt)
         if attempt.step == 0:
             self._status(self.first_key.wait(code=False))
         else:  # the learner is typing this card's answers: the next step's box at once
@@ -286,47 +201,29 @@ class StudyScreen(TrainerScreen):
 
     # --- no card on screen ------------------------------------------------------------------
 
-    def _show_waiting(self, countdown: Countdown, wait: float) -> None:
+    def _show_waiting(self, wait: float) -> None:
         """Only learning cards due later are left: count down to the next one."""
         self.phase = "waiting"
-        for widget_id in ("card-info", "prompt"):
-            self._set(widget_id, "")
-        self.query_one("#answer-box").display = False
-        countdown.start(self.session, wait)
+        self.view.show_countdown(self.session, wait)
         self._status("[b]a[/b] shows the next card now · [b]u[/b] undoes the last review · "
                      "[b]d[/b] decks · [b]q[/b] quits (every review is saved)")
         self.refresh_bindings()
 
     def _show_empty(self) -> None:
         self.phase = "empty"
-        self._set("card-info", "")
-        self.query_one("#answer-box").display = False
         if self.session.outcomes:
-            self._set("prompt", session_complete(self.session), visible=True)
+            self.view.show_text(session_complete(self.session))
             self._status("[b]u[/b] undoes the last review, [b]a[/b] studies ahead, [b]d[/b] decks, "
                          "[b]q[/b] quits.")
             return
-        self._set("prompt", nothing_due(self.session), visible=True)
+        self.view.show_text(nothing_due(self.session))
         self._status("Press [b]a[/b] to study ahead, [b]d[/b] for decks, [b]q[/b] to quit.")
 
     def _status(self, markup: str) -> None:
         self.query_one("#status", Static).update(Text.from_markup(markup))
 
     def _update_progress(self) -> None:
-        done = self.session.done
-        total = done + self.session.remaining
-        bar = self.query_one("#progress", ProgressBar)
-        bar.update(total=max(total, 1), progress=done)
-        # new · learning · review left, as in Anki: a new card rated Again moves to learning
-        new, learning, review = self.session.counts()
-        label = Text(f"{done} done  ")
-        label.append(str(new), style="bold blue")
-        label.append(" · ")
-        label.append(str(learning), style="bold red")
-        label.append(" · ")
-        label.append(str(review), style="bold green")
-        label.append(" ")
-        self.query_one("#progress-label", Static).update(label)
+        self.query_one(SessionBar).count(self.session)
 
     # --- answering ----------------------------------------------------------------------
 
@@ -334,12 +231,7 @@ class StudyScreen(TrainerScreen):
     def _preview(self, event: Input.Changed) -> None:
         self.give_up_armed = False
         self.undo_armed = False
-        if self.attempt is None or not self.attempt.graded or not event.value.strip():
-            self._set("preview", "")
-            return
-        ok, shown = self.attempt.preview(event.value)
-        style = "cyan" if ok else "yellow"
-        self._set("preview", Text(("= " if ok else "? ") + shown, style=style))
+        self.view.show_preview(self.attempt, event.value)
 
     @on(Input.Submitted, "#answer")
     def _submit(self, event: Input.Submitted) -> None:
@@ -375,83 +267,39 @@ class StudyScreen(TrainerScreen):
             if outcome is not None:
                 self._show_graded(attempt, outcome)
         except Exception as exc:  # noqa: BLE001 - the session must go on; say what happened
-            self._set("verdict", Text(f"Could not show the verdict: {exc}", style="red"))
+            self.view.set("verdict", Text(f"Could not show the verdict: {exc}", style="red"))
             attempt.fail(str(exc))
             self._answered()
 
     def _show_graded(self, attempt: Attempt, outcome: StepResult | CardResult) -> None:
         result = outcome.last if isinstance(outcome, CardResult) else outcome
         assert result is not None
-        field = self.query_one("#answer", Input)
         if result.verdict is Verdict.INVALID:
-            graded = result.graded
             self.phase = "question"
-            field.disabled = False
-            field.focus()
-            self._set("preview", Text("? " + (graded.message if graded else ""), style="yellow"))
-            if graded is not None and graded.fix is not None:
-                # select what was not understood (or put the cursor where a ')' is missing),
-                # so that typing mends it; positions count from the stripped answer
-                lead = len(field.value) - len(field.value.lstrip())
-                field.selection = InputSelection(lead + graded.fix[0], lead + graded.fix[1])
-            else:
-                field.cursor_position = len(field.value)
+            self.view.show_not_understood(result.graded)
             self._status("Not graded yet: change the answer and press [b]enter[/b].")
             return
         if not isinstance(outcome, CardResult):
-            self._set("steps-done", steps_done(attempt), visible=True)
             self.phase = "question"
             self._show_step(attempt)
             return
-        self._set("steps-done", "")
-        self._set("verdict", card_verdict(attempt), visible=True)
-        self.query_one("#answer-box").display = False
-        if attempt.solution:
-            self._set("model-answer", solution_text(attempt.solution), visible=True)
-        self._show_plot(attempt)
+        self.view.show_card_verdict(attempt)
         self._answered()
-
-    def _show_plot(self, attempt: Attempt) -> None:
-        """The card's plot under the solution, for this review's numbers (none: no plot)."""
-        for shown in self.query(".card-plot"):
-            shown.remove()
-        data = attempt.plot()
-        if data is not None:
-            from trainer.tui.widgets import LikelihoodPlot
-
-            self.query_one("#card", VerticalScroll).mount(
-                LikelihoodPlot(data, classes="card-plot"), after="#model-answer")
 
     def _answered(self) -> None:
         self.phase = "answered"
         self.focus_next_rating_target()
-        ticking = self.query_one("#key-points", KeyPoints).display
-        suggested = self.suggested
-        if suggested is None and ticking:
-            self._status("[b]space[/b] ticks each key point you said ([b]↑↓[/b] move), "
-                         f"or rate:\n{self._rating_keys()}")
-        elif suggested is None:
-            self._status(f"Rate it: {self._rating_keys()}")
-        else:
-            name = RATING_NAMES[suggested]
-            tick = "[b]space[/b] ticks what you said · " if ticking else ""
-            self._status(f"{tick}Suggested: [b]{name}[/b] — [b]enter[/b] accepts, "
-                         f"[b]1-4[/b] overrides.\n{self._rating_keys()}")
+        self._status(rating_prompt(self.suggested, self.view.key_points.display,
+                                   self.session.rating_intervals()))
         self.refresh_bindings()
 
-    def _rating_keys(self) -> str:
-        """`1 Again 10m · 2 Hard 2d · 3 Good 5d · 4 Easy 12d`: each key's interval, from the scheduler."""
-        intervals = self.session.rating_intervals()
-        return " · ".join(f"[b]{int(r)}[/b] {r.label} {format_interval(seconds)}"
-                          for r, seconds in intervals.items())
-
     @property
-    def suggested(self) -> int | None:
+    def suggested(self) -> Rating | None:
         """The rating Enter accepts, as the attempt suggests it."""
         return self.attempt.suggested if self.attempt is not None else None
 
     def focus_next_rating_target(self) -> None:
-        points = self.query_one("#key-points", KeyPoints)
+        points = self.view.key_points
         if points.display:
             points.focus()
         else:
@@ -484,22 +332,14 @@ class StudyScreen(TrainerScreen):
                 or attempt.is_code:
             return
         attempt.reveal()
-        answer = md((card.answer or "").strip())
-        if card.notes:
-            answer.append("\n\n").append(md(card.notes.strip(), "dim"))
-        self._set("model-answer", answer, visible=True)
-        if card.key_points:
-            points = self.query_one("#key-points", KeyPoints)
-            points.set_points((md(p), False) for p in card.key_points)
-            points.border_title = "Key points you covered (space ticks)"
-            points.display = True
+        self.view.show_answer(card)
         self._answered()
 
     @on(TickList.Changed, "#key-points")
     def _ticked(self) -> None:
         if self.attempt is None or self.phase != "answered":
             return
-        self.attempt.tick(self.query_one("#key-points", KeyPoints).selected)
+        self.attempt.tick(self.view.key_points.selected)
         self._answered()
 
     def action_accept(self) -> None:
@@ -541,7 +381,7 @@ class StudyScreen(TrainerScreen):
         return True
 
     def action_undo(self) -> None:
-        field = self.query_one("#answer", Input)
+        field = self.view.answer
         # steps of a derivation done
         midway = self.phase == "question" and self.attempt is not None and self.attempt.step > 0
         if (field.has_focus and field.value.strip() or midway) and not self.undo_armed:
@@ -602,7 +442,7 @@ class StudyScreen(TrainerScreen):
             return
         hint = self.attempt.hint if self.attempt is not None else card.hint
         if hint:
-            self._set("hint", Text("Hint: ", style="italic") + md(hint, "italic"))
+            self.view.show_hint(hint)
         else:
             self.notify("This card has no hint.", timeout=2)
 
@@ -621,14 +461,14 @@ class StudyScreen(TrainerScreen):
 
     def action_leave_input(self) -> None:
         waited, self.first_key.waiting = self.first_key.waiting, False
-        if self.phase == "question" and (self.query_one("#answer", Input).has_focus or waited):
+        if self.phase == "question" and (self.view.answer.has_focus or waited):
             self._status("Keys are live: [b]h[/b] hint · [b]s[/b] suspend · [b]b[/b] bury · "
                          "[b]u[/b] undo · [b]i[/b] back to the answer box")
         self.set_focus(None)
         self.refresh_bindings()
 
     def action_scroll_card(self, direction: int) -> None:
-        card = self.query_one("#card", VerticalScroll)
+        card = self.view
         if direction > 0:
             card.scroll_page_down()
         else:
@@ -644,8 +484,8 @@ class StudyScreen(TrainerScreen):
                 self.set_focus(self.code_answer.editor)
                 self._status(KEYS)
             return
-        field = self.query_one("#answer", Input)
-        if self.phase == "question" and self.query_one("#answer-box").display \
+        field = self.view.answer
+        if self.phase == "question" and self.view.answer_box.display \
                 and not field.disabled:
             self.set_focus(field)
             field.cursor_position = len(field.value)
