@@ -149,6 +149,9 @@ def _bound(text: str, symbol: str) -> float:
     except (ValueError, ZeroDivisionError):
         raise ValueError(f"symbol '{symbol}': the interval bound '{text.strip()}' is not a "
                          "number") from None
+    except OverflowError:
+        raise ValueError(f"symbol '{symbol}': the interval bound '{text.strip()}' is too "
+                         "large (beyond 1.8e308, write inf)") from None
 
 
 def parse_domain(text: str, symbol: str = "?") -> Domain:

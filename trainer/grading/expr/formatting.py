@@ -16,6 +16,36 @@ def _trim_exponent(s: str) -> str:
     return s
 
 
+def _huge_int(x: int, digits: int) -> str:
+    """An integer of thousands of digits in e-notation, its leading digits exact."""
+    sign = "-" if x < 0 else ""
+    x = abs(x)
+    exp = int(math.log10(x))  # may be one off; corrected below
+    while 10 ** exp > x:
+        exp -= 1
+    while 10 ** (exp + 1) <= x:
+        exp += 1
+    lead = x // 10 ** max(0, exp - digits + 1)  # digits significant figures, truncated
+    s = str(lead)
+    mant = s[0] + ("." + s[1:].rstrip("0") if s[1:].rstrip("0") else "")
+    return f"{sign}{mant}e{exp}"
+
+
+def _huge_fraction(x: Fraction, digits: int) -> str:
+    """A fraction with thousands of digits: via its leading digits, no str() of the parts."""
+    if x == 0:
+        return "0"
+    num, den = abs(x.numerator), x.denominator
+    shift = num.bit_length() - den.bit_length()
+    q = (num << max(0, 64 - shift)) // (den << max(0, shift - 64))  # ~2^64
+    exp2 = shift - 64
+    lg = math.log10(q) + exp2 * math.log10(2)  # q has ~64 bits: ample for 6 figures
+    exp = math.floor(lg)
+    m = 10 ** (lg - exp)
+    s = f"{m:.{max(0, digits - 1)}f}".rstrip("0").rstrip(".")
+    return f"{'-' if x < 0 else ''}{s}e{exp}"
+
+
 def format_number(x: object, *, digits: int | None = None, fraction: bool = False) -> str:
     """A number as shown to the learner.
 
@@ -29,9 +59,14 @@ def format_number(x: object, *, digits: int | None = None, fraction: bool = Fals
     if isinstance(x, bool):
         return str(x).lower()
     if isinstance(x, int):
+        if x.bit_length() > 3000:  # str() refuses beyond 4300 digits; e-notation is exact enough
+            return _huge_int(x, 6 if digits is None else digits)
         s = str(x)
         if digits is None or len(s) <= 15:
             return s
+    if isinstance(x, Fraction) and max(x.numerator.bit_length(),
+                                       x.denominator.bit_length()) > 3000:
+        return _huge_fraction(x, 6 if digits is None else digits)
     try:
         f = float(x)  # type: ignore[arg-type]
     except OverflowError:
