@@ -260,3 +260,71 @@ async def test_letters_typed_in_the_search_box_are_text_and_the_footer_says_so(
         await pilot.pause()
         assert {"Mark", "Suspend", "Undo", "Back"} <= set(footer(screen))
         assert list(screen.query(FooterKey)) == keys  # shown again, not built again
+
+
+async def test_a_query_typed_in_a_burst_after_slash_acts_on_no_card(make_app, recall_deck,
+                                                                    tmp_path):
+    """/ then a query sent at once (a paste, tmux): the letters after / reached the table
+    before the box had the focus, and `e`, `s`, `f` acted on the card under the cursor."""
+    from textual import events
+
+    app = make_app(recall_deck, tmp_path / "t.db", clock=lambda: NOW)
+    async with app.run_test(size=(120, 30)) as pilot:
+        screen = await open_browser(pilot, app)
+        typed = "deck:basics is:new fsb"
+        for ch in "/" + typed:
+            app.post_message(events.Key("slash" if ch == "/" else
+                                        "space" if ch == " " else ch, ch))
+        await pilot.pause()
+        box = screen.query_one("#query")
+        assert box.has_focus and box.value == typed  # every letter typed, in order
+        assert app.store.states(["basics"]) == {}  # nothing suspended, forgotten or buried
+        assert isinstance(app.screen, BrowserScreen)
+
+
+async def test_reschedule_asks_the_day_and_moves_the_marked_cards(make_app, recall_deck,
+                                                                    tmp_path, utc):
+    app = make_app(recall_deck, tmp_path / "t.db", clock=lambda: NOW)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.press("space", "3")  # likelihood: learning, so it has a schedule
+        await pilot.pause()
+        screen = await open_browser(pilot, app)
+        assert rows(screen)[0] == "likelihood"
+        await pilot.press("space", "r")
+        await pilot.pause()
+        assert "Reschedule the marked 1 card to" in str(app.screen.query_one("Static").render())
+        await pilot.press("plus", "3", "enter")  # typed into the box: it has the focus
+        await settle(app, pilot)
+        assert isinstance(app.screen, BrowserScreen)
+        due = app.store.card_state("basics/likelihood").due
+        # NOW is 08:00 UTC; a study day starts at 04:00: the third day on starts in 68 h
+        assert due - NOW == 3 * 86400 - 4 * 3600
+        assert cell(screen, 0, "due") == "in 3d"  # the row shows its new due date
+        await pilot.press("r", "escape")  # escape asks nothing and changes nothing
+        await pilot.pause()
+        assert app.store.card_state("basics/likelihood").due == due
+
+
+async def test_a_row_the_query_no_longer_matches_shows_its_new_state_until_the_next_search(
+        make_app, recall_deck, tmp_path):
+    app = make_app(recall_deck, tmp_path / "t.db", clock=lambda: NOW)
+    async with app.run_test(size=(120, 30)) as pilot:
+        screen = await open_browser(pilot, app)
+        await pilot.press("space", "space", "s")  # suspend two cards
+        await settle(app, pilot)
+        await pilot.press("slash", *"is:suspended", "enter")
+        await settle(app, pilot)
+        assert rows(screen) == ["likelihood", "log-likelihood"]
+        await pilot.press("down", "S")  # unsuspend the second: is:suspended no longer holds
+        await settle(app, pilot)
+        assert rows(screen) == ["likelihood", "log-likelihood"]  # it stays where it was
+        assert cell(screen, 1, "state") == "new"  # showing what it is now, not was
+        await pilot.press("u")
+        await settle(app, pilot)
+        assert cell(screen, 1, "state") == "suspended"
+        await pilot.press("S", "up", "S")
+        await settle(app, pilot)
+        await pilot.press("slash", "enter")  # the same query again: no card matches now
+        await settle(app, pilot)
+        assert [line.strip() for line in lines(screen)] == ["no cards match"]
+        assert status(screen).startswith("0 cards")

@@ -398,6 +398,19 @@ class Store(figures.FigureQueries, interviews.InterviewQueries, fits.FitQueries,
             (*decks, *args))
         return {row[0]: row for row in rows}
 
+    def state_rows(self, keys: Iterable[str]) -> dict[str, tuple[Any, ...]]:
+        """The stored rows of these cards, as they are (a card without one is new): the
+        browser reads again the rows an action changed."""
+        keys = list(keys)
+        out: dict[str, tuple[Any, ...]] = {}
+        for start in range(0, len(keys), 500):  # well under SQLite's limit of arguments
+            chunk = keys[start:start + 500]
+            rows = self.conn.execute(
+                f"SELECT {_COLUMNS} FROM cards WHERE key IN ({','.join('?' * len(chunk))})",
+                chunk)
+            out.update((row[0], row) for row in rows)
+        return out
+
     def write_states(self, changes: dict[str, CardState | None]) -> None:
         """Write (or, for None, delete: the card is new again) many states in one transaction.
 

@@ -6,10 +6,10 @@ import time
 
 from rich.markup import escape
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
+from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Input, Static
 from textual_plotext import PlotextPlot
@@ -20,6 +20,7 @@ from trainer.browse.history import card_history, retrievability_curve
 from trainer.browse.query import QueryError, TextIndex
 from trainer.browse.search import COLUMNS, Match, search, sort_matches
 from trainer.decks.model import Card
+from trainer.render import plural
 from trainer.scheduling import format_interval
 from trainer.scheduling.days import study_date
 from trainer.store import StoreError
@@ -127,18 +128,31 @@ class BrowserScreen(TrainerScreen):
         self._search(self.query_text, self.sort_column, self.sort_reverse, self.searches)
 
     @work(thread=True, exit_on_error=False, group="search")
-    def _search(self, text: str, column: str, reverse: bool, number: int,
-                refresh: bool = False) -> None:
+    def _search(self, text: str, column: str, reverse: bool, number: int) -> None:
         try:
             with self.app.store.reading() as store:  # its own connection: another thread
                 found = search(self.index, store, text, self.clock())
-            result: list[Match] | str = found if refresh else \
-                sort_matches(found, column, reverse=reverse)
+            result: list[Match] | str = sort_matches(found, column, reverse=reverse)
         except QueryError as exc:
             result = str(exc)
         except StoreError as exc:
             result = f"Could not read the cards: {exc}"
-        self.app.call_from_thread(self._found, number, result, refresh)
+        self.app.call_from_thread(self._found, number, result)
+
+    @work(thread=True, exit_on_error=False, group="search")
+    def _reread(self, matches: list[Match], keys: frozenset[str], number: int) -> None:
+        """The rows of the cards an action changed, read again; every row keeps its place
+        (a card the query would no longer match stays until the next search, as in Anki)."""
+        try:
+            with self.app.store.reading() as store:
+                rows = store.state_rows(keys)
+        except StoreError as exc:
+            self.app.call_from_thread(self._found, number, f"Could not read the cards: {exc}")
+            return
+        now = self.clock()
+        result = [Match(m.card, now, rows.get(m.key), m.decay) if m.key in keys else m
+                  for m in matches]
+        self.app.call_from_thread(self._found, number, result, True)
 
     @work(thread=True, exit_on_error=False, group="search")
     def _sort(self, matches: list[Match], column: str, reverse: bool, number: int) -> None:
@@ -156,11 +170,7 @@ class BrowserScreen(TrainerScreen):
             self.table.show(0, self._row_cells, empty="no cards: the query can not be read")
             self._status()
             return
-        row = 0
-        if refresh:  # the states after an action, in the order and row on screen
-            found = {m.key: m for m in result}
-            row = self.table.cursor_row
-            result = [found.get(m.key, m) for m in self.matches]
+        row = self.table.cursor_row if refresh else 0  # after an action: the same row
         self.matches = result
         if self.marked:  # those no longer shown are no longer marked
             self.marked &= {m.key for m in self.matches}
@@ -176,16 +186,16 @@ class BrowserScreen(TrainerScreen):
     def _row_marked(self, index: int) -> bool:
         return self.matches[index].key in self.marked
 
-    def _refresh_states(self) -> None:
-        """After an action: the same query read again in the worker; the rows keep their
-        order and cursor (a query typed meanwhile wins)."""
+    def _refresh_states(self, change: actions.Change) -> None:
+        """After an action or its undo: the changed cards' rows read again in the worker;
+        the rows keep their order and the cursor its row (a query typed meanwhile wins)."""
         if self.searching:
             self.run_search()  # the rows on screen are not the query's yet: read them all
             return
         self.searches += 1
         self.searching = True
-        self._search(self.query_text, self.sort_column, self.sort_reverse, self.searches,
-                     refresh=True)
+        self._reread(self.matches, frozenset(change.after) | frozenset(change.before),
+                     self.searches)
 
     def _status(self) -> None:
         if self.error:
@@ -236,7 +246,24 @@ class BrowserScreen(TrainerScreen):
     # --- keys -----------------------------------------------------------------------------
 
     def action_focus_query(self) -> None:
-        self.query_one("#query", Input).focus()
+        # at once (focus() waits its turn behind the keys already queued): the keys
+        # typed after / are the query's
+        self.set_focus(self.query_one("#query", Input))
+
+    def on_key(self, event: events.Key) -> None:
+        """`/` and the keys typed after it in one burst (a paste, a fast typist, tmux)
+        reach the table before the box has the focus: `/` focuses the box at once, and a
+        letter that still came through the table is typed into the box, never taken as a
+        command (`s`, `f`, `b` must not act on cards while a search is being typed)."""
+        box = self.query_one("#query", Input)
+        if event.key == "slash" and self.focused is not box:
+            self.action_focus_query()
+        elif self.focused is box and event.is_printable and event.character:
+            box.insert_text_at_cursor(event.character)
+        else:
+            return
+        event.stop()
+        event.prevent_default()
 
     def action_close(self) -> None:
         if self.focused is not None and self.focused.id == "query":
@@ -290,7 +317,7 @@ class BrowserScreen(TrainerScreen):
             self.undo_stack.append(change)
         self.notify(f"{action}: {change.count} of {len(chosen)} changed. [b]u[/b] undoes.",
                     timeout=3)
-        self._refresh_states()
+        self._refresh_states(change)
 
     def action_undo(self) -> None:
         if not self.undo_stack:
@@ -299,10 +326,11 @@ class BrowserScreen(TrainerScreen):
         change = self.undo_stack.pop()
         actions.undo(self.app.store, change)
         self.notify(f"Undone: {change.action} of {change.count}.", timeout=2)
-        self._refresh_states()
+        self._refresh_states(change)
 
     def action_reschedule(self) -> None:
-        if not self.chosen():
+        chosen = self.chosen()
+        if not chosen:
             return
         today = study_date(self.clock(), day_hour=self.app.settings.day_starts_at)
 
@@ -316,7 +344,9 @@ class BrowserScreen(TrainerScreen):
                 return
             self.action_act("reschedule", day)
 
-        self.app.push_screen(AskScreen("Reschedule to (YYYY-MM-DD or +days):"), chosen_day)
+        what = "the marked" if self.marked else "this"
+        self.app.push_screen(AskScreen(f"Reschedule {what} {plural(len(chosen), 'card')} to "
+                                       "(YYYY-MM-DD or +days):"), chosen_day)
 
     def action_detail(self) -> None:
         m = self.current()
@@ -339,9 +369,10 @@ class AskScreen(ModalScreen[str | None]):
 
     DEFAULT_CSS = """
     AskScreen { align: center middle; }
-    AskScreen > VerticalScroll { width: 60; height: auto; border: round $accent;
-                                 background: $panel; padding: 0 1; }
+    AskScreen > Vertical { width: 60; height: auto; border: round $accent;
+                           background: $panel; padding: 0 1; }
     """
+    AUTO_FOCUS = "#ask"  # what is typed is the answer
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
     def __init__(self, question: str) -> None:
@@ -349,7 +380,7 @@ class AskScreen(ModalScreen[str | None]):
         self.question = question
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll():
+        with Vertical():
             yield Static(self.question)
             yield Input(id="ask")
 
