@@ -123,6 +123,23 @@ async def test_ctrl_z_in_the_editor_undoes_typing_not_the_last_review(make_app, 
         assert editor.text == before
 
 
+async def test_tab_enters_a_new_cards_editor_without_indenting_it(make_app, code_deck,
+                                                                  tmp_path):
+    """tab is the key the status offers to begin with a footer letter: it gives the editor
+    the focus and is not typed (it indented the first line, found in tmux)."""
+    app = make_app(code_deck, tmp_path / "t.db")
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.pause()
+        editor = app.screen.query_one("#code-editor")
+        before = editor.text
+        await pilot.press("tab")
+        await pilot.pause()
+        assert editor.has_focus and editor.text == before
+        await pilot.press("d")  # d (decks) typed now that the editor has the focus
+        await pilot.pause()
+        assert editor.text == "d" + before
+
+
 LOOPED = ("def gaussian_mle(x):\n"
           "    m = sum(v for v in x) / len(x)\n"
           "    return float(m), float(sum((v - m) ** 2 for v in x) / len(x))\n")

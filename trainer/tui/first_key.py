@@ -61,6 +61,10 @@ class FirstKey:
                 or event.key == "escape" or event.key in self.footer_keys():
             return  # escape: the keys are live, the box stays unfocused
         focus_box()
+        if event.key == "tab":  # the key that enters the box (the status says so), not text
+            event.stop()
+            event.prevent_default()
+            return
         # the box acts on the key as if it had had the focus already; a key it does not
         # take (ctrl+r runs, ctrl+s submits) goes on to the screen's bindings
         self._type_late_key(event)
