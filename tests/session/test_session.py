@@ -145,6 +145,42 @@ def test_the_learn_ahead_window_counts_before_the_countdown(recall_deck, tmp_pat
     assert session.current.id == "map" and session.next_card_in() is None
 
 
+def test_at_the_default_window_as_in_anki_no_learning_step_makes_the_learner_wait(
+        recall_deck, tmp_path):
+    """Anki's learn-ahead limit (20 min) with fsrs's steps (1 and 10 min, relearning 10):
+    every step, even Hard's longest (15 min, relearning), is inside the window, so the
+    last new card leads straight into the learning cards, never to a countdown."""
+    session = make(recall_deck, tmp_path)
+    assert session.settings.learn_ahead_minutes == 20
+    session.rate(AGAIN)  # likelihood: 1 min
+    session.rate(GOOD)  # log-likelihood: 10 min
+    session.rate(HARD)  # map: a Hard first step
+    seen = []
+    while session.learning or session.current is not None:
+        assert session.current is not None  # a step waits in the session: shown at once
+        seen.append(session.current.id)
+        session.rate(GOOD if len(seen) < 3 else EASY)
+    assert seen[:3] == ["likelihood", "map", "log-likelihood"]  # by due: 1, 5.5, 10 min
+    assert session.next_card_in() is None  # over: every card graduated
+
+
+def test_a_window_shorter_than_the_step_counts_down_to_the_window_not_the_due_time(
+        recall_deck, tmp_path):
+    """With learn_ahead_minutes below the 10-min step the countdown appears, and it ends
+    when the card enters the window (as `advance` shows it), 5 min before it is due."""
+    session = make(recall_deck, tmp_path, learn_ahead_minutes=5)
+    session.rate(EASY)
+    session.rate(EASY)
+    session.rate(AGAIN)  # map: due in 1 min, inside the 5-min window: shown at once
+    assert session.current.id == "map" and session.next_card_in() is None
+    session.rate(GOOD)  # the 10-min step: 5 min of it outside the window
+    assert session.current is None and session.next_card_in() == 300
+    session.clock.t += 299
+    assert session.bring_back() is None and session.next_card_in() == 1
+    session.clock.t += 1
+    assert session.bring_back().id == "map"
+
+
 def test_a_countdown_reads_like_a_clock():
     from trainer.session import describe_wait
 
