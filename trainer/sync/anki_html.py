@@ -137,6 +137,50 @@ def _convert(name: str, children: list[Node], in_li: bool, uls: int,
     return "\n\n" + text + ("\n" if paragraph_next else "")
 
 
+def _plain(piece: str) -> str:
+    if "&" in piece:
+        piece = html.unescape(piece)
+    return _SPACE.sub(" ", _NEWLINE_SPACE.sub("\n", piece))
+
+
+def _inline(text: str) -> str | None:
+    """_convert's result for a field of text, <br> and emphasis around text alone (most
+    fields), made in one pass; None when the field needs the tree."""
+    parts: list[str] = []
+    pos, open_tag, inner = 0, "", ""
+    for m in _TOKEN.finditer(text):
+        if m.start() != pos:
+            return None
+        pos = m.end()
+        name = m.group(2)
+        if name:
+            name = name.lower()
+            if name in _BLOCKS or bool(m.group(1)) != bool(open_tag) or \
+                    (open_tag and open_tag != name):
+                return None
+            if open_tag:  # as convert_b and convert_em chomp their text
+                body = _plain(inner)
+                lead = " " if body and body[0] == " " else ""
+                trail = " " if body and body[-1] == " " else ""
+                body = body.strip()
+                if body:
+                    parts.append(f"{lead}{_EMPHASIS[name]}{body}{_EMPHASIS[name]}{trail}")
+                open_tag = ""
+            else:
+                open_tag, inner = name, ""
+        elif m.group(0)[0] == "<":
+            if open_tag:
+                return None
+            parts.append("  \n")
+        elif open_tag:
+            inner = m.group(0)
+        else:
+            parts.append(_plain(m.group(0)))
+    if pos != len(text) or open_tag:
+        return None
+    return _join(parts).strip("\n") if parts else ""
+
+
 def simple_markdown(text: str) -> str | None:
     """markdownify's Markdown (ATX headings, '-' bullets, nothing escaped) for a field of
     text, <b>, <i>, <strong>, <em>, <br>, <div>, <p>, <ul>, <ol> and <li> without
@@ -145,6 +189,9 @@ def simple_markdown(text: str) -> str | None:
         return None
     if "<" not in text:  # the document's one text, as _convert would make it
         return _SPACE.sub(" ", _NEWLINE_SPACE.sub("\n", html.unescape(text))).strip("\n")
+    flat = _inline(text)
+    if flat is not None:
+        return flat
     tree = _tree(text)
     if tree is None:
         return None
