@@ -270,5 +270,8 @@ class TextIndex:
         # each deck's cards in file order, decks in order of first appearance: a deck:
         # term reads only its decks' cards
         self.by_deck: dict[str, list[Card]] = {}
+        # the same with each card's key, made once (Card.key builds the string anew)
+        self.keyed: dict[str, list[tuple[str, Card]]] = {}
         for card in self.cards:
             self.by_deck.setdefault(card.deck, []).append(card)
+            self.keyed.setdefault(card.deck, []).append((card.key, card))

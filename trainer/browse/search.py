@@ -30,11 +30,12 @@ class Match:
     cells read the row. `decay` is the forgetting curve of the card's deck.
     """
 
-    __slots__ = ("card", "row", "now", "decay", "_state")
+    __slots__ = ("card", "key", "row", "now", "decay", "_state")
 
     def __init__(self, card: Card, now: float, row: tuple[Any, ...] | None = None,
-                 decay: float = DEFAULT_DECAY) -> None:
+                 decay: float = DEFAULT_DECAY, key: str | None = None) -> None:
         self.card = card
+        self.key = card.key if key is None else key
         self.row = row
         self.now = now
         self.decay = decay
@@ -52,10 +53,6 @@ class Match:
         if row is None or row[_STATE] == _NEW or not row[_STABILITY] or row[_LAST] is None:
             return None
         return recall(row[_STABILITY], row[_LAST], self.now, self.decay)
-
-    @property
-    def key(self) -> str:
-        return self.card.key
 
     @property
     def state_label(self) -> str:
@@ -129,22 +126,22 @@ def search(index: TextIndex | Sequence[Card], store: Store, query: Query | str,
     text = index.text
     for deck in decks:
         decay = scheduler.decay_for(deck)
-        cards = index.by_deck[deck]
+        cards = index.keyed[deck]
         if not left:  # SQL settled every term: each card with a row matches
             get = rows.get
             if needs_row:
-                out += [Match(c, now, row, decay) for c in cards
-                        if (row := get(c.key)) is not None]
+                out += [Match(c, now, row, decay, key) for key, c in cards
+                        if (row := get(key)) is not None]
             else:
-                out += [Match(c, now, get(c.key), decay) for c in cards]
+                out += [Match(c, now, get(key), decay, key) for key, c in cards]
             continue
-        for card in cards:
-            row = rows.get(card.key)
+        for key, card in cards:
+            row = rows.get(key)
             state = None if row is None else row_to_state(row)
             if row is None and needs_row:
                 continue
-            if all(t.matches(card, state, text[card.key], now, decay) for t in left):
-                append(Match(card, now, row, decay))
+            if all(t.matches(card, state, text[key], now, decay) for t in left):
+                append(Match(card, now, row, decay, key))
     return out
 
 

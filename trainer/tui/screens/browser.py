@@ -150,7 +150,7 @@ class BrowserScreen(TrainerScreen):
             self.app.call_from_thread(self._found, number, f"Could not read the cards: {exc}")
             return
         now = self.clock()
-        result = [Match(m.card, now, rows.get(m.key), m.decay) if m.key in keys else m
+        result = [Match(m.card, now, rows.get(m.key), m.decay, m.key) if m.key in keys else m
                   for m in matches]
         self.app.call_from_thread(self._found, number, result, True)
 
