@@ -140,6 +140,27 @@ async def test_tab_enters_a_new_cards_editor_without_indenting_it(make_app, code
         assert editor.text == "d" + before
 
 
+async def test_escape_leaves_the_editor_and_the_status_says_the_keys_are_live(
+        make_app, code_deck, tmp_path):
+    """Found in tmux: escape moved the focus on silently and the status still offered ctrl+r
+    and ctrl+s while s, b and u already acted on the card."""
+    app = make_app(code_deck, tmp_path / "t.db")
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.pause()
+        editor = app.screen.query_one("#code-editor")
+        await pilot.press("tab", "x")
+        await pilot.pause()
+        assert editor.has_focus and "ctrl+r" in text(app, "status")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen.focused is None
+        assert "Keys are live" in text(app, "status") and "ctrl+r" not in text(app, "status")
+        assert editor.text.startswith("x")  # what was typed stays
+        await pilot.press("i")  # back to the editor, where the cursor was
+        await pilot.pause()
+        assert editor.has_focus and "ctrl+r" in text(app, "status")
+
+
 LOOPED = ("def gaussian_mle(x):\n"
           "    m = sum(v for v in x) / len(x)\n"
           "    return float(m), float(sum((v - m) ** 2 for v in x) / len(x))\n")

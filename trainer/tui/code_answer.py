@@ -76,6 +76,14 @@ def render_result(result: CodeResult) -> Text:
     return out
 
 
+class CodeEditor(AnswerArea):
+    """The editor of a code card. Escape leaves it as it leaves the one-line answer box (the
+    screen's keys are live and the status says so); a code editor's own escape moved the
+    focus on silently, and the status kept offering ctrl+r and ctrl+s."""
+
+    BINDINGS = [Binding("escape", "screen.leave_input", "Keys", show=False)]
+
+
 class CodeAnswer(Vertical):
     """Where the learner writes the function; the screen runs it and shows the cases here."""
 
@@ -116,8 +124,8 @@ class CodeAnswer(Vertical):
         self.busy = False
 
     def compose(self) -> ComposeResult:
-        editor = AnswerArea.code_editor(self.starter, language=highlighting(), id="code-editor",
-                                      soft_wrap=False)
+        editor = CodeEditor.code_editor(self.starter, language=highlighting(), id="code-editor",
+                                        soft_wrap=False)
         editor.cursor_blink = False
         headline = Static(id="code-headline")
         headline.display = False  # until the first run

@@ -17,7 +17,7 @@ from trainer.review import Rating, Verdict
 from trainer.scheduling import AGAIN, EASY, GOOD, HARD, RATING_NAMES
 from trainer.session import StudySession
 from trainer.store import StoreError
-from trainer.tui.first_key import FirstKey
+from trainer.tui.first_key import ANSWER_BOXES, FirstKey
 from trainer.tui.screens.base import TrainerScreen
 from trainer.tui.study_text import card_header, md, nothing_due, rating_prompt, session_complete
 from trainer.tui.widgets.card_view import CardView
@@ -461,7 +461,8 @@ class StudyScreen(TrainerScreen):
 
     def action_leave_input(self) -> None:
         waited, self.first_key.waiting = self.first_key.waiting, False
-        if self.phase == "question" and (self.view.answer.has_focus or waited):
+        box = self.focused
+        if self.phase == "question" and (box is not None and box.id in ANSWER_BOXES or waited):
             self._status("Keys are live: [b]h[/b] hint · [b]s[/b] suspend · [b]b[/b] bury · "
                          "[b]u[/b] undo · [b]i[/b] back to the answer box")
         self.set_focus(None)
