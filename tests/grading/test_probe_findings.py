@@ -28,3 +28,56 @@ def test_interval_bound_beyond_floats_is_a_clear_symbols_error() -> None:
     r = grade("x", "x", symbols="x: (1e400, 2)")
     assert r.verdict is Verdict.UNDECIDED and "too large" in r.message
     assert "internal" not in r.message
+
+
+# ------------------------------------------- Γ, ψ and ! at negative non-integers (A2)
+
+SCORE = "k/p - (n - k)/(1 - p)"
+SCORE_SYMBOLS = "p: (0,1); k: nonnegative integer; n: positive integer"
+
+
+@pytest.mark.parametrize("extra", ["max(0, 9/10-p)*gamma(p-9/10)",
+                                   "max(0, 9/10-p)*digamma(p-9/10)",
+                                   "max(0, 9/10-p)*(p-19/10)!",
+                                   "max(0, 9/10-p)*psi(p-29/10)"])
+def test_a_term_nonzero_only_where_gamma_has_a_negative_argument_is_caught(extra: str) -> None:
+    r = grade(SCORE, f"k/p - (n-k)/(1-p) + {extra}", symbols=SCORE_SYMBOLS)
+    assert r.verdict is Verdict.INCORRECT, r.message
+
+
+def test_the_same_term_times_zero_is_still_accepted() -> None:
+    assert grade(SCORE, "k/p - (n-k)/(1-p) + 0*gamma(p-9/10)", symbols=SCORE_SYMBOLS).correct
+
+
+@pytest.mark.parametrize("reference, answer", [
+    ("gamma(x - 3)", "gamma(x + 1)/((x-3)*(x-2)*(x-1)*x)"),
+    ("digamma(x - 2)", "digamma(x + 1) - 1/x - 1/(x-1) - 1/(x-2)"),
+    ("gamma(-x)", "gamma(2 - x)/((-x)*(1-x))"),
+])
+def test_identities_at_negative_arguments_are_accepted(reference: str, answer: str) -> None:
+    # x in (0, 1): every gamma/digamma argument on the left is negative and not an integer
+    r = grade(reference, answer, symbols="x: (0, 1)")
+    assert r.correct, r.message
+
+
+def test_digamma_at_a_pole_everywhere_is_undefined_not_undecided() -> None:
+    r = grade("k/p", "k/p + digamma(-k)", symbols="p: (0,1); k: nonnegative integer")
+    assert r.verdict is Verdict.INCORRECT
+    assert "undefined" in r.message and "ill-conditioned" not in r.message
+
+
+def test_a_point_that_precision_cannot_settle_is_never_dropped(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """If exact arithmetic gives up on the answer where the reference has a value, plainly
+    different doubles make the answer wrong, and otherwise the verdict is not correct."""
+    from trainer.grading import precise
+
+    def give_up(self: object, x: object) -> object:
+        raise precise.Unknown("no precise gamma")
+
+    monkeypatch.setattr(precise._Eval, "gamma", give_up)  # type: ignore[attr-defined]
+    r = grade(SCORE, "k/p - (n-k)/(1-p) + max(0, 9/10-p)*gamma(p+1)", symbols=SCORE_SYMBOLS)
+    assert r.verdict is Verdict.INCORRECT, r.message
+    r = grade(SCORE, "k/p - (n-k)/(1-p) + 10^-12*max(0, 9/10-p)*gamma(p+1)*(k/p)",
+              symbols=SCORE_SYMBOLS)
+    assert r.verdict is not Verdict.CORRECT, r.message

@@ -115,6 +115,26 @@ def _clean(a: tuple[Value, float], e: tuple[Value, float], rel: float, atol: flo
     return abs(af - ef) <= fast
 
 
+def _plainly_apart(a: tuple[Value, float], e: tuple[Value, float]) -> bool:
+    """Whether doubles alone show the two values different beyond any rounding doubt:
+    apart by more than 1e-6 of the largest value or summed term on either side."""
+    av, sa = a
+    ev, se = e
+    if getattr(av, "shape", None) is not None or getattr(ev, "shape", None) is not None:
+        import numpy as np
+
+        with np.errstate(all="ignore"):
+            x, y = np.asarray(av, float), np.asarray(ev, float)
+            if x.shape != y.shape:
+                return False
+            diff = float(np.max(np.abs(x - y)))
+            mag = max(float(np.max(np.abs(x))), float(np.max(np.abs(y))), sa, se)
+    else:
+        af, ef = float(av), float(ev)
+        diff, mag = abs(af - ef), max(abs(af), abs(ef), sa, se)
+    return math.isfinite(diff) and math.isfinite(mag) and diff > 1e-6 * mag and diff > _TINY
+
+
 def point_text(env: Mapping[str, object], domains: Mapping[str, Domain]) -> str:
     parts = []
     for name, dom in domains.items():
@@ -150,6 +170,7 @@ def compare_formulas(exp_node: Node, ans_node: Node, domains: Mapping[str, Domai
     undefined: list[tuple[Point, str, bool]] = []
     points: list[Point] = []  # where both sides are defined (for diagnosis)
     timed_out = False
+    doubt: Point | None = None  # the answer could not be evaluated precisely here
     np_ctx = None
     if sampler.has_matrix:
         import numpy as np
@@ -208,6 +229,15 @@ def compare_formulas(exp_node: Node, ans_node: Node, domains: Mapping[str, Domai
                 points.append(far[-1][0])
             elif out.status == "ans-undefined":
                 undefined.append((Point(env, e[0], None), out.reference, special))
+            elif out.ref_known and (a is not None or not special):
+                # the reference has a value here and the answer's could not be pinned down:
+                # not a point to drop (an answer could hide a wrong term behind it), except
+                # at a domain's extremes where the answer overflows doubles too (exp(2x))
+                if a is not None and _plainly_apart(a, e):
+                    far.append((Point(env, e[0], a[0], special), "", "", special))
+                    points.append(far[-1][0])
+                elif doubt is None:
+                    doubt = Point(env, e[0], None if a is None else a[0], special)
     finally:
         if np_ctx is not None:
             np_ctx.__exit__(None, None, None)
@@ -216,6 +246,12 @@ def compare_formulas(exp_node: Node, ans_node: Node, domains: Mapping[str, Domai
         return _incorrect(exp_node, far, undefined, points, domains, mistakes)
     if timed_out:
         return Comparison("undecided", "ran out of time while comparing")
+    if doubt is not None:
+        where = point_text(doubt.env, domains)
+        return Comparison("undecided", "could not decide: at " + (where or "a sample point")
+                          + " your answer could not be evaluated precisely enough to compare "
+                          "it with the correct value"
+                          + (f" ({fmt_num(doubt.e)})" if shape_of(doubt.e) is None else ""))
     if decided >= _MIN_POINTS and verified >= 1:
         return Comparison("correct", "correct")
     return _ask_sympy(exp_node, ans_node, domains, sampler.has_matrix, deadline)
