@@ -117,13 +117,15 @@ class BrowserScreen(TrainerScreen):
     # --- searching and drawing ----------------------------------------------------------
 
     def run_search(self) -> None:
-        """Search in a worker thread; the table says so meanwhile, and only the latest
-        query's results are drawn (an earlier one finishing late is dropped)."""
+        """Search in a worker thread; the status line says so meanwhile (the rows of the
+        last search stay until the new ones come: no blank frame drawn in between), and
+        only the latest query's results are drawn (an earlier one finishing late is
+        dropped)."""
         self.searches += 1
         self.searching = True
-        self.matches = []
         self.error = ""
-        self.table.show(0, self._row_cells, empty=SEARCHING)
+        if not self.matches:
+            self.table.show(0, self._row_cells, empty=SEARCHING)
         self._say(f"searching {escape(self.query_text) or 'all cards'}…")
         self._search(self.query_text, self.sort_column, self.sort_reverse, self.searches)
 
