@@ -226,8 +226,9 @@ def _decks(con: sqlite3.Connection) -> dict[int, str]:
     return {int(d["id"]): str(d.get("name", "")) for d in json.loads(decks or "{}").values()}
 
 
-def read_package(path: Path) -> Package:
-    """Read a package's notes, cards, review log, deck names and media list."""
+def read_package(path: Path, *, reviews: bool = True) -> Package:
+    """Read a package's notes, cards, review log (unless `reviews` is false: a deck-only
+    import, for which it would be a third of the reading), deck names and media list."""
     try:
         zf = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError) as exc:
@@ -252,7 +253,7 @@ def read_package(path: Path) -> Package:
                     "FROM cards ORDER BY id")]
                 pkg.reviews = [Review(*row) for row in con.execute(
                     "SELECT id, cid, ease, ivl, lastIvl, factor, time, type FROM revlog "
-                    "ORDER BY id")]
+                    "ORDER BY id")] if reviews else []
             pkg.media = _media_map(zf, names, pkg.compressed_media)
         except sqlite3.DatabaseError as exc:
             raise PackageError(f"{path}: the collection inside is damaged ({exc})") from exc

@@ -78,7 +78,7 @@ def run_import(args: argparse.Namespace) -> int:
             from trainer.sync.anki_package import PackageError, read_package
 
             try:
-                pkg = read_package(src)
+                pkg = read_package(src, reviews=args.with_history)
             except PackageError as exc:
                 return _err(str(exc))
             conv = import_package(pkg, out, deck_id=deck_id, title=args.title)
