@@ -81,3 +81,20 @@ def test_a_point_that_precision_cannot_settle_is_never_dropped(
     r = grade(SCORE, "k/p - (n-k)/(1-p) + 10^-12*max(0, 9/10-p)*gamma(p+1)*(k/p)",
               symbols=SCORE_SYMBOLS)
     assert r.verdict is not Verdict.CORRECT, r.message
+
+
+# ------------------------------------------------ transpose on a scalar card (A3)
+
+@pytest.mark.parametrize("answer", ["(k log p + (n-k) log(1-p))'", "(k log p + (n-k) log(1-p))ᵀ",
+                                    "k log p' + (n-k) log(1-p)"])
+def test_a_prime_on_a_scalar_card_is_refused_not_read_as_a_no_op(answer: str) -> None:
+    r = grade("k log(p) + (n-k) log(1-p)", answer,
+              symbols="p: (0,1); k: nonnegative integer; n: positive integer")
+    assert r.verdict is Verdict.INVALID
+    assert "transpose" in r.message and "no matrices" in r.message
+    assert r.fix is not None and answer[r.fix[0]] in "'ᵀ"
+
+
+def test_a_prime_still_transposes_a_matrix_and_names_a_function_before_an_equals() -> None:
+    assert grade("X", "X''", symbols="X: matrix(2,2)").correct
+    assert grade("k/p", "l'(p) = k/p", symbols="p: (0,1); k: positive integer").correct

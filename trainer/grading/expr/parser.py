@@ -215,6 +215,11 @@ class _Parser:
                 node = nodes.Pow(node, _int_node(tok.value))  # type: ignore[arg-type]
                 self.open_end = None
             elif tok.kind == _OP and tok.value == "'":
+                if not self.lexer.matrices:
+                    # on a scalar card p' would silently be p: a derivative meant, or a slip
+                    raise ParseError("a prime (' or ᵀ) after a value means transpose, and "
+                                     "this card has no matrices; for a derivative, write "
+                                     "the derivative itself", tok.pos, fix=(tok.pos, tok.end))
                 self.advance()
                 node = nodes.Transpose(node)
             elif tok.kind == _OP and tok.value == "!" and "factorial" in self.lexer.functions:
