@@ -81,6 +81,9 @@ BROKEN = {
     "requires not a list": GOOD.replace("title: Broken\n", "title: Broken\nrequires: my-solvers\n"),
     "requires not a package name": GOOD.replace("title: Broken\n",
                                                 "title: Broken\nrequires: [my solvers]\n"),
+    "position not a whole number": GOOD.replace("title: Broken\n",
+                                                "title: Broken\nposition: first\n"),
+    "position a fraction": GOOD.replace("title: Broken\n", "title: Broken\nposition: 1.5\n"),
 }
 
 
@@ -90,6 +93,18 @@ def test_a_deck_may_declare_the_solver_plugins_it_requires(validator):
     assert problems == [] and deck is not None
     assert deck.requires == ("my-solvers", "other.pkg")
     assert validator.is_valid(yaml.safe_load(text))
+
+
+def test_a_deck_may_say_its_position_among_the_decks(validator):
+    text = GOOD.replace("title: Broken\n", "title: Broken\nposition: 2\n")
+    deck, problems = load_text(text, "good.yaml")
+    assert problems == [] and deck is not None and deck.position == 2
+    assert validator.is_valid(yaml.safe_load(text))
+    deck, problems = load_text(GOOD.replace("title: Broken\n", "title: Broken\nposition: true\n"),
+                               "bad.yaml")
+    assert [p.message for p in problems] == [
+        "'position' must be a whole number, like 1 (got True)"]
+    assert (problems[0].line, problems[0].col) == (3, 11)
 
 
 @pytest.mark.parametrize("name", sorted(BROKEN))

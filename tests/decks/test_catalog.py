@@ -64,3 +64,28 @@ def test_follow_ups_survive_the_cache(write_deck):
     again = load_catalog([path])
     assert again.decks == first.decks
     assert again.cards[0].follow_ups[0].key_points == ("one", "two")
+
+
+def test_a_decks_position_survives_the_cache(write_deck):
+    path = write_deck("deck: p\ntitle: P\nposition: 3\ncards:\n  - id: a\n    kind: recall\n"
+                      "    prompt: Q?\n    answer: A.\n")
+    assert load_catalog([path]).decks[0].position == 3
+    assert list(deck_cache.cache_dir().glob("*.bin"))
+    assert load_catalog([path]).decks[0].position == 3  # read back from the cache
+
+
+def test_a_deck_kept_at_its_last_good_version_keeps_its_place(write_deck):
+    from trainer.decks.watch import reload_decks
+
+    def deck(name: str, position: str) -> str:
+        return (f"deck: {name}\ntitle: {name}\n{position}cards:\n  - id: {name}1\n"
+                "    kind: recall\n    prompt: Q?\n    answer: A.\n")
+
+    first = write_deck(deck("zed", "position: 1\n"), "zed.yaml")
+    other = write_deck(deck("alpha", ""), "alpha.yaml")
+    before = load_catalog([first, other])
+    assert [d.id for d in before.decks] == ["zed", "alpha"]
+    first.write_text("deck: zed\ntitle: [unclosed\n")  # a broken edit
+    reload = reload_decks(before, [first, other])
+    assert reload.kept == ["zed"]
+    assert [d.id for d in reload.result.decks] == ["zed", "alpha"]

@@ -133,3 +133,32 @@ def test_studying_ahead_introduces_no_more_new_cards_than_today_allows(tmp_path:
     assert left == 3
     ahead = study_ahead(cards, store, T0 + 60, new_limit=left)
     assert [c.id for c in ahead] == ["c0", "c1", "c2", "c3", "c4"]  # seen first, then 3 new
+
+
+def test_decks_take_turns_in_position_order_then_file_name_order(tmp_path: Path, write_deck):
+    def deck(name: str, position: int | None) -> str:
+        head = f"deck: {name}\ntitle: {name}\n" + (f"position: {position}\n" if position else "")
+        return head + "cards:\n" + "".join(
+            f"  - id: {name}{i}\n    kind: recall\n    prompt: P\n    answer: A\n"
+            for i in range(2))
+
+    paths = [write_deck(deck("a", None), "a.yaml"), write_deck(deck("b", 2), "b.yaml"),
+             write_deck(deck("c", None), "c.yaml"), write_deck(deck("d", 1), "d.yaml")]
+    result = load_decks(paths)
+    assert [d.id for d in result.decks] == ["d", "b", "a", "c"]
+    store = Store.open(tmp_path / "t.db")
+    queue = build_queue(result.cards, store, Settings(new_per_day=5), T0)
+    assert [c.id for c in queue.cards] == ["d0", "b0", "a0", "c0", "d1"]
+
+
+def test_a_newcomer_on_the_shipped_decks_starts_with_the_interview_grill(tmp_path: Path):
+    from trainer.catalog import load_catalog
+    from trainer.config import shipped_deck_dir
+
+    cards = load_catalog([shipped_deck_dir()]).cards
+    store = Store.open(tmp_path / "fresh.db")
+    queue = build_queue(cards, store, Settings(), T0)
+    assert queue.cards[0].deck == "mle-map-grill" and queue.cards[0].kind == "recall"
+    # then a derivation exercise, a deep-dive card and a code card, in that turn
+    assert [c.deck for c in queue.cards[:4]] == [
+        "mle-map-grill", "mle-map-exercises", "mle-map-deep-dive", "mle-map-code"]

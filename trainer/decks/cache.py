@@ -17,7 +17,7 @@ from typing import Any
 from trainer.config import deck_cache_dir
 from trainer.decks.model import Card, Curve, Deck, FollowUp, Marker, Mistake, Plot, Step
 
-FORMAT = 2
+FORMAT = 3
 _CODE = ("loader.py", "model.py", "cache.py", "spec.py")
 
 
@@ -100,9 +100,9 @@ def _card_from_plain(values: tuple[Any, ...]) -> Card:
 def load(key: str) -> Deck | None:
     try:
         raw = (cache_dir() / f"{key}.bin").read_bytes()
-        deck_id, title, path, cards, requires = marshal.loads(raw)
+        deck_id, title, path, cards, requires, position = marshal.loads(raw)
         return Deck(deck_id, title, path, tuple(_card_from_plain(c) for c in cards),
-                    tuple(requires))
+                    tuple(requires), position)
     except (OSError, EOFError, ValueError, TypeError, KeyError, IndexError):
         return None
 
@@ -112,7 +112,8 @@ def store(key: str, deck: Deck) -> None:
     try:
         folder.mkdir(parents=True, exist_ok=True)
         data = marshal.dumps((deck.id, deck.title, deck.path,
-                              tuple(_card_plain(c) for c in deck.cards), deck.requires))
+                              tuple(_card_plain(c) for c in deck.cards), deck.requires,
+                              deck.position))
         tmp = folder / f"{key}.{os.getpid()}.tmp"
         tmp.write_bytes(data)
         tmp.replace(folder / f"{key}.bin")

@@ -22,6 +22,7 @@ from trainer.decks.model import (
     Plot,
     Problem,
     Step,
+    study_order,
 )
 from trainer.decks.spec import (
     ALL_CARD_FIELDS,
@@ -583,7 +584,19 @@ def _read_deck(root: Located | None, path: str) -> tuple[Deck | None, list[Probl
                 cards.append(card)
     title_text = title.value if title is not None and isinstance(title.value, str) else deck_id.value
     requires = _requires(fields.get("requires"), path, problems)
-    return Deck(deck_id.value, title_text, path, tuple(cards), requires), problems
+    position = _position(fields.get("position"), path, problems)
+    return Deck(deck_id.value, title_text, path, tuple(cards), requires, position), problems
+
+
+def _position(node: Located | None, path: str, problems: list[Problem]) -> int | None:
+    """The deck's `position:` among the decks taking turns (None: after those with one)."""
+    if node is None or node.value is None:
+        return None
+    if isinstance(node.value, int) and not isinstance(node.value, bool):
+        return node.value
+    problems.append(Problem(path, node.line, node.col, "",
+                            f"'position' must be a whole number, like 1 (got {node.value!r})"))
+    return None
 
 
 _PACKAGE_NAME = re.compile(PACKAGE_PATTERN)
@@ -674,6 +687,7 @@ def load_decks(
             first_place[card.id] = place
             kept.append(card)
         result.decks.append(replace(deck, cards=tuple(kept)))
+    result.decks = study_order(result.decks)
     return result
 
 

@@ -150,6 +150,13 @@ class Deck:
     path: str
     cards: tuple[Card, ...]
     requires: tuple[str, ...] = ()  # the solver plugins (package names) its cards call
+    position: int | None = None  # its place when new cards come from each deck in turn
+
+
+def study_order(decks: list[Deck]) -> list[Deck]:
+    """Decks in the order their new cards are taken in turn: those with a `position` first,
+    lowest first, then the rest; ties keep the order given (file-name order)."""
+    return sorted(decks, key=lambda d: (d.position is None, d.position or 0))
 
 
 @dataclass(slots=True)

@@ -255,7 +255,10 @@ ALL_STEP_FIELDS: tuple[str, ...] = tuple(dict.fromkeys(
     name for spec in STEP_KINDS.values() for name in spec.names))
 REQUIRES = _f("requires", "packages", "the solver plugins (package names, as pip installs them) "
               "whose functions the cards call; `trainer validate` names one that is missing")
-DECK_FIELDS = ("deck", "title", "description", REQUIRES.name, "cards")
+# the deck's place in the turns new cards take (trainer.decks.model.study_order)
+POSITION_DOC = ("a whole number: new cards come from each deck in turn, decks with a position "
+                "first, lowest first, then the others in file-name order")
+DECK_FIELDS = ("deck", "title", "description", REQUIRES.name, "position", "cards")
 TOLERANCE_FIELDS = ("rtol", "atol")
 
 
@@ -340,6 +343,7 @@ def json_schema() -> dict[str, Any]:
             "title": {"type": "string"},
             "description": {"type": "string"},
             REQUIRES.name: _field_schema(REQUIRES, CARD_KINDS["recall"], CARD_KINDS),
+            "position": {"type": "integer", "description": POSITION_DOC},
             # null: `cards:` with none written yet
             "cards": {"type": ["array", "null"], "items": {
                 "oneOf": [_record_schema(s, CARD_KINDS) for s in CARD_KINDS.values()]}},

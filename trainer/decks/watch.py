@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from trainer.decks.loader import deck_files
-from trainer.decks.model import LoadResult, Problem
+from trainer.decks.model import LoadResult, Problem, study_order
 
 
 class DeckWatch:
@@ -75,4 +75,4 @@ def reload_decks(previous: LoadResult, paths: Sequence[Path | str]) -> Reload:
     # sees the broken edit as new and keeps the good version until the file is fixed
     problems = [p for p in fresh.problems if str(Path(p.path).resolve()) not in kept_paths]
     problems += [p for p in previous.problems if str(Path(p.path).resolve()) in kept_paths]
-    return Reload(LoadResult(decks=decks, problems=problems), new_problems, kept)
+    return Reload(LoadResult(decks=study_order(decks), problems=problems), new_problems, kept)
