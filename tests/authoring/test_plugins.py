@@ -138,3 +138,18 @@ def test_a_deck_whose_required_plugin_is_installed_validates_and_a_typo_is_its_c
     (line,) = proc.stdout.splitlines()
     assert line.startswith(f"{deck}:15:12: geo-fixed: solve 'geometric_ml(12, 4)'")
     assert "did you mean 'geometric_mle'" in line
+
+
+def test_a_deck_calling_a_plugin_without_requires_is_checked_again_once_the_plugin_is_gone(
+        tmp_path):
+    env = _environment(tmp_path, "[trainer.solvers]\nexample = trainer_solvers_example\n")
+    deck = tmp_path / "geo.yaml"
+    deck.write_text(GEO_DECK.replace("requires: [trainer-solvers-example]\n", ""),
+                    encoding="utf-8")
+    proc = _trainer(env, "validate", str(deck))
+    assert proc.returncode == 0, proc.stdout + proc.stderr  # checked clean, and cached
+    # the plugin removed: the cached deck is not trusted, its calls are unknown again
+    proc = _trainer({**os.environ}, "validate", str(deck))
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "geo-mle: solve 'geometric_mle(t, n)'" in proc.stdout
+    assert "`trainer solvers` lists the solver functions" in proc.stdout

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import sys
+
+import pytest
+
 from trainer.catalog import load_catalog
 from trainer.decks import cache as deck_cache
 from trainer.decks import load_decks
@@ -89,3 +94,48 @@ def test_a_deck_kept_at_its_last_good_version_keeps_its_place(write_deck):
     reload = reload_decks(before, [first, other])
     assert reload.kept == ["zed"]
     assert [d.id for d in reload.result.decks] == ["zed", "alpha"]
+
+
+@pytest.fixture
+def plugin_site(tmp_path, monkeypatch):
+    """A package folder on sys.path holding an installed-looking plugin (a dist-info with a
+    `trainer.solvers` entry point) and its module, nothing imported."""
+    site = tmp_path / "site"
+    info = site / "my_solvers-1.0.dist-info"
+    info.mkdir(parents=True)
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: my-solvers\nVersion: 1.0\n")
+    (info / "entry_points.txt").write_text("[trainer.solvers]\nmine = my_solvers_mod\n")
+    (site / "my_solvers_mod.py").write_text("X = 1\n")
+    deck_cache.plugin_stamp.cache_clear()
+    # after the first entry, which is the started script's folder
+    monkeypatch.setattr(sys, "path", [sys.path[0], str(site), *sys.path[1:]])
+    yield site
+    deck_cache.plugin_stamp.cache_clear()
+
+
+def test_the_cache_key_names_each_plugin_its_version_and_its_module_file(plugin_site):
+    stamp = deck_cache.plugin_stamp()
+    assert f"mine=my-solvers:1.0:{plugin_site / 'my_solvers_mod.py'}:" in stamp
+    key = deck_cache.entry_key(plugin_site / "d.yaml", "deck: d")
+    # an editable plugin's module edited: decks are checked again
+    (plugin_site / "my_solvers_mod.py").write_text("X = 1\nY = 2\n")
+    deck_cache.plugin_stamp.cache_clear()
+    assert deck_cache.entry_key(plugin_site / "d.yaml", "deck: d") != key
+    # the plugin removed: its package folder left sys.path
+    sys.path.remove(str(plugin_site))
+    deck_cache.plugin_stamp.cache_clear()
+    assert "my-solvers" not in deck_cache.plugin_stamp()
+
+
+def test_the_plugins_are_scanned_again_only_when_a_package_folder_changes(plugin_site,
+                                                                         monkeypatch):
+    scans = []
+    scan = deck_cache._scan_plugins
+    monkeypatch.setattr(deck_cache, "_scan_plugins", lambda: scans.append(1) or scan())
+    first = deck_cache._installed_plugins()
+    assert deck_cache._installed_plugins() == first and len(scans) == 1  # from the note
+    before = plugin_site.stat().st_mtime_ns
+    (plugin_site / "other-2.0.dist-info").mkdir()  # a package installed beside it
+    # the folder's time moves on (set, not left to the file system's clock granularity)
+    os.utime(plugin_site, ns=(before + 10**9, before + 10**9))
+    assert deck_cache._installed_plugins() == first and len(scans) == 2

@@ -1,15 +1,17 @@
 """A cache of decks that loaded cleanly, so an unchanged deck is not parsed again.
 
-Entries are keyed by the file's path and text and by the code that reads decks,
-and hold plain data in `marshal` format (which can not run code when read).
-A missing, stale or unreadable entry only costs a parse.
+Entries are keyed by the file's path and text, by the code that reads decks and
+by the installed solver plugins, and hold plain data in `marshal` format (which
+can not run code when read). A missing, stale or unreadable entry only costs a parse.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import marshal
 import os
+import sys
 from dataclasses import fields
 from pathlib import Path
 from typing import Any
@@ -38,9 +40,90 @@ def _code_stamp(extra: tuple[Path, ...]) -> str:
     return "|".join(parts)
 
 
+PLUGIN_GROUP = "trainer.solvers"
+_PLUGIN_INDEX = "plugins.bin"
+
+
+def _package_folders() -> tuple[tuple[str, int], ...]:
+    """The folders Python finds packages in, each with its modification time: installing,
+    upgrading or removing a package adds or removes an entry there and changes the time.
+    The first entry (the started script's folder, or the current folder for `python -m`) and
+    the current folder are left out: no plugin is installed there, and they change often
+    (`trainer` and `python -m trainer` would otherwise disagree on every start)."""
+    here = os.getcwd()
+    out = []
+    for entry in sys.path[1:]:
+        if not entry or os.path.abspath(entry) == here:
+            continue
+        try:
+            out.append((entry, os.stat(entry).st_mtime_ns))
+        except OSError:
+            continue
+    return tuple(out)
+
+
+def _scan_plugins() -> tuple[tuple[str, str, str, str], ...]:
+    """Every `trainer.solvers` entry point: (name, package, version, its module's file)."""
+    from importlib.metadata import entry_points
+    from importlib.util import find_spec
+
+    found = []
+    for ep in entry_points(group=PLUGIN_GROUP):
+        dist = ep.dist
+        try:
+            spec = find_spec(ep.module)
+            origin = (spec.origin or "") if spec is not None else ""
+        except Exception:  # noqa: BLE001 - a broken plugin is the registry's to report
+            origin = ""
+        found.append((ep.name, dist.name if dist else "", dist.version if dist else "",
+                      origin))
+    return tuple(sorted(found))
+
+
+def _installed_plugins() -> tuple[tuple[str, str, str, str], ...]:
+    """The plugins as last scanned while the package folders were as they are now (a note
+    in the cache folder), else scanned again: the scan reads every installed package's
+    metadata, too slow for each start."""
+    folders = _package_folders()
+    index = cache_dir() / _PLUGIN_INDEX
+    try:
+        seen, plugins = marshal.loads(index.read_bytes())
+        if seen == folders:
+            return tuple(tuple(p) for p in plugins)
+    except (OSError, EOFError, ValueError, TypeError):
+        pass
+    plugins = _scan_plugins()
+    try:
+        index.parent.mkdir(parents=True, exist_ok=True)
+        tmp = index.with_name(f"{_PLUGIN_INDEX}.{os.getpid()}.tmp")
+        tmp.write_bytes(marshal.dumps((folders, plugins)))
+        tmp.replace(index)
+    except (OSError, ValueError):
+        pass
+    return plugins
+
+
+@functools.cache
+def plugin_stamp() -> str:
+    """The installed solver plugins as part of a deck's cache key: each one's entry point,
+    package and version, and the size and time of its module's file (an editable plugin's
+    edits count). A deck checked with a plugin is checked again once it is removed, even
+    when the deck does not say it `requires` it. Read once per process, as the registry
+    loads the plugins once."""
+    parts = []
+    for name, dist, version, origin in _installed_plugins():
+        try:
+            stat = os.stat(origin)
+            mark = f"{stat.st_mtime_ns}:{stat.st_size}"
+        except (OSError, ValueError):
+            mark = "missing"
+        parts.append(f"{name}={dist}:{version}:{origin}:{mark}")
+    return ";".join(parts)
+
+
 def entry_key(path: Path, text: str, extra_code: tuple[Path, ...] = ()) -> str:
     digest = hashlib.blake2b(digest_size=16)
-    for part in (_code_stamp(extra_code), str(path), text):
+    for part in (_code_stamp(extra_code), plugin_stamp(), str(path), text):
         digest.update(part.encode("utf-8", "surrogatepass"))
         digest.update(b"\0")
     return digest.hexdigest()
