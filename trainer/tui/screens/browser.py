@@ -87,7 +87,8 @@ class BrowserScreen(TrainerScreen):
 
     def __init__(self, cards: list[Card], query: str = "", clock=time.time) -> None:  # noqa: ANN001
         super().__init__()
-        self.index = TextIndex(cards)
+        self.cards = cards
+        self._index: TextIndex | None = None  # built by the first search, in its worker
         self.query_text = query
         self.clock = clock
         self.matches: list[Match] = []
@@ -105,6 +106,14 @@ class BrowserScreen(TrainerScreen):
         yield RowTable(TABLE_COLUMNS, id="table")
         yield Static(id="browse-status")
         yield SteadyFooter()
+
+    @property
+    def index(self) -> TextIndex:
+        """The cards' search text: 100k cards take a moment, so the first search's worker
+        builds it and the screen is up at once."""
+        if self._index is None:
+            self._index = TextIndex(self.cards)
+        return self._index
 
     @property
     def table(self) -> RowTable:
