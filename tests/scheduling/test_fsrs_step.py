@@ -192,3 +192,18 @@ def test_times_round_to_the_microsecond_as_datetime_does():
     for t in samples:
         want = (datetime.fromtimestamp(t, UTC) - EPOCH) // timedelta(microseconds=1)
         assert micros(t) == want, t
+
+
+def test_the_review_logs_json_is_the_stores_own():
+    from trainer.store.db import _dump
+
+    rng = random.Random(8)
+    for k in range(3000):
+        raw = random_state(rng, rng.choice(("d/a", "δ/σ²", 'd/"q"\\')), T0 + k)
+        if raw is None:
+            continue
+        raw["content_hash"] = rng.choice(("", "h1", "ünï\n"))
+        raw["suspended"] = rng.choice((False, True))
+        raw["buried_until"] = rng.choice((None, T0, float("inf")))
+        state = CardState.from_dict(raw)
+        assert dump_values(state_values(state)) == _dump(state)

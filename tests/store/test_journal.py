@@ -245,36 +245,77 @@ def _tallies(store: Store) -> tuple[list[tuple], list[tuple]]:
             sorted(store.conn.execute("SELECT * FROM card_tally WHERE mature + recalled != 0")))
 
 
-def test_merges_in_any_slices_give_what_one_full_replay_gives(tmp_path: Path):
+def _merge_in_slices(store: Store, events: list[Event], size: int) -> tuple[int, int]:
+    """Merge the events `size` at a time; returns how many cards continued from their
+    cached state and how many were replayed whole."""
+    continued = replayed = 0
+    for start in range(0, len(events), size):
+        merged = store.merge_events(events[start:start + size])
+        continued += merged.cards - merged.replayed_whole
+        replayed += merged.replayed_whole
+    return continued, replayed
+
+
+def _everything(store: Store) -> tuple[list[tuple], ...]:
+    return tuple(sorted(store.conn.execute(f"SELECT * FROM {table}"))
+                 for table in ("reviews", "review_tally", "card_tally", "cards"))
+
+
+def test_merges_in_any_slices_give_what_one_full_replay_gives(tmp_path: Path, monkeypatch):
     # A learner's events arrive in slices: mostly after what the store has (each card then
     # continues from its cached state), sometimes inside its history or undoing something
     # (the card is replayed whole). The states, the review log rows and the statistics'
     # tallies must be what merging everything at once gives, and what a full replay gives.
     import random
 
+    from trainer.store import events as journal
+
     rng = random.Random(16)
     keys = [f"d/c{k:02d}" for k in range(10)]
     events = sorted((e for key in keys for e in _history(rng, key, 25)), key=lambda e: e.order)
-    sliced, whole = Store.open(tmp_path / "sliced.db"), Store.open(tmp_path / "whole.db")
     late = events[:-40] + rng.sample(events[-40:], 40)  # the last ones out of order
-    continued = replayed = 0
-    for start in range(0, len(late), 17):
-        merged = sliced.merge_events(late[start:start + 17])
-        continued += merged.cards - merged.replayed_whole
-        replayed += merged.replayed_whole
+    # the log written row by row (the tally triggers) and in bulk (tallied by statements)
+    monkeypatch.setattr(journal, "BULK_ROWS", 10**9)
+    sliced, whole = Store.open(tmp_path / "sliced.db"), Store.open(tmp_path / "whole.db")
+    continued, replayed = _merge_in_slices(sliced, late, 17)
     assert continued > 50 and replayed > 5  # both paths were taken, many times
+    monkeypatch.setattr(journal, "BULK_ROWS", 0)
+    bulk = Store.open(tmp_path / "bulk.db")
+    _merge_in_slices(bulk, late, 17)
+    assert _everything(bulk) == _everything(sliced)  # the same rows, ids and tallies
+    assert {r[0] for r in bulk.conn.execute("SELECT name FROM sqlite_master WHERE "
+                                            "type = 'trigger'")} >= set(journal_triggers())
     whole.merge_events(events)
     for key in keys:
         assert sliced.card_state(key) == whole.card_state(key) == replay(whole.events(key))
     assert _log(sliced) == _log(whole)
     assert _tallies(sliced) == _tallies(whole)
     # a full replay of every card (the undo path) rewrites nothing
-    rows = sorted(sliced.conn.execute("SELECT * FROM reviews"))
+    before = _everything(sliced)
     with sliced.transaction():
         for key in keys:
             sliced._replay_card(key)
-    assert sorted(sliced.conn.execute("SELECT * FROM reviews")) == rows
-    assert _tallies(sliced) == _tallies(whole)
+    assert _everything(sliced) == before
     assert sliced.replay_all() == len(keys)
-    for key in keys:
-        assert sliced.card_state(key) == whole.card_state(key)
+    assert _everything(sliced) == before
+
+
+def journal_triggers() -> tuple[str, ...]:
+    from trainer.store.tally import TRIGGERS
+
+    return TRIGGERS
+
+
+def test_payloads_are_stored_as_json_dumps_writes_them():
+    import random
+
+    from trainer.store.journal import dump_payload
+
+    rng = random.Random(2)
+    values = [None, True, 0, -3, 2**70, 0.1, 1e300, float("inf"), "", "σ²/n", 'a"\\\n', [1, "x"]]
+    for _ in range(2000):
+        payload = {rng.choice(("rating", "due", "answer", "é", "z", "state")):
+                   rng.choice([*values, {"b": rng.choice(values), "a": 1}])
+                   for _ in range(rng.randrange(6))}
+        assert dump_payload(payload) == json.dumps(payload, separators=(",", ":"),
+                                                   sort_keys=True)

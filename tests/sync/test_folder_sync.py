@@ -191,6 +191,66 @@ def test_a_segment_is_read_back_whole(two):
     assert problem is None and [e.id for e in events] == ids
 
 
+def _resealed(lines: list[bytes]) -> bytes:
+    """A segment whose end line's checksum is made to fit whatever its lines say (as a
+    hand-edited file might): only the reading of the lines can refuse it."""
+    import hashlib
+
+    body = b"".join(line + b"\n" for line in lines)
+    return body + json.dumps({"end": True, "sha256": hashlib.sha256(body).hexdigest()},
+                             sort_keys=True).encode() + b"\n"
+
+
+def test_a_segment_read_in_one_pass_is_read_as_line_by_line(tmp_path, monkeypatch):
+    # Reading a sound segment in one pass of the decoder must give exactly what reading
+    # it line by line gives, for sound segments and for any damage the checksum passes
+    import random
+
+    from trainer.store.journal import Event
+    from trainer.sync import folder
+    from trainer.sync.folder import segment_bytes
+
+    rng = random.Random(4)
+    events = [Event(new_event_id(T0 + k), "dev", f"d/σ{k % 3}", T0 + k * 0.37,
+                    rng.choice(("review", "suspend")), {"rating": 3, "answer": "√2/π"})
+              for k in range(12)]
+    lines = segment_bytes("dev", events).split(b"\n")[:-2]  # header and events
+    cases = [lines, lines[:1]]
+    for _ in range(300):
+        edited = list(lines)
+        k = rng.randrange(1, len(edited))
+        roll = rng.randrange(6)
+        if roll == 0:  # two records on one line
+            edited[k - 1:k + 1] = [edited[k - 1] + b"," + edited[k]] if k > 1 else edited[k:k + 1]
+        elif roll == 1:  # a record split over two lines
+            cut = rng.randrange(1, len(edited[k]))
+            edited[k:k + 1] = [edited[k][:cut], edited[k][cut:]]
+        elif roll == 2:  # space around a record, a blank line
+            edited[k] = rng.choice((b" ", b"")) + edited[k] + rng.choice((b" ", b"\t", b""))
+            if rng.random() < 0.3:
+                edited.insert(k, b"")
+        elif roll == 3:  # a byte changed
+            i = rng.randrange(len(edited[k]))
+            edited[k] = edited[k][:i] + bytes([rng.randrange(256)]) + edited[k][i + 1:]
+        elif roll == 4:  # not an event, or an end line too early
+            edited[k] = rng.choice((b"1", b"[]", b'{"end":true}', b'{"id":"x"}'))
+        else:
+            del edited[k]
+        cases.append(edited)
+    reference = []
+    for n, case in enumerate(cases):
+        path = tmp_path / f"{n}.jsonl"
+        path.write_bytes(_resealed(case))
+        reference.append(path)
+    whole = [read_segment(p) for p in reference]
+    monkeypatch.setattr(folder, "_read_whole", lambda *args: None)
+    by_line = [read_segment(p) for p in reference]
+    for n, (one_pass, line_by_line) in enumerate(zip(whole, by_line, strict=True)):
+        assert one_pass == line_by_line, cases[n]
+    assert whole[0][1] is None and len(whole[0][0]) == len(events)  # the sound one
+    assert sum(problem is not None for _, problem in whole) > 100
+
+
 # --- git ---------------------------------------------------------------------------------------
 
 needs_git = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")

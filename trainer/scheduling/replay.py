@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
@@ -21,7 +20,7 @@ from trainer.scheduling.fsrs_step import (
     stepper,
 )
 from trainer.store.db import CardState
-from trainer.store.journal import Event
+from trainer.store.journal import Event, json_encoder
 
 if TYPE_CHECKING:
     import fsrs
@@ -33,7 +32,7 @@ Values = tuple[Any, ...]
 _FIELDS: tuple[str, ...] = CardState.__slots__  # type: ignore[attr-defined]
 state_values = cast("Callable[[CardState], Values]", attrgetter(*_FIELDS))
 _order = attrgetter("at", "id")
-_encode = json.JSONEncoder(separators=(",", ":")).encode  # as json.dumps with these, reused
+_encode = json_encoder()  # the store's _dump (json.dumps, compact), made once
 
 
 def dump_values(v: Values) -> str:

@@ -7,6 +7,7 @@ import sqlite3
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any
@@ -44,6 +45,12 @@ _FLAGS = ("suspended", "buried_until")
 # what a review's scheduling is, flags aside
 _SCHEDULE = ("state", "step", "stability", "difficulty", "due", "last_review", "reps", "lapses")
 _CHUNK = 500  # ids per IN (...) list: well under SQLite's limit on variables
+# review log rows from which a merge writes them with the tally triggers paused
+BULK_ROWS = 1000
+# a merge or replay of this many events gets a page cache of this size (KiB; SQLite's unit
+# for a negative cache_size) while it runs
+BIG_CACHE_EVENTS = 10_000
+BIG_CACHE_KIB = -131_072
 
 
 _order = attrgetter("at", "id")  # Event.order, without a property call per event
@@ -95,16 +102,47 @@ class _Writes:
     def flush(self, conn: sqlite3.Connection) -> None:
         from trainer.store.db import _COLUMNS
 
-        conn.executemany("DELETE FROM reviews WHERE id=?", self.dropped)
-        conn.executemany("DELETE FROM reviews WHERE card_key=?", self.dropped_cards)
-        conn.executemany(
-            "INSERT INTO reviews (id, card_key, reviewed_at, rating, answer, verdict, "
-            "duration_ms, state_before, state_after, event_id) VALUES (?,?,?,?,?,?,?,?,?,?)",
-            self.rows)
+        insert = ("INSERT INTO reviews (id, card_key, reviewed_at, rating, answer, verdict, "
+                  "duration_ms, state_before, state_after, event_id) VALUES (?,?,?,?,?,?,?,?,?,?)")
+        if len(self.rows) + len(self.dropped) < BULK_ROWS:
+            conn.executemany("DELETE FROM reviews WHERE id=?", self.dropped)
+            conn.executemany("DELETE FROM reviews WHERE card_key=?", self.dropped_cards)
+            conn.executemany(insert, self.rows)
+        else:
+            self._bulk_reviews(conn, insert)
         conn.executemany("DELETE FROM cards WHERE key=?", self.gone)
         conn.executemany(f"INSERT OR REPLACE INTO cards ({_COLUMNS}) VALUES "
                          "(?,?,?,?,?,?,?,?,?,?,?,?,?)", self.states)
         self.__init__()  # type: ignore[misc]
+
+    def _bulk_reviews(self, conn: sqlite3.Connection, insert: str) -> None:
+        """The review log rows written with the tally triggers paused, and tallied in a few
+        statements (a trigger per row was most of a big merge's time)."""
+        from trainer.store.tally import tally, triggers_paused
+
+        with triggers_paused(conn) as paused:
+            conn.execute("CREATE TEMP TABLE IF NOT EXISTS merge_rows (id INTEGER PRIMARY KEY)")
+            conn.execute("CREATE TEMP TABLE IF NOT EXISTS merge_cards (key TEXT PRIMARY KEY)")
+            conn.executemany("INSERT OR IGNORE INTO temp.merge_rows (id) VALUES (?)",
+                             self.dropped)
+            conn.executemany("INSERT OR IGNORE INTO temp.merge_cards (key) VALUES (?)",
+                             self.dropped_cards)
+            gone = ("id IN (SELECT id FROM temp.merge_rows) "
+                    "OR card_key IN (SELECT key FROM temp.merge_cards)")
+            if paused:
+                tally(conn, gone, (), -1)
+            conn.execute(f"DELETE FROM reviews WHERE {gone}")
+            conn.execute("DELETE FROM temp.merge_rows")
+            conn.execute("DELETE FROM temp.merge_cards")
+            # rows written now: those rewritten in place (their ids) and the new ones, whose
+            # ids (AUTOINCREMENT) are past every id the log has ever had
+            (top,) = conn.execute("SELECT COALESCE(MAX(id), 0) FROM reviews").fetchone()
+            conn.executemany(insert, self.rows)
+            conn.executemany("INSERT OR IGNORE INTO temp.merge_rows (id) VALUES (?)",
+                             [(row[0],) for row in self.rows if row[0] is not None])
+            if paused:
+                tally(conn, "id > ? OR id IN (SELECT id FROM temp.merge_rows)", (top,), 1)
+            conn.execute("DELETE FROM temp.merge_rows")
 
 
 class JournalQueries:
@@ -149,6 +187,20 @@ class JournalQueries:
         else:
             self.conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
                               (key, value))
+
+    @contextmanager
+    def _big_cache(self, events: int) -> Iterator[None]:
+        """A page cache that holds what a big merge or replay touches (SQLite's default of
+        2 MB makes each of its index lookups a read from the OS) while it runs."""
+        if events < BIG_CACHE_EVENTS:
+            yield
+            return
+        (size,) = self.conn.execute("PRAGMA cache_size").fetchone()
+        self.conn.execute(f"PRAGMA cache_size={BIG_CACHE_KIB:d}")
+        try:
+            yield
+        finally:
+            self.conn.execute(f"PRAGMA cache_size={int(size):d}")
 
     # --- reading the journal --------------------------------------------------------------
 
@@ -203,7 +255,7 @@ class JournalQueries:
         skipped, so merging again changes nothing; the cards whose histories changed are
         replayed. One transaction, which also notes the sync `segments` they came from."""
         events = list(events)
-        with self.transaction():  # type: ignore[attr-defined]
+        with self._big_cache(len(events)), self.transaction():  # type: ignore[attr-defined]
             touched, new = self._merge(events, origin=origin)
             self.conn.executemany("INSERT OR IGNORE INTO synced_segments (name) VALUES (?)",
                                   [(name,) for name in segments])
@@ -245,7 +297,7 @@ class JournalQueries:
         writes = _Writes()
         for key, evs in by_card.items():
             if key in whole:
-                self._replay_card(key, new_ids, writes)
+                self._replay_card(key, new_ids, writes, fresh=(evs, base))
             else:
                 self._continue_card(key, sorted(evs, key=_order), writes)
             touched[key] = key in whole
@@ -283,14 +335,23 @@ class JournalQueries:
         writes.card(key, values)
 
     def _replay_card(self, key: str, changed: set[str] | None = None,
-                     writes: _Writes | None = None) -> None:
+                     writes: _Writes | None = None,
+                     fresh: tuple[list[Event], int] | None = None) -> None:
         """Rebuild a card's state from all its events, and its review log rows from the
         first event that `changed` (new events' ids; None: all of them) moves or cancels.
         A rewritten row keeps its id, so nothing that names it goes stale. The writes go
-        to `writes` (None: written now)."""
+        to `writes` (None: written now). `fresh`: the card's events a merge has just
+        inserted, and the last seq before them (those are not read back)."""
         conn = self.conn
-        events = [_row_event(r) for r in conn.execute(
-            f"SELECT {_EVENT} FROM events WHERE card_key=? ORDER BY at, id", (key,))]
+        if fresh is None:
+            events = [_row_event(r) for r in conn.execute(
+                f"SELECT {_EVENT} FROM events WHERE card_key=? ORDER BY at, id", (key,))]
+        else:
+            added, base = fresh
+            events = [_row_event(r) for r in conn.execute(
+                f"SELECT {_EVENT} FROM events WHERE card_key=? AND seq <= ? ORDER BY at, id",
+                (key, base))]
+            events = sorted([*events, *added], key=_order)
         cancelled = {e.cancels for e in events if e.kind == "undo"}
         since: tuple[float, str] | None = None
         if changed is not None:  # (`changed` may hold a whole merge's ids: never copied)
