@@ -98,3 +98,75 @@ def test_a_prime_on_a_scalar_card_is_refused_not_read_as_a_no_op(answer: str) ->
 def test_a_prime_still_transposes_a_matrix_and_names_a_function_before_an_equals() -> None:
     assert grade("X", "X''", symbols="X: matrix(2,2)").correct
     assert grade("k/p", "l'(p) = k/p", symbols="p: (0,1); k: positive integer").correct
+
+
+# ------------------------------------------------------------ units and % (A1)
+
+KL = 0.237261  # KL(Bern(0.83) ‖ Bern(0.5)) in nats
+
+
+@pytest.mark.parametrize("answer", ["0.2373 bits", "0.2373 hartleys", "0.2373 dB",
+                                    "0.2373 shannons", "0.3423 bits"])
+def test_another_unit_than_the_cards_is_refused(answer: str) -> None:
+    r = grade(KL, answer, units={"nats"})
+    assert r.verdict is Verdict.INVALID
+    assert "asks for nats" in r.message and "another unit" in r.message
+    assert r.fix is not None and answer[r.fix[0]:r.fix[1]] == answer.split()[1]
+
+
+@pytest.mark.parametrize("answer", ["0.2373 nats", "0.2373 nat", "0.2373"])
+def test_the_cards_own_unit_or_none_is_accepted(answer: str) -> None:
+    assert grade(KL, answer, units={"nats"}).correct
+
+
+def test_a_unit_on_a_card_that_asks_for_none_is_refused() -> None:
+    r = grade(KL, "0.2373 nats")
+    assert r.verdict is Verdict.INVALID and "drop the unit 'nats'" in r.message
+
+
+def test_units_is_not_a_unit() -> None:
+    assert grade(KL, "0.2373 units", units={"nats"}).verdict is Verdict.INVALID
+
+
+def test_a_percentage_is_refused_where_the_card_says_so() -> None:
+    r = grade(KL, "23.73%", units={"nats"}, percent=False)
+    assert r.verdict is Verdict.INVALID and "not a percentage" in r.message
+    assert grade(0.2373, "23.73%").correct  # a probability may be a percentage
+
+
+def _card(deck: str, card_id: str) -> object:
+    from pathlib import Path
+
+    from trainer.catalog import load_catalog
+
+    content = Path(__file__).resolve().parents[2] / "content"
+    for d in load_catalog([content]).decks:
+        for c in d.cards:
+            if d.id == deck and c.id == card_id:
+                return c
+    raise LookupError(card_id)
+
+
+def test_a_kl_card_in_nats_takes_nats_and_refuses_bits_and_percentages() -> None:
+    from trainer.exercises.exercise import instantiate
+
+    ex = instantiate(_card("mle-map-exercises", "kl-bernoulli-value"), 0)  # type: ignore
+    value = ex.reference(0).value
+    assert value is not None
+    typed = f"{value:.4g}"
+    assert ex.grade(0, f"{typed} nats").correct
+    assert ex.grade(0, typed).correct
+    for bad in (f"{typed} bits", f"{typed} hartleys", f"{typed} dB", f"{typed} units",
+                f"{float(typed) * 100:.2f}%"):
+        assert ex.grade(0, bad).verdict is Verdict.INVALID, bad
+        assert not ex.preview(0, bad)[0], bad
+
+
+def test_a_probability_card_takes_a_percentage_and_no_unit() -> None:
+    from trainer.exercises.exercise import instantiate
+
+    ex = instantiate(_card("mle-map-exercises", "bernoulli-mle-from-counts"), 0)  # type: ignore
+    value = ex.reference(0).value
+    assert value is not None
+    assert ex.grade(0, f"{value * 100:.6g}%").correct
+    assert ex.grade(0, f"{value:.6g} bits").verdict is Verdict.INVALID

@@ -191,14 +191,25 @@ class Exercise:
         try:
             from trainer.grading import grade
 
+            units, percent = self.answer_form(step)
             result = grade(ref.expected, text, symbols=ref.symbols or None, rtol=ref.rtol,
                            atol=ref.atol, mistakes=ref.mistakes,
-                           where=self.card.constraints)
+                           where=self.card.constraints, units=units, percent=percent)
         except Exception as exc:  # noqa: BLE001 - a verdict, never a crash
             return Graded(Verdict.UNDECIDED, "", f"grading failed: {type(exc).__name__}: {exc}",
                           "", ref.shown)
         return Graded(Verdict.of(result.verdict), result.parsed or "", result.message or "",
                       result.feedback or "", ref.shown, result.fix)
+
+    def answer_form(self, step: int) -> tuple[frozenset[str], bool]:
+        """(the units the step's answer may name, whether it may be a percentage), from
+        the step's prompt: a unit only when it asks "in nats", a percentage only for a
+        probability."""
+        from trainer.grading.expr.normalize import percent_allowed, units_asked
+
+        s = self.steps[step]
+        return (units_asked(s.prompt),
+                percent_allowed(s.prompt) if s.kind == "numeric" else True)
 
     def preview(self, step: int, text: str) -> tuple[bool, str]:
         """(ok, pretty text or what is wrong), cheap enough for every keystroke."""
@@ -208,7 +219,9 @@ class Exercise:
         try:
             from trainer.grading.grader import preview
 
-            return preview(text, symbols=(s.symbols or None) if s.kind == "symbolic" else None)
+            units, percent = self.answer_form(step)
+            return preview(text, symbols=(s.symbols or None) if s.kind == "symbolic" else None,
+                           units=units, percent=percent)
         except Exception as exc:  # noqa: BLE001 - preview is advisory
             return (False, str(exc))
 

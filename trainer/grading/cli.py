@@ -3,8 +3,8 @@
 Exit status: 0 correct, 1 incorrect or undecided, 2 invalid input (also for
 a malformed command line).  With ``--batch``, each stdin line is a JSON
 object with ``expected`` and ``answer`` (optional ``symbols``, ``rtol``,
-``atol``, ``mistakes`` as [[expr, feedback], ...]); one JSON verdict line is
-written per input line, in order; the exit status is 0.
+``atol``, ``mistakes`` as [[expr, feedback], ...], ``units`` as ["nats"]); one
+JSON verdict line is written per input line, in order; the exit status is 0.
 """
 
 from __future__ import annotations
@@ -28,6 +28,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                              "tolerance (default: exact)")
     parser.add_argument("--atol", type=float, default=None,
                         help="absolute tolerance (numbers: within ±atol)")
+    parser.add_argument("--unit", metavar="UNIT", action="append", default=None,
+                        help="a unit the answer may end with (nats, bits); without it a "
+                             "unit word is refused")
     parser.add_argument("--json", action="store_true", help="print the verdict as JSON")
     parser.add_argument("--batch", action="store_true",
                         help="read JSON lines from stdin, write one verdict per line")
@@ -49,7 +52,7 @@ def run(args: argparse.Namespace, stdin: TextIO | None = None,
         try:
             parse_symbols(args.symbols)
             result = grade(args.expected, args.answer, symbols=args.symbols, rtol=args.rtol,
-                           atol=args.atol)
+                           atol=args.atol, units=_units(getattr(args, "unit", None) or []))
         except ValueError as exc:
             result = Result(Verdict.INVALID, message=str(exc))
     if args.json:
@@ -67,6 +70,18 @@ def run(args: argparse.Namespace, stdin: TextIO | None = None,
         stdout.write("\n".join(lines) + "\n")
     stdout.flush()
     return EXIT[result.verdict.value]
+
+
+def _units(words: list[str]) -> frozenset[str]:
+    """Unit words as the grader names them (nat → nats); raises ValueError for others."""
+    from trainer.grading.expr.normalize import UNITS
+
+    out = set()
+    for w in words:
+        if w not in UNITS:
+            raise ValueError(f"unknown unit '{w}' (known: {', '.join(sorted(set(UNITS)))})")
+        out.add(UNITS[w])
+    return frozenset(out)
 
 
 def _grade_line(line: str) -> dict[str, Any]:
@@ -100,6 +115,13 @@ def _grade_line(line: str) -> dict[str, Any]:
         if val is not None and (isinstance(val, bool) or not isinstance(val, (int, float))
                                 or val < 0):
             return invalid(f"'{key}' must be a non-negative number")
+    units_raw = item.get("units") or []
+    if not isinstance(units_raw, list) or not all(isinstance(u, str) for u in units_raw):
+        return invalid("'units' must be a list of unit words")
+    try:
+        units = _units(units_raw)
+    except ValueError as exc:
+        return invalid(str(exc))
     mistakes_raw = item.get("mistakes") or []
     mistakes = []
     if isinstance(mistakes_raw, list):
@@ -110,7 +132,8 @@ def _grade_line(line: str) -> dict[str, Any]:
             elif isinstance(m, dict) and isinstance(m.get("answer"), str):
                 mistakes.append((m["answer"], str(m.get("feedback", ""))))
     return grade(expected, answer, symbols=symbols, rtol=None if rtol is None else float(rtol),
-                 atol=None if atol is None else float(atol), mistakes=mistakes).to_dict()
+                 atol=None if atol is None else float(atol), mistakes=mistakes,
+                 units=units).to_dict()
 
 
 def _run_batch(stdin: TextIO, stdout: TextIO) -> int:

@@ -20,7 +20,7 @@ from __future__ import annotations
 import math
 import re
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from functools import lru_cache
@@ -90,7 +90,8 @@ DEADLINE_SECONDS = 2.0
 def grade(expected: str | float | int, answer: str, *,
           symbols: str | Mapping[str, str] | None = None, rtol: float | None = None,
           atol: float | None = None, mistakes: Sequence[tuple[str, str]] = (),
-          timeout: float | None = None, where: Sequence[str] = ()) -> Result:
+          timeout: float | None = None, where: Sequence[str] = (),
+          units: Collection[str] = (), percent: bool = True) -> Result:
     """Grade ``answer`` against ``expected``; never raises, never hangs.
 
     Numbers must agree to the significant figures ``rtol`` stands for
@@ -101,20 +102,24 @@ def grade(expected: str | float | int, answer: str, *,
     ``where`` holds relations among the symbols (``k <= n``) that sample points must
     meet, so that a formula is compared, and a counterexample shown, only where the
     card's question makes sense. One that names anything else is ignored.
+
+    ``units`` are the units the answer may name after a number (the card's own, e.g.
+    ``{"nats"}``: ``0.2373 nats``); any other unit word makes it invalid.  ``percent``
+    False refuses a percentage (the card's answer is not a probability).
     """
     start = time.monotonic()
     if timeout is None:
         timeout = DEADLINE_SECONDS
     try:
         return _grade(expected, answer, symbols, rtol, atol, mistakes, start + timeout,
-                      where)
+                      where, frozenset(units), percent)
     except Exception as exc:  # noqa: BLE001 - the contract is: a verdict, never a crash
         return Result(Verdict.UNDECIDED, message=f"internal error while grading: "
                                                  f"{type(exc).__name__}: {exc}")
 
 
-def preview(answer: str, *, symbols: str | Mapping[str, str] | None = None
-            ) -> tuple[bool, str]:
+def preview(answer: str, *, symbols: str | Mapping[str, str] | None = None,
+            units: Collection[str] = (), percent: bool = True) -> tuple[bool, str]:
     """(True, pretty) or (False, what is wrong) — for live display; no sympy."""
     if not isinstance(answer, str) or not answer.strip():
         return (False, "")
@@ -124,7 +129,8 @@ def preview(answer: str, *, symbols: str | Mapping[str, str] | None = None
         return (False, str(exc))
     names, matrices = _names(domains)
     try:
-        return (True, pretty(parse(answer, names=names, matrices=matrices)))
+        return (True, pretty(parse(answer, names=names, matrices=matrices,
+                                   units=frozenset(units), percent=percent)))
     except ParseError as exc:
         return (False, str(exc))
 
@@ -177,7 +183,8 @@ def _parse_cached(text: str, names: frozenset[str], matrices: frozenset[str]) ->
 
 def _grade(expected: object, answer: object, symbols: object, rtol: float | None,
            atol: float | None, mistakes: Sequence[tuple[str, str]],
-           deadline: float, where: Sequence[str] = ()) -> Result:
+           deadline: float, where: Sequence[str] = (), units: frozenset[str] = frozenset(),
+           percent: bool = True) -> Result:
     # the card's side first: problems there are not the learner's fault
     try:
         domains = parse_symbols(symbols)  # type: ignore[arg-type]
@@ -207,7 +214,8 @@ def _grade(expected: object, answer: object, symbols: object, rtol: float | None
         return Result(Verdict.INVALID, message="empty answer")
     warnings: list[str] = []
     try:
-        ans_node = parse(answer, names=names, matrices=matrices, warnings=warnings)
+        ans_node = parse(answer, names=names, matrices=matrices, warnings=warnings,
+                         units=units, percent=percent)
     except ParseError as exc:
         return Result(Verdict.INVALID, message=str(exc), fix=exc.fix)
     parsed = pretty(ans_node)

@@ -21,7 +21,7 @@ from trainer.grading.expr.unicode import (
     VULGAR,
 )
 
-__all__ = ["Source", "normalize"]
+__all__ = ["UNITS", "Source", "normalize", "percent_allowed", "strip_unit", "units_asked"]
 
 # characters NFKC must not touch: the parser reads them itself
 _KEEP = (set(SUPERSCRIPTS) | set(SUBSCRIPTS) | set(VULGAR) | set(GREEK) | set(CHAR_OPS)
@@ -45,8 +45,18 @@ _LATEX_UNWRAP = {"mathrm", "operatorname", "text", "mathit", "mathbf", "boldsymb
                  "mathnormal", "bm", "textrm", "hat", "mathsf", "vec"}
 _GREEK_NAMES = {name: ch for name, ch in GREEK_TO_UNICODE.items()}
 
-_UNITS = ("nats", "nat", "bits", "bit", "shannons", "hartleys", "dB", "decibels",
-          "units", "unit")
+# unit words an answer may end with, and the unit each names (an information unit is only
+# ever accepted when it is the card's own: 0.2373 bits is not 0.2373 nats)
+UNITS = {"nats": "nats", "nat": "nats", "bits": "bits", "bit": "bits", "shannons": "bits",
+         "shannon": "bits", "hartleys": "hartleys", "hartley": "hartleys", "bans": "hartleys",
+         "ban": "hartleys", "dits": "hartleys", "dB": "decibels", "decibels": "decibels",
+         "decibel": "decibels"}
+_UNIT_NAMES = "|".join(sorted(UNITS, key=len, reverse=True))
+# where a card asks for a unit: "in nats", "(nats", "(in bits)"
+_ASKED = re.compile(r"(?:\bin\s+|\(\s*(?:in\s+)?)(" + _UNIT_NAMES + r")\b")
+# where a card's answer is a probability (or a rate in [0, 1]) and so may be a percentage
+_PROBABILITY = re.compile(r"probabilit|percent|%|proportion|responsibilit|mixing weight|"
+                          r"conversion rate|click rate|fraction of", re.IGNORECASE)
 
 
 class Source:
@@ -334,15 +344,27 @@ def _surroundings(src: Source) -> Source:
     return res
 
 
-def strip_unit(text: str, words: set[str]) -> int:
-    """Where a trailing unit word (``0.6931 nats``) starts, or ``len(text)``.
+def strip_unit(text: str, words: set[str]) -> tuple[int, int, str]:
+    """(where the answer ends, where a trailing unit word starts, the unit it names) for
+    ``0.6931 nats``; ``(len(text), len(text), "")`` when there is none.
 
-    Only a word that is not a declared name or function, after a number.
+    Only a known unit word that is not a declared name or function, after a number.
     """
     m = re.search(r"(?<=[\d.%)])\s+([A-Za-z]+)\s*$", text)
-    if m is None or m.group(1) not in _UNITS or m.group(1) in words:
-        return len(text)
-    return m.start()
+    if m is None or m.group(1) not in UNITS or m.group(1) in words:
+        return len(text), len(text), ""
+    return m.start(), m.start(1), UNITS[m.group(1)]
+
+
+def units_asked(prompt: str) -> frozenset[str]:
+    """The units a card's prompt asks its answer in (``in nats`` → {"nats"})."""
+    return frozenset(UNITS[m.group(1)] for m in _ASKED.finditer(prompt or ""))
+
+
+def percent_allowed(prompt: str) -> bool:
+    """Whether a card's answer may be typed as a percentage: its prompt asks for a
+    probability (or a rate of that kind) and for no unit."""
+    return bool(_PROBABILITY.search(prompt or "")) and not units_asked(prompt)
 
 
 def normalize(text: str) -> Source:

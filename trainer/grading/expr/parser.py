@@ -53,6 +53,7 @@ class _Parser:
         self.lexer = lexer
         self.warnings = warnings
         self.depth = 0
+        self.percent = True  # a number may end with %
         self.source: Source | None = None
         self.bar_depth = 0
         # how the factor just parsed ends, when a following implicit factor makes it
@@ -269,6 +270,10 @@ class _Parser:
             assert isinstance(value, (int, Fraction))  # the lexer's value of a number
             text = tok.text
             if self.is_op("%"):
+                if not self.percent:
+                    raise ParseError("this answer is not a percentage: give the value itself "
+                                     "(23.7% is 0.237)", self.tok.pos,
+                                     fix=(self.tok.pos, self.tok.end))
                 self.advance()
                 value = Fraction(value) / 100
                 text = text + "%"
@@ -434,7 +439,8 @@ def _int_node(v: int) -> nodes.Node:
 def parse(text: str, *, names: Collection[str] = (),
           functions: Collection[str] = DEFAULT_FUNCTIONS,
           matrices: Collection[str] = (), warnings: list[str] | None = None,
-          max_length: int = MAX_LENGTH) -> nodes.Node:
+          max_length: int = MAX_LENGTH, units: Collection[str] | None = None,
+          percent: bool = True) -> nodes.Node:
     """Parse ``text`` into an expression tree.
 
     ``names`` are the declared symbols (canonical ASCII names such as
@@ -443,6 +449,9 @@ def parse(text: str, *, names: Collection[str] = (),
     choices that may surprise are appended to ``warnings`` when a list is
     given; each ends with the whole reading (``read as …``), which parses
     back to the same tree.  Ambiguous text is a ParseError naming both readings.
+
+    ``units`` are the units the answer may end with (``nats``); a different known unit
+    is a ParseError; None drops any.  ``percent`` False refuses ``23.7%``.
     """
     if not isinstance(text, str):
         raise ParseError("the expression must be text", 0)
@@ -456,13 +465,21 @@ def parse(text: str, *, names: Collection[str] = (),
     src = normalize(text)
     try:
         lexer = _Lexer(src.text, name_set, funcs, bool(matrices), warnings)
-        cut = strip_unit(src.text, set(lexer.words))
+        cut, word_at, unit = strip_unit(src.text, set(lexer.words))
+        if unit and units is not None and unit not in units:
+            word = src.text[word_at:].strip()
+            raise ParseError(
+                (f"this card asks for {' or '.join(sorted(units))}, and '{word}' is another "
+                 f"unit: give the value in {' or '.join(sorted(units))}") if units else
+                f"this answer is a plain number: drop the unit '{word}'",
+                word_at, fix=(word_at, word_at + len(word)))
         if cut < len(src.text):
             lexer.text = src.text[:cut]
         toks = lexer.tokens()
         if len(toks) == 1:
             raise ParseError("empty expression", 0)
         p = _Parser(toks, lexer.text, lexer, warnings)
+        p.percent = percent
         p.source = src
         node = p.expr()
         if p.tok.kind != _END:
