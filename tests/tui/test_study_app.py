@@ -73,10 +73,13 @@ async def test_a_long_key_point_wraps_at_words_and_is_ticked_whole(make_app, wri
         await pilot.press("space")
         await pilot.wait_for_scheduled_animations()
         points = app.screen.query_one("#key-points")
-        lines = [points.render_line(y).text.strip() for y in range(points.size.height)]
-        shown = " ".join(lines)
+        raw = [points.render_line(y).text for y in range(points.size.height)]
+        shown = " ".join(line.strip() for line in raw)
         assert "…" not in shown and "bounds the variance" in shown  # nothing cut off
-        assert all(not line.endswith("-") for line in lines)
+        assert all(not line.rstrip().endswith("-") for line in raw)
+        # the point's next line starts under its first word, not under the tick box
+        box = raw[0].index("[ ]")
+        assert raw[1][box:box + 4] == "    " and raw[1][box + 4] != " "
         await pilot.press("space", "enter")  # the long point ticked: Hard, accepted
         await pilot.pause()
     (review,) = app.store.reviews()

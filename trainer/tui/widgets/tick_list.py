@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from rich.table import Table
 from rich.text import Text
 from textual import on
 from textual.binding import Binding
@@ -44,11 +45,15 @@ class TickList(OptionList):
         self.add_options([self._prompt(i) for i in range(len(pairs))])
         self.highlighted = 0 if pairs else None
 
-    def _prompt(self, index: int) -> Text:
+    def _prompt(self, index: int) -> Table:
         ticked = index in self._ticked
-        # the box alone is styled: Text + Text would spread its style over the whole point
-        box = ("[x] ", "bold green") if ticked else ("[ ] ", "dim")
-        return Text.assemble(box, self._labels[index])
+        box = Text("[x] ", style="bold green") if ticked else Text("[ ] ", style="dim")
+        # two columns, so that a long point's wrapped lines start under its first word
+        row = Table.grid()
+        row.add_column(width=4, no_wrap=True)
+        row.add_column(ratio=1)
+        row.add_row(box, self._labels[index])
+        return row
 
     @property
     def selected(self) -> list[int]:
