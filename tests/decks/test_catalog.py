@@ -139,3 +139,15 @@ def test_the_plugins_are_scanned_again_only_when_a_package_folder_changes(plugin
     # the folder's time moves on (set, not left to the file system's clock granularity)
     os.utime(plugin_site, ns=(before + 10**9, before + 10**9))
     assert deck_cache._installed_plugins() == first and len(scans) == 2
+
+
+def test_the_cache_never_runs_a_plugins_code(plugin_site):
+    (plugin_site / "my_solvers-1.0.dist-info" / "entry_points.txt").write_text(
+        "[trainer.solvers]\nmine = my_pkg.sub\n")
+    package = plugin_site / "my_pkg"
+    package.mkdir()
+    ran = plugin_site / "ran"
+    (package / "__init__.py").write_text(f"open({str(ran)!r}, 'w').close()\n")
+    (package / "sub.py").write_text("X = 1\n")
+    assert f"mine=my-solvers:1.0:{package / '__init__.py'}:" in deck_cache.plugin_stamp()
+    assert not ran.exists() and "my_pkg" not in sys.modules

@@ -63,7 +63,9 @@ def _package_folders() -> tuple[tuple[str, int], ...]:
 
 
 def _scan_plugins() -> tuple[tuple[str, str, str, str], ...]:
-    """Every `trainer.solvers` entry point: (name, package, version, its module's file)."""
+    """Every `trainer.solvers` entry point: (name, package, version, the file of its
+    top-level module). Only the top level is looked up: finding `pkg.sub` would import
+    `pkg`, and the deck cache never runs a plugin's code (the registry does, when needed)."""
     from importlib.metadata import entry_points
     from importlib.util import find_spec
 
@@ -71,7 +73,7 @@ def _scan_plugins() -> tuple[tuple[str, str, str, str], ...]:
     for ep in entry_points(group=PLUGIN_GROUP):
         dist = ep.dist
         try:
-            spec = find_spec(ep.module)
+            spec = find_spec(ep.module.partition(".")[0])
             origin = (spec.origin or "") if spec is not None else ""
         except Exception:  # noqa: BLE001 - a broken plugin is the registry's to report
             origin = ""
