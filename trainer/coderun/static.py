@@ -10,9 +10,11 @@ from dataclasses import dataclass
 
 __all__ = ["Finding", "find_function", "inverse_calls", "python_loops", "signature_of"]
 
-# Builtins that walk their argument element by element in Python.
+# Builtins (and functools.reduce) that walk their argument element by element in Python.
 _LOOPING_CALLS = frozenset({"map", "filter", "sum", "min", "max", "sorted", "any", "all", "list",
-                            "tuple", "zip", "enumerate", "reversed", "iter"})
+                            "tuple", "zip", "enumerate", "reversed", "iter", "reduce"})
+# modules whose attribute of a looping name is the same builtin (builtins.sum, functools.reduce)
+_LOOPING_MODULES = frozenset({"builtins", "functools", "itertools", "operator"})
 # numpy helpers that call a Python function once per element or row.
 _LOOPING_NUMPY = frozenset({"vectorize", "apply_along_axis", "apply_over_axes", "frompyfunc",
                             "fromiter"})
@@ -80,16 +82,39 @@ def _call_name(call: ast.Call) -> str:
     return ""
 
 
-def python_loops(fn: ast.FunctionDef, sample_args: set[int]) -> list[Finding]:
+def _helpers(module: ast.AST | None) -> dict[str, ast.FunctionDef]:
+    """The module's top-level functions, by name (the last definition wins)."""
+    out: dict[str, ast.FunctionDef] = {}
+    for node in getattr(module, "body", ()):
+        if isinstance(node, ast.FunctionDef):
+            out[node.name] = node
+    return out
+
+
+def _looping_call(call: ast.Call) -> str:
+    """The looping builtin a call names (``sum``, ``builtins.sum``, ``functools.reduce``)."""
+    f = call.func
+    if isinstance(f, ast.Name) and f.id in _LOOPING_CALLS:
+        return f.id
+    if (isinstance(f, ast.Attribute) and f.attr in _LOOPING_CALLS
+            and isinstance(f.value, ast.Name) and f.value.id in _LOOPING_MODULES):
+        return f"{f.value.id}.{f.attr}"
+    return ""
+
+
+def python_loops(fn: ast.FunctionDef, sample_args: set[int], module: ast.AST | None = None,
+                 _seen: frozenset[str] = frozenset()) -> list[Finding]:
     """Python-level loops over the samples in ``fn``.
 
     The samples are the parameters at positions ``sample_args`` and every name
     assigned from an expression that mentions one (``n = len(x)`` included). A
     ``for`` or comprehension whose iterable mentions them, a ``while`` whose
     condition does, and a looping builtin or numpy helper (``sum``, ``map``,
-    ``np.vectorize``) applied to them are loops over the samples. A loop over a
-    fixed count (``for _ in range(steps)``) is not. Helpers defined outside
-    ``fn`` are not followed.
+    ``np.vectorize``, ``builtins.sum``, ``functools.reduce``) applied to them are loops
+    over the samples. A loop over a fixed count (``for _ in range(steps)``) is not. A
+    top-level helper of ``module`` called with the samples is read the same way. Not
+    followed: helpers reached through a name other than their own (an alias, a
+    lambda, a class), and loops hidden in ``exec``/``eval`` strings.
     """
     params = [a.arg for a in fn.args.args]
     tainted = {params[i] for i in sample_args if i < len(params)}
@@ -109,6 +134,7 @@ def python_loops(fn: ast.FunctionDef, sample_args: set[int]) -> list[Finding]:
                 tainted |= targets
                 changed = True
     out: list[Finding] = []
+    helpers = _helpers(module)
     for found in ast.walk(fn):
         if isinstance(found, (ast.For, ast.AsyncFor)) and _names(found.iter) & tainted:
             out.append(Finding(found.lineno, "a `for` loop over the samples"))
@@ -121,18 +147,73 @@ def python_loops(fn: ast.FunctionDef, sample_args: set[int]) -> list[Finding]:
             name = _call_name(found)
             args = [*found.args, *(k.value for k in found.keywords)]
             over = any(_names(a) & tainted for a in args)
-            if over and isinstance(found.func, ast.Name) and name in _LOOPING_CALLS:
-                out.append(Finding(found.lineno, f"`{name}(…)` walks the samples in Python "
-                                                f"(use the numpy version)"))
+            looping = _looping_call(found)
+            if over and looping:
+                out.append(Finding(found.lineno, f"`{looping}(…)` walks the samples in "
+                                                f"Python (use the numpy version)"))
             elif name in _LOOPING_NUMPY and (over or name in ("vectorize", "frompyfunc")):
                 out.append(Finding(found.lineno, f"`{name}` calls Python once per element"))
+            elif (over and isinstance(found.func, ast.Name) and found.func.id not in _seen
+                    and found.func.id in helpers):
+                helper = helpers[found.func.id]
+                passed = {i for i, a in enumerate(found.args) if _names(a) & tainted}
+                hp = [a.arg for a in helper.args.args]
+                passed |= {hp.index(k.arg) for k in found.keywords
+                           if k.arg in hp and _names(k.value) & tainted}
+                if passed and python_loops(helper, passed, module, _seen | {fn.name}):
+                    out.append(Finding(found.lineno, f"`{found.func.id}(…)` loops over the "
+                                                    f"samples in Python (line {helper.lineno})"))
     return sorted(out, key=lambda f: f.line)
 
 
-def inverse_calls(fn: ast.FunctionDef) -> list[Finding]:
-    """Calls that invert a matrix (``np.linalg.inv``, ``pinv``) in ``fn``."""
+_INVERTING = ("inv", "pinv", "tensorinv")
+_IDENTITY = ("eye", "identity")
+
+
+def _inverse_aliases(tree: ast.AST) -> set[str]:
+    """Names bound to an inverting function: ``from numpy.linalg import inv as invert``,
+    ``invert = np.linalg.inv``."""
+    out: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom):
+            out |= {a.asname or a.name for a in node.names if a.name in _INVERTING}
+        elif isinstance(node, ast.Assign):
+            v = node.value
+            if ((isinstance(v, ast.Attribute) and v.attr in _INVERTING)
+                    or (isinstance(v, ast.Name) and v.id in out | set(_INVERTING))):
+                out |= set().union(*(_targets(t) for t in node.targets))
+    return out
+
+
+def _negative(node: ast.AST) -> bool:
+    """Whether an exponent is written as a negative number (``-1``, ``-k``)."""
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+        return True
+    return isinstance(node, ast.Constant) and isinstance(node.value, (int, float)) \
+        and node.value < 0
+
+
+def inverse_calls(fn: ast.FunctionDef, module: ast.AST | None = None) -> list[Finding]:
+    """Calls that invert a matrix in ``fn``: ``np.linalg.inv``, ``pinv`` (under any name
+    ``module`` or ``fn`` binds them to), ``matrix_power`` with a negative exponent,
+    ``solve`` against an identity and ``getattr(…, "inv")``. Not caught: an inverse
+    built by hand (Gauss–Jordan, the adjugate) or reached through ``exec``."""
+    aliases = _inverse_aliases(module if module is not None else fn) | _inverse_aliases(fn)
     out = []
     for node in ast.walk(fn):
-        if isinstance(node, ast.Call) and _call_name(node) in ("inv", "pinv"):
-            out.append(Finding(node.lineno, f"`{_call_name(node)}` inverts the matrix"))
+        if not isinstance(node, ast.Call):
+            continue
+        name = _call_name(node)
+        if name in _INVERTING or (isinstance(node.func, ast.Name) and node.func.id in aliases):
+            out.append(Finding(node.lineno, f"`{name}` inverts the matrix"))
+        elif name == "matrix_power" and len(node.args) >= 2 and _negative(node.args[1]):
+            out.append(Finding(node.lineno, "`matrix_power` with a negative exponent inverts "
+                                            "the matrix"))
+        elif (name in ("solve", "lstsq") and len(node.args) >= 2
+              and isinstance(node.args[1], ast.Call) and _call_name(node.args[1]) in _IDENTITY):
+            out.append(Finding(node.lineno, f"`{name}` against an identity builds the inverse"))
+        elif (name == "getattr" and len(node.args) >= 2 and isinstance(node.args[1], ast.Constant)
+              and node.args[1].value in _INVERTING):
+            out.append(Finding(node.lineno, f"`getattr(…, {node.args[1].value!r})` inverts the "
+                                            "matrix"))
     return out
