@@ -6,7 +6,6 @@ import os
 import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
-from importlib.resources import files
 from pathlib import Path
 
 APP = "trainer"
@@ -67,7 +66,11 @@ def user_deck_dir() -> Path:
 
 def shipped_deck_dir() -> Path:
     """The decks that ship with trainer (package data, found from any directory)."""
-    return Path(str(files("trainer.content")))
+    # the package's own folder, as importlib.resources would give it for an installed
+    # package, without importing importlib.resources (and zipfile) on the first card's path
+    from importlib import import_module
+
+    return Path(str(import_module("trainer.content").__file__)).parent
 
 
 def default_deck_paths() -> list[Path]:

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from enum import IntEnum, StrEnum
 
+# a card forgotten this many times is a leech (flagged on the study screen and in the stats)
+LEECH_LAPSES = 8
+
 
 class Verdict(StrEnum):
     """What the grader decided. Stored in the review log as its value ("correct", ...)."""

@@ -17,6 +17,7 @@ from datetime import date, datetime, timedelta
 
 from trainer.config import Settings
 from trainer.decks.model import Card
+from trainer.review import LEECH_LAPSES
 from trainer.scheduling.allowance import daily_allowance, pick_reviews, share_new
 from trainer.scheduling.days import (
     month_starts,
@@ -25,8 +26,6 @@ from trainer.scheduling.days import (
     study_days,
 )
 from trainer.store import Store
-
-LEECH_LAPSES = 8
 
 
 @dataclass(slots=True)

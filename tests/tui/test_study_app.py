@@ -196,14 +196,14 @@ FIRST_CARD = """
 import asyncio, sys
 from pathlib import Path
 from trainer.catalog import load_catalog
-from trainer.config import default_deck_paths
+from trainer.config import default_deck_paths, load_settings
 from trainer.store import Store
 from trainer.tui.app import TrainerApp
 
 async def main():
     decks = [Path(sys.argv[2])] if sys.argv[2] != "-" else default_deck_paths()
     app = TrainerApp(store=Store.open(sys.argv[1]), load_result=load_catalog(decks),
-                     warm_up=False, save_theme=False)
+                     settings=load_settings(), warm_up=False, save_theme=False)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         shown = str(app.screen.query_one("#prompt").render()).strip()
@@ -229,9 +229,17 @@ def test_the_first_card_is_drawn_before_sympy_or_numpy_is_imported(tmp_path):
     assert first_card_imports(tmp_path / "t.db", None, ["sympy", "numpy"]) == "True "
 
 
-def test_a_first_recall_card_loads_no_code_editor(recall_deck, tmp_path):
-    # Textual's TextArea and its syntax trees come with the first code card
-    modules = ["textual.widgets._text_area", "tree_sitter", "trainer.tui.code_answer"]
+def test_a_first_recall_card_loads_no_code_editor_statistics_or_interview_plan(
+        recall_deck, tmp_path):
+    # Textual's TextArea and its syntax trees come with the first code card, the statistics
+    # with their screen, the interview plan with an interview
+    import os
+
+    config = Path(os.environ["TRAINER_CONFIG_DIR"])
+    config.mkdir(parents=True, exist_ok=True)
+    (config / "config.toml").write_text("new_per_day = 20\n")  # a config file is checked
+    modules = ["textual.widgets._text_area", "tree_sitter", "trainer.tui.code_answer",
+               "trainer.stats", "trainer.interview.plan"]
     assert first_card_imports(tmp_path / "t.db", recall_deck, modules) == "True "
 
 

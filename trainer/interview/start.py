@@ -7,7 +7,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from trainer.decks.model import Card
-from trainer.interview.plan import Scope
 
 DEFAULT_LENGTH = "6 questions"
 MAX_QUESTIONS = 100
@@ -60,6 +59,7 @@ def interview_scope(cards: Sequence[Card], scope: str, decks: Sequence[str] | No
     """The cards of the interview scope (the `interview_scope` setting), narrowed to these
     decks and this tag. Raises InterviewError naming a deck or tag that matches nothing."""
     from trainer.interview.mock import InterviewError
+    from trainer.interview.plan import Scope  # the plan: not on the first card's path (settings)
 
     known = {c.deck for c in cards}
     unknown = [d for d in decks or [] if d not in known]

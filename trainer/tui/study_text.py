@@ -8,9 +8,8 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 
 from trainer.render import plural, styled_spans
-from trainer.review import Verdict
+from trainer.review import LEECH_LAPSES, Verdict
 from trainer.scheduling import format_interval
-from trainer.stats import LEECH_LAPSES, describe_time
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -236,6 +235,8 @@ def nothing_due(session: StudySession) -> Text:
         text.append(f"More cards are due, but today's limit of "
                     f"{session.settings.reviews_per_day} reviews is reached.\n")
     elif when is not None:
+        from trainer.stats import describe_time  # the statistics: not on the first card's path
+
         text.append(f"The next card is due {describe_time(when, now)}.\n")
     else:
         text.append("You have met today's limit of new cards.\n")
