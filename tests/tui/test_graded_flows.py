@@ -137,6 +137,8 @@ async def test_derivation_goes_step_by_step_and_rates_by_steps_right(make_app, g
         assert "Step 2 of 2" in text(app, "step-prompt")
         done = text(app, "steps-done")
         assert "Step 1 ✔ correct" in done and len(done.strip().splitlines()) == 1  # brief
+        await pilot.pause()
+        assert app.screen.query_one("#steps-done").size.height == 1  # no blank line below it
         await answer(app, pilot, "k/p + (n-k)/(1-p)")  # sign error
         assert app.screen.phase == "answered"
         verdict = text(app, "verdict")  # the whole record at the end, both steps

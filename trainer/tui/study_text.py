@@ -131,7 +131,9 @@ def step_line(result: StepResult) -> Text:
 
 def steps_done(attempt: Attempt) -> Text:
     """The steps answered so far, a line each."""
-    return Text("").join(step_line(r) for r in attempt.results)
+    done = Text("").join(step_line(r) for r in attempt.results)
+    done.rstrip()  # the widget's margin separates them from the next step, not a blank line
+    return done
 
 
 def card_verdict(attempt: Attempt) -> Text:
