@@ -377,7 +377,8 @@ class _CardCheck:
                                 dims[dim] = (int(cast(float, env[dim])) if dim in env
                                              else rng.randint(2, 5))
                             shape.append(dims[dim])
-                    env[name] = nrng.standard_normal(tuple(shape))
+                    m = nrng.standard_normal(tuple(shape))
+                    env[name] = (m + m.T) / 2 if d.symmetric else m
             try:
                 if not all(constraint_holds(nodes, ops, env) for _, nodes, ops in point_checks):
                     continue

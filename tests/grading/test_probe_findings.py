@@ -170,3 +170,29 @@ def test_a_probability_card_takes_a_percentage_and_no_unit() -> None:
     assert value is not None
     assert ex.grade(0, f"{value * 100:.6g}%").correct
     assert ex.grade(0, f"{value:.6g} bits").verdict is Verdict.INVALID
+
+
+# ------------------------------------------------- a symmetric matrix symbol (R1)
+
+def test_a_symmetric_matrix_symbol_accepts_its_transpose() -> None:
+    symbols = "F: symmetric(2); J: matrix(2,2)"
+    assert parse_symbols(symbols)["F"].symmetric
+    assert grade("J^T F J", "J^T F^T J", symbols=symbols).correct
+    assert not grade("J^T F J", "J F J^T", symbols=symbols).correct
+    # without the declaration F is any matrix, and Fᵀ is not F
+    assert not grade("J^T F J", "J^T F^T J", symbols="F: matrix(2,2); J: matrix(2,2)").correct
+
+
+@pytest.mark.parametrize("spec", ["symmetric(2,3)", "symmetric matrix(2, 3)"])
+def test_a_symmetric_matrix_must_be_square(spec: str) -> None:
+    with pytest.raises(ValueError, match="square"):
+        parse_symbols(f"F: {spec}")
+
+
+def test_the_reparametrised_fisher_card_accepts_the_transposed_f() -> None:
+    from trainer.exercises.exercise import instantiate
+
+    ex = instantiate(_card("mle-map-deep-dive", "fisher-matrix-reparametrised"), 0)  # type: ignore
+    assert ex.grade(0, "J^T F^T J").correct
+    assert ex.grade(0, "J^T F J").correct
+    assert not ex.grade(0, "J F J^T").correct

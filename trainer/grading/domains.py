@@ -27,11 +27,14 @@ _NAME_RE = re.compile(r"[A-Za-z][A-Za-z0-9_]*$")
 _INTERVAL_RE = re.compile(r"^(integer\s+(?:in\s+)?)?([(\[])\s*([^,]+?)\s*,\s*([^,]+?)\s*([)\]])$")
 _MATRIX_RE = re.compile(r"^matrix\s*\(\s*(\w+)\s*,\s*(\w+)\s*\)$")
 _VECTOR_RE = re.compile(r"^vector\s*\(\s*(\w+)\s*\)$")
+# a symmetric square matrix: "symmetric matrix(2,2)" or "symmetric(n)"
+_SYMMETRIC_RE = re.compile(r"^symmetric\s*(?:matrix\s*)?\(\s*(\w+)\s*(?:,\s*(\w+)\s*)?\)$")
 _DIM_RE = re.compile(r"^(\d+|[A-Za-z][A-Za-z0-9_]*)$")
 INF = math.inf
 
 KNOWN = ("real, positive, nonnegative, negative, integer, positive integer, "
-         "nonnegative integer, an interval such as (0,1) or [0,1], matrix(r,c)")
+         "nonnegative integer, an interval such as (0,1) or [0,1], matrix(r,c), "
+         "symmetric(n)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +49,7 @@ class Domain:
     rows: int | str | None = None
     cols: int | str | None = None
     text: str = "real"
+    symmetric: bool = False  # a square matrix equal to its transpose
 
     @property
     def is_matrix(self) -> bool:
@@ -177,6 +181,15 @@ def parse_domain(text: str, symbol: str = "?") -> Domain:
     }
     if t_low in simple:
         return simple[t_low]
+    sym = _SYMMETRIC_RE.match(t_low)
+    if sym:
+        rows, cols = sym.group(1), sym.group(2) or sym.group(1)
+        if rows != cols:
+            raise ValueError(f"symbol '{symbol}': a symmetric matrix is square, not "
+                             f"{rows}×{cols}")
+        inner = parse_domain(f"matrix({rows},{cols})", symbol)
+        return Domain("matrix", rows=inner.rows, cols=inner.cols, symmetric=True,
+                      text=f"symmetric({inner.rows})")
     m = _MATRIX_RE.match(t_low) or _VECTOR_RE.match(t_low)
     if m:
         src = _MATRIX_RE.match(t) or _VECTOR_RE.match(t)

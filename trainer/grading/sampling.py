@@ -83,7 +83,8 @@ class Sampler:
                 # a matrix domain gives both sizes, and a sampler with one has np_rng
                 assert d.rows is not None and d.cols is not None and self.np_rng is not None
                 shape = tuple(dims[k] if isinstance(k, str) else k for k in (d.rows, d.cols))
-                env[name] = self.np_rng.standard_normal(shape)
+                m = self.np_rng.standard_normal(shape)
+                env[name] = (m + m.T) / 2 if d.symmetric else m
             elif name in dims:
                 env[name] = float(dims[name])
             else:
