@@ -196,3 +196,42 @@ def test_the_reparametrised_fisher_card_accepts_the_transposed_f() -> None:
     assert ex.grade(0, "J^T F^T J").correct
     assert ex.grade(0, "J^T F J").correct
     assert not ex.grade(0, "J F J^T").correct
+
+
+# ------------------------------------------ |v|² and ‖v‖₂² of a vector (R2, R3)
+
+@pytest.mark.parametrize("answer", ["|v|^2", "|v|²", "‖v‖₂²", "||v||_2^2", "\\|v\\|_2^2",
+                                    "|v|_2^2", "norm(v, 2)^2"])
+def test_the_squared_length_of_a_vector_in_any_notation(answer: str) -> None:
+    r = grade("v^T v", answer, symbols="v: matrix(3,1)")
+    assert r.correct, r.message
+
+
+def test_bars_around_a_vector_are_its_length_not_elementwise() -> None:
+    assert not grade("v^T v", "|v|", symbols="v: matrix(3,1)").correct
+    assert grade("sqrt(v^T v)", "|v|", symbols="v: matrix(3,1)").correct
+    # a square matrix in bars stays what it was (elementwise), never a determinant
+    assert grade("abs(A)", "|A|", symbols="A: matrix(2,2)").correct
+
+
+def test_only_the_euclidean_norm_of_a_vector_is_read() -> None:
+    r = grade("norm(v)", "‖v‖₁", symbols="v: matrix(3,1)")
+    assert r.verdict is Verdict.INVALID and "Euclidean" in r.message
+    r = grade("norm(A)", "‖A‖₂", symbols="A: matrix(3,3)")
+    assert not r.correct and "spectral" in r.message
+
+
+@pytest.mark.parametrize("card, step, answer", [
+    ("mle-map-deep-dive/mvn-kl-equal-covariance-matrix", 0, "½|A⁻¹(m1−m2)|²"),
+    ("mle-map-exercises/ridge-from-gaussian-prior-derivation", 0,
+     "|y - Xw|^2/(2σ^2) + |w|^2/(2τ^2)"),
+    ("mle-map-exercises/ridge-from-gaussian-prior-derivation", 0,
+     "\\|y-Xw\\|_2^2/(2\\sigma^2) + \\|w\\|_2^2/(2\\tau^2)"),
+])
+def test_norm_notation_on_the_cards(card: str, step: int, answer: str) -> None:
+    from trainer.exercises.exercise import instantiate
+
+    deck, card_id = card.split("/")
+    ex = instantiate(_card(deck, card_id), 0)  # type: ignore[arg-type]
+    g = ex.grade(step, answer)
+    assert g.correct, g.message

@@ -370,11 +370,21 @@ class _Eval:
         if func == "sqrt" and one:
             return self.elementwise(args[0], self.sqrt)
         if func == "abs" and one:
-            return self.elementwise(args[0], self.abs)
+            x = args[0]
+            if self.is_mat(x) and min(x.rows, x.cols) == 1 and max(x.rows, x.cols) > 1:
+                return self.call("norm", [x])  # |v| of a vector is its length
+            return self.elementwise(x, self.abs)
         if func == "sigmoid" and one:
             return self.elementwise(args[0], self.sigmoid)
         if func == "inv" and one:
             return self.inverse(args[0])
+        if func == "norm" and len(args) == 2:
+            x, p = args
+            if self.is_mat(p) or lo(p) != 2 or hi(p) != 2:
+                raise Hopeless("only the Euclidean norm")
+            if self.is_mat(x) and min(x.rows, x.cols) != 1:
+                raise Hopeless("the spectral norm of a matrix")
+            return self.call("norm", [x])
         if func == "norm" and one:
             x = args[0]
             if not self.is_mat(x):

@@ -20,7 +20,7 @@ CONSTANTS: frozenset[str] = frozenset({"pi", "e"})
 # Params (exercises/params.py) extend this table with their own functions.
 ARITY: dict[str, tuple[int, int | None]] = {
     "log": (1, 2), "ln": (1, 1), "exp": (1, 1), "sqrt": (1, 1), "abs": (1, 1),
-    "sigmoid": (1, 1), "inv": (1, 1), "norm": (1, 1), "factorial": (1, 1),
+    "sigmoid": (1, 1), "inv": (1, 1), "norm": (1, 2), "factorial": (1, 1),
     "binom": (2, 2), "gamma": (1, 1), "digamma": (1, 1), "max": (1, None), "min": (1, None),
 }
 

@@ -152,6 +152,14 @@ class _Lexer:
                 out.append(_Tok(_NUM, v, i, i + 1, ch))
                 i += 1
                 continue
+            if (ch == "_" and out and out[-1].kind == _OP and out[-1].value in ("|", "‖")
+                    and out[-1].end == i):
+                # ‖v‖_2 (‖v‖₂): the subscript of a norm, which the parser reads
+                m = re.compile(r"_(\d+)").match(text, i)
+                if m is not None:
+                    out.append(_Tok(_OP, "_" + m.group(1), i, m.end(), m.group(0)))
+                    i = m.end()
+                    continue
             if ch.isascii() and (ch.isalpha() or ch == "_") or ch in GREEK:
                 j = i
                 while j < n and ((text[j].isascii() and (text[j].isalnum() or text[j] == "_"))

@@ -225,6 +225,8 @@ def _sqrt(x: Value) -> Value:
 
 
 def _abs(x: Value) -> Value:
+    if _is_vector(x):
+        return _vector_norm(x)  # |v| of a vector is its length, as on paper
     if _is_array(x):
         return _elementwise("abs", abs)(x)
     return abs(x)
@@ -318,7 +320,19 @@ def _digamma(x: Value) -> Value:
     return acc + math.log(xf) - 0.5 / xf - series
 
 
-def _vector_norm(x: Value) -> Value:
+def _is_vector(x: Value) -> bool:
+    shape = getattr(x, "shape", None)
+    return shape is not None and len(shape) == 2 and min(shape) == 1 and max(shape) > 1
+
+
+def _vector_norm(x: Value, p: Value | None = None) -> Value:
+    """‖x‖ (Frobenius for a matrix); ‖x‖₂ (``p`` = 2) only of a vector or a number."""
+    if p is not None:
+        if _is_array(p) or p != 2:
+            raise EvalError("only the Euclidean norm ‖v‖₂ is understood")
+        if _is_array(x) and not _is_vector(x):
+            raise ShapeError("‖A‖₂ of a matrix (its spectral norm) is not understood; "
+                             "‖A‖ is its Frobenius norm")
     if _is_array(x):
         import numpy as np
 

@@ -336,6 +336,16 @@ class _Parser:
             self.advance()
         self.depth -= 1
         self.open_end = None
+        sub = self.tok
+        if sub.kind == _OP and str(sub.value).startswith("_"):
+            if sub.value != "_2":
+                raise ParseError(f"the norm '{sub.text}' is not understood: only the "
+                                 "Euclidean norm ‖v‖₂ (or ‖v‖) is", sub.pos,
+                                 fix=(sub.pos, sub.end))
+            self.advance()
+            # ‖v‖₂: the Euclidean norm of a vector (of a matrix it would be the spectral
+            # norm, which the evaluators refuse rather than read as ‖A‖)
+            return nodes.Call("norm", (node, nodes.Num(2, "2")))
         return nodes.Call(func, (node,))
 
     def call(self) -> nodes.Node:

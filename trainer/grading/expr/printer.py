@@ -146,6 +146,8 @@ class _Pretty(Fold[str]):
                     isinstance(a, nodes.Num) and isinstance(a.value, int)
                     and (a.text or "1").isdigit())
                 return (args[0] if plain else f"({args[0]})") + "!"
+        if f == "norm" and len(args) == 2 and args[1] == "2":
+            return "‖" + args[0] + "‖₂"
         if f == "log" and len(args) == 2 and _int_exponent(n.args[1]) is not None \
                 and isinstance(n.args[1], nodes.Num):
             return "log" + "".join(TO_SUB[d] for d in str(n.args[1].value)) + f"({args[0]})"

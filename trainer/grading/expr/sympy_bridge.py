@@ -74,7 +74,7 @@ class _ToSympy(Fold[Any]):
             return 1 / (1 + sp.exp(-args[0]))
         if f == "inv":
             return args[0] ** -1
-        if f == "norm":
+        if f == "norm" and len(args) <= 2:  # ‖v‖₂ of what sympy sees (scalars) is |v|
             a = args[0]
             return sp.sqrt((a.T * a)[0, 0]) if hasattr(a, "shape") else sp.Abs(a)
         if f == "factorial":
