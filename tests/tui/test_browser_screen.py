@@ -24,8 +24,7 @@ def cell(screen: BrowserScreen, row: int, column: str) -> str:
     """One cell of a row drawn, read from the line at its column's place."""
     table = screen.table
     x = 1
-    widths = table.widths(table.scrollable_content_region.width)
-    for c, width in zip(table.columns, widths, strict=True):
+    for _, c, width in table.column_layout():
         if c.key == column:
             return lines(screen)[row][x:x + width].strip()
         x += width + 1
@@ -329,3 +328,22 @@ async def test_a_row_the_query_no_longer_matches_shows_its_new_state_until_the_n
         await settle(app, pilot)
         assert [line.strip() for line in lines(screen)] == ["no cards match"]
         assert status(screen).startswith("0 cards")
+
+
+async def test_in_80_columns_the_table_leaves_columns_out_instead_of_cutting_them(
+        make_app, recall_deck, tmp_path):
+    app = make_app(recall_deck, tmp_path / "t.db", clock=lambda: NOW)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_browser(pilot, app)
+        await pilot.press(*"o" * 4)  # sorted by reviews: the heading has its arrow
+        await settle(app, pilot)
+        table = screen.table
+        header = table.render_line(0).text
+        assert header.split() == ["id", "deck", "state", "due", "recall", "reviews↑"]
+        assert len(header.rstrip()) <= table.scrollable_content_region.width
+        assert rows(screen) == ["likelihood", "log-likelihood", "map"]
+        assert cell(screen, 0, "reviews") == "0" and cell(screen, 0, "state") == "new"
+    wide = make_app(recall_deck, tmp_path / "t.db", clock=lambda: NOW)
+    async with wide.run_test(size=(120, 24)) as pilot:  # wide enough: every column
+        screen = await open_browser(pilot, wide)
+        assert len(screen.table.render_line(0).text.split()) == 10

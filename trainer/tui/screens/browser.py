@@ -30,14 +30,18 @@ from trainer.tui.widgets.row_table import Column, RowTable
 from trainer.tui.widgets.steady_footer import SteadyFooter
 
 SEARCHING = "searching…"
-# what each column shows and how wide: a line fits 100 cells beside the id
+# what each column shows and how wide (the id takes the rest); below 110 cells the
+# columns with a `drop` are left out, difficulty first, so that 80 still fit
 TABLE_COLUMNS = (
-    Column("id", "id"), Column("deck", "deck", 16), Column("kind", "kind", 10),
+    Column("id", "id"), Column("deck", "deck", 16), Column("kind", "kind", 10, drop=1),
     Column("state", "state", 10), Column("due", "due", 9),
-    Column("stability", "stab.", 7, right=True), Column("difficulty", "diff.", 5, right=True),
-    Column("retrievability", "recall", 6, right=True), Column("reviews", "reviews", 7, right=True),
-    Column("lapses", "lapses", 6, right=True),
+    Column("stability", "stab.", 7, right=True, drop=2),
+    Column("difficulty", "diff.", 6, right=True, drop=4),
+    Column("retrievability", "recall", 7, right=True), Column("reviews", "reviews", 8, right=True),
+    Column("lapses", "lapses", 7, right=True, drop=3),
 )
+# every heading has room for the sort arrow beside it
+assert all(not c.width or len(c.label) < c.width for c in TABLE_COLUMNS)
 assert tuple(c.key for c in TABLE_COLUMNS) == COLUMNS
 
 

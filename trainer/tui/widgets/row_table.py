@@ -19,12 +19,17 @@ from textual.strip import Strip
 @dataclass(frozen=True, slots=True)
 class Column:
     """A column: its key, its heading, its width in cells (0: what the others leave),
-    and whether its values line up on the right (numbers)."""
+    whether its values line up on the right (numbers), and when a narrow table leaves it
+    out (`drop`: the highest first; 0 never)."""
 
     key: str
     label: str
     width: int = 0
     right: bool = False
+    drop: int = 0
+
+
+MIN_FLEXIBLE = 20  # cells a flexible column (the id) keeps before columns are left out
 
 
 def _no_cells(index: int) -> Sequence[str]:
@@ -115,6 +120,7 @@ class RowTable(ScrollView, can_focus=True):
         self._cells: Callable[[int], Sequence[str]] = _no_cells
         self._marked: Callable[[int], bool] = _not_marked
         self._styles: dict[str, Style] = {}  # by component class ('' the table's own)
+        self._layouts: dict[int, list[tuple[int, Column, int]]] = {}  # by width
 
     def notify_style_update(self) -> None:
         self._styles.clear()  # focus, theme or CSS changed: the styles are worked out again
@@ -191,15 +197,34 @@ class RowTable(ScrollView, can_focus=True):
 
     # --- drawing ----------------------------------------------------------------------------
 
-    def widths(self, width: int) -> list[int]:
-        fixed = sum(c.width + 1 for c in self.columns if c.width)
-        flexible = [c for c in self.columns if not c.width]
-        share = max(8, (width - fixed - len(flexible)) // max(1, len(flexible)))
-        return [c.width or share for c in self.columns]
+    def column_layout(self, width: int | None = None) -> list[tuple[int, Column, int]]:
+        """(index, column, width) of the columns shown, left to right, at this width (the
+        table's own): a narrow table leaves out the columns that say so, so that every
+        line fits without being cut at the right."""
+        width = self.scrollable_content_region.width if width is None else width
+        shown = self._layouts.get(width)
+        if shown is not None:
+            return shown
+        columns = self.columns
+        kept = list(range(len(columns)))
 
-    def _line(self, cells: Sequence[str], widths: list[int]) -> str:
+        def needed(kept: list[int]) -> int:  # a space before each column
+            return sum((columns[i].width or MIN_FLEXIBLE) + 1 for i in kept)
+
+        droppable = sorted((i for i in kept if columns[i].drop), key=lambda i: -columns[i].drop)
+        while needed(kept) > width and droppable:
+            kept.remove(droppable.pop(0))
+        fixed = sum(columns[i].width + 1 for i in kept if columns[i].width)
+        flexible = sum(1 for i in kept if not columns[i].width)
+        share = max(MIN_FLEXIBLE, (width - fixed - flexible) // max(1, flexible))
+        shown = [(i, columns[i], columns[i].width or share) for i in kept]
+        self._layouts[width] = shown
+        return shown
+
+    def _line(self, cells: Sequence[str], layout: list[tuple[int, Column, int]]) -> str:
         parts = []
-        for column, cell, width in zip(self.columns, cells, widths, strict=False):
+        for i, column, width in layout:
+            cell = cells[i]
             if len(cell) > width:
                 cell = cell[:width - 1] + "…"
             parts.append(set_cell_size(cell.rjust(width) if column.right else cell, width))
@@ -207,11 +232,11 @@ class RowTable(ScrollView, can_focus=True):
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
-        widths = self.widths(width)
+        layout = self.column_layout(width)
         if y == 0:
             labels = [c.label + (("↓" if self.sort_reverse else "↑") if c.key == self.sort_key
                                  else "") for c in self.columns]
-            return self._strip(self._line(labels, widths), self._style("row-table--header"),
+            return self._strip(self._line(labels, layout), self._style("row-table--header"),
                                width)
         index = round(self.scroll_offset.y) + y - 1
         if not self.row_count:
@@ -223,7 +248,7 @@ class RowTable(ScrollView, can_focus=True):
         names = ["row-table--marked"] if self._marked(index) else []
         if index == self.cursor_row:
             names.append("row-table--cursor")
-        return self._strip(self._line(self._cells(index), widths), self._style(*names), width)
+        return self._strip(self._line(self._cells(index), layout), self._style(*names), width)
 
     @staticmethod
     def _strip(text: str, style: Style, width: int) -> Strip:
@@ -237,7 +262,7 @@ class RowTable(ScrollView, can_focus=True):
             return
         if offset.y == 0:
             x = 1
-            for column, width in zip(self.columns, self.widths(self.size.width), strict=True):
+            for _, column, width in self.column_layout():
                 if x <= offset.x < x + width + 1:
                     self.post_message(self.HeaderSelected(self, column.key))
                     return
