@@ -173,6 +173,22 @@ def in_view(app, widget) -> bool:
     return bool(region.height) and card.content_region.contains_region(region)
 
 
+async def test_at_80x24_the_question_stays_in_view_while_the_function_is_written(
+        make_app, code_deck, tmp_path):
+    """Found in tmux: the editor (and the signature shown twice, above it and in it) pushed
+    the question off a small terminal as soon as the editor took the focus."""
+    app = make_app(code_deck, tmp_path / "t.db")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        editor = app.screen.query_one("#code-editor")
+        await pilot.press("tab", "x")
+        await pilot.wait_for_scheduled_animations()
+        assert editor.has_focus
+        assert in_view(app, app.screen.query_one("#prompt"))
+        assert in_view(app, editor)
+        assert "def gaussian_mle(x):" in editor.text  # the signature, once
+
+
 async def test_at_100x32_the_reason_a_run_failed_is_on_screen(make_app, code_deck, tmp_path):
     app = make_app(code_deck, tmp_path / "t.db")
     async with app.run_test(size=(100, 32)) as pilot:

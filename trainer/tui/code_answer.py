@@ -89,7 +89,8 @@ class CodeAnswer(Vertical):
 
     DEFAULT_CSS = """
     CodeAnswer { height: auto; margin: 1 0 0 0; }
-    CodeAnswer > #code-editor { height: 14; }
+    /* at most 45% of the terminal: the question above stays in view while writing */
+    CodeAnswer > #code-editor { height: 14; max-height: 45vh; }
     CodeAnswer > #code-headline { height: auto; margin: 0 0 1 0; }
     CodeAnswer > #code-results { height: auto; margin: 1 0 0 0; }
     """

@@ -191,9 +191,8 @@ class CardView(VerticalScroll):
     # --- a code card (the editor and its runs: trainer/tui/code_answer.py) -------------------
 
     def show_code(self, attempt: Attempt) -> CodeAnswer:
-        """The question, the checks to pass, the signature, and the editor below."""
-        from rich.syntax import Syntax
-
+        """The question, the checks to pass, and the editor below (it starts with the
+        signature: shown above it too, it pushed the question off a small terminal)."""
         from trainer.tui.code_answer import CodeAnswer
 
         code = attempt.code
@@ -203,8 +202,6 @@ class CardView(VerticalScroll):
         prompt.append("\nYour function must pass: ", style="bold")
         prompt.append(", ".join(["every draw", *code.describe_checks()]))
         self.set("prompt", prompt, visible=True)
-        self.set("steps-done", Syntax(code.card.signature or "", "python",
-                                      background_color="default"), visible=True)
         widget = self.code_answer = CodeAnswer(attempt, classes="code-answer")
         self.mount(widget, after="#steps-done")
         return widget
