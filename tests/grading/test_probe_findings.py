@@ -235,3 +235,29 @@ def test_norm_notation_on_the_cards(card: str, step: int, answer: str) -> None:
     ex = instantiate(_card(deck, card_id), 0)  # type: ignore[arg-type]
     g = ex.grade(step, answer)
     assert g.correct, g.message
+
+
+# --------------------------------------- subscripted names side by side (R4)
+
+KL_POISSON = "lambda1*log(lambda1/lambda2) + lambda2 - lambda1"
+LAMBDAS = "lambda1: positive; lambda2: positive"
+
+
+@pytest.mark.parametrize("answer", [
+    "λ₁ln(λ₁/λ₂) + λ₂ − λ₁",
+    "\\lambda_1\\log\\frac{\\lambda_1}{\\lambda_2} + \\lambda_2 - \\lambda_1",
+    "λ_1ln(λ_1/λ_2) + λ_2 - λ_1",
+])
+def test_a_subscripted_name_next_to_a_function(answer: str) -> None:
+    r = grade(KL_POISSON, answer, symbols=LAMBDAS)
+    assert r.correct, r.message
+
+
+def test_two_subscripted_names_side_by_side_are_a_product() -> None:
+    r = grade("sigma1*sigma2", "σ₁σ₂", symbols="sigma1: positive; sigma2: positive")
+    assert r.correct and any("split" in w for w in r.warnings)
+
+
+@pytest.mark.parametrize("answer", ["x2", "x_2", "x_2x"])
+def test_a_number_or_subscript_never_splits_off_a_name(answer: str) -> None:
+    assert grade("x", answer, symbols="x: positive").verdict is Verdict.INVALID

@@ -257,8 +257,9 @@ class _Lexer:
             # ln2 is ln 2
             return [_Tok(_FUNC, "ln", start, start + 2, text[start:start + 2]),
                     self._number(full[2:], start + 2)]
-        if "_" in full or any(c.isdigit() for c in full):
-            raise ParseError(self._unknown_message(full, src), start, fix=(start, end))
+        # a run with digits or '_' splits only into declared names that hold them
+        # (λ₁ln(…) is λ_1 · ln(…), σ₁σ₂ is σ_1 · σ_2); a bare number never splits off
+        indexed = "_" in full or any(c.isdigit() for c in full)
         m = len(pieces)
         longest = self.longest
         # DP over piece boundaries: fewest words, then fewest constants.  A word spans at
@@ -285,7 +286,7 @@ class _Lexer:
                 if cost < best[b + 1]:
                     best[b + 1] = cost
                     back[b + 1] = a
-        if best[m] == INF:
+        if best[m] == INF or (indexed and best[m][0] < 2):
             raise ParseError(self._unknown_message(full, src), start, fix=(start, end))
         cuts = []
         k = m
