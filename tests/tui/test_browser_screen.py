@@ -115,7 +115,7 @@ async def test_forget_keeps_history_and_detail_shows_it(make_app, recall_deck, t
 
 
 async def test_many_cards_only_the_rows_on_screen_are_drawn(make_app, write_deck, tmp_path,
-                                                             monkeypatch):
+                                                             monkeypatch, notifications):
     from trainer.tui.screens import browser
 
     n = 1205
@@ -127,6 +127,7 @@ async def test_many_cards_only_the_rows_on_screen_are_drawn(make_app, write_deck
     monkeypatch.setattr(browser, "_cells",
                         lambda m, marked: formatted.append(m.card.id) or real_cells(m, marked))
     app = make_app(deck, tmp_path / "t.db", clock=lambda: NOW)
+    seen = notifications(app)
     async with app.run_test(size=(120, 30)) as pilot:
         screen = await open_browser(pilot, app)
         height = screen.table.page_height  # rows on screen below the header
@@ -160,7 +161,9 @@ async def test_many_cards_only_the_rows_on_screen_are_drawn(make_app, write_deck
         assert "marked" not in status(screen)
         await pilot.press("t")  # study these: all of them, due or not
         await pilot.pause()
-        assert app.screen.session.remaining == min(n, app.settings.new_per_day)
+        taken = min(n, app.settings.new_per_day)
+        assert app.screen.session.remaining == taken
+        assert seen[-1].message.startswith(f"Studying {taken} of the {n} cards")
         await pilot.press("space", "3")
         await pilot.pause()
     assert [r.rating for r in app.store.reviews()] == [Rating.GOOD]

@@ -375,8 +375,16 @@ class BrowserScreen(TrainerScreen):
 
     def action_study(self) -> None:
         chosen = self.chosen() if self.marked else self.matches
-        if chosen:
-            self.app.study_cards([m.card for m in chosen])
+        if not chosen:
+            return
+        app = self.app
+        app.study_cards([m.card for m in chosen])
+        session = getattr(app.screen, "session", None)
+        taken = getattr(session, "total", len(chosen))
+        if taken < len(chosen):  # the session said how many it takes, not the browser
+            app.notify(f"Studying {taken} of the {len(chosen)} cards: a session studying "
+                       "ahead takes at most 50, and new cards only within today's limit.",
+                       timeout=6)
 
 
 class AskScreen(ModalScreen[str | None]):
