@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.waiting import home_counted
 from trainer.config import Settings
 from trainer.interview.outlook import home_lines
 from trainer.scheduling import Scheduler
@@ -52,8 +53,7 @@ async def test_the_home_screen_shows_them(make_app, recall_deck, tmp_path: Path)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("escape", "d")
         assert isinstance(app.screen, HomeScreen)
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await home_counted(pilot)
         text = str(app.screen.query_one("#interview").render())
         assert "On Dec 15 you would recall 0%" in text
         assert "3 new cards left, 1 a day until Dec 12" in text
@@ -68,8 +68,7 @@ async def test_the_date_is_set_from_the_home_screen_and_a_bad_one_is_explained(
     app = make_app(recall_deck, tmp_path / "t.db", clock=lambda: NOW, settings=settings)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("escape", "d")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await home_counted(pilot)
         # no date: a hint at the key
         assert "No interview date: i sets one" in str(app.screen.query_one("#interview").render())
         await pilot.press("i")
@@ -108,8 +107,7 @@ async def test_after_the_date_the_home_screen_asks_for_a_new_one(make_app, recal
     app = make_app(recall_deck, tmp_path / "t.db", clock=lambda: NOW, settings=settings)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("escape", "d")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await home_counted(pilot)
         line = str(app.screen.query_one("#interview").render())
         assert "Your interview on Dec 1 has passed; scheduling is back to normal" in line
         assert "Press i to set a new date" in line

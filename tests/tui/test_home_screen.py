@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.waiting import home_counted
 from trainer.store import CardState
 from trainer.tui.screens.home import HomeScreen
 
@@ -36,8 +37,7 @@ async def test_the_counts_follow_the_apps_clock(make_app, recall_deck, tmp_path:
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("escape", "d")
         assert isinstance(app.screen, HomeScreen)
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await home_counted(pilot)
         # by the app's clock (18 March) one card is overdue and one falls due in two days;
         # by the wall clock both would long be overdue
         assert text_of(app, "home-title").startswith("Decks   1 review today")
@@ -49,17 +49,11 @@ async def test_the_counts_follow_the_apps_clock(make_app, recall_deck, tmp_path:
 
 async def test_a_store_that_fails_is_reported_on_the_home_screen(make_app, recall_deck,
                                                                 tmp_path: Path):
-    from contextlib import suppress
-
-    from textual.worker import WorkerFailed
-
     app = make_app(recall_deck, tmp_path / "t.db", clock=lambda: NOW)
     async with app.run_test(size=(80, 24)) as pilot:
         app.store.conn.execute("DROP TABLE review_tally")
         await pilot.press("escape", "d")
-        with suppress(WorkerFailed):  # it may have failed already, while the key was pressed
-            await app.workers.wait_for_complete()
-        await pilot.pause()
+        await home_counted(pilot)
         assert "could not be counted" in text_of(app, "home-title")
         await pilot.press("escape")
         assert not isinstance(app.screen, HomeScreen)
@@ -73,8 +67,7 @@ async def test_a_decks_own_options_show_on_the_home_screen(make_app, recall_deck
     app = make_app(recall_deck, tmp_path / "t.db", clock=lambda: NOW, settings=settings)
     async with app.run_test(size=(100, 24)) as pilot:
         await pilot.press("escape", "d")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await home_counted(pilot)
         table = app.screen.query_one("#decks")
         # three new cards in the deck, two allowed by its own limit
         assert [str(c) for c in table.get_row("basics")] == [
@@ -90,7 +83,6 @@ async def test_the_home_screen_suggests_refitting_fsrs(make_app, recall_deck, tm
                                      0.07))
     async with app.run_test(size=(100, 24)) as pilot:
         await pilot.press("escape", "d")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await home_counted(pilot)
         assert "FSRS was fitted 40 days ago: `trainer optimize --apply`" in text_of(app,
                                                                                 "interview")

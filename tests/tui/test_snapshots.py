@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from tests.waiting import home_counted
+
 
 def test_snapshot_recall_question(snap_compare, make_app, recall_deck, tmp_path):
     assert snap_compare(make_app(recall_deck, tmp_path / "t.db"), terminal_size=(80, 24))
@@ -20,13 +22,7 @@ def test_snapshot_help(snap_compare, make_app, recall_deck, tmp_path):
 def test_snapshot_home(snap_compare, make_app, recall_deck, tmp_path):
     async def home(pilot):
         await pilot.press("d")
-        await pilot.app.workers.wait_for_complete()
-        # the counts arrive as a message after the worker ends: wait for them, not for a time
-        title = pilot.app.screen.query_one("#home-title")
-        for _ in range(100):
-            await pilot.pause()
-            if "counting" not in str(title.content):
-                break
+        await home_counted(pilot)
 
     assert snap_compare(make_app(recall_deck, tmp_path / "t.db"), terminal_size=(80, 24),
                         run_before=home)

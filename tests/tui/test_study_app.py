@@ -6,6 +6,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
+from tests.waiting import home_counted
 from trainer.tui.app import TrainerApp
 
 
@@ -135,8 +136,7 @@ async def test_the_home_screen_lists_decks_and_starts_one(make_app, recall_deck,
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("d")
         assert isinstance(app.screen, HomeScreen)
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await home_counted(pilot)
         table = app.screen.query_one("#decks")
         assert table.row_count == 2  # all decks, basics
         assert [str(c) for c in table.get_row("basics")] == ["basics", "Basics", "0", "3", "3"]
