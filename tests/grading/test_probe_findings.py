@@ -261,3 +261,20 @@ def test_two_subscripted_names_side_by_side_are_a_product() -> None:
 @pytest.mark.parametrize("answer", ["x2", "x_2", "x_2x"])
 def test_a_number_or_subscript_never_splits_off_a_name(answer: str) -> None:
     assert grade("x", answer, symbols="x: positive").verdict is Verdict.INVALID
+
+
+# ---------------------------------------------- LaTeX ^k takes one letter (R5)
+
+@pytest.mark.parametrize("answer", ["\\log\\left(p^k(1-p)^{n-k}\\right)",
+                                    "\\log(p^k) + (n-k)\\log(1-p)"])
+def test_a_latex_exponent_without_braces_is_one_letter(answer: str) -> None:
+    r = grade("k*log(p) + (n-k)*log(1-p)", answer, symbols=SCORE_SYMBOLS)
+    assert r.correct, r.message
+
+
+def test_plain_text_p_k_bracket_is_still_ambiguous_and_latex_transpose_still_works() -> None:
+    r = grade("k*log(p) + (n-k)*log(1-p)", "log(p^k(1-p)^(n-k))", symbols=SCORE_SYMBOLS)
+    assert r.verdict is Verdict.INVALID and "two ways" in r.message
+    assert grade("X", "\\left(X^T\\right)^T", symbols="X: matrix(2,2)").correct
+    # ^kq in LaTeX is not rewritten (a run of letters stays as it was typed)
+    assert grade("x^(k)", "\\left(x^k\\right)", symbols="x: positive; k: positive").correct

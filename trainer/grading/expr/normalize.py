@@ -155,6 +155,15 @@ class _Latex:
                     self.res.emit("ᵀ", self.at(i))  # X^{T}, X^\top: a transpose
                     i = m.end()
                     continue
+            if (ch == "^" and i + 2 <= end and t[i + 1:i + 2].isascii() and t[i + 1].isalpha()
+                    and t[i + 1] != "T"  # X^T: a transpose, which the lexer reads
+                    and not (i + 2 < end and (t[i + 2].isalnum() or t[i + 2] == "_"))):
+                # in LaTeX ^k takes the one letter: p^k(1-p) is p^{k}(1-p), not ambiguous
+                self.res.emit("^(", self.at(i))
+                self.res.emit(t[i + 1], self.at(i + 1))
+                self.res.emit(")", self.at(i + 1))
+                i += 2
+                continue
             if ch in "^_" and i + 1 < end and t[i + 1] == "{":
                 g = _brace_group(t, i + 1)
                 assert g is not None
