@@ -160,10 +160,6 @@ class RowTable(ScrollView, can_focus=True):
     def page_height(self) -> int:
         return max(1, self.scrollable_content_region.height - 1)  # less the header
 
-    def visible_rows(self) -> range:
-        top = round(self.scroll_offset.y)
-        return range(top, min(self.row_count, top + self.page_height))
-
     # --- the cursor -------------------------------------------------------------------------
 
     def _move(self, index: int, *, notify: bool = True) -> None:
@@ -178,9 +174,6 @@ class RowTable(ScrollView, can_focus=True):
         self.refresh()
         if notify and (moved or not self.row_count):
             self.post_message(self.CursorMoved(self, index))
-
-    def move_cursor(self, row: int) -> None:
-        self._move(row)
 
     def action_move(self, step: int) -> None:
         self._move(self.cursor_row + step)
