@@ -202,8 +202,14 @@ def test_the_review_logs_json_is_the_stores_own():
         raw = random_state(rng, rng.choice(("d/a", "δ/σ²", 'd/"q"\\')), T0 + k)
         if raw is None:
             continue
-        raw["content_hash"] = rng.choice(("", "h1", "ünï\n"))
-        raw["suspended"] = rng.choice((False, True))
-        raw["buried_until"] = rng.choice((None, T0, float("inf")))
+        raw["content_hash"] = rng.choice(("", "h1", "ünï\n", "\x00\u2028"))
+        raw["suspended"] = rng.choice((False, True, 1))
+        raw["buried_until"] = rng.choice((None, None, T0, float("inf")))
+        odd = rng.random() < 0.3  # what a `set` event could hold, or a stored row
+        if odd:
+            name = rng.choice(("stability", "difficulty", "due", "last_review", "reps", "step"))
+            raw[name] = rng.choice((float("nan"), float("-inf"), 7, True, 2.5, None, -0.0))
         state = CardState.from_dict(raw)
+        if odd and rng.random() < 0.5:
+            state = replace(state, state=int(state.state))  # a plain number, not a State
         assert dump_values(state_values(state)) == _dump(state)

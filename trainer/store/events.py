@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
+from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -51,6 +52,7 @@ BULK_ROWS = 1000
 # for a negative cache_size) while it runs
 BIG_CACHE_EVENTS = 10_000
 BIG_CACHE_KIB = -131_072
+BIG_MMAP = 1 << 31
 
 
 _order = attrgetter("at", "id")  # Event.order, without a property call per event
@@ -81,16 +83,23 @@ class _Writes:
     def __init__(self) -> None:
         self.dropped: list[tuple[int]] = []  # review log rows, by id
         self.dropped_cards: list[tuple[str]] = []  # every review log row of these cards
-        self.rows: list[tuple[Any, ...]] = []
+        self.rows: list[tuple[Any, ...]] = []  # (id: None for a new row, the columns ...)
+        self.same: set[int] = set()  # rows rewritten whose columns but the states are as they were
         self.states: list[tuple[Any, ...]] = []
         self.gone: list[tuple[str]] = []
 
-    def reviews(self, log: Sequence[tuple[Event, str | None, str]], ids: dict[str, int]) -> None:
-        """Review log rows for a replay's logged reviews; `ids`: rows to rewrite in place."""
+    def reviews(self, log: Sequence[tuple[Event, str | None, str]], ids: dict[str, int],
+                old: dict[int, tuple[Any, ...]] | None = None) -> None:
+        """Review log rows for a replay's logged reviews; `ids`: rows to rewrite in place,
+        by event id, and `old` their (reviewed_at, rating, answer, verdict, duration_ms)."""
+        old = old or {}
         for e, before, after in log:
             p = e.payload
-            self.rows.append((ids.get(e.id), e.card_key, e.at, int(p["rating"]), p.get("answer"),
-                              p.get("verdict"), p.get("duration_ms"), before, after, e.id))
+            row = (ids.get(e.id), e.card_key, e.at, int(p["rating"]), p.get("answer"),
+                   p.get("verdict"), p.get("duration_ms"), before, after, e.id)
+            if row[0] is not None and old.get(row[0]) == row[2:7]:
+                self.same.add(row[0])
+            self.rows.append(row)
 
     def card(self, key: str, values: Sequence[Any] | None) -> None:
         """The card's cached state (field values in CardState's order; None: no row)."""
@@ -116,33 +125,43 @@ class _Writes:
         self.__init__()  # type: ignore[misc]
 
     def _bulk_reviews(self, conn: sqlite3.Connection, insert: str) -> None:
-        """The review log rows written with the tally triggers paused, and tallied in a few
-        statements (a trigger per row was most of a big merge's time)."""
+        """The review log written with the tally triggers paused, and tallied in a few
+        statements (a trigger per row was most of a big merge's time). A row rewritten in
+        place is updated, not deleted and inserted again (the same row, the same id, less
+        index work); when only its states changed, only they are written."""
         from trainer.store.tally import tally, triggers_paused
 
+        kept = [(row[0],) for row in self.rows if row[0] is not None]
         with triggers_paused(conn) as paused:
-            conn.execute("CREATE TEMP TABLE IF NOT EXISTS merge_rows (id INTEGER PRIMARY KEY)")
-            conn.execute("CREATE TEMP TABLE IF NOT EXISTS merge_cards (key TEXT PRIMARY KEY)")
-            conn.executemany("INSERT OR IGNORE INTO temp.merge_rows (id) VALUES (?)",
-                             self.dropped)
-            conn.executemany("INSERT OR IGNORE INTO temp.merge_cards (key) VALUES (?)",
+            for table, column in (("merge_rows", "id INTEGER"), ("merge_cards", "key TEXT"),
+                                  ("merge_kept", "id INTEGER")):
+                conn.execute(f"CREATE TEMP TABLE IF NOT EXISTS {table} ({column} PRIMARY KEY)")
+                conn.execute(f"DELETE FROM temp.{table}")
+            conn.executemany("INSERT OR IGNORE INTO temp.merge_rows VALUES (?)", self.dropped)
+            conn.executemany("INSERT OR IGNORE INTO temp.merge_cards VALUES (?)",
                              self.dropped_cards)
-            gone = ("id IN (SELECT id FROM temp.merge_rows) "
-                    "OR card_key IN (SELECT key FROM temp.merge_cards)")
-            if paused:
+            conn.executemany("INSERT OR IGNORE INTO temp.merge_kept VALUES (?)", kept)
+            gone = ("(id IN (SELECT id FROM temp.merge_rows) "
+                    "OR card_key IN (SELECT key FROM temp.merge_cards))")
+            if paused:  # every row deleted or rewritten is among these
                 tally(conn, gone, (), -1)
-            conn.execute(f"DELETE FROM reviews WHERE {gone}")
-            conn.execute("DELETE FROM temp.merge_rows")
-            conn.execute("DELETE FROM temp.merge_cards")
+            conn.execute(f"DELETE FROM reviews WHERE {gone} "
+                         "AND id NOT IN (SELECT id FROM temp.merge_kept)")
             # rows written now: those rewritten in place (their ids) and the new ones, whose
             # ids (AUTOINCREMENT) are past every id the log has ever had
             (top,) = conn.execute("SELECT COALESCE(MAX(id), 0) FROM reviews").fetchone()
-            conn.executemany(insert, self.rows)
-            conn.executemany("INSERT OR IGNORE INTO temp.merge_rows (id) VALUES (?)",
-                             [(row[0],) for row in self.rows if row[0] is not None])
+            same = self.same
+            conn.executemany("UPDATE reviews SET state_before=?, state_after=? WHERE id=?",
+                             [(r[7], r[8], r[0]) for r in self.rows if r[0] in same])
+            conn.executemany(
+                "UPDATE reviews SET card_key=?, reviewed_at=?, rating=?, answer=?, verdict=?, "
+                "duration_ms=?, state_before=?, state_after=?, event_id=? WHERE id=?",
+                [(*r[1:], r[0]) for r in self.rows if r[0] is not None and r[0] not in same])
+            conn.executemany(insert, [r for r in self.rows if r[0] is None])
             if paused:
-                tally(conn, "id > ? OR id IN (SELECT id FROM temp.merge_rows)", (top,), 1)
-            conn.execute("DELETE FROM temp.merge_rows")
+                tally(conn, "id > ? OR id IN (SELECT id FROM temp.merge_kept)", (top,), 1)
+            for table in ("merge_rows", "merge_cards", "merge_kept"):
+                conn.execute(f"DELETE FROM temp.{table}")
 
 
 class JournalQueries:
@@ -196,11 +215,14 @@ class JournalQueries:
             yield
             return
         (size,) = self.conn.execute("PRAGMA cache_size").fetchone()
+        (mapped,) = self.conn.execute("PRAGMA mmap_size").fetchone()
         self.conn.execute(f"PRAGMA cache_size={BIG_CACHE_KIB:d}")
+        self.conn.execute(f"PRAGMA mmap_size={BIG_MMAP:d}")
         try:
             yield
         finally:
             self.conn.execute(f"PRAGMA cache_size={int(size):d}")
+            self.conn.execute(f"PRAGMA mmap_size={int(mapped):d}")
 
     # --- reading the journal --------------------------------------------------------------
 
@@ -353,23 +375,35 @@ class JournalQueries:
                 (key, base))]
             events = sorted([*events, *added], key=_order)
         cancelled = {e.cancels for e in events if e.kind == "undo"}
+        kept = [e for e in events if e.kind != "undo" and e.id not in cancelled]
         since: tuple[float, str] | None = None
         if changed is not None:  # (`changed` may hold a whole merge's ids: never copied)
-            undone = {e.cancels for e in events if e.id in changed and e.cancels}
-            since = min((e.order for e in events if e.id in changed or e.id in undone),
-                        default=None)
-        rows = dict(conn.execute("SELECT event_id, id FROM reviews WHERE card_key=?", (key,)))
+            moved = fresh[0] if fresh is not None else [e for e in events if e.id in changed]
+            undone = {e.cancels for e in moved if e.cancels}
+            if undone:
+                moved = [*moved, *(e for e in events if e.id in undone)]
+            since = min(map(_order, moved), default=None)
+        rows: dict[str, int] = {}
+        old: dict[int, tuple[Any, ...]] = {}
+        for row in conn.execute("SELECT event_id, id, reviewed_at, rating, answer, verdict, "
+                                "duration_ms FROM reviews WHERE card_key=?", (key,)):
+            rows[row[0]] = row[1]
+            old[row[1]] = row[2:]
         pending = writes or _Writes()
+        first = 0  # the first of `kept` whose review log row is written
         if since is None:
             pending.dropped_cards.append((key,))
         else:
-            pending.dropped.extend(
-                (rows[e.id],) for e in events
-                if e.id in rows and (e.order >= since or e.id in cancelled))
+            at = bisect_left(events, since, key=_order)
+            pending.dropped.extend((rows[e.id],) for e in events[at:] if e.id in rows)
+            if cancelled:
+                pending.dropped.extend((rows[e.id],) for e in events[:at]
+                                       if e.id in cancelled and e.id in rows)
+            first = bisect_left(kept, since, key=_order)
+        replayer = self.replayer_for(key)
         log: list[tuple[Event, str | None, str]] = []
-        values = self.replayer_for(key).run(
-            [e for e in events if e.kind != "undo" and e.id not in cancelled], None, log, since)
-        pending.reviews(log, rows)
+        values = replayer.run(kept[first:], replayer.run(kept[:first], None), log)
+        pending.reviews(log, rows, old)
         pending.card(key, values)
         if writes is None:
             pending.flush(conn)
@@ -456,7 +490,8 @@ class JournalQueries:
 
         conn = self.conn
         count = 0
-        with self.transaction():  # type: ignore[attr-defined]
+        (events,) = conn.execute("SELECT COUNT(*) FROM events").fetchone()
+        with self._big_cache(events), self.transaction():  # type: ignore[attr-defined]
             rows = conn.execute(f"SELECT {_EVENT} FROM events ORDER BY card_key, at, id")
             writes = _Writes()
             key, batch = None, []  # type: ignore[var-annotated]
