@@ -220,7 +220,8 @@ class StudyScreen(TrainerScreen):
         self._status("Press [b]a[/b] to study ahead, [b]d[/b] for decks, [b]q[/b] to quit.")
 
     def _status(self, markup: str) -> None:
-        self.query_one("#status", Static).update(Text.from_markup(markup))
+        # no :emoji: codes in the status line: their table (rich._emoji_codes) stays unloaded
+        self.query_one("#status", Static).update(Text.from_markup(markup, emoji=False))
 
     def _update_progress(self) -> None:
         self.query_one(SessionBar).count(self.session)
