@@ -1,4 +1,4 @@
-"""The card browser (`B`): search, a sortable paged table, card detail and actions with undo."""
+"""The card browser (`B`): search, a sortable table drawn a screenful at a time, card detail and actions with undo."""
 
 from __future__ import annotations
 
@@ -54,10 +54,10 @@ def _when(seconds: float) -> str:
 
 def _cells(m: Match, marked: bool) -> list[str]:
     d = m.to_dict()
-    due, stability, difficulty, r = d["due"], d["stability"], d["difficulty"], m.retrievability
+    due, stability, difficulty, r = m.due, d["stability"], d["difficulty"], m.retrievability
     return [
         ("● " if marked else "  ") + m.card.id, m.card.deck, m.card.kind, m.state_label,
-        "-" if due is None else _when(float(due) - m.now),  # type: ignore[arg-type]
+        "-" if due is None else _when(due - m.now),
         "-" if stability is None else f"{stability:.1f}d",
         "-" if difficulty is None else f"{difficulty:.1f}",
         "-" if r is None else f"{r:.0%}", str(d["reviews"]), str(d["lapses"]),
