@@ -278,3 +278,30 @@ def test_plain_text_p_k_bracket_is_still_ambiguous_and_latex_transpose_still_wor
     assert grade("X", "\\left(X^T\\right)^T", symbols="X: matrix(2,2)").correct
     # ^kq in LaTeX is not rewritten (a run of letters stays as it was typed)
     assert grade("x^(k)", "\\left(x^k\\right)", symbols="x: positive; k: positive").correct
+
+
+# ------------------------------------------------------------ minor notation (R6)
+
+@pytest.mark.parametrize("answer", [
+    "ℓ′(p) = k/p - (n-k)/(1-p)", "dl/dp = k/p - (n-k)/(1-p)", "∂ℓ/∂p = k/p - (n-k)/(1-p)",
+    "d/dp ℓ(p) = k/p - (n-k)/(1-p)", "k/p ∗ 1 - (n-k)⁄(1-p)", "k/p — (n-k)/(1-p)",
+])
+def test_primes_derivative_names_and_typographic_operators(answer: str) -> None:
+    r = grade(SCORE, answer, symbols=SCORE_SYMBOLS)
+    assert r.correct, r.message
+
+
+def test_log_with_a_subscript_base_before_its_argument() -> None:
+    assert grade("log(p)/log(2)", "log₂p", symbols="p: (0,1)").correct
+    r = grade("log(n*p)/log(2)", "log₂np", symbols="p: (0,1); n: positive")
+    assert r.verdict is Verdict.INVALID and "two ways" in r.message
+
+
+@pytest.mark.parametrize("answer", ["~0.2373", "0.2373 (nats)", "≈ 0.2373 nats"])
+def test_about_and_a_unit_in_brackets(answer: str) -> None:
+    assert grade(KL, answer, units={"nats"}).correct
+
+
+def test_a_wrong_unit_in_brackets_is_named_without_its_bracket() -> None:
+    r = grade(KL, "0.2373 (bits)", units={"nats"})
+    assert r.verdict is Verdict.INVALID and "'bits' is another unit" in r.message

@@ -19,6 +19,7 @@ _NUMBER_RE = re.compile(r"(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
 _EXP_RE = re.compile(r"[eE]([+-]?\d+)$")
 # log₂ x, log_10, log_e, log2(x), log10(x): a logarithm with its base in its name
 _LOG_BASE = re.compile(r"(log|Log)(_?)(\d+|e)$")
+_LOG_SUB_ARG = re.compile(r"(log|Log)(_)(\d+)[^\W\d]")
 
 # words that are functions only right before a bracket, since they are also common
 # symbols: σ(z) is the sigmoid but σ² a variance; γ, ψ, C likewise
@@ -250,6 +251,11 @@ class _Lexer:
             return [_Tok(hit[0], hit[1], start, end, src)]
         if "log" in self.functions and (lb := _LOG_BASE.match(full)) and full not in words:
             return [self._log_base(lb, start, end)]
+        if "log" in self.functions and (lb := _LOG_SUB_ARG.match(full)) and full not in words:
+            # log₂p (log_2p): a subscript base, then its argument
+            cut = start + lb.end(3)
+            return [self._log_base(_LOG_BASE.match(full[:lb.end(3)]), start, cut),  # type: ignore[arg-type]
+                    *self._run(cut, end)]
         if full == "lg" and "log" in self.functions:
             raise ParseError("'lg' is log₁₀ in some books and log₂ in others: type log10(x) "
                              "or log2(x)", start, fix=(start, end))

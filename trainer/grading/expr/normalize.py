@@ -94,6 +94,9 @@ def _clean(text: str) -> Source:
         if ch in _KEEP or ch.isascii():
             src.emit(ch, i)
             continue
+        if ch in "′ʹ":  # ℓ′(p): a prime, as the ASCII one
+            src.emit("'", i)
+            continue
         cat = unicodedata.category(ch)
         if cat == "Cf":  # zero-width space, BOM, direction marks: never meant
             continue
@@ -323,6 +326,9 @@ def _scripts(src: Source) -> Source:
 
 
 _LHS = re.compile(r"\s*[^\W\d][\w'̂̄̃̇^()\[\],|\s]{0,40}?\s*(:=|=|≈)\s*")
+# dℓ/dp =, ∂ℓ/∂θ =, d/dp ℓ(p) =: a derivative named before its value
+_DERIV_LHS = re.compile(r"\s*[d∂]\s*(?:[^\W\d][\w']*(?:\([\w,\s]*\))?)?\s*/\s*[d∂]\s*[^\W\d]\w*"
+                        r"(?:\s*[^\W\d][\w']*(?:\([\w,\s]*\))?)?\s*(:=|=|≈)\s*")
 _NAMEISH = re.compile(r"[^\W\d][\w'̂̄̃̇]*(\^\(?\w+\)?)?(\s*\([\w,\s|;]*\)|\s*\[[\w\s]*\])?\s*")
 
 
@@ -331,11 +337,14 @@ def _surroundings(src: Source) -> Source:
     t = src.text
     start, end = 0, len(t)
     m = _LHS.match(t)
+    d = _DERIV_LHS.match(t)
     if m is not None and _NAMEISH.fullmatch(t[:m.start(1)]) and m.end() < len(t):
         start = m.end()
+    elif d is not None and d.end() < len(t):
+        start = d.end()
     else:
         k = len(t) - len(t.lstrip())
-        if t[k:k + 1] in ("≈", "="):
+        if t[k:k + 1] in ("≈", "=", "~"):  # ~0.2373: about, as ≈
             start = k + 1
     stripped = t[start:].rstrip()
     end = start + len(stripped)
@@ -359,7 +368,8 @@ def strip_unit(text: str, words: set[str]) -> tuple[int, int, str]:
 
     Only a known unit word that is not a declared name or function, after a number.
     """
-    m = re.search(r"(?<=[\d.%)])\s+([A-Za-z]+)\s*$", text)
+    m = re.search(r"(?<=[\d.%)])\s+([A-Za-z]+)\s*$", text) or re.search(
+        r"(?<=[\d.%)])\s*\(\s*([A-Za-z]+)\s*\)\s*$", text)  # 0.2373 (nats)
     if m is None or m.group(1) not in UNITS or m.group(1) in words:
         return len(text), len(text), ""
     return m.start(), m.start(1), UNITS[m.group(1)]

@@ -477,7 +477,7 @@ def parse(text: str, *, names: Collection[str] = (),
         lexer = _Lexer(src.text, name_set, funcs, bool(matrices), warnings)
         cut, word_at, unit = strip_unit(src.text, set(lexer.words))
         if unit and units is not None and unit not in units:
-            word = src.text[word_at:].strip()
+            word = re.match(r"[A-Za-z]*", src.text[word_at:]).group(0)  # type: ignore[union-attr]
             raise ParseError(
                 (f"this card asks for {' or '.join(sorted(units))}, and '{word}' is another "
                  f"unit: give the value in {' or '.join(sorted(units))}") if units else
