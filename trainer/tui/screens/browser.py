@@ -30,10 +30,10 @@ from trainer.tui.widgets.row_table import Column, RowTable
 from trainer.tui.widgets.steady_footer import SteadyFooter
 
 SEARCHING = "searching…"
-# what each column shows and how wide (the id takes the rest); below 110 cells the
+# what each column shows and how wide (the id takes the rest); below 111 cells the
 # columns with a `drop` are left out, difficulty first, so that 80 still fit
 TABLE_COLUMNS = (
-    Column("id", "id"), Column("deck", "deck", 16), Column("kind", "kind", 10, drop=1),
+    Column("id", "id"), Column("deck", "deck", 17), Column("kind", "kind", 10, drop=1),
     Column("state", "state", 10), Column("due", "due", 9),
     Column("stability", "stab.", 7, right=True, drop=2),
     Column("difficulty", "diff.", 6, right=True, drop=4),
