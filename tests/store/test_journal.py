@@ -331,3 +331,19 @@ def test_payloads_are_stored_as_json_dumps_writes_them():
                    for _ in range(rng.randrange(6))}
         assert dump_payload(payload) == json.dumps(payload, separators=(",", ":"),
                                                    sort_keys=True)
+
+
+def test_payloads_are_read_as_json_loads_reads_them():
+    from trainer.store.events import _payload
+
+    for text in ('{"rating":3}', ' {"a": 1} ', '{"a":1} x', '{"a":1}{"b":2}', "", "\ufeff{}",
+                 b'{"a":1}', "[1]", "NaN", '{"a":1', "3", '"x"', '{"é":"σ"}'):
+        try:
+            want: object = json.loads(text)
+        except ValueError as exc:
+            want = type(exc)
+        try:
+            got: object = _payload(text)
+        except ValueError as exc:
+            got = type(exc)
+        assert repr(got) == repr(want), text  # (repr: NaN is not equal to itself)

@@ -50,18 +50,24 @@ def fuzz_ranges() -> tuple[tuple[float, float, float], ...]:
     return tuple((float(r["start"]), float(r["end"]), float(r["factor"])) for r in FUZZ_RANGES)
 
 
+def fuzz_range(days: int, maximum: int,
+               ranges: tuple[tuple[float, float, float], ...]) -> tuple[int, int]:
+    """The lowest and highest day fsrs's fuzz may move an interval of `days` (>= 2.5) to."""
+    delta = 1.0
+    for start, end, factor in ranges:
+        if days > start:
+            delta += factor * (min(float(days), end) - start)
+    high = min(round(days + delta), maximum)
+    return min(max(2, round(days - delta)), high), high
+
+
 def fuzzed_days(days: int, seed: str | None, maximum: int,
                 ranges: tuple[tuple[float, float, float], ...]) -> int:
     """fsrs's fuzz of a review interval of `days`, drawn from `seed` (the reviewing event's
     id: every device replaying it draws the same day; None: the global generator)."""
     if days < 2.5:  # as fsrs: no fuzz below 2.5 days
         return days
-    delta = 1.0
-    for start, end, factor in ranges:
-        if days > start:
-            delta += factor * (min(float(days), end) - start)
-    high = min(round(days + delta), maximum)
-    low = min(max(2, round(days - delta)), high)
+    low, high = fuzz_range(days, maximum, ranges)
     u = draw(seed) if seed is not None else random.random()
     return min(round(u * (high - low + 1) + low), maximum)
 
@@ -133,10 +139,17 @@ def stepper(scheduler: fsrs.Scheduler) -> Stepper:
                        * hard_penalty[rating] * easy_bonus[rating])
         return max(new, stability_min)
 
+    spans: dict[int, tuple[int, int]] = {}  # fuzz_range by interval, worked out once each
+
     def review_days(s: float, seed: str | None) -> int:
         days = min(max(round((s / factor) * interval_factor), 1), maximum)
-        if fuzz:
-            days = fuzzed_days(days, seed, maximum, ranges)
+        if fuzz and days >= 2.5:  # fuzzed_days, with its range looked up
+            span = spans.get(days)
+            if span is None:
+                span = spans[days] = fuzz_range(days, maximum, ranges)
+            low, high = span
+            u = draw(seed) if seed is not None else random.random()
+            days = min(round(u * (high - low + 1) + low), maximum)
         return days * DAY_US
 
     def step(state: int, at_step: int | None, s: float | None, d: float | None,

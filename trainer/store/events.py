@@ -59,7 +59,22 @@ _order = attrgetter("at", "id")  # Event.order, without a property call per even
 
 
 def _row_event(row: Sequence[Any]) -> Event:
-    return Event(row[0], row[1], row[2], row[3], row[4], json.loads(row[5]))
+    return Event(row[0], row[1], row[2], row[3], row[4], _payload(row[5]))
+
+
+_raw_decode = json.JSONDecoder().raw_decode
+
+
+def _payload(text: str) -> Any:
+    """json.loads(text), without its wrapper's cost where the text is one JSON value and
+    nothing else (as the journal writes every payload); json.loads itself otherwise."""
+    try:
+        value, end = _raw_decode(text)
+        if end == len(text):
+            return value
+    except (ValueError, TypeError):
+        pass
+    return json.loads(text)
 
 
 def _chunks(items: Sequence[str]) -> Iterator[Sequence[str]]:
