@@ -399,3 +399,21 @@ def test_first_failure_names_what_stopped_the_run_else_the_first_case_else_a_che
     assert CodeResult([ok], [loop]).first_failure() == "check vectorised: line 2: a for loop"
     assert CodeResult([], [], fatal="your code has a syntax error").first_failure() == (
         "your code has a syntax error")
+
+
+def test_a_constraint_that_calls_a_solver_holds_on_every_draw():
+    """A code card's constraint may call a solver function (the EM card keeps a component
+    from collapsing onto one point with em_step's own output); drawing skipped such a
+    constraint as if it named a symbol, so the draws the author excluded still came."""
+    text = DECK.replace("      x: normal(2, 1.5, 8, 2)\n",
+                        "      x: normal(0, 1.5, 8, 2)\n"
+                        "    constraints: [\"gaussian_mle_var(x) > 2\", \"gaussian_mle_mean(x) > 0.2\"]\n",
+                        1)
+    deck, problems = load_text(text, "code.yaml")
+    assert problems == [] and deck is not None
+    card = next(c for c in deck.cards if c.id == "gauss-code")
+    draws = [p["x"] for review in range(20) for p in CodeExercise(card, review).draws]
+    n = len(draws[0])
+    means = [sum(x) / n for x in draws]
+    variances = [sum((v - m) ** 2 for v in x) / n for x, m in zip(draws, means, strict=True)]
+    assert min(variances) > 2 and min(means) > 0.2

@@ -479,11 +479,16 @@ def constraint_holds(nodes: list[Node], ops: list[str], env: Mapping[str, object
 
 
 def draw_params(params: tuple[tuple[str, str], ...], constraints: tuple[str, ...], seed: int,
-                where: str = "") -> dict[str, object]:
+                where: str = "", *,
+                solvers: tuple[frozenset[str], Callable[[], Mapping[str, Callable[..., object]]]]
+                | None = None) -> dict[str, object]:
     """Draw ``params`` in order with ``random.Random(seed)`` until ``constraints`` hold.
 
     Constraints that name anything other than params (a symbolic card's
-    symbols) are not checked here.  Raises :class:`ExerciseError`.
+    symbols) are not checked here.  With ``solvers`` (the names of the solver functions
+    and a function giving their table, loaded at the first such constraint), a constraint
+    may also call them, as a code card's does (``item(em_step(x, ...), 3) >= 0.01``).
+    Raises :class:`ExerciseError`.
     """
     names = tuple(name for name, _ in params)
     trees = []
@@ -497,9 +502,18 @@ def draw_params(params: tuple[tuple[str, str], ...], constraints: tuple[str, ...
     for text in constraints:
         try:
             nodes, ops = parse_constraint(text, names, frozenset(DETERMINISTIC_ARITY))
+            with_solvers = False
         except ParseError:
-            continue  # names a symbol: only `trainer check` can test it
-        checks.append((text, nodes, ops))
+            if solvers is None:
+                continue  # names a symbol: only `trainer check` can test it
+            try:
+                nodes, ops = parse_constraint(text, names,
+                                              frozenset(DETERMINISTIC_ARITY) | solvers[0])
+            except ParseError:
+                continue
+            with_solvers = True
+        checks.append((text, nodes, ops, with_solvers))
+    solver_table: dict[str, Callable[..., object]] | None = None
     rng = random.Random(seed)
     table: dict[str, Callable[..., object]] = {**DETERMINISTIC, **random_functions(rng)}
     failed = ""
@@ -511,9 +525,14 @@ def draw_params(params: tuple[tuple[str, str], ...], constraints: tuple[str, ...
             except (EvalError, TypeError, ValueError, ArithmeticError) as exc:
                 raise ExerciseError(f"{where}param {name!r}: {exc}") from None
         failed = ""
-        for text, nodes, ops in checks:
+        for text, nodes, ops, with_solvers in checks:
             try:
-                ok = constraint_holds(nodes, ops, env)
+                if with_solvers and solvers is not None:
+                    if solver_table is None:
+                        solver_table = {**DETERMINISTIC, **solvers[1]()}
+                    ok = chain_holds([_num(evaluate(n, env, solver_table)) for n in nodes], ops)
+                else:
+                    ok = constraint_holds(nodes, ops, env)
             except (EvalError, TypeError, ValueError, ArithmeticError) as exc:
                 raise ExerciseError(f"{where}constraint {text!r}: {exc}") from None
             if not ok:
