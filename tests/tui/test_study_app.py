@@ -87,6 +87,20 @@ async def test_a_long_key_point_wraps_at_words_and_is_ticked_whole(make_app, wri
     assert review.answer == f"key points: {point}"
 
 
+async def test_u_after_coming_back_says_undo_is_for_this_session(make_app, recall_deck,
+                                                                 tmp_path, notifications):
+    """Found in tmux: after quitting and coming back, u only said "Nothing to undo."."""
+    async with make_app(recall_deck, tmp_path / "t.db").run_test(size=(80, 24)) as pilot:
+        await pilot.press("space", "4")
+    app = make_app(recall_deck, tmp_path / "t.db")
+    seen = notifications(app)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("u")
+        await pilot.pause()
+    assert [n.message for n in seen] == ["Nothing to undo in this session."]
+    assert len(app.store.reviews()) == 1  # the review of the session before stays
+
+
 async def test_undo_shows_the_card_again_and_removes_its_review(make_app, recall_deck, tmp_path):
     app = make_app(recall_deck, tmp_path / "t.db")
     async with app.run_test(size=(80, 24)) as pilot:

@@ -397,7 +397,8 @@ class StudyScreen(TrainerScreen):
             return
         card = undone[0]
         if card is None:
-            self.notify("Nothing to undo.", timeout=2)
+            # undo goes back through this session's own actions, as in Anki
+            self.notify("Nothing to undo in this session.", timeout=3)
             return
         self.notify(f"Undone: {card.id}", timeout=2)
         self.show_current()
