@@ -100,6 +100,10 @@ class StudySession:
     decks: Sequence[str] | None = None
     tag: str | None = None
     ahead: bool = False
+    # the learner picked these cards (the browser's "study these", a debrief's cards to
+    # review): all of them, due or not, new ones beyond today's limit too, as an Anki
+    # filtered deck takes them
+    chosen: bool = False
     queue: list[Card] = field(default_factory=list)
     learning: list[tuple[float, int, Card]] = field(default_factory=list)
     current: Card | None = None
@@ -119,14 +123,17 @@ class StudySession:
     def reload(self) -> None:
         """Build the queue afresh from the store (due first, then new)."""
         now = self.clock()
-        if self.ahead:
+        if self.chosen:
+            self.queue = study_ahead(self.cards, self.store, now, decks=self.decks, tag=self.tag,
+                                     limit=len(self.cards))
+        elif self.ahead:
             self.queue = study_ahead(self.cards, self.store, now, decks=self.decks, tag=self.tag,
                                      new_limit=new_left_today(self.store, self.settings, now))
         else:
             self.queue = build_queue(self.cards, self.store, self.settings, now,
                                      decks=self.decks, tag=self.tag).cards
         self.queue.reverse()  # pop() from the end is O(1)
-        if not self.ahead:
+        if not (self.ahead or self.chosen):
             self.learning = self._learning_later_today(now)
         self.total = len(self.queue) + len(self.learning) + len(self.outcomes)
         self.current = None

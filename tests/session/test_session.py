@@ -214,3 +214,18 @@ def test_a_session_started_again_picks_up_the_learning_steps_of_the_one_before(r
     third.reload()
     # inside the learn-ahead window: shown at once
     assert third.current.id == "log-likelihood" and third.learning == []
+
+
+def test_chosen_cards_are_all_studied_due_or_not_new_or_not(recall_deck, tmp_path):
+    """The browser's "study these": every card picked, beyond the 50 of studying ahead and
+    today's new-card limit (as an Anki filtered deck takes them); suspended ones left out."""
+    cards = load_decks([recall_deck]).cards
+    store = Store.open(tmp_path / "s.db")
+    session = StudySession(store=store, cards=cards, settings=Settings(new_per_day=1),
+                           scheduler=Scheduler(fuzz=False), clock=Clock(), chosen=True)
+    assert session.remaining == len(cards) == 3
+    session.rate(EASY)  # a review days away: not brought back in this session
+    session.suspend()
+    chosen_again = StudySession(store=store, cards=cards, settings=Settings(new_per_day=1),
+                                scheduler=Scheduler(fuzz=False), clock=Clock(), chosen=True)
+    assert chosen_again.remaining == 2  # the suspended card is left out

@@ -345,7 +345,7 @@ class TrainerApp(App[None]):
             return
         extra = {"clock": self.clock} if self.clock is not None else {}
         session = StudySession(store=self.store, cards=list(cards), settings=self.settings,
-                               scheduler=self.scheduler, ahead=True, **extra)
+                               scheduler=self.scheduler, chosen=True, **extra)
         self.screen.use_session(session)
 
     def open_in_editor(self, card: Card) -> None:

@@ -49,7 +49,7 @@ def card_header(session: StudySession, card: Card) -> Text:
     info = Text()
     if session.tag:
         info.append(f"#{session.tag} ", style="bold")
-    if session.ahead:
+    if session.ahead or session.chosen:
         info.append("cram ", style="bold")
     info.append(card.deck, style="bold")
     info.append(f" · {card.kind}")

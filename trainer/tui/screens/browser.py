@@ -382,9 +382,8 @@ class BrowserScreen(TrainerScreen):
         session = getattr(app.screen, "session", None)
         taken = getattr(session, "total", len(chosen))
         if taken < len(chosen):  # the session said how many it takes, not the browser
-            app.notify(f"Studying {taken} of the {len(chosen)} cards: a session studying "
-                       "ahead takes at most 50, and new cards only within today's limit.",
-                       timeout=6)
+            app.notify(f"Studying {taken} of the {len(chosen)} cards: suspended and buried "
+                       "cards are left out.", timeout=6)
 
 
 class AskScreen(ModalScreen[str | None]):
