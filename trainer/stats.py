@@ -9,8 +9,6 @@ trainer.scheduling.days. Every figure covers the given cards' decks; the forecas
 
 from __future__ import annotations
 
-import bisect
-import heapq
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -25,6 +23,7 @@ from trainer.scheduling.days import (
     study_day_start,
     study_days,
 )
+from trainer.stats_cache import FigureCache, figures_of, weakness
 from trainer.store import Store
 
 
@@ -144,25 +143,7 @@ class Progress:
     weakest_cards: list[CardFigures] = field(default_factory=list)
 
 
-def deck_ids(cards: Sequence[Card]) -> list[str]:
-    """The decks of these cards, in order of first appearance."""
-    return list(dict.fromkeys(c.deck for c in cards))
-
-
 # --- study days ------------------------------------------------------------------------
-
-def _bucket(rows: Sequence[tuple[float, int, int, int, int]],
-            starts: Sequence[float]) -> list[tuple[int, int, int]]:
-    """Sum tally rows (reviews, mature, recalled) into the intervals that begin at `starts`."""
-    sums = [[0, 0, 0] for _ in starts]
-    for t, n, mature, recalled, _introduced in rows:
-        i = bisect.bisect_right(starts, t) - 1
-        if i >= 0:
-            sums[i][0] += n
-            sums[i][1] += mature
-            sums[i][2] += recalled
-    return [(a, b, c) for a, b, c in sums]
-
 
 def _streak(reviews: Sequence[int]) -> int:
     """Study days in a row with a review, up to today (or yesterday: today is not over)."""
@@ -176,16 +157,6 @@ def _streak(reviews: Sequence[int]) -> int:
 
 # --- the figures -----------------------------------------------------------------------
 
-def _loaded(cards: Sequence[Card], keys: Sequence[str]) -> list[str]:
-    """Those of a few keys that belong to a loaded card (a card removed from its deck
-    keeps its state)."""
-    if not keys:
-        return []
-    decks = {k.split("/", 1)[0] for k in keys}
-    have = {c.key for c in cards if c.deck in decks}
-    return [k for k in keys if k in have]
-
-
 def forecast(store: Store, decks: Sequence[str], now: float, *, day_hour: int,
              days: int) -> tuple[int, list[int]]:
     """(due now, cards due on each of the next `days` study days; index 0 = today).
@@ -198,19 +169,24 @@ def forecast(store: Store, decks: Sequence[str], now: float, *, day_hour: int,
     return store.due_counts(decks, now, bounds)
 
 
-def _overview(cards: Sequence[Card], store: Store, now: float, *, day_hour: int,
+def _overview(figures: FigureCache, store: Store, now: float, *, day_hour: int,
               days: int, history: int
-              ) -> tuple[Overview, list[float], list[tuple[float, int, int, int, int]],
-                         list[tuple[int, int, int]]]:
-    decks = deck_ids(cards)
+              ) -> tuple[Overview, list[float], float, list[tuple[int, int, int]]]:
+    decks = figures.loaded.decks
     starts = study_days(now, day_hour=day_hour, count=max(history, 30))
     today = study_date(now, day_hour=day_hour)
     until = study_day_start(today + timedelta(days=1), day_hour=day_hour)
-    rows = store.review_tallies(decks, starts[0], until) if decks else []
-    per_day = _bucket(rows, starts)
+    per_day = store.interval_tallies(decks, [*starts, until])
     last30 = per_day[-30:]
     reviews = [n for n, _, _ in per_day]
-    due_now, due = forecast(store, decks, now, day_hour=day_hour, days=days) if decks         else (0, [0] * days)
+    due_now, due = forecast(store, decks, now, day_hour=day_hour, days=days) if decks \
+        else (0, [0] * days)
+    if figures.orphans and decks:  # a card removed from its deck is not due
+        bounds = [study_day_start(today + timedelta(days=k), day_hour=day_hour)
+                  for k in range(1, days + 1)]
+        gone_now, gone = store.due_counts_among(sorted(figures.orphans), now, bounds)
+        due_now -= gone_now
+        due = [a - b for a, b in zip(due, gone, strict=True)]
     overview = Overview(
         today=today,
         reviews_today=reviews[-1],
@@ -221,15 +197,17 @@ def _overview(cards: Sequence[Card], store: Store, now: float, *, day_hour: int,
         reviews_per_day=[n for n, _, _ in last30],
         reviewed_30d=sum(m for _, m, _ in last30),
         recalled_30d=sum(r for _, _, r in last30),
-        leeches=_loaded(cards, store.leech_keys(decks, LEECH_LAPSES) if decks else []),
+        leeches=[k for k in (store.leech_keys(decks, LEECH_LAPSES) if decks else [])
+                 if k in figures.loaded.tags],  # a card removed from its deck is not one
     )
-    return overview, starts, rows, per_day
+    return overview, starts, until, per_day
 
 
 def overview(cards: Sequence[Card], store: Store, now: float, *, day_hour: int = 4,
              days: int = 7) -> Overview:
     """Reviews today and over 30 days, retention, streak, due counts and a `days` forecast."""
-    return _overview(cards, store, now, day_hour=day_hour, days=days, history=30)[0]
+    with figures_of(store, cards) as figures:
+        return _overview(figures, store, now, day_hour=day_hour, days=days, history=30)[0]
 
 
 def deck_table(cards: Sequence[Card], store: Store, settings: Settings, now: float, *,
@@ -242,42 +220,52 @@ def deck_table(cards: Sequence[Card], store: Store, settings: Settings, now: flo
     total, which never exceeds the global allowance. Unseen cards are counted exactly only
     where that changes the figures shown, or everywhere with `count_unseen`.
     """
-    ids: dict[str, set[str]] = {}
-    for card in cards:
-        ids.setdefault(card.deck, set()).add(card.id)
-    decks = list(ids)
+    with figures_of(store, cards) as figures:
+        return _deck_table(figures, store, settings, now, count_unseen=count_unseen)
+
+
+def _deck_table(figures: FigureCache, store: Store, settings: Settings, now: float, *,
+                count_unseen: bool) -> DeckTable:
+    loaded = figures.loaded
+    decks = loaded.decks
     allowance = daily_allowance(store, settings, now, decks)
     reviews_left, new_left = allowance.reviews_left, allowance.new_left
     due: dict[str, int] = dict.fromkeys(decks, 0)
-    for deck, card_id in store.due_ids(decks, now) if decks else []:
-        if card_id in ids[deck]:  # a card since removed from its deck is not studied
-            due[deck] += 1
+    due.update(store.due_by_deck(decks, now) if decks else {})
+    for key in store.due_among(sorted(figures.orphans), now):
+        due[key.split("/", 1)[0]] -= 1  # a card since removed from its deck is not studied
     due_today = {d: min(n, allowance.reviews_for(d)) for d, n in due.items()}
     if sum(due_today.values()) > reviews_left:
         # more due than today's reviews: the queue takes the least retrievable of all
         # decks, so count what it would take
-        keys = {c.key for c in cards}
+        keys = loaded.tags
         due_today = dict.fromkeys(decks, 0)
         for state in pick_reviews(store, decks, allowance, now, keep=lambda s: s.key in keys):
             due_today[state.deck] += 1
-    stored = store.stored_counts(decks) if decks else {}
-    unseen: dict[str, int | None] = {}
-    for deck, deck_ids_ in ids.items():
-        unseen[deck] = None
-        # cards with no stored state are certainly new; count the others only when needed
-        if count_unseen or len(deck_ids_) - stored.get(deck, 0) < allowance.new_for(deck):
-            unseen[deck] = len(deck_ids_ - store.unavailable_ids(deck, now))
+    stored = figures.stored_count
+    free: dict[str, int] = {}
+    needed = [d for d in decks if count_unseen
+              or loaded.count[d] - stored.get(d, 0) < allowance.new_for(d)]
+    for key in store.free_new_keys(needed, now) if needed else []:
+        if key in loaded.tags:
+            deck = key.split("/", 1)[0]
+            free[deck] = free.get(deck, 0) + 1
+    unseen: dict[str, int | None] = dict.fromkeys(decks)
+    for deck in needed:
+        # new: the loaded cards with no stored state, and those stored new and free
+        with_state = stored.get(deck, 0) - len(figures.orphans_of(deck))
+        unseen[deck] = loaded.count[deck] - with_state + free.get(deck, 0)
     # None: at least the deck's allowance is there
     new_today = share_new({d: allowance.new_for(d) if n is None else n
                            for d, n in unseen.items()}, allowance)
-    rows = [DeckCounts(deck=deck, cards=len(deck_ids_), due=due[deck], unseen=unseen[deck],
+    rows = [DeckCounts(deck=deck, cards=loaded.count[deck], due=due[deck], unseen=unseen[deck],
                        due_today=due_today[deck], new_today=new_today[deck])
-            for deck, deck_ids_ in ids.items()]
+            for deck in decks]
     all_due = sum(r.due for r in rows)
     all_unseen = None if any(r.unseen is None for r in rows) else sum(
         r.unseen or 0 for r in rows)
     total = DeckCounts(
-        deck="", cards=len(cards), due=all_due, unseen=all_unseen,
+        deck="", cards=sum(loaded.count.values()), due=all_due, unseen=all_unseen,
         due_today=sum(due_today.values()), new_today=sum(new_today.values()))
     return DeckTable(decks=rows, total=total, reviews_left=reviews_left, new_left=new_left)
 
@@ -316,60 +304,25 @@ def describe_time(t: float, now: float) -> str:
 # --- the statistics screen ---------------------------------------------------------
 
 
-def _weakness(retention: float | None, lapses: int, name: str) -> tuple[float, int, str]:
-    # lowest retention first, then most lapses; no review-state review yet ranks as 100 %
-    return (1.0 if retention is None else retention, -lapses, name)
-
-
-def _card_rank(key: str, reviewed: int, recalled: int,
-               lapses: int) -> tuple[bool, float, int, str]:
-    """Leeches first, then the lowest retention, then the most lapses."""
-    return (lapses < LEECH_LAPSES,
-            *_weakness(recalled / reviewed if reviewed else None, lapses, key))
-
-
-def _is_weak(reviewed: int, recalled: int, lapses: int) -> bool:
-    return bool(lapses) or recalled < reviewed
-
-
-def _weak_spots(cards: Sequence[Card], store: Store, *,
+def _weak_spots(figures: FigureCache, *,
                 limit: int) -> tuple[list[TagFigures], list[CardFigures]]:
-    """Per-tag figures of the studied cards, and the weakest cards.
-
-    One pass over the loaded cards with plain tuples: with 100k cards, an object per card
-    would cost more than the query.
-    """
-    decks = deck_ids(cards)
-    records = {r[0]: r for r in (store.card_records(decks) if decks else [])}
-    tags: dict[str, list[int]] = {}
-    weak = []
-    for card in cards:
-        r = records.get(card.key)
-        if r is None:  # never studied, or suspended
-            continue
-        key, lapses, _reps, reviewed, recalled = r
-        if _is_weak(reviewed, recalled, lapses):
-            weak.append(r)
-        leech = lapses >= LEECH_LAPSES
-        for tag in card.tags:
-            sums = tags.get(tag)
-            if sums is None:
-                sums = tags[tag] = [0, 0, 0, 0, 0]
-            sums[0] += 1
-            sums[1] += reviewed
-            sums[2] += recalled
-            sums[3] += lapses
-            sums[4] += leech
-    weakest = heapq.nsmallest(limit, weak, key=lambda r: _card_rank(r[0], r[3], r[4], r[1]))
-    return ([TagFigures(tag, *sums) for tag, sums in sorted(tags.items())],
-            [CardFigures(key=k, reviewed=m, recalled=ok, lapses=n, reps=reps)
-             for k, n, reps, m, ok in weakest])
+    """Per-tag figures of the studied cards, and the weakest cards (kept by the cache,
+    which reads only the cards changed since the last look)."""
+    records = figures.records
+    assert records is not None
+    weakest = []
+    for _leech, _retention, _lapses, key in figures.weakest(limit):
+        lapses, reps, reviewed, recalled = records[key]
+        weakest.append(CardFigures(key=key, reviewed=reviewed, recalled=recalled,
+                                   lapses=lapses, reps=reps))
+    return ([TagFigures(tag, *sums) for tag, sums in sorted(figures.tag_sums.items())],
+            weakest)
 
 
 def weakest_tags(tags: Sequence[TagFigures], *, limit: int = 8) -> list[TagFigures]:
     """Tags with any forgotten review or lapse: lowest retention first, then most lapses."""
     weak = [t for t in tags if t.lapses or t.recalled < t.reviewed]
-    weak.sort(key=lambda t: _weakness(t.retention, t.lapses, t.tag))
+    weak.sort(key=lambda t: weakness(t.retention, t.lapses, t.tag))
     return weak[:limit]
 
 
@@ -402,14 +355,16 @@ def progress(cards: Sequence[Card], store: Store, now: float, *, day_hour: int =
     months_from = month_starts(today, day_hour=day_hour, months=months)
     first_month = study_date(months_from[0], day_hour=day_hour)
     history = max(heat_count, (today - first_month).days + 1)
-    view, starts, rows, per_day = _overview(cards, store, now, day_hour=day_hour, days=days,
-                                            history=history)
-    by_month = [
-        MonthRetention(month=study_date(t, day_hour=day_hour).strftime("%Y-%m"), reviewed=rev,
-                       recalled=ok)
-        for t, (_, rev, ok) in zip(months_from, _bucket(rows, months_from), strict=True)
-    ]
-    tags, weak_cards = _weak_spots(cards, store, limit=limit)
+    with figures_of(store, cards, records=True) as figures:
+        view, starts, until, per_day = _overview(figures, store, now, day_hour=day_hour,
+                                                 days=days, history=history)
+        by_month = [
+            MonthRetention(month=study_date(t, day_hour=day_hour).strftime("%Y-%m"),
+                           reviewed=rev, recalled=ok)
+            for t, (_, rev, ok) in zip(months_from, store.interval_tallies(
+                figures.loaded.decks, [*months_from, until]), strict=True)
+        ]
+        tags, weak_cards = _weak_spots(figures, limit=limit)
     return Progress(
         overview=view,
         retention_by_month=by_month,

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from textual.worker import WorkerFailed
 
+from tests.waiting import stats_counted
 from trainer.config import Settings
 from trainer.store import CardState, Store
 from trainer.tui.app import TrainerApp
@@ -43,12 +44,15 @@ def text_of(app: TrainerApp, widget_id: str) -> str:
     return str(app.screen.query_one(f"#{widget_id}").render())
 
 
-async def open_stats(app: TrainerApp, pilot) -> StatsScreen:
+async def open_stats(app: TrainerApp, pilot, *, failing: bool = False) -> StatsScreen:
     screen = StatsScreen(cards=app.load_result.cards, store=app.store, settings=app.settings,
                          clock=lambda: NOW)
     await app.push_screen(screen)
-    await app.workers.wait_for_complete()
-    await pilot.pause()
+    if failing:  # the worker's failure reaches the test
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+    else:
+        await stats_counted(pilot)
     return screen
 
 
@@ -136,7 +140,7 @@ async def test_a_store_that_fails_is_reported_not_hidden(make_app, recall_deck, 
     async with app.run_test(size=(80, 24)) as pilot:
         app.store.conn.execute("DROP TABLE review_tally")
         with pytest.raises(WorkerFailed):
-            await open_stats(app, pilot)
+            await open_stats(app, pilot, failing=True)
         await pilot.pause()
         said = text_of(app, "stats-summary")  # the store's error names the file and the fault
         assert "could not be counted: " in said and "t.db: no such table: review_tally" in said
@@ -150,8 +154,7 @@ def test_snapshot_stats(snap_compare, make_app, recall_deck, tmp_path: Path):
 
     async def open_it(pilot):
         await pilot.press("escape", "S")
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
+        await stats_counted(pilot)
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=open_it)
 
@@ -166,8 +169,7 @@ async def test_the_readiness_chart_follows_the_study_days(make_app, recall_deck,
         screen = StatsScreen(cards=app.load_result.cards, store=app.store, settings=settings,
                              clock=lambda: NOW)
         await app.push_screen(screen)
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await stats_counted(pilot)
         assert screen.readiness is not None
         points = screen.readiness.points
         # computed in the worker from the same log: five study days, the last one today

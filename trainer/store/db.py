@@ -237,6 +237,10 @@ class Store(figures.FigureQueries, interviews.InterviewQueries, fits.FitQueries,
         self._lock: _ProcessLock | None = None
         self.on_review: Callable[[], None] | None = None  # called after each review is saved
         self.failure: StoreError | None = None  # the last error that stopped a caller
+        # what readers keep between looks (the statistics' caches), shared with the
+        # connections `reading` opens for worker threads
+        self.shared: dict[str, Any] = {}
+        self.shared_lock = threading.Lock()
 
     @property
     def conn(self) -> sqlite3.Connection:
@@ -343,8 +347,10 @@ class Store(figures.FigureQueries, interviews.InterviewQueries, fits.FitQueries,
         conn = _open_connection(self.path, read_only=self.read_only, backup_dir=self.backup_dir,
                                 query_only=True)
         try:
-            yield type(self)(conn, self.path, read_only=self.read_only,
-                             backup_dir=self.backup_dir)
+            reader = type(self)(conn, self.path, read_only=self.read_only,
+                                backup_dir=self.backup_dir)
+            reader.shared, reader.shared_lock = self.shared, self.shared_lock
+            yield reader
         finally:
             conn.close()
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 
 from trainer.review import Rating, State
 
@@ -93,8 +94,43 @@ MIGRATION: tuple[str, ...] = (
 )
 
 
+# Schema 8: a log of the cards whose state changed (every write of the `cards` table, by
+# triggers, so no writer can forget to), so the statistics engine can keep figures of
+# 100k cards between two looks and read again only the cards that changed. The review
+# log's tallies change only with their card's state (a review, an undo and a replay each
+# write the card), so the cards' log covers them. The log keeps its newest 100,000
+# entries; a reader whose mark is older reads everything again. And indexes for the new
+# cards free to study and for the leeches. (IF NOT EXISTS: a file rolled back by hand may
+# still have them.)
+CHANGES: tuple[str, ...] = (
+    "CREATE TABLE IF NOT EXISTS card_changes (seq INTEGER PRIMARY KEY AUTOINCREMENT, key TEXT NOT NULL)",
+    """CREATE TRIGGER IF NOT EXISTS cards_changed_insert AFTER INSERT ON cards BEGIN
+        INSERT INTO card_changes (key) VALUES (NEW.key);
+    END""",
+    """CREATE TRIGGER IF NOT EXISTS cards_changed_update AFTER UPDATE ON cards BEGIN
+        INSERT INTO card_changes (key) VALUES (OLD.key);
+        INSERT INTO card_changes (key) SELECT NEW.key WHERE NEW.key != OLD.key;
+    END""",
+    """CREATE TRIGGER IF NOT EXISTS cards_changed_delete AFTER DELETE ON cards BEGIN
+        INSERT INTO card_changes (key) VALUES (OLD.key);
+    END""",
+    """CREATE TRIGGER IF NOT EXISTS card_changes_trim AFTER INSERT ON card_changes
+    WHEN NEW.seq % 10000 = 0 BEGIN
+        DELETE FROM card_changes WHERE seq <= NEW.seq - 100000;
+    END""",
+    f"CREATE INDEX IF NOT EXISTS cards_new ON cards(deck) WHERE state = {_NEW}",
+    f"CREATE INDEX IF NOT EXISTS cards_active_lapses ON cards(lapses) WHERE {_STUDIED}",
+)
+
+
 def _marks(values: Sequence[object]) -> str:
     return ",".join("?" * len(values))
+
+
+def _chunks(keys: Sequence[str], size: int = 500) -> Iterator[Sequence[str]]:
+    """Keys in parts small enough for one IN (...) list."""
+    for start in range(0, len(keys), size):
+        yield keys[start:start + size]
 
 
 class FigureQueries:
@@ -102,21 +138,26 @@ class FigureQueries:
 
     conn: sqlite3.Connection
 
-    def review_tallies(self, decks: Iterable[str], since: float,
-                       until: float) -> list[tuple[float, int, int, int, int]]:
-        """(quarter-hour start, reviews, mature, recalled, introduced) in [since, until).
-
-        One row per quarter hour with any review of these decks, oldest first. `since`
-        and `until` are rounded down to a quarter hour (study days start on one).
-        """
+    def interval_tallies(self, decks: Iterable[str],
+                         bounds: Sequence[float]) -> list[tuple[int, int, int]]:
+        """(reviews, mature, recalled) of these decks in each interval [bounds[i],
+        bounds[i + 1]). The bounds are rounded down to a quarter hour (study days and
+        months start on one); SQLite sums each interval's tally rows over the index."""
         decks = list(decks)
-        rows = self.conn.execute(
-            "SELECT quarter, SUM(reviews), SUM(mature), SUM(recalled), SUM(introduced) "
-            f"FROM review_tally WHERE quarter >= ? AND quarter < ? AND deck IN ({_marks(decks)}) "
-            "GROUP BY quarter ORDER BY quarter",
-            (int(since // QUARTER_HOUR), int(until // QUARTER_HOUR), *decks),
-        )
-        return [(q * QUARTER_HOUR, n, m, r, i) for q, n, m, r, i in rows]
+        if len(bounds) < 2 or not decks:
+            return [(0, 0, 0)] * max(0, len(bounds) - 1)
+        quarters = [int(b // QUARTER_HOUR) for b in bounds]
+        spans = ", ".join("(?, ?, ?)" for _ in quarters[1:])
+        args = [x for i in range(len(quarters) - 1) for x in (i, quarters[i], quarters[i + 1])]
+        out = [(0, 0, 0)] * (len(bounds) - 1)
+        for i, n, m, r in self.conn.execute(
+                f"WITH spans(i, lo, hi) AS (VALUES {spans}) "
+                "SELECT spans.i, SUM(t.reviews), SUM(t.mature), SUM(t.recalled) "
+                "FROM spans JOIN review_tally AS t ON t.quarter >= spans.lo "
+                f"AND t.quarter < spans.hi WHERE t.deck IN ({_marks(decks)}) GROUP BY spans.i",
+                (*args, *decks)):
+            out[i] = (n, m, r)
+        return out
 
     def reviews_since(self, since: float) -> int:
         """Reviews of any deck at or after a time."""
@@ -164,46 +205,78 @@ class FigureQueries:
                    bounds: Sequence[float]) -> tuple[int, list[int]]:
         """(due by `now`, cards due before bounds[0], in [bounds[0], bounds[1]), ...).
 
-        Studied, unsuspended cards of these decks; overdue cards count in the first interval.
+        Studied, unsuspended cards of these decks; overdue cards count in the first
+        interval. Each interval is counted over its own range of the index.
         """
         decks = list(decks)
-        if not bounds:
-            return 0, []
-        cases = " ".join(f"WHEN due < ? THEN {i}" for i in range(len(bounds)))
-        rows = self.conn.execute(
-            f"SELECT CASE {cases} END AS d, COUNT(*), SUM(due <= ?) FROM cards "
-            f"INDEXED BY cards_active_due WHERE deck IN ({_marks(decks)}) AND due < ? "
-            f"AND {_STUDIED} GROUP BY d",
-            (*bounds, now, *decks, bounds[-1]),
-        )
+        if not bounds or not decks:
+            return 0, [0] * len(bounds)
+        edges = [float("-inf"), *bounds]
+        spans = ", ".join("(?, ?, ?)" for _ in bounds)
+        args = [x for i in range(len(bounds)) for x in (i, edges[i], edges[i + 1])]
         counts = [0] * len(bounds)
-        due_now = 0
-        for i, n, overdue in rows:
+        for i, n in self.conn.execute(
+                f"WITH spans(i, lo, hi) AS (VALUES {spans}) SELECT spans.i, COUNT(*) "
+                "FROM spans JOIN cards INDEXED BY cards_active_due ON cards.due >= spans.lo "
+                f"AND cards.due < spans.hi WHERE cards.deck IN ({_marks(decks)}) "
+                f"AND {_STUDIED} GROUP BY spans.i", (*args, *decks)):
             counts[i] = n
-            due_now += overdue
+        (due_now,) = self.conn.execute(
+            f"SELECT COUNT(*) FROM cards INDEXED BY cards_active_due WHERE deck IN "
+            f"({_marks(decks)}) AND due <= ? AND {_STUDIED}", (*decks, now)).fetchone()
         return due_now, counts
 
-    def due_ids(self, decks: Iterable[str], now: float) -> list[tuple[str, str]]:
-        """(deck, card id) of the cards of these decks a session would show now as reviews."""
-        decks = list(decks)
-        return self.conn.execute(
-            "SELECT deck, substr(key, length(deck) + 2) FROM cards INDEXED BY cards_active_due "
-            f"WHERE deck IN ({_marks(decks)}) AND due <= ? AND {_STUDIED} "
-            "AND (buried_until IS NULL OR buried_until <= ?)", (*decks, now, now)).fetchall()
+    def due_counts_among(self, keys: Sequence[str], now: float,
+                         bounds: Sequence[float]) -> tuple[int, list[int]]:
+        """`due_counts` of these cards alone."""
+        due_now, counts = 0, [0] * len(bounds)
+        cases = " ".join(f"WHEN due < ? THEN {i}" for i in range(len(bounds)))
+        for part in _chunks(keys) if bounds else []:
+            for i, n, overdue in self.conn.execute(
+                    f"SELECT CASE {cases} END AS d, COUNT(*), SUM(due <= ?) FROM cards "
+                    f"WHERE key IN ({_marks(part)}) AND due < ? AND {_STUDIED} GROUP BY d",
+                    (*bounds, now, *part, bounds[-1])):
+                counts[i] += n
+                due_now += overdue
+        return due_now, counts
 
-    def stored_counts(self, decks: Iterable[str]) -> dict[str, int]:
-        """How many cards of each deck the store holds a state for."""
+    def due_by_deck(self, decks: Iterable[str], now: float) -> dict[str, int]:
+        """Reviews due now per deck: studied, unsuspended, not buried cards due by `now`
+        (every stored card, whether or not its deck still lists it)."""
         decks = list(decks)
         return dict(self.conn.execute(
-            f"SELECT deck, COUNT(*) FROM cards WHERE deck IN ({_marks(decks)}) GROUP BY deck",
-            decks))
+            "SELECT deck, COUNT(*) FROM cards INDEXED BY cards_active_due "
+            f"WHERE deck IN ({_marks(decks)}) AND due <= ? AND {_STUDIED} "
+            "AND (buried_until IS NULL OR buried_until <= ?) GROUP BY deck",
+            (*decks, now, now)))
 
-    def unavailable_ids(self, deck: str, now: float) -> set[str]:
-        """Ids of the deck's cards that are not new and free to study now: seen, suspended
-        or buried."""
-        return {row[0] for row in self.conn.execute(
-            "SELECT substr(key, length(deck) + 2) FROM cards WHERE deck = ? AND (state > "
-            f"{_NEW} OR suspended != 0 OR buried_until > ?)", (deck, now))}
+    def due_among(self, keys: Sequence[str], now: float) -> list[str]:
+        """Those of these cards that `due_by_deck` counts."""
+        out: list[str] = []
+        for part in _chunks(keys):
+            out += [row[0] for row in self.conn.execute(
+                f"SELECT key FROM cards WHERE key IN ({_marks(part)}) AND due <= ? "
+                f"AND {_STUDIED} AND (buried_until IS NULL OR buried_until <= ?)",
+                (*part, now, now))]
+        return out
+
+    def free_new_keys(self, decks: Iterable[str], now: float) -> list[str]:
+        """Keys of the stored cards of these decks that are new and free to study now (not
+        suspended or buried): a card with no stored state is new too."""
+        decks = list(decks)
+        return [row[0] for row in self.conn.execute(
+            f"SELECT key FROM cards INDEXED BY cards_new WHERE deck IN ({_marks(decks)}) "
+            f"AND state = {_NEW} AND suspended = 0 AND (buried_until IS NULL OR buried_until <= ?)",
+            (*decks, now))]
+
+    def stored_keys(self, decks: Iterable[str]) -> list[str]:
+        """Keys of every card of these decks the store holds a state for (read from the key
+        index alone: a key is its deck, a slash and the card's id)."""
+        out: list[str] = []
+        for deck in decks:
+            out += [row[0] for row in self.conn.execute(
+                "SELECT key FROM cards WHERE key >= ? AND key < ?", (deck + "/", deck + "0"))]
+        return out
 
     def card_records(self, decks: Iterable[str]) -> list[tuple[str, int, int, int, int]]:
         """(key, lapses, reps, mature reviews, recalled) of every studied, unsuspended card."""
@@ -214,9 +287,47 @@ class FigureQueries:
             f"WHERE c.deck IN ({_marks(decks)}) AND c.state > {_NEW} AND c.suspended = 0",
             decks).fetchall()
 
+    def card_rows(self, keys: Sequence[str]) -> dict[str, tuple[int, int, int, int] | None]:
+        """Of each of these cards the store holds: its record as `card_records` gives it
+        (lapses, reps, mature, recalled), or None when it is new or suspended."""
+        out: dict[str, tuple[int, int, int, int] | None] = {}
+        for part in _chunks(keys):
+            for key, studied, lapses, reps, mature, recalled in self.conn.execute(
+                    f"SELECT c.key, c.state > {_NEW} AND c.suspended = 0, c.lapses, c.reps, "
+                    "COALESCE(t.mature, 0), COALESCE(t.recalled, 0) FROM cards AS c "
+                    f"LEFT JOIN card_tally AS t ON t.key = c.key WHERE c.key IN ({_marks(part)})",
+                    part):
+                out[key] = (lapses, reps, mature, recalled) if studied else None
+        return out
+
+    def change_mark(self) -> int:
+        """The number of the newest change to the card states (0: none yet)."""
+        row = self.conn.execute(
+            "SELECT seq FROM sqlite_sequence WHERE name = 'card_changes'").fetchone()
+        return 0 if row is None else int(row[0])
+
+    def changed_since(self, mark: int) -> tuple[int, set[str] | None]:
+        """(the newest change, the keys of the cards whose state changed after `mark`), or
+        None for the keys when the log no longer reaches back to `mark`."""
+        newest = self.change_mark()
+        keys = self.conn.execute(
+            "SELECT key FROM card_changes WHERE seq > ?", (mark,)).fetchall()
+        if len(keys) != newest - mark:  # older changes were trimmed away
+            return newest, None
+        return newest, {row[0] for row in keys}
+
+    @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """Read in one transaction: figures from several queries agree with each other."""
+        self.conn.execute("SAVEPOINT figures")
+        try:
+            yield
+        finally:
+            self.conn.execute("RELEASE figures")
+
     def leech_keys(self, decks: Iterable[str], lapses: int) -> list[str]:
         """Keys of the studied, unsuspended cards of these decks with at least `lapses` lapses."""
         decks = list(decks)
         return [row[0] for row in self.conn.execute(
-            f"SELECT key FROM cards WHERE deck IN ({_marks(decks)}) AND {_STUDIED} "
-            "AND lapses >= ? ORDER BY key", (*decks, lapses))]
+            f"SELECT key FROM cards INDEXED BY cards_active_lapses WHERE lapses >= ? "
+            f"AND {_STUDIED} AND deck IN ({_marks(decks)}) ORDER BY key", (lapses, *decks))]

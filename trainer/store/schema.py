@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 from trainer.store import events, figures, fits, interviews
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 
 MIGRATIONS: dict[int, str | tuple[str, ...] | Callable[[sqlite3.Connection], None]] = {
     # version 1: card state and the review log
@@ -56,6 +56,8 @@ MIGRATIONS: dict[int, str | tuple[str, ...] | Callable[[sqlite3.Connection], Non
     6: fits.MIGRATION,
     # version 7: the journal of events, each card's state replayed from it
     7: lambda conn: events.migrate_to_journal(conn),
+    # version 8: a log of the cards whose state changed, and indexes, for the statistics
+    8: figures.CHANGES,
 }
 
 # the tables and columns each schema version must have: a file claiming a version but
@@ -68,7 +70,7 @@ REQUIRED = {
 }
 ADDED = {2: ("cards", "buried_until"), 7: ("reviews", "event_id")}
 ADDED_TABLES = {3: ("review_tally", "card_tally"), 4: ("interviews",), 6: ("fsrs_fits",),
-                 7: ("events", "meta", "synced_segments")}
+                 7: ("events", "meta", "synced_segments"), 8: ("card_changes",)}
 
 
 def _rebuild_reviews_with_autoincrement(conn: sqlite3.Connection) -> None:
