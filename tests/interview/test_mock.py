@@ -48,6 +48,19 @@ def test_an_interview_of_n_questions_never_asks_a_card_twice_and_then_ends():
     assert mock.finished
 
 
+def test_more_questions_than_cards_makes_a_shorter_interview_that_says_so():
+    mock, _ = interview(cards=(BIAS, KL), questions=6)
+    assert mock.planned == 2  # the screen says "Question 1 of 2", not "of 6"
+    asked = 0
+    while (q := mock.next_question()) is not None:
+        asked += 1
+        mock.answer("I do not know")
+        if q.stage == "follow_up":
+            mock.answer_follow_up("")
+        mock.confirm()
+    assert asked == 2 and mock.finished
+
+
 def test_the_question_clock_announces_time_up_but_the_answer_is_still_taken():
     mock, clock = interview(question_seconds=60)
     q = mock.next_question()

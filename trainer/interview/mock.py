@@ -227,6 +227,10 @@ class MockInterview:
         if not self.cards:
             raise InterviewError("no card in scope can be asked (recall cards with key points "
                                  "or graded exercises)")
+        if self.questions is not None:
+            # a question is never asked twice: a small scope makes a shorter interview, and
+            # "Question 1 of 6" on two cards would promise four that never come
+            self.questions = min(self.questions, len(self.cards))
         self._rng = random.Random(self.seed)
         self.started = self.clock()
         self.started_at = self.wall()
