@@ -237,3 +237,17 @@ async def test_a_burst_of_moves_and_typing_on_a_new_card_lands_where_the_moves_p
         assert editor.has_focus
         assert editor.text.splitlines()[last] == lines[last].replace("...", body)
         assert editor.text.splitlines()[0] == lines[0]
+
+
+async def test_ctrl_s_on_the_untouched_starter_asks_before_submitting_it(make_app, code_deck,
+                                                                         tmp_path):
+    """As an empty answer needs a second enter, a stray ctrl+s must not throw the card away."""
+    app = make_app(code_deck, tmp_path / "t.db")
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.pause()
+        await run_and_wait(app, pilot, "ctrl+s")
+        assert "ctrl+s again submits the starter" in text(app, "code-results")
+        assert app.screen.phase == "question" and not app.screen.query_one("#code-editor").read_only
+        await run_and_wait(app, pilot, "ctrl+s")
+        assert app.screen.phase == "answered"
+        assert "Suggested: Again" in text(app, "status")

@@ -122,6 +122,7 @@ class CodeAnswer(Vertical):
         self.attempt = attempt
         assert attempt.code is not None  # the screen shows a card that can not run otherwise
         self.starter = attempt.code.starter
+        self.starter_armed = False  # ctrl+s pressed once on the untouched starter
         self.busy = False
 
     def compose(self) -> ComposeResult:
@@ -186,6 +187,13 @@ class CodeAnswer(Vertical):
         self._request(submit=False)
 
     def action_submit(self) -> None:
+        if self.source.strip() == self.starter.strip() and not self.starter_armed:
+            # as an empty answer needs a second enter: a stray ctrl+s must not throw the card
+            self.starter_armed = True
+            self.show(Text("Nothing written yet: ctrl+s again submits the starter as it is "
+                           "(counts as not known).", style="bold yellow"))
+            return
+        self.starter_armed = False
         self._request(submit=True)
 
     def action_edit(self) -> None:
