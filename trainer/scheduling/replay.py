@@ -223,11 +223,11 @@ class Replayer:
         p, key, at = event.payload, event.card_key, event.at
         kind = event.kind
         if kind == "review":
-            after = self.review(state, key=key, rating=int(p["rating"]), at=at, seed=event.id,
-                                content_hash=p.get("content_hash") or "")
+            v = self._reviewed(None if state is None else state_values(state), key,
+                               int(p["rating"]), at, event.id, p.get("content_hash") or "")
             if self.keep_due and p.get("due") is not None:
-                after = replace(after, due=float(p["due"]))
-            return after
+                v = (*v[:6], float(p["due"]), *v[7:])
+            return CardState(*v)
         flags = {"content_hash": p.get("content_hash") or ""}
         if kind == "suspend":
             return replace(state or new_state(key, at, **flags), suspended=True)
