@@ -305,3 +305,20 @@ def test_about_and_a_unit_in_brackets(answer: str) -> None:
 def test_a_wrong_unit_in_brackets_is_named_without_its_bracket() -> None:
     r = grade(KL, "0.2373 (bits)", units={"nats"})
     assert r.verdict is Verdict.INVALID and "'bits' is another unit" in r.message
+
+
+# ------------------------------------------- special values under relations (second probe)
+
+SCORE = "k/p - (n-k)/(1-p)"
+SCORE_SYMBOLS = "p: (0,1); k: nonnegative integer; n: positive integer"
+
+
+@pytest.mark.parametrize("answer", [f"({SCORE})*(n-1)/(n-1)", f"{SCORE} + max(0, 1-|n-1|)"])
+def test_an_answer_wrong_only_at_n_1_is_caught_under_k_le_n(answer: str) -> None:
+    """n = 1 is a special value; it was tried with whatever k the point held (k = 13),
+    failed k <= n and was dropped, so an answer wrong only at n = 1 passed."""
+    r = grade(SCORE, answer, symbols=SCORE_SYMBOLS, where=["k <= n"])
+    assert r.verdict is Verdict.INCORRECT, r.message
+    assert "n = 1" in r.message
+    assert grade(SCORE, SCORE, symbols=SCORE_SYMBOLS, where=["k <= n"]).verdict \
+        is Verdict.CORRECT

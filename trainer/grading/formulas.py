@@ -178,7 +178,8 @@ def compare_formulas(exp_node: Node, ans_node: Node, domains: Mapping[str, Domai
         np_ctx = np.errstate(all="ignore")
         np_ctx.__enter__()
     try:
-        for i, (env, special) in enumerate(sampler.points(_MAX_RANDOM)):
+        fits = (lambda env: all(_holds(r, env) for r in relations)) if relations else None
+        for i, (env, special) in enumerate(sampler.points(_MAX_RANDOM, fits)):
             wrong = bool(far or undefined)
             if wrong and len(points) >= _DIAGNOSE_POINTS:
                 break

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import random
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING
 
 from trainer.grading.domains import Domain
@@ -22,6 +22,10 @@ __all__ = ["Sampler"]
 
 _SEED = 0x5EED
 _MAX_SPECIAL = 40
+
+
+# draws of the other values tried around a special one before it is given up
+_REFITS = 200
 
 
 class Sampler:
@@ -56,8 +60,15 @@ class Sampler:
             out += [(name, v) for v in d.special_values()]
         return out[:_MAX_SPECIAL]
 
-    def points(self, randoms: int) -> Iterator[tuple[dict[str, object], bool]]:
-        """(env, is_special): two random points, the special ones, then ``randoms`` more."""
+    def points(self, randoms: int, fits: Callable[[dict[str, object]], bool] | None = None,
+               ) -> Iterator[tuple[dict[str, object], bool]]:
+        """(env, is_special): two random points, the special ones, then ``randoms`` more.
+
+        ``fits`` (the card's relations, such as k <= n): a special value is put among other
+        values drawn again until they fit it, so that n = 1 is tested with k in 0..1 rather
+        than dropped with the k = 13 it happened to meet (an answer wrong only at n = 1
+        passed).
+        """
         special = self.special()
         for i in range(2 + len(special) + randoms):
             # small matrices first: those points are also checked in high precision
@@ -66,6 +77,11 @@ class Sampler:
             if 0 <= k < len(special):
                 name, v = special[k]
                 env[name] = v
+                for _ in range(_REFITS if fits is not None else 0):
+                    if fits is not None and fits(env):
+                        break
+                    env = self.sample(small=i < 2)
+                    env[name] = v
                 yield env, True
             else:
                 yield env, False
