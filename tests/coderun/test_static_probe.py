@@ -29,6 +29,12 @@ def _loops(source: str) -> list[object]:
     "import numpy as np\ndef f(A, b):\n    return np.linalg.solve(A, np.identity(2)) @ b\n",
     "import numpy as np\ndef f(A, b):\n    return getattr(np.linalg, 'inv')(A) @ b\n",
     "def f(A, b):\n    from numpy.linalg import pinv as p\n    return p(A) @ b\n",
+    # a second probe: the identity under a name, scaled, as b=, and np.matrix's .I
+    "import numpy as np\ndef f(A, b):\n    I = np.eye(len(A))\n"
+    "    return np.linalg.solve(A, I) @ b\n",
+    "import numpy as np\ndef f(A, b):\n    return np.linalg.solve(A, 1.0 * np.eye(len(A))) @ b\n",
+    "import numpy as np\ndef f(A, b):\n    return np.linalg.solve(a=A, b=np.eye(len(A))) @ b\n",
+    "import numpy as np\ndef f(A, b):\n    return np.asarray(np.matrix(A).I) @ b\n",
 ])
 def test_disguised_inverses_are_found(source: str) -> None:
     assert _inv(source)
@@ -37,6 +43,8 @@ def test_disguised_inverses_are_found(source: str) -> None:
 @pytest.mark.parametrize("source", [
     "import numpy as np\ndef f(A, b):\n    return np.linalg.solve(A, b)\n",
     "import numpy as np\ndef f(A, b):\n    return np.linalg.matrix_power(A, 2) @ b\n",
+    "import numpy as np\ndef f(A, b):\n    I = np.eye(len(A))\n"
+    "    return np.linalg.solve(A + I, b)\n",
 ])
 def test_solve_and_positive_powers_are_not_inverses(source: str) -> None:
     assert _inv(source) == []

@@ -193,14 +193,44 @@ def _negative(node: ast.AST) -> bool:
         and node.value < 0
 
 
+def _has_identity(expr: ast.AST, identities: set[str]) -> bool:
+    """True when ``expr`` is or holds an identity matrix: a call to eye or identity, or a
+    name bound to one (``I = np.eye(d)``; ``1.0 * np.eye(d)``)."""
+    for node in ast.walk(expr):
+        if isinstance(node, ast.Call) and _call_name(node) in _IDENTITY:
+            return True
+        if isinstance(node, ast.Name) and node.id in identities:
+            return True
+    return False
+
+
+def _identity_names(tree: ast.AST) -> set[str]:
+    """Names assigned an identity matrix (or an expression holding one) in ``tree``."""
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign) and _has_identity(node.value, names):
+            names |= {t.id for t in node.targets if isinstance(t, ast.Name)}
+    return names
+
+
+def _identity_rhs(call: ast.Call, identities: set[str]) -> bool:
+    """A solve whose right-hand side (second argument, or b=) is an identity matrix."""
+    rhs = call.args[1] if len(call.args) >= 2 else next(
+        (k.value for k in call.keywords if k.arg == "b"), None)
+    return rhs is not None and _has_identity(rhs, identities)
+
+
 def inverse_calls(fn: ast.FunctionDef, module: ast.AST | None = None) -> list[Finding]:
     """Calls that invert a matrix in ``fn``: ``np.linalg.inv``, ``pinv`` (under any name
     ``module`` or ``fn`` binds them to), ``matrix_power`` with a negative exponent,
-    ``solve`` against an identity and ``getattr(…, "inv")``. Not caught: an inverse
+    ``solve`` against an identity (or a name bound to one), ``.I`` and ``getattr(…, "inv")``. Not caught: an inverse
     built by hand (Gauss–Jordan, the adjugate) or reached through ``exec``."""
     aliases = _inverse_aliases(module if module is not None else fn) | _inverse_aliases(fn)
+    identities = _identity_names(module if module is not None else fn) | _identity_names(fn)
     out = []
     for node in ast.walk(fn):
+        if isinstance(node, ast.Attribute) and node.attr == "I":  # np.matrix(A).I
+            out.append(Finding(node.lineno, "`.I` of a matrix is its inverse"))
         if not isinstance(node, ast.Call):
             continue
         name = _call_name(node)
@@ -209,8 +239,7 @@ def inverse_calls(fn: ast.FunctionDef, module: ast.AST | None = None) -> list[Fi
         elif name == "matrix_power" and len(node.args) >= 2 and _negative(node.args[1]):
             out.append(Finding(node.lineno, "`matrix_power` with a negative exponent inverts "
                                             "the matrix"))
-        elif (name in ("solve", "lstsq") and len(node.args) >= 2
-              and isinstance(node.args[1], ast.Call) and _call_name(node.args[1]) in _IDENTITY):
+        elif name in ("solve", "lstsq", "tensorsolve") and _identity_rhs(node, identities):
             out.append(Finding(node.lineno, f"`{name}` against an identity builds the inverse"))
         elif (name == "getattr" and len(node.args) >= 2 and isinstance(node.args[1], ast.Constant)
               and node.args[1].value in _INVERTING):
