@@ -322,3 +322,14 @@ def test_an_answer_wrong_only_at_n_1_is_caught_under_k_le_n(answer: str) -> None
     assert "n = 1" in r.message
     assert grade(SCORE, SCORE, symbols=SCORE_SYMBOLS, where=["k <= n"]).verdict \
         is Verdict.CORRECT
+
+
+@pytest.mark.parametrize(("answer", "cubed"), [("‖v‖²₂", "‖v‖³₂"),
+                                               ("\\|v\\|^2_2", "\\|v\\|^3_2"),
+                                               ("||v||^2_2", "||v||^3_2"), ("|v|^2_2", "|v|^3_2")])
+def test_a_norm_squared_before_its_subscript_is_read_as_the_squared_norm(answer: str,
+                                                                         cubed: str) -> None:
+    """LaTeX's \\|v\\|^2_2 puts the square first; it was refused over its '_2'."""
+    r = grade("v^T v", answer, symbols="v: matrix(3, 1)")
+    assert r.verdict is Verdict.CORRECT, r.message
+    assert grade("v^T v", cubed, symbols="v: matrix(3, 1)").verdict is Verdict.INCORRECT

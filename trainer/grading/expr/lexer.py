@@ -62,10 +62,16 @@ def name_variants(name: str) -> set[str]:
     return out
 
 
+_NORM_POWER_FIRST = re.compile(r"([‖|])\^(\d+|\(\d+\))_(\d+)")
+
+
 class _Lexer:
     def __init__(self, text: str, names: frozenset[str], functions: frozenset[str],
                  matrices: bool, warnings: list[str] | None):
-        self.text = text
+        # ‖v‖²₂ / \|v\|^2_2: the square written before the norm's subscript, as LaTeX allows;
+        # read as ‖v‖₂² (the same length, so positions in messages still hold; a typed
+        # superscript ² arrives here as ^(2))
+        self.text = _NORM_POWER_FIRST.sub(r"\1_\3^\2", text)
         self.names = names
         self.functions = functions
         self.matrices = matrices
