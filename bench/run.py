@@ -504,6 +504,8 @@ def bench_sync_merge(db: Path, n_events: int, n_cards: int) -> dict[str, object]
     Its reviews fall among this device's own of the last month, so every touched card is
     replayed from its first event.
     """
+    import shutil
+
     from trainer.sync.folder import SEGMENT_EVENTS, segment_bytes, sync_folder, write_segment
 
     tmp = Path(tempfile.mkdtemp())
@@ -528,6 +530,7 @@ def bench_sync_merge(db: Path, n_events: int, n_cards: int) -> dict[str, object]
     report = sync_folder(store, root)
     seconds, cpu_s = time.perf_counter() - start, time.process_time() - cpu
     store.close()
+    shutil.rmtree(tmp)  # the copy of the big store: a gigabyte per run
     assert sum(report.received.values()) == n_events, report
     return {"sync_merge_100k_events_s": round(seconds, 2),
             "sync_merge_100k_events_cpu_s": round(cpu_s, 2), "sync_merge_events": n_events,
