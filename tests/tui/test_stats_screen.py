@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from textual.worker import WorkerFailed
 
-from tests.waiting import stats_counted
+from tests.waiting import stats_counted, until
 from trainer.config import Settings
 from trainer.store import CardState, Store
 from trainer.tui.app import TrainerApp
@@ -181,7 +181,9 @@ async def test_the_readiness_chart_follows_the_study_days(make_app, recall_deck,
         assert note.startswith("Interview on Mar 25: after 5 study days you would recall "
                                f"{points[-1].recall:.0%}")
         plot = screen.query_one("#readiness-plot")
-        assert plot.display and "study days" in str(plot.render())
+        # the plot is drawn once laid out at its size, a frame or more after its data came
+        await until(pilot, lambda: plot.display and "study days" in str(plot.render()),
+                    "the readiness plot drawn")
 
 
 async def test_without_a_date_the_chart_says_how_to_set_one(make_app, recall_deck, tmp_path: Path):

@@ -104,6 +104,7 @@ class StatsScreen(Screen[None]):
         self.clock = clock
         self.progress: Progress | None = None
         self.readiness: Readiness | None = None
+        self.readiness_known = False  # the readiness worker has reported (None: no date)
 
     def compose(self) -> ComposeResult:
         with VerticalScroll():
@@ -182,6 +183,7 @@ class StatsScreen(Screen[None]):
         if event.worker.group == "readiness":
             if event.state == WorkerState.SUCCESS:
                 self.readiness = event.worker.result
+                self.readiness_known = True
                 self._draw_readiness()
             elif event.state == WorkerState.ERROR:
                 self.query_one("#readiness-note", Static).update(
@@ -259,6 +261,8 @@ class StatsScreen(Screen[None]):
                    "today includes the overdue cards")
 
     def _draw_readiness(self) -> None:
+        if not self.readiness_known:
+            return  # the worker is still at it: "no interview date" would be said too soon
         note = self.query_one("#readiness-note", Static)
         plot = self.query_one("#readiness-plot", PlotextPlot)
         r = self.readiness
