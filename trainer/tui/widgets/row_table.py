@@ -73,41 +73,37 @@ class RowTable(ScrollView, can_focus=True):
         Binding("enter", "select", "Open", show=False),
     ]
 
-    class RowSelected(Message):
+    class _Event(Message):
+        """Something that happened on the table (its ``control``)."""
+
+        def __init__(self, table: RowTable) -> None:
+            super().__init__()
+            self.table = table
+
+        @property
+        def control(self) -> RowTable:
+            return self.table
+
+    class RowSelected(_Event):
         """Enter (or a click on the cursor's row) on a row."""
 
         def __init__(self, table: RowTable, index: int) -> None:
-            super().__init__()
-            self.table = table
+            super().__init__(table)
             self.index = index
 
-        @property
-        def control(self) -> RowTable:
-            return self.table
-
-    class HeaderSelected(Message):
+    class HeaderSelected(_Event):
         """A click on a column's heading."""
 
         def __init__(self, table: RowTable, column: str) -> None:
-            super().__init__()
-            self.table = table
+            super().__init__(table)
             self.column = column
 
-        @property
-        def control(self) -> RowTable:
-            return self.table
-
-    class CursorMoved(Message):
+    class CursorMoved(_Event):
         """The cursor is on another row."""
 
         def __init__(self, table: RowTable, index: int) -> None:
-            super().__init__()
-            self.table = table
+            super().__init__(table)
             self.index = index
-
-        @property
-        def control(self) -> RowTable:
-            return self.table
 
     def __init__(self, columns: Sequence[Column], *, id: str | None = None) -> None:  # noqa: A002
         super().__init__(id=id)
