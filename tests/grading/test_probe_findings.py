@@ -333,3 +333,17 @@ def test_a_norm_squared_before_its_subscript_is_read_as_the_squared_norm(answer:
     r = grade("v^T v", answer, symbols="v: matrix(3, 1)")
     assert r.verdict is Verdict.CORRECT, r.message
     assert grade("v^T v", cubed, symbols="v: matrix(3, 1)").verdict is Verdict.INCORRECT
+
+
+@pytest.mark.parametrize(("expected", "answer", "symbols"), [
+    ("sigma^2 * tau^2", "\\sigma^2\\tau^2", "sigma: positive; tau: positive"),
+    ("1/(p^2 (1-p))", "\\frac{1}{p^2(1-p)}", "p: (0,1)"),
+    ("p^2 exp(-p)", "p^2e^{-p}", "p: (0,1)"),
+    ("p^2 k", "\\left(p^2k\\right)", "p: (0,1); k: positive"),
+])
+def test_a_latex_digit_exponent_takes_the_one_digit(expected: str, answer: str,
+                                                    symbols: str) -> None:
+    """LaTeX typesets ^2 before a letter or a bracket as the one digit; these were refused as
+    readable two ways (second probe). Plain text p^2(1-p) stays ambiguous."""
+    assert grade(expected, answer, symbols=symbols).verdict is Verdict.CORRECT
+    assert grade("p^2 (1-p)", "p^2(1-p)", symbols="p: (0,1)").verdict is Verdict.INVALID

@@ -167,6 +167,16 @@ class _Latex:
                 self.res.emit(")", self.at(i + 1))
                 i += 2
                 continue
+            if (ch == "^" and i + 2 < end and t[i + 1].isdigit()
+                    and not (t[i + 2].isdigit() or t[i + 2] in "._,")
+                    and (t[i + 2].isalpha() or t[i + 2] in "\\({")):
+                # and the one digit: \sigma^2\tau^2 is σ²τ², \frac{1}{p^2(1-p)} is 1/(p²(1−p));
+                # ^23 is left as it was read before (as ^{23}, which the parsed line shows)
+                self.res.emit("^(", self.at(i))
+                self.res.emit(t[i + 1], self.at(i + 1))
+                self.res.emit(")", self.at(i + 1))
+                i += 2
+                continue
             if ch in "^_" and i + 1 < end and t[i + 1] == "{":
                 g = _brace_group(t, i + 1)
                 assert g is not None
