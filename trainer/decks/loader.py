@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from trainer.decks.header import read_position, read_requires
 from trainer.decks.model import (
     Card,
     Curve,
@@ -34,7 +35,6 @@ from trainer.decks.spec import (
     KINDS,
     MARKER,
     MISTAKE,
-    PACKAGE_PATTERN,
     PLOT,
     STEP_KINDS,
     TOLERANCE_FIELDS,
@@ -583,42 +583,9 @@ def _read_deck(root: Located | None, path: str) -> tuple[Deck | None, list[Probl
             if card is not None:
                 cards.append(card)
     title_text = title.value if title is not None and isinstance(title.value, str) else deck_id.value
-    requires = _requires(fields.get("requires"), path, problems)
-    position = _position(fields.get("position"), path, problems)
+    requires = read_requires(fields.get("requires"), path, problems)
+    position = read_position(fields.get("position"), path, problems)
     return Deck(deck_id.value, title_text, path, tuple(cards), requires, position), problems
-
-
-def _position(node: Located | None, path: str, problems: list[Problem]) -> int | None:
-    """The deck's `position:` among the decks taking turns (None: after those with one)."""
-    if node is None or node.value is None:
-        return None
-    if isinstance(node.value, int) and not isinstance(node.value, bool):
-        return node.value
-    problems.append(Problem(path, node.line, node.col, "",
-                            f"'position' must be a whole number, like 1 (got {node.value!r})"))
-    return None
-
-
-_PACKAGE_NAME = re.compile(PACKAGE_PATTERN)
-
-
-def _requires(node: Located | None, path: str, problems: list[Problem]) -> tuple[str, ...]:
-    """The deck's `requires:` list of solver plugin package names."""
-    if node is None or node.value is None:
-        return ()
-    if not isinstance(node.value, list):
-        problems.append(Problem(path, node.line, node.col, "",
-                                "'requires' must be a list of package names, like [my-solvers]"))
-        return ()
-    names = []
-    for item in node.value:
-        if isinstance(item.value, str) and _PACKAGE_NAME.match(item.value):
-            names.append(item.value)
-        else:
-            problems.append(Problem(path, item.line, item.col, "",
-                                    f"{item.value!r} in 'requires' is not a package name "
-                                    "(letters, digits, '-', '_' and '.')"))
-    return tuple(names)
 
 
 def read_deck_text(path: Path) -> tuple[str | None, list[Problem]]:
