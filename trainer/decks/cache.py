@@ -41,7 +41,7 @@ def _code_stamp(extra: tuple[Path, ...]) -> str:
 
 
 PLUGIN_GROUP = "trainer.solvers"
-_PLUGIN_INDEX = "plugins.bin"
+_PLUGIN_INDEX = "plugins.index"  # not a deck: decks are KEY.bin
 
 
 def _package_folders() -> tuple[tuple[str, int], ...]:
