@@ -10,6 +10,17 @@ from trainer.store import events, figures, fits, interviews
 
 SCHEMA_VERSION = 8
 
+# the review log's columns after its id, as version 1 made them and version 5 rebuilt them
+_REVIEW_COLUMNS = """\
+            card_key TEXT NOT NULL,
+            reviewed_at REAL NOT NULL,
+            rating INTEGER NOT NULL,
+            answer TEXT,
+            verdict TEXT,
+            duration_ms INTEGER,
+            state_before TEXT,
+            state_after TEXT NOT NULL"""
+
 MIGRATIONS: dict[int, str | tuple[str, ...] | Callable[[sqlite3.Connection], None]] = {
     # version 1: card state and the review log
     1: """
@@ -30,14 +41,7 @@ MIGRATIONS: dict[int, str | tuple[str, ...] | Callable[[sqlite3.Connection], Non
         CREATE INDEX cards_deck_due ON cards(deck, due);
         CREATE TABLE reviews (
             id INTEGER PRIMARY KEY,
-            card_key TEXT NOT NULL,
-            reviewed_at REAL NOT NULL,
-            rating INTEGER NOT NULL,
-            answer TEXT,
-            verdict TEXT,
-            duration_ms INTEGER,
-            state_before TEXT,
-            state_after TEXT NOT NULL
+""" + _REVIEW_COLUMNS + """
         );
         CREATE INDEX reviews_card ON reviews(card_key, id);
         CREATE INDEX reviews_time ON reviews(reviewed_at);
@@ -84,14 +88,7 @@ def _rebuild_reviews_with_autoincrement(conn: sqlite3.Connection) -> None:
     extra = [(r[1], r[2]) for r in conn.execute("PRAGMA table_info(reviews)") if r[1] not in base]
     conn.execute(f"""CREATE TABLE reviews_v5 (
             id INTEGER PRIMARY KEY AUTOINCREMENT,
-            card_key TEXT NOT NULL,
-            reviewed_at REAL NOT NULL,
-            rating INTEGER NOT NULL,
-            answer TEXT,
-            verdict TEXT,
-            duration_ms INTEGER,
-            state_before TEXT,
-            state_after TEXT NOT NULL{"".join(f", {n} {t}" for n, t in extra)}
+{_REVIEW_COLUMNS}{"".join(f", {n} {t}" for n, t in extra)}
         )""")
     columns = ", ".join([*base, *(n for n, _ in extra)])
     conn.execute(f"INSERT INTO reviews_v5 ({columns}) SELECT {columns} FROM reviews")
