@@ -160,3 +160,13 @@ def test_instantiating_loads_neither_numpy_nor_sympy():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "False", "False"]
+
+
+def test_a_constraint_may_call_a_solver_function_on_any_card():
+    """Drawing skipped a constraint that called a solver as if it named a symbol, so the
+    draws it excluded still came (numeric cards as well as code cards)."""
+    params = (("k", "randint(0, 20)"), ("n", "randint(20, 30)"))
+    draws = [draw_params(params, ("bernoulli_mle(k, n) > 0.5",), seed) for seed in range(60)]
+    assert all(d["k"] / d["n"] > 0.5 for d in draws)
+    # a constraint naming something else (a symbolic card's symbol) is still left to check
+    assert draw_params(params, ("p < 1",), 1)

@@ -392,8 +392,7 @@ class CodeExercise:
         self.draws: list[dict[str, object]] = []
         for i in range(max(1, draws)):
             seed = self.seed if i == 0 else review_seed(f"{card.key}/draw{i}", review_number)
-            self.draws.append(draw_params(card.params, card.constraints, seed, where,
-                                          solvers=(solve_names(), _solve_table))
+            self.draws.append(draw_params(card.params, card.constraints, seed, where)
                               if card.params else {})
         self.params = self.draws[0]
         self.prompt: str = fill(card.prompt, self.params) or ""

@@ -479,16 +479,12 @@ def constraint_holds(nodes: list[Node], ops: list[str], env: Mapping[str, object
 
 
 def draw_params(params: tuple[tuple[str, str], ...], constraints: tuple[str, ...], seed: int,
-                where: str = "", *,
-                solvers: tuple[frozenset[str], Callable[[], Mapping[str, Callable[..., object]]]]
-                | None = None) -> dict[str, object]:
+                where: str = "") -> dict[str, object]:
     """Draw ``params`` in order with ``random.Random(seed)`` until ``constraints`` hold.
 
-    Constraints that name anything other than params (a symbolic card's
-    symbols) are not checked here.  With ``solvers`` (the names of the solver functions
-    and a function giving their table, loaded at the first such constraint), a constraint
-    may also call them, as a code card's does (``item(em_step(x, ...), 3) >= 0.01``).
-    Raises :class:`ExerciseError`.
+    A constraint may call the solver functions (``item(em_step(x, ...), 3) >= 0.01``); their
+    table loads at the first such constraint. Constraints that name anything other than
+    params (a symbolic card's symbols) are not checked here.  Raises :class:`ExerciseError`.
     """
     names = tuple(name for name, _ in params)
     trees = []
@@ -504,13 +500,12 @@ def draw_params(params: tuple[tuple[str, str], ...], constraints: tuple[str, ...
             nodes, ops = parse_constraint(text, names, frozenset(DETERMINISTIC_ARITY))
             with_solvers = False
         except ParseError:
-            if solvers is None:
-                continue  # names a symbol: only `trainer check` can test it
+            from trainer.exercises.exercise import solve_function_names
+
             try:
-                nodes, ops = parse_constraint(text, names,
-                                              frozenset(DETERMINISTIC_ARITY) | solvers[0])
+                nodes, ops = parse_constraint(text, names, solve_function_names())
             except ParseError:
-                continue
+                continue  # names a symbol: only `trainer check` can test it
             with_solvers = True
         checks.append((text, nodes, ops, with_solvers))
     solver_table: dict[str, Callable[..., object]] | None = None
@@ -527,9 +522,11 @@ def draw_params(params: tuple[tuple[str, str], ...], constraints: tuple[str, ...
         failed = ""
         for text, nodes, ops, with_solvers in checks:
             try:
-                if with_solvers and solvers is not None:
+                if with_solvers:
                     if solver_table is None:
-                        solver_table = {**DETERMINISTIC, **solvers[1]()}
+                        from trainer.exercises.exercise import _solve_functions
+
+                        solver_table = _solve_functions()
                     ok = chain_holds([_num(evaluate(n, env, solver_table)) for n in nodes], ops)
                 else:
                     ok = constraint_holds(nodes, ops, env)
