@@ -23,6 +23,7 @@ from trainer.scheduling import (
     study_ahead,
 )
 from trainer.store import CardState, Store, StoreError
+from trainer.store.db import row_to_state
 from trainer.store.journal import new_event_id
 
 # what a write to the store may fail with (locked by another program, a full disk); the
@@ -143,20 +144,22 @@ class StudySession:
         """(Re)learning cards not yet due that fall due before the day ends: they wait to
         come back in this session, as those rated in it do (a session started again after
         quitting picks up the steps of the one before)."""
-        queued = {c.key for c in self.queue}
-        scope = {c.key: c for c in self.scope if c.key not in queued}
-        if not scope:
-            return []
         day_end = next_day_start(now, self.settings.day_starts_at)
-        states = self.store.states(sorted({c.deck for c in scope.values()}))
-        waiting = sorted(
-            (s.due, s.key) for s in states.values()
-            if s.key in scope and s.state not in (NEW, State.REVIEW) and not s.suspended
-            and (s.buried_until is None or s.buried_until <= now) and now < s.due <= day_end)
+        decks = self.decks if self.decks is not None else sorted({c.deck for c in self.cards})
+        # over the (deck, due) index: the few rows waiting today, not every state of the decks
+        rows = self.store.state_rows_where(
+            decks, f"state IN ({State.LEARNING:d}, {State.RELEARNING:d}) AND suspended = 0 "
+            "AND (buried_until IS NULL OR buried_until <= ?) AND due > ? AND due <= ?",
+            (now, now, day_end))
+        queued = {c.key for c in self.queue}
+        waiting = {key: row_to_state(row).due for key, row in rows.items() if key not in queued}
+        if not waiting:
+            return []
         learning = []
-        for due, key in waiting:
+        for card in sorted((c for c in self.scope if c.key in waiting),
+                           key=lambda c: (waiting[c.key], c.key)):
             self._tiebreak += 1
-            learning.append((due, self._tiebreak, scope[key]))
+            learning.append((waiting[card.key], self._tiebreak, card))
         return learning
 
     def replace_cards(self, cards: Sequence[Card]) -> list[Card]:
