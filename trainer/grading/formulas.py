@@ -164,7 +164,6 @@ def compare_formulas(exp_node: Node, ans_node: Node, domains: Mapping[str, Domai
     sampler = Sampler(domains)
     target = _TARGET_MATRIX if sampler.has_matrix else _TARGET_SCALAR
     verify = _VERIFY_MATRIX if sampler.has_matrix else _VERIFY_SCALAR
-    n_special = len(sampler.special())
     decided = verified = 0
     far: list[tuple[Point, str, str, bool]] = []
     undefined: list[tuple[Point, str, bool]] = []
@@ -179,11 +178,11 @@ def compare_formulas(exp_node: Node, ans_node: Node, domains: Mapping[str, Domai
         np_ctx.__enter__()
     try:
         fits = (lambda env: all(_holds(r, env) for r in relations)) if relations else None
-        for i, (env, special) in enumerate(sampler.points(_MAX_RANDOM, fits)):
+        for i, (env, special) in enumerate(sampler.points(_MAX_RANDOM, fits, ans_node)):
             wrong = bool(far or undefined)
             if wrong and len(points) >= _DIAGNOSE_POINTS:
                 break
-            if not wrong and i >= 2 + n_special and decided >= target:
+            if not wrong and i >= 2 and not special and decided >= target:
                 break
             if time.monotonic() > deadline:
                 timed_out = True

@@ -7,13 +7,15 @@ random normal, with dimension sizes drawn afresh and distinct at every point.
 
 from __future__ import annotations
 
+import math
 import random
 import re
 from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING
 
+from trainer.grading.critical import critical_values, pieces
 from trainer.grading.domains import Domain
-from trainer.grading.expr import pretty_name
+from trainer.grading.expr import Node, pretty_name
 
 if TYPE_CHECKING:
     import numpy as np
@@ -26,6 +28,8 @@ _MAX_SPECIAL = 40
 
 # draws of the other values tried around a special one before it is given up
 _REFITS = 200
+_GRID = 12  # integers tried from the bottom of an integer domain: 0..12 for counts
+_BASES = 2  # random points that the points built on others start from
 
 
 class Sampler:
@@ -60,31 +64,92 @@ class Sampler:
             out += [(name, v) for v in d.special_values()]
         return out[:_MAX_SPECIAL]
 
+    def grid(self) -> list[tuple[str, float]]:
+        """Every small integer of each integer symbol's domain (n = 0..12) not already
+        among its special values: an answer wrong at one small count is found."""
+        out = []
+        specials = set(self.special())
+        for name, d in self.domains.items():
+            if not d.is_integer or name in self.dim_names:
+                continue
+            start = math.ceil(d.lo) if math.isfinite(d.lo) else -_GRID // 2
+            for v in range(start, start + _GRID + 1):
+                if d.contains(v) and (name, float(v)) not in specials:
+                    out.append((name, float(v)))
+        return out
+
     def points(self, randoms: int, fits: Callable[[dict[str, object]], bool] | None = None,
-               ) -> Iterator[tuple[dict[str, object], bool]]:
+               answer: Node | None = None) -> Iterator[tuple[dict[str, object], bool]]:
         """(env, is_special): two random points, the special ones, then ``randoms`` more.
 
         ``fits`` (the card's relations, such as k <= n): a special value is put among other
         values drawn again until they fit it, so that n = 1 is tested with k in 0..1 rather
         than dropped with the k = 13 it happened to meet (an answer wrong only at n = 1
-        passed).
+        passed).  Every small integer is special (see :meth:`grid`), and so are the points
+        where two integer symbols meet (k = n, k = n − 1) and, for ``answer``, the values
+        where one of its pieces changes behaviour (:mod:`trainer.grading.critical`).
         """
-        special = self.special()
-        for i in range(2 + len(special) + randoms):
-            # small matrices first: those points are also checked in high precision
-            env = self.sample(small=i < 2)
-            k = i - 2
-            if 0 <= k < len(special):
-                name, v = special[k]
+        special = self.special() + self.grid()
+        for _ in range(2):
+            yield self.sample(small=True), False
+        for name, v in special:
+            yield self._fitted(name, v, fits), True
+        yield from self._derived(fits, answer)
+        for _ in range(randoms):
+            yield self.sample(), False
+
+    def _fitted(self, name: str, v: float, fits: Callable[[dict[str, object]], bool] | None
+                ) -> dict[str, object]:
+        env = self.sample()
+        env[name] = v
+        if fits is None or fits(env):
+            return env
+        # the other integer symbols next to v first (n = 0 needs k = 0), then fresh draws
+        for other, d in self.domains.items():
+            if other == name or not d.is_integer or other in self.dim_names:
+                continue
+            for w in (v, v - 1, v + 1, d.lo):
+                if d.contains(w):
+                    trial = dict(env)
+                    trial[other] = float(w)
+                    if fits(trial):
+                        return trial
+        for _ in range(_REFITS):
+            env = self.sample()
+            env[name] = v
+            if fits(env):
+                break
+        return env
+
+    def _derived(self, fits: Callable[[dict[str, object]], bool] | None,
+                 answer: Node | None) -> Iterator[tuple[dict[str, object], bool]]:
+        """Points built on a random one that fits: two integer symbols equal or one
+        apart, and the critical values of the answer's pieces."""
+        ints = [n for n, d in self.domains.items() if d.is_integer and n not in self.dim_names]
+        parts = pieces(answer) if answer is not None else []
+        if len(ints) < 2 and not parts:
+            return
+        for _ in range(_BASES):
+            base = self.sample()
+            for _ in range(_REFITS if fits is not None else 0):
+                if fits is not None and fits(base):
+                    break
+                base = self.sample()
+            for x in ints:
+                for y in ints:
+                    if x == y:
+                        continue
+                    for d in (0, -1):
+                        v = float(base[y]) + d  # type: ignore[arg-type]
+                        if self.domains[x].contains(v):
+                            env = dict(base)
+                            env[x] = v
+                            yield env, True
+            for name, v in critical_values(parts, base, self.domains,
+                                           frozenset(self.dim_names)):
+                env = dict(base)
                 env[name] = v
-                for _ in range(_REFITS if fits is not None else 0):
-                    if fits is not None and fits(env):
-                        break
-                    env = self.sample(small=i < 2)
-                    env[name] = v
                 yield env, True
-            else:
-                yield env, False
 
     def sample(self, small: bool = False) -> dict[str, object]:
         env: dict[str, object] = {}

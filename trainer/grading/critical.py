@@ -1,0 +1,146 @@
+"""Where an answer may differ from the reference at isolated points: the values to test there.
+
+Random sampling can not find an answer that is wrong at one value only (``+ max(0,
+1 − |n − 7|)``, a factor ``(n − 3)/(n − 3)`` undefined at n = 3, a window of width 1e-9
+around k = n).  Such an answer has a piece that changes behaviour where a subexpression
+crosses a value: the argument of ``abs``, the difference of two arguments of ``max``/``min``,
+a divisor, the argument of Γ, ψ, ``!``, ``binom``, ``log`` or ``sqrt``, the base of a power.
+Each such piece is looked at as a function of one symbol, the others held at a sample
+point: where it is linear or quadratic there (checked with four values), the points where
+it is 0 or ±1, and a parabola's vertex, are worth a test.  Integer symbols are tried at
+the integers either side.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterator, Mapping
+
+from trainer.grading.domains import Domain
+from trainer.grading.expr import EvalError, Node, evaluate_float, free_names, walk
+from trainer.grading.expr.nodes import Call, Mul, Num, Pow
+
+__all__ = ["critical_values", "pieces"]
+
+# functions whose behaviour changes where an argument crosses 0 (a pole, a kink, the edge
+# of the domain); Γ and ψ have a pole at every non-positive integer, ! and binom near -1
+_CROSSING = frozenset({"abs", "gamma", "digamma", "factorial", "binom", "log", "ln", "sqrt",
+                       "log2", "log10", "lg", "norm"})
+_TARGETS = (0.0, 1.0, -1.0)
+_MAX_VALUES = 64  # candidate values for one sample point (a few ms at most)
+
+Piece = tuple[Callable[[Mapping[str, object]], float], frozenset[str]]
+
+
+def _value(node: Node) -> Piece:
+    def f(env: Mapping[str, object]) -> float:
+        return float(evaluate_float(node, env)[0])
+    return f, frozenset(free_names(node))
+
+
+def _difference(a: Node, b: Node) -> Piece:
+    def f(env: Mapping[str, object]) -> float:
+        return float(evaluate_float(a, env)[0]) - float(evaluate_float(b, env)[0])
+    return f, frozenset(free_names(a) | free_names(b))
+
+
+def pieces(node: Node) -> list[Piece]:
+    """The subexpressions (as functions of the point) whose crossings matter."""
+    out: list[Piece] = []
+    seen: set[Node] = set()
+
+    def add(n: Node) -> None:
+        if isinstance(n, Num) or n in seen or not free_names(n):
+            return
+        seen.add(n)
+        out.append(_value(n))
+
+    for n in walk(node):
+        if isinstance(n, Call):
+            if n.func in _CROSSING:
+                for a in n.args:
+                    add(a)
+            elif n.func in ("max", "min"):
+                for i, a in enumerate(n.args):
+                    add(a)
+                    for b in n.args[i + 1:]:
+                        if free_names(a) | free_names(b):
+                            out.append(_difference(a, b))
+        elif isinstance(n, Mul):
+            for op, f in n.factors:
+                if op == "/":
+                    add(f)
+        elif isinstance(n, Pow):
+            if not (isinstance(n.exp, Num) and n.exp.value == int(n.exp.value)
+                    and n.exp.value > 0):
+                add(n.base)
+    return out
+
+
+def _roots(f: list[float], h: float) -> list[float]:
+    """Offsets (in units of the step ``h``) where a function sampled at 0, h, 2h, 3h is
+    0 or ±1, and a parabola's vertex, if the four values fit a line or a parabola."""
+    d1, d2, d3 = f[1] - f[0], f[2] - f[1], f[3] - f[2]
+    s1, s2 = d2 - d1, d3 - d2
+    scale = max(abs(v) for v in f) or 1.0
+    tol = 1e-9 * scale
+    out: list[float] = []
+    if abs(s1) <= tol and abs(s2) <= tol:
+        if abs(d1) <= tol:
+            return []
+        return [(t - f[0]) / d1 for t in _TARGETS]
+    if abs(s2 - s1) > tol:
+        return []
+    # f(u) = f0 + d1·u + s1·u(u−1)/2 = a·u² + b·u + c
+    a, b = s1 / 2, d1 - s1 / 2
+    out.append(-b / (2 * a))
+    for t in _TARGETS:
+        c = f[0] - t
+        disc = b * b - 4 * a * c
+        if disc >= 0:
+            r = math.sqrt(disc)
+            out += [(-b - r) / (2 * a), (-b + r) / (2 * a)]
+    return out
+
+
+def critical_values(parts: list[Piece], env: Mapping[str, object],
+                    domains: Mapping[str, Domain], skip: frozenset[str] = frozenset()
+                    ) -> Iterator[tuple[str, float]]:
+    """(symbol, value) pairs worth testing with the other symbols as in ``env``."""
+    given = 0
+    seen: set[tuple[str, float]] = set()
+    for name, dom in domains.items():
+        if dom.is_matrix or name in skip or name not in env:
+            continue
+        x0 = float(env[name])  # type: ignore[arg-type]
+        h = 1.0 if dom.is_integer else max(abs(x0), 1.0) / 64
+        trial = dict(env)
+        for part, names in parts:
+            if name not in names:
+                continue
+            vals = []
+            for j in range(4):
+                trial[name] = x0 + j * h
+                try:
+                    v = part(trial)
+                except (EvalError, TypeError, ValueError, ArithmeticError):
+                    break
+                if not math.isfinite(v):
+                    break
+                vals.append(v)
+            if len(vals) < 4:
+                continue
+            for u in _roots(vals, h):
+                x = x0 + u * h
+                if not math.isfinite(x) or abs(x) > 1e15:
+                    continue
+                cands = [math.floor(x), math.ceil(x)] if dom.is_integer else [x]
+                for c in cands:
+                    c = float(c)
+                    if (name, c) in seen or not dom.contains(c) or c == x0:
+                        continue
+                    seen.add((name, c))
+                    yield name, c
+                    given += 1
+                    if given >= _MAX_VALUES:
+                        return
