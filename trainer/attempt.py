@@ -141,6 +141,8 @@ class Attempt:
         self.code: CodeExercise | None = None
         self.code_source: str | None = None
         self.code_result: CodeResult | None = None
+        # the answer of this card's review that the learner just undid: shown again to mend
+        self.restored: str | None = None
         if card.graded:
             try:
                 self.exercise = instantiate(card, review_number)
@@ -182,6 +184,22 @@ class Attempt:
         if self.exercise is None or self.step >= self.step_count:
             return None
         return self.exercise.steps[self.step]
+
+    @property
+    def restored_step(self) -> str:
+        """What the learner had answered at the current step in the review just undone
+        ('' if nothing): the step's box starts with it."""
+        if self.restored is None or not self.graded:
+            return ""
+        parts = self.restored.split(STEP_SEPARATOR)
+        return parts[self.step] if self.step < len(parts) else ""
+
+    @property
+    def code_start(self) -> str:
+        """The code a code card's editor starts with: the function submitted in the review
+        just undone, else the starter."""
+        assert self.code is not None
+        return self.restored if self.restored is not None else self.code.starter
 
     @property
     def hint(self) -> str | None:

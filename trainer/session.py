@@ -113,6 +113,9 @@ class StudySession:
     started: float = 0.0
     total: int = 0
     _tiebreak: int = 0
+    # (card key, answer) of the review undone last: shown again when that card is, so that
+    # undoing a rating keeps what the learner had typed or written (a code card's function)
+    _undone_answer: tuple[str, str] | None = None
 
     def __post_init__(self) -> None:
         self.started = self.clock()
@@ -243,6 +246,7 @@ class StudySession:
                     and state.content_hash != card.content_hash)
 
     def advance(self) -> Card | None:
+        self._undone_answer = None  # the undone card is answered again or set aside
         now = self.clock()
         if self.learning and self.learning[0][0] <= now:
             self.current = self.learning.pop(0)[2]
@@ -281,7 +285,12 @@ class StudySession:
     def attempt(self, clock: Callable[[], float] = time.monotonic) -> Attempt | None:
         """An attempt at the current card for its next review number (None: no card)."""
         card = self.current
-        return None if card is None else Attempt(card, self.review_number(card), clock)
+        if card is None:
+            return None
+        attempt = Attempt(card, self.review_number(card), clock)
+        if self._undone_answer is not None and self._undone_answer[0] == card.key:
+            attempt.restored = self._undone_answer[1]
+        return attempt
 
     def finish(self, attempt: Attempt, rating: Rating | int) -> CardState:
         """Record the rating of an answered attempt at the current card and move on."""
@@ -366,9 +375,12 @@ class StudySession:
         if not self.history:
             return None
         action = self.history[-1]
+        self._undone_answer = None
         if action.kind == "review":
             # a refusal leaves the history as it was
-            self.store.undo_review(action.event_id)
+            review = self.store.undo_review(action.event_id)
+            if review is not None and review.answer:
+                self._undone_answer = (action.card.key, review.answer)
             self.outcomes.pop()
             if action.requeued:
                 self.learning = [item for item in self.learning if item[2] is not action.card]

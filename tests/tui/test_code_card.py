@@ -251,3 +251,58 @@ async def test_ctrl_s_on_the_untouched_starter_asks_before_submitting_it(make_ap
         await run_and_wait(app, pilot, "ctrl+s")
         assert app.screen.phase == "answered"
         assert "Suggested: Again" in text(app, "status")
+
+
+async def test_after_an_edit_and_its_revert_ctrl_s_on_the_starter_asks_again(make_app, code_deck,
+                                                                            tmp_path):
+    """The "ctrl+s again" notice holds for the next key only while the starter stays as it
+    is: a learner who edits after it, then reverts, is asked again (it stayed armed)."""
+    app = make_app(code_deck, tmp_path / "t.db")
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.pause()
+        editor = app.screen.query_one("#code-editor")
+        starter = editor.text
+        await run_and_wait(app, pilot, "ctrl+s")
+        assert "ctrl+s again submits the starter" in text(app, "code-results")
+        await pilot.press("x")  # the editor has the focus: typed
+        await pilot.pause()
+        assert "ctrl+s again" not in text(app, "code-results")  # the notice went with the edit
+        await pilot.press("backspace")
+        await pilot.pause()
+        assert editor.text == starter
+        await run_and_wait(app, pilot, "ctrl+s")
+        assert "ctrl+s again submits the starter" in text(app, "code-results")
+        assert app.screen.phase == "question" and not editor.read_only
+        assert app.store.reviews() == []
+        await run_and_wait(app, pilot, "ctrl+s")  # asked, then confirmed at once: submitted
+        assert app.screen.phase == "answered"
+
+
+async def test_undo_brings_back_the_submitted_function_to_mend_and_submit(make_app, code_deck,
+                                                                          tmp_path):
+    """Undoing a code card's rating shows the learner's own function again, not the starter
+    (their work was lost), in an editor they can change and submit again."""
+    app = make_app(code_deck, tmp_path / "t.db")
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.pause()
+        app.screen.query_one("#code-editor").load_text(WRONG)
+        await run_and_wait(app, pilot, "ctrl+s")
+        await pilot.press("1")
+        await pilot.pause()
+        assert len(app.store.reviews()) == 1
+        await pilot.press("escape", "u")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.store.reviews() == []
+        editor = app.screen.query_one("#code-editor")
+        assert editor.text == WRONG and not editor.read_only
+        editor.load_text(RIGHT)  # mended: submitted with one ctrl+s
+        await run_and_wait(app, pilot, "ctrl+s")
+        assert "correct" in text(app, "verdict") and "incorrect" not in text(app, "verdict")
+        await pilot.press("3")
+        await pilot.pause()
+        assert [r.answer for r in app.store.reviews()] == [RIGHT]
+        await pilot.press("escape", "u")  # once more: the last submission comes back
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.screen.query_one("#code-editor").text == RIGHT

@@ -199,7 +199,8 @@ async def test_u_undoes_right_after_a_rating_or_a_suspension(make_app, graded_de
         await pilot.pause()
         assert "heads in" in text(app, "prompt")
         assert app.store.reviews() == []
-        assert not app.screen.query_one("#answer").value  # nothing typed anywhere
+        p = coin_params(graded_deck)  # the undone answer is back in the box, no u typed
+        assert app.screen.query_one("#answer").value == f"{p['k']}/{p['n']}"
 
         await pilot.press("escape", "s")  # suspend the coin card
         await pilot.pause()
@@ -226,7 +227,8 @@ async def test_the_first_letter_typed_goes_into_the_box_even_a_hidden_key(make_a
         await pilot.pause()
         assert "heads in" in text(app, "prompt")
         assert app.store.reviews() == []
-        assert app.screen.query_one("#answer").value == ""
+        p = coin_params(graded_deck)  # its own answer is back, not the "su" of the next card
+        assert app.screen.query_one("#answer").value == f"{p['k']}/{p['n']}"
 
 
 async def test_enter_on_a_waiting_box_goes_into_it_and_asks_before_giving_up(
@@ -312,3 +314,25 @@ async def test_a_burst_with_an_editing_key_is_applied_in_the_order_typed(make_ap
         await pilot.pause()
         *head, last = typed
         assert field.value == "".join(head[:-2]) + "x" + head[-2] + last
+
+
+async def test_undo_after_a_graded_card_gives_back_the_typed_answer(make_app, graded_deck,
+                                                                    tmp_path):
+    """The box holds what the learner had typed (it came back empty): enter grades it again,
+    or it is mended first."""
+    p = coin_params(graded_deck)
+    app = make_app(graded_deck, tmp_path / "t.db")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await rate_the_coin_card_good(app, pilot, graded_deck)
+        await pilot.press("escape", "u")
+        await pilot.pause()
+        assert "heads in" in text(app, "prompt")
+        field = app.screen.query_one("#answer")
+        assert field.value == f"{p['k']}/{p['n']}"
+        await pilot.press("enter")  # enter grades what the box holds
+        await wait_graded(app, pilot)
+        assert "correct" in text(app, "verdict") and "incorrect" not in text(app, "verdict")
+        await pilot.press("3")
+        await pilot.pause()
+    (review,) = app.store.reviews()
+    assert review.answer == f"{p['k']}/{p['n']}"

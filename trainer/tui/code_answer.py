@@ -122,12 +122,15 @@ class CodeAnswer(Vertical):
         self.attempt = attempt
         assert attempt.code is not None  # the screen shows a card that can not run otherwise
         self.starter = attempt.code.starter
-        self.starter_armed = False  # ctrl+s pressed once on the untouched starter
+        # ctrl+s pressed once on the untouched starter, and nothing edited since: any edit
+        # disarms it, so that ctrl+s on a starter edited and then reverted asks again
+        self.starter_armed = False
         self.busy = False
 
     def compose(self) -> ComposeResult:
-        editor = CodeEditor.code_editor(self.starter, language=highlighting(), id="code-editor",
-                                        soft_wrap=False)
+        # the function submitted before an undo comes back, as a typed answer does
+        editor = CodeEditor.code_editor(self.attempt.code_start, language=highlighting(),
+                                        id="code-editor", soft_wrap=False)
         editor.cursor_blink = False
         headline = Static(id="code-headline")
         headline.display = False  # until the first run
@@ -182,6 +185,11 @@ class CodeAnswer(Vertical):
         if submit and self.attempt.record_code(source, result) is not None:
             self.freeze()
             self.post_message(self.Submitted(result))
+
+    def on_text_area_changed(self, event: TextArea.Changed) -> None:
+        if self.starter_armed:
+            self.starter_armed = False
+            self.show("")  # the "ctrl+s again" notice no longer holds
 
     def action_run(self) -> None:
         self._request(submit=False)

@@ -137,7 +137,8 @@ class CardView(VerticalScroll):
                                  f"Run `trainer check {card.path}`.", style="red"))
 
     def show_step(self, attempt: Attempt) -> Input:
-        """The question, the steps done (one line each) and the current step's empty box."""
+        """The question, the steps done (one line each) and the current step's box: empty, or
+        holding the learner's answer of the review just undone."""
         step = attempt.current_step
         assert step is not None
         self.set("prompt", md(attempt.prompt), visible=True)
@@ -147,7 +148,7 @@ class CardView(VerticalScroll):
         self.set("step-prompt", step_prompt(attempt))
         field = self.answer
         field.disabled = False
-        field.value = ""
+        field.value = attempt.restored_step  # '' unless the learner undid this answer
         field.placeholder = answer_placeholder(step)
         return field
 
