@@ -194,12 +194,40 @@ async def test_clicking_a_heading_sorts_by_it_and_again_reverses(make_app, recal
         assert app.screen.match.card.id == "log-likelihood"
 
 
-async def test_the_search_runs_in_a_worker_and_a_stale_querys_rows_are_dropped(
+async def test_a_search_over_few_cards_is_drawn_with_the_key_that_asked_for_it(
         make_app, recall_deck, tmp_path, monkeypatch):
     import threading
 
     from trainer.tui.screens import browser
 
+    threads = []  # where each search ran
+    real_search = browser.search
+
+    def noted_search(index, store, query, now):
+        threads.append(threading.current_thread())
+        return real_search(index, store, query, now)
+
+    monkeypatch.setattr(browser, "search", noted_search)
+    app = make_app(recall_deck, tmp_path / "t.db", clock=lambda: NOW)
+    async with app.run_test(size=(120, 30)) as pilot:
+        screen = await open_browser(pilot, app)
+        await pilot.press("slash", *"tag:map", "enter")
+        # no worker's hand-off: the rows came with the key, in the same frame
+        assert threads[-1] is threading.main_thread()
+        assert rows(screen) == ["map"] and status(screen).startswith("1 cards · row 1/1")
+        await pilot.press("o")  # sorting them is at once too
+        assert status(screen).startswith("1 cards · row 1/1 · sorted by stability")
+        await pilot.press("slash", "end", "ctrl+u", *"prop:x<1", "enter")
+        assert "prop: takes one of" in status(screen)  # a bad query says why at once
+
+
+async def test_a_search_over_many_cards_runs_in_a_worker_and_a_stale_querys_rows_are_dropped(
+        make_app, recall_deck, tmp_path, monkeypatch):
+    import threading
+
+    from trainer.tui.screens import browser
+
+    monkeypatch.setattr(browser.BrowserScreen, "INLINE_CARDS", 0)  # 3 cards count as many
     gate = threading.Event()  # holds the first query's search until the second has drawn
     real_search = browser.search
 

@@ -17,13 +17,13 @@ from textual_plotext import PlotextPlot
 from trainer.browse import actions
 from trainer.browse.editor import parse_day
 from trainer.browse.history import card_history, retrievability_curve
-from trainer.browse.query import QueryError, TextIndex
+from trainer.browse.query import QueryError, TextIndex, parse
 from trainer.browse.search import COLUMNS, Match, search, sort_matches
 from trainer.decks.model import Card
 from trainer.render import plural
 from trainer.scheduling import format_interval
 from trainer.scheduling.days import study_date
-from trainer.store import StoreError
+from trainer.store import Store, StoreError
 from trainer.tui.screens.base import TrainerScreen
 from trainer.tui.study_text import md
 from trainer.tui.widgets.row_table import Column, RowTable
@@ -89,6 +89,11 @@ class BrowserScreen(TrainerScreen):
         Binding("escape,q", "close", "Back"),
     ]
 
+    # a search over at most this many cards runs at once on the UI thread (about 40 ms
+    # for 10k): a worker's hand-off, and the frames drawn while it ran, cost more than that
+    # and the rows came a frame later; a bigger one runs in a worker, the screen live
+    INLINE_CARDS = 20_000
+
     def __init__(self, cards: list[Card], query: str = "", clock=time.time) -> None:  # noqa: ANN001
         super().__init__()
         self.cards = cards
@@ -130,26 +135,52 @@ class BrowserScreen(TrainerScreen):
     # --- searching and drawing ----------------------------------------------------------
 
     def run_search(self) -> None:
-        """Search in a worker thread; the status line says so meanwhile (the rows of the
-        last search stay until the new ones come: no blank frame drawn in between), and
-        only the latest query's results are drawn (an earlier one finishing late is
-        dropped)."""
+        """Search: at once when the query reads few cards (`INLINE_CARDS`), else in a
+        worker thread; the status line says so meanwhile (the rows of the last search stay
+        until the new ones come: no blank frame drawn in between), and only the latest
+        query's results are drawn (an earlier one finishing late is dropped)."""
         self.searches += 1
-        self.searching = True
         self.error = ""
+        if self._cheap(self.query_text):
+            self.searching = False
+            self._found(self.searches, self._search_in(
+                self.app.store, self.index, self.query_text, self.sort_column,
+                self.sort_reverse))
+            return
+        self.searching = True
         if not self.matches:
             self.table.show(0, self._row_cells, empty=SEARCHING)
         self._say(f"searching {escape(self.query_text) or 'all cards'}…")
         self._search(self.query_text, self.sort_column, self.sort_reverse, self.searches)
 
+    def _cheap(self, text: str) -> bool:
+        """True when the query reads at most INLINE_CARDS cards and the index is built."""
+        index = self._index
+        if index is None:
+            return False
+        try:
+            query = parse(text)
+        except QueryError:
+            return True  # its message at once
+        decks = query.decks(list(index.by_deck))
+        return sum(len(index.keyed[deck]) for deck in decks) <= self.INLINE_CARDS
+
+    def _search_in(self, store: Store, index: TextIndex, text: str, column: str,
+                   reverse: bool) -> list[Match] | str:
+        """The sorted matches, or why there are none."""
+        try:
+            found = search(index, store, text, self.clock())
+            return sort_matches(found, column, reverse=reverse)
+        except QueryError as exc:
+            return str(exc)
+        except StoreError as exc:
+            return f"Could not read the cards: {exc}"
+
     @work(thread=True, exit_on_error=False, group="search")
     def _search(self, text: str, column: str, reverse: bool, number: int) -> None:
         try:
             with self.app.store.reading() as store:  # its own connection: another thread
-                found = search(self.index, store, text, self.clock())
-            result: list[Match] | str = sort_matches(found, column, reverse=reverse)
-        except QueryError as exc:
-            result = str(exc)
+                result = self._search_in(store, self.index, text, column, reverse)
         except StoreError as exc:
             result = f"Could not read the cards: {exc}"
         self.app.call_from_thread(self._found, number, result)
@@ -254,6 +285,10 @@ class BrowserScreen(TrainerScreen):
             self.run_search()
             return
         self.searches += 1
+        if len(self.matches) <= self.INLINE_CARDS:  # at once, as a search of as many
+            self._found(self.searches, sort_matches(self.matches, self.sort_column,
+                                                    reverse=self.sort_reverse))
+            return
         self.searching = True  # an action meanwhile reads the rows again, sorted
         self._say(f"sorting by {self.sort_column}…")
         self._sort(self.matches, self.sort_column, self.sort_reverse, self.searches)
