@@ -347,3 +347,52 @@ def test_a_latex_digit_exponent_takes_the_one_digit(expected: str, answer: str,
     readable two ways (second probe). Plain text p^2(1-p) stays ambiguous."""
     assert grade(expected, answer, symbols=symbols).verdict is Verdict.CORRECT
     assert grade("p^2 (1-p)", "p^2(1-p)", symbols="p: (0,1)").verdict is Verdict.INVALID
+
+
+# ------------------------------------------------- leftovers of the second probe
+
+@pytest.mark.parametrize("answer", ["λ₁log₂(λ₁/λ₂) + (λ₂ − λ₁)/ln2", "λ₁log_2(λ₁/λ₂) + (λ₂ − λ₁)/ln2",
+                                    "λ₁log2(λ₁/λ₂) + (λ₂ − λ₁)/ln2",
+                                    "λ₁log₂λ₁ − λ₁log₂λ₂ + (λ₂ − λ₁)/ln2"])
+def test_a_subscripted_name_before_a_logarithm_with_its_base(answer: str) -> None:
+    r = grade("(lambda1*log(lambda1/lambda2) + lambda2 - lambda1)/log(2)", answer,
+              symbols=LAMBDAS)
+    assert r.correct, r.message
+
+
+def test_a_name_before_a_base_2_log_is_still_a_product_not_a_new_name() -> None:
+    r = grade("lambda1*log2(lambda1)", "λ₁log₂(λ₁) + 1", symbols="lambda1: positive")
+    assert r.verdict is Verdict.INCORRECT
+
+
+@pytest.mark.parametrize("answer", ["A⁻ᵀ", "A^-T", "A^{-T}", "A^(-T)", "A^{-1}'", "A^(-1)'",
+                                    "A^{-1}^T", "(A')^{-1}"])
+def test_the_inverse_transpose_in_any_notation(answer: str) -> None:
+    r = grade("inv(A)'", answer, symbols="A: matrix(n,n)")
+    assert r.correct, r.message
+
+
+@pytest.mark.parametrize("answer", ["A^{-1}'", "A^-1'", "A^{-1}^T", "A⁻ᵀ"])
+def test_a_prime_after_an_exponent_transposes_the_power_not_the_exponent(answer: str) -> None:
+    # it was put on the exponent -1 (a number, where it does nothing): A^{-1}' passed for A⁻¹
+    assert grade("inv(A)", answer, symbols="A: matrix(n,n)").verdict is Verdict.INCORRECT
+    assert grade("A*A", "A^2'", symbols="A: matrix(n,n)").verdict is Verdict.INCORRECT
+
+
+@pytest.mark.parametrize("answer", ["~= 0.2373", "KL ~= 0.2373", "0.2373 Nats", "0.2373 NATS",
+                                    "~= 0.2373 Nats"])
+def test_about_equal_in_ascii_and_a_unit_in_any_case(answer: str) -> None:
+    assert grade(KL, answer, units={"nats"}).correct
+
+
+def test_another_unit_in_capitals_is_still_another_unit() -> None:
+    r = grade(KL, "0.2373 Bits", units={"nats"})
+    assert r.verdict is Verdict.INVALID and "another unit" in r.message
+
+
+@pytest.mark.parametrize("answer, expected", [("1e−3", 0.001), ("1E−3", 0.001),
+                                              ("5.714e−1", 0.5714), ("2.5e–2", 0.025)])
+def test_scientific_notation_with_a_typographic_minus(answer: str, expected: float) -> None:
+    # adversary3 F4: 1e−3 (U+2212, as the feedback prints it) was read as 1·e − 3
+    r = grade(expected, answer)
+    assert r.correct, r.message

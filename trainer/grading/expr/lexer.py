@@ -15,11 +15,14 @@ from trainer.grading.expr.unicode import SUPERSCRIPTS as _SUPERSCRIPTS
 from trainer.grading.expr.unicode import VULGAR as _VULGAR
 
 MAX_EXP10 = 1000
-_NUMBER_RE = re.compile(r"(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
+# the exponent's sign may be the typographic minus the feedback prints (1e−3, 5.714E−1)
+_NUMBER_RE = re.compile(r"(\d+\.?\d*|\.\d+)([eE][+\-−–]?\d+)?")
 _EXP_RE = re.compile(r"[eE]([+-]?\d+)$")
 # log₂ x, log_10, log_e, log2(x), log10(x): a logarithm with its base in its name
 _LOG_BASE = re.compile(r"(log|Log)(_?)(\d+|e)$")
 _LOG_SUB_ARG = re.compile(r"(log|Log)(_)(\d+)[^\W\d]")
+_LOG_BASE_AFTER = re.compile(r"(?<=.)(log|Log)(_?\d+|_e)$")
+_LOG_SUB_AFTER = re.compile(r"(?<=.)(log|Log)_\d+[^\W\d]")
 
 # words that are functions only right before a bracket, since they are also common
 # symbols: σ(z) is the sigmoid but σ² a variance; γ, ψ, C likewise
@@ -221,6 +224,7 @@ class _Lexer:
         return msg
 
     def _number(self, s: str, pos: int) -> _Tok:
+        s = s.replace("−", "-").replace("–", "-")
         m = _EXP_RE.search(s)
         if m is not None and abs(int(m.group(1))) > MAX_EXP10:
             raise ParseError(f"number '{s}' is out of range", pos)
@@ -262,6 +266,17 @@ class _Lexer:
             cut = start + lb.end(3)
             return [self._log_base(_LOG_BASE.match(full[:lb.end(3)]), start, cut),  # type: ignore[arg-type]
                     *self._run(cut, end)]
+        if "log" in self.functions and full not in words and (
+                (lb := _LOG_BASE_AFTER.search(full)) or (lb := _LOG_SUB_AFTER.search(full))):
+            # λ₁log₂(…), λ₁log₂λ₁: a declared name, then a logarithm with its base (and
+            # its argument); where the log starts in the source (Greek is one character)
+            offsets, at = {}, 0
+            for k, piece in enumerate(pieces):
+                offsets[at] = k
+                at += len(piece[0])
+            if lb.start() in offsets:
+                cut = pieces[offsets[lb.start()]][1]
+                return [*self._run(start, cut), *self._run(cut, end)]
         if full == "lg" and "log" in self.functions:
             raise ParseError("'lg' is log₁₀ in some books and log₂ in others: type log10(x) "
                              "or log2(x)", start, fix=(start, end))

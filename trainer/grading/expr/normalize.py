@@ -51,6 +51,7 @@ UNITS = {"nats": "nats", "nat": "nats", "bits": "bits", "bit": "bits", "shannons
          "shannon": "bits", "hartleys": "hartleys", "hartley": "hartleys", "bans": "hartleys",
          "ban": "hartleys", "dits": "hartleys", "dB": "decibels", "decibels": "decibels",
          "decibel": "decibels"}
+_UNITS_ANY_CASE = {k.lower(): v for k, v in UNITS.items()}
 _UNIT_NAMES = "|".join(sorted(UNITS, key=len, reverse=True))
 # where a card asks for a unit: "in nats", "(nats", "(in bits)"
 _ASKED = re.compile(r"(?:\bin\s+|\(\s*(?:in\s+)?)(" + _UNIT_NAMES + r")\b")
@@ -335,7 +336,7 @@ def _scripts(src: Source) -> Source:
     return res
 
 
-_LHS = re.compile(r"\s*[^\W\d][\w'̂̄̃̇^()\[\],|\s]{0,40}?\s*(:=|=|≈)\s*")
+_LHS = re.compile(r"\s*[^\W\d][\w'̂̄̃̇^()\[\],|\s]{0,40}?\s*(:=|~=|=|≈)\s*")
 # dℓ/dp =, ∂ℓ/∂θ =, d/dp ℓ(p) =: a derivative named before its value
 _DERIV_LHS = re.compile(r"\s*[d∂]\s*(?:[^\W\d][\w']*(?:\([\w,\s]*\))?)?\s*/\s*[d∂]\s*[^\W\d]\w*"
                         r"(?:\s*[^\W\d][\w']*(?:\([\w,\s]*\))?)?\s*(:=|=|≈)\s*")
@@ -354,7 +355,9 @@ def _surroundings(src: Source) -> Source:
         start = d.end()
     else:
         k = len(t) - len(t.lstrip())
-        if t[k:k + 1] in ("≈", "=", "~"):  # ~0.2373: about, as ≈
+        if t[k:k + 2] == "~=":  # ~= 0.2373: about, as ≈
+            start = k + 2
+        elif t[k:k + 1] in ("≈", "=", "~"):  # ~0.2373: about, as ≈
             start = k + 1
     stripped = t[start:].rstrip()
     end = start + len(stripped)
@@ -380,9 +383,13 @@ def strip_unit(text: str, words: set[str]) -> tuple[int, int, str]:
     """
     m = re.search(r"(?<=[\d.%)])\s+([A-Za-z]+)\s*$", text) or re.search(
         r"(?<=[\d.%)])\s*\(\s*([A-Za-z]+)\s*\)\s*$", text)  # 0.2373 (nats)
-    if m is None or m.group(1) not in UNITS or m.group(1) in words:
+    if m is None or m.group(1) in words:
         return len(text), len(text), ""
-    return m.start(), m.start(1), UNITS[m.group(1)]
+    # Nats, NATS: a unit word's case does not matter
+    unit = UNITS.get(m.group(1)) or _UNITS_ANY_CASE.get(m.group(1).lower())
+    if unit is None:
+        return len(text), len(text), ""
+    return m.start(), m.start(1), unit
 
 
 def units_asked(prompt: str) -> frozenset[str]:

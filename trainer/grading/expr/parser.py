@@ -238,6 +238,10 @@ class _Parser:
                     self.advance()
                     node = nodes.Transpose(node)
                     continue
+                if self.inverse_transpose():
+                    # A⁻ᵀ, A^-T, A^{-T}: the transpose of the inverse
+                    node = nodes.Transpose(nodes.Pow(node, _int_node(-1)))
+                    continue
                 if nxt.kind == _END:
                     raise ParseError("'^' needs an exponent", tok.pos)
                 self.enter(tok.pos)
@@ -251,7 +255,11 @@ class _Parser:
                         self.toks[start_i].pos, f"({_call_text(node)})^{_paren(exp)}",
                         _call_text(nodes.Call(node.func,
                                               (nodes.Pow(node.args[0], exp), *node.args[1:]))))
-                node = nodes.Pow(node, exp)
+                bare, primed = _trailing_transpose(exp)
+                # A^{-1}' and A^2^T: the prime after an exponent transposes the power (on
+                # the exponent, a number, it did nothing: A^{-1}' was accepted for A⁻¹)
+                node = nodes.Transpose(nodes.Pow(node, bare)) if primed else \
+                    nodes.Pow(node, exp)
                 closed = (self.toks[self.i - 1].kind == _OP and self.toks[self.i - 1].value == ")"
                           and self.toks[exp_start].kind == _OP
                           and self.toks[exp_start].value == "(")
@@ -260,6 +268,26 @@ class _Parser:
             else:
                 break
         return node
+
+    def inverse_transpose(self) -> bool:
+        """After '^': ``-T``, ``-'`` or ``(-T)`` on a card with matrices; consumed if so."""
+        if not self.lexer.matrices:
+            return False
+
+        def is_t(t: _Tok) -> bool:
+            return t.kind == _T or (t.kind == _OP and t.value == "'")
+
+        def is_minus(t: _Tok) -> bool:
+            return t.kind == _OP and t.value == "-"
+
+        if is_minus(self.tok) and is_t(self.peek()):
+            self.i += 2
+            return True
+        if (self.is_op("(") and is_minus(self.peek()) and is_t(self.peek(2))
+                and self.peek(3).kind == _OP and self.peek(3).value == ")"):
+            self.i += 4
+            return True
+        return False
 
     def atom(self) -> nodes.Node:
         tok = self.tok
@@ -440,6 +468,16 @@ def _mul(factors: list[tuple[str, nodes.Node]]) -> nodes.Node:
     if len(factors) == 1:
         return factors[0][1]
     return nodes.Mul(tuple(factors))
+
+
+def _trailing_transpose(exp: nodes.Node) -> tuple[nodes.Node, bool]:
+    """An exponent that ends in a transpose (``-1'``, ``(-1)ᵀ``, ``2^T``): (it without the
+    transpose, True); else (exp, False)."""
+    if isinstance(exp, nodes.Transpose):
+        return exp.arg, True
+    if isinstance(exp, nodes.Neg) and isinstance(exp.arg, nodes.Transpose):
+        return nodes.Neg(exp.arg.arg), True
+    return exp, False
 
 
 def _int_node(v: int) -> nodes.Node:
