@@ -283,6 +283,8 @@ def test_merges_in_any_slices_give_what_one_full_replay_gives(tmp_path: Path, mo
     bulk = Store.open(tmp_path / "bulk.db")
     _merge_in_slices(bulk, late, 17)
     assert _everything(bulk) == _everything(sliced)  # the same rows, ids and tallies
+    # the statistics' log of changed cards: the same cards logged, in the same order
+    assert _changes(bulk) == _changes(sliced) and len(_changes(bulk)) > 50
     assert {r[0] for r in bulk.conn.execute("SELECT name FROM sqlite_master WHERE "
                                             "type = 'trigger'")} >= set(journal_triggers())
     whole.merge_events(events)
@@ -313,9 +315,14 @@ def test_merges_in_any_slices_give_what_one_full_replay_gives(tmp_path: Path, mo
 
 
 def journal_triggers() -> tuple[str, ...]:
+    from trainer.store.events import CARD_TRIGGERS
     from trainer.store.tally import TRIGGERS
 
-    return TRIGGERS
+    return (*TRIGGERS, *CARD_TRIGGERS)
+
+
+def _changes(store: Store) -> list[tuple]:
+    return store.conn.execute("SELECT seq, key FROM card_changes ORDER BY seq").fetchall()
 
 
 def test_payloads_are_stored_as_json_dumps_writes_them():

@@ -45,9 +45,13 @@ _EVENT = "id, device, card_key, at, kind, payload"
 _FLAGS = ("suspended", "buried_until")
 # what a review's scheduling is, flags aside
 _SCHEDULE = ("state", "step", "stability", "difficulty", "due", "last_review", "reps", "lapses")
+_LAST_SEQ = (1 << 63) - 1  # past every seq: all of a card's events
 _CHUNK = 500  # ids per IN (...) list: well under SQLite's limit on variables
 # review log rows from which a merge writes them with the tally triggers paused
 BULK_ROWS = 1000
+# the trigger that logs each written card for the statistics (figures.CHANGES); a big
+# merge's writes of states pause it and log the cards in one statement
+CARD_TRIGGERS = ("cards_changed_insert",)
 # a merge or replay of this many events gets a page cache of this size (KiB; SQLite's unit
 # for a negative cache_size) while it runs
 BIG_CACHE_EVENTS = 10_000
@@ -56,6 +60,8 @@ BIG_MMAP = 1 << 31
 
 
 _order = attrgetter("at", "id")  # Event.order, without a property call per event
+# a card's events in event-time order and its review log rows (event id, row id, ...)
+_History = tuple[list[Event], list[tuple[Any, ...]]]
 
 
 def _row_event(row: Sequence[Any]) -> Event:
@@ -135,9 +141,25 @@ class _Writes:
         else:
             self._bulk_reviews(conn, insert)
         conn.executemany("DELETE FROM cards WHERE key=?", self.gone)
-        conn.executemany(f"INSERT OR REPLACE INTO cards ({_COLUMNS}) VALUES "
-                         "(?,?,?,?,?,?,?,?,?,?,?,?,?)", self.states)
+        write = (f"INSERT OR REPLACE INTO cards ({_COLUMNS}) VALUES "
+                 "(?,?,?,?,?,?,?,?,?,?,?,?,?)")
+        if len(self.states) < BULK_ROWS:
+            conn.executemany(write, self.states)
+        else:
+            self._bulk_states(conn, write)
         self.__init__()  # type: ignore[misc]
+
+    def _bulk_states(self, conn: sqlite3.Connection, write: str) -> None:
+        """The cards' states written with the changes log's insert trigger paused, and the
+        log's rows (one per card written, as the trigger adds) added by one plain insert:
+        the trigger's program per row cost more than writing the row."""
+        from trainer.store.tally import triggers_paused
+
+        with triggers_paused(conn, CARD_TRIGGERS) as paused:
+            conn.executemany(write, self.states)
+            if paused:
+                conn.executemany("INSERT INTO card_changes (key) VALUES (?)",
+                                 [row[:1] for row in self.states])
 
     def _bulk_reviews(self, conn: sqlite3.Connection, insert: str) -> None:
         """The review log written with the tally triggers paused, and tallied in a few
@@ -322,24 +344,62 @@ class JournalQueries:
             whole.update(r[0] for r in conn.execute(
                 f"SELECT card_key FROM events WHERE cancels IN ({marks}) AND seq <= ?",
                 (*part, base)))
-        for key, evs in by_card.items():
-            if key in whole:
-                continue
-            last = conn.execute("SELECT at, id FROM events WHERE card_key=? AND seq <= ? "
-                                "ORDER BY at DESC, id DESC LIMIT 1", (key, base)).fetchone()
-            first = min(e.order for e in evs)
-            if last is not None and first < (last[0], last[1]):
+        for key, last in self._newest_events([k for k in by_card if k not in whole], base):
+            if min(map(_order, by_card[key])) < last:
                 whole.add(key)  # it falls inside the history: replay the card from the start
         new_ids = set(ids)
         writes = _Writes()
+        known = self._histories([k for k in by_card if k in whole], base)
         for key, evs in by_card.items():
             if key in whole:
-                self._replay_card(key, new_ids, writes, fresh=(evs, base))
+                self._replay_card(key, new_ids, writes, fresh=(evs, base), known=known[key])
             else:
                 self._continue_card(key, sorted(evs, key=_order), writes)
             touched[key] = key in whole
         writes.flush(conn)
         return touched, new
+
+    def _keyed(self, keys: Sequence[str]) -> str:
+        """The cards `keys` put in a temporary table, for one query over all of them (not
+        one per card: a statement's own cost was most of reading a small history)."""
+        conn = self.conn
+        conn.execute("CREATE TEMP TABLE IF NOT EXISTS merge_keys (key TEXT PRIMARY KEY) "
+                     "WITHOUT ROWID")
+        conn.execute("DELETE FROM temp.merge_keys")
+        conn.executemany("INSERT OR IGNORE INTO temp.merge_keys VALUES (?)",
+                         [(key,) for key in keys])
+        return "temp.merge_keys"
+
+    def _newest_events(self, keys: Sequence[str],
+                       base: int) -> Iterator[tuple[str, tuple[float, str]]]:
+        """Each card's newest event (at, id) among those up to seq `base` (cards with none
+        are left out)."""
+        if not keys:
+            return
+        table = self._keyed(keys)
+        yield from ((r[0], (r[1], r[2])) for r in self.conn.execute(
+            f"SELECT k.key, e.at, e.id FROM {table} AS k CROSS JOIN events AS e ON e.seq = ("
+            "SELECT seq FROM events WHERE card_key = k.key AND seq <= ? "
+            "ORDER BY at DESC, id DESC LIMIT 1)", (base,)).fetchall())
+
+    def _histories(self, keys: Sequence[str], base: int) -> dict[str, _History]:
+        """Each card's events up to seq `base` in event-time order, and its review log rows
+        (event id, row id, reviewed_at, rating, answer, verdict, duration_ms), read in two
+        queries for all the cards."""
+        known: dict[str, _History] = {key: ([], []) for key in keys}
+        if not keys:
+            return known
+        table = self._keyed(keys)
+        conn = self.conn
+        for row in conn.execute(f"SELECT {_EVENT} FROM {table} AS k CROSS JOIN events AS e "
+                                "ON e.card_key = k.key WHERE e.seq <= ? "
+                                "ORDER BY k.key, e.at, e.id", (base,)):
+            known[row[2]][0].append(_row_event(row))
+        for row in conn.execute(f"SELECT r.card_key, r.event_id, r.id, r.reviewed_at, "
+                                "r.rating, r.answer, r.verdict, r.duration_ms FROM "
+                                f"{table} AS k CROSS JOIN reviews AS r ON r.card_key = k.key"):
+            known[row[0]][1].append(row[1:])
+        return known
 
     def _insert_events(self, events: Sequence[Event], origin: str | None,
                        base: int) -> list[Event]:
@@ -373,22 +433,20 @@ class JournalQueries:
 
     def _replay_card(self, key: str, changed: set[str] | None = None,
                      writes: _Writes | None = None,
-                     fresh: tuple[list[Event], int] | None = None) -> None:
+                     fresh: tuple[list[Event], int] | None = None,
+                     known: _History | None = None) -> None:
         """Rebuild a card's state from all its events, and its review log rows from the
         first event that `changed` (new events' ids; None: all of them) moves or cancels.
         A rewritten row keeps its id, so nothing that names it goes stale. The writes go
         to `writes` (None: written now). `fresh`: the card's events a merge has just
-        inserted, and the last seq before them (those are not read back)."""
+        inserted, and the last seq before them (those are not read back); `known`: the
+        card's events up to that seq and its review log rows, read already (_histories)."""
         conn = self.conn
-        if fresh is None:
-            events = [_row_event(r) for r in conn.execute(
-                f"SELECT {_EVENT} FROM events WHERE card_key=? ORDER BY at, id", (key,))]
-        else:
-            added, base = fresh
-            events = [_row_event(r) for r in conn.execute(
-                f"SELECT {_EVENT} FROM events WHERE card_key=? AND seq <= ? ORDER BY at, id",
-                (key, base))]
-            events = sorted([*events, *added], key=_order)
+        if known is None:
+            known = self._histories([key], fresh[1] if fresh is not None else _LAST_SEQ)[key]
+        events, reviews = known
+        if fresh is not None:
+            events = sorted([*events, *fresh[0]], key=_order)
         cancelled = {e.cancels for e in events if e.kind == "undo"}
         kept = [e for e in events if e.kind != "undo" and e.id not in cancelled]
         since: tuple[float, str] | None = None
@@ -400,8 +458,7 @@ class JournalQueries:
             since = min(map(_order, moved), default=None)
         rows: dict[str, int] = {}
         old: dict[int, tuple[Any, ...]] = {}
-        for row in conn.execute("SELECT event_id, id, reviewed_at, rating, answer, verdict, "
-                                "duration_ms FROM reviews WHERE card_key=?", (key,)):
+        for row in reviews:
             rows[row[0]] = row[1]
             old[row[1]] = row[2:]
         pending = writes or _Writes()

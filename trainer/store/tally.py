@@ -13,18 +13,21 @@ TRIGGERS = ("reviews_tally_delete", "reviews_tally_insert")
 
 
 @contextmanager
-def triggers_paused(conn: sqlite3.Connection) -> Iterator[bool]:
-    """Drop the tally triggers for a bulk write in the caller's transaction and make them
-    again after it, from the very SQL they had; the caller tallies what it deletes and
-    writes with `tally`. Yields False (and drops nothing) when the store has no tallies.
-    On an error the triggers are not made again: the caller's rollback restores them."""
+def triggers_paused(conn: sqlite3.Connection,
+                    names: Sequence[str] = TRIGGERS) -> Iterator[bool]:
+    """Drop these triggers (the tally triggers) for a bulk write in the caller's transaction
+    and make them again after it, from the very SQL they had; the caller does their work
+    in statements (the tallies with `tally`). Yields False (and drops nothing) when the
+    store lacks any of them. On an error the triggers are not made again: the caller's
+    rollback restores them."""
+    marks = ",".join("?" * len(names))
     sql = [r[0] for r in conn.execute(
-        "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name IN (?, ?) ORDER BY name",
-        TRIGGERS)]
-    if len(sql) != len(TRIGGERS):
+        f"SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name IN ({marks}) "
+        "ORDER BY name", tuple(names))]
+    if len(sql) != len(names):
         yield False
         return
-    for name in TRIGGERS:
+    for name in names:
         conn.execute(f"DROP TRIGGER {name}")
     yield True
     for statement in sql:
