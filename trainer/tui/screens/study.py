@@ -109,7 +109,7 @@ class StudyScreen(TrainerScreen):
         before = self.session.current
         self.session.replace_cards(cards)
         current = self.session.current
-        untouched = (self.phase == "question" and not self.view.answer.value
+        untouched = (self.phase == "question" and not self.view.typed
                      and self.view.code_answer is None
                      and not (self.attempt is not None and self.attempt.results))
         if self.phase in ("empty", "waiting") and current is not None:
@@ -290,7 +290,7 @@ class StudyScreen(TrainerScreen):
     def _answered(self) -> None:
         self.phase = "answered"
         self.focus_next_rating_target()
-        self._status(rating_prompt(self.suggested, self.view.key_points.display,
+        self._status(rating_prompt(self.suggested, self.view.points_shown,
                                    self.session.rating_intervals()))
         self.refresh_bindings()
 
@@ -300,9 +300,8 @@ class StudyScreen(TrainerScreen):
         return self.attempt.suggested if self.attempt is not None else None
 
     def focus_next_rating_target(self) -> None:
-        points = self.view.key_points
-        if points.display:
-            points.focus()
+        if self.view.points_shown:
+            self.view.key_points.focus()
         else:
             self.set_focus(None)
 
@@ -382,10 +381,11 @@ class StudyScreen(TrainerScreen):
         return True
 
     def action_undo(self) -> None:
-        field = self.view.answer
+        box = self.focused
+        typing = box is not None and box.id == "answer" and bool(self.view.typed.strip())
         # steps of a derivation done
         midway = self.phase == "question" and self.attempt is not None and self.attempt.step > 0
-        if (field.has_focus and field.value.strip() or midway) and not self.undo_armed:
+        if (typing or midway) and not self.undo_armed:
             # an editor user may expect ctrl+z to undo typing: do not drop the text unasked
             self.undo_armed = True
             self._status("[b]ctrl+z[/b] (or [b]u[/b]) again undoes the last review; this card's "
@@ -487,9 +487,10 @@ class StudyScreen(TrainerScreen):
                 self.set_focus(self.code_answer.editor)
                 self._status(KEYS)
             return
+        if self.phase != "question" or not self.view.answering:
+            return
         field = self.view.answer
-        if self.phase == "question" and self.view.answer_box.display \
-                and not field.disabled:
+        if not field.disabled:
             self.set_focus(field)
             field.cursor_position = len(field.value)
             self._status(TYPING_KEYS)

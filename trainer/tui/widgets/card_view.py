@@ -5,12 +5,13 @@ the screen asks for; the screen decides when (its phases and keys)."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
+from textual.widget import Widget
 from textual.widgets import Input, Static
 from textual.widgets.input import Selection as InputSelection
 
@@ -45,6 +46,32 @@ class KeyPoints(TickList):
                 Binding("space", "toggle", "Tick / untick", show=False)]
 
 
+class AnswerBox(Vertical):
+    """A graded card's step: what it asks for, the box to type in, how the answer reads."""
+
+    def __init__(self, *, id: str | None = None) -> None:  # noqa: A002
+        super().__init__(id=id)
+        # kept, not queried: a box mounted for the card being shown is filled at once,
+        # before its children are mounted
+        self.step_prompt = Static(id="step-prompt")
+        self.field = AnswerInput(id="answer", placeholder="type your answer; enter grades it",
+                                 select_on_focus=False)
+        self.preview = Static(id="preview")
+
+    def compose(self) -> ComposeResult:
+        yield self.step_prompt
+        yield self.field
+        yield self.preview
+
+
+# the card's parts top to bottom ("code" and "plot": a code card's editor, a card's plot).
+# A part is mounted when first shown: a recall card's first frame needs its question alone,
+# and each widget more (with its CSS: the answer box, the key points' option list) is work
+# the first card would wait for
+PARTS = ("countdown", "prompt", "steps-done", "code", "answer-box", "verdict", "key-points",
+         "model-answer", "plot", "hint")
+
+
 class CardView(VerticalScroll):
     """The card on screen, part by part; `on_due` is called when a counted-down card is back."""
 
@@ -54,35 +81,99 @@ class CardView(VerticalScroll):
         self.code_answer: CodeAnswer | None = None  # a code card's editor, while it is shown
 
     def compose(self) -> ComposeResult:
-        yield Countdown(self.on_due, id="countdown")
         yield Static(id="prompt")
-        yield Static(id="steps-done")
-        with Vertical(id="answer-box"):
-            yield Static(id="step-prompt")
-            yield AnswerInput(id="answer", placeholder="type your answer; enter grades it",
-                              select_on_focus=False)
-            yield Static(id="preview")
-        yield Static(id="verdict")
-        yield KeyPoints(id="key-points")
-        yield Static(id="model-answer")
-        yield Static(id="hint")
+
+    def _part(self, part: str) -> Widget:
+        """The part's widget, mounted (hidden, but for the question) the first time it is asked for."""
+        widget = self._mounted(part)
+        if widget is not None:
+            return widget
+        if part == "countdown":
+            widget = Countdown(self.on_due, id=part)
+        elif part == "answer-box":
+            widget = AnswerBox(id=part)
+            widget.display = False
+        elif part == "key-points":
+            widget = KeyPoints(id=part)
+            widget.display = False
+        else:
+            widget = Static(id=part)
+            widget.display = part == "prompt"
+        self._mount_in_place(widget, part)
+        return widget
+
+    def _mount_in_place(self, widget: Widget, part: str) -> None:
+        """Mount the widget at its part's place, among the parts mounted so far."""
+        rank = PARTS.index(part)
+        for child in self.children:
+            if self._rank(child) > rank:
+                self.mount(widget, before=child)
+                return
+        self.mount(widget)
+
+    @staticmethod
+    def _rank(child: Widget) -> int:
+        if child.id in PARTS:
+            return PARTS.index(child.id)
+        return PARTS.index("code" if child.has_class("code-answer") else "plot")
+
+    def _mounted(self, part: str) -> Widget | None:
+        for child in self.children:
+            if child.id == part:
+                return child
+        return None
+
+    def _shown(self, part: str) -> Widget | None:
+        """The part's widget if it is mounted and shown."""
+        widget = self._mounted(part)
+        return widget if widget is not None and widget.display else None
+
+    def _hide(self, part: str) -> None:
+        widget = self._mounted(part)
+        if widget is not None:
+            widget.display = False
 
     @property
     def answer(self) -> Input:
-        return self.query_one("#answer", Input)
+        """A graded card's answer box (mounted, hidden, if no graded card was shown yet)."""
+        return cast(AnswerBox, self._part("answer-box")).field
 
     @property
-    def answer_box(self) -> Vertical:
-        return self.query_one("#answer-box", Vertical)
+    def typed(self) -> str:
+        """The text in the answer box while it is shown."""
+        box = self._shown("answer-box")
+        return box.field.value if isinstance(box, AnswerBox) else ""
+
+    @property
+    def answering(self) -> bool:
+        """A graded card's answer box is shown."""
+        return self._shown("answer-box") is not None
 
     @property
     def key_points(self) -> KeyPoints:
-        return self.query_one("#key-points", KeyPoints)
+        return cast(KeyPoints, self._part("key-points"))
+
+    @property
+    def points_shown(self) -> bool:
+        """The key points to tick are on screen."""
+        return self._shown("key-points") is not None
 
     def set(self, widget_id: str, content: Any, *, visible: bool | None = None) -> None:
-        widget = self.query_one(f"#{widget_id}", Static)
-        widget.update(content)
-        widget.display = bool(content) if visible is None else visible
+        shown = bool(content) if visible is None else visible
+        widget = self._static(widget_id, mount=shown or bool(content))
+        if widget is not None:  # None: never shown, nothing to clear
+            widget.update(content)
+            widget.display = shown
+
+    def _static(self, widget_id: str, *, mount: bool) -> Static | None:
+        """A part, or a line of the answer box; None if it is not mounted and need not be."""
+        if widget_id in PARTS:
+            part = self._part(widget_id) if mount else self._mounted(widget_id)
+            return cast(Static, part)
+        box = self._part("answer-box") if mount else self._mounted("answer-box")
+        if not isinstance(box, AnswerBox):
+            return None
+        return box.step_prompt if widget_id == "step-prompt" else box.preview
 
     def clear(self) -> None:
         """Nothing of the card before stays: its verdict, answer, hint, steps, plot, key
@@ -91,24 +182,27 @@ class CardView(VerticalScroll):
             self.set(widget_id, "")
         for plot in self.query(".card-plot"):
             plot.remove()
-        self.key_points.display = False
+        if self._shown("key-points") is not None:
+            self.key_points.display = False
         if self.code_answer is not None:  # a code card's editor goes with its card
             self.code_answer.remove()
             self.code_answer = None
-        self.query_one(Countdown).stop()
+        countdown = self._mounted("countdown")
+        if isinstance(countdown, Countdown):
+            countdown.stop()
 
     # --- no card ----------------------------------------------------------------------------
 
     def show_text(self, text: Text) -> None:
         """This text alone: a recall card's question, or why there is no card."""
         self.set("prompt", text, visible=True)
-        self.answer_box.display = False
+        self._hide("answer-box")
 
     def show_countdown(self, session: StudySession, wait: float) -> None:
         """Only learning cards due later are left: count down to the next one."""
         self.set("prompt", "")
-        self.answer_box.display = False
-        self.query_one(Countdown).start(session, wait)
+        self._hide("answer-box")
+        cast(Countdown, self._part("countdown")).start(session, wait)
 
     # --- a recall card ------------------------------------------------------------------------
 
@@ -144,7 +238,7 @@ class CardView(VerticalScroll):
         self.set("prompt", md(attempt.prompt), visible=True)
         if attempt.results:
             self.set("steps-done", steps_done(attempt), visible=True)
-        self.answer_box.display = True
+        self._part("answer-box").display = True
         self.set("step-prompt", step_prompt(attempt))
         field = self.answer
         field.disabled = False
@@ -178,7 +272,7 @@ class CardView(VerticalScroll):
         """Every step in full, the solution, and the card's plot for this review's numbers."""
         self.set("steps-done", "")
         self.set("verdict", card_verdict(attempt), visible=True)
-        self.answer_box.display = False
+        self._hide("answer-box")
         if attempt.solution:
             self.set("model-answer", solution_text(attempt.solution), visible=True)
         for shown in self.query(".card-plot"):
@@ -187,7 +281,8 @@ class CardView(VerticalScroll):
         if data is not None:
             from trainer.tui.widgets import LikelihoodPlot
 
-            self.mount(LikelihoodPlot(data, classes="card-plot"), after="#model-answer")
+            plot = LikelihoodPlot(data, classes="card-plot")
+            self._mount_in_place(plot, "plot")
 
     # --- a code card (the editor and its runs: trainer/tui/code_answer.py) -------------------
 
@@ -198,13 +293,13 @@ class CardView(VerticalScroll):
 
         code = attempt.code
         assert code is not None
-        self.answer_box.display = False
+        self._hide("answer-box")
         prompt = md(attempt.prompt)
         prompt.append("\nYour function must pass: ", style="bold")
         prompt.append(", ".join(["every draw", *code.describe_checks()]))
         self.set("prompt", prompt, visible=True)
         widget = self.code_answer = CodeAnswer(attempt, classes="code-answer")
-        self.mount(widget, after="#steps-done")
+        self._mount_in_place(widget, "code")
         return widget
 
     def show_code_verdict(self, attempt: Attempt, result: CodeResult) -> None:
@@ -214,5 +309,5 @@ class CardView(VerticalScroll):
         self.set("model-answer", code_solution(attempt.solution, reference), visible=True)
         # the code is frozen now: bring the verdict, the feedback and the solution into view
         # (on a small terminal they are below the editor and the cases)
-        self.call_after_refresh(self.scroll_to_widget, self.query_one("#verdict"),
+        self.call_after_refresh(self.scroll_to_widget, self._part("verdict"),
                                 animate=False, top=True)

@@ -12,6 +12,8 @@ from trainer.session import describe_wait
 from trainer.tui.study_text import learning_left
 
 if TYPE_CHECKING:
+    from textual.timer import Timer
+
     from trainer.session import StudySession
 
 
@@ -28,9 +30,11 @@ class Countdown(Static):
         self.session: StudySession | None = None
         self.below = Text()  # drawn once per pause; each tick redraws the first line only
         self.display = False
+        self.ticker: Timer | None = None
 
     def on_mount(self) -> None:
-        self.ticker = self.set_interval(1.0, self.tick, pause=True)
+        # it may be started before it is mounted (mounted when first needed)
+        self.ticker = self.set_interval(1.0, self.tick, pause=self.session is None)
 
     def start(self, session: StudySession, wait: float) -> None:
         """Count down `wait` seconds to the session's next learning card."""
@@ -38,18 +42,21 @@ class Countdown(Static):
         self.below = learning_left(session)
         self.display = True
         self._draw(wait)
-        self.ticker.resume()
+        if self.ticker is not None:
+            self.ticker.resume()
 
     def stop(self) -> None:
         self.session = None
         self.display = False
-        self.ticker.pause()
+        if self.ticker is not None:
+            self.ticker.pause()
 
     def tick(self) -> None:
         """The countdown's step: the next learning card appears when its time comes."""
         session = self.session
         if session is None:
-            self.ticker.pause()
+            if self.ticker is not None:
+                self.ticker.pause()
             return
         wait = session.next_card_in()
         if wait is None or session.bring_back() is not None:
