@@ -20,7 +20,7 @@ from trainer.config import deck_cache_dir
 from trainer.decks.model import Card, Curve, Deck, FollowUp, Marker, Mistake, Plot, Step
 
 FORMAT = 3
-_CODE = ("loader.py", "header.py", "model.py", "cache.py", "spec.py")
+_CODE = ("loader.py", "header.py", "node_props.py", "model.py", "cache.py", "spec.py")
 
 
 def cache_dir() -> Path:

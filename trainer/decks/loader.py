@@ -25,6 +25,7 @@ from trainer.decks.model import (
     Step,
     study_order,
 )
+from trainer.decks.node_props import may_hold_anchor_alias_or_tag
 from trainer.decks.spec import (
     ALL_CARD_FIELDS,
     CARD_KINDS,
@@ -436,19 +437,6 @@ def _read_card(
     return card_id, card if reader.ok else None
 
 
-_INDICATORS = re.compile(r"[&*!]")
-_NOT_NODE_START = frozenset("\n\t []{},")
-
-
-def _may_hold_anchor_alias_or_tag(text: str) -> bool:
-    """True when some `&`, `*` or `!` could start an anchor, alias or tag."""
-    for match in _INDICATORS.finditer(text):
-        at = match.start()
-        before = text[at - 1] if at else "\n"
-        after = text[at + 1:at + 2]
-        if before in _NOT_NODE_START and after and after not in " \t\n,]}":
-            return True
-    return False
 _CARD_ID = re.compile(r"^( *)(?:- +)?(id): *(['\"]?)([A-Za-z0-9_.-]+)\3 *(?:#.*)?$", re.M)
 _KEY_LINES = re.compile(r"^ *(?:- +)*[A-Za-z_][\w-]* *:(?: |$)", re.M)
 
@@ -474,9 +462,9 @@ def _fast_root(text: str, no_aliases: bool = False) -> Located | None:
     way, which refuses them with their positions. Card positions come from their
     `id:` lines; a card whose id line is not found also sends the deck the exact way.
     `no_aliases`: the text's writer wrote none of them (`trainer import`), so the
-    guess from the text, which every Markdown `*emphasis*` sets off, is not needed.
+    guess from the text (trainer.decks.node_props) is not needed.
     """
-    if _yaml12 is None or (not no_aliases and _may_hold_anchor_alias_or_tag(text)):
+    if _yaml12 is None or (not no_aliases and may_hold_anchor_alias_or_tag(text)):
         return None
     try:
         data = _yaml12.parse_yaml(text)
