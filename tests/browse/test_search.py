@@ -262,3 +262,49 @@ def test_retrievability_follows_the_decks_fitted_parameters(world):
         assert ids(search(cards, store, f"prop:r<{expected - 0.0005:.4f}", NOW)) == []
         curve = retrievability_curve(store.reviews("stats/fisher"), NOW, decay=match.decay)
         assert curve[-1][1] == pytest.approx(expected, abs=0.02)
+
+
+def test_the_first_page_read_in_due_order_is_the_whole_searchs_first_rows(tmp_path):
+    """The browser draws `first_page` before the whole search is done: its rows must be
+    the whole sorted search's first ones, for any query, either way of sorting, with
+    cards never stored, new rows, suspended ones and rows of cards no longer loaded."""
+    import random
+
+    from trainer.browse.query import TextIndex
+    from trainer.browse.search import first_page
+    from trainer.decks.model import Card
+    from trainer.store import CardState
+
+    rng = random.Random(5)
+    cards = [Card(deck=f"d{i % 3}", id=f"c{i}", kind="recall",
+                  prompt="fisher" if i % 7 == 0 else "p", answer="a", tags=(f"t{i % 4}",))
+             for i in range(300)]
+    store = Store.open(tmp_path / "t.db")
+    states: dict[str, CardState | None] = {}
+    for i, card in enumerate([*cards, *(Card(deck="d0", id=f"gone{i}", kind="recall",
+                                                  prompt="p") for i in range(20))]):
+        if i % 5 == 4:
+            continue  # never stored: new
+        state = State.NEW if i % 11 == 0 else rng.choice([State.LEARNING, State.REVIEW])
+        states[card.key] = CardState(
+            key=card.key, deck=card.deck, state=state, step=None, stability=rng.uniform(1, 50),
+            difficulty=5.0, due=NOW + rng.uniform(-10, 40) * DAY, last_review=NOW - 3 * DAY,
+            reps=3, lapses=i % 3, suspended=i % 13 == 0)
+    store.write_states(states)
+    index = TextIndex(cards)
+    for text in ("", "deck:d1", "is:suspended", "fisher", "-is:suspended tag:t2",
+                 "due:<3 prop:r<0.95", "is:review -deck:d2 lapses", "prop:lapses>1"):
+        for reverse in (False, True):
+            whole = sort_matches(search(index, store, text, NOW), "due", reverse=reverse)
+            with_due = [m.key for m in whole if m.due is not None]
+            for size in (1, 7, 200):
+                first = first_page(index, store, text, NOW, "due", reverse=reverse, size=size)
+                if not with_due:
+                    assert first is None, text
+                    continue
+                assert first is not None, text
+                assert [m.key for m in first] == with_due[:size], (text, reverse, size)
+                assert [m.to_dict() for m in first] == [m.to_dict() for m in whole[:len(first)]]
+    assert first_page(index, store, "", NOW, "stability") is None  # only due is read so
+    with pytest.raises(QueryError):
+        first_page(index, store, "is:sleepy", NOW, "due")

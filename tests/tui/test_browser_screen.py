@@ -258,6 +258,44 @@ async def test_a_search_over_many_cards_runs_in_a_worker_and_a_stale_querys_rows
         assert rows(screen) == ["map"] and status(screen).startswith("1 cards")
 
 
+async def test_a_big_search_draws_its_first_rows_by_due_while_it_reads_the_rest(
+        make_app, recall_deck, tmp_path, monkeypatch):
+    """100k cards take half a second to search and sort: the first rows by due date are
+    read from the store's index first and drawn, then all of them, the cursor kept."""
+    import asyncio
+    import threading
+
+    from trainer.tui.screens import browser
+
+    monkeypatch.setattr(browser.BrowserScreen, "INLINE_CARDS", 0)  # 3 cards count as many
+    gate = threading.Event()  # holds the whole search until the first rows are checked
+    held = threading.Event()  # the worker has sent its first rows and waits at the gate
+    real_search = browser.search
+
+    def held_search(index, store, query, now):
+        held.set()
+        assert gate.wait(30), "the test never released the search"
+        return real_search(index, store, query, now)
+
+    app = make_app(recall_deck, tmp_path / "t.db", clock=lambda: NOW)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.press("space", "1", "space", "1")  # two cards reviewed: they have a due
+        await pilot.pause()
+        screen = await open_browser(pilot, app)
+        assert len(rows(screen)) == 3
+        monkeypatch.setattr(browser, "search", held_search)
+        await pilot.press("slash", "end", "ctrl+u", "enter")
+        assert await asyncio.to_thread(held.wait, 30)
+        await pilot.pause()
+        assert len(rows(screen)) == 2  # the two with a due date, in due order
+        assert status(screen).startswith("the first 2 by due ↑ · row 1 · searching all cards")
+        await pilot.press("down")
+        gate.set()
+        await settle(app, pilot)
+        assert len(rows(screen)) == 3 and screen.table.cursor_row == 1
+        assert status(screen).startswith("3 cards · row 2/3 · sorted by due ↑")
+
+
 async def test_after_an_action_the_rows_show_the_new_state_in_place(make_app, recall_deck,
                                                                     tmp_path):
     app = make_app(recall_deck, tmp_path / "t.db", clock=lambda: NOW)

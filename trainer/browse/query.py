@@ -19,6 +19,7 @@ import fnmatch
 import operator
 import re
 import shlex
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -262,16 +263,70 @@ def card_text(card: Card) -> str:
 
 
 class TextIndex:
-    """The loaded cards' searchable text, built once and kept (the cards do not change)."""
+    """The loaded cards grouped for searching, built once and kept (the cards do not
+    change): each deck's (key, card) pairs in file order, decks in order of first
+    appearance (a deck: term reads only its decks' cards); the cards' searchable text and
+    each card by its key are made when first asked for (only a text term reads the text)."""
 
     def __init__(self, cards: Sequence[Card]) -> None:
         self.cards = list(cards)
-        self.text = {c.key: card_text(c) for c in self.cards}
-        # each deck's cards in file order, decks in order of first appearance: a deck:
-        # term reads only its decks' cards
-        self.by_deck: dict[str, list[Card]] = {}
-        # the same with each card's key, made once (Card.key builds the string anew)
-        self.keyed: dict[str, list[tuple[str, Card]]] = {}
+        keyed: dict[str, list[tuple[str, Card]]] = {}
         for card in self.cards:
-            self.by_deck.setdefault(card.deck, []).append(card)
-            self.keyed.setdefault(card.deck, []).append((card.key, card))
+            deck = card.deck
+            pairs = keyed.get(deck)
+            if pairs is None:
+                pairs = keyed[deck] = []
+            pairs.append((f"{deck}/{card.id}", card))  # Card.key, without its call
+        self.keyed = keyed
+        self._text: dict[str, str] | None = None
+        self._card_of: dict[str, Card] | None = None
+        self._lock = threading.Lock()  # the text is made once, whichever thread asks
+
+    @property
+    def text(self) -> dict[str, str]:
+        """Each card's searchable text (card_text) by its key."""
+        if self._text is None:
+            with self._lock:
+                if self._text is None:
+                    self._text = {key: card_text(card) for pairs in self.keyed.values()
+                                  for key, card in pairs}
+        return self._text
+
+    @property
+    def text_ready(self) -> bool:
+        return self._text is not None
+
+    @property
+    def card_of(self) -> dict[str, Card]:
+        """Each loaded card by its key."""
+        if self._card_of is None:
+            self._card_of = {key: card for pairs in self.keyed.values() for key, card in pairs}
+        return self._card_of
+
+
+class LazyIndex:
+    """One deck load's TextIndex, made once by whichever thread asks first: the app has it
+    made in the background after the first card, so the browser opens on it at once."""
+
+    def __init__(self, cards: Callable[[], Sequence[Card]]) -> None:
+        self._cards = cards
+        self._index: TextIndex | None = None
+        self._lock = threading.Lock()
+
+    def get(self) -> TextIndex:
+        """The index, made now if no thread has (waits for one making it)."""
+        if self._index is None:
+            with self._lock:
+                if self._index is None:
+                    self._index = TextIndex(self._cards())
+        return self._index
+
+    def ready(self) -> TextIndex | None:
+        """The index if it is made, without waiting."""
+        return self._index
+
+    def build(self) -> None:
+        """Make all of it: the groups, the text and the cards by key."""
+        index = self.get()
+        index.text  # noqa: B018 - made now, not at the first text search
+        index.card_of  # noqa: B018

@@ -404,6 +404,21 @@ class Store(figures.FigureQueries, interviews.InterviewQueries, fits.FitQueries,
             (*decks, *args))
         return {row[0]: row for row in rows}
 
+    def state_rows_by_due(self, decks: Iterable[str], where: str = "1",
+                          args: Sequence[Any] = (), *, reverse: bool = False,
+                          limit: int = 200) -> list[tuple[Any, ...]]:
+        """The first `limit` rows of `state_rows_where` that have a due date (not new), by
+        due date: the (deck, due) index gives them in a few milliseconds where reading
+        every row of 100k cards takes a quarter of a second (the browser's first page)."""
+        decks = list(decks)
+        if not decks:
+            return []
+        marks = ",".join("?" * len(decks))
+        return self.conn.execute(
+            f"SELECT {_COLUMNS} FROM cards WHERE deck IN ({marks}) AND state > {int(State.NEW)}"
+            f" AND ({where}) ORDER BY due {'DESC' if reverse else 'ASC'} LIMIT ?",
+            (*decks, *args, limit)).fetchall()
+
     def state_rows(self, keys: Iterable[str]) -> dict[str, tuple[Any, ...]]:
         """The stored rows of these cards, as they are (a card without one is new): the
         browser reads again the rows an action changed."""

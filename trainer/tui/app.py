@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import threading
 import time
 from collections.abc import Sequence
@@ -18,6 +19,7 @@ from trainer.scheduling import Scheduler
 from trainer.session import StudySession
 
 if TYPE_CHECKING:
+    from trainer.browse.query import LazyIndex
     from trainer.decks.watch import DeckWatch
 from trainer.store import Store, StoreError
 from trainer.tui.screens.study import StudyScreen
@@ -91,6 +93,8 @@ class TrainerApp(App[None]):
         self._reviews_since_sync = 0
         self._syncing = threading.Lock()
         self.interview_clock = time.monotonic  # its question clocks (a fake one in tests)
+        self.search_index: LazyIndex | None = None  # the browser's, made after the first card
+        self.index_thread: threading.Thread | None = None  # making it; tests join it
 
     def now(self) -> float:
         """UTC seconds by the app's clock (a fixed one in tests)."""
@@ -117,6 +121,11 @@ class TrainerApp(App[None]):
         return StudyScreen(self.new_session())
 
     def on_mount(self) -> None:
+        # the loaded decks (100k cards in the benchmarks) live as long as the app: out of
+        # the garbage collector's full passes, which walked them all (~300 ms each)
+        gc.freeze()
+        # the browser's index of the cards, made in the background after the first card
+        self.call_after_refresh(self._index_cards)
         if self.settings.theme in self.available_themes:
             self.theme = self.settings.theme
         else:
@@ -154,6 +163,25 @@ class TrainerApp(App[None]):
             self.call_after_refresh(lambda: threading.Thread(
                 target=_warm_up, daemon=True, name="warm-up").start())
 
+    def on_unmount(self) -> None:
+        gc.unfreeze()  # what the app kept is the collector's again (tests run many apps)
+
+    def _index_cards(self) -> None:
+        """The browser's index of the cards loaded now, made on a thread of its own (100k
+        cards take a quarter of a second), and kept out of the full collections too."""
+        from trainer.browse.query import LazyIndex
+
+        loaded = self.load_result
+        self.search_index = index = LazyIndex(lambda: loaded.cards)
+
+        def build() -> None:
+            index.build()
+            if self.is_running:
+                gc.freeze()
+
+        self.index_thread = threading.Thread(target=build, daemon=True, name="search-index")
+        self.index_thread.start()
+
     def _plugin_notices(self) -> None:
         """A solver plugin that failed to import is a notice, never a traceback; the cards
         that call its functions are among the deck problems."""
@@ -180,6 +208,8 @@ class TrainerApp(App[None]):
             return
         reload = reload_decks(self.load_result, self.deck_paths)
         self.load_result = reload.result
+        gc.freeze()
+        self._index_cards()
         if reload.new_problems:
             first = reload.new_problems[0]
             more = (f"\n…and {len(reload.new_problems) - 1} more: run `trainer validate`"
@@ -335,7 +365,8 @@ class TrainerApp(App[None]):
 
         if not isinstance(self.screen, BrowserScreen):
             extra = {"clock": self.clock} if self.clock is not None else {}
-            self.push_screen(BrowserScreen(list(self.load_result.cards), **extra))
+            self.push_screen(BrowserScreen(list(self.load_result.cards),
+                                           index=self.search_index, **extra))
 
     def study_cards(self, cards: Sequence[Card]) -> None:
         """Study exactly these cards now, due or not (the browser's "study these")."""

@@ -10,6 +10,7 @@ from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
+from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Input, Static
 from textual_plotext import PlotextPlot
@@ -17,8 +18,8 @@ from textual_plotext import PlotextPlot
 from trainer.browse import actions
 from trainer.browse.editor import parse_day
 from trainer.browse.history import card_history, retrievability_curve
-from trainer.browse.query import QueryError, TextIndex, parse
-from trainer.browse.search import COLUMNS, Match, search, sort_matches
+from trainer.browse.query import LazyIndex, QueryError, TextIndex, parse
+from trainer.browse.search import COLUMNS, Match, first_page, search, sort_matches
 from trainer.decks.model import Card
 from trainer.render import plural
 from trainer.scheduling import format_interval
@@ -94,10 +95,21 @@ class BrowserScreen(TrainerScreen):
     # and the rows came a frame later; a bigger one runs in a worker, the screen live
     INLINE_CARDS = 20_000
 
-    def __init__(self, cards: list[Card], query: str = "", clock=time.time) -> None:  # noqa: ANN001
+    class FirstRows(Message):
+        """A search worker's first page, drawn while it reads the rest."""
+
+        def __init__(self, number: int, rows: list[Match]) -> None:
+            super().__init__()
+            self.number = number
+            self.rows = rows
+
+    def __init__(self, cards: list[Card], query: str = "", clock=time.time,  # noqa: ANN001
+                 index: LazyIndex | None = None) -> None:
         super().__init__()
         self.cards = cards
-        self._index: TextIndex | None = None  # built by the first search, in its worker
+        # the cards' index: the app's, made in the background after the first card; else
+        # made by the first search, in its worker
+        self.lazy_index = index if index is not None else LazyIndex(lambda: cards)
         self.query_text = query
         self.clock = clock
         self.matches: list[Match] = []
@@ -108,6 +120,7 @@ class BrowserScreen(TrainerScreen):
         self.searches = 0  # searches and sorts started: a worker's result counts only if last
         self.error = ""  # why the last query gave nothing
         self.searching = False  # a search's rows are still to come
+        self.partial = False  # the rows shown are a search's first page only
 
     def compose(self) -> ComposeResult:
         yield Input(self.query_text, id="query",
@@ -118,11 +131,8 @@ class BrowserScreen(TrainerScreen):
 
     @property
     def index(self) -> TextIndex:
-        """The cards' search text: 100k cards take a moment, so the first search's worker
-        builds it and the screen is up at once."""
-        if self._index is None:
-            self._index = TextIndex(self.cards)
-        return self._index
+        """The cards' index (waits for it to be made: in a worker only)."""
+        return self.lazy_index.get()
 
     @property
     def table(self) -> RowTable:
@@ -154,15 +164,18 @@ class BrowserScreen(TrainerScreen):
         self._search(self.query_text, self.sort_column, self.sort_reverse, self.searches)
 
     def _cheap(self, text: str) -> bool:
-        """True when the query reads at most INLINE_CARDS cards and the index is built."""
-        index = self._index
+        """True when the query reads at most INLINE_CARDS cards and the index is made
+        (its text too, for a text term)."""
+        index = self.lazy_index.ready()
         if index is None:
             return False
         try:
             query = parse(text)
         except QueryError:
             return True  # its message at once
-        decks = query.decks(list(index.by_deck))
+        if not index.text_ready and any(t.field == "text" for t in query.terms):
+            return False
+        decks = query.decks(list(index.keyed))
         return sum(len(index.keyed[deck]) for deck in decks) <= self.INLINE_CARDS
 
     def _search_in(self, store: Store, index: TextIndex, text: str, column: str,
@@ -180,7 +193,15 @@ class BrowserScreen(TrainerScreen):
     def _search(self, text: str, column: str, reverse: bool, number: int) -> None:
         try:
             with self.app.store.reading() as store:  # its own connection: another thread
-                result = self._search_in(store, self.index, text, column, reverse)
+                index = self.index
+                try:  # the first page, by due date, read in a few milliseconds
+                    first = first_page(index, store, text, self.clock(), column,
+                                       reverse=reverse)
+                except QueryError:
+                    first = None  # the whole search says why
+                if first:  # drawn while the rest is read (not waited for)
+                    self.post_message(self.FirstRows(number, first))
+                result = self._search_in(store, index, text, column, reverse)
         except StoreError as exc:
             result = f"Could not read the cards: {exc}"
         self.app.call_from_thread(self._found, number, result)
@@ -206,17 +227,29 @@ class BrowserScreen(TrainerScreen):
         result = sort_matches(matches, column, reverse=reverse)
         self.app.call_from_thread(self._found, number, result)
 
+    @on(FirstRows)
+    def _first_rows(self, message: FirstRows) -> None:
+        if message.number != self.searches or not self.searching:
+            return  # another search's, or this one's whole rows came first
+        self.partial = True
+        self.matches = message.rows  # the marks stay: the whole rows may have them
+        self.table.sort_key, self.table.sort_reverse = self.sort_column, self.sort_reverse
+        self.table.show(len(message.rows), self._row_cells, self._row_marked)
+        self._status()
+
     def _found(self, number: int, result: list[Match] | str, refresh: bool = False) -> None:
         if number != self.searches:
             return  # a later query was typed meanwhile: its results are the ones to show
         self.searching = False
+        partial, self.partial = self.partial, False
         if isinstance(result, str):  # why the query gave nothing
             self.error = result
             self.matches = []
             self.table.show(0, self._row_cells, empty="no cards: the query can not be read")
             self._status()
             return
-        row = self.table.cursor_row if refresh else 0  # after an action: the same row
+        # after an action, or after the first page: the same row
+        row = self.table.cursor_row if refresh or partial else 0
         self.matches = result
         if self.marked:  # those no longer shown are no longer marked
             self.marked &= {m.key for m in self.matches}
@@ -249,6 +282,10 @@ class BrowserScreen(TrainerScreen):
             return
         arrow = "↓" if self.sort_reverse else "↑"
         n = len(self.matches)
+        if self.partial:
+            self._say(f"the first {n} by due {arrow} · row {self.table.cursor_row + 1} · "
+                      f"searching {escape(self.query_text) or 'all cards'}…")
+            return
         at = f"row {self.table.cursor_row + 1}/{n}" if n else "none match"
         self._say(f"{n} cards · {at} · sorted by {self.sort_column} {arrow}"
                   + (f" · {len(self.marked)} marked" if self.marked else ""))
