@@ -64,9 +64,64 @@ def test_loops_behind_helpers_and_module_builtins_are_found(source: str) -> None
     assert _loops(source)
 
 
-def test_a_helper_called_with_other_values_and_recursion_are_not_loops() -> None:
+def test_a_helper_called_with_other_values_is_not_a_loop() -> None:
     src = ("import numpy as np\ndef count(n):\n    for _ in range(3):\n        n += 1\n"
            "    return n\ndef f(x):\n    return np.mean(x) + count(2)\n")
     assert _loops(src) == []
-    src = "import numpy as np\ndef f(x):\n    return f(x[1:]) if len(x) > 1 else np.sum(x)\n"
+    src = "import numpy as np\ndef f(x, k=3):\n    return np.mean(x) if k == 0 else f(2.0, k - 1)\n"
     assert _loops(src) == []
+
+
+# ------------------------------------------------ leftovers of the second probe, adversary3 F6
+
+@pytest.mark.parametrize("source", [
+    "import numpy as np\ndef f(A, b):\n    s = np.linalg.solve\n    return s(A, np.eye(len(A))) @ b\n",
+    "import numpy as np\ns = np.linalg.solve\ndef f(A, b):\n    return s(A, np.eye(2)) @ b\n",
+    "import numpy as np\ndef f(A, b):\n    return vars(np.linalg)['inv'](A) @ b\n",
+    "import numpy as np\ndef f(A, b):\n    return np.linalg.__dict__['pinv'](A) @ b\n",
+    "import numpy as np\ndef f(A, b):\n    g, h = np.linalg.inv, 0\n    return g(A) @ b\n",
+    "import numpy as np\ndef f(A, b):\n    k = -1\n    return np.linalg.matrix_power(A, k) @ b\n",
+    "import numpy as np, operator\ndef f(A, b):\n"
+    "    return operator.attrgetter('inv')(np.linalg)(A) @ b\n",
+    "import numpy as np\ndef f(A, b):\n    la = np.linalg\n    return la.inv(A) @ b\n",
+])
+def test_inverses_behind_names_and_lookups_are_found(source: str) -> None:
+    assert _inv(source)
+
+
+@pytest.mark.parametrize("source", [
+    "import numpy as np\ndef f(A, b):\n    s = np.linalg.solve\n    return s(A, b)\n",
+    "import numpy as np\ndef f(A, b):\n    k = 2\n    return np.linalg.matrix_power(A, k) @ b\n",
+])
+def test_a_solve_alias_and_a_positive_power_in_a_name_are_not_inverses(source: str) -> None:
+    assert _inv(source) == []
+
+
+@pytest.mark.parametrize("source", [
+    "def f(x):\n    g = sum\n    return g(x) / len(x)\n",
+    "import builtins as b\ndef f(x):\n    return b.sum(x) / len(x)\n",
+    "import statistics\ndef f(x):\n    return statistics.mean(x)\n",
+    "from statistics import fmean as m\ndef f(x):\n    return m(x)\n",
+    "import itertools\ndef f(x):\n    return [*itertools.accumulate(x)][-1] / len(x)\n",
+    "import math\ndef f(x):\n    return math.fsum(x) / len(x)\n",
+    # adversary3 F6: recursion over the samples, and a while True that takes them one by one
+    "def f(x):\n    if x.size == 1:\n        return float(x[0])\n"
+    "    return float((x[0] + (x.size - 1) * f(x[1:])) / x.size)\n",
+    "import numpy as np\ndef f(x):\n    return f(x[1:]) if len(x) > 1 else np.sum(x)\n",
+    "def f(x):\n    it = x.__iter__(); s = n = 0\n    while True:\n        try: s += next(it)\n"
+    "        except StopIteration: break\n        n += 1\n    return float(s / n)\n",
+    "def f(x):\n    i = s = 0\n    while True:\n        s += x[i]\n        i += 1\n"
+    "        if i == 5: break\n    return s\n",
+])
+def test_loops_behind_aliases_statistics_recursion_and_next_are_found(source: str) -> None:
+    assert _loops(source)
+
+
+@pytest.mark.parametrize("source", [
+    "import numpy as np\ndef f(x):\n    m = np.mean\n    return float(m(x))\n",
+    "import numpy as np\ndef f(x):\n    sum = np.sum\n    return float(sum(x))\n",
+    "import numpy as np\ndef f(x):\n    w, it = 0.0, 0\n    while it < 100:\n"
+    "        w -= 0.1 * np.mean(x - w)\n        it += 1\n    return w\n",
+])
+def test_numpy_under_another_name_and_a_fixed_count_while_are_not_loops(source: str) -> None:
+    assert _loops(source) == []

@@ -15,6 +15,10 @@ _LOOPING_CALLS = frozenset({"map", "filter", "sum", "min", "max", "sorted", "any
                             "tuple", "zip", "enumerate", "reversed", "iter", "reduce"})
 # modules whose attribute of a looping name is the same builtin (builtins.sum, functools.reduce)
 _LOOPING_MODULES = frozenset({"builtins", "functools", "itertools", "operator"})
+# modules every function of which walks its argument in Python (statistics.mean,
+# itertools.accumulate), and the looping functions of math
+_LOOPING_WHOLE = frozenset({"statistics", "itertools"})
+_LOOPING_MATH = frozenset({"fsum", "prod"})
 # numpy helpers that call a Python function once per element or row.
 _LOOPING_NUMPY = frozenset({"vectorize", "apply_along_axis", "apply_over_axes", "frompyfunc",
                             "fromiter"})
@@ -82,6 +86,69 @@ def _call_name(call: ast.Call) -> str:
     return ""
 
 
+def _aliases(tree: ast.AST | None) -> dict[str, str]:
+    """Names bound to a module or a function, to its dotted name: ``import builtins as b``
+    (b: builtins), ``from statistics import mean as m`` (m: statistics.mean),
+    ``s = np.linalg.solve`` (s: np.linalg.solve), ``g, h = sum, 0`` (g: sum)."""
+    out: dict[str, str] = {}
+    if tree is None:
+        return out
+    pairs: list[tuple[ast.AST, ast.AST]] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for a in node.names:
+                if a.asname:
+                    out[a.asname] = a.name
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            for a in node.names:
+                out[a.asname or a.name] = f"{node.module}.{a.name}"
+        elif isinstance(node, (ast.Assign, ast.AnnAssign, ast.NamedExpr)) and node.value:
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            for t in targets:
+                if isinstance(t, (ast.Tuple, ast.List)) and isinstance(node.value,
+                                                                       (ast.Tuple, ast.List)):
+                    pairs += zip(t.elts, node.value.elts, strict=False)
+                else:
+                    pairs.append((t, node.value))
+    for _ in range(3):  # chains of aliases (a = np.linalg; b = a.inv)
+        for target, value in pairs:
+            if isinstance(target, ast.Name):
+                q = _qualname(value, out)
+                if q and q != target.id:
+                    out[target.id] = q
+    return out
+
+
+def _qualname(expr: ast.AST, aliases: dict[str, str]) -> str:
+    """The dotted name an expression stands for, its first name resolved through
+    ``aliases``: ``b.sum`` -> builtins.sum; ``vars(np.linalg)['inv']``,
+    ``np.linalg.__dict__['inv']`` and ``getattr(np.linalg, 'inv')`` -> np.linalg.inv;
+    "" for anything else."""
+    parts: list[str] = []
+    while True:
+        if isinstance(expr, ast.Attribute):
+            if expr.attr != "__dict__":
+                parts.append(expr.attr)
+            expr = expr.value
+        elif (isinstance(expr, ast.Subscript) and isinstance(expr.slice, ast.Constant)
+              and isinstance(expr.slice.value, str)):
+            parts.append(expr.slice.value)
+            expr = expr.value
+        elif (isinstance(expr, ast.Call) and isinstance(expr.func, ast.Name)
+              and expr.func.id in ("vars", "getattr") and expr.args):
+            if expr.func.id == "getattr":
+                if len(expr.args) < 2 or not (isinstance(expr.args[1], ast.Constant)
+                                              and isinstance(expr.args[1].value, str)):
+                    return ""
+                parts.append(expr.args[1].value)
+            expr = expr.args[0]
+        elif isinstance(expr, ast.Name):
+            parts.append(aliases.get(expr.id, expr.id))
+            return ".".join(reversed(parts))
+        else:
+            return ""
+
+
 def _helpers(module: ast.AST | None) -> dict[str, ast.FunctionDef]:
     """The module's top-level functions, by name (the last definition wins)."""
     out: dict[str, ast.FunctionDef] = {}
@@ -91,14 +158,18 @@ def _helpers(module: ast.AST | None) -> dict[str, ast.FunctionDef]:
     return out
 
 
-def _looping_call(call: ast.Call) -> str:
-    """The looping builtin a call names (``sum``, ``builtins.sum``, ``functools.reduce``)."""
-    f = call.func
-    if isinstance(f, ast.Name) and f.id in _LOOPING_CALLS:
-        return f.id
-    if (isinstance(f, ast.Attribute) and f.attr in _LOOPING_CALLS
-            and isinstance(f.value, ast.Name) and f.value.id in _LOOPING_MODULES):
-        return f"{f.value.id}.{f.attr}"
+def _looping_call(call: ast.Call, aliases: dict[str, str] | None = None) -> str:
+    """The looping builtin a call names (``sum``, ``builtins.sum``, ``functools.reduce``,
+    ``statistics.mean``, ``math.fsum``), under any name it was bound to (``g = sum``)."""
+    q = _qualname(call.func, aliases or {})
+    if not q:
+        return ""
+    module, _, name = q.rpartition(".")
+    if not module and name in _LOOPING_CALLS:
+        return name
+    if (module in _LOOPING_MODULES and name in _LOOPING_CALLS) or module in _LOOPING_WHOLE \
+            or (module == "math" and name in _LOOPING_MATH):
+        return q
     return ""
 
 
@@ -110,10 +181,12 @@ def python_loops(fn: ast.FunctionDef, sample_args: set[int], module: ast.AST | N
     assigned from an expression that mentions one (``n = len(x)`` included). A
     ``for`` or comprehension whose iterable mentions them, a ``while`` whose
     condition does, and a looping builtin or numpy helper (``sum``, ``map``,
-    ``np.vectorize``, ``builtins.sum``, ``functools.reduce``) applied to them are loops
-    over the samples. A loop over a fixed count (``for _ in range(steps)``) is not. A
-    top-level helper of ``module`` called with the samples is read the same way. Not
-    followed: helpers reached through a name other than their own (an alias, a
+    ``np.vectorize``, ``builtins.sum``, ``functools.reduce``, ``statistics.mean``, under
+    any name they are bound to) applied to them are loops over the samples, and so are a
+    ``while`` that takes them one by one (``next(it)``, ``x[i]`` with ``i += 1``) and a call
+    of the function itself on them. A loop over a fixed count (``for _ in range(steps)``)
+    is not. A top-level helper of ``module`` called with the samples is read the same way.
+    Not followed: helpers reached through a name other than their own (an alias, a
     lambda, a class), and loops hidden in ``exec``/``eval`` strings.
     """
     params = [a.arg for a in fn.args.args]
@@ -135,10 +208,12 @@ def python_loops(fn: ast.FunctionDef, sample_args: set[int], module: ast.AST | N
                 changed = True
     out: list[Finding] = []
     helpers = _helpers(module)
+    aliases = _aliases(module if module is not None else fn)
     for found in ast.walk(fn):
         if isinstance(found, (ast.For, ast.AsyncFor)) and _names(found.iter) & tainted:
             out.append(Finding(found.lineno, "a `for` loop over the samples"))
-        elif isinstance(found, ast.While) and _names(found.test) & tainted:
+        elif isinstance(found, ast.While) and (_names(found.test) & tainted
+                                               or _steps_through(found, tainted)):
             out.append(Finding(found.lineno, "a `while` loop over the samples"))
         elif isinstance(found, (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)):
             if any(_names(g.iter) & tainted for g in found.generators):
@@ -147,12 +222,17 @@ def python_loops(fn: ast.FunctionDef, sample_args: set[int], module: ast.AST | N
             name = _call_name(found)
             args = [*found.args, *(k.value for k in found.keywords)]
             over = any(_names(a) & tainted for a in args)
-            looping = _looping_call(found)
+            looping = _looping_call(found, aliases)
             if over and looping:
                 out.append(Finding(found.lineno, f"`{looping}(…)` walks the samples in "
                                                 f"Python (use the numpy version)"))
             elif name in _LOOPING_NUMPY and (over or name in ("vectorize", "frompyfunc")):
                 out.append(Finding(found.lineno, f"`{name}` calls Python once per element"))
+            elif over and isinstance(found.func, ast.Name) and (found.func.id == fn.name
+                                                                or found.func.id in _seen):
+                # f(x[1:]): one Python call per sample
+                out.append(Finding(found.lineno, f"`{found.func.id}(…)` calls itself on the "
+                                                f"samples (a loop by recursion)"))
             elif (over and isinstance(found.func, ast.Name) and found.func.id not in _seen
                     and found.func.id in helpers):
                 helper = helpers[found.func.id]
@@ -164,6 +244,21 @@ def python_loops(fn: ast.FunctionDef, sample_args: set[int], module: ast.AST | N
                     out.append(Finding(found.lineno, f"`{found.func.id}(…)` loops over the "
                                                     f"samples in Python (line {helper.lineno})"))
     return sorted(out, key=lambda f: f.line)
+
+
+def _steps_through(loop: ast.While, tainted: set[str]) -> bool:
+    """A ``while`` whose body takes the samples one at a time: ``next(it)`` of an iterator
+    over them, or ``x[i]`` with ``i`` a counter the body moves on."""
+    counters = {n.target.id for n in ast.walk(loop) if isinstance(n, ast.AugAssign)
+                and isinstance(n.target, ast.Name)}
+    for node in ast.walk(loop):
+        if (isinstance(node, ast.Call) and _call_name(node) == "next"
+                and any(_names(a) & tainted for a in node.args)):
+            return True
+        if (isinstance(node, ast.Subscript) and _names(node.value) & tainted
+                and _names(node.slice) & counters):
+            return True
+    return False
 
 
 _INVERTING = ("inv", "pinv", "tensorinv")
@@ -185,12 +280,36 @@ def _inverse_aliases(tree: ast.AST) -> set[str]:
     return out
 
 
-def _negative(node: ast.AST) -> bool:
-    """Whether an exponent is written as a negative number (``-1``, ``-k``)."""
+def _negative(node: ast.AST, names: set[str] = frozenset()) -> bool:  # type: ignore[assignment]
+    """Whether an exponent is written as a negative number (``-1``, ``-k``), or is a name
+    assigned one (``k = -1``)."""
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+        return True
+    if isinstance(node, ast.Name) and node.id in names:
         return True
     return isinstance(node, ast.Constant) and isinstance(node.value, (int, float)) \
         and node.value < 0
+
+
+def _negative_names(tree: ast.AST) -> set[str]:
+    """Names assigned a negative number anywhere in ``tree`` (``k = -1``, ``g, k = inv, -1``)."""
+    out: set[str] = set()
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Assign):
+            continue
+        for t in node.targets:
+            if isinstance(t, ast.Name) and _negative(node.value, out):
+                out.add(t.id)
+            elif isinstance(t, (ast.Tuple, ast.List)) and isinstance(node.value,
+                                                                     (ast.Tuple, ast.List)):
+                out |= {a.id for a, v in zip(t.elts, node.value.elts, strict=False)
+                        if isinstance(a, ast.Name) and _negative(v, out)}
+    return out
+
+
+def _const_arg(call: ast.Call) -> str:
+    return next((a.value for a in call.args if isinstance(a, ast.Constant)
+                 and a.value in _INVERTING), "")
 
 
 def _has_identity(expr: ast.AST, identities: set[str]) -> bool:
@@ -223,26 +342,38 @@ def _identity_rhs(call: ast.Call, identities: set[str]) -> bool:
 def inverse_calls(fn: ast.FunctionDef, module: ast.AST | None = None) -> list[Finding]:
     """Calls that invert a matrix in ``fn``: ``np.linalg.inv``, ``pinv`` (under any name
     ``module`` or ``fn`` binds them to), ``matrix_power`` with a negative exponent,
-    ``solve`` against an identity (or a name bound to one), ``.I`` and ``getattr(…, "inv")``. Not caught: an inverse
-    built by hand (Gauss–Jordan, the adjugate) or reached through ``exec``."""
-    aliases = _inverse_aliases(module if module is not None else fn) | _inverse_aliases(fn)
-    identities = _identity_names(module if module is not None else fn) | _identity_names(fn)
+    ``solve`` against an identity (or a name bound to one), ``.I``, and the inverse looked up
+    by its name (``getattr(…, "inv")``, ``vars(np.linalg)["inv"]``); a function under another
+    name (``s = np.linalg.solve``) is read as itself. Not caught: an inverse built by hand
+    (Gauss–Jordan, the adjugate) or reached through ``exec``."""
+    tree = module if module is not None else fn
+    aliases = _inverse_aliases(tree) | _inverse_aliases(fn)
+    bound = _aliases(tree)
+    identities = _identity_names(tree) | _identity_names(fn)
+    negatives = _negative_names(tree)
     out = []
     for node in ast.walk(fn):
         if isinstance(node, ast.Attribute) and node.attr == "I":  # np.matrix(A).I
             out.append(Finding(node.lineno, "`.I` of a matrix is its inverse"))
+        if (isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant)
+                and node.slice.value in _INVERTING):
+            # vars(np.linalg)['inv'], np.linalg.__dict__['inv']
+            out.append(Finding(node.lineno, f"`[{node.slice.value!r}]` looks up the inverse"))
+            continue
         if not isinstance(node, ast.Call):
             continue
-        name = _call_name(node)
+        # s = np.linalg.solve; s(A, I): the function the name was bound to
+        name = _qualname(node.func, bound).rpartition(".")[2] or _call_name(node)
         if name in _INVERTING or (isinstance(node.func, ast.Name) and node.func.id in aliases):
             out.append(Finding(node.lineno, f"`{name}` inverts the matrix"))
-        elif name == "matrix_power" and len(node.args) >= 2 and _negative(node.args[1]):
+        elif name == "matrix_power" and len(node.args) >= 2 and _negative(node.args[1],
+                                                                          negatives):
             out.append(Finding(node.lineno, "`matrix_power` with a negative exponent inverts "
                                             "the matrix"))
         elif name in ("solve", "lstsq", "tensorsolve") and _identity_rhs(node, identities):
             out.append(Finding(node.lineno, f"`{name}` against an identity builds the inverse"))
-        elif (name == "getattr" and len(node.args) >= 2 and isinstance(node.args[1], ast.Constant)
-              and node.args[1].value in _INVERTING):
-            out.append(Finding(node.lineno, f"`getattr(…, {node.args[1].value!r})` inverts the "
-                                            "matrix"))
+        elif any(isinstance(a, ast.Constant) and a.value in _INVERTING for a in node.args):
+            # getattr(np.linalg, 'inv'), operator.attrgetter('inv')
+            out.append(Finding(node.lineno, f"`{name}` with {_const_arg(node)!r} looks up the "
+                                            "inverse"))
     return out
