@@ -7,6 +7,8 @@ import sqlite3
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
+
 from trainer.review import Rating, State
 from trainer.scheduling import Scheduler
 from trainer.scheduling.replay import replay
@@ -354,3 +356,42 @@ def test_payloads_are_read_as_json_loads_reads_them():
         except ValueError as exc:
             got = type(exc)
         assert repr(got) == repr(want), text  # (repr: NaN is not equal to itself)
+
+
+def test_events_read_from_sync_are_what_the_event_constructor_makes():
+    # Event.from_dict takes sync's own form without conversions and anything else through
+    # str()/float(): the events (and the refusals) are the same either way
+    import dataclasses
+    import random
+
+    from trainer.store.journal import KINDS, make_event
+
+    rng = random.Random(5)
+    values = ["01ID", "", "é", 3, 2.5, 1700000000.25, True, None, [1], {"a": 1}, "review"]
+    for _ in range(3000):
+        data = {"id": "01ABC", "device": "D1", "card": "d/c", "at": 1.7e9 + rng.random(),
+                "kind": rng.choice(KINDS), "payload": {"rating": 3}}
+        for name in rng.sample(sorted(data), rng.randrange(3)):
+            if rng.random() < 0.2:
+                del data[name]
+            else:
+                data[name] = rng.choice(values)
+        try:
+            got: object = Event.from_dict(data)
+        except ValueError as exc:
+            got = ("refused", str(exc))
+        try:
+            want: object = Event(id=str(data["id"]), device=str(data["device"]),
+                                 card_key=str(data["card"]), at=float(data["at"]),
+                                 kind=str(data["kind"]), payload=dict(data.get("payload") or {}))
+            if str(data["kind"]) not in KINDS:
+                want = ("refused", f"unknown event kind {str(data['kind'])!r}")
+        except (KeyError, TypeError, ValueError) as exc:
+            want = ("refused", f"not an event ({exc!s})")
+        assert repr(got) == repr(want), data
+        if isinstance(got, Event):
+            assert got == want and type(got.at) is float and got.payload is not data.get("payload")
+    made = make_event("01A", "D", "d/c", 1.5, "review", {"rating": 3})
+    assert made == Event("01A", "D", "d/c", 1.5, "review", {"rating": 3})
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        made.at = 2.0  # type: ignore[misc]

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
-from trainer.store.journal import Event, dump_payload, new_event_id
+from trainer.store.journal import Event, dump_payload, make_event, new_event_id
 
 if TYPE_CHECKING:
     from trainer.scheduling.replay import Replayer
@@ -65,7 +65,8 @@ _History = tuple[list[Event], list[tuple[Any, ...]]]
 
 
 def _row_event(row: Sequence[Any]) -> Event:
-    return Event(row[0], row[1], row[2], row[3], row[4], _payload(row[5]))
+    # (the columns are NOT NULL text and a real: no conversions needed)
+    return make_event(row[0], row[1], row[2], row[3], row[4], _payload(row[5]))
 
 
 _raw_decode = json.JSONDecoder().raw_decode
