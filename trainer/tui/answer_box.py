@@ -3,8 +3,18 @@
 from __future__ import annotations
 
 from textual import events
+from textual.binding import Binding
 from textual.widget import Widget
 from textual.widgets import Input
+
+
+def own_bindings(widget: Widget, key: str) -> tuple[Binding, ...]:
+    """The widget's own bindings of `key`: its classes' BINDINGS, merged as Textual does.
+
+    Textual (8.2) offers no public way to read them (the screen's `active_bindings` merges
+    in the ancestors' and drops disabled ones), so its private map is read here and nowhere
+    else; tests/tui/test_textual_private.py fails if Textual changes it."""
+    return tuple(widget._bindings.key_to_bindings.get(key, ()))
 
 
 class KeysInOrder:
@@ -27,13 +37,13 @@ class KeysInOrder:
             return False
         if (event.is_printable and event.character) or event.key in self.typed_keys:
             return True
-        return any(not b.priority for b in widget._bindings.key_to_bindings.get(event.key, ()))
+        return any(not b.priority for b in own_bindings(widget, event.key))
 
     async def _on_key(self, event: events.Key) -> None:
         widget = self
         assert isinstance(widget, Widget)
         if not event.is_printable:
-            for binding in widget._bindings.key_to_bindings.get(event.key, ()):
+            for binding in own_bindings(widget, event.key):
                 if not binding.priority and await widget.app.run_action(binding.action, widget):
                     event.stop()
                     event.prevent_default()
