@@ -261,16 +261,19 @@ def bench_screens(db: Path, n_cards: int, runs: int) -> dict[str, object]:
         archive.setdefault(card.deck, []).append(card)
     everything.decks += [Deck(deck, deck, "", tuple(cards)) for deck, cards in archive.items()]
 
-    async def measure(result) -> tuple[float, float, float, float]:  # noqa: ANN001
+    async def measure(result) -> dict[str, float]:  # noqa: ANN001
+        """From the key press until the screen is drawn with its figures, in a new app (a
+        new session): the first press of each key, and the median of the presses after it
+        (wall and CPU ms)."""
         store = Store.open(db)
         app = TrainerApp(store=store, load_result=result, settings=BENCH_SETTINGS,
                          warm_up=False, save_theme=False)
-        home: list[tuple[float, float]] = []
-        stats: list[tuple[float, float]] = []
+        out: dict[str, float] = {}
         async with app.run_test(size=(100, 40)) as pilot:
             await pilot.pause()
-            for action, times in ((app.action_home, home), (app.action_stats, stats)):
-                for _ in range(runs):
+            for name, action in (("home", app.action_home), ("stats", app.action_stats)):
+                times: list[tuple[float, float]] = []
+                for _ in range(runs + 1):
                     start, cpu = time.perf_counter(), time.process_time()
                     action()
                     await pilot.pause()
@@ -280,55 +283,69 @@ def bench_screens(db: Path, n_cards: int, runs: int) -> dict[str, object]:
                                   (time.process_time() - cpu) * 1000))
                     app.pop_screen()
                     await pilot.pause()
+                    await app.workers.wait_for_complete()
+                out[f"{name}_first"], out[f"{name}_first_cpu"] = times[0]
+                out[name] = statistics.median(t for t, _ in times[1:])
+                out[f"{name}_cpu"] = statistics.median(c for _, c in times[1:])
         store.close()
-        return (statistics.median(t for t, _ in home), statistics.median(c for _, c in home),
-                statistics.median(t for t, _ in stats), statistics.median(c for _, c in stats))
+        return out
 
-    def figures(result) -> tuple[float, float, float, float, float, float]:  # noqa: ANN001
-        """What the screens' workers compute, alone: deck counts and overview, progress.
-        Medians of the looks after the first (CPU and wall), and the first look's wall
-        time (it indexes the loaded cards and reads their decks' stored cards once)."""
+    def look(store: Store, result, times: dict[str, list[tuple[float, float]]]) -> None:  # noqa: ANN001
+        """One look of each screen's figures alone (what their workers compute): deck
+        counts and overview, then progress; (wall, CPU) ms of each."""
         from trainer.stats import deck_table, overview, progress
 
-        store = Store.open(db)
         cards = result.cards
-        home: list[tuple[float, float]] = []
-        stats: list[tuple[float, float]] = []
-        for _ in range(runs + 1):
+        for name, compute in (
+                ("home", lambda r: (deck_table(cards, r, BENCH_SETTINGS, NOW),
+                                    overview(cards, r, NOW, days=14))),
+                ("stats", lambda r: progress(cards, r, NOW))):
             start, cpu = time.perf_counter(), time.process_time()
             with store.reading() as reader:
-                deck_table(cards, reader, BENCH_SETTINGS, NOW)
-                overview(cards, reader, NOW, days=14)
-            home.append(((time.perf_counter() - start) * 1000, (time.process_time() - cpu) * 1000))
-            start, cpu = time.perf_counter(), time.process_time()
-            with store.reading() as reader:
-                progress(cards, reader, NOW)
-            stats.append(((time.perf_counter() - start) * 1000, (time.process_time() - cpu) * 1000))
-        store.close()
-        return (statistics.median(t for t, _ in home[1:]), statistics.median(c for _, c in home[1:]),
-                home[0][0], statistics.median(t for t, _ in stats[1:]),
-                statistics.median(c for _, c in stats[1:]), stats[0][0])
+                compute(reader)
+            times.setdefault(name, []).append(((time.perf_counter() - start) * 1000,
+                                               (time.process_time() - cpu) * 1000))
 
-    home_figures, _, _, stats_figures, _, _ = figures(shipped)
-    (home_figures_all, home_figures_all_cpu, home_figures_all_first, stats_figures_all,
-     stats_figures_all_cpu, stats_figures_all_first) = figures(everything)
-    home, home_cpu, stats, stats_cpu = asyncio.run(measure(shipped))
-    home_all, home_all_cpu, stats_all, stats_all_cpu = asyncio.run(measure(everything))
-    return {"home_figures_ms": round(home_figures, 1),
-            "stats_figures_ms": round(stats_figures, 1),
-            "home_figures_all_loaded_ms": round(home_figures_all, 1),
-            "stats_figures_all_loaded_ms": round(stats_figures_all, 1),
-            "home_figures_all_loaded_cpu_ms": round(home_figures_all_cpu, 1),
-            "stats_figures_all_loaded_cpu_ms": round(stats_figures_all_cpu, 1),
-            "home_figures_all_loaded_first_ms": round(home_figures_all_first, 1),
-            "stats_figures_all_loaded_first_ms": round(stats_figures_all_first, 1),
-            "home_screen_ms": round(home, 1), "home_screen_cpu_ms": round(home_cpu, 1),
-            "stats_screen_ms": round(stats, 1), "stats_screen_cpu_ms": round(stats_cpu, 1),
+    def figures(result) -> dict[str, float]:  # noqa: ANN001
+        """The figures alone: the very first look at a store (nothing kept: it indexes the
+        loaded cards, reads their decks' stored cards and keeps the figures in the store),
+        the first look of a new session (it starts from the kept figures), and the medians
+        of the looks after it (wall and CPU)."""
+        store = Store.open(db)
+        store.conn.execute("DELETE FROM figures_kept")  # as if never looked at
+        ever: dict[str, list[tuple[float, float]]] = {}
+        look(store, result, ever)
+        store.close()
+        store = Store.open(db)  # a new session: nothing held in memory
+        times: dict[str, list[tuple[float, float]]] = {}
+        for _ in range(runs + 1):
+            look(store, result, times)
+        store.close()
+        out: dict[str, float] = {}
+        for name in ("home", "stats"):
+            later = times[name][1:]
+            out[f"{name}_ever_first"] = ever[name][0][0]
+            out[f"{name}_ever_first_cpu"] = ever[name][0][1]
+            out[f"{name}_first"], out[f"{name}_first_cpu"] = times[name][0]
+            out[name] = statistics.median(t for t, _ in later)
+            out[f"{name}_cpu"] = statistics.median(c for _, c in later)
+        return out
+
+    small = figures(shipped)
+    big = figures(everything)
+    drawn = asyncio.run(measure(shipped))
+    drawn_all = asyncio.run(measure(everything))
+    return {"home_figures_ms": round(small["home"], 1),
+            "stats_figures_ms": round(small["stats"], 1),
+            **{f"{name}_figures_all_loaded{part}_ms": round(big[f"{name}{part}"], 1)
+               for name in ("home", "stats")
+               for part in ("", "_cpu", "_first", "_first_cpu", "_ever_first",
+                            "_ever_first_cpu")},
+            **{f"{name}_screen{loaded}{part}_ms": round(looks[f"{name}{part}"], 1)
+               for loaded, looks in (("", drawn), ("_all_loaded", drawn_all))
+               for name in ("home", "stats")
+               for part in ("", "_cpu", "_first", "_first_cpu")},
             "loaded_cards": len(shipped.cards),
-            "home_screen_all_loaded_ms": round(home_all, 1),
-            "home_screen_all_loaded_cpu_ms": round(home_all_cpu, 1),
-            "stats_screen_all_loaded_ms": round(stats_all, 1),
-            "stats_screen_all_loaded_cpu_ms": round(stats_all_cpu, 1),
             "all_loaded_cards": len(everything.cards),
             "load_average": os.getloadavg()[0]}
 

@@ -9,10 +9,11 @@ from pathlib import Path
 
 import pytest
 
+from trainer import stats_cache
 from trainer.config import Settings
 from trainer.decks.model import Card
 from trainer.stats import deck_table, overview, progress
-from trainer.store import CardState, Store
+from trainer.store import SCHEMA_VERSION, CardState, Store
 
 pytestmark = pytest.mark.usefixtures("utc")
 
@@ -98,10 +99,13 @@ def _figures(store: Store, cards: list[Card]) -> tuple[object, ...]:
 
 
 def _first_look(path: Path, cards: list[Card]) -> tuple[object, ...]:
-    fresh = Store.open(path)  # a store of its own keeps no figures from before
+    # a store of its own holds no figures from before, and none kept in the file are used
+    fresh, keep_from = Store.open(path), stats_cache.KEEP_FROM
+    stats_cache.KEEP_FROM = 10**9
     try:
         return _figures(fresh, cards)
     finally:
+        stats_cache.KEEP_FROM = keep_from
         fresh.close()
 
 
@@ -168,7 +172,7 @@ def test_a_schema_7_database_gains_the_change_log(tmp_path: Path):
         "DROP INDEX cards_new; DROP INDEX cards_active_lapses; PRAGMA user_version=7;")
     conn.close()
     store = Store.open(path)
-    assert store.conn.execute("PRAGMA user_version").fetchone()[0] == 8
+    assert store.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     assert store.card_state("d/a") is not None
     mark = store.change_mark()
     store.put_state(state("d/b"))
@@ -187,3 +191,93 @@ def test_a_file_claiming_schema_8_without_the_change_log_is_refused(tmp_path: Pa
     conn.close()
     with pytest.raises(StoreError, match="lacks the table card_changes"):
         Store.open(path)
+
+
+# --- figures kept in the store between sessions ---------------------------------------
+
+@pytest.fixture
+def keeping(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These few cards count as a set large enough to keep its figures in the store."""
+    monkeypatch.setattr(stats_cache, "KEEP_FROM", 1)
+
+
+def _session(path: Path) -> Store:
+    return Store.open(path)  # a new store object holds nothing in memory: a new session
+
+
+def _reading_only_changes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Reading every stored card of the decks again fails the test."""
+    def whole(*_args: object) -> None:
+        raise AssertionError("read every card again")
+    monkeypatch.setattr(Store, "stored_keys", whole)
+    monkeypatch.setattr(Store, "card_records", whole)
+
+
+def test_a_new_session_starts_from_the_figures_kept_in_the_store(
+        path: Path, keeping: None, monkeypatch: pytest.MonkeyPatch):
+    first = _session(path)
+    _figures(first, CARDS)
+    first.close()
+    later = _session(path)
+    reviewed(later, state("d/g", due=NOW + HOUR, lapses=8), 1, before=None)  # g a leech
+    later.delete_state("d/c")  # c new again
+    later.put_state(state("d/w", due=NOW - 5, lapses=8))  # a card d dropped
+    later.conn.execute("UPDATE cards SET lapses = 9 WHERE key = 'd/i'")
+    later.close()
+    expected = _first_look(path, CARDS)
+    with monkeypatch.context() as m:
+        _reading_only_changes(m)
+        session = _session(path)
+        assert _figures(session, CARDS) == expected
+    assert [c.key for c in expected[2].weakest_cards][:2] == ["d/i", "d/g"]  # type: ignore[attr-defined]
+
+
+def test_figures_kept_of_other_cards_are_read_again(path: Path, keeping: None):
+    first = _session(path)
+    _figures(first, CARDS)
+    first.close()
+    # the decks changed on disk: a card more, and one tag moved to another card
+    edited = [*CARDS[:2], card("d/c", "t1"), *CARDS[3:], card("d/n", "t2")]
+    assert _figures(_session(path), edited) == _first_look(path, edited)
+    assert _figures(_session(path), CARDS) == _first_look(path, CARDS)
+
+
+def test_kept_figures_older_than_the_change_log_are_read_again(path: Path, keeping: None):
+    first = _session(path)
+    _figures(first, CARDS)
+    first.put_state(state("d/g", due=NOW - 5))
+    first.conn.execute("DELETE FROM card_changes")  # as its trimming would
+    first.close()
+    assert _figures(_session(path), CARDS) == _first_look(path, CARDS)
+
+
+@pytest.mark.parametrize("column", ["data", "parts"])
+def test_damaged_kept_figures_are_read_again(path: Path, keeping: None, column: str):
+    first = _session(path)
+    _figures(first, CARDS)
+    first.conn.execute(f"UPDATE figures_kept SET {column} = x'00'")
+    first.put_state(state("d/g", due=NOW - 5))  # a change: the parts are read too
+    first.close()
+    assert _figures(_session(path), CARDS) == _first_look(path, CARDS)
+
+
+def test_weak_cards_beyond_those_kept_in_order_are_ranked_again(
+        path: Path, keeping: None, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setattr(stats_cache, "CANDIDATES", 1)  # only the weakest card kept in order
+    store = _session(path)
+    reviewed(store, state("d/g", due=NOW + HOUR, lapses=3), 1)
+    reviewed(store, state("k/m", due=NOW + HOUR, lapses=2), 1)
+    assert [c.key for c in progress(CARDS, store, NOW).weakest_cards] == ["d/c", "d/g", "k/m"]
+    assert [c.key for c in progress(CARDS, store, NOW, limit=1).weakest_cards] == ["d/c"]
+    store.put_state(state("d/c", due=NOW + HOUR))  # c no longer a leech (once forgotten)
+    store.close()
+    later = _session(path)
+    assert [c.key for c in progress(CARDS, later, NOW, limit=1).weakest_cards] == ["d/g"]
+    assert [c.key for c in progress(CARDS, later, NOW).weakest_cards] == ["d/g", "k/m", "d/c"]
+    assert _figures(later, CARDS) == _first_look(path, CARDS)
+
+
+def test_a_read_only_store_keeps_nothing(path: Path, keeping: None):
+    store = Store.open(path, read_only=True)
+    assert _figures(store, CARDS) == _first_look(path, CARDS)
+    assert store.conn.execute("SELECT COUNT(*) FROM figures_kept").fetchone()[0] == 0

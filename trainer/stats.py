@@ -198,7 +198,7 @@ def _overview(figures: FigureCache, store: Store, now: float, *, day_hour: int,
         reviewed_30d=sum(m for _, m, _ in last30),
         recalled_30d=sum(r for _, _, r in last30),
         leeches=[k for k in (store.leech_keys(decks, LEECH_LAPSES) if decks else [])
-                 if k in figures.loaded.tags],  # a card removed from its deck is not one
+                 if figures.loaded.has(k)],  # a card removed from its deck is not one
     )
     return overview, starts, until, per_day
 
@@ -238,16 +238,15 @@ def _deck_table(figures: FigureCache, store: Store, settings: Settings, now: flo
     if sum(due_today.values()) > reviews_left:
         # more due than today's reviews: the queue takes the least retrievable of all
         # decks, so count what it would take
-        keys = loaded.tags
         due_today = dict.fromkeys(decks, 0)
-        for state in pick_reviews(store, decks, allowance, now, keep=lambda s: s.key in keys):
+        for state in pick_reviews(store, decks, allowance, now, keep=lambda s: loaded.has(s.key)):
             due_today[state.deck] += 1
     stored = figures.stored_count
     free: dict[str, int] = {}
     needed = [d for d in decks if count_unseen
               or loaded.count[d] - stored.get(d, 0) < allowance.new_for(d)]
     for key in store.free_new_keys(needed, now) if needed else []:
-        if key in loaded.tags:
+        if loaded.has(key):
             deck = key.split("/", 1)[0]
             free[deck] = free.get(deck, 0) + 1
     unseen: dict[str, int | None] = dict.fromkeys(decks)
@@ -308,11 +307,8 @@ def _weak_spots(figures: FigureCache, *,
                 limit: int) -> tuple[list[TagFigures], list[CardFigures]]:
     """Per-tag figures of the studied cards, and the weakest cards (kept by the cache,
     which reads only the cards changed since the last look)."""
-    records = figures.records
-    assert records is not None
     weakest = []
-    for _leech, _retention, _lapses, key in figures.weakest(limit):
-        lapses, reps, reviewed, recalled = records[key]
+    for *_rank, key, lapses, reps, reviewed, recalled in figures.weakest(limit):
         weakest.append(CardFigures(key=key, reviewed=reviewed, recalled=recalled,
                                    lapses=lapses, reps=reps))
     return ([TagFigures(tag, *sums) for tag, sums in sorted(figures.tag_sums.items())],
@@ -355,7 +351,7 @@ def progress(cards: Sequence[Card], store: Store, now: float, *, day_hour: int =
     months_from = month_starts(today, day_hour=day_hour, months=months)
     first_month = study_date(months_from[0], day_hour=day_hour)
     history = max(heat_count, (today - first_month).days + 1)
-    with figures_of(store, cards, records=True) as figures:
+    with figures_of(store, cards, records=True, weakest=limit) as figures:
         view, starts, until, per_day = _overview(figures, store, now, day_hour=day_hour,
                                                  days=days, history=history)
         by_month = [

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from pathlib import Path
 
 from trainer.review import Rating, State
 
@@ -123,6 +124,24 @@ CHANGES: tuple[str, ...] = (
 )
 
 
+# Schema 9: the statistics engine's figures of a large card set, kept between sessions (a
+# session's first look starts from them and reads only the cards changed since). One row
+# per card set (`name`); `fingerprint` says which cards they were made of, `mark` up to
+# which change of the cards' log; `data` the counts and sums a look needs, `parts` each
+# card's key and record, read only when a card changed. A cache: deleting the row only
+# slows the next look.
+KEPT: tuple[str, ...] = (
+    """CREATE TABLE IF NOT EXISTS figures_kept (
+        name TEXT PRIMARY KEY,
+        fingerprint TEXT NOT NULL,
+        mark INTEGER NOT NULL,
+        data BLOB NOT NULL,
+        parts BLOB NOT NULL
+    )""",
+)
+KEEP_WAIT_S = 0.1  # how long keeping the figures waits for another writer before giving up
+
+
 def _marks(values: Sequence[object]) -> str:
     return ",".join("?" * len(values))
 
@@ -137,6 +156,8 @@ class FigureQueries:
     """Mixed into Store: every query the statistics engine makes."""
 
     conn: sqlite3.Connection
+    path: Path
+    read_only: bool
 
     def interval_tallies(self, decks: Iterable[str],
                          bounds: Sequence[float]) -> list[tuple[int, int, int]]:
@@ -315,6 +336,44 @@ class FigureQueries:
         if len(keys) != newest - mark:  # older changes were trimmed away
             return newest, None
         return newest, {row[0] for row in keys}
+
+    @property
+    def keeps_figures(self) -> bool:
+        """Whether figures can be kept in this store (a file that can be written)."""
+        return not self.read_only and str(self.path) != ":memory:"
+
+    def kept_figures(self, fingerprint: str, name: str = "cards") -> tuple[int, bytes] | None:
+        """(mark, data) of the figures kept of the card set with this fingerprint, if any."""
+        row = self.conn.execute(
+            "SELECT mark, data FROM figures_kept WHERE name = ? AND fingerprint = ?",
+            (name, fingerprint)).fetchone()
+        return None if row is None else (int(row[0]), bytes(row[1]))
+
+    def kept_parts(self, fingerprint: str, mark: int, name: str = "cards") -> bytes | None:
+        """The parts kept with those figures, if they are still the ones as of `mark`."""
+        row = self.conn.execute(
+            "SELECT parts FROM figures_kept WHERE name = ? AND fingerprint = ? AND mark = ?",
+            (name, fingerprint, mark)).fetchone()
+        return None if row is None else bytes(row[0])
+
+    def keep_figures(self, fingerprint: str, mark: int, data: bytes, parts: bytes,
+                     name: str = "cards") -> bool:
+        """Keep a card set's figures, on a connection of its own (the caller's may be one
+        that only reads, in a snapshot). False when they could not be kept now (another
+        writer holds the store): they are a cache, so nothing else is lost."""
+        if not self.keeps_figures:
+            return False
+        try:
+            conn = sqlite3.connect(self.path, timeout=KEEP_WAIT_S, isolation_level=None)
+            try:
+                conn.execute("INSERT OR REPLACE INTO figures_kept (name, fingerprint, mark, "
+                             "data, parts) VALUES (?, ?, ?, ?, ?)",
+                             (name, fingerprint, mark, data, parts))
+            finally:
+                conn.close()
+        except sqlite3.Error:
+            return False
+        return True
 
     @contextmanager
     def snapshot(self) -> Iterator[None]:

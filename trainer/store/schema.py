@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 from trainer.store import events, figures, fits, interviews
 
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 
 # the review log's columns after its id, as version 1 made them and version 5 rebuilt them
 _REVIEW_COLUMNS = """\
@@ -62,6 +62,8 @@ MIGRATIONS: dict[int, str | tuple[str, ...] | Callable[[sqlite3.Connection], Non
     7: lambda conn: events.migrate_to_journal(conn),
     # version 8: a log of the cards whose state changed, and indexes, for the statistics
     8: figures.CHANGES,
+    # version 9: the statistics' figures kept between sessions
+    9: figures.KEPT,
 }
 
 # the tables and columns each schema version must have: a file claiming a version but
@@ -74,7 +76,8 @@ REQUIRED = {
 }
 ADDED = {2: ("cards", "buried_until"), 7: ("reviews", "event_id")}
 ADDED_TABLES = {3: ("review_tally", "card_tally"), 4: ("interviews",), 6: ("fsrs_fits",),
-                 7: ("events", "meta", "synced_segments"), 8: ("card_changes",)}
+                 7: ("events", "meta", "synced_segments"), 8: ("card_changes",),
+                 9: ("figures_kept",)}
 
 
 def _rebuild_reviews_with_autoincrement(conn: sqlite3.Connection) -> None:
