@@ -311,26 +311,46 @@ async def test_after_an_action_the_rows_show_the_new_state_in_place(make_app, re
 
 async def test_letters_typed_in_the_search_box_are_text_and_the_footer_says_so(
         make_app, recall_deck, tmp_path):
-    from textual.widgets._footer import FooterKey
+    from trainer.tui.widgets.steady_footer import SteadyFooter
 
-    def footer(screen: BrowserScreen) -> list[str]:
-        return [k.description for k in screen.query(FooterKey) if k.display]
+    def footer(screen: BrowserScreen) -> str:
+        """The footer's line as drawn."""
+        return screen.query_one(SteadyFooter).render_line(0).text
 
     app = make_app(recall_deck, tmp_path / "t.db", clock=lambda: NOW)
     async with app.run_test(size=(120, 30)) as pilot:
         screen = await open_browser(pilot, app)
-        assert {"Mark", "Suspend", "Undo", "Back"} <= set(footer(screen))
-        keys = list(screen.query(FooterKey))
+        await pilot.pause()
+        drawn = footer(screen)
+        assert all(f" {key} {what} " in drawn for key, what in (
+            ("/", "Search"), ("space", "Mark"), ("s", "Suspend"), ("u", "Undo"),
+            ("esc", "Back"))), drawn
+        assert "^p palette" in drawn
+        widgets = len(list(screen.query("*")))
         await pilot.press("slash", *"sub", "space", *"tou")
         await pilot.pause()
         assert screen.query_one("#query").value == "sub tou"  # no key acted on a card
         assert not any(s.suspended for s in app.store.states(["basics"]).values())
         assert isinstance(app.screen, BrowserScreen)
-        assert "Suspend" not in footer(screen) and "Back" in footer(screen)
+        assert "Suspend" not in footer(screen) and " esc Back " in footer(screen)
         await pilot.press("escape")  # back to the table: its keys again
         await pilot.pause()
-        assert {"Mark", "Suspend", "Undo", "Back"} <= set(footer(screen))
-        assert list(screen.query(FooterKey)) == keys  # shown again, not built again
+        assert footer(screen) == drawn
+        assert len(list(screen.query("*"))) == widgets  # drawn again, nothing mounted
+
+
+async def test_a_click_on_a_footer_key_presses_it(make_app, recall_deck, tmp_path):
+    from trainer.tui.widgets.steady_footer import SteadyFooter
+
+    app = make_app(recall_deck, tmp_path / "t.db", clock=lambda: NOW)
+    async with app.run_test(size=(120, 30)) as pilot:
+        screen = await open_browser(pilot, app)
+        await pilot.pause()
+        bar = screen.query_one(SteadyFooter)
+        [suspend] = [e for e in bar.entries if e.description == "Suspend"]
+        await pilot.click(bar, offset=(suspend.start + 2, 0))
+        await settle(app, pilot)
+        assert cell(screen, 0, "state") == "suspended"  # the card under the cursor
 
 
 async def test_a_query_typed_in_a_burst_after_slash_acts_on_no_card(make_app, recall_deck,

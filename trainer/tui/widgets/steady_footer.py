@@ -1,42 +1,110 @@
-"""A key footer that hides and shows its keys as focus moves instead of building them again."""
+"""A key footer drawn as one line of text: it follows the focus without mounting a widget per key."""
 
 from __future__ import annotations
 
-from textual.app import ComposeResult
+from typing import NamedTuple
+
+from rich.text import Text
+from textual import events
 from textual.screen import Screen
-from textual.widgets import Footer
-from textual.widgets._footer import FooterKey  # not exported; pinned by textual~=8.2
+from textual.widget import Widget
 
 
-class SteadyFooter(Footer):
-    """Textual's Footer mounts all its keys again whenever the screen's bindings are
-    refreshed, which every change of focus does: about 50 ms of a busy machine after each
-    search typed into the browser (the box takes the letter keys while it has the focus,
-    so the footer shows fewer). This one builds its keys when a key appears that it has
-    not built, and otherwise only hides the ones not active now."""
+class FooterEntry(NamedTuple):
+    """One key shown: what it says, the key pressed, whether it acts now, and its cells."""
+
+    key_display: str
+    description: str
+    key: str
+    enabled: bool
+    start: int
+    end: int
+
+
+class SteadyFooter(Widget):
+    """The screen's keys, as Textual's Footer shows them, from its public API only.
+
+    Textual's Footer mounts a widget for each key again whenever the screen's bindings
+    are refreshed, which every change of focus does: about 50 ms of a busy machine after
+    each search typed into the browser (the box takes the letter keys while it has the
+    focus, so the footer shows fewer). This one works out the keys and draws them as one
+    line of text, again only when they changed; a click on a key presses it.
+    """
+
+    DEFAULT_CSS = """
+    SteadyFooter {
+        dock: bottom; height: 1;
+        color: $footer-foreground; background: $footer-background;
+    }
+    SteadyFooter > .steady-footer--key {
+        color: $footer-key-foreground; background: $footer-key-background; text-style: bold;
+    }
+    SteadyFooter > .steady-footer--description {
+        color: $footer-description-foreground; background: $footer-description-background;
+    }
+    SteadyFooter > .steady-footer--disabled { text-style: dim; }
+    """
+    COMPONENT_CLASSES = {"steady-footer--key", "steady-footer--description",
+                         "steady-footer--disabled"}
 
     def __init__(self) -> None:
         super().__init__()
-        self._built: set[tuple[str, str, bool]] = set()
+        self.entries: list[FooterEntry] = []  # the keys shown, left to right
 
-    def _active(self, screen: Screen) -> set[tuple[str, str, bool]]:
-        return {(binding.action, binding.description, enabled)
-                for _, binding, enabled, _ in screen.active_bindings.values()
-                if binding.show or binding.key == self.app.COMMAND_PALETTE_BINDING}
+    def on_mount(self) -> None:
+        self.screen.bindings_updated_signal.subscribe(self, self.bindings_changed)
+        self.call_after_refresh(self.bindings_changed, self.screen)
+
+    def on_unmount(self) -> None:
+        self.screen.bindings_updated_signal.unsubscribe(self)
 
     def bindings_changed(self, screen: Screen) -> None:
-        if not (self.is_attached and screen is self.screen and self._bindings_ready):
-            super().bindings_changed(screen)
+        """The keys active now, one per action (its first key), as Footer picks them; the
+        command palette's key last."""
+        if not self.is_attached or screen is not self.screen:
             return
-        active = self._active(screen)
-        if not active <= self._built:
-            self._built = active
-            super().bindings_changed(screen)
-            return
-        for key in self.query(FooterKey):
-            key.display = (key.action, key.description, not key._disabled) in active
+        seen: set[str] = set()
+        keys: list[tuple[str, str, str, bool]] = []
+        palette: tuple[str, str, str, bool] | None = None
+        for _, binding, enabled, _ in screen.active_bindings.values():
+            if binding.key == self.app.COMMAND_PALETTE_BINDING and self.app.ENABLE_COMMAND_PALETTE:
+                palette = (self.app.get_key_display(binding), binding.description, binding.key,
+                           enabled)
+            elif binding.show and binding.action not in seen:
+                seen.add(binding.action)
+                keys.append((self.app.get_key_display(binding), binding.description,
+                             binding.key, enabled))
+        if palette is not None:
+            keys.append(palette)
+        entries, x = [], 0
+        for display, description, key, enabled in keys:
+            width = len(display) + 2 + (len(description) + 1 if description else 0)
+            entries.append(FooterEntry(display, description, key, enabled, x, x + width))
+            x += width + 1
+        if entries != self.entries:
+            self.entries = entries
+            self.refresh()
 
-    def compose(self) -> ComposeResult:
-        if self._bindings_ready:
-            self._built = self._active(self.screen)
-        return super().compose()
+    def render(self) -> Text:
+        key_style = self.get_component_rich_style("steady-footer--key", partial=True)
+        text_style = self.get_component_rich_style("steady-footer--description", partial=True)
+        dim = self.get_component_rich_style("steady-footer--disabled", partial=True)
+        line = Text(no_wrap=True, overflow="ellipsis", end="")
+        for entry in self.entries:
+            start = len(line)
+            line.append(f" {entry.key_display} ", key_style)
+            if entry.description:
+                line.append(f"{entry.description} ", text_style)
+            if not entry.enabled:
+                line.stylize(dim, start, len(line))
+            line.append(" ")
+        return line
+
+    def on_click(self, event: events.Click) -> None:
+        for entry in self.entries:
+            if entry.start <= event.x < entry.end:
+                if entry.enabled:
+                    self.app.simulate_key(entry.key)
+                else:
+                    self.app.bell()
+                return
