@@ -68,3 +68,25 @@ def test_every_small_count_is_tried() -> None:
               "n: positive integer", where=["0 < k <= n"])
     assert r.verdict is Verdict.INCORRECT, r.message
     assert "n = 9" in r.message
+
+
+def test_a_hostile_max_of_many_arguments_gives_a_bounded_number_of_pieces() -> None:
+    # 150 arguments: their pairwise crossings alone would be 11 175 pieces to look at
+    from trainer.grading.critical import pieces
+    from trainer.grading.expr import parse
+
+    node = parse("max(" + ", ".join(f"n - {i}*k" for i in range(150)) + ")", names={"n", "k"})
+    assert 0 < len(pieces(node)) <= 96
+
+
+def test_critical_values_stop_at_the_deadline() -> None:
+    from trainer.grading.critical import critical_values, pieces
+    from trainer.grading.domains import parse_symbols
+    from trainer.grading.expr import parse
+
+    node = parse("abs(n - 7) + abs(k - 3)", names={"n", "k"})
+    domains = parse_symbols("n: positive integer; k: positive integer")
+    env = {"n": 12.0, "k": 5.0}
+    assert {(name, v) for name, v in critical_values(pieces(node), env, domains)} >= {
+        ("n", 7.0), ("k", 3.0)}
+    assert list(critical_values(pieces(node), env, domains, deadline=0.0)) == []

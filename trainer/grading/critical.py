@@ -14,6 +14,7 @@ the integers either side.
 from __future__ import annotations
 
 import math
+import time
 from collections.abc import Callable, Iterator, Mapping
 
 from trainer.grading.domains import Domain
@@ -27,7 +28,9 @@ __all__ = ["critical_values", "pieces"]
 _CROSSING = frozenset({"abs", "gamma", "digamma", "factorial", "binom", "log", "ln", "sqrt",
                        "log2", "log10", "lg", "norm"})
 _TARGETS = (0.0, 1.0, -1.0)
-_MAX_VALUES = 64  # candidate values for one sample point (a few ms at most)
+_MAX_VALUES = 40  # candidate values for one sample point (a few ms at most)
+_MAX_PIECES = 96  # pieces looked at (a hostile answer may have thousands)
+_PAIRED = 6  # arguments of max/min whose pairwise crossings are looked at
 
 Piece = tuple[Callable[[Mapping[str, object]], float], frozenset[str]]
 
@@ -63,7 +66,8 @@ def pieces(node: Node) -> list[Piece]:
             elif n.func in ("max", "min"):
                 for i, a in enumerate(n.args):
                     add(a)
-                    for b in n.args[i + 1:]:
+                    # where two arguments cross (the first few: pairs grow as their square)
+                    for b in n.args[i + 1:_PAIRED]:
                         if free_names(a) | free_names(b):
                             out.append(_difference(a, b))
         elif isinstance(n, Mul):
@@ -74,7 +78,9 @@ def pieces(node: Node) -> list[Piece]:
             if not (isinstance(n.exp, Num) and n.exp.value == int(n.exp.value)
                     and n.exp.value > 0):
                 add(n.base)
-    return out
+        if len(out) >= _MAX_PIECES:
+            break
+    return out[:_MAX_PIECES]
 
 
 def _roots(f: list[float], h: float) -> list[float]:
@@ -104,9 +110,10 @@ def _roots(f: list[float], h: float) -> list[float]:
 
 
 def critical_values(parts: list[Piece], env: Mapping[str, object],
-                    domains: Mapping[str, Domain], skip: frozenset[str] = frozenset()
-                    ) -> Iterator[tuple[str, float]]:
-    """(symbol, value) pairs worth testing with the other symbols as in ``env``."""
+                    domains: Mapping[str, Domain], skip: frozenset[str] = frozenset(),
+                    deadline: float = math.inf) -> Iterator[tuple[str, float]]:
+    """(symbol, value) pairs worth testing with the other symbols as in ``env``; none
+    more once ``deadline`` (monotonic) passes."""
     given = 0
     seen: set[tuple[str, float]] = set()
     for name, dom in domains.items():
@@ -118,6 +125,8 @@ def critical_values(parts: list[Piece], env: Mapping[str, object],
         for part, names in parts:
             if name not in names:
                 continue
+            if time.monotonic() > deadline:
+                return
             vals = []
             for j in range(4):
                 trial[name] = x0 + j * h

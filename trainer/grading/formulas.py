@@ -178,7 +178,8 @@ def compare_formulas(exp_node: Node, ans_node: Node, domains: Mapping[str, Domai
         np_ctx.__enter__()
     try:
         fits = (lambda env: all(_holds(r, env) for r in relations)) if relations else None
-        for i, (env, special) in enumerate(sampler.points(_MAX_RANDOM, fits, ans_node)):
+        for i, (env, special) in enumerate(sampler.points(_MAX_RANDOM, fits, ans_node,
+                                                                 deadline)):
             wrong = bool(far or undefined)
             if wrong and len(points) >= _DIAGNOSE_POINTS:
                 break

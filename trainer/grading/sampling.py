@@ -79,7 +79,8 @@ class Sampler:
         return out
 
     def points(self, randoms: int, fits: Callable[[dict[str, object]], bool] | None = None,
-               answer: Node | None = None) -> Iterator[tuple[dict[str, object], bool]]:
+               answer: Node | None = None, deadline: float = math.inf,
+               ) -> Iterator[tuple[dict[str, object], bool]]:
         """(env, is_special): two random points, the special ones, then ``randoms`` more.
 
         ``fits`` (the card's relations, such as k <= n): a special value is put among other
@@ -94,7 +95,7 @@ class Sampler:
             yield self.sample(small=True), False
         for name, v in special:
             yield self._fitted(name, v, fits), True
-        yield from self._derived(fits, answer)
+        yield from self._derived(fits, answer, deadline)
         for _ in range(randoms):
             yield self.sample(), False
 
@@ -122,7 +123,8 @@ class Sampler:
         return env
 
     def _derived(self, fits: Callable[[dict[str, object]], bool] | None,
-                 answer: Node | None) -> Iterator[tuple[dict[str, object], bool]]:
+                 answer: Node | None, deadline: float,
+                 ) -> Iterator[tuple[dict[str, object], bool]]:
         """Points built on a random one that fits: two integer symbols equal or one
         apart, and the critical values of the answer's pieces."""
         ints = [n for n, d in self.domains.items() if d.is_integer and n not in self.dim_names]
@@ -146,7 +148,7 @@ class Sampler:
                             env[x] = v
                             yield env, True
             for name, v in critical_values(parts, base, self.domains,
-                                           frozenset(self.dim_names)):
+                                           frozenset(self.dim_names), deadline):
                 env = dict(base)
                 env[name] = v
                 yield env, True
