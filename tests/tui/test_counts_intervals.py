@@ -4,10 +4,15 @@ from __future__ import annotations
 
 from trainer.review import Rating
 from trainer.scheduling import Scheduler, format_interval
+from trainer.tui.widgets.session_bar import SessionBar
 
 
 def screen_text(app, widget_id: str) -> str:
     return str(app.screen.query_one(f"#{widget_id}").render())
+
+
+def counts(app) -> list[str]:
+    return app.screen.query_one(SessionBar).label.plain.split()
 
 
 def test_format_interval_reads_like_anki():
@@ -19,13 +24,13 @@ async def test_header_counts_move_as_new_cards_are_learnt(make_app, recall_deck,
     now = [1_800_000_000.0]
     app = make_app(recall_deck, tmp_path / "t.db", clock=lambda: now[0])
     async with app.run_test(size=(100, 30)) as pilot:
-        assert screen_text(app, "progress-label").split() == ["0", "done", "3", "·", "0", "·", "0"]
+        assert counts(app) == ["0", "done", "3", "·", "0", "·", "0"]
         await pilot.press("space", "1")  # Again: the new card is now learning
         await pilot.pause()
-        assert screen_text(app, "progress-label").split() == ["1", "done", "2", "·", "1", "·", "0"]
+        assert counts(app) == ["1", "done", "2", "·", "1", "·", "0"]
         await pilot.press("space", "4")  # Easy: straight to review, gone for today
         await pilot.pause()
-        assert screen_text(app, "progress-label").split() == ["2", "done", "1", "·", "1", "·", "0"]
+        assert counts(app) == ["2", "done", "1", "·", "1", "·", "0"]
 
 
 async def test_each_rating_key_shows_the_interval_the_scheduler_gives(make_app, recall_deck,
