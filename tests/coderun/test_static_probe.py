@@ -125,3 +125,67 @@ def test_loops_behind_aliases_statistics_recursion_and_next_are_found(source: st
 ])
 def test_numpy_under_another_name_and_a_fixed_count_while_are_not_loops(source: str) -> None:
     assert _loops(source) == []
+
+
+# ------------------------------------------------- adversary3: right solutions refused
+
+EM_LOOP = '''import numpy as np
+def f(x, comps):
+    w1, m1, v1, w2, m2, v2 = comps
+    comps = [(w1, m1, v1), (w2, m2, v2)]
+    dens = [w * np.exp(-0.5 * (x - m) ** 2 / v) / np.sqrt(2 * np.pi * v) for w, m, v in comps]
+    total = dens[0] + dens[1]
+    out = []
+    for d in dens:  # two components
+        r = d / total
+        nk = r.sum()
+        out.append(nk / x.size)
+    return tuple(float(v) for v in (out[0], out[1], total.mean()))
+'''
+
+
+@pytest.mark.parametrize("source", [
+    # adversary3 F18: loops over a few values written out, max of two numbers
+    "import numpy as np\ndef f(x):\n    n1 = np.sum(x > 0)\n    m1 = np.mean(x)\n"
+    "    return tuple(float(v) for v in (n1 / x.size, m1))\n",
+    "import numpy as np\ndef f(x):\n    mu = np.mean(x)\n    var = np.mean((x - mu) ** 2)\n"
+    "    return tuple(map(float, (mu, var)))\n",
+    "import numpy as np\ndef f(x):\n    m = np.max(x)\n    s = np.sum(np.exp(x - m))\n"
+    "    return float(m + np.log(max(s, 1.0)))\n",
+    EM_LOOP,
+])
+def test_loops_over_a_few_values_written_out_are_not_loops_over_the_samples(source: str) -> None:
+    assert _loops(source) == []
+
+
+@pytest.mark.parametrize("source", [
+    "def f(x):\n    return max(x)\n",
+    "def f(x):\n    return max(*x)\n",
+    "def f(x):\n    parts = [x]\n    return sum(v for v in x)\n",
+    "def f(x):\n    xs = list(x)\n    return [t * 2 for t in xs]\n",
+    "def f(x):\n    return tuple(float(v) for v in (*x, 1.0))\n",
+])
+def test_the_samples_themselves_are_still_walked(source: str) -> None:
+    assert _loops(source)
+
+
+def test_ridge_on_augmented_data_solves_for_a_vector_not_an_inverse() -> None:
+    # adversary3 F17: an identity as one block of the data is not an identity right-hand side
+    src = ("import numpy as np\ndef f(X, y, lam):\n    d = X.shape[1]\n"
+           "    Xa = np.vstack([X, np.sqrt(lam) * np.eye(d)])\n"
+           "    ya = np.concatenate([y, np.zeros(d)])\n"
+           "    return np.linalg.solve(Xa.T @ Xa, Xa.T @ ya)\n")
+    assert _inv(src) == []
+    scaled = ("import numpy as np\ndef f(A, b):\n    I = 2.0 * np.eye(len(A)) / 2\n"
+              "    return np.linalg.solve(A, -I) @ b\n")
+    assert _inv(scaled)
+
+
+@pytest.mark.parametrize("source", ["def f(x):\n    return " + "-" * 100000 + "0\n",
+                                    "def f(x):\n    return " + "(" * 300 + "0" + ")" * 300 + "\n"])
+def test_deeply_nested_source_is_a_clear_problem_not_a_crash(source: str) -> None:
+    from trainer.coderun.card import source_problems
+
+    assert find_function(source, "f") is None or _loops(source) == []
+    problem = source_problems(source, "f")
+    assert problem in ("", "the code is too deeply nested to read") or "line" in problem

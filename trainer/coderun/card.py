@@ -576,8 +576,10 @@ class CodeExercise:
             elif name == "no_inverse":
                 calls = inverse_calls(fn, _module(source)) if fn is not None else []
                 out.append(CheckResult(name, description, fn is not None and not calls,
-                                       "; ".join(f"line {f.line}: {f.message}; use "
-                                                 "np.linalg.solve" for f in calls)))
+                                       "; ".join(f"line {f.line}: {f.message}"
+                                                 + ("" if "solve" in f.message
+                                                    else "; use np.linalg.solve")
+                                                 for f in calls)))
         return out
 
     def _diagnose(self, run: Run) -> str:
@@ -627,6 +629,8 @@ def source_problems(source: str, function: str) -> str:
         ast.parse(source)
     except SyntaxError as exc:
         return f"line {exc.lineno}: {exc.msg}"
+    except (RecursionError, MemoryError):
+        return "the code is too deeply nested to read"
     if find_function(source, function) is None:
         return f"no `def {function}(…)` at the top level"
     return ""
@@ -638,7 +642,7 @@ def _module(source: str) -> Any:
 
     try:
         return ast.parse(source)
-    except (SyntaxError, ValueError):
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
 
 

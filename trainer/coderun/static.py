@@ -60,8 +60,8 @@ def find_function(source: str, name: str) -> ast.FunctionDef | None:
     """The top-level ``def name`` of ``source`` (None if absent or unparsable)."""
     try:
         tree = ast.parse(source)
-    except (SyntaxError, ValueError):
-        return None
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None  # deeply nested source overflows the parser: not a solution to read
     found = None
     for node in tree.body:
         if isinstance(node, ast.FunctionDef) and node.name == name:
@@ -173,6 +173,48 @@ def _looping_call(call: ast.Call, aliases: dict[str, str] | None = None) -> str:
     return ""
 
 
+def _fixed(expr: ast.AST, fixed_names: set[str]) -> bool:
+    """Whether iterating ``expr`` takes a number of steps written in the source: a
+    tuple/list/set display (``(mu, var)``), a name bound to one, or a comprehension over
+    such (``[w * pdf(x) for w, m, v in comps]``); not the samples, however they are named."""
+    if isinstance(expr, (ast.Tuple, ast.List, ast.Set)):
+        return not any(isinstance(e, ast.Starred) for e in expr.elts)
+    if isinstance(expr, ast.Name):
+        return expr.id in fixed_names
+    if isinstance(expr, (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)):
+        return all(_fixed(g.iter, fixed_names) for g in expr.generators)
+    if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Name) and expr.args:
+        # map(float, (mu, var)), zip((a, b), (c, d)), reversed((a, b))
+        if expr.func.id in ("map", "filter"):
+            return len(expr.args) >= 2 and all(_fixed(a, fixed_names) for a in expr.args[1:])
+        if expr.func.id in ("zip", "enumerate", "reversed", "sorted", "list", "tuple"):
+            return all(_fixed(a, fixed_names) for a in expr.args[:1 if expr.func.id in (
+                "enumerate", "reversed", "sorted", "list", "tuple") else None])
+    return False
+
+
+def _fixed_names(fn: ast.FunctionDef) -> set[str]:
+    """Names assigned only fixed-length iterables (see :func:`_fixed`) in ``fn``."""
+    out: set[str] = set()
+    for _ in range(3):  # names bound to comprehensions over other such names
+        good: set[str] = set()
+        bad: set[str] = set()
+        for node in ast.walk(fn):
+            if isinstance(node, ast.Assign):
+                for t in node.targets:
+                    if isinstance(t, ast.Name):
+                        (good if _fixed(node.value, out) else bad).add(t.id)
+                    else:
+                        bad |= _targets(t)
+            elif isinstance(node, (ast.AugAssign, ast.AnnAssign, ast.NamedExpr)) and \
+                    isinstance(node.target, ast.Name):
+                bad.add(node.target.id)
+            elif isinstance(node, (ast.For, ast.comprehension)):
+                bad |= _targets(node.target)
+        out = good - bad
+    return out
+
+
 def python_loops(fn: ast.FunctionDef, sample_args: set[int], module: ast.AST | None = None,
                  _seen: frozenset[str] = frozenset()) -> list[Finding]:
     """Python-level loops over the samples in ``fn``.
@@ -209,20 +251,32 @@ def python_loops(fn: ast.FunctionDef, sample_args: set[int], module: ast.AST | N
     out: list[Finding] = []
     helpers = _helpers(module)
     aliases = _aliases(module if module is not None else fn)
+    fixed = _fixed_names(fn)
+
+    def walks(expr: ast.AST) -> bool:
+        """Iterating ``expr`` goes over the samples (not over a few values written out)."""
+        return bool(_names(expr) & tainted) and not _fixed(expr, fixed)
+
     for found in ast.walk(fn):
-        if isinstance(found, (ast.For, ast.AsyncFor)) and _names(found.iter) & tainted:
+        if isinstance(found, (ast.For, ast.AsyncFor)) and walks(found.iter):
             out.append(Finding(found.lineno, "a `for` loop over the samples"))
         elif isinstance(found, ast.While) and (_names(found.test) & tainted
                                                or _steps_through(found, tainted)):
             out.append(Finding(found.lineno, "a `while` loop over the samples"))
         elif isinstance(found, (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)):
-            if any(_names(g.iter) & tainted for g in found.generators):
+            if any(walks(g.iter) for g in found.generators):
                 out.append(Finding(found.lineno, "a comprehension over the samples"))
         elif isinstance(found, ast.Call):
             name = _call_name(found)
             args = [*found.args, *(k.value for k in found.keywords)]
             over = any(_names(a) & tainted for a in args)
             looping = _looping_call(found, aliases)
+            if looping in ("max", "min", "builtins.max", "builtins.min") and \
+                    len(found.args) >= 2 and not any(isinstance(a, ast.Starred)
+                                                     for a in found.args):
+                looping = ""  # max(s, 1.0) compares its arguments, it walks nothing
+            if looping and over and not any(walks(a) for a in args):
+                looping = ""  # tuple(map(float, (mu, var))): a few values written out
             if over and looping:
                 out.append(Finding(found.lineno, f"`{looping}(…)` walks the samples in "
                                                 f"Python (use the numpy version)"))
@@ -313,13 +367,20 @@ def _const_arg(call: ast.Call) -> str:
 
 
 def _has_identity(expr: ast.AST, identities: set[str]) -> bool:
-    """True when ``expr`` is or holds an identity matrix: a call to eye or identity, or a
-    name bound to one (``I = np.eye(d)``; ``1.0 * np.eye(d)``)."""
-    for node in ast.walk(expr):
-        if isinstance(node, ast.Call) and _call_name(node) in _IDENTITY:
-            return True
-        if isinstance(node, ast.Name) and node.id in identities:
-            return True
+    """True when ``expr`` is an identity matrix up to a scalar factor: a call to eye or
+    identity, a name bound to one (``I = np.eye(d)``), ``1.0 * np.eye(d)``, ``I / c``.
+    An identity that is one block of something else (``np.vstack([X, c * np.eye(d)])``)
+    is not: data augmented that way is solved for a vector."""
+    if isinstance(expr, ast.Call):
+        return _call_name(expr) in _IDENTITY
+    if isinstance(expr, ast.Name):
+        return expr.id in identities
+    if isinstance(expr, ast.UnaryOp):
+        return _has_identity(expr.operand, identities)
+    if isinstance(expr, ast.BinOp) and isinstance(expr.op, ast.Mult):
+        return _has_identity(expr.left, identities) or _has_identity(expr.right, identities)
+    if isinstance(expr, ast.BinOp) and isinstance(expr.op, ast.Div):
+        return _has_identity(expr.left, identities)
     return False
 
 
