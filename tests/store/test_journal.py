@@ -214,6 +214,85 @@ def test_a_schema_5_database_migrates_to_events_with_identical_states(tmp_path: 
     assert "set" not in {k for ks in kinds.values() for k in ks}  # every state explained
 
 
+def big_v6_database(path: Path, cards: int, per_card: int) -> None:
+    """A schema 6 database with `cards` cards of `per_card` reviews each, every review
+    keeping its states as JSON (as the review log did before the journal)."""
+    from trainer.store.schema import MIGRATIONS as _MIGRATIONS
+
+    conn = sqlite3.connect(path, isolation_level=None)
+    for version in range(1, 7):
+        steps = _MIGRATIONS[version]
+        if callable(steps):
+            steps(conn)
+        else:
+            for statement in steps.split(";") if isinstance(steps, str) else steps:
+                if statement.strip():
+                    conn.execute(statement)
+    conn.execute("PRAGMA user_version=6")
+    sched = Scheduler()
+    conn.execute("BEGIN")
+    for c in range(cards):
+        key, state = f"d/c{c:05d}", None
+        for k in range(per_card):
+            after = sched.review(key=key, deck="d", state=state, rating=1 + (c + k) % 4,
+                                 now=T0 + k * 3 * DAY + c, content_hash="h")
+            conn.execute(
+                "INSERT INTO reviews (card_key, reviewed_at, rating, answer, verdict, "
+                "duration_ms, state_before, state_after) VALUES (?,?,?,?,?,?,?,?)",
+                (key, T0 + k * 3 * DAY + c, 1 + (c + k) % 4, f"answer {k}", None, 900,
+                 None if state is None else json.dumps(state.to_dict()),
+                 json.dumps(after.to_dict())))
+            state = after
+        assert state is not None
+        conn.execute("INSERT INTO cards (key, deck, state, step, stability, difficulty, due, "
+                     "last_review, reps, lapses, content_hash, suspended) "
+                     "VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                     (key, "d", state.state, state.step, state.stability, state.difficulty,
+                      state.due, state.last_review, state.reps, state.lapses, "h",
+                      int(c % 7 == 0)))
+    conn.execute("COMMIT")
+    conn.close()
+
+
+def _journal(path: Path) -> list[tuple]:
+    """The journal a migration wrote, without its random ids, and each log row's event."""
+    conn = sqlite3.connect(path)
+    try:
+        return [*conn.execute("SELECT card_key, at, kind, payload FROM events ORDER BY seq"),
+                *conn.execute("SELECT r.id, e.seq FROM reviews AS r "
+                              "LEFT JOIN events AS e ON e.id = r.event_id ORDER BY r.id")]
+    finally:
+        conn.close()
+
+
+def test_the_journal_migration_streams_the_log_in_chunks(tmp_path: Path, monkeypatch):
+    """The migration holds a chunk of the review log at a time, not all of it (a million
+    reviews took 1.65 GB), and writes the same journal in chunks as in one go."""
+    import shutil
+    import tracemalloc
+
+    from trainer.store import events as events_module
+
+    big_v6_database(tmp_path / "v6.db", cards=300, per_card=30)
+    shutil.copy(tmp_path / "v6.db", tmp_path / "whole.db")
+    big_v6_database(tmp_path / "warm.db", cards=2, per_card=2)
+    Store.open(tmp_path / "warm.db").close()  # imports and caches made before measuring
+    monkeypatch.setattr(events_module, "_MIGRATION_CHUNK", 10**9)
+    Store.open(tmp_path / "whole.db").close()
+    monkeypatch.setattr(events_module, "_MIGRATION_CHUNK", 200)
+    tracemalloc.start()
+    try:
+        Store.open(tmp_path / "v6.db").close()
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    # the log's 9,000 rows hold about 6 MB of JSON states alone
+    assert peak < 3_000_000, f"{peak / 1e6:.1f} MB"
+    assert _journal(tmp_path / "v6.db") == _journal(tmp_path / "whole.db")
+    store = Store.open(tmp_path / "v6.db")
+    assert len(store.reviews()) == 9000 and all(r.event_id for r in store.reviews())
+
+
 # --- merging: the fast paths equal a full replay ------------------------------------------------
 
 

@@ -47,6 +47,7 @@ _FLAGS = ("suspended", "buried_until")
 _SCHEDULE = ("state", "step", "stability", "difficulty", "due", "last_review", "reps", "lapses")
 _LAST_SEQ = (1 << 63) - 1  # past every seq: all of a card's events
 _CHUNK = 500  # ids per IN (...) list: well under SQLite's limit on variables
+_MIGRATION_CHUNK = 20_000  # events the migration to the journal writes at a time
 # review log rows from which a merge writes them with the tally triggers paused
 BULK_ROWS = 1000
 # the trigger that logs each written card for the statistics (figures.CHANGES); a big
@@ -618,13 +619,14 @@ def migrate_to_journal(conn: sqlite3.Connection) -> None:
     # a file rolled back by hand may hold events already: its cards are left as they are
     journaled = {r[0] for r in conn.execute("SELECT DISTINCT card_key FROM events")}
     replayer = Replayer()
-    cached = {r[0]: _row_to_state(r) for r in conn.execute(f"SELECT {_COLUMNS} FROM cards")}
-    history: dict[str, list[tuple[Any, ...]]] = defaultdict(list)
-    for row in conn.execute("SELECT id, card_key, reviewed_at, rating, answer, verdict, "
-                            "duration_ms, state_before, state_after FROM reviews ORDER BY id"):
-        history[row[1]].append(row)
+    # One card at a time, its review log rows and cached state read in key order, and the
+    # events written in chunks: the whole log held at once (its JSON states above all) took
+    # about 1.65 GB for a million reviews. The links from the log's rows to their events
+    # wait in a temporary table, so that no row of the log read is written meanwhile.
+    conn.execute("CREATE TEMP TABLE IF NOT EXISTS journal_links "
+                 "(review INTEGER PRIMARY KEY, event TEXT NOT NULL)")
     events: list[Event] = []
-    links: list[tuple[str, int]] = []
+    links: list[tuple[int, str]] = []
     tick = 1e-3  # spacing of the events a migration adds between two real ones
 
     def add(kind: str, key: str, at: float, **payload: Any) -> Event:
@@ -632,11 +634,25 @@ def migrate_to_journal(conn: sqlite3.Connection) -> None:
         events.append(e)
         return e
 
-    for key in sorted((set(history) | set(cached)) - journaled):
+    def flush() -> None:
+        conn.executemany(
+            "INSERT INTO events (id, device, card_key, at, kind, payload, cancels, origin) "
+            "VALUES (?,?,?,?,?,?,NULL,NULL)",
+            [(e.id, e.device, e.card_key, e.at, e.kind, dump_payload(e.payload))
+             for e in events])
+        conn.executemany("INSERT INTO temp.journal_links (review, event) VALUES (?,?)", links)
+        events.clear()
+        links.clear()
+
+    for key, history, want in _cards_in_key_order(conn, _row_to_state, _COLUMNS):
+        if key in journaled:
+            continue
+        if len(events) >= _MIGRATION_CHUNK:
+            flush()
         state: CardState | None = None
         last = 0.0
         seen: tuple[str | None, CardState | None] = (None, None)  # the last state read
-        for row in history.get(key, ()):
+        for row in history:
             # a review's state before is most often the text of the one after the last
             before = seen[1] if row[7] is not None and row[7] == seen[0] else _snapshot(row[7])
             at, after = row[2], _snapshot(row[8])
@@ -662,7 +678,7 @@ def migrate_to_journal(conn: sqlite3.Connection) -> None:
                 if after.content_hash:
                     payload["content_hash"] = after.content_hash
             review = add("review", key, at, **payload)
-            links.append((review.id, row[0]))
+            links.append((row[0], review.id))
             state = replayer.apply(state, review)
             # (the states compared but for a burial, which the log does not explain)
             if after is not None and (state is None
@@ -670,7 +686,6 @@ def migrate_to_journal(conn: sqlite3.Connection) -> None:
                 state = replayer.apply(state, add("set", key, at + tick / 2,
                                                   state=after.to_dict()))
             last = at
-        want = cached.get(key)
         end = last + tick
         if want is not None and want.state == 0:
             end = max(end, want.due)  # a new row is stored at the time it was made
@@ -691,8 +706,29 @@ def migrate_to_journal(conn: sqlite3.Connection) -> None:
                 state = replayer.apply(state, add("reschedule", key, end + tick, due=want.due))
         if state != want:
             add("set", key, end + 2 * tick, state=None if want is None else want.to_dict())
-    conn.executemany(
-        "INSERT INTO events (id, device, card_key, at, kind, payload, cancels, origin) "
-        "VALUES (?,?,?,?,?,?,NULL,NULL)",
-        [(e.id, e.device, e.card_key, e.at, e.kind, dump_payload(e.payload)) for e in events])
-    conn.executemany("UPDATE reviews SET event_id=? WHERE id=?", links)
+    flush()
+    conn.execute("UPDATE reviews SET event_id = (SELECT event FROM temp.journal_links "
+                 "WHERE review = reviews.id) WHERE id IN (SELECT review FROM temp.journal_links)")
+    conn.execute("DROP TABLE temp.journal_links")
+
+
+def _cards_in_key_order(
+        conn: sqlite3.Connection, to_state: Callable[[Sequence[Any]], CardState], columns: str,
+) -> Iterator[tuple[str, list[tuple[Any, ...]], CardState | None]]:
+    """Each card of the cards table or the review log, in key order: its key, its review
+    log rows in the order written, and its cached state (None: it has no row)."""
+    cards = conn.execute(f"SELECT {columns} FROM cards ORDER BY key")
+    reviews = conn.execute("SELECT id, card_key, reviewed_at, rating, answer, verdict, "
+                           "duration_ms, state_before, state_after FROM reviews "
+                           "ORDER BY card_key, id")  # the (card_key, id) index's order
+    card, review = next(cards, None), next(reviews, None)
+    while card is not None or review is not None:
+        key = min(k for k in (card and card[0], review and review[1]) if k is not None)
+        want = None
+        if card is not None and card[0] == key:
+            want, card = to_state(card), next(cards, None)
+        history = []
+        while review is not None and review[1] == key:
+            history.append(review)
+            review = next(reviews, None)
+        yield key, history, want
