@@ -474,3 +474,18 @@ def test_events_read_from_sync_are_what_the_event_constructor_makes():
     assert made == Event("01A", "D", "d/c", 1.5, "review", {"rating": 3})
     with pytest.raises(dataclasses.FrozenInstanceError):
         made.at = 2.0  # type: ignore[misc]
+
+
+def test_a_merge_adds_each_event_id_once(tmp_path: Path):
+    # all new (the fast path: every row went in), some already here, one id twice in a batch
+    store = Store.open(tmp_path / "t.db")
+    first = [Event(f"01M{k:023d}", "B", "d/a", T0 + k, "review", {"rating": 3}) for k in range(3)]
+    merged = store.merge_events(first)
+    assert (merged.added, merged.per_device) == (3, {"B": 3})
+    twin = Event(f"01M{9:023d}", "B", "d/a", T0 + 9, "review", {"rating": 1})
+    other = Event(twin.id, "B", "d/a", T0 + 10, "review", {"rating": 4})
+    merged = store.merge_events([*first, twin, other])
+    assert (merged.added, merged.per_device) == (1, {"B": 1})
+    assert [e.id for e in store.events("d/a")] == [e.id for e in [*first, twin]]
+    assert store.events("d/a")[-1].payload == {"rating": 1}  # the first of the two
+    assert store.merge_events([*first, twin]).added == 0

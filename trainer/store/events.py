@@ -408,11 +408,14 @@ class JournalQueries:
         """Insert the events whose ids are not here yet (of two with one id, the first), in
         one statement; returns those inserted, in their order. `base`: the last seq before."""
         conn = self.conn
-        conn.executemany(
+        events = list(events)
+        inserted = conn.executemany(
             "INSERT OR IGNORE INTO events (id, device, card_key, at, kind, payload, cancels, "
             "origin) VALUES (?,?,?,?,?,?,?,?)",
             [(e.id, e.device, e.card_key, e.at, e.kind, dump_payload(e.payload), e.cancels,
-              origin) for e in events])
+              origin) for e in events]).rowcount
+        if inserted == len(events):  # every one went in (a sync of events new here)
+            return events
         # what went in has a seq past `base` (AUTOINCREMENT never reuses one)
         added = {r[0] for r in conn.execute("SELECT id FROM events WHERE seq > ?", (base,))}
         new = []
