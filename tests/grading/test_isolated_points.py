@@ -90,3 +90,17 @@ def test_critical_values_stop_at_the_deadline() -> None:
     assert {(name, v) for name, v in critical_values(pieces(node), env, domains)} >= {
         ("n", 7.0), ("k", 3.0)}
     assert list(critical_values(pieces(node), env, domains, deadline=0.0)) == []
+
+
+SCORE = "k/p - (n - k)/(1 - p)"
+SCORE_SYMBOLS = "p: (0,1); k: nonnegative integer; n: positive integer"
+
+
+@pytest.mark.parametrize("answer", [
+    "min(k, 26)/p - (n - min(k, 26))/(1 - p)",          # adversary3 F21: wrong for every k >= 27
+    "k/p - (n - k)/(1 - p) + max(0, k - 40)*max(0, n - k - 1)",  # k > 40 with room below n
+    "k/p - (n - k)/(1 - p) + max(0, 1 - abs(k - 40))*max(0, n - k - 1)",  # k = 40 only, n > 41
+])
+def test_large_counts_are_tried_with_room_on_both_sides_of_the_relation(answer: str) -> None:
+    r = grade(SCORE, answer, symbols=SCORE_SYMBOLS, where=["k <= n"])
+    assert r.verdict is Verdict.INCORRECT, r.message

@@ -396,3 +396,26 @@ def test_scientific_notation_with_a_typographic_minus(answer: str, expected: flo
     # adversary3 F4: 1e−3 (U+2212, as the feedback prints it) was read as 1·e − 3
     r = grade(expected, answer)
     assert r.correct, r.message
+
+
+# ----------------------------------------------------------------- adversary3 F10
+
+@pytest.mark.parametrize("reference, answer, symbols", [
+    ("log(p/(1-p))", "log p/(1-p)", "p: (0,1)"),
+    ("log(p)/(1-p)", "ln p/(1-p)", "p: (0,1)"),  # the other reading is not taken silently
+    ("beta*log(a/b)", "β log a/b", "beta: positive; a: positive; b: positive"),
+    ("sqrt(x/2)", "sqrt x/2", "x: positive"),
+])
+def test_a_function_without_brackets_before_a_division_is_ambiguous(reference: str, answer: str,
+                                                                     symbols: str) -> None:
+    r = grade(reference, answer, symbols=symbols)
+    assert r.verdict is Verdict.INVALID and "two ways" in r.message, r.message
+
+
+@pytest.mark.parametrize("reference, answer, symbols", [
+    ("log(2)/2", "ln2/2", None), ("log(2)/2", "ln 2/2", None),
+    ("log(p)/2", "(log p)/2", "p: (0,1)"), ("log(p/(1-p))", "log(p/(1-p))", "p: (0,1)"),
+])
+def test_a_number_argument_or_brackets_read_one_way(reference: str, answer: str,
+                                                    symbols: str | None) -> None:
+    assert grade(reference, answer, symbols=symbols).correct

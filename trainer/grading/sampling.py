@@ -99,22 +99,33 @@ class Sampler:
         for _ in range(randoms):
             yield self.sample(), False
 
+    def _adjusted(self, env: dict[str, object], name: str,
+                  fits: Callable[[dict[str, object]], bool]) -> dict[str, object] | None:
+        """``env`` with another integer symbol moved next to ``name``'s value so that the
+        relations hold (n = 0 needs k = 0; k = 10⁶ needs n ≥ 10⁶, and n = 2·10⁶ leaves
+        room on both sides), or None."""
+        v = float(env[name])  # type: ignore[arg-type]
+        for other, d in self.domains.items():
+            if other == name or not d.is_integer or other in self.dim_names:
+                continue
+            for w in (2 * v, v, v - 1, v + 1, v // 2, d.lo):
+                if d.contains(w):
+                    trial = dict(env)
+                    trial[other] = float(w)
+                    if fits(trial):
+                        return trial
+        return None
+
     def _fitted(self, name: str, v: float, fits: Callable[[dict[str, object]], bool] | None
                 ) -> dict[str, object]:
         env = self.sample()
         env[name] = v
         if fits is None or fits(env):
             return env
-        # the other integer symbols next to v first (n = 0 needs k = 0), then fresh draws
-        for other, d in self.domains.items():
-            if other == name or not d.is_integer or other in self.dim_names:
-                continue
-            for w in (v, v - 1, v + 1, d.lo):
-                if d.contains(w):
-                    trial = dict(env)
-                    trial[other] = float(w)
-                    if fits(trial):
-                        return trial
+        # the other integer symbols next to v first, then fresh draws
+        adjusted = self._adjusted(env, name, fits)
+        if adjusted is not None:
+            return adjusted
         for _ in range(_REFITS):
             env = self.sample()
             env[name] = v
@@ -151,6 +162,9 @@ class Sampler:
                                            frozenset(self.dim_names), deadline):
                 env = dict(base)
                 env[name] = v
+                if fits is not None and not fits(env):
+                    # k = 40 on a base with n = 12: move n rather than drop the point
+                    env = self._adjusted(env, name, fits) or env
                 yield env, True
 
     def sample(self, small: bool = False) -> dict[str, object]:

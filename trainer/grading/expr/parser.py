@@ -139,11 +139,23 @@ class _Parser:
         while True:
             tok = self.tok
             if tok.kind == _OP and tok.value in ("*", "/"):
+                open_end = self.open_end
                 self.advance()
                 if tok.value == "/" and self.is_op("/"):
                     raise self.unexpected(self.tok)
                 self.open_end = None
                 factors.append((tok.value, self.unary()))
+                if (tok.value == "/" and open_end is not None and open_end[0] == "call"
+                        and isinstance(open_end[1], nodes.Call)
+                        and not isinstance(open_end[1].args[0], nodes.Num)):
+                    # log p/(1-p): log(p)/(1−p) or the log-odds log(p/(1−p)) (ln2/2 stays
+                    # (ln 2)/2: a number is the whole argument)
+                    call = open_end[1]
+                    inner = nodes.Call(call.func, (nodes.Mul((("*", call.args[0]),
+                                                              ("/", factors[-1][1]))),
+                                                   *call.args[1:]))
+                    raise self.ambiguous(start, f"{pretty(call)}/{_paren(factors[-1][1])}",
+                                         _call_text(inner))
                 if tok.value == "/":
                     last_div = len(factors) - 1
             elif _starts_factor(tok) or (tok.kind == _OP and tok.value in ("|", "‖")
