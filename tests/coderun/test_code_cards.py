@@ -417,3 +417,22 @@ def test_a_constraint_that_calls_a_solver_holds_on_every_draw():
     means = [sum(x) / n for x in draws]
     variances = [sum((v - m) ** 2 for v in x) / n for x, m in zip(draws, means, strict=True)]
     assert min(variances) > 2 and min(means) > 0.2
+
+
+DEEP = "import numpy as np\n\ndef gaussian_mle(x):\n    return float(np.mean(x)) + " + "-" * 50000 + "0\n"
+LONG_SUM = ("import numpy as np\n\ndef gaussian_mle(x):\n    return float(np.mean(x)) + "
+            + "(" * 150 + "0" + ")" * 150 + "+" + "x[0]*0+" * 12000 + "0\n")
+TOO_LONG = RIGHT + "# " + "a" * 100_000 + "\n"
+
+
+@pytest.mark.parametrize(("source", "why"), [
+    (DEEP, "nested too deeply"), (LONG_SUM, "nested too deeply"), (TOO_LONG, "longer than 100 KB"),
+], ids=["50000 minuses", "12000-term sum", "over 100 KB"])
+def test_hostile_nesting_or_size_is_a_clear_verdict_not_a_traceback(cards, source, why):
+    from trainer.coderun.card import source_problems
+
+    assert why in source_problems(source, "gaussian_mle")
+    result = CodeExercise(cards["gauss-code"], 0).run(source)
+    assert not result.correct and result.suggested_rating() == AGAIN
+    assert why in (result.fatal or "") or all(
+        why in c.message or not c.passed for c in result.checks)

@@ -239,3 +239,52 @@ def test_a_value_that_is_not_data_is_reported(sandbox):
 def test_the_trainer_process_is_never_the_one_running_the_code(sandbox):
     run = run_one(sandbox, "import os\ndef f(x):\n    return os.getpid()\n", 1)
     assert run.cases[0].value != os.getpid()
+
+
+FORGE = '''
+import os, stat
+def f(x):
+    for fd in range(3, 40):
+        try:
+            if stat.S_ISFIFO(os.fstat(fd).st_mode):
+                os.write(fd, LINE)
+        except OSError:
+            pass
+    return x + 1
+'''
+
+
+@pytest.mark.parametrize("line", [
+    # one element of a 2 GB string dtype: the trainer would allocate it
+    b'{"case": 0, "value": {"$array": [0], "dtype": "S2000000000", "shape": [1]}}\n',
+    # an object dtype, a shape that does not fit, an array claiming 10^12 items
+    b'{"case": 0, "value": {"$array": [0], "dtype": "O", "shape": [1]}}\n',
+    b'{"case": 0, "value": {"$array": [0], "dtype": "float64", "shape": [1000000, 1000000]}}\n',
+    # nesting that makes json.loads raise RecursionError in the trainer
+    b'{"case": 0, "value": ' + b"[" * 100000 + b"]" * 100000 + b"}\n",
+    # a well-formed report for case 0, before the real one: a duplicate, then an extra
+    b'{"case": 0, "value": 41, "mutated": [], "printed": ""}\n',
+    b'{"case": 7, "value": 41, "mutated": [], "printed": ""}\n',
+    b'{"load": null, "printed": ""}\n',
+    b'{"case": 0, "error": {"x": 1}, "message": [], "line": "3"}\n',
+])
+def test_forged_report_lines_are_refused_as_unreadable_never_raised(sandbox, line):
+    source = f"LINE = {line!r}\n" + FORGE
+    run = run_one(sandbox, source, 41)
+    assert run.fatal == "the sandbox's report could not be read"
+    still_works(sandbox)
+
+
+def test_decode_takes_plain_number_arrays_only():
+    from trainer.coderun._child import ReportError, decode, encode
+
+    arr = np.arange(6, dtype=np.int32).reshape(2, 3)
+    back = decode(encode(arr))
+    assert back.dtype == np.int32 and back.tolist() == arr.tolist()
+    for data in ({"$array": ["a"], "dtype": "<U1", "shape": [1]},
+                 {"$array": [1, 2], "dtype": "float64", "shape": [3]},
+                 {"$array": [1], "dtype": "complex128", "shape": [1]},
+                 {"$scalar": "1", "dtype": "float64"},
+                 {"$weird": 1}):
+        with pytest.raises(ReportError):
+            decode(data)

@@ -306,3 +306,28 @@ async def test_undo_brings_back_the_submitted_function_to_mend_and_submit(make_a
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert app.screen.query_one("#code-editor").text == RIGHT
+
+
+async def test_a_run_that_fails_in_the_trainer_frees_the_editor_and_records_nothing(
+        make_app, code_deck, tmp_path, monkeypatch):
+    from trainer.attempt import Attempt
+
+    def broken(self, source):
+        raise RecursionError("maximum recursion depth exceeded")
+
+    app = make_app(code_deck, tmp_path / "t.db")
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.pause()
+        app.screen.query_one("#code-editor").load_text(RIGHT)
+        with monkeypatch.context() as m:
+            m.setattr(Attempt, "run_code", broken)
+            await run_and_wait(app, pilot, "ctrl+s")
+            assert "The run failed inside the trainer" in text(app, "code-results")
+            assert app.screen.phase == "question"
+            assert not app.screen.query_one("CodeAnswer").busy
+        await run_and_wait(app, pilot, "ctrl+s")  # the same card can be submitted again
+        assert "correct" in text(app, "verdict")
+        await pilot.press("enter")
+        await pilot.pause()
+    (review,) = app.store.reviews()
+    assert review.verdict == "correct"

@@ -75,25 +75,80 @@ def encode(value: object) -> object:
     raise TypeError(f"a value of type {type(value).__name__}")
 
 
-def decode(data: object) -> object:
-    """The inverse of :func:`encode` (imports numpy only when an array is met)."""
+class ReportError(ValueError):
+    """A report that is not what :func:`encode` writes (forged or garbled)."""
+
+
+# Decoded arrays: plain numbers only, at most this many in one report line's value.
+_DTYPE_KINDS = "biuf"
+_MAX_ITEMS = 2**22
+
+
+def decode(data: object, budget: list[int] | None = None) -> object:
+    """The inverse of :func:`encode` (imports numpy only when an array is met).
+
+    The parent reads the child's report with it, and the learner's code can write on the
+    report's pipe: an array must be of a plain number dtype (bool, int, float, at most 8
+    bytes an item) whose shape matches its items, and a value holds at most ``_MAX_ITEMS``
+    numbers; anything else is a :class:`ReportError`.
+    """
+    if budget is None:
+        budget = [_MAX_ITEMS]
     if isinstance(data, list):
-        return [decode(v) for v in data]
+        return [decode(v, budget) for v in data]
     if isinstance(data, dict):
         if "$array" in data:
             import numpy as np
 
-            arr = np.asarray(data["$array"], dtype=data["dtype"])
-            return arr.reshape(data["shape"])
+            items, shape = data["$array"], data["shape"]
+            dtype = np.dtype(_plain_dtype(data["dtype"]))
+            if not (isinstance(shape, list) and all(type(n) is int and n >= 0 for n in shape)):
+                raise ReportError("an array's shape is not a list of sizes")
+            size = math.prod(shape)
+            budget[0] -= size
+            if budget[0] < 0 or len(shape) > 32:
+                raise ReportError("an array is too large")
+            arr = np.asarray(items, dtype=dtype)
+            if arr.size != size:
+                raise ReportError("an array's items do not fit its shape")
+            return arr.reshape(shape)
         if "$scalar" in data:
             import numpy as np
 
-            return np.dtype(data["dtype"]).type(data["$scalar"])
+            value = data["$scalar"]
+            if type(value) not in (bool, int, float):
+                raise ReportError("a scalar is not a number")
+            return np.dtype(_plain_dtype(data["dtype"])).type(value)
         if "$tuple" in data:
-            return tuple(decode(v) for v in data["$tuple"])
+            items = data["$tuple"]
+            if not isinstance(items, list):
+                raise ReportError("a tuple is not a list of items")
+            return tuple(decode(v, budget) for v in items)
         if "$dict" in data:
-            return {k: decode(v) for k, v in data["$dict"].items()}
-    return data
+            items = data["$dict"]
+            if not isinstance(items, dict):
+                raise ReportError("a dict is not a mapping")
+            return {k: decode(v, budget) for k, v in items.items()}
+        raise ReportError("an object that is not an encoded value")
+    if data is None or type(data) in (bool, int, float, str):
+        budget[0] -= 1
+        return data
+    raise ReportError(f"a value of type {type(data).__name__}")
+
+
+def _plain_dtype(name: object) -> str:
+    """``name`` when it is a plain number dtype (``float64``, ``int32``, ``bool``…)."""
+    import numpy as np
+
+    if not isinstance(name, str) or len(name) > 16:
+        raise ReportError("a dtype that is not a name")
+    try:
+        dtype = np.dtype(name)
+    except TypeError:
+        raise ReportError(f"an unknown dtype {name!r}") from None
+    if dtype.kind not in _DTYPE_KINDS or dtype.itemsize > 8 or dtype.fields is not None:
+        raise ReportError(f"the dtype {name!r} is not a plain number type")
+    return name
 
 
 def same(a: object, b: object) -> bool:

@@ -18,7 +18,14 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from trainer.coderun.sandbox import CaseRun, Run, Sandbox
-from trainer.coderun.static import find_function, inverse_calls, python_loops, signature_of
+from trainer.coderun.static import (
+    MAX_SOURCE,
+    find_function,
+    inverse_calls,
+    parse_source,
+    python_loops,
+    signature_of,
+)
 from trainer.decks.model import Card
 from trainer.exercises.params import (
     DETERMINISTIC_ARITY,
@@ -503,6 +510,9 @@ class CodeExercise:
             cases = self.cases()
         except ExerciseError as exc:
             return CodeResult(fatal=f"this card's expected values could not be computed: {exc}")
+        if len(source) > MAX_SOURCE:  # not sent to the sandbox, nor parsed here
+            return self.grade(source, Run(fatal=f"your code is longer than "
+                                                f"{MAX_SOURCE // 1000} KB"))
         box = sandbox or default_sandbox()
         result = box.run(source, self.function, [list(c.args) for c in cases])
         return self.grade(source, result)
@@ -526,7 +536,12 @@ class CodeExercise:
             ok, why = agree(got.value, case.expected, rtol, atol)
             out.cases.append(CaseResult(case.label, case.inputs, expected, show(got.value), ok,
                                         why if not ok else ""))
-        out.checks = self._static_checks(source, run)
+        try:
+            out.checks = self._static_checks(source, run)
+        except RecursionError:  # a tree the parser took but too deep for the checks' walk
+            out.checks = [CheckResult(name, CHECKS[name], False,
+                                      "your code is nested too deeply to be inspected")
+                          for name, _ in self.checks if name not in CASE_CHECKS]
         if not out.correct:
             out.feedback = self._diagnose(run)
         return out
@@ -623,14 +638,9 @@ def exercise_for(card: Card, review_number: int) -> CodeExercise:
 
 def source_problems(source: str, function: str) -> str:
     """Why ``source`` cannot be a solution at all ("" when it parses and defines it)."""
-    import ast
-
-    try:
-        ast.parse(source)
-    except SyntaxError as exc:
-        return f"line {exc.lineno}: {exc.msg}"
-    except (RecursionError, MemoryError):
-        return "the code is too deeply nested to read"
+    tree = parse_source(source)
+    if isinstance(tree, str):
+        return tree
     if find_function(source, function) is None:
         return f"no `def {function}(…)` at the top level"
     return ""
@@ -638,12 +648,8 @@ def source_problems(source: str, function: str) -> str:
 
 def _module(source: str) -> Any:
     """The parsed module (its imports and helpers matter to the static checks), or None."""
-    import ast
-
-    try:
-        return ast.parse(source)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return None
+    tree = parse_source(source)
+    return None if isinstance(tree, str) else tree
 
 
 def format_args(values: Sequence[Any]) -> str:

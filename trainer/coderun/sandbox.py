@@ -258,7 +258,7 @@ def _drive(child: _Child, source: str, function: str, cases: list[list[object]],
             buffer += chunk
             *lines, buffer = buffer.split(b"\n")
             for line in lines:
-                loaded = _take(run, line, loaded) or loaded
+                loaded = _take(run, line, loaded, len(cases)) or loaded
         if too_much:
             break
     sel.close()
@@ -273,45 +273,79 @@ def _drive(child: _Child, source: str, function: str, cases: list[list[object]],
     return run
 
 
-def _take(run: Run, line: bytes, loaded: bool) -> bool:
-    """Add one report line to ``run``; True once the module has loaded."""
+UNREADABLE = "the sandbox's report could not be read"
+
+
+def _take(run: Run, line: bytes, loaded: bool, expected: int) -> bool:
+    """Add one report line to ``run``; True once the module has loaded.
+
+    The learner's code can write on the report's pipe, so a line is plain data until
+    proven otherwise: anything that is not the next report in order (the load, then case
+    0, 1, … up to ``expected``), or that does not decode, stops the run as unreadable
+    rather than raise in the trainer.
+    """
+    if run.fatal is not None:
+        return loaded
     try:
-        msg = json.loads(line)
-    except ValueError:
-        run.fatal = "the sandbox's report could not be read"
+        return _take_line(run, line, loaded, expected)
+    except Exception:  # noqa: BLE001 - RecursionError, MemoryError, forged fields
+        run.fatal = UNREADABLE
         return loaded
+
+
+def _text(value: object, cap: int = 65536) -> str:
+    if not isinstance(value, str):
+        raise ValueError("not a text")
+    return value[:cap]
+
+
+def _line_number(value: object) -> int | None:
+    if value is None or (type(value) is int and 0 < value < 10**9):
+        return value
+    raise ValueError("not a line number")
+
+
+def _take_line(run: Run, line: bytes, loaded: bool, expected: int) -> bool:
+    if len(line) > 2**24:
+        raise ValueError("too long")
+    msg = json.loads(line)
     if not isinstance(msg, dict):
-        return loaded
+        raise ValueError("not an object")
     if "load" in msg:
-        run.printed = str(msg.get("printed", ""))
+        if loaded:
+            raise ValueError("loaded twice")
+        run.printed = _text(msg.get("printed", ""))
         err = msg["load"]
         if err:
-            line_no = err.get("line")
+            line_no = _line_number(err.get("line"))
+            error, message = _text(err["error"], 200), _text(err["message"], 2000)
             where = f" at line {line_no}" if line_no else ""
-            if err["error"] == "SyntaxError":
-                run.fatal = f"your code has a syntax error{where}: {err['message']}"
-            elif err["error"] == "NameError" and line_no is None:
-                run.fatal = err["message"]
-            elif err["error"] == "OutputLimit":
-                run.fatal = f"your code {err['message']}"
+            if error == "SyntaxError":
+                run.fatal = f"your code has a syntax error{where}: {message}"
+            elif error == "NameError" and line_no is None:
+                run.fatal = message
+            elif error == "OutputLimit":
+                run.fatal = f"your code {message}"
             else:
-                run.fatal = (f"your code raised {err['error']}{where} while it was loaded: "
-                             f"{err['message']}")
+                run.fatal = (f"your code raised {error}{where} while it was loaded: "
+                             f"{message}")
             run.fatal_line = line_no
             return False
         return True
-    if "case" in msg:
-        if "error" in msg:
-            run.cases.append(CaseRun(error=msg["error"], message=msg.get("message", ""),
-                                     line=msg.get("line"), printed=msg.get("printed", "")))
-        else:
-            try:
-                value = decode(msg["value"])
-            except (TypeError, ValueError, KeyError) as exc:
-                run.cases.append(CaseRun(error="TypeError", message=f"unreadable result: {exc}"))
-            else:
-                run.cases.append(CaseRun(value=value, mutated=tuple(msg.get("mutated", ())),
-                                         printed=msg.get("printed", "")))
+    if not loaded or msg.get("case") != len(run.cases) or len(run.cases) >= expected \
+            or type(msg["case"]) is not int:
+        raise ValueError("a case out of order")
+    printed = _text(msg.get("printed", ""))
+    if "error" in msg:
+        run.cases.append(CaseRun(error=_text(msg["error"], 200),
+                                 message=_text(msg.get("message", ""), 2000),
+                                 line=_line_number(msg.get("line")), printed=printed))
+        return loaded
+    mutated = msg.get("mutated", [])
+    if not (isinstance(mutated, list) and all(type(k) is int for k in mutated)):
+        raise ValueError("mutated is not a list of indices")
+    value = decode(msg["value"])  # a ReportError: encode never writes that, so forged
+    run.cases.append(CaseRun(value=value, mutated=tuple(mutated), printed=printed))
     return loaded
 
 

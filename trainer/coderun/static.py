@@ -8,7 +8,7 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass
 
-__all__ = ["Finding", "find_function", "inverse_calls", "python_loops", "signature_of"]
+__all__ = ["MAX_SOURCE", "Finding", "find_function", "parse_source", "inverse_calls", "python_loops", "signature_of"]
 
 # Builtins (and functools.reduce) that walk their argument element by element in Python.
 _LOOPING_CALLS = frozenset({"map", "filter", "sum", "min", "max", "sorted", "any", "all", "list",
@@ -56,12 +56,33 @@ def signature_of(text: str) -> tuple[str, tuple[str, ...]]:
     return fn.name, tuple(a.arg for a in fn.args.args)
 
 
+MAX_SOURCE = 100_000  # characters of a solution: far more than any card needs
+
+
+def parse_source(source: str) -> ast.Module | str:
+    """The parsed module, or why it could not be parsed, in the learner's words.
+
+    Parsing runs in the trainer's own process: a hostile nesting (100,000 unary minuses, a
+    30,000-term sum) makes CPython's parser raise MemoryError or RecursionError, which are
+    answers here, never tracebacks.
+    """
+    if len(source) > MAX_SOURCE:
+        return f"your code is longer than {MAX_SOURCE // 1000} KB"
+    try:
+        return ast.parse(source)
+    except SyntaxError as exc:
+        return f"line {exc.lineno}: {exc.msg}"
+    except (RecursionError, MemoryError):
+        return "your code is nested too deeply to be read"
+    except ValueError as exc:  # a null byte in the source
+        return f"your code can not be read: {exc}"
+
+
 def find_function(source: str, name: str) -> ast.FunctionDef | None:
     """The top-level ``def name`` of ``source`` (None if absent or unparsable)."""
-    try:
-        tree = ast.parse(source)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return None  # deeply nested source overflows the parser: not a solution to read
+    tree = parse_source(source)
+    if isinstance(tree, str):
+        return None
     found = None
     for node in tree.body:
         if isinstance(node, ast.FunctionDef) and node.name == name:

@@ -110,6 +110,9 @@ class CodeAnswer(Vertical):
             self.source = source
             self.submit = submit
 
+    class RunFailed(Message):
+        """A run or submission failed in the trainer (not the learner's code): not recorded."""
+
     class Submitted(Message):
         """A submitted function was run and taken into the attempt (the editor is frozen)."""
 
@@ -175,8 +178,21 @@ class CodeAnswer(Vertical):
     def run(self, source: str, submit: bool) -> None:
         """Run ``source`` against the card's draws in the sandbox (a thread: it is slow);
         nothing is recorded unless ``submit``."""
-        result = self.attempt.run_code(source)
+        try:
+            result = self.attempt.run_code(source)
+        except Exception as exc:  # noqa: BLE001 - a trainer fault: say so, let them retry
+            self.app.call_from_thread(self._run_failed, f"{type(exc).__name__}: {exc}")
+            return
         self.app.call_from_thread(self._ran, source, result, submit)
+
+    def _run_failed(self, why: str) -> None:
+        """The run itself failed (not the learner's code): nothing recorded, run again."""
+        self.busy = False
+        if not self.is_attached:
+            return
+        self.show(Text(f"The run failed inside the trainer ({why[:300]}); nothing was "
+                       "recorded: run or submit again.", style="bold red"))
+        self.post_message(self.RunFailed())
 
     def _ran(self, source: str, result: CodeResult, submit: bool) -> None:
         if not self.is_attached:

@@ -178,6 +178,11 @@ class StudyScreen(TrainerScreen):
             self.phase = "grading"
         widget.run(event.source, event.submit)
 
+    def on_code_answer_run_failed(self, event: CodeAnswer.RunFailed) -> None:
+        if self.phase == "grading":  # a submission that was not taken: answer again
+            self.phase = "question"
+            self.refresh_bindings()
+
     def on_code_answer_submitted(self, event: CodeAnswer.Submitted) -> None:
         """The verdict, the feedback and the solution of a submitted function."""
         attempt, widget, result = self.attempt, self.code_answer, event.result
