@@ -181,11 +181,12 @@ def test_ridge_on_augmented_data_solves_for_a_vector_not_an_inverse() -> None:
     assert _inv(scaled)
 
 
-@pytest.mark.parametrize("source", ["def f(x):\n    return " + "-" * 100000 + "0\n",
-                                    "def f(x):\n    return " + "(" * 300 + "0" + ")" * 300 + "\n"])
+@pytest.mark.parametrize("source", ["def f(x):\n    return " + "-" * 50000 + "0\n",
+                                    "def f(x):\n    return " + "(" * 300 + "0" + ")" * 300 + "\n"],
+                         ids=["50000 minuses", "300 brackets"])
 def test_deeply_nested_source_is_a_clear_problem_not_a_crash(source: str) -> None:
     from trainer.coderun.card import source_problems
 
     assert find_function(source, "f") is None or _loops(source) == []
     problem = source_problems(source, "f")
-    assert problem in ("", "the code is too deeply nested to read") or "line" in problem
+    assert problem in ("", "your code is nested too deeply to be read") or "line" in problem
