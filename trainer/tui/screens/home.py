@@ -13,7 +13,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
-from textual.widgets import DataTable, Footer, Input, Sparkline, Static
+from textual.widgets import DataTable, Input, Sparkline, Static
 from textual.worker import Worker, WorkerState
 
 from trainer.interview.outlook import home_lines
@@ -23,6 +23,7 @@ from trainer.scheduling.days import study_date
 from trainer.scheduling.refit import refit_suggestion
 from trainer.stats import DeckTable, Overview, deck_table, overview
 from trainer.tui.screens.base import TrainerScreen
+from trainer.tui.widgets.steady_footer import SteadyFooter
 
 ALL = "*"
 
@@ -151,7 +152,7 @@ class HomeScreen(TrainerScreen):
         yield Sparkline([0], id="forecast")
         yield Static(id="interview")
         yield Static(id="problems")
-        yield Footer()
+        yield SteadyFooter()
 
     def on_mount(self) -> None:
         table = self.query_one("#decks", DataTable)

@@ -9,12 +9,12 @@ from datetime import date, timedelta
 
 from rich.text import Text
 from textual import work
-from textual.app import ComposeResult
+from textual.app import ComposeResult, RenderResult
 from textual.binding import Binding
 from textual.color import Color
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 from textual.worker import Worker, WorkerState
 from textual_plotext import PlotextPlot  # only here: the app never imports it on start-up
 
@@ -26,6 +26,7 @@ from trainer.interview.readiness import DayReadiness
 from trainer.render import plural
 from trainer.stats import DayCount, Overview, Progress, heat_grid, heat_level, progress
 from trainer.store import Store
+from trainer.tui.widgets.steady_footer import SteadyFooter
 
 WEEKDAYS = ["Mon", "", "Wed", "", "Fri", "", "Sun"]
 HEAT_SHADES = (0.0, 0.35, 0.6, 0.8, 1.0)  # share of $success over $surface per level
@@ -70,6 +71,30 @@ def heatmap_text(days: Sequence[DayCount], *, surface: Color, fill: Color,
     return text
 
 
+class Chart(PlotextPlot):
+    """A plotext plot built once for its size, theme and data (PlotextPlot builds it again
+    at every render), and blank until it has data (no empty plot is built for the
+    placeholder frame)."""
+
+    def __init__(self, *, id: str) -> None:  # noqa: A002 (Textual's name)
+        super().__init__(id=id)
+        self._drawn = 0  # how many times data was put in
+        self._built: tuple[object, RenderResult] | None = None
+
+    def drawn(self) -> None:
+        """The data changed: build it at the next render."""
+        self._drawn += 1
+        self.refresh()
+
+    def render(self) -> RenderResult:
+        if not self._drawn:
+            return ""
+        key = (self.size, self.app.theme, self._drawn)
+        if self._built is None or self._built[0] != key:
+            self._built = (key, super().render())
+        return self._built[1]
+
+
 @dataclass(frozen=True, slots=True)
 class Readiness:
     """The interview day and the forecast for it after each study day."""
@@ -82,7 +107,7 @@ class StatsScreen(Screen[None]):
     """Progress on the loaded decks; figures are counted in a thread, off the UI."""
 
     DEFAULT_CSS = """
-    StatsScreen > VerticalScroll { padding: 0 1; }
+    StatsScreen > VerticalScroll { padding: 0 1; scrollbar-gutter: stable; }
     StatsScreen .section { color: $primary; text-style: bold; margin-top: 1; }
     StatsScreen #stats-summary { text-style: bold; }
     StatsScreen #retention-figure { color: $success; text-style: bold; }
@@ -112,22 +137,22 @@ class StatsScreen(Screen[None]):
             yield Static("", id="retention-figure")
             yield Static("", id="retention-months")
             yield Static("Reviews per day, last 30 days", classes="section")
-            yield PlotextPlot(id="reviews-plot")
+            yield Chart(id="reviews-plot")
             yield Static("Reviews per day, last 20 weeks", classes="section")
             yield Static("", id="heatmap")
             yield Static("Due on each of the next 14 days", classes="section")
-            yield PlotextPlot(id="forecast-plot")
+            yield Chart(id="forecast-plot")
             yield Static("Predicted recall on the interview day", classes="section",
                          id="readiness-title")
             yield Static("", id="readiness-note")
-            yield PlotextPlot(id="readiness-plot")
+            yield Chart(id="readiness-plot")
             yield Static("Mock interviews", classes="section")
             yield Static("", id="interview-trend")
             yield Static("Weakest tags", classes="section")
             yield Static("", id="weak-tags")
             yield Static("Weakest cards", classes="section")
             yield Static("", id="weak-cards")
-        yield Footer()
+        yield SteadyFooter()
 
     def on_mount(self) -> None:
         self.app.theme_changed_signal.subscribe(self, lambda _theme: self._draw())
@@ -233,7 +258,7 @@ class StatsScreen(Screen[None]):
 
     def _bars(self, plot_id: str, values: list[int], ticks: list[int],
               labels: list[str], xlabel: str) -> None:
-        plot = self.query_one(f"#{plot_id}", PlotextPlot)
+        plot = self.query_one(f"#{plot_id}", Chart)
         plt = plot.plt
         plt.clear_data()
         plt.clear_figure()
@@ -245,7 +270,7 @@ class StatsScreen(Screen[None]):
         plt.yticks(list(range(0, top + step, step)))
         plt.ylim(0, top + step / 2)
         plt.xlim(-1, len(values))  # room for the first and last bars inside the frame
-        plot.refresh()
+        plot.drawn()
 
     def _draw_reviews(self, p: Overview) -> None:
         days = [p.today - timedelta(days=29 - i) for i in range(30)]
@@ -264,7 +289,7 @@ class StatsScreen(Screen[None]):
         if not self.readiness_known:
             return  # the worker is still at it: "no interview date" would be said too soon
         note = self.query_one("#readiness-note", Static)
-        plot = self.query_one("#readiness-plot", PlotextPlot)
+        plot = self.query_one("#readiness-plot", Chart)
         r = self.readiness
         if r is None:
             note.update(Text("No interview date: set one on the home screen (i) to see how "
@@ -293,7 +318,7 @@ class StatsScreen(Screen[None]):
         plt.ylim(0, 100)
         plt.yticks([0, 25, 50, 75, 100], ["0%", "25%", "50%", "75%", "100%"])
         plt.xlim(0.5, len(xs) + 0.5)
-        plot.refresh()
+        plot.drawn()
 
     def _tags_text(self, p: Progress) -> Text:
         if not p.weakest_tags:
