@@ -86,3 +86,37 @@ async def test_the_home_screen_suggests_refitting_fsrs(make_app, recall_deck, tm
         await home_counted(pilot)
         assert "FSRS was fitted 40 days ago: `trainer optimize --apply`" in text_of(app,
                                                                                 "interview")
+
+
+async def test_the_home_screen_shown_again_counts_again(make_app, recall_deck, tmp_path: Path):
+    """The app keeps its home screen between visits (composed once); each visit counts as
+    of then, and a visit while it is under another screen gets a home screen of its own."""
+    from trainer.tui.screens.stats import StatsScreen
+
+    app = make_app(recall_deck, tmp_path / "t.db", clock=lambda: NOW)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("escape", "d")
+        await home_counted(pilot)
+        home = app.screen
+        assert [str(c) for c in home.query_one("#decks").get_row("basics")][2:4] == ["0", "3"]
+        await pilot.press("escape")
+        app.store.record_review(before=None, after=state("basics/likelihood", NOW - 60),
+                                rating=3, reviewed_at=NOW - 3600)
+        app.action_home()
+        await pilot.pause()
+        assert app.screen is home
+        await home_counted(pilot)
+        assert text_of(app, "home-title").startswith("Decks   1 review today")
+        # one due now, two new left
+        assert [str(c) for c in home.query_one("#decks").get_row("basics")][2:4] == ["1", "2"]
+        app.action_stats()
+        await pilot.pause()
+        assert isinstance(app.screen, StatsScreen)
+        app.action_home()
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen) and app.screen is not home
+        await home_counted(pilot)
+        app.pop_screen()
+        app.pop_screen()
+        await pilot.pause()
+        assert app.screen is home

@@ -207,3 +207,34 @@ async def test_the_trend_of_mock_interview_scores_is_shown(make_app, recall_deck
         lines = text_of(app, "interview-trend").splitlines()
         assert len(lines) == 4 and all("3 questions" in line for line in lines[:3])
         assert lines[-1].startswith("trend") and "+25 points since the first" in lines[-1]
+
+
+async def test_the_statistics_screen_is_kept_until_the_cards_change(
+        make_app, recall_deck, tmp_path: Path):
+    """Shown again, the kept screen counts again; after the decks are loaded again it is
+    made anew with the new cards."""
+    from trainer.decks import load_decks
+
+    app = make_app(recall_deck, tmp_path / "t.db", clock=lambda: NOW)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.action_stats()
+        await pilot.pause()
+        await stats_counted(pilot)
+        screen = app.screen
+        assert isinstance(screen, StatsScreen)
+        assert "0 in 30 days" in text_of(app, "stats-summary")
+        await pilot.press("escape")
+        fill(app.store)
+        app.action_stats()
+        await pilot.pause()
+        assert app.screen is screen
+        await stats_counted(pilot)
+        assert "6 in 30 days" in text_of(app, "stats-summary")
+        await pilot.press("escape")
+        app.load_result = load_decks([recall_deck])  # as a reload does
+        app.action_stats()
+        await pilot.pause()
+        await stats_counted(pilot)
+        assert app.screen is not screen and isinstance(app.screen, StatsScreen)
+        assert app.screen.cards == app.load_result.cards
+        assert "6 in 30 days" in text_of(app, "stats-summary")

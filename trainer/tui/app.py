@@ -314,15 +314,13 @@ class TrainerApp(App[None]):
         from trainer.tui.screens.home import HomeScreen
 
         if not isinstance(self.screen, HomeScreen):
-            self.push_screen(HomeScreen())
+            self.push_screen(HomeScreen.kept(self))
 
     def action_stats(self) -> None:
         from trainer.tui.screens.stats import StatsScreen
 
         if not isinstance(self.screen, StatsScreen):
-            extra = {"clock": self.clock} if self.clock is not None else {}
-            self.push_screen(StatsScreen(cards=self.load_result.cards, store=self.store,
-                                         settings=self.settings, **extra))
+            self.push_screen(StatsScreen.kept(self))
 
     def action_interview(self) -> None:
         """A mock interview: a small form asks its length and scope (defaults: the

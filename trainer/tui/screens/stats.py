@@ -6,6 +6,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import work
@@ -28,7 +29,12 @@ from trainer.stats import DayCount, Overview, Progress, heat_grid, heat_level, p
 from trainer.store import Store
 from trainer.tui.widgets.steady_footer import SteadyFooter
 
+if TYPE_CHECKING:
+    from trainer.tui.app import TrainerApp
+
 WEEKDAYS = ["Mon", "", "Wed", "", "Fri", "", "Sun"]
+KEPT = "stats"  # the name the kept statistics screen is installed under
+COUNTING = "Statistics: counting reviews…"
 HEAT_SHADES = (0.0, 0.35, 0.6, 0.8, 1.0)  # share of $success over $surface per level
 
 
@@ -130,10 +136,11 @@ class StatsScreen(Screen[None]):
         self.progress: Progress | None = None
         self.readiness: Readiness | None = None
         self.readiness_known = False  # the readiness worker has reported (None: no date)
+        self.made_of: tuple[object, ...] = ()  # what the app made it of, when kept
 
     def compose(self) -> ComposeResult:
         with VerticalScroll():
-            yield Static("Statistics: counting reviews…", id="stats-summary")
+            yield Static(COUNTING, id="stats-summary")
             yield Static("", id="retention-figure")
             yield Static("", id="retention-months")
             yield Static("Reviews per day, last 30 days", classes="section")
@@ -154,12 +161,38 @@ class StatsScreen(Screen[None]):
             yield Static("", id="weak-cards")
         yield SteadyFooter()
 
+    @classmethod
+    def kept(cls, app: TrainerApp) -> StatsScreen:
+        """The app's statistics screen, kept installed between visits while the app's
+        cards, store and settings stay the same: composed and styled once. A new one
+        while the kept one is on the stack under others."""
+        clock = {"clock": app.clock} if app.clock is not None else {}
+        if app.is_screen_installed(KEPT):
+            screen = app.get_screen(KEPT)
+            made_of = (app.load_result, app.store, app.settings)
+            if (isinstance(screen, cls) and len(screen.made_of) == len(made_of)
+                    and all(a is b for a, b in zip(screen.made_of, made_of, strict=True))
+                    and screen not in app.screen_stack):
+                return screen
+            if screen in app.screen_stack:
+                return cls(cards=app.load_result.cards, store=app.store,
+                           settings=app.settings, **clock)
+            app.uninstall_screen(KEPT)
+        screen = cls(cards=app.load_result.cards, store=app.store, settings=app.settings,
+                     **clock)
+        screen.made_of = (app.load_result, app.store, app.settings)
+        app.install_screen(screen, KEPT)
+        return screen
+
     def on_mount(self) -> None:
         self.app.theme_changed_signal.subscribe(self, lambda _theme: self._draw())
         self.query_one("#readiness-plot").display = False
-        self._count()
-        self._readiness()
-        self._interviews()
+
+    def on_screen_resume(self) -> None:
+        """Shown (again): the placeholder, then the figures as of now."""
+        if self.progress is not None:
+            self.query_one("#stats-summary", Static).update(COUNTING)
+        self.action_refresh()
 
     def action_close(self) -> None:
         self.app.pop_screen()
