@@ -7,8 +7,9 @@ import pytest
 
 from trainer.cli import main
 from trainer.review import Rating, State
+from trainer.scheduling.days import study_date
 from trainer.store import Store
-from trainer.sync.anki_export import DAY, anki_fields, ease_factor
+from trainer.sync.anki_export import DAY, anki_day_start, anki_fields, day_number, ease_factor
 
 
 def anki_cards(col) -> dict[str, object]:
@@ -41,7 +42,9 @@ def test_anki_continues_each_card_where_the_trainer_left_off(studied, tmp_path, 
                 continue
             if state.state == State.REVIEW:
                 assert card.type == 2
-                assert abs((card.due - today) - (state.due - now) / DAY) <= 1, key
+                # the same day Anki would give it, at whatever hour the export runs
+                days_left = (study_date(state.due, day_hour=4) - study_date(now, day_hour=4)).days
+                assert card.due - today == days_left, key
                 assert card.ivl == round((state.due - state.last_review) / DAY)
             else:  # learning and relearning: due at a time, within the day
                 assert card.type == (1 if state.state == State.LEARNING else 3)
@@ -119,3 +122,26 @@ def test_a_card_buried_until_a_time_past_is_not_buried_in_anki():
                       difficulty=5.0, due=30 * DAY, last_review=20 * DAY, buried_until=21 * DAY)
     assert anki_fields(state, crt=0, position=0, desired_retention=0.9, now=20 * DAY).queue == -3
     assert anki_fields(state, crt=0, position=0, desired_retention=0.9, now=22 * DAY).queue == 2
+
+
+def test_anki_due_days_count_from_the_creation_date_to_the_study_date_at_4am():
+    """Anki's day n of a collection made at 11:00 UTC (genanki's) starts at 04:00, n days on."""
+    from datetime import datetime, timezone
+
+    utc = timezone.utc
+    crt = int(datetime(2014, 9, 19, 11, tzinfo=utc).timestamp())
+
+    def at(day: int, hour: int) -> float:
+        return datetime(2014, 9, day, hour, tzinfo=utc).timestamp()
+
+    assert day_number(at(19, 12), crt, zone=utc) == 0
+    assert day_number(at(29, 3), crt, zone=utc) == 9  # before the rollover: still the 28th
+    assert day_number(at(29, 4), crt, zone=utc) == 10
+    assert day_number(at(29, 9), crt, zone=utc) == 10  # 24-hour spans from crt said 9
+    assert day_number(at(29, 23), crt, zone=utc) == 10
+    # an imported card due on day n is due when that day starts, whatever hour crt holds
+    for created in (crt, int(at(19, 2)), int(at(19, 23))):
+        for t in (at(29, 3), at(29, 4), at(29, 9), at(29, 23)):
+            n = day_number(t, created, zone=utc)
+            assert anki_day_start(n, created, zone=utc) <= t < anki_day_start(n + 1, created,
+                                                                              zone=utc)

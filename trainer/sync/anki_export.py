@@ -11,6 +11,7 @@ import json
 import sqlite3
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta, tzinfo
 
 from trainer.review import State
 from trainer.store.db import CardState, Review
@@ -19,6 +20,7 @@ DAY = 86_400
 # Anki's default learning steps are 1m and 10m, as fsrs's: a card on step i has 2 - i left
 LEARNING_STEPS = 2
 MAX_ANSWER_MS = 60_000  # Anki's default cap on the time a review took
+ANKI_ROLLOVER_HOUR = 4  # Anki's default: its next day starts at 04:00 local time
 
 # Anki's card types and queues
 NEW, LEARN, REVIEW, RELEARN = 0, 1, 2, 3
@@ -71,9 +73,28 @@ def interval_days(state: CardState) -> int:
     return _days(state.due - state.last_review)
 
 
-def day_number(at: float, crt: int) -> int:
-    """Anki's day count (from the collection's creation `crt`) that holds the time `at`."""
-    return int((at - crt) // DAY)
+def day_number(at: float, crt: int, *, zone: tzinfo | None = None) -> int:
+    """Anki's day count (from the collection's creation `crt`) of the day that holds `at`.
+
+    Anki counts days as the local calendar date of its collection's creation to the study
+    date of the moment (its day starting at the rollover hour, 04:00 by default), not in
+    whole 24-hour spans from `crt`: genanki's `crt` is 11:00 UTC, so spans from it put a
+    card due at 09:00 UTC on the day before the one Anki shows.
+    """
+    from trainer.scheduling.days import local_zone, study_date
+
+    zone = zone or local_zone()
+    created = datetime.fromtimestamp(crt, zone).date()
+    return (study_date(at, day_hour=ANKI_ROLLOVER_HOUR, zone=zone) - created).days
+
+
+def anki_day_start(day: int, crt: int, *, zone: tzinfo | None = None) -> float:
+    """When Anki's day `day` of a collection created at `crt` starts (UTC seconds)."""
+    from trainer.scheduling.days import local_zone, study_day_start
+
+    zone = zone or local_zone()
+    created = datetime.fromtimestamp(crt, zone).date()
+    return study_day_start(created + timedelta(days=day), day_hour=ANKI_ROLLOVER_HOUR, zone=zone)
 
 
 def anki_fields(state: CardState | None, *, crt: int, position: int,

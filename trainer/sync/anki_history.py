@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from trainer.store.journal import Event
+from trainer.sync.anki_export import anki_day_start
 from trainer.sync.anki_package import AnkiCard, Note, Package, Review
 
 DAY = 86_400
@@ -40,14 +41,16 @@ def card_suffix(note: Note, ord_: int) -> str | None:
 def anki_due(card: AnkiCard, crt: int) -> float | None:
     """When Anki will show the card next, in UTC seconds (None: new, or not known).
 
-    Review and day-learning cards are due on a day counted from the collection's creation
-    (which Anki puts at its day's start); learning cards at a time in epoch seconds.
+    Review and day-learning cards are due on a day counted from the calendar date of the
+    collection's creation, a day that starts at Anki's rollover hour (as `day_number` counts
+    them for an export): the card is due when that day starts. Learning cards are due at a
+    time in epoch seconds.
     """
     if card.type == 0:
         return None
     if card.type in (1, 3) and card.due > 1_000_000_000:
         return float(card.due)
-    return float(crt + card.due * DAY)
+    return anki_day_start(card.due, crt)
 
 
 def _interval_seconds(ivl: int) -> float | None:
