@@ -221,6 +221,27 @@ async def test_a_search_over_few_cards_is_drawn_with_the_key_that_asked_for_it(
         assert "prop: takes one of" in status(screen)  # a bad query says why at once
 
 
+async def test_the_garbage_collector_paused_for_a_search_is_on_again_after_it(
+        make_app, recall_deck, tmp_path):
+    """A search on the UI thread pauses the collector until its rows are drawn: it is on
+    again after the frame, and when the browser is closed before the frame."""
+    import gc
+
+    app = make_app(recall_deck, tmp_path / "t.db", clock=lambda: NOW)
+    async with app.run_test(size=(120, 30)) as pilot:
+        screen = await open_browser(pilot, app)
+        await pilot.press("slash", *"tag:map", "enter")
+        await pilot.pause()
+        assert rows(screen) == ["map"] and gc.isenabled()
+        screen.query_text = "tag:mle"
+        screen.run_search()  # and the browser closed before a frame is drawn
+        assert not gc.isenabled()
+        app.pop_screen()
+        await pilot.pause()
+        assert not isinstance(app.screen, BrowserScreen) and gc.isenabled()
+    assert gc.isenabled()
+
+
 async def test_a_search_over_many_cards_runs_in_a_worker_and_a_stale_querys_rows_are_dropped(
         make_app, recall_deck, tmp_path, monkeypatch):
     import threading

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import gc
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 from rich.markup import escape
 from rich.text import Text
@@ -49,18 +47,8 @@ assert all(not c.width or len(c.label) < c.width for c in TABLE_COLUMNS)
 assert tuple(c.key for c in TABLE_COLUMNS) == COLUMNS
 
 
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """The garbage collector off while a search on the UI thread makes its 10k matches:
-    it ran some 40 times in one, now and then a full pass over everything alive (35-50
-    ms); it runs once they are made (they are no garbage: nothing to find meanwhile)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
+def _let_go(*kept: object) -> None:
+    """Nothing: what it is called with is freed when the call is done."""
 
 
 def _when(seconds: float) -> str:
@@ -138,6 +126,7 @@ class BrowserScreen(TrainerScreen):
         self.error = ""  # why the last query gave nothing
         self.searching = False  # a search's rows are still to come
         self.partial = False  # the rows shown are a search's first page only
+        self._collector_paused = False  # by this screen, until the next frame
 
     def compose(self) -> ComposeResult:
         yield Input(self.query_text, id="query",
@@ -170,16 +159,37 @@ class BrowserScreen(TrainerScreen):
         self.error = ""
         if self._cheap(self.query_text):
             self.searching = False
-            with _collector_paused():
-                result = self._search_in(self.app.store, self.index, self.query_text,
-                                         self.sort_column, self.sort_reverse)
-            self._found(self.searches, result)
+            self._pause_collector()
+            self._found(self.searches, self._search_in(
+                self.app.store, self.index, self.query_text, self.sort_column,
+                self.sort_reverse))
             return
         self.searching = True
         if not self.matches:
             self.table.show(0, self._row_cells, empty=SEARCHING)
         self._say(f"searching {escape(self.query_text) or 'all cards'}…")
         self._search(self.query_text, self.sort_column, self.sort_reverse, self.searches)
+
+    def _pause_collector(self) -> None:
+        """The garbage collector off from a search on the UI thread until its rows are
+        drawn: it ran some 40 times while one made its 10k matches, now and then a full
+        pass over everything alive (35-50 ms), and nothing is garbage meanwhile (the
+        rows replaced are freed after the frame)."""
+        if gc.isenabled():
+            gc.disable()
+            self._collector_paused = True
+            self.table.call_after_drawn(self._resume_collector)
+
+    def _resume_collector(self) -> None:
+        if self._collector_paused:
+            self._collector_paused = False
+            gc.enable()
+
+    def on_unmount(self) -> None:
+        self._resume_collector()  # closed before the frame was drawn
+
+    def on_screen_suspend(self) -> None:
+        self._resume_collector()  # another screen over it before the frame was drawn
 
     def _cheap(self, text: str) -> bool:
         """True when the query reads at most INLINE_CARDS cards and the index is made
@@ -250,7 +260,7 @@ class BrowserScreen(TrainerScreen):
         if message.number != self.searches or not self.searching:
             return  # another search's, or this one's whole rows came first
         self.partial = True
-        self.matches = message.rows  # the marks stay: the whole rows may have them
+        self._replace_rows(message.rows)  # the marks stay: the whole rows may have them
         self.table.sort_key, self.table.sort_reverse = self.sort_column, self.sort_reverse
         self.table.show(len(message.rows), self._row_cells, self._row_marked)
         self._status()
@@ -268,13 +278,21 @@ class BrowserScreen(TrainerScreen):
             return
         # after an action, or after the first page: the same row
         row = self.table.cursor_row if refresh or partial else 0
-        self.matches = result
+        self._replace_rows(result)
         if self.marked:  # those no longer shown are no longer marked
             self.marked &= {m.key for m in self.matches}
         self.table.sort_key, self.table.sort_reverse = self.sort_column, self.sort_reverse
         self.table.show(len(result), self._row_cells, self._row_marked, cursor=row,
                         empty="no cards match")
         self._status()
+
+    def _replace_rows(self, rows: list[Match]) -> None:
+        """The rows shown from now; those they replace are freed after the frame that
+        shows the new ones (100k matches take 50 ms to free: the first search after
+        opening the browser on every card)."""
+        replaced = self.matches
+        self.table.call_after_drawn(lambda: _let_go(replaced))
+        self.matches = rows
 
     def _row_cells(self, index: int) -> list[str]:
         m = self.matches[index]
@@ -341,9 +359,9 @@ class BrowserScreen(TrainerScreen):
             return
         self.searches += 1
         if len(self.matches) <= self.INLINE_CARDS:  # at once, as a search of as many
-            with _collector_paused():
-                result = sort_matches(self.matches, self.sort_column, reverse=self.sort_reverse)
-            self._found(self.searches, result)
+            self._pause_collector()
+            self._found(self.searches, sort_matches(self.matches, self.sort_column,
+                                                    reverse=self.sort_reverse))
             return
         self.searching = True  # an action meanwhile reads the rows again, sorted
         self._say(f"sorting by {self.sort_column}…")

@@ -10,7 +10,7 @@ from rich.segment import Segment
 from rich.style import Style
 from textual import events
 from textual.binding import Binding
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
@@ -38,6 +38,11 @@ def _no_cells(index: int) -> Sequence[str]:
 
 def _not_marked(index: int) -> bool:
     return False
+
+
+def _call_each(callbacks: list[Callable[[], object]]) -> None:
+    for callback in callbacks:
+        callback()
 
 
 class RowTable(ScrollView, can_focus=True):
@@ -117,6 +122,7 @@ class RowTable(ScrollView, can_focus=True):
         self._marked: Callable[[int], bool] = _not_marked
         self._styles: dict[str, Style] = {}  # by component class ('' the table's own)
         self._layouts: dict[int, list[tuple[int, Column, int]]] = {}  # by width
+        self._after_drawn: list[Callable[[], object]] = []
 
     def notify_style_update(self) -> None:
         self._styles.clear()  # focus, theme or CSS changed: the styles are worked out again
@@ -147,6 +153,11 @@ class RowTable(ScrollView, can_focus=True):
         self.virtual_size = Size(0, count + 1)  # as wide as the widget: no sideways scroll
         self._move(cursor, notify=True)
         self.refresh()
+
+    def call_after_drawn(self, callback: Callable[[], object]) -> None:
+        """Call `callback` once the table has next been drawn (the frame showing the rows
+        given to `show`), after that frame is out: work the rows need not wait for."""
+        self._after_drawn.append(callback)
 
     def redraw(self) -> None:
         """Draw the rows on screen again (their cells or marks changed)."""
@@ -218,6 +229,13 @@ class RowTable(ScrollView, can_focus=True):
                 cell = cell[:width - 1] + "…"
             parts.append(set_cell_size(cell.rjust(width) if column.right else cell, width))
         return " " + " ".join(parts)
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        lines = super().render_lines(crop)
+        if self._after_drawn:  # queued: they run once this frame is made and sent
+            callbacks, self._after_drawn = self._after_drawn, []
+            self.call_later(_call_each, callbacks)
+        return lines
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
