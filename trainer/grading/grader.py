@@ -45,6 +45,7 @@ from trainer.grading.expr import (
 from trainer.grading.numbers import (
     coarse_rounding,
     diagnose_number,
+    exact_value,
     missed_precision,
     to_float,
     within,
@@ -229,7 +230,8 @@ def _grade(expected: object, answer: object, symbols: object, rtol: float | None
     if not domains and not free_names(exp_node) and not free_names(ans_node):
         # a number card; with symbols declared even a constant is an exact formula
         return _grade_number(exp_node, ans_node, parsed, tuple(warnings),
-                             DEFAULT_RTOL if rtol is None else rtol, atol, mistake_nodes)
+                             DEFAULT_RTOL if rtol is None else rtol, atol, mistake_nodes,
+                             deadline)
     from trainer.grading.formulas import compare_formulas
 
     c = compare_formulas(exp_node, ans_node, domains, rtol=rtol, atol=atol,
@@ -263,9 +265,77 @@ def _relations(where: Sequence[str], names: frozenset[str],
 # ............................................................... numbers
 
 
+def _as_fraction(x: object) -> Fraction:
+    """An mpf (a finite binary number) exactly."""
+    man, exp = x.man_exp  # type: ignore[attr-defined]
+    return Fraction(int(man)) * Fraction(2) ** int(exp)
+
+
+def _settled(node: Node, double: float, e: object, rtol: float, atol: float | None,
+             deadline: float) -> Fraction | str | None:
+    """The answer's value for the verdict, from intervals that hold its exact value (doubles
+    may have lost its digits: (1 + 10⁻²⁰)^(10²⁰) is e, not 1.0): a value that meets the
+    precision exactly when the exact value does; "huge" (beyond 2^(2^34)), "undefined", or
+    None when no precision settles it.
+
+    An exact match (rtol 0, no atol) is refuted by intervals but proved only for a binary
+    number: when no precision refutes it, or the reference is itself a double, ``double``
+    (the answer in doubles) is graded as before if it holds the answer's digits."""
+    from trainer.grading import precise
+
+    ref = exact_value(e)
+    if ref is None:
+        return None
+    exact = atol is None and rtol <= 0
+    last: tuple[Fraction, Fraction] | None = None
+    for prec in precise.PRECISIONS:
+        try:
+            v = precise.evaluate(node, {}, prec, deadline=deadline)
+        except precise.Undefined:
+            return "undefined"
+        except precise.Huge as huge:
+            # tiny: some nonzero value in ±2^-(2^34), inside ±2^-1000
+            if not huge.tiny:
+                return "huge"
+            if exact:
+                return None  # nonzero, but never shown to be
+            a, b = -Fraction(1, 2 ** 1000), Fraction(1, 2 ** 1000)
+        except (precise.Hopeless, TimeoutError, RecursionError):
+            return None
+        except precise.Unknown:
+            continue
+        else:
+            if hasattr(v, "rows"):
+                return None
+            a, b = _as_fraction(precise.lo(v)), _as_fraction(precise.hi(v))
+        mid = (a + b) / 2
+        if exact and isinstance(e, float):
+            # the reference is itself a double: an exact match is judged in doubles
+            return _double_if_kept(double, a, b)
+        if exact:
+            if a == b or not a <= ref <= b:
+                return mid
+            last = a, b
+            continue
+        # the precision holds on an interval of values: the verdict is settled when both
+        # ends are inside it, or the whole enclosure lies beyond it on one side
+        ends_in = within(a, e, rtol, atol), within(b, e, rtol, atol)
+        if all(ends_in) or (not any(ends_in) and (a > ref or b < ref)):
+            return mid
+    # an exact match that no precision refutes: 0.1·exp(0) is 1/10 to 600 digits
+    return _double_if_kept(double, *last) if exact and last else None
+
+
+def _double_if_kept(double: float, a: Fraction, b: Fraction) -> Fraction | None:
+    """The answer's double when it holds the answer's digits: within 2⁻⁴⁰ of [a, b]."""
+    d = exact_value(double)
+    mid = (a + b) / 2
+    return d if d is not None and abs(d - mid) <= (b - a) + abs(mid) / 2 ** 40 else None
+
+
 def _grade_number(exp_node: Node, ans_node: Node, parsed: str, warnings: tuple[str, ...],
-                  rtol: float, atol: float | None, mistakes: Sequence[tuple[Node, str]]
-                  ) -> Result:
+                  rtol: float, atol: float | None, mistakes: Sequence[tuple[Node, str]],
+                  deadline: float) -> Result:
     try:
         e = evaluate(exp_node, {}, exact=True)
     except EvalError as exc:
@@ -282,9 +352,20 @@ def _grade_number(exp_node: Node, ans_node: Node, parsed: str, warnings: tuple[s
                       + ", ".join(pretty_name(n) for n in sorted(used)), warnings=warnings)
     try:
         a = evaluate(ans_node, {}, exact=True)
-    except EvalError as exc:
-        return Result(Verdict.INVALID, parsed, f"your answer could not be evaluated: {exc}",
-                      warnings=warnings)
+        failed = ""
+    except EvalError as exc:  # 1/exp(-800) is a number, though exp(-800) is 0.0 in doubles
+        a, failed = math.nan, f"your answer could not be evaluated: {exc}"
+    if isinstance(a, float):
+        settled = _settled(ans_node, a, e, rtol, atol, deadline)
+        if settled in ("undefined", "huge") or settled is None and failed:
+            return Result(Verdict.INVALID, parsed, failed or "your answer could not be "
+                          "evaluated: " + ("it is undefined" if settled == "undefined" else
+                                           "number too large"), warnings=warnings)
+        if settled is None and math.isfinite(a):
+            return Result(Verdict.UNDECIDED, parsed, "could not decide: your answer could "
+                          "not be evaluated precisely enough", warnings=warnings)
+        if isinstance(settled, Fraction):
+            a = settled
     af = to_float(a)
     if not math.isfinite(af) and not isinstance(a, (int, Fraction)):
         return Result(Verdict.INVALID, parsed, "your answer is not a finite number",

@@ -16,7 +16,7 @@ from fractions import Fraction
 
 from trainer.grading.expr import Neg, Node, Num, figures_for, format_number
 
-__all__ = ["ZERO_ATOL", "coarse_rounding", "diagnose_number", "fmt_num", "missed_precision",
+__all__ = ["ZERO_ATOL", "coarse_rounding", "diagnose_number", "exact_value", "fmt_num", "missed_precision",
            "precision_words", "round_figures", "to_float", "within"]
 
 DEFAULT_RTOL = 1e-3
@@ -34,7 +34,7 @@ def fmt_num(x: object) -> str:
     return format_number(x, digits=6)
 
 
-def _exact(x: object) -> Fraction | None:
+def exact_value(x: object) -> Fraction | None:
     """The value as a fraction; a float stands for its shortest decimal (0.0020425, not
     the binary number a hair above it), so a tie at the last figure rounds either way."""
     if isinstance(x, (int, Fraction)):
@@ -56,14 +56,14 @@ def _leading_exponent(x: Fraction) -> int:
 
 def half_unit(reference: object, figures: int) -> Fraction:
     """Half a unit in the ``figures``-th significant figure of ``reference`` (≠ 0)."""
-    e = _exact(reference)
+    e = exact_value(reference)
     assert e is not None and e != 0
     return Fraction(10) ** (_leading_exponent(e) - figures + 1) / 2
 
 
 def within(answer: object, reference: object, rtol: float, atol: float | None) -> bool:
     """Whether ``answer`` meets the stated precision for ``reference`` (module docstring)."""
-    a, e = _exact(answer), _exact(reference)
+    a, e = exact_value(answer), exact_value(reference)
     if a is None or e is None:
         return False
     if atol is not None:
@@ -153,7 +153,7 @@ def coarse_rounding(node: Node, expected: object, rtol: float, atol: float | Non
     if not isinstance(num, Num) or not num.text or atol is not None or rtol <= 0:
         return ""
     got = _figures_of(num.text)
-    e = _exact(expected)
+    e = exact_value(expected)
     if got is None or e is None:
         return ""
     figures, unit = got

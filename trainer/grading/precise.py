@@ -278,14 +278,16 @@ class _Eval:
             import mpmath
 
             top = max(abs(lo(x)), abs(hi(x)))
-            bits = abs(k) * max(1.0, abs(float(mpmath.mag(top)))) if top else 0.0
-            if bits > _MAX_MAG_BITS:
-                least = min(abs(lo(x)), abs(hi(x))) if not self.contains_zero(x) else 0
-                if least > 1:  # |x|^k certainly leaves the range
-                    raise Huge(tiny=k < 0)
-                if top < 1 and least > 0:
-                    raise Huge(tiny=k > 0)
-                raise Hopeless("too large")
+            least = min(abs(lo(x)), abs(hi(x))) if not self.contains_zero(x) else 0
+            # the bits of |x|^k: k·log₂|x| (1 + 10⁻²⁰ to the 10²⁰ is e, not beyond range)
+            with mpmath.workprec(64):
+                bits = abs(k) * abs(float(mpmath.log(top, 2))) if top else 0.0
+                if bits > _MAX_MAG_BITS:
+                    if least > 1 and abs(k) * float(mpmath.log(least, 2)) > _MAX_MAG_BITS:
+                        raise Huge(tiny=k < 0)  # |x|^k certainly leaves the range
+                    if 0 < top < 1 and abs(k) * -float(mpmath.log(top, 2)) > _MAX_MAG_BITS:
+                        raise Huge(tiny=k > 0)
+                    raise Hopeless("too large")
             return x ** k
         # a non-integer exponent needs a positive base
         if hi(x) < 0:

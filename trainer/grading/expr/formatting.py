@@ -70,9 +70,13 @@ def format_number(x: object, *, digits: int | None = None, fraction: bool = Fals
     try:
         f = float(x)  # type: ignore[arg-type]
     except OverflowError:
+        if isinstance(x, Fraction):  # beyond the doubles' range, e.g. e^800
+            return _huge_fraction(x, 6 if digits is None else digits)
         f = math.inf if x > 0 else -math.inf  # type: ignore[operator]
     except (TypeError, ValueError):
         return str(x)
+    if f == 0 and isinstance(x, Fraction) and x != 0:  # below it: e^-800
+        return _huge_fraction(x, 6 if digits is None else digits)
     if f.is_integer() and abs(f) < 1e15:
         return str(int(f))
     if digits is None:

@@ -61,6 +61,15 @@ def _open_right(n: nodes.Node) -> bool:
             and _prec(n.args[0]) >= _P_ATOM)
 
 
+def _closed_before_division(n: nodes.Node, s: str) -> str:
+    """√(k)/n, not √k/n: the parser refuses that as √k/n or √(k/n) (√2/2 stays)."""
+    inner = n.arg if isinstance(n, nodes.Neg) else n
+    if (isinstance(inner, nodes.Call) and _open_right(inner)
+            and not isinstance(inner.args[0], nodes.Num)):
+        return ("−" if inner is not n else "") + f"√({pretty(inner.args[0])})"
+    return s
+
+
 class _Pretty(Fold[str]):
     def num(self, n: nodes.Num) -> str:
         return n.text if n.text is not None else str(n.value)
@@ -96,6 +105,8 @@ class _Pretty(Fold[str]):
         prev: nodes.Node | None = None
         divided = False
         for k, ((op, f), (_, s)) in enumerate(zip(n.factors, factors, strict=True)):
+            if k + 1 < len(n.factors) and n.factors[k + 1][0] == "/":
+                s = _closed_before_division(f, s)
             if k == 0:
                 parts.append(_wrap(f, s, _P_MUL))
             elif op == "/":
