@@ -71,3 +71,115 @@ def test_a_square_root_before_a_division_is_shown_so_that_it_reads_back(text: st
     names = frozenset({"k", "n"})
     shown = pretty(parse(text, names=names))
     assert pretty(parse(shown, names=names)) == shown
+
+
+# ------------------------------------------------ answers against the shipped cards
+
+@pytest.fixture(scope="module")
+def cards() -> dict[str, object]:
+    from pathlib import Path
+
+    from trainer.decks import load_decks
+
+    root = Path(__file__).resolve().parents[2] / "content"
+    result = load_decks([root / "mle_map_exercises.yaml"])
+    return {card.key: card for deck in result.decks for card in deck.cards}
+
+
+def _exercise(cards: dict[str, object], key: str, review: int = 0) -> object:
+    from trainer.exercises import instantiate
+
+    return instantiate(cards[f"mle-map-exercises/{key}"], review)  # type: ignore[arg-type]
+
+
+def _typed(value: float) -> str:
+    return f"{value:.4g}"
+
+
+# ----------------------------------------- F4: a typographic minus in an exponent
+
+@pytest.mark.parametrize("minus", ["−", "–", "‐", "‑", "‒", "-"])
+def test_scientific_notation_with_any_minus_is_a_number(minus: str) -> None:
+    r = grade(0.0025, f"2.5e{minus}3")
+    assert r.correct, r.message
+    assert grade(0.0025, f"25E{minus}4").correct
+
+
+@pytest.mark.parametrize("answer", ["2.5 e−3", "2.5e −3", "2.5 e -3", "2.5e- 3"])
+def test_a_space_inside_scientific_notation_is_refused_with_both_readings(answer: str) -> None:
+    r = grade(0.0025, answer)  # not silently 2.5·e − 3 = 3.7957
+    assert r.verdict is Verdict.INVALID
+    assert "2.5·e - 3" in r.message and "2.5e-3" in r.message, r.message
+
+
+def test_e_with_spaced_operators_stays_a_formula_in_e() -> None:
+    assert grade(2 * E - 3, "2e − 3").correct
+    assert grade(2 * E - 3, "2 e − 3").correct
+
+
+def test_a_number_glued_to_e_to_a_power_is_read_with_a_warning() -> None:
+    r = grade(0.0025, "2.5e⁻³")  # 2.5·e⁻³ = 0.1245, not 2.5×10⁻³
+    assert r.verdict is Verdict.INCORRECT
+    assert any("not a power of 10" in w for w in r.warnings), r.warnings
+
+
+# ----------------------------------------------- F12: a unit glued to the number
+
+@pytest.mark.parametrize("unit", ["nats", "nat", "Nats", " nats", " (nats)"])
+def test_the_cards_own_unit_is_accepted_glued_or_spaced(cards: dict[str, object],
+                                                         unit: str) -> None:
+    ex = _exercise(cards, "kl-bernoulli-value")
+    value = _typed(ex.reference(0).value)  # type: ignore[attr-defined]
+    got = ex.grade(0, value + unit)  # type: ignore[attr-defined]
+    assert got.verdict == "correct", got.message
+    got = ex.grade(0, f"{float(value) * 10:.4g}e-1{unit}")  # type: ignore[attr-defined]
+    assert got.verdict == "correct", got.message
+
+
+@pytest.mark.parametrize("unit", ["bits", " bits", "bit", "dB"])
+def test_another_unit_is_refused_by_name(cards: dict[str, object], unit: str) -> None:
+    import math
+
+    ex = _exercise(cards, "kl-bernoulli-value")
+    in_bits = _typed(ex.reference(0).value / math.log(2))  # type: ignore[attr-defined]
+    got = ex.grade(0, in_bits + unit)  # type: ignore[attr-defined]
+    assert got.verdict == "invalid"
+    assert "asks for nats" in got.message and unit.strip() in got.message, got.message
+
+
+def test_a_glued_word_that_reads_as_declared_names_is_not_a_unit() -> None:
+    r = grade("2*n*a*t*s", "2nats", symbols="n: real; a: real; t: real; s: real",
+              units={"nats"})
+    assert r.correct, r.message
+
+
+def test_a_unit_on_a_plain_number_card_is_refused() -> None:
+    r = grade(0.5, "0.5nats")
+    assert r.verdict is Verdict.INVALID and "drop the unit" in r.message
+
+
+# ------------------------------- F8: the ridge derivation's first step, as written out
+
+RIDGE_STEP_1 = [
+    "(yᵀy − 2wᵀXᵀy + wᵀXᵀXw)/(2σ²) + wᵀw/(2τ²)",
+    "yᵀy/(2σ²) − wᵀXᵀy/σ² + wᵀXᵀXw/(2σ²) + wᵀw/(2τ²)",
+    "1/(2σ²) (yᵀy − 2wᵀXᵀy + wᵀXᵀXw) + 1/(2τ²) wᵀw",
+    "1/(2σ²) (y − Xw)ᵀ(y − Xw) + 1/(2τ²) wᵀw",
+    "(yᵀy − 2wᵀXᵀy + wᵀXᵀXw + σ²/τ² wᵀw)/(2σ²)",
+    "‖y − Xw‖²/(2σ²) + ‖w‖²/(2τ²)",
+]
+
+
+@pytest.mark.parametrize("answer", RIDGE_STEP_1)
+def test_the_negative_log_posterior_expanded_is_accepted(cards: dict[str, object],
+                                                         answer: str) -> None:
+    ex = _exercise(cards, "ridge-from-gaussian-prior-derivation")
+    got = ex.grade(0, answer)  # type: ignore[attr-defined]
+    assert got.verdict == "correct", got.message
+
+
+def test_a_space_ends_a_fraction_before_a_product_of_glued_factors() -> None:
+    r = grade("a*b/2", "1/2 ab", symbols="a: real; b: real")
+    assert r.correct and any("(1/2)·a" in w for w in r.warnings), r.warnings
+    r = grade("a/(2*b)", "a/2b c", symbols="a: real; b: real; c: real")
+    assert r.verdict is Verdict.INVALID  # 1/2n stays refused: glued to the divisor

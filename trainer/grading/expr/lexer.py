@@ -9,14 +9,15 @@ from fractions import Fraction
 from trainer.grading.expr.functions import ALIASES, CONSTANTS
 from trainer.grading.expr.nodes import ParseError
 from trainer.grading.expr.unicode import CHAR_OPS as _CHAR_OPS
-from trainer.grading.expr.unicode import GREEK
+from trainer.grading.expr.unicode import GREEK, MINUSES
 from trainer.grading.expr.unicode import SPACES as _SPACES
 from trainer.grading.expr.unicode import SUPERSCRIPTS as _SUPERSCRIPTS
 from trainer.grading.expr.unicode import VULGAR as _VULGAR
 
 MAX_EXP10 = 1000
 # the exponent's sign may be the typographic minus the feedback prints (1e−3, 5.714E−1)
-_NUMBER_RE = re.compile(r"(\d+\.?\d*|\.\d+)([eE][+\-−–]?\d+)?")
+_NUMBER_RE = re.compile(r"(\d+\.?\d*|\.\d+)([eE][+" + MINUSES + r"]?\d+)?")
+_MINUS_TO_ASCII = str.maketrans(dict.fromkeys(MINUSES, "-"))
 _EXP_RE = re.compile(r"[eE]([+-]?\d+)$")
 # log₂ x, log_10, log_e, log2(x), log10(x): a logarithm with its base in its name
 _LOG_BASE = re.compile(r"(log|Log)(_?)(\d+|e)$")
@@ -198,7 +199,30 @@ class _Lexer:
                                  "card's name for the symbol", i, fix=(max(i - 1, 0), i + 1))
             raise ParseError(f"{_describe(ch)} is not understood", i)
         out.append(_Tok(_END, None, n, n, ""))
+        self._e_notation(out)
         return out
+
+    def _e_notation(self, toks: list[_Tok]) -> None:
+        """2.5 e−3 (a space in a number's exponent) is refused, not read as 2.5·e − 3;
+        2.5e⁻³ is read as 2.5·e⁻³, with a warning."""
+        for k in range(len(toks) - 3):  # the last is the end
+            num, e, nxt = toks[k], toks[k + 1], toks[k + 2]
+            if num.kind != _NUM or e.kind != _CONST or e.text != "e":
+                continue
+            dig = toks[k + 3]
+            if nxt.kind == _OP and nxt.value == "^" and num.end == e.pos == nxt.pos - 1:
+                # 2.5e⁻³ (2.5e^(-3) once normalized), 2.5e^-3
+                self.notes.append(f"'{num.text}e' then a power is e (2.71828…) to that "
+                                  f"power, not a power of 10 (2.5e-3 is 2.5×10⁻³)")
+                continue
+            if (nxt.kind == _OP and nxt.value in ("+", "-") and dig.kind == _NUM
+                    and dig.text.isdigit() and (nxt.pos == e.end or dig.pos == nxt.end)):
+                sign = "-" if nxt.value == "-" else "+"
+                raise ParseError(
+                    f"'{self.text[num.pos:dig.end]}' can be read two ways: {num.text}·e {sign} "
+                    f"{dig.text} (e = 2.71828…) or {num.text}×10^{sign}{dig.text}; type "
+                    f"{num.text}e{sign}{dig.text} for that one, without spaces",
+                    num.pos, fix=(num.pos, dig.end))
 
     def _comma(self, out: list[_Tok], i: int) -> ParseError:
         text = self.text
@@ -224,7 +248,7 @@ class _Lexer:
         return msg
 
     def _number(self, s: str, pos: int) -> _Tok:
-        s = s.replace("−", "-").replace("–", "-")
+        s = s.translate(_MINUS_TO_ASCII)
         m = _EXP_RE.search(s)
         if m is not None and abs(int(m.group(1))) > MAX_EXP10:
             raise ParseError(f"number '{s}' is out of range", pos)

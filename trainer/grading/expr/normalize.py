@@ -383,6 +383,11 @@ def strip_unit(text: str, words: set[str]) -> tuple[int, int, str]:
     """
     m = re.search(r"(?<=[\d.%)])\s+([A-Za-z]+)\s*$", text) or re.search(
         r"(?<=[\d.%)])\s*\(\s*([A-Za-z]+)\s*\)\s*$", text)  # 0.2373 (nats)
+    if m is None:
+        # 0.2373nats: glued, unless the word could be read as declared names (n·a·t·s)
+        m = re.search(r"(?<=\d)([A-Za-z]+)\s*$", text)
+        if m is not None and any(m.group(1).startswith(w) for w in words):
+            return len(text), len(text), ""
     if m is None or m.group(1) in words:
         return len(text), len(text), ""
     # Nats, NATS: a unit word's case does not matter

@@ -169,10 +169,12 @@ class _Parser:
                 self.open_end = None
                 f = self.power()
                 if last_div >= 0 and not glued:
-                    # 1/2 (a + b): a space after the divisor ends the fraction
+                    # 1/2 (a + b): a space after the divisor ends the fraction, and what
+                    # follows multiplies it (1/(2τ²) wᵀw is (1/(2τ²))·wᵀ·w)
                     self.lexer.notes.append(
                         f"'{self.src(start)}' is read as ({pretty(_mul(factors))})·"
                         f"{_paren(f)}")
+                    last_div = -1
                 elif last_div >= 0:
                     # 1/2n: (1/2)·n or 1/(2n)
                     left = _mul(factors)

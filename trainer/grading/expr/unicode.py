@@ -32,7 +32,9 @@ TO_SUB = {str(i): chr(0x2080 + i) for i in range(10)}
 VULGAR = {"½": Fraction(1, 2), "⅓": Fraction(1, 3), "⅔": Fraction(2, 3),
           "¼": Fraction(1, 4), "¾": Fraction(3, 4), "⅕": Fraction(1, 5),
           "⅙": Fraction(1, 6), "⅛": Fraction(1, 8)}
-CHAR_OPS = {"+": "+", "-": "-", "−": "-", "–": "-", "—": "-", "*": "*", "∗": "*", "×": "*",
+# minus signs as typed: the minus sign, dashes, and the hyphens word processors put in
+MINUSES = "-−–—‐‒"
+CHAR_OPS = {"+": "+", "-": "-", "−": "-", "–": "-", "—": "-", "‐": "-", "‒": "-", "*": "*", "∗": "*", "×": "*",
             "·": "*", "⁄": "/",
             "⋅": "*", "∙": "*", "|": "|", "‖": "‖", "∣": "|", "!": "!", "/": "/", "÷": "/", "∕": "/", "^": "^", "(": "(",
             ")": ")", ",": ",", "%": "%", "'": "'", "ᵀ": "'", "√": "sqrt"}
