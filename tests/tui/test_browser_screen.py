@@ -221,6 +221,61 @@ async def test_a_search_over_few_cards_is_drawn_with_the_key_that_asked_for_it(
         assert "prop: takes one of" in status(screen)  # a bad query says why at once
 
 
+async def test_a_search_sorted_by_due_draws_its_first_page_then_every_row(
+        make_app, recall_deck, tmp_path, monkeypatch):
+    """A search on the UI thread over many cards, sorted by due: its first page, read from
+    the store's due index, is drawn first, and the whole search runs once that frame is
+    out (no worker), the cursor kept; one started before that frame drops it."""
+    import threading
+
+    from trainer.tui.screens import browser
+
+    monkeypatch.setattr(browser.BrowserScreen, "FIRST_PAGE_CARDS", 0)  # 3 cards count as many
+    searched = []  # the queries searched whole, and where
+    real_search = browser.search
+
+    def noted_search(index, store, query, now):
+        searched.append((query, threading.current_thread()))
+        return real_search(index, store, query, now)
+
+    app = make_app(recall_deck, tmp_path / "t.db", clock=lambda: NOW)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.press("space", "1", "space", "1")  # two cards reviewed: they have a due
+        await pilot.pause()
+        screen = await open_browser(pilot, app)
+        monkeypatch.setattr(browser, "search", noted_search)
+        drawn = []  # what each frame showed: its search, the first page only, how many rows
+        real_render = screen.table.render_lines
+
+        def noted_render(crop):
+            drawn.append((screen.searches, screen.partial, len(screen.matches)))
+            return real_render(crop)
+
+        monkeypatch.setattr(screen.table, "render_lines", noted_render)
+
+        async def settle_inline() -> None:
+            for _ in range(10):  # a frame, then the whole search it lets run, then a frame
+                await pilot.pause()
+                if not screen.searching:
+                    break
+            await pilot.pause()
+
+        await pilot.press("slash", "end", "ctrl+u", "enter")
+        await settle_inline()
+        this = [(partial, n) for number, partial, n in drawn if number == screen.searches]
+        assert this[0] == (True, 2)  # the two cards with a due date, by due
+        assert this[-1] == (False, 3) and searched == [("", threading.main_thread())]
+        assert len(rows(screen)) == 3 and status(screen).startswith("3 cards · row 1/3")
+
+        screen.query_text = "tag:mle"  # two searches before a frame: the first's rest
+        screen.run_search()  # is not searched
+        screen.query_text = "tag:map"
+        screen.run_search()
+        await settle_inline()
+        assert [query for query, _ in searched[1:]] == ["tag:map"]
+        assert rows(screen) == ["map"] and status(screen).startswith("1 cards · row 1/1")
+
+
 async def test_the_garbage_collector_paused_for_a_search_is_on_again_after_it(
         make_app, recall_deck, tmp_path):
     """A search on the UI thread pauses the collector until its rows are drawn: it is on

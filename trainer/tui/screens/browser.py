@@ -99,6 +99,10 @@ class BrowserScreen(TrainerScreen):
     # for 10k): a worker's hand-off, and the frames drawn while it ran, cost more than that
     # and the rows came a frame later; a bigger one runs in a worker, the screen live
     INLINE_CARDS = 20_000
+    # such a search over more cards than this, sorted by due, draws its first page first
+    # (read from the store's due index in under a millisecond, where 10k matches take some
+    # 30 ms to read and sort) and the whole rows in the frame after
+    FIRST_PAGE_CARDS = 2_000
 
     class FirstRows(Message):
         """A search worker's first page, drawn while it reads the rest."""
@@ -151,18 +155,18 @@ class BrowserScreen(TrainerScreen):
     # --- searching and drawing ----------------------------------------------------------
 
     def run_search(self) -> None:
-        """Search: at once when the query reads few cards (`INLINE_CARDS`), else in a
-        worker thread; the status line says so meanwhile (the rows of the last search stay
-        until the new ones come: no blank frame drawn in between), and only the latest
-        query's results are drawn (an earlier one finishing late is dropped)."""
+        """Search: on the UI thread when the query reads few cards (`INLINE_CARDS`; over
+        more than `FIRST_PAGE_CARDS`, the first page by due drawn first), else in a worker
+        thread; the status line says so meanwhile (the rows of the last search stay until
+        the new ones come: no blank frame drawn in between), and only the latest query's
+        results are drawn (an earlier one finishing late is dropped)."""
         self.searches += 1
         self.error = ""
-        if self._cheap(self.query_text):
+        cards = self._inline_cards(self.query_text)
+        if cards is not None:
             self.searching = False
-            self._pause_collector()
-            self._found(self.searches, self._search_in(
-                self.app.store, self.index, self.query_text, self.sort_column,
-                self.sort_reverse))
+            if cards <= self.FIRST_PAGE_CARDS or not self._first_page_first(self.searches):
+                self._search_inline(self.searches)
             return
         self.searching = True
         if not self.matches:
@@ -191,20 +195,46 @@ class BrowserScreen(TrainerScreen):
     def on_screen_suspend(self) -> None:
         self._resume_collector()  # another screen over it before the frame was drawn
 
-    def _cheap(self, text: str) -> bool:
-        """True when the query reads at most INLINE_CARDS cards and the index is made
-        (its text too, for a text term)."""
+    def _inline_cards(self, text: str) -> int | None:
+        """How many cards the query reads when it is searched on the UI thread: at most
+        INLINE_CARDS, and the index made (its text too, for a text term); None otherwise."""
         index = self.lazy_index.ready()
         if index is None:
-            return False
+            return None
         try:
             query = parse(text)
         except QueryError:
-            return True  # its message at once
+            return 0  # its message at once
         if not index.text_ready and any(t.field == "text" for t in query.terms):
-            return False
+            return None
         decks = query.decks(list(index.keyed))
-        return sum(len(index.keyed[deck]) for deck in decks) <= self.INLINE_CARDS
+        cards = sum(len(index.keyed[deck]) for deck in decks)
+        return cards if cards <= self.INLINE_CARDS else None
+
+    def _first_page_first(self, number: int) -> bool:
+        """Draw the search's first page by due now and search the whole once it is on
+        screen; False when there is no such page (another column, or no row with a due
+        date matches): then the whole search is the one to run."""
+        try:
+            first = first_page(self.index, self.app.store, self.query_text, self.clock(),
+                               self.sort_column, reverse=self.sort_reverse)
+        except (QueryError, StoreError):
+            return False  # the whole search says why
+        if not first:
+            return False
+        self.searching = True
+        self._show_first(number, first)
+        self.table.call_after_drawn(lambda: self._search_inline(number))
+        return True
+
+    def _search_inline(self, number: int) -> None:
+        """The whole search, on the UI thread, unless another search or sort started
+        since it was asked for."""
+        if number != self.searches or not self.is_attached:
+            return
+        self._pause_collector()
+        self._found(number, self._search_in(self.app.store, self.index, self.query_text,
+                                            self.sort_column, self.sort_reverse))
 
     def _search_in(self, store: Store, index: TextIndex, text: str, column: str,
                    reverse: bool) -> list[Match] | str:
@@ -257,12 +287,16 @@ class BrowserScreen(TrainerScreen):
 
     @on(FirstRows)
     def _first_rows(self, message: FirstRows) -> None:
-        if message.number != self.searches or not self.searching:
+        self._show_first(message.number, message.rows)
+
+    def _show_first(self, number: int, rows: list[Match]) -> None:
+        """A search's first page, shown while the rest is read."""
+        if number != self.searches or not self.searching:
             return  # another search's, or this one's whole rows came first
         self.partial = True
-        self._replace_rows(message.rows)  # the marks stay: the whole rows may have them
+        self._replace_rows(rows)  # the marks stay: the whole rows may have them
         self.table.sort_key, self.table.sort_reverse = self.sort_column, self.sort_reverse
-        self.table.show(len(message.rows), self._row_cells, self._row_marked)
+        self.table.show(len(rows), self._row_cells, self._row_marked)
         self._status()
 
     def _found(self, number: int, result: list[Match] | str, refresh: bool = False) -> None:
