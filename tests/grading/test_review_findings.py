@@ -183,3 +183,10 @@ def test_a_space_ends_a_fraction_before_a_product_of_glued_factors() -> None:
     assert r.correct and any("(1/2)·a" in w for w in r.warnings), r.warnings
     r = grade("a/(2*b)", "a/2b c", symbols="a: real; b: real; c: real")
     assert r.verdict is Verdict.INVALID  # 1/2n stays refused: glued to the divisor
+
+
+@pytest.mark.parametrize("answer", ["2e·3", "2e·3.0", "0.5e·12"])
+def test_only_a_sign_may_stand_between_e_and_an_exponent(answer: str) -> None:
+    # a number's exponent is a sign and digits, not any character between + and − (·)
+    r = grade(6 * E, answer)
+    assert r.correct, r.message

@@ -16,7 +16,7 @@ from trainer.grading.expr.unicode import VULGAR as _VULGAR
 
 MAX_EXP10 = 1000
 # the exponent's sign may be the typographic minus the feedback prints (1e−3, 5.714E−1)
-_NUMBER_RE = re.compile(r"(\d+\.?\d*|\.\d+)([eE][+" + MINUSES + r"]?\d+)?")
+_NUMBER_RE = re.compile(r"(\d+\.?\d*|\.\d+)([eE][+" + re.escape(MINUSES) + r"]?\d+)?")
 _MINUS_TO_ASCII = str.maketrans(dict.fromkeys(MINUSES, "-"))
 _EXP_RE = re.compile(r"[eE]([+-]?\d+)$")
 # log₂ x, log_10, log_e, log2(x), log10(x): a logarithm with its base in its name
