@@ -48,6 +48,26 @@ async def open_browser(pilot, app) -> BrowserScreen:
     return app.screen
 
 
+def before_each_search(monkeypatch, before) -> None:
+    """The browser's whole searches call `before(query)` first."""
+    from trainer.tui.screens import browser
+
+    real_search = browser.search
+
+    def search(index, store, query, now):
+        before(query)
+        return real_search(index, store, query, now)
+
+    monkeypatch.setattr(browser, "search", search)
+
+
+async def open_with_two_due(pilot, app) -> BrowserScreen:
+    """The browser opened after two of the three cards were reviewed (they have a due)."""
+    await pilot.press("space", "1", "space", "1")
+    await pilot.pause()
+    return await open_browser(pilot, app)
+
+
 async def test_search_sort_and_act_with_undo(make_app, recall_deck, tmp_path):
     app = make_app(recall_deck, tmp_path / "t.db", clock=lambda: NOW)
     async with app.run_test(size=(120, 30)) as pilot:
@@ -198,16 +218,8 @@ async def test_a_search_over_few_cards_is_drawn_with_the_key_that_asked_for_it(
         make_app, recall_deck, tmp_path, monkeypatch):
     import threading
 
-    from trainer.tui.screens import browser
-
     threads = []  # where each search ran
-    real_search = browser.search
-
-    def noted_search(index, store, query, now):
-        threads.append(threading.current_thread())
-        return real_search(index, store, query, now)
-
-    monkeypatch.setattr(browser, "search", noted_search)
+    before_each_search(monkeypatch, lambda query: threads.append(threading.current_thread()))
     app = make_app(recall_deck, tmp_path / "t.db", clock=lambda: NOW)
     async with app.run_test(size=(120, 30)) as pilot:
         screen = await open_browser(pilot, app)
@@ -232,18 +244,11 @@ async def test_a_search_sorted_by_due_draws_its_first_page_then_every_row(
 
     monkeypatch.setattr(browser.BrowserScreen, "FIRST_PAGE_CARDS", 0)  # 3 cards count as many
     searched = []  # the queries searched whole, and where
-    real_search = browser.search
-
-    def noted_search(index, store, query, now):
-        searched.append((query, threading.current_thread()))
-        return real_search(index, store, query, now)
-
     app = make_app(recall_deck, tmp_path / "t.db", clock=lambda: NOW)
     async with app.run_test(size=(120, 30)) as pilot:
-        await pilot.press("space", "1", "space", "1")  # two cards reviewed: they have a due
-        await pilot.pause()
-        screen = await open_browser(pilot, app)
-        monkeypatch.setattr(browser, "search", noted_search)
+        screen = await open_with_two_due(pilot, app)
+        before_each_search(
+            monkeypatch, lambda query: searched.append((query, threading.current_thread())))
         drawn = []  # what each frame showed: its search, the first page only, how many rows
         real_render = screen.table.render_lines
 
@@ -305,14 +310,12 @@ async def test_a_search_over_many_cards_runs_in_a_worker_and_a_stale_querys_rows
 
     monkeypatch.setattr(browser.BrowserScreen, "INLINE_CARDS", 0)  # 3 cards count as many
     gate = threading.Event()  # holds the first query's search until the second has drawn
-    real_search = browser.search
 
-    def held_search(index, store, query, now):
+    def hold(query: str) -> None:
         if query == "tag:mle":
             assert gate.wait(30), "the test never released the first search"
-        return real_search(index, store, query, now)
 
-    monkeypatch.setattr(browser, "search", held_search)
+    before_each_search(monkeypatch, hold)
     app = make_app(recall_deck, tmp_path / "t.db", clock=lambda: NOW)
     async with app.run_test(size=(120, 30)) as pilot:
         screen = await open_browser(pilot, app)
@@ -346,20 +349,16 @@ async def test_a_big_search_draws_its_first_rows_by_due_while_it_reads_the_rest(
     monkeypatch.setattr(browser.BrowserScreen, "INLINE_CARDS", 0)  # 3 cards count as many
     gate = threading.Event()  # holds the whole search until the first rows are checked
     held = threading.Event()  # the worker has sent its first rows and waits at the gate
-    real_search = browser.search
 
-    def held_search(index, store, query, now):
+    def hold(query: str) -> None:
         held.set()
         assert gate.wait(30), "the test never released the search"
-        return real_search(index, store, query, now)
 
     app = make_app(recall_deck, tmp_path / "t.db", clock=lambda: NOW)
     async with app.run_test(size=(120, 30)) as pilot:
-        await pilot.press("space", "1", "space", "1")  # two cards reviewed: they have a due
-        await pilot.pause()
-        screen = await open_browser(pilot, app)
+        screen = await open_with_two_due(pilot, app)
         assert len(rows(screen)) == 3
-        monkeypatch.setattr(browser, "search", held_search)
+        before_each_search(monkeypatch, hold)
         await pilot.press("slash", "end", "ctrl+u", "enter")
         assert await asyncio.to_thread(held.wait, 30)
         await pilot.pause()
