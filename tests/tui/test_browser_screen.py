@@ -284,8 +284,11 @@ async def test_a_search_sorted_by_due_draws_its_first_page_then_every_row(
 async def test_the_garbage_collector_paused_for_a_search_is_on_again_after_it(
         make_app, recall_deck, tmp_path):
     """A search on the UI thread pauses the collector until its rows are drawn: it is on
-    again after the frame, and when the browser is closed before the frame."""
+    again after the frame and when the browser is closed before the frame, and it is not
+    paused for a search under another screen (rows not drawn until that one is gone)."""
     import gc
+
+    from textual.screen import Screen
 
     app = make_app(recall_deck, tmp_path / "t.db", clock=lambda: NOW)
     async with app.run_test(size=(120, 30)) as pilot:
@@ -299,6 +302,12 @@ async def test_the_garbage_collector_paused_for_a_search_is_on_again_after_it(
         app.pop_screen()
         await pilot.pause()
         assert not isinstance(app.screen, BrowserScreen) and gc.isenabled()
+
+        screen = await open_browser(pilot, app)
+        await app.push_screen(Screen())  # over the browser
+        screen.query_text = "tag:mle"
+        screen.run_search()  # under another screen (a first page's whole search can be)
+        assert len(screen.matches) == 2 and gc.isenabled()  # its rows are not drawn now
     assert gc.isenabled()
 
 

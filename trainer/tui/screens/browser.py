@@ -178,8 +178,9 @@ class BrowserScreen(TrainerScreen):
         """The garbage collector off from a search on the UI thread until its rows are
         drawn: it ran some 40 times while one made its 10k matches, now and then a full
         pass over everything alive (35-50 ms), and nothing is garbage meanwhile (the
-        rows replaced are freed after the frame)."""
-        if gc.isenabled():
+        rows replaced are freed after the frame). Not under another screen: the rows may
+        not be drawn until it is gone."""
+        if gc.isenabled() and self.app.screen is self:
             gc.disable()
             self._collector_paused = True
             self.table.call_after_drawn(self._resume_collector)
