@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import replace
 from pathlib import Path
 
 from trainer.decks import Deck, LoadResult, Problem, load_decks, load_text
@@ -62,7 +61,7 @@ def _checked(path: Path, text: str, no_aliases: bool = False) -> tuple[Deck | No
         if not found:
             kept.append(card)
     problems[:0] = _plugin_problems(text, str(path), missing, waiting)
-    deck = replace(deck, cards=tuple(kept))
+    deck = deck.with_cards(tuple(kept))
     if not problems:
         deck_cache.store(key, deck)
     return deck, problems

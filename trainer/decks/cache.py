@@ -12,12 +12,12 @@ import hashlib
 import marshal
 import os
 import sys
-from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
 from trainer.config import deck_cache_dir
 from trainer.decks.model import Card, Curve, Deck, FollowUp, Marker, Mistake, Plot, Step
+from trainer.record import field_names
 
 FORMAT = 3
 _CODE = ("loader.py", "header.py", "node_props.py", "model.py", "cache.py", "spec.py")
@@ -30,7 +30,7 @@ def cache_dir() -> Path:
 def _code_stamp(extra: tuple[Path, ...]) -> str:
     """Changes whenever the code that reads or checks decks changes."""
     here = Path(__file__).parent
-    parts = [str(FORMAT), ",".join(f.name for f in fields(Card))]
+    parts = [str(FORMAT), ",".join(field_names(Card))]
     for path in (*(here / name for name in _CODE), *extra):
         try:
             stat = path.stat()
@@ -131,9 +131,9 @@ def entry_key(path: Path, text: str, extra_code: tuple[Path, ...] = ()) -> str:
     return digest.hexdigest()
 
 
-_STEP_FIELDS = tuple(f.name for f in fields(Step))
+_STEP_FIELDS = field_names(Step)
 _STEP_MISTAKES = _STEP_FIELDS.index("mistakes")
-_CARD_FIELDS = tuple(f.name for f in fields(Card))
+_CARD_FIELDS = field_names(Card)
 
 
 def _mistake_plain(m: Mistake) -> tuple[Any, ...]:

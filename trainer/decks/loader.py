@@ -7,7 +7,7 @@ import hashlib
 import json
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -641,7 +641,7 @@ def load_decks(
                 continue
             first_place[card.id] = place
             kept.append(card)
-        result.decks.append(replace(deck, cards=tuple(kept)))
+        result.decks.append(deck.with_cards(tuple(kept)))
     result.decks = study_order(result.decks)
     return result
 

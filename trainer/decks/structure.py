@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 
 from trainer.decks.model import Problem
 
@@ -53,7 +52,7 @@ def attribute(problems: list[Problem], text: str) -> list[Problem]:
     out = []
     for p in problems:
         card = _card_at(starts, p.line) if not p.card_id else None
-        out.append(replace(p, card_id=card[2]) if card else p)
+        out.append(Problem(p.path, p.line, p.col, card[2], p.message) if card else p)
     return out
 
 

@@ -1,0 +1,74 @@
+"""Records (trainer.record): the deck model's plain classes behave as the frozen dataclasses
+they replaced: equality, hash, repr, immutability, copy and pickle."""
+
+import copy
+import pickle
+from dataclasses import FrozenInstanceError
+
+import pytest
+
+from trainer.decks.model import Card, Deck, LoadResult, Mistake, Problem, Step
+from trainer.record import field_names
+
+
+def test_equal_by_fields_but_the_uncompared_ones():
+    assert Mistake("1/2", "halved", line=3) == Mistake("1/2", "halved", line=9)
+    assert hash(Mistake("1/2", "halved", line=3)) == hash(Mistake("1/2", "halved"))
+    assert Mistake("1/2", "halved") != Mistake("1/2", "doubled")
+    assert Problem("d.yaml", 1, 1, "c", "m") != Problem("d.yaml", 2, 1, "c", "m")
+    # a card's place in its file is part of it (only nested records leave their line out)
+    assert Card("d", "c", "recall", "Q?", line=1) != Card("d", "c", "recall", "Q?", line=2)
+    assert Card("d", "c", "recall", "Q?") != Deck("d", "c", "p", ())
+
+
+def test_fields_can_not_be_assigned():
+    card = Card("d", "c", "recall", "Q?")
+    with pytest.raises(FrozenInstanceError):
+        card.prompt = "changed"  # type: ignore[misc]
+    with pytest.raises(FrozenInstanceError):
+        del card.prompt
+    assert card.prompt == "Q?"
+
+
+def test_defaults_are_fresh_per_record():
+    one, two = Step("p", "numeric"), Step("q", "numeric")
+    assert one.symbols == {} and one.symbols is not two.symbols
+    assert Card("d", "c", "recall", "Q?").tolerance == {}
+
+
+def test_repr_names_every_field_in_order():
+    assert repr(Mistake("a", "b", 4)) == "Mistake(answer='a', feedback='b', line=4)"
+    assert repr(Card("d", "c", "recall", "Q?")).startswith(
+        "Card(deck='d', id='c', kind='recall', prompt='Q?', answer=None,")
+    assert field_names(Deck) == ("id", "title", "path", "cards", "requires", "position")
+
+
+def test_copy_and_pickle_keep_the_record():
+    card = Card("d", "c", "numeric", "Q?", steps=(Step("p", "numeric", mistakes=(
+        Mistake("a", "b", 2),)),), symbols={"p": "(0,1)"})
+    for clone in (copy.copy(card), copy.deepcopy(card), pickle.loads(pickle.dumps(card))):
+        assert clone == card and clone.steps[0].mistakes[0].line == 2
+
+
+def test_a_load_result_is_mutable_and_compared_by_content():
+    result = LoadResult()
+    result.decks.append(Deck("d", "D", "d.yaml", ()))
+    assert result == LoadResult([Deck("d", "D", "d.yaml", ())])
+    assert result != LoadResult()
+    deck = result.decks[0].with_cards((Card("d", "c", "recall", "Q?"),))
+    assert [c.key for c in deck.cards] == ["d/c"] and deck.title == "D"
+
+
+def test_the_shipped_decks_come_back_from_the_deck_cache_field_for_field():
+    from trainer.config import shipped_deck_dir
+    from trainer.decks import cache as deck_cache
+    from trainer.decks import load_decks
+
+    decks = load_decks([shipped_deck_dir()]).decks
+    assert any(c.steps for d in decks for c in d.cards)  # nested records are covered
+    assert any(c.plot for d in decks for c in d.cards)
+    for deck in decks:
+        deck_cache.store(f"round-trip-{deck.id}", deck)
+        back = deck_cache.load(f"round-trip-{deck.id}")
+        # repr names every field, the lines that equality leaves out included
+        assert back == deck and repr(back) == repr(deck)
