@@ -183,8 +183,10 @@ async def test_undo_after_a_graded_card_shows_it_again(make_app, graded_deck, tm
 
 def footer(app) -> dict[str, str]:
     """What the footer shows: key -> description, for the enabled keys."""
-    return {k.key: k.description for k in app.screen.query("FooterKey")
-            if not k.has_class("-disabled")}
+    from trainer.tui.widgets.steady_footer import SteadyFooter
+
+    return {e.key: e.description for e in app.screen.query_one(SteadyFooter).entries
+            if e.enabled}
 
 
 async def test_u_undoes_right_after_a_rating_or_a_suspension(make_app, graded_deck, tmp_path):

@@ -9,7 +9,7 @@ from rich.text import Text
 from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from trainer.attempt import Attempt, CardResult, StepResult
 from trainer.decks.model import Card
@@ -22,6 +22,7 @@ from trainer.tui.screens.base import TrainerScreen
 from trainer.tui.study_text import card_header, md, nothing_due, rating_prompt, session_complete
 from trainer.tui.widgets.card_view import CardView
 from trainer.tui.widgets.session_bar import SessionBar
+from trainer.tui.widgets.steady_footer import SteadyFooter
 from trainer.tui.widgets.tick_list import TickList
 
 if TYPE_CHECKING:
@@ -95,7 +96,7 @@ class StudyScreen(TrainerScreen):
         self.show_current()
 
     async def _mount_footer(self) -> None:
-        await self.mount(Footer())
+        await self.mount(SteadyFooter())
         self.refresh_bindings()  # a footer mounted late has missed the bindings' signal
 
     def use_session(self, session: StudySession) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.screen import Screen
@@ -43,13 +44,15 @@ class SteadyFooter(Widget):
         color: $footer-description-foreground; background: $footer-description-background;
     }
     SteadyFooter > .steady-footer--disabled { text-style: dim; }
+    SteadyFooter > .steady-footer--separator { color: $foreground 20%; }
     """
     COMPONENT_CLASSES = {"steady-footer--key", "steady-footer--description",
-                         "steady-footer--disabled"}
+                         "steady-footer--disabled", "steady-footer--separator"}
 
     def __init__(self) -> None:
         super().__init__()
-        self.entries: list[FooterEntry] = []  # the keys shown, left to right
+        self._keys: list[tuple[str, str, str, bool]] = []  # what they are, before placing
+        self._palette = False  # the last key is the command palette's, kept at the right end
 
     def on_mount(self) -> None:
         self.screen.bindings_updated_signal.subscribe(self, self.bindings_changed)
@@ -76,32 +79,58 @@ class SteadyFooter(Widget):
                              binding.key, enabled))
         if palette is not None:
             keys.append(palette)
-        entries, x = [], 0
-        for display, description, key, enabled in keys:
-            width = len(display) + 2 + (len(description) + 1 if description else 0)
-            entries.append(FooterEntry(display, description, key, enabled, x, x + width))
-            x += width + 1
-        if entries != self.entries:
-            self.entries = entries
+        if keys != self._keys:
+            self._keys, self._palette = keys, palette is not None
             self.refresh()
+
+    @property
+    def entries(self) -> list[FooterEntry]:
+        """The keys shown and where, left to right, as Footer lays them out: " key
+        description " one after the other from the left, the command palette's key last, at
+        the right end after a thin bar."""
+        entries, x = [], 0
+        keys = self._keys[:-1] if self._palette else self._keys
+        for display, description, key, enabled in keys:
+            size = len(display) + 2 + (len(description) + 1 if description else 0)
+            entries.append(FooterEntry(display, description, key, enabled, x, x + size))
+            x += size
+        if self._palette:
+            display, description, key, enabled = self._keys[-1]
+            size = 1 + len(display) + (len(description) + 1 if description else 0) + 1
+            start = max(self.size.width - size, 0)
+            entries.append(FooterEntry(display, description, key, enabled, start, start + size))
+        return entries
 
     def render(self) -> Text:
         key_style = self.get_component_rich_style("steady-footer--key", partial=True)
         text_style = self.get_component_rich_style("steady-footer--description", partial=True)
         dim = self.get_component_rich_style("steady-footer--disabled", partial=True)
-        line = Text(no_wrap=True, overflow="ellipsis", end="")
-        for entry in self.entries:
+        _, background = self.background_colors  # the bar's colour is see-through, as Footer's
+        bar = Style(color=(background + self.get_component_styles(
+            "steady-footer--separator").color).rich_color)
+        line = Text(no_wrap=True, overflow="crop", end="")
+        entries = self.entries
+        for entry in entries[:-1] if self._palette else entries:
             start = len(line)
             line.append(f" {entry.key_display} ", key_style)
             if entry.description:
                 line.append(f"{entry.description} ", text_style)
             if not entry.enabled:
                 line.stylize(dim, start, len(line))
+        if self._palette:
+            palette = entries[-1]
+            line.truncate(palette.start, pad=True)  # keys beyond it are under it, as in Footer
+            line.append("▏", bar)
+            line.append(palette.key_display, key_style)
+            if palette.description:
+                line.append(f" {palette.description}", text_style)
             line.append(" ")
+            if not palette.enabled:
+                line.stylize(dim, palette.start + 1, len(line))
         return line
 
     def on_click(self, event: events.Click) -> None:
-        for entry in self.entries:
+        for entry in reversed(self.entries):  # the palette's key is drawn over the others
             if entry.start <= event.x < entry.end:
                 if entry.enabled:
                     self.app.simulate_key(entry.key)
