@@ -27,7 +27,7 @@ BLOCKED_IMPORTS = frozenset({
     "ftplib", "smtplib", "poplib", "imaplib", "telnetlib", "xmlrpc", "socketserver",
     "subprocess", "_posixsubprocess", "multiprocessing", "_multiprocessing", "concurrent",
     "pty", "ctypes", "_ctypes", "mmap", "signal", "resource", "webbrowser", "trainer",
-    "solvers",
+    "solvers", "dbm", "_dbm", "_gdbm",
 })
 ALLOWED_EXTRA = frozenset({"numpy"})
 
@@ -36,8 +36,9 @@ _PROCESS_EVENTS = ("os.fork", "os.forkpty", "os.system", "os.exec", "os.posix_sp
                    "signal.pthread_kill", "os.setuid", "os.setgid", "os.setreuid",
                    "os.setresuid", "os.chroot")
 _PATH_EVENTS = ("os.remove", "os.rename", "os.rmdir", "os.mkdir", "os.chmod", "os.chown",
-                "os.symlink", "os.link", "os.truncate", "os.utime", "shutil.rmtree",
-                "shutil.copyfile", "shutil.copytree", "shutil.move")
+                "os.symlink", "os.link", "os.truncate", "os.utime", "os.setxattr",
+                "os.removexattr", "shutil.rmtree", "shutil.copyfile", "shutil.copytree",
+                "shutil.move")
 _WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_APPEND | os.O_TRUNC
 
 SOURCE_NAME = "<your code>"
@@ -214,10 +215,11 @@ def _limit_resources(job: dict[str, Any]) -> None:
         cap(resource.RLIMIT_NPROC, 0)
 
 
-def _install_guards(root: str, learner_module: str) -> None:
+def _install_guards(root: str, learner_module: str, max_writes: int) -> None:
     import builtins
 
     stdlib = set(sys.stdlib_module_names)
+    writes = [0]  # files opened for writing so far: each may grow to RLIMIT_FSIZE
 
     def audit(event: str, args: tuple[object, ...]) -> None:
         if event.startswith("socket."):
@@ -228,9 +230,18 @@ def _install_guards(root: str, learner_module: str) -> None:
             path, mode, flags = args
             writing = (isinstance(mode, str) and any(c in mode for c in "wax+")) or (
                 isinstance(flags, int) and flags & _WRITE_FLAGS)
-            if writing and path is not None and not _inside(path, root):
-                raise PermissionError(f"writing to {path!r} is not allowed: only the "
-                                      "temporary working folder is writable")
+            if writing and path is not None and not isinstance(path, int):
+                if not _inside(path, root):
+                    raise PermissionError(f"writing to {path!r} is not allowed: only the "
+                                          "temporary working folder is writable")
+                writes[0] += 1
+                if writes[0] > max_writes:
+                    raise PermissionError(f"opening more than {max_writes} files for "
+                                          "writing is not allowed here")
+        elif event == "sqlite3.connect":
+            # SQLite opens its files itself (no "open" event): in memory only
+            if args and args[0] not in (":memory:", "", b":memory:", b""):
+                raise PermissionError("sqlite3 may only open an in-memory database here")
         elif event in _PATH_EVENTS:
             for p in args:
                 if isinstance(p, (str, bytes, os.PathLike)) and not _inside(p, root):
@@ -295,6 +306,26 @@ class _CappedOutput:
 # ------------------------------------------------------------------- running
 
 
+def _outcome(i: int, value: object, args: list[object], kept: list[object],
+             printed: str) -> str:
+    """Case ``i``'s report line for a returned ``value``: what the function returned and
+    which arguments it changed, or why that cannot be reported."""
+    try:
+        mutated = [k for k, (a, b) in enumerate(zip(args, kept, strict=True))
+                   if not same(a, b)]
+        return json.dumps({"case": i, "value": encode(value), "mutated": mutated,
+                           "printed": printed})
+    except TypeError as exc:
+        why = f"returned {exc}, which is not a number, an array or a tuple"
+        error = {"error": "TypeError", "message": why}
+    except RecursionError:
+        error = {"error": "RecursionError",
+                 "message": "returned a value nested too deeply to be read back"}
+    except MemoryError:
+        error = {"error": "MemoryError", "message": ""}
+    return json.dumps({"case": i, **error, "line": None, "printed": printed})
+
+
 def _error(exc: BaseException, cap: int) -> dict[str, object]:
     """What went wrong, at which line of the learner's code."""
     import traceback
@@ -308,7 +339,11 @@ def _error(exc: BaseException, cap: int) -> dict[str, object]:
     if isinstance(exc, OutputLimit):
         return {"error": "OutputLimit", "message": f"printed more than {cap // 1024} KB",
                 "line": line}
-    return {"error": type(exc).__name__, "message": str(exc)[:500], "line": line}
+    try:
+        message = str(exc)[:500]
+    except BaseException:  # noqa: BLE001 - the learner's own __str__ failed
+        message = "(its message could not be shown)"
+    return {"error": type(exc).__name__, "message": message, "line": line}
 
 
 def main() -> None:
@@ -319,18 +354,23 @@ def main() -> None:
 
     report = os.fdopen(os.dup(1), "w", encoding="utf-8")
     job = json.loads(sys.stdin.readline())
+    # A backstop for a trainer that died without killing this process (its wall clock
+    # is gone): SIGALRM's default action ends the process a little after that clock.
+    import signal
+
+    signal.alarm(math.ceil(job["wall_s"]) + 2)
     root = os.path.realpath(os.getcwd())
     devnull = os.open(os.devnull, os.O_RDWR)
     for fd in (0, 1, 2):  # the learner's raw writes go nowhere; reports use `report`
         os.dup2(devnull, fd)
     _limit_resources(job)
     module = "solution"
-    _install_guards(root, module)
+    _install_guards(root, module, int(job["write_files"]))
     out = _CappedOutput(int(job["output_kb"] * 1024))
     sys.stdout = sys.stderr = out
 
-    def send(message: dict[str, object]) -> None:
-        report.write(json.dumps(message) + "\n")
+    def send(message: dict[str, object] | str) -> None:
+        report.write((message if isinstance(message, str) else json.dumps(message)) + "\n")
         report.flush()
 
     namespace: dict[str, object] = {"__name__": module, "__builtins__": __builtins__}
@@ -355,14 +395,7 @@ def main() -> None:
         except BaseException as exc:  # noqa: BLE001 - reported, never raised
             send({"case": i, **_error(exc, out.cap), "printed": out.take()})
             continue
-        mutated = [k for k, (a, b) in enumerate(zip(args, kept, strict=True)) if not same(a, b)]
-        try:
-            data = encode(value)
-        except TypeError as exc:
-            send({"case": i, "error": "TypeError", "line": None, "printed": out.take(),
-                  "message": f"returned {exc}, which is not a number, an array or a tuple"})
-            continue
-        send({"case": i, "value": data, "mutated": mutated, "printed": out.take()})
+        send(_outcome(i, value, args, kept, out.take()))
 
 
 if __name__ == "__main__":

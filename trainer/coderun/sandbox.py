@@ -70,6 +70,7 @@ class Limits:
     file_mb: int = 8
     output_kb: int = 64  # what the learner prints, per run
     report_mb: int = 8  # what the child reports back (the returned values)
+    write_files: int = 16  # files opened for writing, per run (each up to file_mb)
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,11 +134,15 @@ class _Child:
         env = {"PATH": os.defpath, "LANG": "C.UTF-8", "OPENBLAS_NUM_THREADS": "1",
                "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "HOME": self.folder,
                "TMPDIR": self.folder}
-        self.proc = subprocess.Popen(
-            [sys.executable, "-I", "-B", _CHILD],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-            cwd=self.folder, env=env, start_new_session=True, close_fds=True,
-        )
+        try:
+            self.proc = subprocess.Popen(
+                [sys.executable, "-I", "-B", _CHILD],
+                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                cwd=self.folder, env=env, start_new_session=True, close_fds=True,
+            )
+        except BaseException:
+            shutil.rmtree(self.folder, ignore_errors=True)
+            raise
 
     def alive(self) -> bool:
         return self.proc.poll() is None
@@ -194,7 +199,10 @@ class Sandbox:
             return
         with self._lock:
             if self._spare is None:
-                self._spare = _Child()
+                try:
+                    self._spare = _Child()
+                except OSError:
+                    pass  # no spare: the next run starts its child itself and says why
 
     def prepare(self) -> None:
         """Start a child ahead, so that the first run is warm too."""
@@ -204,7 +212,10 @@ class Sandbox:
             limits: Limits | None = None) -> Run:
         """Run ``function`` from ``source`` on each case (a list of arguments)."""
         limits = limits or self.limits
-        child = self._take_child()
+        try:
+            child = self._take_child()
+        except OSError as exc:  # no process, no memory, no temporary folder
+            return Run(fatal=f"the sandbox could not start: {exc.strerror or exc}")
         try:
             return _drive(child, source, function, cases, limits)
         finally:
@@ -212,17 +223,23 @@ class Sandbox:
             self._start_spare()
 
 
-def _drive(child: _Child, source: str, function: str, cases: list[list[object]],
-           limits: Limits) -> Run:
+def job_line(source: str, function: str, cases: list[list[object]], limits: Limits) -> bytes:
+    """The one line a child reads on its standard input: what to run, and its limits."""
     job = {"source": source, "function": function,
            "cases": [[encode(a) for a in case] for case in cases],
            "cpu_s": limits.cpu_s, "memory_mb": limits.memory_mb, "file_mb": limits.file_mb,
-           "output_kb": limits.output_kb}
+           "output_kb": limits.output_kb, "wall_s": limits.wall_s,
+           "write_files": limits.write_files}
+    return (json.dumps(job) + "\n").encode()
+
+
+def _drive(child: _Child, source: str, function: str, cases: list[list[object]],
+           limits: Limits) -> Run:
     run = Run()
     proc = child.proc
     assert proc.stdin is not None and proc.stdout is not None and proc.stderr is not None
     try:
-        proc.stdin.write((json.dumps(job) + "\n").encode())
+        proc.stdin.write(job_line(source, function, cases, limits))
         proc.stdin.close()
     except (BrokenPipeError, OSError):
         pass  # the child is gone; its exit status says why, below
@@ -232,12 +249,12 @@ def _drive(child: _Child, source: str, function: str, cases: list[list[object]],
     received = 0
     errors = b""
     loaded = False
-    timed_out = too_much = False
+    timed_out = too_much = done = False
     sel = selectors.DefaultSelector()
     sel.register(proc.stdout, selectors.EVENT_READ, "out")
     sel.register(proc.stderr, selectors.EVENT_READ, "err")
     open_streams = 2
-    while open_streams:
+    while open_streams and not done:
         left = deadline - time.monotonic()
         if left <= 0:
             timed_out = True
@@ -259,9 +276,21 @@ def _drive(child: _Child, source: str, function: str, cases: list[list[object]],
             *lines, buffer = buffer.split(b"\n")
             for line in lines:
                 loaded = _take(run, line, loaded, len(cases)) or loaded
+            # every report in, or the run over: what the child does next (a thread, an
+            # atexit hook, a copy of the report's pipe) cannot keep the trainer waiting
+            done = run.fatal is not None or (loaded and len(run.cases) == len(cases))
+            if done:
+                break
         if too_much:
             break
     sel.close()
+    if not (done or timed_out or too_much):
+        # Both pipes closed with reports missing: the child may still be running (it
+        # closed them itself); its own end, within the wall clock, says why.
+        try:
+            proc.wait(timeout=max(0.0, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            timed_out = True
     child.kill()
     status = proc.returncode
     if too_much:
