@@ -208,9 +208,9 @@ def _limit_resources(job: dict[str, Any]) -> None:
     except (OSError, ValueError):
         mapped = 256 * 2**20
     cap(resource.RLIMIT_AS, mapped + int(job["memory_mb"] * 2**20))
-    # Root is exempt from RLIMIT_NPROC (the audit hook refuses fork for everyone).
+    # Root is exempt from RLIMIT_NPROC, so for root only the audit hook refuses fork.
     # Becoming `nobody` would make the limit hold, but then the standard library can
-    # be unreadable (a Python installed under /root), so the child stays who it is.
+    # be unreadable (a Python installed under /root): the child stays who it is.
     if hasattr(resource, "RLIMIT_NPROC"):
         cap(resource.RLIMIT_NPROC, 0)
 

@@ -1,36 +1,53 @@
 """Run a learner's function in a separate, limited Python process and collect what it returned.
 
-What is enforced, and how (see also the README's "Code cards"):
+What the sandbox is for (also the README's "Code cards"): the code it runs is the
+learner's own, or a deck's reference solution under ``trainer check``. It stops an
+honest mistake or a runaway (a loop, a memory or disk bomb, a stray write, a fork, a
+socket, a sleep) with a clear verdict and leaves nothing running. It is not a wall
+against a hostile author: see "Not protected" below.
 
-* **Another process.** The learner's code never runs in the trainer's process:
-  a child ``python -I -B`` (isolated: no user site, no ``PYTHON*`` variables, no
-  script folder on ``sys.path``) is started in a fresh temporary folder, in its
-  own session, with a minimal environment. A crash, a hang or ``os._exit`` in
-  the child is a verdict for the parent, never an exception.
+What is enforced, and how:
+
+* **Another process.** The learner's code never runs in the trainer's process: a
+  child ``python -I -B`` (isolated: no user site, no ``PYTHON*`` variables, no script
+  folder on ``sys.path``) in a fresh, empty temporary folder (its working directory,
+  ``HOME`` and ``TMPDIR``; removed after the run), in its own session, with an
+  environment of ``PATH``, ``LANG`` and single-threaded BLAS only (none of the
+  trainer's variables), and no descriptor of the trainer's but its three pipes. A
+  crash, a hang or ``os._exit`` in the child is a verdict for the parent, never an
+  exception; so is a child that cannot be started.
 * **Kernel limits** (``resource``, set in the child before the learner's code is
-  compiled): CPU time (the real guard against an infinite loop), address space
-  (a memory bomb meets ``MemoryError``), file size, open files, no core dumps,
-  and ``RLIMIT_NPROC`` = 0 so that ``fork`` fails. Root is exempt from
-  ``RLIMIT_NPROC``, so a child started by root first drops to ``nobody``, which
-  also makes the rest of the file system read-only to it.
-* **A wall clock** in the parent kills the child's whole process group when the
-  CPU limit is not enough (a child that sleeps, or a busy machine).
-* **Output caps.** What the learner prints is kept up to a cap (then the case
-  fails with "printed more than …"); their raw writes to the standard streams
-  go to ``/dev/null``; the report the parent reads is capped too.
-* **An audit hook** (``sys.addaudithook``, which Python code cannot remove) in
-  the child refuses sockets, starting or signalling processes, ``ctypes``, and
-  writing, renaming or deleting files outside the temporary folder.
-* **Imports.** The learner's own ``import`` statements may name numpy, math and
-  the standard library, minus the modules that reach the network, processes or
-  raw memory (``socket``, ``subprocess``, ``ctypes``, …).
+  compiled): CPU time (the real guard against an infinite loop, threads included),
+  address space (a memory bomb meets ``MemoryError``), file size, 64 open files, no
+  core dumps, and ``RLIMIT_NPROC`` = 0 so that ``fork`` (and a thread) fails. Root is
+  exempt from ``RLIMIT_NPROC`` and the child runs as the trainer's own user (it does
+  not switch to another one), so for root only the audit hook refuses ``fork``.
+* **Clocks.** A wall clock in the parent kills the child's whole session when the
+  CPU limit is not enough (a child that sleeps, or a busy machine); the run is over
+  as soon as every case has reported (what the child does after that is ignored and
+  killed). Should the trainer itself die, the child ends itself by ``SIGALRM`` two
+  seconds after the wall clock.
+* **Output caps.** What the learner prints is kept up to a cap (then the case fails
+  with "printed more than …"); their raw writes to the standard streams go to
+  ``/dev/null``; the report the parent reads is capped, and read as plain data
+  (anything else stops the run as unreadable).
+* **An audit hook** (``sys.addaudithook``, which Python code cannot remove) in the
+  child refuses sockets, starting or signalling processes (``os.kill`` and the like),
+  ``ctypes``, writing, renaming, deleting or changing files outside the temporary
+  folder (and opening more than ``Limits.write_files`` files for writing inside it,
+  each bounded by the file size limit), and SQLite databases other than in memory.
+* **Imports.** The learner's own ``import`` statements may name numpy, math and the
+  standard library, minus the modules that reach the network, processes, raw memory
+  or database files (``socket``, ``subprocess``, ``ctypes``, ``dbm``, …).
 
-Best effort, not a guarantee: the audit hook and the import guard run inside the
-child's interpreter, so they stop accidents and ordinary hostile code, not a
-determined escape through a bug in CPython or numpy; the kernel limits and the
-separate process are what protect the trainer. ``RLIMIT_AS`` is not enforced
-on macOS. Network namespaces are not used (they need privileges); sockets are
-refused by the audit hook.
+Not protected: the child can **read** whatever the trainer's user can read (the
+trainer's store, the home folder, the trainer's environment through ``/proc``); the
+audit hook and the import guard run inside the child's interpreter, so a determined
+author gets past them (a system call that raises no audit event, such as
+``pidfd_send_signal`` from the already loaded ``_signal`` module, which can signal
+the trainer; a bug in CPython or numpy). No user switch, network namespace or
+seccomp filter is used (they need privileges or platform code); ``RLIMIT_AS`` is not
+enforced on macOS.
 
 Expected values never enter the child: it reports what the function returned and
 the parent compares, so a solution cannot claim to have passed.
