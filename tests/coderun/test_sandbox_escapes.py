@@ -246,3 +246,13 @@ def test_arrays_still_round_trip_through_the_reworked_report(box):
     run = box.run("def f(x):\n    x[0] = 5.0\n    return x * 2\n", "f",
                   [[np.array([1.0, 2.0])]])
     assert run.cases[0].value.tolist() == [10.0, 4.0] and run.cases[0].mutated == (0,)
+
+
+def test_a_spare_child_whose_trainer_has_gone_removes_its_folder():
+    spare = sandbox_module._Child()
+    try:
+        spare.proc.stdin.close()  # what the trainer's death does to the spare's job pipe
+        assert spare.proc.wait(timeout=120) == 0  # a bound, not a measure
+        assert not os.path.exists(spare.folder)
+    finally:
+        spare.kill()

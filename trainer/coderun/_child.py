@@ -353,7 +353,13 @@ def main() -> None:
     import numpy  # noqa: F401 - imported before the job arrives: a spare child is warm
 
     report = os.fdopen(os.dup(1), "w", encoding="utf-8")
-    job = json.loads(sys.stdin.readline())
+    line = sys.stdin.readline()
+    if not line:  # a spare child whose trainer has gone: leave nothing behind
+        import shutil
+
+        shutil.rmtree(os.getcwd(), ignore_errors=True)
+        return
+    job = json.loads(line)
     # A backstop for a trainer that died without killing this process (its wall clock
     # is gone): SIGALRM's default action ends the process a little after that clock.
     import signal
