@@ -23,10 +23,10 @@ What is enforced, and how:
   exempt from ``RLIMIT_NPROC`` and the child runs as the trainer's own user (it does
   not switch to another one), so for root only the audit hook refuses ``fork``.
 * **Clocks.** A wall clock in the parent kills the child's whole session when the
-  CPU limit is not enough (a child that sleeps, or a busy machine); the run is over
-  as soon as every case has reported (what the child does after that is ignored and
-  killed). Should the trainer itself die, the child ends itself by ``SIGALRM`` two
-  seconds after the wall clock.
+  CPU limit is not enough (a child that sleeps, or a busy machine); the child leaves
+  as soon as its last case has reported (no atexit hooks, no wait for the threads the
+  learner started). Should the trainer itself die, the child ends itself by
+  ``SIGALRM`` two seconds after the wall clock.
 * **Output caps.** What the learner prints is kept up to a cap (then the case fails
   with "printed more than …"); their raw writes to the standard streams go to
   ``/dev/null``; the report the parent reads is capped, and read as plain data
@@ -293,9 +293,10 @@ def _drive(child: _Child, source: str, function: str, cases: list[list[object]],
             *lines, buffer = buffer.split(b"\n")
             for line in lines:
                 loaded = _take(run, line, loaded, len(cases)) or loaded
-            # every report in, or the run over: what the child does next (a thread, an
-            # atexit hook, a copy of the report's pipe) cannot keep the trainer waiting
-            done = run.fatal is not None or (loaded and len(run.cases) == len(cases))
+            # The run is over once a report is refused or fatal. A complete run is read on
+            # to the end (the child leaves at once after its last report, see _child.py):
+            # a line forged by the learner's code is followed by the real one, refused.
+            done = run.fatal is not None
             if done:
                 break
         if too_much:
