@@ -570,10 +570,14 @@ def bench_sync_merge(db: Path, n_events: int, n_cards: int) -> dict[str, object]
     big store: read and check the segments, add the events, replay the cards they touch.
 
     Its reviews fall among this device's own of the last month, so every touched card is
-    replayed from its first event.
+    replayed from its last review before them (or, where the review log's states are not
+    the replay's, from its first event). The bench store's log holds placeholder states:
+    the touched cards' logs are first written as this device's study would have written
+    them, by replaying each card whole (not timed).
     """
     import shutil
 
+    from trainer.store.events import _Writes
     from trainer.sync.folder import SEGMENT_EVENTS, segment_bytes, sync_folder, write_segment
 
     tmp = Path(tempfile.mkdtemp())
@@ -589,6 +593,11 @@ def bench_sync_merge(db: Path, n_events: int, n_cards: int) -> dict[str, object]
         events.append(Event(new_event_id(at), folder.name, keys[i % len(keys)], at, "review",
                             {"rating": rng.choice((1, 3, 3, 3, 4)), "duration_ms": 4000}))
     store = Store.open(work)
+    with store.transaction():
+        writes = _Writes()
+        for key in keys:
+            store._replay_card(key, writes=writes)
+        writes.flush(store.conn)
     sync_folder(store, root)  # this device has synced before: its own history is out
     folder.mkdir()
     for start in range(0, n_events, SEGMENT_EVENTS):

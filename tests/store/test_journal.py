@@ -271,7 +271,7 @@ def test_the_journal_migration_streams_the_log_in_chunks(tmp_path: Path, monkeyp
     import shutil
     import tracemalloc
 
-    from trainer.store import events as events_module
+    from trainer.store import migrate_journal as events_module
 
     big_v6_database(tmp_path / "v6.db", cards=300, per_card=30)
     shutil.copy(tmp_path / "v6.db", tmp_path / "whole.db")

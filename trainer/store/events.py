@@ -42,12 +42,10 @@ SCHEMA: tuple[str, ...] = (
 )
 
 _EVENT = "id, device, card_key, at, kind, payload"
+_EVENT_E = "e.id, e.device, e.card_key, e.at, e.kind, e.payload"  # (events AS e)
 _FLAGS = ("suspended", "buried_until")
-# what a review's scheduling is, flags aside
-_SCHEDULE = ("state", "step", "stability", "difficulty", "due", "last_review", "reps", "lapses")
 _LAST_SEQ = (1 << 63) - 1  # past every seq: all of a card's events
 _CHUNK = 500  # ids per IN (...) list: well under SQLite's limit on variables
-_MIGRATION_CHUNK = 20_000  # events the migration to the journal writes at a time
 # review log rows from which a merge writes them with the tally triggers paused
 BULK_ROWS = 1000
 # the trigger that logs each written card for the statistics (figures.CHANGES); a big
@@ -58,6 +56,9 @@ CARD_TRIGGERS = ("cards_changed_insert",)
 BIG_CACHE_EVENTS = 10_000
 BIG_CACHE_KIB = -131_072
 BIG_MMAP = 1 << 31
+# a merge replays a card whose history it changes from its last review before the change,
+# when the review log's states there agree with the replay (False: from the first event)
+RESUME = True
 
 
 _order = attrgetter("at", "id")  # Event.order, without a property call per event
@@ -97,7 +98,8 @@ class Merged:
     added: int = 0
     per_device: dict[str, int] = field(default_factory=dict)
     cards: int = 0
-    replayed_whole: int = 0
+    replayed_whole: int = 0  # cards whose history changed (not only grew at its end)
+    resumed: int = 0  # of those, the ones replayed from their last review before the change
 
 
 class _Writes:
@@ -203,6 +205,26 @@ class _Writes:
                 conn.execute(f"DELETE FROM temp.{table}")
 
 
+class _Resumed:
+    """Cards a merge replays from a review inside their history (_resume_points): the state
+    after that review, the events after it (kept: not undone) and their review log rows."""
+
+    def __init__(self) -> None:
+        self.start: dict[str, Any] = {}  # the state's values after that review
+        self.kept: dict[str, list[Event]] = {}
+        self.rows: dict[str, int] = {}  # review log row by event id
+        self.old: dict[int, tuple[Any, ...]] = {}  # (reviewed_at, ... duration_ms) by row
+        self.dropped: dict[str, list[tuple[int]]] = defaultdict(list)
+
+    def replay(self, key: str, replayer: Replayer, writes: _Writes) -> None:
+        """The card replayed on from there; its rows since are rewritten (ids kept)."""
+        log: list[tuple[Event, str | None, str]] = []
+        values = replayer.run(sorted(self.kept[key], key=_order), self.start[key], log)
+        writes.dropped.extend(self.dropped[key])
+        writes.reviews(log, self.rows, self.old)
+        writes.card(key, values)
+
+
 class JournalQueries:
     """The journal half of the Store (mixed into it; uses its connection and cache writes)."""
 
@@ -299,7 +321,7 @@ class JournalQueries:
         """Record this device's events (suspend, bury, forget, …) and update the cards they
         touch, in one transaction. Returns each touched card's new state."""
         with self.transaction():  # type: ignore[attr-defined]
-            touched, _ = self._merge([self._after_history(e) for e in events], origin=None)
+            touched, _, _ = self._merge([self._after_history(e) for e in events], origin=None)
             return {key: self.card_state(key) for key in touched}  # type: ignore[attr-defined]
 
     def _after_history(self, e: Event) -> Event:
@@ -317,18 +339,20 @@ class JournalQueries:
         replayed. One transaction, which also notes the sync `segments` they came from."""
         events = list(events)
         with self._big_cache(len(events)), self.transaction():  # type: ignore[attr-defined]
-            touched, new = self._merge(events, origin=origin)
+            touched, new, resumed = self._merge(events, origin=origin)
             self.conn.executemany("INSERT OR IGNORE INTO synced_segments (name) VALUES (?)",
                                   [(name,) for name in segments])
-        report = Merged(added=len(new), cards=len(touched), replayed_whole=sum(touched.values()))
+        report = Merged(added=len(new), cards=len(touched), replayed_whole=sum(touched.values()),
+                        resumed=resumed)
         for e in new:
             report.per_device[e.device] = report.per_device.get(e.device, 0) + 1
         return report
 
     def _merge(self, events: Sequence[Event],
-               origin: str | None) -> tuple[dict[str, bool], list[Event]]:
+               origin: str | None) -> tuple[dict[str, bool], list[Event], int]:
         """Insert the events not yet here and bring their cards' caches up to date; returns
-        the cards touched (True: replayed whole) and the events that were new."""
+        the cards touched (True: their history changed), the events that were new and how
+        many cards were replayed from a review inside their history."""
         conn = self.conn
         base = conn.execute("SELECT COALESCE(MAX(seq), 0) FROM events").fetchone()[0]
         new = self._insert_events(events, origin, base)
@@ -346,20 +370,99 @@ class JournalQueries:
             whole.update(r[0] for r in conn.execute(
                 f"SELECT card_key FROM events WHERE cancels IN ({marks}) AND seq <= ?",
                 (*part, base)))
+        inside = []  # cards whose new events fall inside their history (and undo nothing)
         for key, last in self._newest_events([k for k in by_card if k not in whole], base):
             if min(map(_order, by_card[key])) < last:
-                whole.add(key)  # it falls inside the history: replay the card from the start
+                inside.append(key)
+        whole.update(inside)
         new_ids = set(ids)
         writes = _Writes()
-        known = self._histories([k for k in by_card if k in whole], base)
+        # most of them carry on from their last review before the new events (its states
+        # as the review log holds them); the others are replayed from the start
+        resumed = self._resume_points(inside, by_card, base) if RESUME else _Resumed()
+        known = self._histories([k for k in by_card if k in whole and k not in resumed.start],
+                                base)
         for key, evs in by_card.items():
-            if key in whole:
+            if key in resumed.start:
+                resumed.replay(key, self.replayer_for(key), writes)
+            elif key in whole:
                 self._replay_card(key, new_ids, writes, fresh=(evs, base), known=known[key])
             else:
                 self._continue_card(key, sorted(evs, key=_order), writes)
             touched[key] = key in whole
         writes.flush(conn)
-        return touched, new
+        return touched, new, len(resumed.start)
+
+    def _resume_points(self, keys: Sequence[str], by_card: dict[str, list[Event]],
+                       base: int) -> _Resumed:
+        """Where each card can be replayed from, rather than from its first event: its last
+        review before its new events (`by_card`, none of them an undo or undone), whose
+        logged state after it is where the card stood if the review log agrees with the
+        replay. It does when replaying that one review from its logged state before gives
+        its logged state after again (new FSRS parameters or retention since then give
+        another: that card is left out, for a replay from the start). The cards' events
+        from there on and their review log rows are read in one query, not every event of
+        their histories."""
+        from trainer.scheduling.replay import dump_values, state_values
+        from trainer.store.db import _load
+
+        plan = _Resumed()
+        if not keys:
+            return plan
+        conn = self.conn
+        conn.execute("CREATE TEMP TABLE IF NOT EXISTS merge_since (key TEXT PRIMARY KEY, "
+                     "at REAL NOT NULL, id TEXT NOT NULL) WITHOUT ROWID")
+        conn.execute("DELETE FROM temp.merge_since")
+        conn.executemany("INSERT INTO temp.merge_since VALUES (?,?,?)",
+                         [(key, *min(map(_order, by_card[key]))) for key in keys])
+        # each card's last review before its new events that is not undone, with its row
+        # (an undo counts only on its own card, as a replay reads it)
+        marks: dict[str, tuple[Event, str | None, str]] = {}
+        twice: set[str] = set()
+        for row in conn.execute(
+                f"SELECT {_EVENT_E}, r.state_before, r.state_after FROM temp.merge_since AS k "
+                "CROSS JOIN events AS e ON e.seq = (SELECT c.seq FROM events AS c "
+                "WHERE c.card_key = k.key AND (c.at, c.id) < (k.at, k.id) AND c.seq <= ?1 "
+                "AND c.kind = 'review' AND NOT EXISTS (SELECT 1 FROM events AS u WHERE "
+                "u.cancels = c.id AND u.card_key = c.card_key AND u.seq <= ?1) "
+                "ORDER BY c.at DESC, c.id DESC LIMIT 1) "
+                "CROSS JOIN reviews AS r ON r.event_id = e.id", (base,)):
+            if row[2] in marks:
+                twice.add(row[2])  # two log rows for one review: not a log to trust
+            marks[row[2]] = (_row_event(row), row[6], row[7])
+        for key, (review, before, after) in marks.items():
+            if key in twice:
+                continue
+            state = _load(before)
+            values = self.replayer_for(key).run(
+                [review], None if state is None else state_values(state))
+            if values is not None and dump_values(values) == after:
+                plan.start[key] = values
+                plan.kept[key] = list(by_card[key])
+        if not plan.start:
+            return plan
+        # their events after that review (those no undo here cancels), and the review log
+        # rows of all of them
+        conn.execute("DELETE FROM temp.merge_since")
+        conn.executemany("INSERT INTO temp.merge_since VALUES (?,?,?)",
+                         [(key, *_order(marks[key][0])) for key in plan.start])
+        seen: set[str] = set()
+        for row in conn.execute(
+                f"SELECT {_EVENT_E}, EXISTS (SELECT 1 FROM events AS u WHERE u.cancels = e.id "
+                "AND u.card_key = e.card_key AND u.seq <= ?1), r.id, r.reviewed_at, r.rating, "
+                "r.answer, r.verdict, r.duration_ms FROM temp.merge_since AS k "
+                "CROSS JOIN events AS e ON e.card_key = k.key AND (e.at, e.id) > (k.at, k.id) "
+                "LEFT JOIN reviews AS r ON r.event_id = e.id WHERE e.seq <= ?1", (base,)):
+            if row[0] in seen:
+                continue  # (a second row for one event is left as it is, as a replay does)
+            seen.add(row[0])
+            if not row[6] and row[4] != "undo":
+                plan.kept[row[2]].append(_row_event(row))
+            if row[7] is not None:
+                plan.rows[row[0]] = row[7]
+                plan.old[row[7]] = row[8:]
+                plan.dropped[row[2]].append((row[7],))
+        return plan
 
     def _keyed(self, keys: Sequence[str]) -> str:
         """The cards `keys` put in a temporary table, for one query over all of them (not
@@ -584,154 +687,3 @@ class JournalQueries:
                 batch.append(_row_event(row))
             writes.flush(conn)
         return count
-
-
-# --- the migration from the review log (schema 5) to the journal ------------------------------
-
-
-def _schedule(s: CardState | None) -> tuple[Any, ...] | None:
-    return None if s is None else tuple(getattr(s, f) for f in _SCHEDULE)
-
-
-def _snapshot(text: str | None) -> CardState | None:
-    """A state kept in the old review log, or None where it can not be read."""
-    from trainer.store.db import _load
-
-    try:
-        return _load(text)
-    except (ValueError, KeyError, TypeError):
-        return None
-
-
-def migrate_to_journal(conn: sqlite3.Connection) -> None:
-    """Schema 6: every review in the log becomes a review event, and each card's flags and
-    the changes made outside the log (forget, reschedule) become events, so that replaying
-    the journal gives every card exactly the state it had. Nothing is lost: a state the
-    events can not explain is kept by a `set` event."""
-    from trainer.scheduling.replay import Replayer, state_values
-    from trainer.store.db import _COLUMNS, _row_to_state
-
-    for statement in SCHEMA:
-        conn.execute(statement)
-    if "event_id" not in {r[1] for r in conn.execute("PRAGMA table_info(reviews)")}:
-        conn.execute("ALTER TABLE reviews ADD COLUMN event_id TEXT")
-    conn.execute("CREATE INDEX IF NOT EXISTS reviews_event ON reviews(event_id)")
-    conn.execute("INSERT OR IGNORE INTO meta (key, value) VALUES ('device', ?)",
-                 (new_event_id(time.time()),))
-    device = conn.execute("SELECT value FROM meta WHERE key='device'").fetchone()[0]
-    # a file rolled back by hand may hold events already: its cards are left as they are
-    journaled = {r[0] for r in conn.execute("SELECT DISTINCT card_key FROM events")}
-    replayer = Replayer()
-    # One card at a time, its review log rows and cached state read in key order, and the
-    # events written in chunks: the whole log held at once (its JSON states above all) took
-    # about 1.65 GB for a million reviews. The links from the log's rows to their events
-    # wait in a temporary table, so that no row of the log read is written meanwhile.
-    conn.execute("CREATE TEMP TABLE IF NOT EXISTS journal_links "
-                 "(review INTEGER PRIMARY KEY, event TEXT NOT NULL)")
-    events: list[Event] = []
-    links: list[tuple[int, str]] = []
-    tick = 1e-3  # spacing of the events a migration adds between two real ones
-
-    def add(kind: str, key: str, at: float, **payload: Any) -> Event:
-        e = Event(new_event_id(at), device, key, at, kind, payload)
-        events.append(e)
-        return e
-
-    def flush() -> None:
-        conn.executemany(
-            "INSERT INTO events (id, device, card_key, at, kind, payload, cancels, origin) "
-            "VALUES (?,?,?,?,?,?,NULL,NULL)",
-            [(e.id, e.device, e.card_key, e.at, e.kind, dump_payload(e.payload))
-             for e in events])
-        conn.executemany("INSERT INTO temp.journal_links (review, event) VALUES (?,?)", links)
-        events.clear()
-        links.clear()
-
-    for key, history, want in _cards_in_key_order(conn, _row_to_state, _COLUMNS):
-        if key in journaled:
-            continue
-        if len(events) >= _MIGRATION_CHUNK:
-            flush()
-        state: CardState | None = None
-        last = 0.0
-        seen: tuple[str | None, CardState | None] = (None, None)  # the last state read
-        for row in history:
-            # a review's state before is most often the text of the one after the last
-            before = seen[1] if row[7] is not None and row[7] == seen[0] else _snapshot(row[7])
-            at, after = row[2], _snapshot(row[8])
-            seen = (row[8], after)
-            at = max(at, last + tick)  # keep the log's order even where two times tie
-            if _schedule(before) != _schedule(state):  # changed outside the log
-                gap = at - tick / 2
-                if (before is None or before.state == 0) and state is not None:
-                    # a forgotten card's new row is dated by the forget
-                    when = before.due if before is not None and last < before.due < at else gap
-                    state = replayer.apply(state, add("forget", key, when))
-                if _schedule(before) != _schedule(state):
-                    state = replayer.apply(state, add("set", key, gap, state=(
-                        None if before is None else before.to_dict())))
-            payload: dict[str, Any] = {"rating": row[3], "review_number": state.reps if state
-                                       else 0}
-            for name, value in (("answer", row[4]), ("verdict", row[5]),
-                                ("duration_ms", row[6])):
-                if value is not None:
-                    payload[name] = value
-            if after is not None:
-                payload["due"] = after.due  # drawn by the old trainer's own fuzz
-                if after.content_hash:
-                    payload["content_hash"] = after.content_hash
-            review = add("review", key, at, **payload)
-            links.append((row[0], review.id))
-            state = replayer.apply(state, review)
-            # (the states compared but for a burial, which the log does not explain)
-            if after is not None and (state is None
-                                      or state_values(state)[:12] != state_values(after)[:12]):
-                state = replayer.apply(state, add("set", key, at + tick / 2,
-                                                  state=after.to_dict()))
-            last = at
-        end = last + tick
-        if want is not None and want.state == 0:
-            end = max(end, want.due)  # a new row is stored at the time it was made
-        elif want is not None and state is None:
-            end = want.last_review or want.due
-        if want is not None:
-            if want.state == 0 and state is not None and state.state != 0:
-                state = replayer.apply(state, add("forget", key, end))
-            if want.suspended:
-                state = replayer.apply(state, add("suspend", key, end,
-                                                  content_hash=want.content_hash))
-            if want.buried_until is not None:
-                state = replayer.apply(state, add("bury", key, end, until=want.buried_until,
-                                                  content_hash=want.content_hash))
-            if (state is not None and state.state != 0 and want.state != 0
-                    and _schedule(replace(state, due=want.due)) == _schedule(want)
-                    and state.due != want.due):
-                state = replayer.apply(state, add("reschedule", key, end + tick, due=want.due))
-        if state != want:
-            add("set", key, end + 2 * tick, state=None if want is None else want.to_dict())
-    flush()
-    conn.execute("UPDATE reviews SET event_id = (SELECT event FROM temp.journal_links "
-                 "WHERE review = reviews.id) WHERE id IN (SELECT review FROM temp.journal_links)")
-    conn.execute("DROP TABLE temp.journal_links")
-
-
-def _cards_in_key_order(
-        conn: sqlite3.Connection, to_state: Callable[[Sequence[Any]], CardState], columns: str,
-) -> Iterator[tuple[str, list[tuple[Any, ...]], CardState | None]]:
-    """Each card of the cards table or the review log, in key order: its key, its review
-    log rows in the order written, and its cached state (None: it has no row)."""
-    cards = conn.execute(f"SELECT {columns} FROM cards ORDER BY key")
-    reviews = conn.execute("SELECT id, card_key, reviewed_at, rating, answer, verdict, "
-                           "duration_ms, state_before, state_after FROM reviews "
-                           "ORDER BY card_key, id")  # the (card_key, id) index's order
-    card, review = next(cards, None), next(reviews, None)
-    while card is not None or review is not None:
-        key = min(k for k in (card and card[0], review and review[1]) if k is not None)
-        want = None
-        if card is not None and card[0] == key:
-            want, card = to_state(card), next(cards, None)
-        history = []
-        while review is not None and review[1] == key:
-            history.append(review)
-            review = next(reviews, None)
-        yield key, history, want

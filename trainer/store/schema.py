@@ -6,7 +6,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 
-from trainer.store import events, figures, fits, interviews
+from trainer.store import figures, fits, interviews, migrate_journal
 
 SCHEMA_VERSION = 9
 
@@ -59,7 +59,7 @@ MIGRATIONS: dict[int, str | tuple[str, ...] | Callable[[sqlite3.Connection], Non
     # version 6: FSRS parameters fitted to the learner (trainer optimize)
     6: fits.MIGRATION,
     # version 7: the journal of events, each card's state replayed from it
-    7: lambda conn: events.migrate_to_journal(conn),
+    7: lambda conn: migrate_journal.migrate_to_journal(conn),
     # version 8: a log of the cards whose state changed, and indexes, for the statistics
     8: figures.CHANGES,
     # version 9: the statistics' figures kept between sessions
