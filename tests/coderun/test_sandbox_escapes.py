@@ -256,3 +256,35 @@ def test_a_spare_child_whose_trainer_has_gone_removes_its_folder():
         assert not os.path.exists(spare.folder)
     finally:
         spare.kill()
+
+
+def test_a_folder_outside_cannot_be_opened_to_write_through_it(box, tmp_path: Path):
+    # os.remove('victim', dir_fd=d) names the file relative to d: the hook sees 'victim'
+    victim = tmp_path / "victim"
+    victim.write_text("keep")
+    source = (f"import os\ndef f(x):\n    d = os.open({str(tmp_path)!r}, os.O_RDONLY)\n"
+              "    os.remove('victim', dir_fd=d)\n    return 1\n")
+    run = run_one(box, source, 1)
+    case = run.cases[0]
+    assert case.error == "PermissionError" and case.line == 3
+    assert "opening the folder" in case.message
+    assert victim.read_text() == "keep"
+
+
+def test_the_working_folder_cannot_be_changed(box, tmp_path: Path):
+    # relative paths are checked from the working folder, so it must stay where it is
+    source = (f"import os\ndef f(x):\n    os.chdir({str(tmp_path)!r})\n"
+              "    open('planted', 'w').close()\n    return 1\n")
+    run = run_one(box, source, 1)
+    assert run.cases[0].error == "PermissionError" and run.cases[0].line == 3
+    assert not (tmp_path / "planted").exists()
+
+
+def test_the_limits_cannot_be_changed_from_inside(box):
+    # the resource module is loaded (the child set its limits with it); root could raise them
+    source = ("import sys\ndef f(x):\n    r = sys.modules['resource']\n"
+              "    r.setrlimit(r.RLIMIT_CPU, r.getrlimit(r.RLIMIT_CPU))\n    return 1\n")
+    run = run_one(box, source, 1)
+    case = run.cases[0]
+    assert case.error == "PermissionError" and case.line == 4
+    assert "limits cannot be changed" in case.message

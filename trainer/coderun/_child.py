@@ -183,6 +183,13 @@ def _inside(path: object, root: str) -> bool:
     return full == root or full.startswith(root + os.sep)
 
 
+def _is_folder(path: object) -> bool:
+    try:
+        return os.path.isdir(os.fsdecode(path))  # type: ignore[arg-type]
+    except (TypeError, ValueError, OSError):
+        return False
+
+
 def _limit_resources(job: dict[str, Any]) -> None:
     import resource
 
@@ -238,6 +245,15 @@ def _install_guards(root: str, learner_module: str, max_writes: int) -> None:
                 if writes[0] > max_writes:
                     raise PermissionError(f"opening more than {max_writes} files for "
                                           "writing is not allowed here")
+            elif path is not None and not _inside(path, root) and _is_folder(path):
+                # a folder's descriptor outside would take writes there (dir_fd=)
+                raise PermissionError(f"opening the folder {path!r} is not allowed here")
+        elif event == "os.chdir":
+            # relative paths are checked from the working folder: it stays the same
+            raise PermissionError("changing the working folder is not allowed here")
+        elif event == "resource.setrlimit" or (event == "resource.prlimit"
+                                               and len(args) > 2 and args[2] is not None):
+            raise PermissionError("the sandbox's limits cannot be changed here")
         elif event == "sqlite3.connect":
             # SQLite opens its files itself (no "open" event): in memory only
             if args and args[0] not in (":memory:", "", b":memory:", b""):

@@ -35,7 +35,10 @@ What is enforced, and how:
   child refuses sockets, starting or signalling processes (``os.kill`` and the like),
   ``ctypes``, writing, renaming, deleting or changing files outside the temporary
   folder (and opening more than ``Limits.write_files`` files for writing inside it,
-  each bounded by the file size limit), and SQLite databases other than in memory.
+  each bounded by the file size limit), opening a folder outside it (whose descriptor
+  would take writes through ``dir_fd``), changing the working folder (relative paths
+  are checked from it), changing the kernel limits (root could raise them), and
+  SQLite databases other than in memory.
 * **Imports.** The learner's own ``import`` statements may name numpy, math and the
   standard library, minus the modules that reach the network, processes, raw memory
   or database files (``socket``, ``subprocess``, ``ctypes``, ``dbm``, …).
