@@ -237,7 +237,8 @@ async def test_a_search_sorted_by_due_draws_its_first_page_then_every_row(
         make_app, recall_deck, tmp_path, monkeypatch):
     """A search on the UI thread over many cards, sorted by due: its first page, read from
     the store's due index, is drawn first, and the whole search runs once that frame is
-    out (no worker), the cursor kept; one started before that frame drops it."""
+    out (no worker), the cursor kept; one started before that frame drops it. A query with
+    a term SQL does not settle (a tag) is searched whole at once."""
     import threading
 
     from trainer.tui.screens import browser
@@ -272,13 +273,18 @@ async def test_a_search_sorted_by_due_draws_its_first_page_then_every_row(
         assert this[-1] == (False, 3) and searched == [("", threading.main_thread())]
         assert len(rows(screen)) == 3 and status(screen).startswith("3 cards · row 1/3")
 
-        screen.query_text = "tag:mle"  # two searches before a frame: the first's rest
-        screen.run_search()  # is not searched
-        screen.query_text = "tag:map"
+        screen.query_text = "is:learning"  # two searches before a frame: the first's
+        screen.run_search()  # rest is not searched
+        assert screen.partial
+        screen.query_text = "is:new"  # (no due date: no first page, the whole at once)
         screen.run_search()
         await settle_inline()
-        assert [query for query, _ in searched[1:]] == ["tag:map"]
-        assert rows(screen) == ["map"] and status(screen).startswith("1 cards · row 1/1")
+        assert [query for query, _ in searched[1:]] == ["is:new"]
+        assert len(rows(screen)) == 1 and status(screen).startswith("1 cards · row 1/1")
+        await pilot.press("slash", "end", "ctrl+u", *"tag:mle", "enter")
+        await settle_inline()  # a term SQL does not settle: no first page
+        assert {(partial, n) for number, partial, n in drawn
+                if number == screen.searches} == {(False, 2)}
 
 
 async def test_the_garbage_collector_paused_for_a_search_is_on_again_after_it(

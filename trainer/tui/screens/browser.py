@@ -214,10 +214,15 @@ class BrowserScreen(TrainerScreen):
 
     def _first_page_first(self, number: int) -> bool:
         """Draw the search's first page by due now and search the whole once it is on
-        screen; False when there is no such page (another column, or no row with a due
-        date matches): then the whole search is the one to run."""
+        screen; False when there is no such page (another column, no row with a due date
+        matches, or a term SQL does not settle: a tag or text term, retrievability, whose
+        first page may take as long to find as the whole): then the whole search is the
+        one to run."""
         try:
-            first = first_page(self.index, self.app.store, self.query_text, self.clock(),
+            query = parse(self.query_text)
+            if query.left_to_test():
+                return False
+            first = first_page(self.index, self.app.store, query, self.clock(),
                                self.sort_column, reverse=self.sort_reverse)
         except (QueryError, StoreError):
             return False  # the whole search says why
