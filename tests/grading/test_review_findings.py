@@ -190,3 +190,102 @@ def test_only_a_sign_may_stand_between_e_and_an_exponent(answer: str) -> None:
     # a number's exponent is a sign and digits, not any character between + and − (·)
     r = grade(6 * E, answer)
     assert r.correct, r.message
+
+
+@pytest.mark.parametrize("answer", ["10^(-10^9)", "2^(-10^9)", "10^(10^8)/10^(10^8 - 1)"])
+def test_a_number_of_a_billion_digits_is_graded_through_a_bound(answer: str) -> None:
+    # its exact value as a fraction would take gigabytes: a bound decides at once
+    r = grade(0.5, answer)
+    assert r.verdict is Verdict.INCORRECT, r.message
+    assert grade(0.5, "0.5 + 10^(-10^9)").correct
+
+
+# ------------------------------- F10: a function without brackets before a division
+
+@pytest.mark.parametrize("answer, readings", [
+    ("β log a/b", ("log(a)/b", "log(a/b)")),
+    ("√a/b", ("√(a)/b", "√(a/b)")),
+])
+def test_a_bare_function_before_a_division_is_refused_with_readings_that_read_back(
+        answer: str, readings: tuple[str, str]) -> None:
+    symbols = "a: positive; b: positive; beta: positive"
+    r = grade("beta*log(a/b)", answer, symbols=symbols)
+    assert r.verdict is Verdict.INVALID and "two ways" in r.message
+    for reading in readings:
+        assert reading in r.message
+        assert grade(reading, reading, symbols=symbols).correct  # typed, it reads one way
+
+
+# ------------------------------------- F21: large counts on the shipped MAP card
+
+@pytest.mark.parametrize("answer", [
+    "(min(k, 26) + alpha - 1)/(n + alpha + beta - 2)",
+    "(k + alpha - 1)/(n + alpha + beta - 2) + max(0, min(k - 26, 31 - k))",
+    "(k + alpha - 1)/(n + alpha + beta - 2)*(1 + max(0, min(k - 26, n - k - 26)))",
+])
+def test_an_answer_wrong_only_for_k_of_27_or_more_is_refused(cards: dict[str, object],
+                                                             answer: str) -> None:
+    ex = _exercise(cards, "beta-bernoulli-map-formula")
+    assert ex.grade(0, answer).verdict == "incorrect"  # type: ignore[attr-defined]
+
+
+# --------------------- F24: the logistic gradient with its division written entry-wise
+
+@pytest.mark.parametrize("answer", [
+    "X^T (exp(X w)/(1 + exp(X w)) - y)",
+    "X^T (1/(1 + e^(-X w)) - y)",
+    "X^T (e^(X w)/(1 + e^(X w)) - y)",
+])
+def test_the_logistic_gradient_with_an_entrywise_division_is_accepted(
+        cards: dict[str, object], answer: str) -> None:
+    ex = _exercise(cards, "logistic-gradient-matrix")
+    got = ex.grade(0, answer)  # type: ignore[attr-defined]
+    assert got.verdict == "correct", got.message
+
+
+@pytest.mark.parametrize("answer", [
+    "X^T (exp(X w)/(2 + exp(X w)) - y)",
+    "X^T (2^(X w)/(1 + 2^(X w)) - y)",
+    "X^T (y/(1 + exp(X w)) - y)",
+])
+def test_a_wrong_entrywise_division_is_still_refused(cards: dict[str, object],
+                                                     answer: str) -> None:
+    ex = _exercise(cards, "logistic-gradient-matrix")
+    assert ex.grade(0, answer).verdict == "incorrect"  # type: ignore[attr-defined]
+
+
+def test_a_vector_over_a_vector_of_another_shape_is_refused() -> None:
+    r = grade("x", "x/(x^T)", symbols="x: matrix(3,1)")
+    assert r.verdict is not Verdict.CORRECT and "shape" in r.message, r.message
+
+
+# -------------------------------- F25: softmax forms at logits of ±10⁹
+
+SOFTMAX_FORMS = [
+    "exp(z1)/(exp(z1) + exp(z2) + exp(z3)) - 1",  # naive
+    "1/(1 + exp(z2 - z1) + exp(z3 - z1)) - 1",  # shifted by z1
+    "-(exp(z2 - z1) + exp(z3 - z1))/(1 + exp(z2 - z1) + exp(z3 - z1))",
+    "exp(z1 - max(z1, z2, z3))/(exp(z1 - max(z1, z2, z3)) + exp(z2 - max(z1, z2, z3))"
+    " + exp(z3 - max(z1, z2, z3))) - 1",  # the stable form
+    "sigmoid(z1 - log(exp(z2) + exp(z3))) - 1",
+]
+
+
+@pytest.mark.parametrize("answer", SOFTMAX_FORMS)
+def test_every_softmax_form_is_decided_on_the_shipped_card(cards: dict[str, object],
+                                                          answer: str) -> None:
+    for review in range(3):
+        ex = _exercise(cards, "softmax-ce-gradient-formula", review)
+        got = ex.grade(0, answer)  # type: ignore[attr-defined]
+        assert got.verdict == "correct", got.message
+
+
+@pytest.mark.parametrize("z", ["1e9", "-1e9", "2e9"])
+def test_softmax_forms_agree_at_extreme_logits(z: str) -> None:
+    # the extreme logit pinned: each form against the naive one there
+    naive = SOFTMAX_FORMS[0].replace("z3", f"({z})")
+    for answer in SOFTMAX_FORMS[1:]:
+        r = grade(naive, answer.replace("z3", f"({z})"), symbols="z1: real; z2: real")
+        assert r.correct, (answer, r.message)
+    wrong = SOFTMAX_FORMS[1].replace("z3", f"({z})").replace("- 1", "- 0.999")
+    assert grade(naive, wrong, symbols="z1: real; z2: real").verdict is Verdict.INCORRECT

@@ -307,7 +307,10 @@ def _settled(node: Node, double: float, e: object, rtol: float, atol: float | No
         else:
             if hasattr(v, "rows"):
                 return None
-            a, b = _as_fraction(precise.lo(v)), _as_fraction(precise.hi(v))
+            ends = _ends(precise.lo(v), precise.hi(v))
+            if isinstance(ends, str) or ends is None:
+                return ends
+            a, b = ends
         mid = (a + b) / 2
         if exact and isinstance(e, float):
             # the reference is itself a double: an exact match is judged in doubles
@@ -324,6 +327,26 @@ def _settled(node: Node, double: float, e: object, rtol: float, atol: float | No
             return mid
     # an exact match that no precision refutes: 0.1·exp(0) is 1/10 to 600 digits
     return _double_if_kept(double, *last) if exact and last else None
+
+
+_FAR = 1 << 18  # bits: beyond 2^±262144 a value is compared through a bound, not exactly
+
+
+def _ends(lo: object, hi: object) -> tuple[Fraction, Fraction] | str | None:
+    """An interval's ends as fractions; an end beyond 2^±4096 would make a fraction of
+    millions of digits (10^(−10^9)), so such an interval is widened to ±2^-262144 (both ends
+    tiny), "huge" (both beyond 2^262144, one sign), or None."""
+    import mpmath
+
+    mags = [mpmath.mag(x) for x in (lo, hi)]
+    if all(m <= _FAR for m in mags) and all(m >= -_FAR or x == 0
+                                            for m, x in zip(mags, (lo, hi), strict=True)):
+        return _as_fraction(lo), _as_fraction(hi)
+    if all(m < -_FAR for m in mags):
+        return -Fraction(1, 2 ** _FAR), Fraction(1, 2 ** _FAR)
+    if all(m > _FAR for m in mags) and (lo > 0 or hi < 0):  # type: ignore[operator]
+        return "huge"
+    return None
 
 
 def _double_if_kept(double: float, a: Fraction, b: Fraction) -> Fraction | None:

@@ -24,8 +24,9 @@ __all__ = ["PRECISIONS", "Outcome", "Undefined", "Unknown", "compare_point", "wa
 
 # bits of working precision tried in turn (double is 53)
 PRECISIONS = (128, 320, 800, 2000)
-# beyond these magnitudes a value is not worth computing: exp(1e9) has 4·10⁸ digits
-_MAX_EXP_ARG = 1e9
+# beyond these magnitudes a value is not worth computing: exp(1e10) is 2^(1.4·10¹⁰), near
+# the largest magnitude carried (a shifted softmax at logits of ±1e9 stays below)
+_MAX_EXP_ARG = 1e10
 _MAX_MAG_BITS = 1 << 34
 _REF_MAX_COND = 1e12
 
@@ -155,6 +156,13 @@ class _Eval:
             return out
         return f(x)
 
+    def pairwise(self, x: Any, y: Any, f: Callable[[Any, Any], Any]) -> Any:
+        out = self.iv.matrix(x.rows, x.cols)
+        for i in range(x.rows):
+            for j in range(x.cols):
+                out[i, j] = f(x[i, j], y[i, j])
+        return out
+
     def from_value(self, v: object) -> Any:
         iv = self.iv
         shape = getattr(v, "shape", None)
@@ -234,9 +242,11 @@ class _Eval:
         return x * y
 
     def div(self, x: Any, y: Any) -> Any:
-        if self.is_mat(y) and 1 in (y.rows, y.cols) and not self.is_mat(x) \
-                and not isinstance(x, _Eye):
-            return self.elementwise(y, lambda t: self.div(x, t))  # 1/(1 + exp(−Xw))
+        if self.is_mat(y) and 1 in (y.rows, y.cols) and not isinstance(x, _Eye):
+            if not self.is_mat(x):
+                return self.elementwise(y, lambda t: self.div(x, t))  # 1/(1 + exp(−Xw))
+            if (x.rows, x.cols) == (y.rows, y.cols):  # exp(Xw)/(1 + exp(Xw))
+                return self.pairwise(x, y, self.div)
         if isinstance(y, _Eye) or self.is_mat(y):
             raise Hopeless("division by a matrix")
         if self.exact_zero(y):
@@ -257,6 +267,9 @@ class _Eval:
 
     def power(self, x: Any, y: Any) -> Any:
         iv = self.iv
+        if self.is_mat(y) and 1 in (y.rows, y.cols) and not self.is_mat(x) \
+                and not isinstance(x, _Eye):
+            return self.elementwise(y, lambda t: self.power(x, t))  # e^(−Xw)
         if isinstance(y, _Eye) or self.is_mat(y):
             raise Unknown("a matrix exponent")
         k = self.integer_of(y)
@@ -306,7 +319,11 @@ class _Eval:
         if lo(x) > _MAX_EXP_ARG:
             raise Huge(positive=True)
         if hi(x) < -_MAX_EXP_ARG:
-            raise Huge(tiny=True)
+            # in (0, e^hi] ⊂ [0, 2^-(2^33)]: an enclosure, not a refusal, so that
+            # 1 + exp(−2·10¹⁰) is 1 to any precision
+            import mpmath
+
+            return self.iv.mpf([0, mpmath.ldexp(1, -(1 << 33))])
         if max(abs(lo(x)), abs(hi(x))) > _MAX_EXP_ARG:
             raise Hopeless("too large")
         return self.iv.exp(x)

@@ -104,8 +104,10 @@ def _mul2(x: Value, y: Value) -> Value:
 
 def _div(x: Value, y: Value, exact: bool) -> Value:
     sy = _shape(y)
-    if sy is not None and 1 in sy and not _is_array(x) and not isinstance(x, _IdentityValue):
-        # a number over a vector is taken entry by entry: 1/(1 + exp(−Xw)) is the sigmoid
+    if sy is not None and 1 in sy and (_shape(x) == sy or not _is_array(x)) \
+            and not isinstance(x, _IdentityValue):
+        # a number, or a vector of the same shape, over a vector is taken entry by entry:
+        # 1/(1 + exp(−Xw)) and exp(Xw)/(1 + exp(Xw)) are the sigmoid
         import numpy as np
 
         with np.errstate(all="ignore"):
@@ -136,6 +138,17 @@ def _bits(v: int | Fraction) -> int:
 
 
 def _pow(x: Value, y: Value) -> Value:
+    sy = _shape(y)
+    if sy is not None and 1 in sy and not _is_array(x) and not isinstance(x, _IdentityValue):
+        # a number to a vector's power, entry by entry: e^(−Xw)
+        import numpy as np
+
+        with np.errstate(all="ignore"):
+            r = np.power(float(cast("float", x)), y)
+        if not np.all(np.isfinite(r)):
+            raise EvalError("not a real number" if float(cast("float", x)) < 0
+                            else "number too large")
+        return r
     if isinstance(y, _IdentityValue) or _is_array(y):
         raise ShapeError("a matrix can not be an exponent")
     if isinstance(x, _IdentityValue):

@@ -154,7 +154,7 @@ class _Parser:
                     inner = nodes.Call(call.func, (nodes.Mul((("*", call.args[0]),
                                                               ("/", factors[-1][1]))),
                                                    *call.args[1:]))
-                    raise self.ambiguous(start, f"{pretty(call)}/{_paren(factors[-1][1])}",
+                    raise self.ambiguous(start, pretty(nodes.Mul((("*", call), factors[-1]))),
                                          _call_text(inner))
                 if tok.value == "/":
                     last_div = len(factors) - 1
