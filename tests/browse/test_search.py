@@ -221,11 +221,14 @@ def test_deck_terms_and_settled_state_terms_give_what_testing_every_card_gives(w
     index = TextIndex(everything)
     states = store.states(["stats", "other"])
     for text in ("deck:stats is:review", "-deck:stats fisher", "deck:st* is:learning",
-                 "deck:other", "is:new -deck:other", "fisher -is:review", "is:review"):
+                 "deck:other", "is:new -deck:other", "fisher -is:review", "is:review",
+                 "tag:kl", "tag:KL is:learning", "-tag:mle deck:stats", "tag:m?e prop:r<0.99",
+                 "tag:[km]* -is:edited", "kind:numeric -tag:kl", "tag:kl is:edited"):
         query = parse(text)
         brute = [c.id for c in everything
                  if query.matches(c, states.get(c.key), index.text[c.key], NOW)]
         assert ids(search(index, store, query, NOW)) == brute, text
+        assert brute, text  # each query matches some card
 
 
 def test_retrievability_follows_the_decks_fitted_parameters(world):

@@ -82,6 +82,8 @@ class Term:
         if f == "deck":
             return fnmatch.fnmatchcase(card.deck, self.value)
         if f == "tag":
+            if not any(c in self.value for c in "*?["):
+                return any(t.lower() == self.value for t in card.tags)  # no wildcard
             return any(fnmatch.fnmatchcase(t.lower(), self.value) for t in card.tags)
         if f == "kind":
             return card.kind == self.value
@@ -124,6 +126,11 @@ class Term:
         if self.field == "deck" and "*" not in self.value:
             return ("deck = ?", [self.value])
         return None
+
+    @property
+    def reads_card_only(self) -> bool:
+        """True when the term looks at the card (and its text) alone, not at its state."""
+        return self.field in ("text", "deck", "tag", "kind")
 
     @property
     def settled_by_sql(self) -> bool:

@@ -121,6 +121,9 @@ def search(index: TextIndex | Sequence[Card], store: Store, query: Query | str,
     scheduler = Scheduler.with_fitted(store.fitted_parameters())
     needs_row = query.needs_row()
     left = query.left_to_test()
+    # the terms on the card alone first: a state is made only for the cards they let by
+    on_card = [t for t in left if t.reads_card_only]
+    on_state = [t for t in left if not t.reads_card_only]
     out: list[Match] = []
     append = out.append
     text = index.text
@@ -137,11 +140,15 @@ def search(index: TextIndex | Sequence[Card], store: Store, query: Query | str,
             continue
         for key, card in cards:
             row = rows.get(key)
-            state = None if row is None else row_to_state(row)
             if row is None and needs_row:
                 continue
-            if all(t.matches(card, state, text[key], now, decay) for t in left):
-                append(Match(card, now, row, decay, key))
+            if on_card and not all(t.matches(card, None, text[key], now) for t in on_card):
+                continue
+            if on_state:
+                state = None if row is None else row_to_state(row)
+                if not all(t.matches(card, state, text[key], now, decay) for t in on_state):
+                    continue
+            append(Match(card, now, row, decay, key))
     return out
 
 
