@@ -67,6 +67,21 @@ def test_a_forgotten_card_starts_a_new_history_and_a_headless_log_is_skipped():
     assert [[d - h[0][0] for d, _ in h] for h in days] == [[0, 3], [0, 1]]
 
 
+def test_a_relearning_step_the_same_day_as_its_lapse_does_not_stop_the_fit(learner):
+    """Study shows a lapsed card again minutes later (Again, then Good the same day): that
+    review has no day before it, so it is not predicted (fsrs-rs refused the whole log)."""
+    relearnt = [[step for day, rating in h
+                 for step in ([(day, 1), (day, 3)] if rating == 1 else [(day, rating)])]
+                for h in learner[:300]]
+    assert any(r == 1 for h in relearnt for _, r in h[1:])
+    rows = as_review_rows(relearnt, start=START)
+    report = fit(rows)
+    assert report.enough and report.fitted is not None and report.better
+    # only reviews a day or more after the one before are predicted: the same count as
+    # without the relearning steps
+    assert report.predictions == len(fsrs_items(learner[:300]))
+
+
 def test_below_the_threshold_nothing_is_fitted(learner):
     rows = as_review_rows(learner, start=START)[:MIN_REVIEWS - 1]
     report = fit(rows)

@@ -106,8 +106,9 @@ def histories(rows: Iterable[ReviewRow], *, day_hour: int = 4) -> list[list[tupl
 
 def fsrs_items(cards: Sequence[Sequence[tuple[int, int]]]) -> list[rs.FSRSItem]:
     """The optimizer's training items: for every review after a card's first, the history
-    up to and including it (the last review is the one predicted). Items with no review a
-    day or more after the one before are not scored, as in Anki."""
+    up to and including it (the last review is the one predicted). Only a review a day or
+    more after the one before is predicted, as in Anki: a learning or relearning step the
+    same day is history, not an item (fsrs-rs refuses to score one)."""
     import fsrs_rs_python as rs
 
     items = []
@@ -115,12 +116,11 @@ def fsrs_items(cards: Sequence[Sequence[tuple[int, int]]]) -> list[rs.FSRSItem]:
         reviews = []
         prev: int | None = None
         for day, rating in history:
-            reviews.append(rs.FSRSReview(rating, 0 if prev is None else day - prev))
+            elapsed = 0 if prev is None else day - prev
+            reviews.append(rs.FSRSReview(rating, elapsed))
             prev = day
-            if len(reviews) > 1:
-                item = rs.FSRSItem(list(reviews))
-                if item.long_term_review_cnt() > 0:
-                    items.append(item)
+            if len(reviews) > 1 and elapsed > 0:
+                items.append(rs.FSRSItem(list(reviews)))
     return items
 
 
