@@ -300,6 +300,67 @@ def test_git_failures_are_messages(tmp_path, two):
     assert git("log", "--format=%s", cwd=work).startswith("trainer sync: 1 events")
 
 
+@needs_git
+def test_a_device_without_a_git_identity_pulls_and_pushes(tmp_path, two, monkeypatch):
+    """No user.name/email anywhere (a new machine): the trainer's own identity makes the
+    commit and the rebase of it onto what the pull brought; the clone is left clean."""
+    a, b, _ = two
+    bare = tmp_path / "journal.git"
+    git("init", "-q", "--bare", "-b", "main", str(bare))
+    for name in ("wa", "wb"):
+        git("clone", "-q", str(bare), str(tmp_path / name))
+        git("checkout", "-q", "-B", "main", cwd=tmp_path / name)
+    anonymous = tmp_path / "gitconfig"
+    anonymous.write_text("[user]\n\tuseConfigOnly = true\n")  # git may not guess one
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(anonymous))
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    for name in ("NAME", "EMAIL"):
+        for who in ("AUTHOR", "COMMITTER"):
+            monkeypatch.delenv(f"GIT_{who}_{name}", raising=False)
+    rate(a, "d/x", 3, T0)
+    rate(b, "d/y", 3, T0 + 60)
+    sync_git(a, tmp_path / "wa")
+    report = sync_git(b, tmp_path / "wb")  # its commit is rebased onto a's
+    assert report.received == {a.device_id: 1}
+    assert git("status", "--porcelain", cwd=tmp_path / "wb") == ""
+    rate(b, "d/y", 3, T0 + 3 * DAY)
+    assert sync_git(b, tmp_path / "wb").sent == 1  # and the next sync works
+    assert sync_git(a, tmp_path / "wa").received == {b.device_id: 2}
+    assert journal(a) == journal(b) and states(a) == states(b)
+    assert git("log", "--format=%s", "main", cwd=bare).count("trainer sync") == 3
+
+
+@needs_git
+def test_a_failed_pull_leaves_no_rebase_behind(tmp_path, two):
+    """A pull that stops in a conflict (a file both clones changed, outside the devices'
+    folders) is a message; the clone is not left half way through the rebase, so the
+    trainer's next commit is not refused."""
+    from trainer.sync.folder import SyncError
+
+    a, b, _ = two
+    bare = tmp_path / "journal.git"
+    git("init", "-q", "--bare", "-b", "main", str(bare))
+    for name in ("wa", "wb"):
+        git("clone", "-q", str(bare), str(tmp_path / name))
+        git("checkout", "-q", "-B", "main", cwd=tmp_path / name)
+    for name, text in (("wa", "from a"), ("wb", "from b")):
+        (tmp_path / name / "NOTES.md").write_text(text)
+        git("add", "NOTES.md", cwd=tmp_path / name)
+        git("commit", "-q", "-m", "notes", cwd=tmp_path / name)
+    rate(a, "d/x", 3, T0)
+    sync_git(a, tmp_path / "wa")
+    rate(b, "d/y", 3, T0 + 60)
+    with pytest.raises(SyncError, match="pull"):
+        sync_git(b, tmp_path / "wb")
+    work = tmp_path / "wb"
+    assert not (work / ".git" / "rebase-merge").exists()
+    assert not (work / ".git" / "rebase-apply").exists()
+    rate(b, "d/y", 3, T0 + 3 * DAY)
+    with pytest.raises(SyncError, match="pull"):  # the same message, not a refused commit
+        sync_git(b, work)
+    assert git("log", "-1", "--format=%s", cwd=work).startswith("trainer sync: 1 events")
+
+
 def test_a_missing_git_is_a_clear_message(tmp_path, two, monkeypatch):
     from trainer.sync.folder import SyncError
 

@@ -42,10 +42,11 @@ def sync_git(store: Store, root: Path) -> SyncReport:
                         "sync repository into it)")
     report = sync_folder(store, root)
     folder = store.device_id
+    # with no identity of the user's, the trainer's own makes the commit and its rebase
+    who = [] if _git(root, "config", "user.email", check=False).stdout.strip() else [
+        "-c", "user.name=trainer", "-c", f"user.email=trainer@{folder.lower()}"]
     _git(root, "add", "-A", "--", folder)
     if _git(root, "diff", "--cached", "--quiet", check=False).returncode != 0:
-        who = [] if _git(root, "config", "user.email", check=False).stdout.strip() else [
-            "-c", "user.name=trainer", "-c", f"user.email=trainer@{folder.lower()}"]
         _git(root, *who, "commit", "-q", "-m",
              f"trainer sync: {report.sent} events from {folder}", "--", folder)
     remotes = _git(root, "remote").stdout.split()
@@ -58,7 +59,13 @@ def sync_git(store: Store, root: Path) -> SyncReport:
         has_branch = _git(root, "ls-remote", "--exit-code", "--heads", remote, branch,
                           check=False).returncode == 0
         if has_branch:
-            _git(root, "pull", "-q", "--rebase", remote, branch)
+            try:
+                _git(root, *who, "pull", "-q", "--rebase", remote, branch)
+            except SyncError:
+                # never leave the clone half way through a rebase: the next sync could
+                # not commit
+                _git(root, "rebase", "--abort", check=False)
+                raise
             later = sync_folder(store, root)  # what the pull brought
             for device, count in later.received.items():
                 report.received[device] = report.received.get(device, 0) + count
