@@ -94,6 +94,32 @@ def test_a_csv_with_a_header_row_becomes_a_deck(tmp_path, capsys):
     assert cards[1].answer == "one\ntwo"
 
 
+def test_an_import_never_replaces_a_deck_from_another_file_or_a_hand_written_one(
+        tmp_path, capsys):
+    from trainer.config import user_deck_dir
+
+    first, other = tmp_path / "q.csv", tmp_path / "q.tsv"
+    first.write_text("prompt,answer\nFirst?,Yes.\nSecond?,Yes.\n", encoding="utf-8")
+    other.write_text("prompt\tanswer\nOther?\tNo.\n", encoding="utf-8")
+    assert main(["import", str(first)]) == 0
+    deck = user_deck_dir() / "q.yaml"
+    kept = deck.read_text(encoding="utf-8")
+    assert main(["import", str(other)]) == 2  # same deck file by default: refused
+    assert "was imported from q.csv: importing q.tsv would replace its cards" in (
+        capsys.readouterr().err)
+    assert deck.read_text(encoding="utf-8") == kept
+    assert main(["import", str(first)]) == 0  # importing the same file again updates it
+    assert main(["import", str(other), "-o", str(deck)]) == 0  # named: replaced on purpose
+    assert [c.prompt for c in cards_of(deck).values()] == ["Other?"]
+    mine = user_deck_dir() / "mine.yaml"
+    mine.write_text("deck: mine\ntitle: Mine\ncards: []\n", encoding="utf-8")
+    (tmp_path / "mine.csv").write_text("prompt,answer\nQ?,A.\n", encoding="utf-8")
+    for extra in ([], ["-o", str(mine)]):
+        assert main(["import", str(tmp_path / "mine.csv"), *extra]) == 2
+        assert "is a deck of yours" in capsys.readouterr().err
+    assert mine.read_text(encoding="utf-8").startswith("deck: mine")
+
+
 def test_a_csv_with_an_unknown_column_names_it_and_its_line(tmp_path, capsys):
     src = tmp_path / "cards.tsv"
     src.write_text("prompt\tanswr\nQ\tA\n", encoding="utf-8")

@@ -31,6 +31,33 @@ def _err(message: str) -> int:
     return 2
 
 
+_HEADER = "# Imported from "
+_BY = " by `trainer import`."
+
+
+def _would_replace(out: Path, src: Path, chosen: bool) -> str | None:
+    """Why writing the deck to `out` would lose cards (None: it may be written).
+
+    A deck written by hand is never replaced; one imported from another file only when
+    `-o` names it (`chosen`): two files with one name would otherwise overwrite each other.
+    """
+    try:
+        with out.open(encoding="utf-8") as f:
+            first = f.readline()
+    except FileNotFoundError:
+        return None
+    except (OSError, UnicodeDecodeError):
+        first = ""
+    if not (first.startswith(_HEADER) and _BY in first):
+        return (f"{out} is a deck of yours, not one `trainer import` wrote: importing "
+                f"{src.name} would replace it. Choose another file with -o")
+    origin = first[len(_HEADER):first.index(_BY)]
+    if origin == src.name or chosen:
+        return None
+    return (f"{out} was imported from {origin}: importing {src.name} would replace its cards. "
+            f"Choose another file with -o (or -o {out} to replace them)")
+
+
 def run_import(args: argparse.Namespace) -> int:
     from trainer.config import user_deck_dir
     from trainer.sync.anki_import import deck_yaml, import_package, slug
@@ -54,6 +81,9 @@ def run_import(args: argparse.Namespace) -> int:
     if out.suffix not in {".yaml", ".yml"}:
         return _err(f"{out}: a deck file ends in .yaml")
     deck_id = args.deck or slug(out.stem)
+    refused = _would_replace(out, src, chosen=args.out is not None)
+    if refused:
+        return _err(refused)
     history_report = ""
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
