@@ -127,3 +127,22 @@ cards:
     assert deck is None
     assert [(p.path, p.line, p.col) for p in problems] == [("d.yaml", 6, 11)]  # the anchored list
     assert "anchors and aliases" in problems[0].message
+
+
+def test_text_the_fast_parser_would_read_as_a_number_is_read_as_written():
+    """py-yaml12 reads `+-1` as -1, `++1` as 1 and `0x+1` as 1, which YAML 1.2 reads as
+    text: such a deck goes the exact way, so an answer "+-1" is not shown as -1."""
+    text = """\
+deck: d
+title: D
+cards:
+  - id: a
+    kind: recall
+    prompt: What values does a Rademacher variable take?
+    answer: +-1
+    key_points: [++1, 0x+1]
+"""
+    deck, problems = loader.load_text(text, "d.yaml")
+    assert problems == [] and deck is not None
+    assert deck.cards[0].answer == "+-1"
+    assert deck.cards[0].key_points == ("++1", "0x+1")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from trainer.cli import main
@@ -230,6 +230,7 @@ TEXTS = st.text(st.sampled_from(list("ab yn:#-.0123456789eEox+_*&!|>'\"\n\t\\é~
 
 
 @settings(max_examples=300, deadline=None)
+@example([{"id": "", "prompt": "+-0"}, {"id": "0x+1", "prompt": "++1"}])
 @given(st.lists(st.fixed_dictionaries({"id": TEXTS, "prompt": TEXTS},
                                       optional={"tags": st.lists(TEXTS, max_size=3),
                                                 "difficulty": st.integers(0, 5)}),

@@ -455,6 +455,18 @@ def _plain_to_located(value: Any, counter: list[int]) -> Located:
     return Located(value, 0, 0)
 
 
+# py-yaml12 reads a few plain scalars as numbers that YAML 1.2 reads as text (`+-1` as -1,
+# `++1` as 1, `0x+1` as 1): where one may stand as a whole scalar, the exact parser reads
+# the deck (found inside a sentence, it only costs that deck the fast path)
+_MISREAD_AS_NUMBER = re.compile(r"(?:\+[+-]|0[xXoO][+-])[0-9a-fA-F]")
+_BEFORE_A_SCALAR = frozenset(" \t\r\n:[]{},-")
+
+
+def _may_be_misread(text: str) -> bool:
+    return any(m.start() == 0 or text[m.start() - 1] in _BEFORE_A_SCALAR
+               for m in _MISREAD_AS_NUMBER.finditer(text))
+
+
 def _fast_root(text: str, no_aliases: bool = False) -> Located | None:
     """Parse with the fast YAML 1.2 parser when the exact one would read the same data.
 
@@ -465,6 +477,8 @@ def _fast_root(text: str, no_aliases: bool = False) -> Located | None:
     guess from the text (trainer.decks.node_props) is not needed.
     """
     if _yaml12 is None or (not no_aliases and may_hold_anchor_alias_or_tag(text)):
+        return None
+    if _may_be_misread(text):
         return None
     try:
         data = _yaml12.parse_yaml(text)

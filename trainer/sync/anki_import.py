@@ -185,6 +185,10 @@ _Dumper.add_implicit_resolver(
     re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$"),
     list("-+.0123456789"))
 _Dumper.add_implicit_resolver("tag:yaml.org,2002:int", re.compile(r"^0o[0-7]+$"), ["0"])
+# and py-yaml12, the loader's fast parser, reads `+-1`, `++1` and `0x+1` as numbers too
+_Dumper.add_implicit_resolver(
+    "tag:yaml.org,2002:int", re.compile(r"^(?:\+[+-][0-9]+|0[xXoO][+-][0-9a-fA-F]+)$"),
+    ["+", "0"])
 
 _STR, _INT = "tag:yaml.org,2002:str", "tag:yaml.org,2002:int"
 
