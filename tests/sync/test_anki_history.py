@@ -183,6 +183,21 @@ def test_reviews_done_in_anki_come_back_once(studied, tmp_path, anki_import, mon
     assert {k: store.card_state(k) for k in before} == first
     store.close()
 
+    # imported as a deck, the trainer's own notes are not made into cards a second time:
+    # only Anki's note is, and the reviews of the others stay where they are
+    deck_out = tmp_path / "phone.yaml"
+    assert main(["import", str(colpkg), "-o", str(deck_out), "--with-history", "--db",
+                 str(db)]) == 0
+    err = capsys.readouterr().err
+    assert "skipped 6 notes that `trainer export` wrote" in err and "--reviews-only" in err
+    assert deck_out.read_text().count("- id: ") == 1
+    store = Store.open(db)
+    assert len(store.reviews()) == ours + 3 + 1  # Anki's note's one review, nothing doubled
+    store.close()
+    assert main(["import", str(package), "-o", str(tmp_path / "again.yaml")]) == 2
+    assert "--reviews-only" in capsys.readouterr().err
+    assert not (tmp_path / "again.yaml").exists()
+
 
 def test_reviews_only_from_a_damaged_package_is_a_message(tmp_path, capsys):
     bad = tmp_path / "phone.colpkg"

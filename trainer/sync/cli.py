@@ -5,8 +5,12 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from trainer.render import plural
+
+if TYPE_CHECKING:
+    from trainer.sync.anki_package import Note
 
 
 def add_import_arguments(parser: argparse.ArgumentParser) -> None:
@@ -56,6 +60,18 @@ def _would_replace(out: Path, src: Path, chosen: bool) -> str | None:
         return None
     return (f"{out} was imported from {origin}: importing {src.name} would replace its cards. "
             f"Choose another file with -o (or -o {out} to replace them)")
+
+
+def _exported_here(note: Note) -> bool:
+    """True for a note `trainer export` wrote: its GUID is made from its Key field, a
+    card of the learner's decks."""
+    import genanki
+
+    names = note.notetype.fields
+    if "Key" not in names or len(note.fields) != len(names):
+        return False
+    key = note.fields[names.index("Key")]
+    return bool(key) and note.guid == genanki.guid_for("trainer", key)
 
 
 def run_import(args: argparse.Namespace) -> int:
@@ -111,6 +127,16 @@ def run_import(args: argparse.Namespace) -> int:
                 pkg = read_package(src, reviews=args.with_history)
             except PackageError as exc:
                 return _err(str(exc))
+            ours = {n.id for n in pkg.notes if _exported_here(n)}
+            if ours:  # a deck of the learner's own, back from Anki: not a second copy
+                pkg.notes = [n for n in pkg.notes if n.id not in ours]
+                hint = (f"`trainer import {src} --reviews-only` brings back the reviews done "
+                        "on them in Anki")
+                if not pkg.notes:
+                    return _err(f"{src.name}: every note in it is one `trainer export` wrote, "
+                                f"a card of your decks: importing them would make copies; {hint}")
+                print(f"skipped {plural(len(ours), 'note')} that `trainer export` wrote (cards "
+                      f"of your decks, not copied again); {hint}", file=sys.stderr)
             conv = import_package(pkg, out, deck_id=deck_id, title=args.title)
             for note in conv.skipped:
                 print(f"skipped {note}", file=sys.stderr)
