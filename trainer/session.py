@@ -143,18 +143,22 @@ class StudySession:
         self.current = None
         self.advance()
 
-    def _learning_later_today(self, now: float) -> list[tuple[float, int, Card]]:
+    def _learning_later_today(self, now: float, *,
+                              due_already: bool = False) -> list[tuple[float, int, Card]]:
         """(Re)learning cards not yet due that fall due before the day ends: they wait to
         come back in this session, as those rated in it do (a session started again after
-        quitting picks up the steps of the one before)."""
+        quitting picks up the steps of the one before). `due_already`: those due by now
+        too (the queue was built earlier)."""
         day_end = next_day_start(now, self.settings.day_starts_at)
         decks = self.decks if self.decks is not None else sorted({c.deck for c in self.cards})
         # over the (deck, due) index: the few rows waiting today, not every state of the decks
         rows = self.store.state_rows_where(
             decks, f"state IN ({State.LEARNING:d}, {State.RELEARNING:d}) AND suspended = 0 "
             "AND (buried_until IS NULL OR buried_until <= ?) AND due > ? AND due <= ?",
-            (now, now, day_end))
+            (now, float("-inf") if due_already else now, day_end))
         queued = {c.key for c in self.queue}
+        if due_already and self.current is not None:
+            queued.add(self.current.key)
         waiting = {key: row_to_state(row).due for key, row in rows.items() if key not in queued}
         if not waiting:
             return []
@@ -164,6 +168,32 @@ class StudySession:
             self._tiebreak += 1
             learning.append((waiting[card.key], self._tiebreak, card))
         return learning
+
+    def merged(self) -> None:
+        """Another device's events came in (a sync): what is left of the session follows the
+        cards' states now. A queued card reviewed there and no longer due, suspended or
+        buried there leaves the queue; (re)learning cards wait for their steps as the store
+        has them, those learnt there among them. The card on screen stays."""
+        now = self.clock()
+        if self.queue:
+            states = self.store.states(sorted({c.deck for c in self.queue}))
+
+            def settled(card: Card) -> bool:
+                s = states.get(card.key)
+                if s is None:
+                    return False
+                if _set_aside(s, now):
+                    return True
+                return not (self.ahead or self.chosen) and s.state != NEW and s.due > now
+
+            self.queue = [c for c in self.queue if not settled(c)]
+        if not (self.ahead or self.chosen):
+            self.learning = self._learning_later_today(now, due_already=True)
+        elif self.learning:
+            states = self.store.states(sorted({item[2].deck for item in self.learning}))
+            self.learning = [item for item in self.learning
+                             if not _set_aside(states.get(item[2].key), now)]
+        self.total = self.done + self.remaining
 
     def replace_cards(self, cards: Sequence[Card]) -> list[Card]:
         """Use the cards of reloaded decks from now on; nothing done is lost or asked again.
@@ -412,3 +442,9 @@ class StudySession:
             due_later_today=sum(1 for t in due if now < t < today_end),
             due_tomorrow=sum(1 for t in due if today_end <= t < tomorrow_end),
         )
+
+
+def _set_aside(state: CardState | None, now: float) -> bool:
+    """Suspended, or buried until a time still to come."""
+    return state is not None and (state.suspended or (
+        state.buried_until is not None and state.buried_until > now))

@@ -229,3 +229,31 @@ def test_chosen_cards_are_all_studied_due_or_not_new_or_not(recall_deck, tmp_pat
     chosen_again = StudySession(store=store, cards=cards, settings=Settings(new_per_day=1),
                                 scheduler=Scheduler(fuzz=False), clock=Clock(), chosen=True)
     assert chosen_again.remaining == 2  # the suspended card is left out
+
+
+def test_cards_another_device_settled_leave_the_session_after_a_sync(recall_deck, tmp_path):
+    """A sync brings another device's events in while a session runs: a queued card
+    reviewed there and no longer due, or suspended there, is not shown again here; one it
+    learnt comes back at its step's due time; the card on screen stays."""
+    from trainer.store.journal import Event
+
+    session = make(recall_deck, tmp_path, learn_ahead_minutes=0)
+    session.rate(AGAIN)  # likelihood: learning, back in a minute
+    assert session.current.id == "log-likelihood"
+    assert [c.id for c in session.queue] == ["map"]
+    now = session.clock.t
+    session.store.merge_events([  # the phone, a moment ago
+        Event("01PHONE000000000000000001", "phone", "basics/map", now - 30, "review",
+              {"rating": 3}),
+        Event("01PHONE000000000000000002", "phone", "basics/likelihood", now - 20, "suspend",
+              {}),
+    ])
+    session.merged()
+    assert session.current.id == "log-likelihood"  # on screen: it stays
+    assert session.queue == []
+    assert session.learning[0][2].id == "map"  # learnt on the phone: back at its step
+    assert [c.id for _, _, c in session.learning] == ["map"]  # likelihood is suspended
+    assert session.counts() == (1, 1, 0)
+    assert session.remaining == session.total - session.done
+    session.rate(GOOD)
+    assert session.current is None and 0 < session.next_card_in() <= 600

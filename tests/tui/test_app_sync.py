@@ -66,3 +66,36 @@ async def test_a_failing_sync_is_a_notice_not_a_crash(make_app, recall_deck, tmp
     assert len(app.store.reviews()) == 1
     (failure,) = [n for n in seen if "Sync with" in n.message]
     assert failure.severity == "warning" and "Nothing here is lost" in failure.message
+
+
+async def test_cards_settled_on_another_device_leave_the_session_the_sync_found(
+        make_app, recall_deck, tmp_path):
+    """The first card is on screen before the start's sync: the queue behind it was built
+    from the states before. A card reviewed on the phone minutes ago and one suspended
+    there are not shown again; the one learnt there comes back at its step."""
+    import time
+
+    from trainer.tui.screens.study import StudyScreen
+
+    root = tmp_path / "shared"
+    phone = Store.open(tmp_path / "phone.db")
+    now = time.time()
+    phone.merge_events([
+        Event("01PHONE000000000000000001", "phone", "basics/log-likelihood", now - 60, "review",
+              {"rating": 3}),
+        Event("01PHONE000000000000000002", "phone", "basics/map", now - 50, "suspend", {})])
+    sync_folder(phone, root)
+    app = make_app(recall_deck, tmp_path / "t.db",
+                   settings=Settings(sync_dir=str(root), learn_ahead_minutes=0))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, StudyScreen)
+        assert screen.session.current.id == "likelihood"
+        await pilot.press("space", "3")
+        await pilot.pause()
+        # nothing is due now: the two learning cards wait for their steps
+        assert screen.phase == "waiting" and screen.session.current is None
+        assert screen.session.counts() == (0, 2, 0)

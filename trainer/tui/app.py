@@ -247,6 +247,11 @@ class TrainerApp(App[None]):
             report, failure = sync_quietly(self.store, self.settings.sync_dir)
         finally:
             self._syncing.release()
+        if report is not None and report.received:
+            try:  # the session on screen follows the cards' new states
+                self.call_from_thread(self._journal_merged)
+            except RuntimeError:  # the app has already closed
+                pass
         message = failure if report is None else notice(report)
         if message:
             try:
@@ -255,6 +260,11 @@ class TrainerApp(App[None]):
                                       else "information")
             except RuntimeError:  # the app has already closed
                 pass
+
+    def _journal_merged(self) -> None:
+        for screen in self.screen_stack:
+            if isinstance(screen, StudyScreen):
+                screen.journal_merged()
 
     def _start_backup(self) -> None:
         if self._backing_up.acquire(blocking=False):  # one backup at a time

@@ -121,6 +121,17 @@ class StudyScreen(TrainerScreen):
         else:
             self._update_progress()
 
+    def journal_merged(self) -> None:
+        """Another device's events came in (a sync): the rest of the session follows the
+        cards' new states; a countdown or an empty screen looks again for a card due now."""
+        self.session.merged()
+        if self.phase in ("empty", "waiting"):
+            if self.session.current is None:
+                self.session.advance()
+            self.show_current()
+        else:
+            self._update_progress()
+
     # --- showing a card -----------------------------------------------------------------
 
     @property
