@@ -497,7 +497,8 @@ def cmd_cards(args: argparse.Namespace) -> int:
 def cmd_sync(args: argparse.Namespace) -> int:
     from trainer.sync.sync_cli import run_sync
 
-    return run_sync(args, lambda: _open_store(args))
+    # a study session beside it would go on showing the states from before the merge
+    return run_sync(args, lambda: _open_store(args, exclusive=True))
 
 
 def cmd_import(args: argparse.Namespace) -> int:

@@ -368,3 +368,19 @@ def test_a_missing_git_is_a_clear_message(tmp_path, two, monkeypatch):
     monkeypatch.setattr(shutil, "which", lambda name: None)
     with pytest.raises(SyncError, match="git is not installed"):
         sync_git(a, tmp_path)
+
+
+def test_trainer_sync_waits_for_a_study_session_on_the_database(tmp_path, capsys):
+    """A session open on the database built its queue from the states before: a sync
+    from the command line beside it would leave it showing cards settled elsewhere (the
+    app syncs itself, and follows what it merged). Refused, as import --reviews-only is."""
+    from trainer.cli import main
+
+    db, shared = tmp_path / "t.db", tmp_path / "shared"
+    studying = Store.open(db, exclusive=True)
+    try:
+        assert main(["sync", str(shared), "--db", str(db)]) == 2
+        assert "in use by another trainer" in capsys.readouterr().err
+    finally:
+        studying.close()
+    assert main(["sync", str(shared), "--db", str(db)]) == 0
