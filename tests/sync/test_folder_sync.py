@@ -261,14 +261,20 @@ def git(*args: str, cwd: Path | None = None) -> str:
                           text=True).stdout
 
 
-@needs_git
-def test_a_git_round_trip_through_a_bare_repository(tmp_path, two):
-    a, b, _ = two
+def clones(tmp_path: Path) -> Path:
+    """A bare repository and two clones of it on branch main, wa and wb, in tmp_path."""
     bare = tmp_path / "journal.git"
     git("init", "-q", "--bare", "-b", "main", str(bare))
     for name in ("wa", "wb"):
         git("clone", "-q", str(bare), str(tmp_path / name))
         git("checkout", "-q", "-B", "main", cwd=tmp_path / name)
+    return bare
+
+
+@needs_git
+def test_a_git_round_trip_through_a_bare_repository(tmp_path, two):
+    a, b, _ = two
+    bare = clones(tmp_path)
     rate(a, "d/x", 3, T0)
     rate(b, "d/x", 1, T0 + 3600)
     rate(b, "d/y", 3, T0 + 7200)
@@ -305,11 +311,7 @@ def test_a_device_without_a_git_identity_pulls_and_pushes(tmp_path, two, monkeyp
     """No user.name/email anywhere (a new machine): the trainer's own identity makes the
     commit and the rebase of it onto what the pull brought; the clone is left clean."""
     a, b, _ = two
-    bare = tmp_path / "journal.git"
-    git("init", "-q", "--bare", "-b", "main", str(bare))
-    for name in ("wa", "wb"):
-        git("clone", "-q", str(bare), str(tmp_path / name))
-        git("checkout", "-q", "-B", "main", cwd=tmp_path / name)
+    bare = clones(tmp_path)
     anonymous = tmp_path / "gitconfig"
     anonymous.write_text("[user]\n\tuseConfigOnly = true\n")  # git may not guess one
     monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(anonymous))
@@ -338,11 +340,7 @@ def test_a_failed_pull_leaves_no_rebase_behind(tmp_path, two):
     from trainer.sync.folder import SyncError
 
     a, b, _ = two
-    bare = tmp_path / "journal.git"
-    git("init", "-q", "--bare", "-b", "main", str(bare))
-    for name in ("wa", "wb"):
-        git("clone", "-q", str(bare), str(tmp_path / name))
-        git("checkout", "-q", "-B", "main", cwd=tmp_path / name)
+    clones(tmp_path)
     for name, text in (("wa", "from a"), ("wb", "from b")):
         (tmp_path / name / "NOTES.md").write_text(text)
         git("add", "NOTES.md", cwd=tmp_path / name)
