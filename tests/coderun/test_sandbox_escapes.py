@@ -215,7 +215,7 @@ child.proc.stdin.close()
 started = os.path.join(child.folder, "started")
 while not os.path.exists(started) and child.proc.poll() is None:
     time.sleep(0.01)
-print(child.proc.pid, child.folder, flush=True)
+print(child.proc.pid, child.folder, os.path.exists(started), flush=True)
 os._exit(0)  # the trainer dies without a word: nothing kills the child
 """
 
@@ -226,6 +226,7 @@ def test_a_child_outliving_a_dead_trainer_ends_itself_after_the_wall_clock():
                          text=True, timeout=300, check=True).stdout.split()
     pid, folder = int(out[0]), out[1]
     try:
+        assert out[2] == "True"  # the child was running the learner's code when left
         bound = time.monotonic() + 120  # the test's own bound; the child's alarm is at 4 s
         while running(pid) and time.monotonic() < bound:
             time.sleep(0.05)
