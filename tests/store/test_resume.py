@@ -121,3 +121,28 @@ def test_a_review_log_from_other_parameters_is_not_resumed_from(tmp_path: Path, 
     for key in keys:
         assert stores[0].card_state(key) == Replayer(desired_retention=0.8).replay(
             [e for e in [*mine, *theirs, *later] if e.card_key == key])
+
+
+@pytest.mark.parametrize("logged", ['{"key": "d/a"', '{"state": 9}', '[]', '"text"',
+                                    '{"key":"d/a","deck":"d","state":2,"step":null,'
+                                    '"stability":-1.0,"difficulty":"x","due":0,'
+                                    '"last_review":null,"reps":0,"lapses":0,'
+                                    '"content_hash":"","suspended":false,"buried_until":null}'])
+def test_a_logged_state_that_can_not_be_read_is_replayed_from_the_start(
+        tmp_path: Path, monkeypatch, logged: str):
+    # The log's states were never read by a merge before; one damaged by hand or written
+    # by something else must not stop a merge: that card is replayed from its first event.
+    mine = [Event(f"01AA{k:022d}", "AA", "d/a", T0 + k * 3 * DAY, "review", {"rating": 3})
+            for k in range(6)]
+    theirs = [Event("01BB" + "0" * 22, "BB", "d/a", T0 + 10 * DAY, "review", {"rating": 1})]
+    stores = [Store.open(tmp_path / f"{name}.db") for name in ("resumed", "full")]
+    for store in stores:
+        store.merge_events(mine)
+        store.conn.execute("UPDATE reviews SET state_before = ? WHERE event_id = ?",
+                           (logged, mine[3].id))
+    monkeypatch.setattr(journal, "RESUME", True)
+    assert stores[0].merge_events(theirs).resumed == 0
+    monkeypatch.setattr(journal, "RESUME", False)
+    stores[1].merge_events(theirs)
+    assert _everything(stores[0]) == _everything(stores[1])
+    assert stores[0].card_state("d/a") == replay([*mine, *theirs])

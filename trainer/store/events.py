@@ -433,9 +433,12 @@ class JournalQueries:
         for key, (review, before, after) in marks.items():
             if key in twice:
                 continue
-            state = _load(before)
-            values = self.replayer_for(key).run(
-                [review], None if state is None else state_values(state))
+            try:
+                state = _load(before)
+                values = self.replayer_for(key).run(
+                    [review], None if state is None else state_values(state))
+            except (ValueError, LookupError, TypeError, ArithmeticError):
+                continue  # a logged state that can not be read or stepped: from the start
             if values is not None and dump_values(values) == after:
                 plan.start[key] = values
                 plan.kept[key] = list(by_card[key])
