@@ -277,3 +277,12 @@ def test_the_limits_cannot_be_changed_from_inside(box):
     case = run.cases[0]
     assert case.error == "PermissionError" and case.line == 4
     assert "limits cannot be changed" in case.message
+
+
+def test_an_integer_too_long_to_report_is_a_case_error(box):
+    # Python refuses to write an int of more than 4,300 digits as text
+    run = box.run("def f(n):\n    return 10 ** n\n", "f", [[5000], [3]])
+    long, short = run.cases
+    assert long.error == "ValueError"
+    assert "returned a value that could not be read back" in long.message
+    assert short.ok and short.value == 1000

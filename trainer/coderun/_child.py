@@ -339,7 +339,17 @@ def _outcome(i: int, value: object, args: list[object], kept: list[object],
                  "message": "returned a value nested too deeply to be read back"}
     except MemoryError:
         error = {"error": "MemoryError", "message": ""}
+    except Exception as exc:  # noqa: BLE001 - an int too long for json, a failing method
+        error = {"error": type(exc).__name__,
+                 "message": f"returned a value that could not be read back: {_message(exc)}"}
     return json.dumps({"case": i, **error, "line": None, "printed": printed})
+
+
+def _message(exc: BaseException) -> str:
+    try:
+        return str(exc)[:500]
+    except BaseException:  # noqa: BLE001 - the learner's own __str__ failed
+        return "(its message could not be shown)"
 
 
 def _error(exc: BaseException, cap: int) -> dict[str, object]:
@@ -355,11 +365,7 @@ def _error(exc: BaseException, cap: int) -> dict[str, object]:
     if isinstance(exc, OutputLimit):
         return {"error": "OutputLimit", "message": f"printed more than {cap // 1024} KB",
                 "line": line}
-    try:
-        message = str(exc)[:500]
-    except BaseException:  # noqa: BLE001 - the learner's own __str__ failed
-        message = "(its message could not be shown)"
-    return {"error": type(exc).__name__, "message": message, "line": line}
+    return {"error": type(exc).__name__, "message": _message(exc), "line": line}
 
 
 def main() -> None:
