@@ -317,6 +317,27 @@ async def test_the_garbage_collector_paused_for_a_search_is_on_again_after_it(
     assert gc.isenabled()
 
 
+async def test_in_a_terminal_too_short_for_the_table_a_search_still_ends(
+        make_app, recall_deck, tmp_path, monkeypatch):
+    """No frame draws a table that is off screen: the rest of a search shown first page
+    first, and the collector paused until the rows are drawn, do not wait for one."""
+    import gc
+
+    from trainer.tui.screens import browser
+
+    monkeypatch.setattr(browser.BrowserScreen, "FIRST_PAGE_CARDS", 0)  # 3 cards count as many
+    app = make_app(recall_deck, tmp_path / "t.db", clock=lambda: NOW)
+    async with app.run_test(size=(120, 30)) as pilot:
+        screen = await open_with_two_due(pilot, app)
+        await pilot.resize_terminal(120, 3)  # the search box and the status line
+        screen.run_search()
+        assert screen.partial  # the first page, with the whole search to come
+        for _ in range(3):
+            await pilot.pause()
+        assert not screen.searching and len(screen.matches) == 3 and gc.isenabled()
+        assert status(screen).startswith("3 cards")
+
+
 async def test_a_search_over_many_cards_runs_in_a_worker_and_a_stale_querys_rows_are_dropped(
         make_app, recall_deck, tmp_path, monkeypatch):
     import threading

@@ -10,6 +10,7 @@ from rich.segment import Segment
 from rich.style import Style
 from textual import events
 from textual.binding import Binding
+from textual.dom import NoScreen
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
@@ -156,8 +157,18 @@ class RowTable(ScrollView, can_focus=True):
 
     def call_after_drawn(self, callback: Callable[[], object]) -> None:
         """Call `callback` once the table has next been drawn (the frame showing the rows
-        given to `show`), after that frame is out: work the rows need not wait for."""
+        given to `show`), after that frame is out: work the rows need not wait for. When no
+        frame will draw it (off screen: a terminal too short), after the handlers queued."""
         self._after_drawn.append(callback)
+        if not self._on_screen():
+            callbacks, self._after_drawn = self._after_drawn, []
+            self.call_later(_call_each, callbacks)
+
+    def _on_screen(self) -> bool:
+        try:
+            return bool(self.region.intersection(self.screen.region))
+        except NoScreen:
+            return False
 
     def redraw(self) -> None:
         """Draw the rows on screen again (their cells or marks changed)."""
