@@ -286,3 +286,15 @@ def test_an_integer_too_long_to_report_is_a_case_error(box):
     assert long.error == "ValueError"
     assert "returned a value that could not be read back" in long.message
     assert short.ok and short.value == 1000
+
+
+def test_the_childs_own_alarm_reads_as_the_wall_clock():
+    # a busy trainer may see the child's backstop (SIGALRM) before its own deadline
+    import signal
+
+    from trainer.coderun.sandbox import _death
+
+    limits = Limits(wall_s=3.0)
+    assert _death(-signal.SIGALRM, limits, b"", True) == "took longer than 3 s (wall clock)"
+    assert _death(-signal.SIGSEGV, limits, b"", True) == (
+        "your code crashed the Python process (SIGSEGV)")

@@ -405,6 +405,8 @@ def _death(status: int | None, limits: Limits, errors: bytes, loaded: bool) -> s
         sig = -status
         if sig in (signal.SIGXCPU, signal.SIGKILL):
             return f"took longer than {limits.cpu_s:g} s (CPU time)"
+        if sig == signal.SIGALRM:  # the child's own backstop, just after the wall clock
+            return f"took longer than {limits.wall_s:g} s (wall clock)"
         if sig == signal.SIGXFSZ:
             return f"wrote a file larger than {limits.file_mb} MB"
         return f"your code crashed the Python process ({_signal_name(sig)})"
