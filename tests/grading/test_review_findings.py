@@ -289,3 +289,42 @@ def test_softmax_forms_agree_at_extreme_logits(z: str) -> None:
         assert r.correct, (answer, r.message)
     wrong = SOFTMAX_FORMS[1].replace("z3", f"({z})").replace("- 1", "- 0.999")
     assert grade(naive, wrong, symbols="z1: real; z2: real").verdict is Verdict.INCORRECT
+
+
+# ------------------- F20: a product of two vectors is not silently their dot product
+
+VECTORS = "x: matrix(3,1); y: matrix(3,1); X: matrix(5,3); w: matrix(3,1)"
+
+
+@pytest.mark.parametrize("expected, answer", [
+    ("x^T y", "x*y"),  # entry by entry in code: a vector where a scalar is asked
+    ("x^T y", "x y"),
+    ("x^T y", "x·y"),
+    ("w^T w", "w w"),
+    ("w^T X^T X w", "(X w)(X w)"),
+])
+def test_a_product_of_two_column_vectors_is_refused_with_the_dot_product_named(
+        expected: str, answer: str) -> None:
+    r = grade(expected, answer, symbols=VECTORS)
+    assert r.verdict is Verdict.INCORRECT
+    assert "two 3×1 vectors" in r.message or "two 5×1 vectors" in r.message, r.message
+    assert "aᵀb" in r.message
+
+
+@pytest.mark.parametrize("expected, answer, shape", [
+    ("x^T x", "x x^T", "3×3 matrix"),  # a matrix where a scalar is asked
+    ("x^T y", "x", "3×1 matrix"),
+    ("X^T X + w^T w*X^T X", "X^T X + w^T w", "the shapes do not fit"),  # no broadcasting
+])
+def test_a_value_of_another_type_is_refused_by_its_shape(expected: str, answer: str,
+                                                         shape: str) -> None:
+    r = grade(expected, answer, symbols=VECTORS)
+    assert r.verdict is Verdict.INCORRECT and shape in r.message, r.message
+
+
+@pytest.mark.parametrize("expected, answer", [
+    ("x^T y", "xᵀy"), ("x^T y", "y^T x"), ("x^T x", "|x|^2"), ("w^T X^T X w", "‖X w‖²"),
+    ("(x^T y) x", "x^T y x"),
+])
+def test_the_dot_product_written_properly_is_accepted(expected: str, answer: str) -> None:
+    assert grade(expected, answer, symbols=VECTORS).correct

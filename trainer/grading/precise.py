@@ -229,11 +229,6 @@ class _Eval:
             if x.cols == y.rows:
                 r = x * y
                 return r[0, 0] if (r.rows, r.cols) == (1, 1) else r
-            if x.cols == 1 and y.cols == 1 and x.rows == y.rows:  # two vectors: x·y
-                acc = self.iv.mpf(0)
-                for i in range(x.rows):
-                    acc = acc + x[i, 0] * y[i, 0]
-                return acc
             raise Unknown("shapes do not fit")
         if mx:
             return x * y

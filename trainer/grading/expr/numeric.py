@@ -94,8 +94,9 @@ def _mul2(x: Value, y: Value) -> Value:
     sx, sy = _shape(x), _shape(y)
     if sx is not None and sy is not None:
         if sx == sy and sx[1] == 1 and sx[0] > 1:
-            # x·y for two vectors is their dot product
-            return _scalarize(x.T @ y)
+            # not read as the dot product: x*y is entry by entry in code, and x y undefined
+            raise ShapeError(f"can not multiply two {fmt_shape(sx)} vectors: write aᵀb for "
+                             "their dot product")
         if sx[1] != sy[0]:
             raise ShapeError(f"can not multiply {fmt_shape(sx)} by {fmt_shape(sy)}")
         return _scalarize(x @ y)
