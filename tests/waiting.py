@@ -42,14 +42,14 @@ async def tables_measured(pilot) -> None:
 
 
 async def home_counted(pilot) -> None:
-    """The home screen's counts (or why they failed) are on screen: its title no longer
-    says counting."""
+    """The home screen's counts (or why they failed) are on screen: it is no longer
+    counting (a home screen shown again shows its last counts meanwhile)."""
     from textual.worker import WorkerFailed
 
-    title = pilot.app.screen.query_one("#home-title")
+    screen = pilot.app.screen
     with suppress(WorkerFailed):  # a failure is shown in the title: the tests read it there
         await pilot.app.workers.wait_for_complete()
-    await until(pilot, lambda: "counting" not in str(title.content), "the home screen's counts")
+    await until(pilot, lambda: not screen.counting, "the home screen's counts")
     await tables_measured(pilot)
 
 
@@ -65,6 +65,6 @@ async def stats_counted(pilot) -> None:
 
     with suppress(WorkerFailed):
         await pilot.app.workers.wait_for_complete()
-    await until(pilot, lambda: "counting reviews" not in text("stats-summary")
-                and bool(text("readiness-note").strip())
-                and bool(text("interview-trend").strip()), "the statistics")
+    await until(pilot, lambda: not screen.pending, "the statistics")
+    assert "counting reviews" not in text("stats-summary")
+    assert text("readiness-note").strip() and text("interview-trend").strip()

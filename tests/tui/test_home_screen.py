@@ -120,3 +120,45 @@ async def test_the_home_screen_shown_again_counts_again(make_app, recall_deck, t
         app.pop_screen()
         await pilot.pause()
         assert app.screen is home
+
+
+async def test_the_home_screen_shown_again_draws_only_what_changed(
+        make_app, recall_deck, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """A kept home screen shows its last counts until the new ones arrive; equal counts
+    leave every line as it is, and a review changes the cells and lines it moves, the
+    rows and the cursor staying where they were."""
+    from textual.widgets import DataTable, Static
+
+    updated: list[str | None] = []
+    update = Static.update
+
+    def counted_update(self: Static, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
+        updated.append(self.id)
+        update(self, *args, **kwargs)
+
+    monkeypatch.setattr(Static, "update", counted_update)
+    app = make_app(recall_deck, tmp_path / "t.db", clock=lambda: NOW)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("escape", "d")
+        await home_counted(pilot)
+        home = app.screen
+        table = home.query_one("#decks", DataTable)
+        await pilot.press("down")  # the basics deck's row
+        rows = list(table.rows)
+        await pilot.press("escape")
+        updated.clear()
+        app.action_home()
+        await pilot.pause()
+        assert app.screen is home and text_of(app, "home-title").startswith("Decks   0 reviews")
+        await home_counted(pilot)
+        assert updated == []  # the same counts: nothing drawn again
+        await pilot.press("escape")
+        app.store.record_review(before=None, after=state("basics/likelihood", NOW - 60),
+                                rating=3, reviewed_at=NOW - 3600)
+        app.action_home()
+        await pilot.pause()
+        await home_counted(pilot)
+        assert "home-title" in updated and "forecast-label" in updated
+        assert text_of(app, "home-title").startswith("Decks   1 review today")
+        assert list(table.rows) == rows and table.cursor_row == 1
+        assert [str(c) for c in table.get_row("basics")][2:4] == ["1", "2"]

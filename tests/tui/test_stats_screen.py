@@ -238,3 +238,42 @@ async def test_the_statistics_screen_is_kept_until_the_cards_change(
         assert app.screen is not screen and isinstance(app.screen, StatsScreen)
         assert app.screen.cards == app.load_result.cards
         assert "6 in 30 days" in text_of(app, "stats-summary")
+
+
+async def test_the_statistics_shown_again_make_only_the_changed_plots_again(
+        make_app, recall_deck, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """The kept screen shows its last figures until the new ones arrive; equal figures
+    make no plot again, and a review makes the reviews plot again (its bar of today)."""
+    from trainer.tui.screens.stats import Chart
+
+    made: list[str | None] = []
+    drawn = Chart.drawn
+
+    def counted_drawn(self: Chart) -> None:
+        made.append(self.id)
+        drawn(self)
+
+    monkeypatch.setattr(Chart, "drawn", counted_drawn)
+    app = make_app(recall_deck, tmp_path / "t.db", clock=lambda: NOW)
+    fill(app.store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.action_stats()
+        await pilot.pause()
+        await stats_counted(pilot)
+        assert sorted(made) == ["forecast-plot", "reviews-plot"]
+        screen = app.screen
+        await pilot.press("escape")
+        made.clear()
+        app.action_stats()
+        await pilot.pause()
+        assert app.screen is screen and "6 in 30 days" in text_of(app, "stats-summary")
+        await stats_counted(pilot)
+        assert made == []
+        await pilot.press("escape")
+        app.store.record_review(before=state("basics/map"), after=state("basics/map"),
+                                rating=3, reviewed_at=NOW - 60)
+        app.action_stats()
+        await pilot.pause()
+        await stats_counted(pilot)
+        assert "7 in 30 days" in text_of(app, "stats-summary")
+        assert made == ["reviews-plot"]

@@ -7,11 +7,13 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.coordinate import Coordinate
 from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
 from textual.widgets import DataTable, Input, Sparkline, Static
@@ -23,7 +25,7 @@ from trainer.render import plural
 from trainer.scheduling.days import study_date
 from trainer.scheduling.refit import refit_suggestion
 from trainer.stats import DeckTable, Overview, deck_table, overview
-from trainer.tui.screens.base import TrainerScreen
+from trainer.tui.screens.base import TrainerScreen, put
 from trainer.tui.widgets.steady_footer import SteadyFooter
 
 ALL = "*"
@@ -139,6 +141,7 @@ class HomeScreen(TrainerScreen):
         Binding("q", "app.quit", "Quit"),
     ]
     _options = False  # some deck has options of its own: the table shows them
+    counting = True  # the counts are being made (a screen shown again shows its last ones)
     DEFAULT_CSS = """
     HomeScreen { padding: 1 2; }
     #home-title { margin-bottom: 1; }
@@ -175,7 +178,8 @@ class HomeScreen(TrainerScreen):
         self.query_one("#decks", DataTable).focus()
 
     def on_screen_resume(self) -> None:
-        """Shown (again): the placeholder, then the counts as of now."""
+        """Shown (again): the placeholder or the last counts, then the counts as of now
+        (what changed is drawn again, nothing else)."""
         table = self.query_one("#decks", DataTable)
         # a deck's own limits and retention (config.toml), shown only when some deck has them
         options = any(o.overrides() for o in self.app.settings.decks.values())
@@ -186,13 +190,13 @@ class HomeScreen(TrainerScreen):
             if options:
                 table.add_column("options")
         problems = len(self.app.load_result.problems)
-        self.query_one("#problems", Static).update(
+        put(self.query_one("#problems", Static),
             Text(f"{problems} deck problems: run `trainer validate`", style="yellow")
             if problems else "")
-        self.query_one("#home-title", Static).update(COUNTING)
         self.refresh_counts()
 
     def refresh_counts(self) -> None:
+        self.counting = True
         self._count()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="home")
@@ -213,47 +217,63 @@ class HomeScreen(TrainerScreen):
             return
         if event.state == WorkerState.SUCCESS and isinstance(event.worker.result, HomeFigures):
             self._show(event.worker.result)
+            self.counting = False
         elif event.state == WorkerState.ERROR:
             self.query_one("#home-title", Static).update(
                 Text(f"Decks could not be counted: {event.worker.error}", style="bold"))
+            self.counting = False
 
     def _show(self, figures: HomeFigures) -> None:
-        result = self.app.load_result
-        table = self.query_one("#decks", DataTable)
-        cursor = table.cursor_row
-        table.clear()
+        """The counts on screen; only what changed since the last ones is drawn again."""
         # the counts a session would study now: the same daily limits as the queue
         total = figures.table.total
         extra: tuple[str, ...] = ("",) if self._options else ()
-        table.add_row(Text("All decks", style="bold"), "", str(total.due_today),
-                      str(total.new_today), str(total.cards), *extra, key=ALL)
+        rows: list[tuple[str, tuple[str | Text, ...]]] = [
+            (ALL, (Text("All decks", style="bold"), "", str(total.due_today),
+                   str(total.new_today), str(total.cards), *extra))]
         counts = {c.deck: c for c in figures.table.decks}
         settings = self.app.settings
-        for deck in result.decks:
+        for deck in self.app.load_result.decks:
             c = counts.get(deck.id)
             options = (settings.deck(deck.id).describe(),) if self._options else ()
-            table.add_row(deck.id, deck.title, str(c.due_today if c else 0),
-                          str(c.new_today if c else 0), str(len(deck.cards)), *options,
-                          key=deck.id)
-        table.move_cursor(row=min(cursor, table.row_count - 1))
+            rows.append((deck.id, (deck.id, deck.title, str(c.due_today if c else 0),
+                                   str(c.new_today if c else 0), str(len(deck.cards)),
+                                   *options)))
+        self._fill(rows)
         view = figures.view
         streak = f"{view.streak_days}-day streak" if view.streak_days else "no streak yet"
         retention = "" if view.retention_30d is None else \
             f" · retention {view.retention_30d:.0%} (30 d)"
-        self.query_one("#home-title", Static).update(Text.from_markup(
+        put(self.query_one("#home-title", Static), Text.from_markup(
             f"[b]Decks[/b]   {plural(view.reviews_today, 'review')} today · {streak}{retention}"))
         today = view.forecast[0] if view.forecast else 0
-        self.query_one("#forecast-label", Static).update(
+        put(self.query_one("#forecast-label", Static),
             f"Due today: {today} ({view.due_now} now) · the next days: "
             f"{' '.join(str(n) for n in view.forecast[1:])}")
-        self.query_one("#forecast", Sparkline).data = view.forecast or [0]
-        line = self.query_one("#interview", Static)
+        self.query_one("#forecast", Sparkline).data = view.forecast or [0]  # drawn if changed
         text = Text("\n".join(figures.interview) if figures.interview else
                     "No interview date: i sets one, and reviews are planned toward it.",
                     style="" if figures.interview else "dim")
         if figures.refit:
             text.append("\n" + figures.refit)
-        line.update(text)
+        put(self.query_one("#interview", Static), text)
+
+    def _fill(self, rows: list[tuple[str, tuple[str | Text, ...]]]) -> None:
+        """The table's rows: the cells that changed when the rows are the same decks (the
+        table keeps its rows, their widths and the cursor), else the rows anew."""
+        table = self.query_one("#decks", DataTable)
+        if [key.value for key in table.rows] == [key for key, _ in rows]:
+            for y, (key, cells) in enumerate(rows):
+                for x, (old, new) in enumerate(zip(table.get_row(key), cells, strict=True)):
+                    if old != new:
+                        table.update_cell_at(Coordinate(y, x), new,
+                                             update_width=cell_len(str(new)) > cell_len(str(old)))
+            return
+        cursor = table.cursor_row
+        table.clear()
+        for key, cells in rows:
+            table.add_row(*cells, key=key)
+        table.move_cursor(row=min(cursor, table.row_count - 1))
 
     def _selected(self) -> list[str] | None:
         table = self.query_one("#decks", DataTable)

@@ -27,6 +27,7 @@ from trainer.interview.readiness import DayReadiness
 from trainer.render import plural
 from trainer.stats import DayCount, Overview, Progress, heat_grid, heat_level, progress
 from trainer.store import Store
+from trainer.tui.screens.base import put
 from trainer.tui.widgets.steady_footer import SteadyFooter
 
 if TYPE_CHECKING:
@@ -86,6 +87,14 @@ class Chart(PlotextPlot):
         super().__init__(id=id)
         self._drawn = 0  # how many times data was put in
         self._built: tuple[object, RenderResult] | None = None
+        self._data: object = None  # what it shows: the data and colours it was given
+
+    def replot(self, data: object) -> bool:
+        """Whether the plot must be made again to show `data` (equal data: it is shown)."""
+        if data == self._data:
+            return False
+        self._data = data
+        return True
 
     def drawn(self) -> None:
         """The data changed: build it at the next render."""
@@ -137,6 +146,8 @@ class StatsScreen(Screen[None]):
         self.readiness: Readiness | None = None
         self.readiness_known = False  # the readiness worker has reported (None: no date)
         self.made_of: tuple[object, ...] = ()  # what the app made it of, when kept
+        # the figures being counted (a screen shown again shows its last ones meanwhile)
+        self.pending = {"stats", "readiness", "interviews"}
 
     def compose(self) -> ComposeResult:
         with VerticalScroll():
@@ -189,15 +200,15 @@ class StatsScreen(Screen[None]):
         self.query_one("#readiness-plot").display = False
 
     def on_screen_resume(self) -> None:
-        """Shown (again): the placeholder, then the figures as of now."""
-        if self.progress is not None:
-            self.query_one("#stats-summary", Static).update(COUNTING)
+        """Shown (again): the placeholder or the last figures, then the figures as of now
+        (what changed is drawn again, nothing else)."""
         self.action_refresh()
 
     def action_close(self) -> None:
         self.app.pop_screen()
 
     def action_refresh(self) -> None:
+        self.pending = {"stats", "readiness", "interviews"}
         self._count()
         self._readiness()
         self._interviews()
@@ -230,10 +241,12 @@ class StatsScreen(Screen[None]):
         return trend(records[-8:])
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state in (WorkerState.SUCCESS, WorkerState.ERROR):
+            self.pending.discard(event.worker.group)
         if event.worker.group == "interviews":
             if event.state == WorkerState.SUCCESS:
                 lines = event.worker.result or []  # the trend's lines (set on success)
-                self.query_one("#interview-trend", Static).update("\n".join(lines))
+                put(self.query_one("#interview-trend", Static), "\n".join(lines))
             elif event.state == WorkerState.ERROR:
                 self.query_one("#interview-trend", Static).update(
                     f"The interviews could not be read: {event.worker.error}")
@@ -267,7 +280,7 @@ class StatsScreen(Screen[None]):
             return
         p = self.progress.overview
         streak = f"{p.streak_days}-day streak" if p.streak_days else "no streak yet"
-        self.query_one("#stats-summary", Static).update(
+        put(self.query_one("#stats-summary", Static),
             f"Statistics   {plural(p.reviews_today, 'review')} today · {sum(p.reviews_per_day)} in 30 "
             f"days · {streak} · {p.due_now} due now")
         if p.retention_30d is None:
@@ -275,27 +288,30 @@ class StatsScreen(Screen[None]):
         else:
             retention = (f"True retention (30 days): {percent(p.retention_30d)} "
                          f"({p.recalled_30d} of {p.reviewed_30d} reviews not forgotten)")
-        self.query_one("#retention-figure", Static).update(retention)
+        put(self.query_one("#retention-figure", Static), retention)
         months = " · ".join(f"{m.month} {percent(m.retention)} ({m.reviewed})"
                             for m in self.progress.retention_by_month)
-        self.query_one("#retention-months", Static).update(
+        put(self.query_one("#retention-months", Static),
             f"By month (reviews of mature cards): {months}")
         self._draw_reviews(p)
         self._draw_forecast(p)
-        self.query_one("#heatmap", Static).update(heatmap_text(
+        put(self.query_one("#heatmap", Static), heatmap_text(
             self.progress.heatmap, surface=self._color("surface"), fill=self._color("success"),
             muted=self._color("foreground").blend(self._color("surface"), 0.5)))
         self._draw_readiness()
-        self.query_one("#weak-tags", Static).update(self._tags_text(self.progress))
-        self.query_one("#weak-cards", Static).update(self._cards_text(self.progress))
+        put(self.query_one("#weak-tags", Static), self._tags_text(self.progress))
+        put(self.query_one("#weak-cards", Static), self._cards_text(self.progress))
 
     def _bars(self, plot_id: str, values: list[int], ticks: list[int],
               labels: list[str], xlabel: str) -> None:
         plot = self.query_one(f"#{plot_id}", Chart)
+        color = self._color("primary").rgb
+        if not plot.replot((values, ticks, labels, xlabel, color)):
+            return
         plt = plot.plt
         plt.clear_data()
         plt.clear_figure()
-        plt.bar(list(range(len(values))), values, color=self._color("primary").rgb, width=0.6)
+        plt.bar(list(range(len(values))), values, color=color, width=0.6)
         plt.xticks([float(t) for t in ticks], labels)  # plotext's positions are floats
         plt.xlabel(xlabel)
         top = max(max(values, default=0), 1)
@@ -325,25 +341,27 @@ class StatsScreen(Screen[None]):
         plot = self.query_one("#readiness-plot", Chart)
         r = self.readiness
         if r is None:
-            note.update(Text("No interview date: set one on the home screen (i) to see how "
-                             "your studying moves the forecast.", style="dim"))
+            put(note, Text("No interview date: set one on the home screen (i) to see how "
+                           "your studying moves the forecast.", style="dim"))
             plot.display = False
             return
         when = f"{r.day:%b} {r.day.day}"
         if not r.points:
-            note.update(Text(f"Interview on {when}: no study day yet.", style="dim"))
+            put(note, Text(f"Interview on {when}: no study day yet.", style="dim"))
             plot.display = False
             return
         last = r.points[-1]
-        note.update(f"Interview on {when}: after {plural(len(r.points), 'study day')} you "
-                    f"would recall {last.recall:.0%} (the forecast as it stood after each day)")
+        put(note, f"Interview on {when}: after {plural(len(r.points), 'study day')} you "
+                  f"would recall {last.recall:.0%} (the forecast as it stood after each day)")
         plot.display = True
+        color = self._color("success").rgb
+        if not plot.replot((r, color)):
+            return
         plt = plot.plt
         plt.clear_data()
         plt.clear_figure()
         xs = list(range(1, len(r.points) + 1))
-        plt.plot(xs, [100 * p.recall for p in r.points], marker="hd",
-                 color=self._color("success").rgb)
+        plt.plot(xs, [100 * p.recall for p in r.points], marker="hd", color=color)
         step = max(1, len(xs) // 5)
         ticks = xs[::step]
         plt.xticks([float(i) for i in ticks], [f"{r.points[i - 1].day:%d %b}" for i in ticks])
