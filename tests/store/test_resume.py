@@ -146,3 +146,32 @@ def test_a_logged_state_that_can_not_be_read_is_replayed_from_the_start(
     stores[1].merge_events(theirs)
     assert _everything(stores[0]) == _everything(stores[1])
     assert stores[0].card_state("d/a") == replay([*mine, *theirs])
+
+
+def test_the_review_log_a_study_session_writes_is_resumed_from(tmp_path: Path, monkeypatch):
+    # What a study session writes (the scheduler's states, the fuzz drawn from the event id)
+    # is what the replay gives, so a merge resumes each card from that log.
+    from trainer.scheduling import Scheduler
+    from trainer.store.journal import new_event_id
+
+    scheduler = Scheduler()
+    keys = ["d/a", "d/b", "e/c"]
+    stores = [Store.open(tmp_path / f"{name}.db") for name in ("resumed", "full")]
+    for store in stores:
+        store.replay_with(scheduler.replayer)
+    for k in range(15):
+        key, at = keys[k % 3], T0 + k * 2 * DAY
+        event_id = new_event_id(at)
+        for store in stores:
+            before = store.card_state(key)
+            after = scheduler.review(key=key, deck=key.split("/")[0], state=before,
+                                     rating=(3, 3, 1, 4, 2)[k % 5], now=at, seed=event_id)
+            store.record_review(before=before, after=after, rating=(3, 3, 1, 4, 2)[k % 5],
+                                reviewed_at=at, event_id=event_id)
+    theirs = [Event(f"01BB{k:022d}", "BB", keys[k % 3], T0 + (16 + k * 3) * DAY, "review",
+                    {"rating": 3}) for k in range(3)]
+    monkeypatch.setattr(journal, "RESUME", True)
+    assert stores[0].merge_events(theirs).resumed == 3
+    monkeypatch.setattr(journal, "RESUME", False)
+    stores[1].merge_events(theirs)
+    assert _everything(stores[0])[:4] == _everything(stores[1])[:4]  # (two device ids)
