@@ -298,3 +298,23 @@ def test_the_childs_own_alarm_reads_as_the_wall_clock():
     assert _death(-signal.SIGALRM, limits, b"", True) == "took longer than 3 s (wall clock)"
     assert _death(-signal.SIGSEGV, limits, b"", True) == (
         "your code crashed the Python process (SIGSEGV)")
+
+
+def test_folders_left_by_a_dead_trainer_are_removed_by_the_next_child(monkeypatch,
+                                                                      tmp_path: Path):
+    monkeypatch.setattr("tempfile.tempdir", str(tmp_path))
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()  # a trainer that is no longer running
+    stale = tmp_path / f"trainer-code-{gone.pid}-abc123"
+    (stale / "sub").mkdir(parents=True)
+    (stale / "sub" / "scratch.txt").write_text("x")
+    running_trainer = tmp_path / f"trainer-code-{os.getpid()}-xyz789"
+    running_trainer.mkdir()
+    unrelated = tmp_path / "trainer-code-notes"
+    unrelated.mkdir()
+    sandbox = Sandbox(LIMITS, warm=False)
+    run = sandbox.run("def f(x):\n    return x\n", "f", [[1]])
+    sandbox.close()
+    assert run.complete and run.cases[0].value == 1
+    assert not stale.exists()
+    assert running_trainer.exists() and unrelated.exists()

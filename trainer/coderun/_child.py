@@ -42,6 +42,7 @@ _PATH_EVENTS = ("os.remove", "os.rename", "os.rmdir", "os.mkdir", "os.chmod", "o
 _WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_APPEND | os.O_TRUNC
 
 SOURCE_NAME = "<your code>"
+FOLDER_PREFIX = "trainer-code-"  # then the trainer's pid, "-" and mkdtemp's letters
 
 
 class OutputLimit(BaseException):
@@ -368,6 +369,34 @@ def _error(exc: BaseException, cap: int) -> dict[str, object]:
     return {"error": type(exc).__name__, "message": _message(exc), "line": line}
 
 
+def sweep(parent: str) -> None:
+    """Remove the folders that children of dead trainers left in ``parent`` (a trainer
+    killed while its child ran): ``trainer-code-<pid>-…``, this user's, pid not running."""
+    import shutil
+
+    try:
+        names = os.listdir(parent)
+    except OSError:
+        return
+    for name in names:
+        pid, dash, _ = name[len(FOLDER_PREFIX):].partition("-")
+        if not (name.startswith(FOLDER_PREFIX) and dash and pid.isdigit()):
+            continue
+        try:
+            os.kill(int(pid), 0)
+            continue  # its trainer is running
+        except PermissionError:
+            continue  # another user's process
+        except (ProcessLookupError, OverflowError):
+            pass
+        path = os.path.join(parent, name)
+        try:
+            if os.lstat(path).st_uid == os.getuid():
+                shutil.rmtree(path, ignore_errors=True)
+        except OSError:
+            pass
+
+
 def main() -> None:
     import copy
     import traceback  # noqa: F401 - for _error, loaded before the limits
@@ -375,6 +404,7 @@ def main() -> None:
     import numpy  # noqa: F401 - imported before the job arrives: a spare child is warm
 
     report = os.fdopen(os.dup(1), "w", encoding="utf-8")
+    sweep(os.path.dirname(os.path.realpath(os.getcwd())))  # while the child waits anyway
     line = sys.stdin.readline()
     if not line:  # a spare child whose trainer has gone: leave nothing behind
         import shutil

@@ -26,7 +26,8 @@ What is enforced, and how:
   CPU limit is not enough (a child that sleeps, or a busy machine); the child leaves
   as soon as its last case has reported (no atexit hooks, no wait for the threads the
   learner started). Should the trainer itself die, the child ends itself by
-  ``SIGALRM`` two seconds after the wall clock.
+  ``SIGALRM`` two seconds after the wall clock, and a later child removes the folder
+  it left (folders are named after their trainer's pid).
 * **Output caps.** What the learner prints is kept up to a cap (then the case fails
   with "printed more than …"); their raw writes to the standard streams go to
   ``/dev/null``; the report the parent reads is capped, and read as plain data
@@ -72,7 +73,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from trainer.coderun._child import decode, encode
+from trainer.coderun._child import FOLDER_PREFIX, decode, encode
 
 __all__ = ["CaseRun", "Limits", "Run", "Sandbox", "run_function"]
 
@@ -150,7 +151,9 @@ class _Child:
     """One started child process, warm (numpy imported) and waiting for its job."""
 
     def __init__(self) -> None:
-        self.folder = tempfile.mkdtemp(prefix="trainer-code-")
+        # the trainer's pid in the name: a later child removes the folders of trainers
+        # that died without removing them (see _child.sweep)
+        self.folder = tempfile.mkdtemp(prefix=f"{FOLDER_PREFIX}{os.getpid()}-")
         env = {"PATH": os.defpath, "LANG": "C.UTF-8", "OPENBLAS_NUM_THREADS": "1",
                "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "HOME": self.folder,
                "TMPDIR": self.folder}
