@@ -203,7 +203,8 @@ def test_a_number_of_a_billion_digits_is_graded_through_a_bound(answer: str) -> 
 # ------------------------------- F10: a function without brackets before a division
 
 @pytest.mark.parametrize("answer, readings", [
-    ("β log a/b", ("log(a)/b", "log(a/b)")),
+    ("β log a/b", ("β·log(a)/b", "β·log(a/b)")),
+    ("2√a/b", ("2√(a)/b", "2√(a/b)")),
     ("√a/b", ("√(a)/b", "√(a/b)")),
 ])
 def test_a_bare_function_before_a_division_is_refused_with_readings_that_read_back(

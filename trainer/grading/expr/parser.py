@@ -154,8 +154,11 @@ class _Parser:
                     inner = nodes.Call(call.func, (nodes.Mul((("*", call.args[0]),
                                                               ("/", factors[-1][1]))),
                                                    *call.args[1:]))
-                    raise self.ambiguous(start, pretty(nodes.Mul((("*", call), factors[-1]))),
-                                         _call_text(inner))
+                    before = factors[:-2] if factors[-2][1] is call else []  # β log a/b
+                    op = factors[-2][0] if before else "*"
+                    raise self.ambiguous(
+                        start, pretty(_mul([*before, (op, call), factors[-1]])),
+                        pretty(_mul([*before, (op, inner)])) if before else _call_text(inner))
                 if tok.value == "/":
                     last_div = len(factors) - 1
             elif _starts_factor(tok) or (tok.kind == _OP and tok.value in ("|", "‖")
