@@ -428,8 +428,9 @@ class StudySession:
         now = self.clock()
         today_end = next_day_start(now, self.settings.day_starts_at)
         tomorrow_end = next_day_start(today_end, self.settings.day_starts_at)
-        decks = sorted({c.deck for c in self.cards})
-        keys = {c.key for c in self.cards}
+        scope = self.scope  # a deck's or a tag's session speaks of its own cards
+        decks = sorted({c.deck for c in scope})
+        keys = {c.key for c in scope}
         due = [s.due for s in self.store.states(decks).values()
                if s.key in keys and s.state != NEW and not s.suspended]
         graded = [o for o in self.outcomes if o.verdict is not None]

@@ -257,3 +257,17 @@ def test_cards_another_device_settled_leave_the_session_after_a_sync(recall_deck
     assert session.remaining == session.total - session.done
     session.rate(GOOD)
     assert session.current is None and 0 < session.next_card_in() <= 600
+
+
+def test_a_deck_sessions_summary_counts_that_decks_cards_only(recall_deck, graded_deck,
+                                                                 tmp_path):
+    cards = load_decks([recall_deck, graded_deck]).cards
+    store = Store.open(tmp_path / "s.db")
+    everything = StudySession(store=store, cards=cards, settings=Settings(),
+                              scheduler=Scheduler(fuzz=False), clock=Clock())
+    assert everything.current.deck == "basics"
+    everything.rate(GOOD)  # a basics card: learning, back later today
+    graded = StudySession(store=store, cards=cards, settings=Settings(),
+                          scheduler=Scheduler(fuzz=False), clock=Clock(), decks=["graded"])
+    assert graded.summary().due_later_today == 0  # "later today" speaks of this deck
+    assert everything.summary().due_later_today == 1
