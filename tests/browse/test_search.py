@@ -311,3 +311,13 @@ def test_the_first_page_read_in_due_order_is_the_whole_searchs_first_rows(tmp_pa
     assert first_page(index, store, "", NOW, "stability") is None  # only due is read so
     with pytest.raises(QueryError):
         first_page(index, store, "is:sleepy", NOW, "due")
+
+
+def test_the_cli_says_when_a_card_is_due_in_the_rating_keys_units():
+    from trainer.browse.cli import _due
+
+    assert _due(NOW + 600, NOW) == "10m"  # a learning step (it said 0h)
+    assert _due(NOW + 23.9 * 3600, NOW) == "1d"  # (it said 24h)
+    assert _due(NOW + 5 * 3600, NOW) == "5h"
+    assert _due(NOW + 40 * DAY, NOW) == "1.3mo"
+    assert _due(NOW - 60, NOW) == "now" and _due(None, NOW) == "-"

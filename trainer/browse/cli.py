@@ -62,10 +62,12 @@ def query_after_options(argv: list[str]) -> list[str]:
 
 
 def _due(t: float | None, now: float) -> str:
+    """When the card is due, in the rating keys' units (10m, 5h, 12d, 3.2mo), or now."""
     if t is None:
         return "-"
-    days = (t - now) / 86400
-    return "now" if days <= 0 else (f"{days * 24:.0f}h" if days < 1 else f"{days:.0f}d")
+    from trainer.scheduling.fsrs_scheduler import format_interval
+
+    return "now" if t <= now else format_interval(t - now)
 
 
 def run(args: argparse.Namespace, store_opener: Callable[..., Store],
