@@ -61,6 +61,21 @@ def test_export_writes_every_card_with_stable_guids(recall_deck, graded_deck, tm
     assert "<b>" in back  # the reference of the exported draw
 
 
+def test_the_package_is_readable_as_any_file_the_learner_writes(recall_deck, tmp_path):
+    """Written under a private temporary name, it ends with the umask's permissions (it was
+    left readable by its owner only, unlike every other file the learner makes)."""
+    import os
+    import stat
+
+    out = tmp_path / "a.apkg"
+    old = os.umask(0o022)
+    try:
+        assert main(["export", str(recall_deck), "-o", str(out)]) == 0
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(out.stat().st_mode) == 0o644
+
+
 def test_export_refuses_what_it_can_not_write(recall_deck, tmp_path, capsys):
     assert main(["export", str(recall_deck), "-o", str(tmp_path / "x.txt")]) == 2
     assert "must end in .apkg" in capsys.readouterr().err

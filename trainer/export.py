@@ -169,6 +169,9 @@ def _write_atomically(package: object, out: Path) -> None:
         package.write_to_file(str(tmp))  # type: ignore[attr-defined]
         with open(tmp, "rb+") as fh:
             os.fsync(fh.fileno())
+        umask = os.umask(0o022)  # mkstemp made it private: read it back to honour it
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # as any file the learner writes
         os.replace(tmp, out)
     except (OSError, sqlite3.Error, zipfile.BadZipFile) as exc:
         detail = getattr(exc, "strerror", None) or str(exc)
