@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import json
+import math
 from pathlib import Path
 
 import pytest
@@ -115,19 +116,40 @@ def test_the_draws_differ_between_reviews_and_repeat_within_one(cards):
 def test_the_stable_check_shifts_the_logits_both_ways(cards):
     ex = CodeExercise(cards["lse-code"], 0)
     labels = [c.label for c in ex.cases()]
-    assert labels == ["draw 1", "draw 2", "draw 3", "length 1", "z + 1000", "z − 1000"]
+    assert labels == ["draw 1", "draw 2", "draw 3", "length 1", "z + 1000", "z − 1000",
+                      "z ± 1000 (−, +, …)", "z ± 1000 (+, −, …)"]
     shifted = ex.cases()[4]
     assert shifted.expected == pytest.approx(ex.cases()[0].expected + 1000)
     assert len(ex.cases()[3].args[0]) == 1
+    # the spread cases put the entries 2000 apart: the largest sets the value
+    z = ex.cases()[0].args[0]
+    spread = ex.cases()[6].args[0]
+    assert list(spread) == pytest.approx([v + (-1000 if i % 2 == 0 else 1000)
+                                          for i, v in enumerate(z)])
+    assert max(spread) <= ex.cases()[6].expected <= max(spread) + math.log(len(spread))
 
 
 def test_forgetting_the_max_shift_overflows_only_at_magnitude_1000(cards):
     result = CodeExercise(cards["lse-code"], 0).run(NAIVE_LSE)
     passed = {c.label: c.passed for c in result.cases}
     assert passed == {"draw 1": True, "draw 2": True, "draw 3": True, "length 1": True,
-                      "z + 1000": False, "z − 1000": False}
+                      "z + 1000": False, "z − 1000": False, "z ± 1000 (−, +, …)": False,
+                      "z ± 1000 (+, −, …)": False}
     assert result.feedback == "Subtract max(z) before exponentiating."
     assert result.suggested_rating() == HARD
+
+
+MIN_SHIFT_LSE = ("import numpy as np\n\ndef logsumexp(z):\n    m = np.min(z)\n"
+                 "    return float(m + np.log(np.sum(np.exp(z - m))))\n")
+
+
+def test_shifting_by_the_min_fails_only_when_the_entries_spread_2000_apart(cards):
+    # z + 1000 and z - 1000 move every entry alike: any shift (min, mean, first entry)
+    # passes them; only a sample whose entries lie far apart tells the max from the others
+    result = CodeExercise(cards["lse-code"], 0).run(MIN_SHIFT_LSE)
+    failed = [c.label for c in result.cases if not c.passed]
+    assert failed == ["z ± 1000 (−, +, …)", "z ± 1000 (+, −, …)"]
+    assert not result.correct
 
 
 def test_a_crash_fails_every_case_and_rates_again(cards):
@@ -220,7 +242,7 @@ def test_validate_names_each_problem_of_a_code_card(write_deck, capsys):
     out = capsys.readouterr().out
     assert "the signature's parameters m are not params" in out
     assert "unknown check 'vectorized'" in out
-    assert "stable(name) or stable(name, shift) names a param" in out
+    assert "stable(name) or stable(name, shift, …) names a param" in out
     assert "the reference solution has no `def f`" in out
 
 

@@ -77,3 +77,34 @@ def test_no_listed_slip_comes_within_1_percent_of_the_reference_or_another(cards
     for card in cards.values():
         for review in range(100):
             assert slip_collisions(CodeExercise(card, review)) == [], (card.id, review)
+
+
+@pytest.mark.parametrize("card_id, source, feedback", [
+    # shifted by the minimum: every exponent is >= 0 and overflows once the logits spread
+    ("logsumexp-code",
+     "import numpy as np\ndef logsumexp(z):\n    m = np.min(z)\n"
+     "    return float(m + np.log(np.sum(np.exp(z - m))))\n",
+     "You shifted by the minimum"),
+    ("softmax-cross-entropy-code",
+     "import numpy as np\ndef softmax_cross_entropy(z, target):\n    m = np.min(z)\n"
+     "    return float(m + np.log(np.sum(np.exp(z - m))) - z[target])\n",
+     "You shifted by the minimum"),
+    # the log of the softmax: the target's probability underflows to 0
+    ("softmax-cross-entropy-code",
+     "import numpy as np\ndef softmax_cross_entropy(z, target):\n"
+     "    p = np.exp(z - np.max(z))\n    return float(-np.log(p[target] / p.sum()))\n",
+     "You took the log of the softmax"),
+    # -m + log(1 + e^m): stable for a negative margin, inf for a large positive one
+    ("dpo-loss-code",
+     "import numpy as np\ndef dpo_loss(logp_w, logp_l, ref_w, ref_l, beta):\n"
+     "    m = beta * ((logp_w - ref_w) - (logp_l - ref_l))\n"
+     "    return float(-m + np.log1p(np.exp(m)))\n",
+     "overflows for a large positive margin"),
+])
+def test_a_slip_that_only_large_inputs_reveal_fails_on_every_review(cards, card_id, source,
+                                                                    feedback):
+    for review in range(3):
+        result = CodeExercise(cards[card_id], review).run(source)
+        assert not result.correct, (card_id, review)
+        assert all(c.passed for c in result.cases if c.label.startswith("draw"))
+        assert feedback in result.feedback

@@ -56,7 +56,7 @@ CHECKS: dict[str, str] = {
     "returns_pair": "returns a tuple of two floats",
     "no_mutation": "does not modify its input",
     "length_one": "works on 1-D arrays of length 1",
-    "stable": "numerically stable for inputs of magnitude 1000",
+    "stable": "numerically stable for inputs of magnitude 1000, also spread ±1000",
     "vectorised": "vectorised: no Python loop over the samples",
     "no_inverse": "solves the linear system instead of inverting a matrix",
 }
@@ -420,7 +420,8 @@ class CodeExercise:
         return self.card.reference or ""
 
     def describe_checks(self) -> list[str]:
-        return [CHECKS.get(name, name) for name, _ in self.checks]
+        """What the checks promise, once each (two `stable` checks shift two params)."""
+        return list(dict.fromkeys(CHECKS.get(name, name) for name, _ in self.checks))
 
     # .............................................................. cases
 
@@ -480,12 +481,24 @@ class CodeExercise:
                 out.append(("length 1", params, name))
             elif name == "stable":
                 target = args[0]
-                shifts = [float(args[1])] if len(args) > 1 else [STABLE_SHIFT, -STABLE_SHIFT]
+                shifts = [float(a) for a in args[1:]] or [STABLE_SHIFT, -STABLE_SHIFT]
                 for s in shifts:
                     params = dict(base)
                     params[target] = base[target] + s  # type: ignore[operator]
                     sign = "+" if s > 0 else "−"
                     out.append((f"{target} {sign} {abs(s):g}", params, name))
+                value = base[target]
+                if len(args) == 1 and isinstance(value, tuple) and len(value) > 1:
+                    # A wide spread: one shift of the whole sample is passed by any shift
+                    # (min, first entry, mean), and only the max keeps every exponent <= 0
+                    # when entries lie 2000 apart. Both alternations, so that whichever entry
+                    # a card singles out (a target class) meets -1000 in one of them.
+                    for first in (-STABLE_SHIFT, STABLE_SHIFT):
+                        params = dict(base)
+                        params[target] = Sample(
+                            v + (first if i % 2 == 0 else -first) for i, v in enumerate(value))
+                        signs = "−, +" if first < 0 else "+, −"
+                        out.append((f"{target} ± {STABLE_SHIFT:g} ({signs}, …)", params, name))
         return out
 
     def cases(self) -> list[Case]:

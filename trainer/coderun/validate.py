@@ -88,13 +88,14 @@ def code_problems(card: Card) -> list[Found]:
         if check not in CHECKS:
             out.append((text, f"unknown check {check!r}; the checks are {', '.join(CHECKS)}"))
         elif check == "stable":
-            if not 1 <= len(args) <= 2 or args[0] not in params:
-                out.append((text, "stable(name) or stable(name, shift) names a param to shift"))
-            elif len(args) == 2:
+            if not args or args[0] not in params:
+                out.append((text, "stable(name) or stable(name, shift, …) names a param to "
+                                  "shift"))
+            for shift in args[1:]:
                 try:
-                    float(args[1])
+                    float(shift)
                 except ValueError:
-                    out.append((text, f"stable: the shift {args[1]!r} is not a number"))
+                    out.append((text, f"stable: the shift {shift!r} is not a number"))
         elif check == "length_one":
             unknown = [a for a in args if a not in params]
             if unknown:

@@ -101,3 +101,38 @@ def dpo_loss_naive(logp_w: float, logp_l: float, ref_w: float, ref_l: float, bet
     margin = _f(beta) * ((_f(logp_w) - _f(ref_w)) - (_f(logp_l) - _f(ref_l)))
     with np.errstate(all="ignore"):
         return float(-np.log(1.0 / (1.0 + np.exp(np.float64(-margin)))))
+
+
+@_register("a MISTAKE: log(sum(exp(z))) shifted by min(z), not max(z) (overflows once the "
+           "entries spread by more than ~709)", example=([1.0, 2.0, 3.0],))
+def log_sum_exp_min_shift(z: ArrayLike) -> float:
+    import numpy as np
+
+    zs = np.asarray(_vec(z), dtype=float)
+    m = float(np.min(zs))
+    with np.errstate(all="ignore"):
+        return float(m + np.log(np.sum(np.exp(zs - m))))
+
+
+@_register("a MISTAKE: -log of the max-shifted softmax's target entry (the entry underflows "
+           "to 0 when its logit is ~745 below the max), target from 1",
+           example=([2.0, 1.0, 0.1], 1))
+def softmax_cross_entropy_from_probs(logits: ArrayLike, target: float) -> float:
+    import numpy as np
+
+    z = np.asarray(_vec(logits), dtype=float)
+    with np.errstate(all="ignore"):
+        p = np.exp(z - np.max(z))
+        p = p / np.sum(p)
+        return float(-np.log(p[_index(target, len(z))]))
+
+
+@_register("a MISTAKE: -m + log(1 + exp(m)) for the DPO loss, m the margin (overflows for a "
+           "large positive margin)", example=(-1.0, -2.0, -1.5, -1.5, 0.1))
+def dpo_loss_positive_overflow(logp_w: float, logp_l: float, ref_w: float, ref_l: float,
+                               beta: float) -> float:
+    import numpy as np
+
+    margin = _f(beta) * ((_f(logp_w) - _f(ref_w)) - (_f(logp_l) - _f(ref_l)))
+    with np.errstate(all="ignore"):
+        return float(-margin + np.log1p(np.exp(np.float64(margin))))
