@@ -295,26 +295,32 @@ class Attempt:
     def is_code(self) -> bool:
         return self.card.kind == "code"
 
-    def run_code(self, source: str) -> CodeResult:
-        """Run the learner's function against the card's draws in the sandbox, without
-        recording anything (the learner may run as often as they like). Slow: call it
-        from a worker thread. Never raises for bad code."""
+    def run_code(self, source: str, submit: bool = False) -> CodeResult:
+        """Run the learner's function in the sandbox, without recording anything (the
+        learner may run as often as they like): on the draws a run shows, or with
+        ``submit`` on the review's fresh draws that grade a submission, so that what a run
+        showed can not simply be played back. Slow: call it from a worker thread. Never
+        raises for bad code."""
         if self.code is None:
             raise RuntimeError(f"{self.card.key} is not a code card that can be run")
-        return self.code.run(source)
+        return (self.code.graded() if submit else self.code).run(source)
 
     def record_code(self, source: str, result: CodeResult) -> CardResult | None:
-        """Take a submitted function and its result into the attempt (None if already
-        answered): the verdict, the suggested rating, and the code for the review log."""
+        """Take a submitted function and its result (``run_code(source, submit=True)``)
+        into the attempt (None if already answered): the verdict, the suggested rating,
+        and the code for the review log."""
         if self.phase != "question" or self.code is None:
             return None
+        if not result.graded:
+            raise ValueError("a submission is graded on its fresh draws: "
+                             "run_code(source, submit=True)")
         self.code_source, self.code_result = source, result
         self.phase = "answered"
         self._suggested = suggest_from_code(result)
         return CardResult((), self.verdict, self._suggested)
 
     def submit_code(self, source: str) -> CardResult:
-        outcome = self.record_code(source, self.run_code(source))
+        outcome = self.record_code(source, self.run_code(source, submit=True))
         if outcome is None:
             raise RuntimeError(f"{self.card.key} is already answered")
         return outcome

@@ -113,6 +113,45 @@ def test_the_draws_differ_between_reviews_and_repeat_within_one(cards):
     assert first.draws[0] != first.draws[1]
 
 
+def _lookup_table(ex: CodeExercise) -> str:
+    """A solution that plays back the outputs a run showed and guesses elsewhere."""
+    table = {round(float(c.args[0].sum()), 6): c.expected for c in ex.cases()}
+    return (f"import numpy as np\n\nTABLE = {table!r}\n\ndef gaussian_mle(x):\n"
+            "    return TABLE.get(round(float(np.sum(x)), 6), (0.0, 1.0))\n")
+
+
+def test_a_submission_is_graded_on_fresh_draws_a_run_never_showed(cards):
+    shown = CodeExercise(cards["gauss-code"], 3)
+    graded = shown.graded()
+    assert graded.is_graded and not shown.is_graded and graded.graded() is graded
+    assert not {tuple(d["x"]) for d in shown.draws} & {tuple(d["x"]) for d in graded.draws}
+    # reproducible: the same review grades on the same draws, another review on others
+    assert CodeExercise(cards["gauss-code"], 3).graded().draws == graded.draws
+    assert CodeExercise(cards["gauss-code"], 4).graded().draws != graded.draws
+    cheat = _lookup_table(shown)
+    assert shown.run(cheat).correct  # the table of what a run showed passes the run
+    result = graded.run(cheat)
+    assert result.graded and not result.correct
+    assert not any(c.passed for c in result.cases)
+    assert graded.run(RIGHT).correct
+
+
+def test_an_attempt_runs_on_the_shown_draws_and_grades_a_submission_on_fresh_ones(cards):
+    from trainer.attempt import Attempt
+    from trainer.review import Verdict
+
+    attempt = Attempt(cards["gauss-code"], 2)
+    assert attempt.code is not None
+    cheat = _lookup_table(attempt.code)
+    tried = attempt.run_code(cheat)
+    assert tried.correct and not tried.graded and not attempt.answered
+    with pytest.raises(ValueError, match="fresh draws"):
+        attempt.record_code(cheat, tried)  # what a run showed is never the grade
+    outcome = attempt.submit(cheat)
+    assert outcome.verdict is Verdict.INCORRECT and attempt.suggested == AGAIN
+    assert attempt.code_result is not None and attempt.code_result.graded
+
+
 def test_the_stable_check_shifts_the_logits_both_ways(cards):
     ex = CodeExercise(cards["lse-code"], 0)
     labels = [c.label for c in ex.cases()]
@@ -271,6 +310,18 @@ def test_trainer_try_exit_codes_and_output(deck_file, tmp_path: Path, capsys):
     data = json.loads(capsys.readouterr().out)
     assert data["verdict"] == "incorrect" and len(data["cases"]) == 3
     assert data["cases"][0]["passed"] is False and data["cases"][0]["expected"]
+
+
+def test_trainer_try_grades_like_a_submission_and_shows_a_run_with_run(cards, deck_file,
+                                                                        tmp_path: Path, capsys):
+    cheat = tmp_path / "cheat.py"
+    cheat.write_text(_lookup_table(CodeExercise(cards["gauss-code"], 5)))
+    args = ["try", "code-test/gauss-code", str(cheat), "--deck-path", str(deck_file),
+            "--seed", "5"]
+    assert main([*args, "--run"]) == 0
+    assert "the draws a run shows" in capsys.readouterr().out
+    assert main(args) == 1
+    assert "the fresh draws a submission is graded on" in capsys.readouterr().out
 
 
 def test_trainer_try_refuses_bad_usage_with_exit_2(deck_file, tmp_path: Path, capsys):

@@ -82,8 +82,10 @@ async def test_a_wrong_function_fails_a_case_then_the_fix_passes_and_is_stored(
         editor.load_text(RIGHT)
         await run_and_wait(app, pilot, "ctrl+r")
         assert "3 of 3 cases passed, 2 of 2 checks" in text(app, "code-results")
+        assert "fresh draws" not in text(app, "code-headline")
         await run_and_wait(app, pilot, "ctrl+s")
         assert "correct" in text(app, "verdict") and "incorrect" not in text(app, "verdict")
+        assert "submitted, graded on fresh draws: 3 of 3" in text(app, "code-headline")
         assert "float(np.mean((x - mu) ** 2))" in printed(app, "model-answer")  # the worked reference
         assert editor.read_only
         assert "Suggested: Good" in text(app, "status")
@@ -312,7 +314,7 @@ async def test_a_run_that_fails_in_the_trainer_frees_the_editor_and_records_noth
         make_app, code_deck, tmp_path, monkeypatch):
     from trainer.attempt import Attempt
 
-    def broken(self, source):
+    def broken(self, source, submit=False):
         raise RecursionError("maximum recursion depth exceeded")
 
     app = make_app(code_deck, tmp_path / "t.db")

@@ -288,6 +288,7 @@ class CodeResult:
     checks: list[CheckResult] = field(default_factory=list)
     fatal: str | None = None
     feedback: str = ""
+    graded: bool = False  # on the fresh draws of a submission, not the ones a run shows
 
     @property
     def passed(self) -> int:
@@ -341,7 +342,7 @@ class CodeResult:
 
     def to_dict(self) -> dict[str, object]:
         return {"verdict": self.verdict, "passed": self.passed, "total": self.total,
-                "fatal": self.fatal, "feedback": self.feedback,
+                "fatal": self.fatal, "feedback": self.feedback, "graded": self.graded,
                 "cases": [c.to_dict() for c in self.cases],
                 "checks": [c.to_dict() for c in self.checks]}
 
@@ -381,15 +382,25 @@ def _columns(card: Card, name: str, params: Mapping[str, object]) -> int | None:
 
 
 class CodeExercise:
-    """A code card drawn for one review: the prompt, the starter code and the cases."""
+    """A code card drawn for one review: the prompt, the starter code and the cases.
 
-    def __init__(self, card: Card, review_number: int, draws: int = DEFAULT_DRAWS) -> None:
+    Two sets of draws belong to a review: the ones a run shows (this object, the default)
+    and the fresh ones a submission is graded on (:meth:`graded`), seeded apart so that a
+    table of the outputs a run showed does not pass; both are reproducible from the card
+    and the review number.
+    """
+
+    def __init__(self, card: Card, review_number: int, draws: int = DEFAULT_DRAWS,
+                 graded: bool = False) -> None:
         from trainer.exercises.exercise import review_seed
 
         if card.kind != "code" or not card.signature:
             raise ExerciseError(f"{card.key} is not a code card")
         self.card = card
         self.review_number = review_number
+        self.is_graded = graded
+        self._draw_count = draws
+        self._graded: CodeExercise | None = None
         try:
             self.function, self.parameters = signature_of(card.signature)
         except ValueError as exc:
@@ -397,8 +408,10 @@ class CodeExercise:
         where = f"{card.key}: "
         self.seed = review_seed(card.key, review_number)
         self.draws: list[dict[str, object]] = []
+        salt = "graded/" if graded else ""
         for i in range(max(1, draws)):
-            seed = self.seed if i == 0 else review_seed(f"{card.key}/draw{i}", review_number)
+            seed = self.seed if i == 0 and not graded else review_seed(
+                f"{card.key}/{salt}draw{i}", review_number)
             self.draws.append(draw_params(card.params, card.constraints, seed, where)
                               if card.params else {})
         self.params = self.draws[0]
@@ -409,6 +422,15 @@ class CodeExercise:
         self.tolerance = (card.tolerance.get("rtol", DEFAULT_RTOL),
                           card.tolerance.get("atol", DEFAULT_ATOL))
         self._cases: list[Case] | None = None
+
+    def graded(self) -> CodeExercise:
+        """This review's draws for grading a submission: fresh, never shown by a run."""
+        if self.is_graded:
+            return self
+        if self._graded is None:
+            self._graded = CodeExercise(self.card, self.review_number, self._draw_count,
+                                        graded=True)
+        return self._graded
 
     @property
     def starter(self) -> str:
@@ -522,7 +544,8 @@ class CodeExercise:
         try:
             cases = self.cases()
         except ExerciseError as exc:
-            return CodeResult(fatal=f"this card's expected values could not be computed: {exc}")
+            return CodeResult(fatal=f"this card's expected values could not be computed: {exc}",
+                              graded=self.is_graded)
         if len(source) > MAX_SOURCE:  # not sent to the sandbox, nor parsed here
             return self.grade(source, Run(fatal=f"your code is longer than "
                                                 f"{MAX_SOURCE // 1000} KB"))
@@ -534,7 +557,7 @@ class CodeExercise:
         """Compare what the solution returned (``run``) with the expected values."""
         cases = self.cases()
         rtol, atol = self.tolerance
-        out = CodeResult(fatal=run.fatal)
+        out = CodeResult(fatal=run.fatal, graded=self.is_graded)
         for i, case in enumerate(cases):
             expected = show(case.expected)
             if i >= len(run.cases):

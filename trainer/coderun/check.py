@@ -1,7 +1,8 @@
 """`trainer check` for code cards: the reference passes every draw and check; mistakes fail.
 
-For review numbers 0..N-1 the card is drawn as the learner meets it; the
-expected values come from the registry. The card's reference solution runs in
+For review numbers 0..N-1 the card is drawn as the learner meets it (the draws a
+run shows and the fresh ones a submission is graded on); the expected values come
+from the registry. The card's reference solution runs in
 the sandbox (once for all draws, like any learner's code) and must pass every
 case and check. Each listed mistake's values must fail at every review and be
 recognised with its own feedback.
@@ -65,6 +66,11 @@ def slip_collisions(ex: CodeExercise) -> list[str]:
     return out
 
 
+def _which(ex: CodeExercise) -> str:
+    """Where a failure is, when it is on the draws that grade a submission."""
+    return " (on the fresh draws a submission is graded on)" if ex.is_graded else ""
+
+
 def check_code_card(card: Card, seeds: int, stats: Stats) -> list[Failure]:
     from trainer.check import Failure
     from trainer.coderun.card import CodeExercise
@@ -84,15 +90,18 @@ def check_code_card(card: Card, seeds: int, stats: Stats) -> list[Failure]:
     exercises: list[CodeExercise] = []
     for review in range(seeds):
         try:
-            ex = CodeExercise(card, review)
-            ex.cases()
+            shown = CodeExercise(card, review)
+            pair = [shown, shown.graded()]  # the draws a run shows and those a submission meets
+            for ex in pair:
+                ex.cases()
         except ExerciseError as exc:
             fail(f"could not be drawn: {exc}", review)
             continue
-        exercises.append(ex)
+        exercises += pair
         stats.draws += 1
-        for message in slip_collisions(ex):
-            fail(message, review, ex.seed)
+        for ex in pair:
+            for message in slip_collisions(ex):
+                fail(message + _which(ex), review, ex.seed)
     if not exercises:
         return failures
     # the reference runs once, on every case of every review, like a learner's code
@@ -113,8 +122,8 @@ def check_code_card(card: Card, seeds: int, stats: Stats) -> list[Failure]:
             bad += [f"check {c.name}: {c.message}" for c in result.checks if not c.passed]
             if result.fatal:
                 bad.insert(0, result.fatal)
-            fail("the reference solution does not pass: " + "; ".join(bad[:3]), ex.review_number,
-                 ex.seed)
+            fail("the reference solution does not pass" + _which(ex) + ": " + "; ".join(bad[:3]),
+                 ex.review_number, ex.seed)
         for k, mistake in enumerate(card.mistakes):
             stats.mistakes += 1
             graded = ex.grade(source, ex.mistake_run(k))
@@ -123,9 +132,9 @@ def check_code_card(card: Card, seeds: int, stats: Stats) -> list[Failure]:
 
             expected_feedback = fill(expected_feedback, ex.params) or ""
             if graded.correct or all(c.passed for c in graded.cases):
-                fail(f"the mistake {mistake.answer!r} passes every case: it is not a mistake "
-                     "these draws can tell apart", ex.review_number, ex.seed)
+                fail(f"the mistake {mistake.answer!r} passes every case{_which(ex)}: it is not "
+                     "a mistake these draws can tell apart", ex.review_number, ex.seed)
             elif graded.feedback != expected_feedback:
-                fail(f"the mistake {mistake.answer!r} fails without its feedback; got "
+                fail(f"the mistake {mistake.answer!r} fails without its feedback{_which(ex)}; got "
                      f"{graded.feedback!r}", ex.review_number, ex.seed)
     return failures

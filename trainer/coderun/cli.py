@@ -17,6 +17,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("file", type=Path, metavar="FILE.py", help="your solution")
     parser.add_argument("--seed", type=int, default=0, metavar="N",
                         help="the review number whose draws are used (default 0)")
+    parser.add_argument("--run", action="store_true",
+                        help="the draws the study screen's run (ctrl+r) shows; default: the "
+                             "fresh draws a submission is graded on")
     parser.add_argument("--deck-path", action="append", type=Path, default=[], metavar="PATH",
                         help="look for the card in these deck files or folders as well")
     parser.add_argument("--json", action="store_true", help="machine-readable output")
@@ -69,12 +72,14 @@ def run(args: argparse.Namespace) -> int:
     problem = source_problems(source, ex.function)
     if problem:
         return _fail(f"{args.file}: {problem}")
-    outcome = ex.run(source)
+    outcome = (ex if args.run else ex.graded()).run(source)
     if args.json:
         print(json.dumps({"card": card.key, "seed": args.seed, "function": ex.function,
                           **outcome.to_dict()}, ensure_ascii=False))
         return 0 if outcome.correct else 1
-    print(f"{card.key} · review {args.seed} · def {ex.function}({', '.join(ex.parameters)})")
+    which = "the draws a run shows" if args.run else "the fresh draws a submission is graded on"
+    print(f"{card.key} · review {args.seed} · {which} · "
+          f"def {ex.function}({', '.join(ex.parameters)})")
     for c in outcome.cases:
         mark = "✔ pass" if c.passed else "✘ FAIL"
         print(f"{mark}  {c.label}: {c.inputs}")

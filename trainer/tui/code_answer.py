@@ -44,6 +44,8 @@ def render_headline(result: CodeResult) -> Text:
     reason is on screen however long the cases below are."""
     why = result.first_failure()
     out = Text("✔ " if why is None else "✘ ", style="bold green" if why is None else "bold red")
+    if result.graded:
+        out.append("submitted, graded on fresh draws: ")
     out.append(result.summary(), style="bold")
     if why is not None and not result.fatal:  # the summary already names what stopped it
         out.append(" · ")
@@ -179,7 +181,7 @@ class CodeAnswer(Vertical):
         """Run ``source`` against the card's draws in the sandbox (a thread: it is slow);
         nothing is recorded unless ``submit``."""
         try:
-            result = self.attempt.run_code(source)
+            result = self.attempt.run_code(source, submit=submit)
         except Exception as exc:  # noqa: BLE001 - a trainer fault: say so, let them retry
             self.app.call_from_thread(self._run_failed, f"{type(exc).__name__}: {exc}")
             return
