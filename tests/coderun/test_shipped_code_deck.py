@@ -70,13 +70,69 @@ def test_a_classic_slip_fails_where_it_should(cards, card_id, source, failing, f
 
 
 def test_no_listed_slip_comes_within_1_percent_of_the_reference_or_another(cards):
-    # the constraints keep every diagnosis unambiguous: on 100 reviews (300 draws and their
-    # length-1 cases) of each card, no slip is within 1% of the reference or another slip
+    # the constraints keep every diagnosis unambiguous: on 100 reviews (300 draws a run shows,
+    # 300 a submission is graded on, and their length-1 cases) of each card, no slip is
+    # within 1% of the reference or another slip
     from trainer.coderun.check import slip_collisions
 
     for card in cards.values():
         for review in range(100):
-            assert slip_collisions(CodeExercise(card, review)) == [], (card.id, review)
+            shown = CodeExercise(card, review)
+            assert slip_collisions(shown) == [], (card.id, review)
+            assert slip_collisions(shown.graded()) == [], (card.id, review, "graded")
+
+
+def test_the_draws_of_a_review_differ_in_every_array_size(cards):
+    # a function written for one size (x.sum() / 12, np.eye(3)) fails: in each set of draws
+    # no length or width is the same on every draw, and on nearly every set none repeats
+    from trainer.coderun.card import _same_size
+
+    for card in cards.values():
+        if card.id == "dpo-loss-code":  # numbers only
+            continue
+        repeats = 0
+        for review in range(50):
+            for ex in (CodeExercise(card, review), CodeExercise(card, review).graded()):
+                sizes = [ex._sizes(d) for d in ex.draws]
+                for column in zip(*sizes, strict=True):
+                    assert max(column) < 0 or len(set(column)) > 1, (card.id, review, sizes)
+                repeats += any(_same_size(sizes[i], sizes[:i]) for i in range(1, len(sizes)))
+        assert repeats <= 2, card.id
+
+
+@pytest.mark.parametrize("card_id, source", [
+    ("bernoulli-mle-code",
+     "import numpy as np\ndef bernoulli_mle(x):\n"
+     "    return float(np.sum(x) / 12) if x.size > 1 else float(x[0])\n"),
+    ("ridge-code",
+     "import numpy as np\ndef ridge(X, y, lam):\n"
+     "    return np.linalg.solve(X.T @ X + lam * np.eye(3), X.T @ y)\n"),
+    ("softmax-cross-entropy-code",
+     "import numpy as np\ndef softmax_cross_entropy(z, target):\n"
+     "    m = np.max(z)\n"
+     "    return float(m + np.log(np.exp(z - m) @ np.ones(5)) - z[target])\n"),
+    ("kl-diag-gaussian-code",
+     "import numpy as np\ndef kl_diag_gaussians(mu1, var1, mu2, var2):\n"
+     "    t = var1 / var2 + (mu1 - mu2) ** 2 / var2 - 1.0 + np.log(var2 / var1)\n"
+     "    return float(0.5 * t @ np.ones(4))\n"),
+])
+def test_a_function_written_for_one_size_fails_every_submission(cards, card_id, source):
+    for review in range(6):
+        assert not CodeExercise(cards[card_id], review).graded().run(source).correct, review
+
+
+SWAPPED = ("import numpy as np\ndef beta_bernoulli_map(x, a, b):\n"
+           "    return float((np.sum(x) + b - 1) / (x.size + a + b - 2))\n")
+
+
+def test_swapping_a_and_b_fails_every_draw_with_its_feedback(cards):
+    # a = b is never drawn: there the swap would be right
+    for review in range(10):
+        ex = CodeExercise(cards["beta-bernoulli-map-code"], review)
+        assert all(d["a"] != d["b"] for d in ex.draws + ex.graded().draws)
+        result = ex.graded().run(SWAPPED)
+        assert not any(c.passed for c in result.cases), review
+        assert "a and b are swapped" in result.feedback
 
 
 @pytest.mark.parametrize("card_id, source, feedback", [

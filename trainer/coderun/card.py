@@ -62,6 +62,9 @@ CHECKS: dict[str, str] = {
 }
 CASE_CHECKS = ("length_one", "stable")  # checked by extra cases; the others by inspection
 DEFAULT_DRAWS = 3
+# Redraws (per set of draws) spent on giving each draw a size no earlier draw of the set has;
+# a card whose sizes are fixed spends them once and keeps its draws.
+SIZE_REDRAWS = 10
 DEFAULT_RTOL = 1e-6
 DEFAULT_ATOL = 1e-9
 STABLE_SHIFT = 1000.0
@@ -365,6 +368,11 @@ def _evaluate(text: str, env: Mapping[str, object]) -> object:
             return normalise(evaluate(node, env, _solve_table()))
 
 
+def _same_size(sizes: tuple[int, ...], earlier: list[tuple[int, ...]]) -> bool:
+    """Whether an array of this draw has a length or width some earlier draw's has."""
+    return any(a == b >= 0 for other in earlier for a, b in zip(sizes, other, strict=False))
+
+
 def _columns(card: Card, name: str, params: Mapping[str, object]) -> int | None:
     for key, text in card.reshape:
         if key == name:
@@ -409,11 +417,22 @@ class CodeExercise:
         self.seed = review_seed(card.key, review_number)
         self.draws: list[dict[str, object]] = []
         salt = "graded/" if graded else ""
+        sizes: list[tuple[int, ...]] = []
+        spare = SIZE_REDRAWS
         for i in range(max(1, draws)):
             seed = self.seed if i == 0 and not graded else review_seed(
                 f"{card.key}/{salt}draw{i}", review_number)
-            self.draws.append(draw_params(card.params, card.constraints, seed, where)
-                              if card.params else {})
+            params = draw_params(card.params, card.constraints, seed, where) \
+                if card.params else {}
+            # the draws of one set differ in every length and width where the card's params
+            # allow it, so that a function written for one size (x.sum() / 12, np.eye(3))
+            # fails
+            while spare and _same_size(self._sizes(params), sizes):
+                spare -= 1
+                params = draw_params(card.params, card.constraints, review_seed(
+                    f"{card.key}/{salt}draw{i}/size{spare}", review_number), where)
+            sizes.append(self._sizes(params))
+            self.draws.append(params)
         self.params = self.draws[0]
         self.prompt: str = fill(card.prompt, self.params) or ""
         self.solution: str | None = fill(card.solution, self.params)
@@ -422,6 +441,22 @@ class CodeExercise:
         self.tolerance = (card.tolerance.get("rtol", DEFAULT_RTOL),
                           card.tolerance.get("atol", DEFAULT_ATOL))
         self._cases: list[Case] | None = None
+
+    def _sizes(self, params: Mapping[str, object]) -> tuple[int, ...]:
+        """The sizes of the arrays the function receives: a length, or rows and columns
+        (-1 for a number)."""
+        out: list[int] = []
+        for name in self.parameters:
+            value = params.get(name)
+            if not isinstance(value, tuple):
+                out.append(-1)
+                continue
+            try:
+                cols = _columns(self.card, name, params)
+            except ExerciseError:
+                cols = None
+            out += [len(value)] if cols is None else [len(value) // cols, cols]
+        return tuple(out)
 
     def graded(self) -> CodeExercise:
         """This review's draws for grading a submission: fresh, never shown by a run."""
