@@ -56,11 +56,16 @@ def suggest_from_verdict(verdict: Verdict) -> Rating | None:
 
 
 def suggest_from_code(result: CodeResult) -> Rating:
-    """Rating suggested by a code card's cases and checks, counted like a derivation's steps;
-    checks earn credit beside right values, never instead of them (no right case: Again)."""
-    if not any(c.passed for c in result.cases):
-        return Rating.AGAIN
-    return suggest_from_steps(result.passed, result.total)
+    """Rating suggested by a code card's cases and checks: Good when all pass; Hard when
+    every value is right and only a check of how the code is written fails (a Python loop,
+    an input changed in place, an inverse, numpy scalars for floats); Again when any value
+    is wrong. A function right on some cases only is a wrong function, not a hard recall:
+    one that reads x[0] alone passes the length-1 case and the checks, and nothing more."""
+    if result.correct:
+        return Rating.GOOD
+    if result.fatal is None and result.cases and all(c.passed for c in result.cases):
+        return Rating.HARD
+    return Rating.AGAIN
 
 
 def combine(verdicts: Iterable[Verdict]) -> Verdict:

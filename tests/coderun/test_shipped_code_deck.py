@@ -164,3 +164,16 @@ def test_a_slip_that_only_large_inputs_reveal_fails_on_every_review(cards, card_
         assert not result.correct, (card_id, review)
         assert all(c.passed for c in result.cases if c.label.startswith("draw"))
         assert feedback in result.feedback
+
+
+def test_a_function_right_on_the_length_1_case_only_is_wrong_not_hard(cards):
+    # it reads x[0] alone: the length-1 case and both checks pass, 3 of 6 counted like a
+    # derivation's steps, which suggested Hard; a wrong value is Again, however counted
+    from trainer.scheduling import AGAIN
+
+    source = "def bernoulli_mle(x):\n    return float(x[0])\n"
+    for review in range(3):
+        result = CodeExercise(cards["bernoulli-mle-code"], review).graded().run(source)
+        assert [c.label for c in result.cases if c.passed] == ["length 1"]
+        assert all(c.passed for c in result.checks)
+        assert result.suggested_rating() == AGAIN
