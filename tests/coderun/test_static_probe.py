@@ -127,6 +127,34 @@ def test_numpy_under_another_name_and_a_fixed_count_while_are_not_loops(source: 
     assert _loops(source) == []
 
 
+@pytest.mark.parametrize("source", [
+    # a counter moved on by assignment, not +=
+    "def f(x):\n    i = 0\n    s = 0.0\n    while True:\n        if i == len(x):\n"
+    "            break\n        s += x[i]\n        i = i + 1\n    return s\n",
+    # or by the walrus, until IndexError ends it
+    "def f(x):\n    i, s = -1, 0.0\n    try:\n        while True:\n"
+    "            s = s + x[(i := i + 1)]\n    except IndexError:\n        return s\n",
+    # a function inside that recurses on an index into the samples it closes over
+    "def f(x):\n    def go(i):\n        return 0.0 if i == len(x) else x[i] + go(i + 1)\n"
+    "    return go(0) / len(x)\n",
+    # or on the samples passed down, one fewer each call
+    "def f(x):\n    def go(v):\n        return 0.0 if v.size == 0 else v[0] + go(v[1:])\n"
+    "    return go(x) / x.size\n",
+])
+def test_while_counters_by_assignment_and_recursion_inside_are_found(source: str) -> None:
+    assert _loops(source)
+
+
+@pytest.mark.parametrize("source", [
+    "import numpy as np\ndef f(x):\n    k, mu = 0, 0.0\n    while k < 10:\n"
+    "        mu = mu - 0.1 * (mu - np.mean(x))\n        k = k + 1\n    return mu\n",
+    "import numpy as np\ndef f(x):\n    def pdf(v, m):\n        return np.exp(-(v - m) ** 2)\n"
+    "    return float(pdf(x, 0.0).sum())\n",
+])
+def test_a_counted_while_and_helpers_inside_that_do_not_walk_the_samples_pass(source) -> None:
+    assert _loops(source) == []
+
+
 # ------------------------------------------------- adversary3: right solutions refused
 
 EM_LOOP = '''import numpy as np

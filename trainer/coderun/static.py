@@ -246,9 +246,11 @@ def python_loops(fn: ast.FunctionDef, sample_args: set[int], module: ast.AST | N
     condition does, and a looping builtin or numpy helper (``sum``, ``map``,
     ``np.vectorize``, ``builtins.sum``, ``functools.reduce``, ``statistics.mean``, under
     any name they are bound to) applied to them are loops over the samples, and so are a
-    ``while`` that takes them one by one (``next(it)``, ``x[i]`` with ``i += 1``) and a call
-    of the function itself on them. A loop over a fixed count (``for _ in range(steps)``)
-    is not. A top-level helper of ``module`` called with the samples is read the same way.
+    ``while`` that takes them one by one (``next(it)``, ``x[i]`` with ``i += 1``,
+    ``i = i + 1`` or ``i := i + 1``), a call of the function itself on them, and a function
+    that calls itself with an index into them (``x[i] + go(i + 1)``). A loop over a fixed
+    count (``for _ in range(steps)``) is not. A top-level helper of ``module``, or a
+    function defined inside this one, called with the samples is read the same way.
     Not followed: helpers reached through a name other than their own (an alias, a
     lambda, a class), and loops hidden in ``exec``/``eval`` strings.
     """
@@ -270,7 +272,10 @@ def python_loops(fn: ast.FunctionDef, sample_args: set[int], module: ast.AST | N
                 tainted |= targets
                 changed = True
     out: list[Finding] = []
-    helpers = _helpers(module)
+    # the module's helpers, and functions defined inside this one (read the same way when
+    # called with the samples)
+    helpers = {**_helpers(module), **{n.name: n for n in ast.walk(fn)
+                                      if isinstance(n, ast.FunctionDef) and n is not fn}}
     aliases = _aliases(module if module is not None else fn)
     fixed = _fixed_names(fn)
 
@@ -279,6 +284,9 @@ def python_loops(fn: ast.FunctionDef, sample_args: set[int], module: ast.AST | N
         return bool(_names(expr) & tainted) and not _fixed(expr, fixed)
 
     for found in ast.walk(fn):
+        if isinstance(found, ast.FunctionDef) and _indexes_by_recursion(found, tainted):
+            out.append(Finding(found.lineno, f"`{found.name}(…)` calls itself to step through "
+                                             f"the samples (a loop by recursion)"))
         if isinstance(found, (ast.For, ast.AsyncFor)) and walks(found.iter):
             out.append(Finding(found.lineno, "a `for` loop over the samples"))
         elif isinstance(found, ast.While) and (_names(found.test) & tainted
@@ -321,11 +329,36 @@ def python_loops(fn: ast.FunctionDef, sample_args: set[int], module: ast.AST | N
     return sorted(out, key=lambda f: f.line)
 
 
+def _counters(node: ast.AST) -> set[str]:
+    """Names that ``node`` moves on from their own value: ``i += 1``, ``i = i + 1``,
+    ``(i := i + 1)``."""
+    out = set()
+    for n in ast.walk(node):
+        if isinstance(n, ast.AugAssign) and isinstance(n.target, ast.Name):
+            out.add(n.target.id)
+        elif isinstance(n, ast.Assign):
+            out |= {t.id for t in n.targets if isinstance(t, ast.Name) and t.id in _names(n.value)}
+        elif isinstance(n, ast.NamedExpr) and n.target.id in _names(n.value):
+            out.add(n.target.id)
+    return out
+
+
+def _indexes_by_recursion(fn: ast.FunctionDef, tainted: set[str]) -> bool:
+    """A function that calls itself and reads the samples at an index it is passed (``go(i)``
+    returning ``x[i] + go(i + 1)``): one Python call per sample."""
+    calls_itself = any(isinstance(n, ast.Call) and isinstance(n.func, ast.Name)
+                       and n.func.id == fn.name for n in ast.walk(fn))
+    if not calls_itself:
+        return False
+    params = {a.arg for a in fn.args.args}
+    return any(isinstance(n, ast.Subscript) and _names(n.value) & tainted
+               and _names(n.slice) & params for n in ast.walk(fn))
+
+
 def _steps_through(loop: ast.While, tainted: set[str]) -> bool:
     """A ``while`` whose body takes the samples one at a time: ``next(it)`` of an iterator
     over them, or ``x[i]`` with ``i`` a counter the body moves on."""
-    counters = {n.target.id for n in ast.walk(loop) if isinstance(n, ast.AugAssign)
-                and isinstance(n.target, ast.Name)}
+    counters = _counters(loop)
     for node in ast.walk(loop):
         if (isinstance(node, ast.Call) and _call_name(node) == "next"
                 and any(_names(a) & tainted for a in node.args)):
