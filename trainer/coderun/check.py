@@ -32,7 +32,7 @@ def slip_collisions(ex: CodeExercise) -> list[str]:
     others are held apart on the draws and the length-1 cases; the shifted cases are left
     out, as there the shift of 1000 or more dominates every value and only overflow is tested.
     """
-    from trainer.coderun.card import SEPARATION, agree, apart, show
+    from trainer.coderun.values import SEPARATION, agree, apart, show
 
     cases = ex.cases()
     rtol, atol = ex.tolerance
