@@ -120,6 +120,20 @@ def test_an_import_never_replaces_a_deck_from_another_file_or_a_hand_written_one
     assert mine.read_text(encoding="utf-8").startswith("deck: mine")
 
 
+def test_a_csv_with_no_usable_row_writes_nothing(tmp_path, capsys):
+    src = tmp_path / "cards.csv"
+    src.write_text("prompt,answer\nWhat is MLE?,The argmax of the likelihood\n",
+                   encoding="utf-8")
+    out = tmp_path / "decks" / "cards.yaml"
+    assert main(["import", str(src), "-o", str(out)]) == 0
+    kept = out.read_text(encoding="utf-8")
+    src.write_text('prompt,answer\n"What is MLE?,cut short\n', encoding="utf-8")  # damaged
+    assert main(["import", str(src), "-o", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert f"{src}:2:" in err and "no row made a card; nothing written" in err
+    assert out.read_text(encoding="utf-8") == kept  # the good import is not emptied
+
+
 def test_a_csv_with_an_unknown_column_names_it_and_its_line(tmp_path, capsys):
     src = tmp_path / "cards.tsv"
     src.write_text("prompt\tanswr\nQ\tA\n", encoding="utf-8")

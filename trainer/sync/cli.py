@@ -112,6 +112,9 @@ def run_import(args: argparse.Namespace) -> int:
                 return _err(str(exc))
             for problem in rows.problems:
                 print(problem, file=sys.stderr)
+            if not rows.cards:  # an empty deck would replace the cards of a good import
+                print(f"trainer: {src}: no row made a card; nothing written", file=sys.stderr)
+                return 1
             text = deck_yaml({"deck": deck_id, "title": args.title or src.stem,
                               "cards": rows.cards}, src.name,
                              ids_from="the id column, or else a hash of the prompt")
