@@ -308,13 +308,18 @@ def test_folders_left_by_a_dead_trainer_are_removed_by_the_next_child(monkeypatc
     stale = tmp_path / f"trainer-code-{gone.pid}-abc123"
     (stale / "sub").mkdir(parents=True)
     (stale / "sub" / "scratch.txt").write_text("x")
+    recent = tmp_path / f"trainer-code-{gone.pid}-new456"  # maybe another pid namespace's
+    recent.mkdir()
     running_trainer = tmp_path / f"trainer-code-{os.getpid()}-xyz789"
     running_trainer.mkdir()
     unrelated = tmp_path / "trainer-code-notes"
     unrelated.mkdir()
+    hour_ago = time.time() - 3600
+    for folder in (stale, running_trainer, unrelated):
+        os.utime(folder, (hour_ago, hour_ago))
     sandbox = Sandbox(LIMITS, warm=False)
     run = sandbox.run("def f(x):\n    return x\n", "f", [[1]])
     sandbox.close()
     assert run.complete and run.cases[0].value == 1
     assert not stale.exists()
-    assert running_trainer.exists() and unrelated.exists()
+    assert recent.exists() and running_trainer.exists() and unrelated.exists()

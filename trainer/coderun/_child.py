@@ -371,8 +371,10 @@ def _error(exc: BaseException, cap: int) -> dict[str, object]:
 
 def sweep(parent: str) -> None:
     """Remove the folders that children of dead trainers left in ``parent`` (a trainer
-    killed while its child ran): ``trainer-code-<pid>-…``, this user's, pid not running."""
+    killed while its child ran): ``trainer-code-<pid>-…``, this user's, pid not running,
+    unchanged for ten minutes (a trainer in another pid namespace may share the folder)."""
     import shutil
+    import time
 
     try:
         names = os.listdir(parent)
@@ -391,7 +393,8 @@ def sweep(parent: str) -> None:
             pass
         path = os.path.join(parent, name)
         try:
-            if os.lstat(path).st_uid == os.getuid():
+            info = os.lstat(path)
+            if info.st_uid == os.getuid() and time.time() - info.st_mtime > 600:
                 shutil.rmtree(path, ignore_errors=True)
         except OSError:
             pass
