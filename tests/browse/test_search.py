@@ -321,3 +321,15 @@ def test_the_cli_says_when_a_card_is_due_in_the_rating_keys_units():
     assert _due(NOW + 5 * 3600, NOW) == "5h"
     assert _due(NOW + 40 * DAY, NOW) == "1.3mo"
     assert _due(NOW - 60, NOW) == "now" and _due(None, NOW) == "-"
+
+
+def test_an_action_without_a_query_is_refused_not_done_to_every_card(world, capsys, tmp_path):
+    cards, store = world
+    db = str(tmp_path / "t.db")
+    path = tmp_path / "decks" / "stats.yaml"
+    before = store.card_state("stats/fisher")
+    assert main(["cards", "--db", db, "--decks", str(path), "--forget"]) == 2
+    assert "--forget needs a query" in capsys.readouterr().err
+    assert store.card_state("stats/fisher") == before
+    assert main(["cards", "--db", db, "--decks", str(path), "deck:*", "--forget"]) == 0
+    assert "forgot 2 cards" in capsys.readouterr().out

@@ -83,6 +83,10 @@ def run(args: argparse.Namespace, store_opener: Callable[..., Store],
     except QueryError as exc:
         print(f"trainer: query: {exc}", file=sys.stderr)
         return 2
+    if args.action and not text.strip():  # a forgotten query must not act on every card
+        print(f"trainer: --{args.action} needs a query saying which cards; every card is "
+              f"`trainer cards 'deck:*' --{args.action}`", file=sys.stderr)
+        return 2
     result = loader(args)
     for problem in result.problems:
         print(f"warning: {problem}", file=sys.stderr)
