@@ -27,7 +27,7 @@ What is enforced, and how:
   as soon as its last case has reported (no atexit hooks, no wait for the threads the
   learner started). Should the trainer itself die, the child ends itself by
   ``SIGALRM`` two seconds after the wall clock, and a later child removes the folder
-  it left (folders are named after their trainer's pid).
+  it left once unchanged for ten minutes (folders are named after their trainer's pid).
 * **Output caps.** What the learner prints is kept up to a cap (then the case fails
   with "printed more than …"); their raw writes to the standard streams go to
   ``/dev/null``; the report the parent reads is capped, and read as plain data
