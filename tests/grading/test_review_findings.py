@@ -329,3 +329,64 @@ def test_a_value_of_another_type_is_refused_by_its_shape(expected: str, answer: 
 ])
 def test_the_dot_product_written_properly_is_accepted(expected: str, answer: str) -> None:
     assert grade(expected, answer, symbols=VECTORS).correct
+
+
+# ------------- F8: "dropping every term that does not depend on w" (the grader's part)
+
+RIDGE_NLP = "(y - X w)^T (y - X w)/(2*sigma^2) + w^T w/(2*tau^2)"
+RIDGE_SYMBOLS = {"X": "matrix(5,3)", "y": "matrix(5,1)", "w": "matrix(3,1)",
+                 "sigma": "positive", "tau": "positive"}
+
+
+@pytest.mark.parametrize("answer", [
+    "(− 2wᵀXᵀy + wᵀXᵀXw)/(2σ²) + wᵀw/(2τ²)",  # yᵀy/(2σ²) dropped, as the step asks
+    RIDGE_NLP,
+    RIDGE_NLP + " + log(2*pi*sigma^2)",  # a normalising constant kept
+])
+def test_an_answer_up_to_a_term_free_of_w_is_accepted_when_asked(answer: str) -> None:
+    r = grade(RIDGE_NLP, answer, symbols=RIDGE_SYMBOLS, up_to_constant=["w"])
+    assert r.correct, r.message
+
+
+@pytest.mark.parametrize("answer, feedback", [
+    ("(y - X w)^T (y - X w)/(2*sigma^2)", "alone"),  # the prior term depends on w
+    ("(y - X w)^T (y - X w)/sigma^2 + w^T w/tau^2", "twice"),
+    ("(−wᵀXᵀy + wᵀXᵀXw)/(2σ²) + wᵀw/(2τ²)", ""),
+])
+def test_a_difference_that_depends_on_w_is_still_wrong(answer: str, feedback: str) -> None:
+    mistakes = [("(y - X w)^T (y - X w)/(2*sigma^2)", "the likelihood alone"),
+                ("(y - X w)^T (y - X w)/sigma^2 + w^T w/tau^2", "twice the answer")]
+    r = grade(RIDGE_NLP, answer, symbols=RIDGE_SYMBOLS, up_to_constant=["w"],
+              mistakes=mistakes)
+    assert r.verdict is Verdict.INCORRECT and "up to a term free of w" in r.message
+    assert feedback in r.feedback
+
+
+def test_up_to_a_constant_only_when_asked_and_over_scalars_too() -> None:
+    dropped = "(− 2wᵀXᵀy + wᵀXᵀXw)/(2σ²) + wᵀw/(2τ²)"
+    assert grade(RIDGE_NLP, dropped, symbols=RIDGE_SYMBOLS).verdict is Verdict.INCORRECT
+    loglik = "log(binom(n, k)) + k*log(p) + (n - k)*log(1 - p)"
+    symbols = "p: (0,1); k: nonnegative integer; n: positive integer"
+    assert grade(loglik, "k log p + (n-k) log(1-p)", symbols=symbols,
+                 up_to_constant=["p"], where=["k <= n"]).correct
+    r = grade(loglik, "k log p + n log(1-p)", symbols=symbols, up_to_constant=["p"],
+              where=["k <= n"])
+    assert r.verdict is Verdict.INCORRECT
+
+
+def test_the_command_line_grades_up_to_a_constant() -> None:
+    import io
+    import json
+
+    from trainer.grading.cli import _run_batch
+
+    lines = [{"expected": "log(binom(n, k)) + k*log(p)", "answer": "k log p",
+              "symbols": "p: (0,1); k: nonnegative integer; n: positive integer",
+              "up_to_constant": ["p"]},
+             {"expected": "log(binom(n, k)) + k*log(p)", "answer": "k log p",
+              "symbols": "p: (0,1); k: nonnegative integer; n: positive integer"},
+             {"expected": "k", "answer": "k", "up_to_constant": "p"}]
+    out = io.StringIO()
+    _run_batch(io.StringIO("".join(json.dumps(x) + "\n" for x in lines)), out)
+    verdicts = [json.loads(line)["verdict"] for line in out.getvalue().splitlines()]
+    assert verdicts == ["correct", "incorrect", "invalid"]

@@ -31,6 +31,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--unit", metavar="UNIT", action="append", default=None,
                         help="a unit the answer may end with (nats, bits); without it a "
                              "unit word is refused")
+    parser.add_argument("--up-to-constant", metavar="NAME", action="append", default=None,
+                        help="a symbol the answer may differ from the reference by a term "
+                             "free of (a log-likelihood up to a constant)")
     parser.add_argument("--json", action="store_true", help="print the verdict as JSON")
     parser.add_argument("--batch", action="store_true",
                         help="read JSON lines from stdin, write one verdict per line")
@@ -52,7 +55,8 @@ def run(args: argparse.Namespace, stdin: TextIO | None = None,
         try:
             parse_symbols(args.symbols)
             result = grade(args.expected, args.answer, symbols=args.symbols, rtol=args.rtol,
-                           atol=args.atol, units=_units(getattr(args, "unit", None) or []))
+                           atol=args.atol, units=_units(getattr(args, "unit", None) or []),
+                           up_to_constant=getattr(args, "up_to_constant", None) or ())
         except ValueError as exc:
             result = Result(Verdict.INVALID, message=str(exc))
     if args.json:
@@ -122,6 +126,9 @@ def _grade_line(line: str) -> dict[str, Any]:
         units = _units(units_raw)
     except ValueError as exc:
         return invalid(str(exc))
+    free_of = item.get("up_to_constant") or []
+    if not isinstance(free_of, list) or not all(isinstance(n, str) for n in free_of):
+        return invalid("'up_to_constant' must be a list of symbol names")
     mistakes_raw = item.get("mistakes") or []
     mistakes = []
     if isinstance(mistakes_raw, list):
@@ -133,7 +140,7 @@ def _grade_line(line: str) -> dict[str, Any]:
                 mistakes.append((m["answer"], str(m.get("feedback", ""))))
     return grade(expected, answer, symbols=symbols, rtol=None if rtol is None else float(rtol),
                  atol=None if atol is None else float(atol), mistakes=mistakes,
-                 units=units).to_dict()
+                 units=units, up_to_constant=free_of).to_dict()
 
 
 def _run_batch(stdin: TextIO, stdout: TextIO) -> int:

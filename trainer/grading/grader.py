@@ -92,7 +92,8 @@ def grade(expected: str | float | int, answer: str, *,
           symbols: str | Mapping[str, str] | None = None, rtol: float | None = None,
           atol: float | None = None, mistakes: Sequence[tuple[str, str]] = (),
           timeout: float | None = None, where: Sequence[str] = (),
-          units: Collection[str] = (), percent: bool = True) -> Result:
+          units: Collection[str] = (), percent: bool = True,
+          up_to_constant: Collection[str] = ()) -> Result:
     """Grade ``answer`` against ``expected``; never raises, never hangs.
 
     Numbers must agree to the significant figures ``rtol`` stands for
@@ -107,13 +108,17 @@ def grade(expected: str | float | int, answer: str, *,
     ``units`` are the units the answer may name after a number (the card's own, e.g.
     ``{"nats"}``: ``0.2373 nats``); any other unit word makes it invalid.  ``percent``
     False refuses a percentage (the card's answer is not a probability).
+
+    ``up_to_constant`` names symbols a formula may differ from the reference by a term free
+    of (``{"w"}``: a negative log posterior with or without its terms that do not depend on
+    w); see :mod:`trainer.grading.constant`.
     """
     start = time.monotonic()
     if timeout is None:
         timeout = DEADLINE_SECONDS
     try:
         return _grade(expected, answer, symbols, rtol, atol, mistakes, start + timeout,
-                      where, frozenset(units), percent)
+                      where, frozenset(units), percent, tuple(up_to_constant))
     except Exception as exc:  # noqa: BLE001 - the contract is: a verdict, never a crash
         return Result(Verdict.UNDECIDED, message=f"internal error while grading: "
                                                  f"{type(exc).__name__}: {exc}")
@@ -185,7 +190,7 @@ def _parse_cached(text: str, names: frozenset[str], matrices: frozenset[str]) ->
 def _grade(expected: object, answer: object, symbols: object, rtol: float | None,
            atol: float | None, mistakes: Sequence[tuple[str, str]],
            deadline: float, where: Sequence[str] = (), units: frozenset[str] = frozenset(),
-           percent: bool = True) -> Result:
+           percent: bool = True, up_to_constant: Sequence[str] = ()) -> Result:
     # the card's side first: problems there are not the learner's fault
     try:
         domains = parse_symbols(symbols)  # type: ignore[arg-type]
@@ -234,10 +239,20 @@ def _grade(expected: object, answer: object, symbols: object, rtol: float | None
                              deadline)
     from trainer.grading.formulas import compare_formulas
 
+    free_of = [n for n in up_to_constant if n in domains]
+    if free_of:
+        from trainer.grading.constant import up_to_constant as differences
+
+        exp_node, ans_node, mistake_nodes, domains = differences(
+            free_of, exp_node, ans_node, mistake_nodes, domains)
     c = compare_formulas(exp_node, ans_node, domains, rtol=rtol, atol=atol,
                          mistakes=mistake_nodes, relations=_relations(where, names, matrices),
                          deadline=deadline)
-    return Result(Verdict(c.verdict), parsed, c.message, c.feedback, tuple(warnings))
+    message = c.message
+    if free_of and c.verdict == "incorrect":
+        message += (" (compared up to a term free of "
+                    + ", ".join(pretty_name(n) for n in free_of) + ")")
+    return Result(Verdict(c.verdict), parsed, message, c.feedback, tuple(warnings))
 
 
 _Relation = tuple[tuple[Node, ...], tuple[str, ...]]
