@@ -134,6 +134,17 @@ def test_a_csv_with_no_usable_row_writes_nothing(tmp_path, capsys):
     assert out.read_text(encoding="utf-8") == kept  # the good import is not emptied
 
 
+def test_a_csv_row_is_cited_at_its_first_line_and_an_open_quote_is_named(tmp_path, capsys):
+    src = tmp_path / "cards.csv"
+    src.write_text('prompt,answer\n"Two\nlines",\n"Open quote,x\nQ2,A2\nQ3,A3\n',
+                   encoding="utf-8")
+    assert main(["import", str(src), "-o", str(tmp_path / "cards.yaml")]) == 1
+    err = capsys.readouterr().err
+    assert f"{src}:2: empty prompt or answer" in err  # the row of lines 2-3
+    assert (f"{src}:4: 1 cells where the header has 2 (the row runs on to line 6: a quote "
+            "left open?)") in err
+
+
 def test_a_csv_with_an_unknown_column_names_it_and_its_line(tmp_path, capsys):
     src = tmp_path / "cards.tsv"
     src.write_text("prompt\tanswr\nQ\tA\n", encoding="utf-8")

@@ -60,14 +60,19 @@ def read_csv(path: Path) -> CsvDeck:
             raise CsvError(f"{path}:1: no {needed!r} column in the header row")
     out = CsvDeck()
     seen: dict[str, int] = {}
+    start = reader.line_num + 1
     try:
         for row in reader:
-            line = reader.line_num
+            # a row is cited at its first line (a quoted cell may run over several)
+            line, start = start, reader.line_num + 1
             if not any(cell.strip() for cell in row):
                 continue
             if len(row) != len(names):
-                out.problems.append(f"{path}:{line}: {len(row)} cells where the header has "
-                                    f"{len(names)}; row skipped")
+                runs_on = reader.line_num > line and any("\n" in cell for cell in row)
+                out.problems.append(
+                    f"{path}:{line}: {len(row)} cells where the header has {len(names)}"
+                    + (f" (the row runs on to line {reader.line_num}: a quote left open?)"
+                       if runs_on else "") + "; row skipped")
                 continue
             values = dict(zip(names, (cell.strip() for cell in row), strict=True))
             if not values["prompt"] or not values["answer"]:
