@@ -128,6 +128,7 @@ class StatsScreen(Screen[None]):
     StatsScreen #retention-figure { color: $success; text-style: bold; }
     StatsScreen #retention-months { color: $text-muted; }
     StatsScreen PlotextPlot { height: 12; }
+    StatsScreen #readiness-plot { display: none; }
     StatsScreen #weak-tags, StatsScreen #weak-cards { height: auto; }
     """
     BINDINGS = [
@@ -197,7 +198,6 @@ class StatsScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.app.theme_changed_signal.subscribe(self, lambda _theme: self._draw())
-        self.query_one("#readiness-plot").display = False
 
     def on_screen_resume(self) -> None:
         """Shown (again): the placeholder or the last figures, then the figures as of now
