@@ -271,7 +271,8 @@ def bench_screens(db: Path, n_cards: int, runs: int) -> dict[str, object]:
         does) and the moment the screen has taken its workers' figures: a screen shown
         again draws only what changed, so figures equal to the last ones draw nothing
         more. It used to end when `pilot.pause` returned, which waits for the app to look
-        idle in 20 ms naps: tens of ms after the last frame."""
+        idle in 20 ms naps: tens of ms after the last frame. The screens' code is imported
+        before the first press, as the app's warm-up does after the first card."""
         from textual._compositor import CompositorUpdate
 
         from trainer.tui.screens.home import HomeScreen
