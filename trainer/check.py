@@ -133,11 +133,13 @@ class Stats:
 
 def _grade(expected: str | float, answer: str, *, symbols: Mapping[str, str] | None,
            rtol: float | None, atol: float | None,
-           mistakes: tuple[tuple[str, str], ...] = ()) -> Result:
+           mistakes: tuple[tuple[str, str], ...] = (),
+           up_to_constant: tuple[str, ...] = ()) -> Result:
     from trainer.grading import grader
 
     return grader.grade(expected, answer, symbols=symbols or None, rtol=rtol, atol=atol,
-                        mistakes=mistakes, timeout=max(5.0, grader.DEADLINE_SECONDS))
+                        mistakes=mistakes, timeout=max(5.0, grader.DEADLINE_SECONDS),
+                        up_to_constant=up_to_constant)
 
 
 def _close(a: float, b: float, rtol: float, atol: float | None) -> bool:
@@ -322,7 +324,7 @@ class _CardCheck:
         for m, (m_text, feedback) in zip(spec.mistakes, ref.mistakes, strict=False):
             self.stats.mistakes += 1
             g = _grade(expected, m_text, symbols=ref.symbols, rtol=ref.rtol, atol=ref.atol,
-                       mistakes=ref.mistakes)
+                       mistakes=ref.mistakes, up_to_constant=ref.up_to_constant)
             if g.verdict == "correct":
                 self.fail(f"the mistake {m.answer!r} is equivalent to the answer "
                           f"{spec.answer!r}")

@@ -390,3 +390,41 @@ def test_the_command_line_grades_up_to_a_constant() -> None:
     _run_batch(io.StringIO("".join(json.dumps(x) + "\n" for x in lines)), out)
     verdicts = [json.loads(line)["verdict"] for line in out.getvalue().splitlines()]
     assert verdicts == ["correct", "incorrect", "invalid"]
+
+
+def test_the_ridge_derivation_accepts_its_first_step_without_the_terms_free_of_w(
+        cards: dict[str, object]) -> None:
+    ex = _exercise(cards, "ridge-from-gaussian-prior-derivation")
+    got = ex.grade(0, "(− 2wᵀXᵀy + wᵀXᵀXw)/(2σ²) + wᵀw/(2τ²)")  # type: ignore[attr-defined]
+    assert got.verdict == "correct", got.message
+    got = ex.grade(0, "(y - X w)^T (y - X w)/(2*sigma^2)")  # type: ignore[attr-defined]
+    assert got.verdict == "incorrect" and "negative log-likelihood alone" in got.feedback
+
+
+DECK_UP_TO = """
+deck: d
+title: D
+cards:
+  - id: loglik
+    kind: symbolic
+    prompt: The Bernoulli log-likelihood, up to a constant.
+    symbols: {p: "(0,1)", k: nonnegative integer, n: positive integer}
+    answer: log(binom(n, k)) + k*log(p) + (n - k)*log(1 - p)
+    up_to_constant: [NAME]
+"""
+
+
+def test_a_deck_names_the_symbols_a_card_is_graded_up_to_a_constant_in() -> None:
+    from trainer.decks import load_text
+    from trainer.exercises import instantiate
+    from trainer.exercises.validate import validate_card
+
+    deck, problems = load_text(DECK_UP_TO.replace("NAME", "p"), "d.yaml")
+    assert deck is not None and not problems
+    (card,) = deck.cards
+    assert card.up_to_constant == ("p",) and validate_card(card) == []
+    got = instantiate(card, 0).grade(0, "k log p + (n-k) log(1-p)")
+    assert got.verdict == "correct", got.message
+    deck, problems = load_text(DECK_UP_TO.replace("NAME", "q"), "d.yaml")
+    assert deck is not None
+    assert any("'q' is not a symbol" in p for p in validate_card(deck.cards[0]))

@@ -136,7 +136,7 @@ class Step(Record):
     """One graded step of a derivation card."""
 
     __slots__ = ("prompt", "kind", "answer", "solve", "symbols", "tolerance", "mistakes",
-                 "hint", "line")
+                 "hint", "line", "up_to_constant")
     _uncompared = frozenset({"line"})
     prompt: str
     kind: StepKind
@@ -147,11 +147,13 @@ class Step(Record):
     mistakes: tuple[Mistake, ...]
     hint: str | None
     line: int  # 0 when the fast parser read the deck
+    up_to_constant: tuple[str, ...]  # symbols the answer may differ by a term free of
 
     def __init__(self, prompt: str, kind: StepKind, answer: str | None = None,
                  solve: str | None = None, symbols: dict[str, str] | None = None,
                  tolerance: dict[str, float] | None = None, mistakes: tuple[Mistake, ...] = (),
-                 hint: str | None = None, line: int = 0) -> None:
+                 hint: str | None = None, line: int = 0,
+                 up_to_constant: tuple[str, ...] = ()) -> None:
         _set(self, "prompt", prompt)
         _set(self, "kind", kind)
         _set(self, "answer", answer)
@@ -161,6 +163,7 @@ class Step(Record):
         _set(self, "mistakes", mistakes)
         _set(self, "hint", hint)
         _set(self, "line", line)
+        _set(self, "up_to_constant", tuple(up_to_constant))
 
 
 class Card(Record):
@@ -168,8 +171,9 @@ class Card(Record):
 
     __slots__ = ("deck", "id", "kind", "prompt", "answer", "key_points", "tags", "difficulty",
                  "hint", "solution", "notes", "params", "constraints", "solve", "symbols",
-                 "tolerance", "mistakes", "steps", "follow_ups", "plot", "signature",
-                 "reference", "checks", "reshape", "path", "line", "col", "content_hash")
+                 "tolerance", "up_to_constant", "mistakes", "steps", "follow_ups", "plot",
+                 "signature", "reference", "checks", "reshape", "path", "line", "col",
+                 "content_hash")
     deck: str
     id: str
     kind: Kind
@@ -186,6 +190,7 @@ class Card(Record):
     solve: str | None
     symbols: dict[str, str]
     tolerance: dict[str, float]
+    up_to_constant: tuple[str, ...]
     mistakes: tuple[Mistake, ...]
     steps: tuple[Step, ...]
     follow_ups: tuple[FollowUp, ...]
@@ -209,6 +214,7 @@ class Card(Record):
                  constraints: tuple[str, ...] = (), solve: str | None = None,
                  symbols: dict[str, str] | None = None,
                  tolerance: dict[str, float] | None = None,
+                 up_to_constant: tuple[str, ...] = (),
                  mistakes: tuple[Mistake, ...] = (), steps: tuple[Step, ...] = (),
                  follow_ups: tuple[FollowUp, ...] = (), plot: Plot | None = None,
                  signature: str | None = None, reference: str | None = None,
@@ -230,6 +236,7 @@ class Card(Record):
         _set(self, "solve", solve)
         _set(self, "symbols", {} if symbols is None else symbols)
         _set(self, "tolerance", {} if tolerance is None else tolerance)
+        _set(self, "up_to_constant", tuple(up_to_constant))
         _set(self, "mistakes", mistakes)
         _set(self, "steps", steps)
         _set(self, "follow_ups", follow_ups)

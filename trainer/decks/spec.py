@@ -114,6 +114,9 @@ _CONSTRAINTS = _f("constraints", "texts",
                   "they hold)")
 _TOLERANCE = _f("tolerance", "tolerance", "{rtol: 1e-3} (default) and/or {atol: 1e-9}")
 _SYMBOLS = _f("symbols", "symbols", "name: domain pairs of the formula's variables")
+_UP_TO_CONSTANT = _f("up_to_constant", "texts",
+                     "symbols the answer may differ from the reference by a term free of "
+                     "([w]: a negative log posterior with or without its terms without w)")
 
 # ------------------------------------------------------------- nested records
 
@@ -182,7 +185,7 @@ STEP_KINDS: dict[str, RecordSpec] = {
            language="formula", missing=": the formula it is graded against"),
         _f("solve", "expr", "optional: a solver call that `trainer check` proves answer against",
            language="solve"),
-        *_STEP_TAIL,
+        _UP_TO_CONSTANT, *_STEP_TAIL,
     ), reference="answer", mistake_language="formula", over_symbols=True),
 }
 
@@ -216,7 +219,7 @@ CARD_KINDS: dict[str, RecordSpec] = {
            language="formula", missing=": the formula it is graded against"),
         _f("solve", "expr", "optional: a solver call that `trainer check` proves answer against",
            language="solve"),
-        _TOLERANCE, _MISTAKES, *_TAIL, _PLOT,
+        _UP_TO_CONSTANT, _TOLERANCE, _MISTAKES, *_TAIL, _PLOT,
     ), reference="answer", mistake_language="formula", over_symbols=True),
     "derivation": RecordSpec("derivation", "a derivation", (
         _ID, _KIND, _PROMPT, _PARAMS, _CONSTRAINTS,

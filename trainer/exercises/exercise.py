@@ -104,6 +104,7 @@ class Reference:
     value: float | None = None
     mistake_values: tuple[float | None, ...] = ()
     mistake_errors: tuple[str, ...] = ()
+    up_to_constant: tuple[str, ...] = ()  # symbols it may differ by a term free of
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,6 +117,7 @@ class _Spec:
     symbols: dict[str, str]
     tolerance: dict[str, float]
     mistakes: tuple[Mistake, ...]
+    up_to_constant: tuple[str, ...] = ()
 
 
 def _specs(card: Card) -> list[tuple[_Spec, str, str | None]]:
@@ -125,11 +127,11 @@ def _specs(card: Card) -> list[tuple[_Spec, str, str | None]]:
         out = []
         for s in card.steps:
             symbols = {**card.symbols, **s.symbols}
-            out.append((_Spec(s.kind, s.answer, s.solve, symbols, s.tolerance, s.mistakes),
-                        s.prompt, s.hint))
+            out.append((_Spec(s.kind, s.answer, s.solve, symbols, s.tolerance, s.mistakes,
+                              s.up_to_constant), s.prompt, s.hint))
         return out
     return [(_Spec(card.kind, card.answer, card.solve, dict(card.symbols), card.tolerance,
-                   card.mistakes), card.prompt, None)]
+                   card.mistakes, card.up_to_constant), card.prompt, None)]
 
 
 class Exercise:
@@ -194,7 +196,8 @@ class Exercise:
             units, percent = self.answer_form(step)
             result = grade(ref.expected, text, symbols=ref.symbols or None, rtol=ref.rtol,
                            atol=ref.atol, mistakes=ref.mistakes,
-                           where=self.card.constraints, units=units, percent=percent)
+                           where=self.card.constraints, units=units, percent=percent,
+                           up_to_constant=ref.up_to_constant)
         except Exception as exc:  # noqa: BLE001 - a verdict, never a crash
             return Graded(Verdict.UNDECIDED, "", f"grading failed: {type(exc).__name__}: {exc}",
                           "", ref.shown)
@@ -390,4 +393,5 @@ def _reference(spec: _Spec, params: Mapping[str, object], card: Card) -> Referen
         except ExerciseError as exc:
             errors.append(f"mistake {m.answer!r}: {exc}")
     return Reference("symbolic", expected, pretty(node), tuple(mistakes), dict(spec.symbols),
-                     spec.tolerance.get("rtol"), atol, None, (), tuple(errors))
+                     spec.tolerance.get("rtol"), atol, None, (), tuple(errors),
+                     spec.up_to_constant)

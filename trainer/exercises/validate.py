@@ -159,6 +159,10 @@ class _Checker:
                     self.add(f"{what}{spec.missing_message(fs)}")
                 continue
             self.expr(f"{what}{fs.name}", text, over, fs.language, shapes)
+        for name in record.up_to_constant:
+            if name not in names:
+                self.add(f"{what}up_to_constant: {name!r} is not a symbol of this "
+                         f"{'step' if isinstance(record, Step) else 'card'}")
         for m in record.mistakes:
             self.text(f"{what}mistake feedback", m.feedback, params)
             self.expr(f"{what}mistake", m.answer, over, spec.mistake_language or "formula",
