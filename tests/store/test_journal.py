@@ -101,6 +101,34 @@ def test_merging_foreign_events_is_idempotent_and_replays_the_card(tmp_path: Pat
     assert [r.reviewed_at for r in store.reviews("d/a")][0] == T0 - DAY
 
 
+def test_payloads_of_a_big_merge_read_back_as_they_were(tmp_path: Path, monkeypatch):
+    # a big merge writes its payloads by orjson where it can, by json what orjson can not
+    # write as json does (NaN, a number past 64 bits); reading them back (by orjson, or by
+    # json where orjson refuses or is not imported yet) gives what json read before
+    import math
+
+    from trainer.store import journal
+    from trainer.store.events import BULK_ROWS
+
+    odd = [{"rating": 3, "answer": None, "verdict": "√2/π ✓"},
+           {"rating": 3, "duration_ms": math.nan, "answer": "null"},
+           {"rating": 3, "note": 10**30},
+           {"rating": 3, "due": 1e-05, "note": {"1": [1.5, True, None, -0.0, {"x": -math.inf}]}}]
+    events = [Event(f"01ID{k:022d}", "x", f"d/{k % 50}", T0 + k * 60, "review",
+                    dict(odd[k % len(odd)])) for k in range(BULK_ROWS)]
+    store = Store.open(tmp_path / "t.db")
+    store.merge_events(events)
+
+    def canonical(payloads: list[dict]) -> list[str]:
+        return [json.dumps(p, sort_keys=True) for p in payloads]
+
+    want = canonical([e.payload for e in sorted(events, key=lambda e: e.id)])
+    assert journal._fast is not None  # the merge read and wrote by orjson
+    assert canonical([e.payload for e in sorted(store.events(), key=lambda e: e.id)]) == want
+    monkeypatch.setattr(journal, "_fast", None)  # as a store that has not imported it
+    assert canonical([e.payload for e in sorted(store.events(), key=lambda e: e.id)]) == want
+
+
 def test_replay_all_rebuilds_the_cache(tmp_path: Path):
     store = Store.open(tmp_path / "t.db")
     events = [Event(f"01ID{k:022d}", "x", f"d/{k % 3}", T0 + k * DAY, "review",
@@ -421,11 +449,17 @@ def test_payloads_are_stored_as_json_dumps_writes_them():
                                                    sort_keys=True)
 
 
-def test_payloads_are_read_as_json_loads_reads_them():
+@pytest.mark.parametrize("by_orjson", [False, True])
+def test_payloads_are_read_as_json_loads_reads_them(monkeypatch, by_orjson):
+    # (orjson reads them once a merge or replay has imported it)
+    from trainer.store import journal
     from trainer.store.events import _payload
 
+    monkeypatch.setattr(journal, "_fast", journal.fast_json() if by_orjson else None)
     for text in ('{"rating":3}', ' {"a": 1} ', '{"a":1} x', '{"a":1}{"b":2}', "", "\ufeff{}",
-                 b'{"a":1}', "[1]", "NaN", '{"a":1', "3", '"x"', '{"é":"σ"}'):
+                 b'{"a":1}', "[1]", "NaN", '{"a":1', "3", '"x"', '{"é":"σ"}', "1e999",
+                 '{"n":123456789012345678901234567890}', '{"n":-9223372036854775809}',
+                 '"\\ud800"', '{"a":[1.5,-0.0,true,null]}'):
         try:
             want: object = json.loads(text)
         except ValueError as exc:

@@ -219,7 +219,7 @@ def test_a_segment_read_in_one_pass_is_read_as_line_by_line(tmp_path, monkeypatc
     for _ in range(300):
         edited = list(lines)
         k = rng.randrange(1, len(edited))
-        roll = rng.randrange(6)
+        roll = rng.randrange(7)
         if roll == 0:  # two records on one line
             edited[k - 1:k + 1] = [edited[k - 1] + b"," + edited[k]] if k > 1 else edited[k:k + 1]
         elif roll == 1:  # a record split over two lines
@@ -234,6 +234,10 @@ def test_a_segment_read_in_one_pass_is_read_as_line_by_line(tmp_path, monkeypatc
             edited[k] = edited[k][:i] + bytes([rng.randrange(256)]) + edited[k][i + 1:]
         elif roll == 4:  # not an event, or an end line too early
             edited[k] = rng.choice((b"1", b"[]", b'{"end":true}', b'{"id":"x"}'))
+        elif roll == 5:  # what json reads and orjson refuses: infinities, big numbers, a lone surrogate
+            edited[k] = edited[k].replace(b'"rating":3', rng.choice(
+                (b'"rating":-Infinity', b'"rating":1e999',
+                 b'"rating":123456789012345678901234567890', b'"rating":3,"x":"\\ud800"')))
         else:
             del edited[k]
         cases.append(edited)

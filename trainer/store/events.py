@@ -13,7 +13,16 @@ from dataclasses import dataclass, field, replace
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
-from trainer.store.journal import Event, dump_payload, make_event, new_event_id
+from trainer.store import journal
+from trainer.store.journal import (
+    Event,
+    dump_payload,
+    fast_json,
+    long_number,
+    make_event,
+    new_event_id,
+    payload_dumper,
+)
 
 if TYPE_CHECKING:
     from trainer.scheduling.replay import Replayer
@@ -75,8 +84,17 @@ _raw_decode = json.JSONDecoder().raw_decode
 
 
 def _payload(text: str) -> Any:
-    """json.loads(text), without its wrapper's cost where the text is one JSON value and
-    nothing else (as the journal writes every payload); json.loads itself otherwise."""
+    """json.loads(text): by orjson once a merge or replay has imported it (json reads what
+    orjson refuses: NaN, an int past 64 bits), else without json.loads's wrapper's cost
+    where the text is one JSON value and nothing else (as the journal writes every
+    payload); json.loads itself otherwise. (orjson reads a long integer as a float.)"""
+    fast = journal._fast
+    if fast is not None:
+        try:
+            if not long_number(text):
+                return fast.loads(text)
+        except (ValueError, TypeError):  # (orjson.JSONDecodeError is a ValueError)
+            pass
     try:
         value, end = _raw_decode(text)
         if end == len(text):
@@ -338,6 +356,8 @@ class JournalQueries:
         skipped, so merging again changes nothing; the cards whose histories changed are
         replayed. One transaction, which also notes the sync `segments` they came from."""
         events = list(events)
+        if len(events) >= BULK_ROWS:
+            fast_json()  # the journal's payloads read by orjson from now on
         with self._big_cache(len(events)), self.transaction():  # type: ignore[attr-defined]
             touched, new, resumed = self._merge(events, origin=origin)
             self.conn.executemany("INSERT OR IGNORE INTO synced_segments (name) VALUES (?)",
@@ -515,10 +535,11 @@ class JournalQueries:
         one statement; returns those inserted, in their order. `base`: the last seq before."""
         conn = self.conn
         events = list(events)
+        dump = payload_dumper() if len(events) >= BULK_ROWS else dump_payload
         inserted = conn.executemany(
             "INSERT OR IGNORE INTO events (id, device, card_key, at, kind, payload, cancels, "
             "origin) VALUES (?,?,?,?,?,?,?,?)",
-            [(e.id, e.device, e.card_key, e.at, e.kind, dump_payload(e.payload), e.cancels,
+            [(e.id, e.device, e.card_key, e.at, e.kind, dump(e.payload), e.cancels,
               origin) for e in events]).rowcount
         if inserted == len(events):  # every one went in (a sync of events new here)
             return events
@@ -674,6 +695,7 @@ class JournalQueries:
         conn = self.conn
         count = 0
         (events,) = conn.execute("SELECT COUNT(*) FROM events").fetchone()
+        fast_json()  # the payloads read by orjson
         with self._big_cache(events), self.transaction():  # type: ignore[attr-defined]
             rows = conn.execute(f"SELECT {_EVENT} FROM events ORDER BY card_key, at, id")
             writes = _Writes()

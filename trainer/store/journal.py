@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -108,6 +109,55 @@ _dump_payload = json_encoder(sort_keys=True)
 def dump_payload(payload: dict[str, Any]) -> str:
     """An event's payload as the journal stores it (compact, keys sorted)."""
     return _dump_payload(payload)
+
+
+# orjson, once a path that reads or writes many events has imported it (fast_json): its
+# import costs about 10 ms, so start-up and a single review go without it
+_fast: Any = None
+# a run of digits that may be an integer past 64 bits, which orjson reads as a float and
+# json as an int: text with one is read by json
+long_number = re.compile("[0-9]{19}").search
+
+
+def fast_json() -> Any:
+    """orjson (imported now if not yet), for decoding and encoding many events."""
+    global _fast
+    if _fast is None:
+        import orjson
+
+        _fast = orjson
+    return _fast
+
+
+def payload_dumper() -> Callable[[dict[str, Any]], str]:
+    """dump_payload for many payloads: orjson's text where it reads back as json's does
+    (non-ASCII text is UTF-8, not escaped), json's where orjson refuses a value (an int
+    past 64 bits, a key that is not text) or wrote a NaN or an infinity as null (json
+    writes NaN, Infinity)."""
+    orjson = fast_json()
+    dumps, option, fallback = orjson.dumps, orjson.OPT_SORT_KEYS, _dump_payload
+
+    def dump(payload: dict[str, Any]) -> str:
+        try:
+            text: bytes = dumps(payload, option=option)
+        except TypeError:  # (orjson.JSONEncodeError is one)
+            return fallback(payload)
+        if b"null" in text and not _finite(payload):
+            return fallback(payload)
+        return text.decode()
+
+    return dump
+
+
+def _finite(value: Any) -> bool:
+    """No NaN or infinity anywhere in this JSON value."""
+    if type(value) is float:
+        return value - value == 0.0
+    if isinstance(value, dict):
+        return all(_finite(v) for v in value.values())
+    if isinstance(value, (list, tuple)):
+        return all(_finite(v) for v in value)
+    return not isinstance(value, float) or value - value == 0.0
 
 
 def new_event_id(at: float) -> str:
