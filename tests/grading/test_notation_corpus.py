@@ -289,8 +289,10 @@ def test_the_live_preview_shows_the_message_the_verdict_gives(text: str, symbols
     ("1/(1+exp(-x))", "σ(x)", None, "correct"),
     # a product of two column vectors is refused (x*y is entry by entry in code): xᵀy is
     # their dot product; a number and a vector combine entry by entry
-    ("x^T y", "x·y", "x: vector(n); y: vector(n)", "incorrect"),
-    ("x^T y", "x y", "x: vector(n); y: vector(n)", "incorrect"),
+    # (invalid: the learner writes the product meant; nothing is recorded)
+    ("x^T y", "x·y", "x: vector(n); y: vector(n)", "invalid"),
+    ("x^T y", "x y", "x: vector(n); y: vector(n)", "invalid"),
+    ("x^T x", "x*y", "x: vector(n); y: vector(n)", "invalid"),
     ("x^T y", "xᵀy", "x: vector(n); y: vector(n)", "correct"),
     ("X^T (sigma(X w) - y)", "X^T (1/(1+exp(-X w)) - y)",
      "X: matrix(n,d); w: matrix(d,1); y: matrix(n,1)", "correct"),

@@ -306,8 +306,10 @@ VECTORS = "x: matrix(3,1); y: matrix(3,1); X: matrix(5,3); w: matrix(3,1)"
 ])
 def test_a_product_of_two_column_vectors_is_refused_with_the_dot_product_named(
         expected: str, answer: str) -> None:
+    # sent back to be written as meant (nothing recorded), not counted as a wrong answer:
+    # `x·y` is the dot product on paper and entry by entry in code
     r = grade(expected, answer, symbols=VECTORS)
-    assert r.verdict is Verdict.INCORRECT
+    assert r.verdict is Verdict.INVALID
     assert "two 3×1 vectors" in r.message or "two 5×1 vectors" in r.message, r.message
     assert "aᵀb" in r.message
 

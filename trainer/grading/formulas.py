@@ -28,6 +28,7 @@ from trainer.grading.expr import (
     EvalError,
     Node,
     ShapeError,
+    VectorProduct,
     chain_holds,
     evaluate_float,
     fmt_shape,
@@ -53,7 +54,7 @@ Relation = tuple[tuple[Node, ...], tuple[str, ...]]
 
 @dataclass(frozen=True, slots=True)
 class Comparison:
-    verdict: str  # "correct" | "incorrect" | "undecided"
+    verdict: str  # "correct" | "incorrect" | "invalid" | "undecided"
     message: str
     feedback: str = ""
 
@@ -200,8 +201,9 @@ def compare_formulas(exp_node: Node, ans_node: Node, domains: Mapping[str, Domai
             try:
                 a = _double(ans_node, env)
             except ShapeError as exc:
-                return Comparison("incorrect", "the shapes do not fit: "
-                                  + sampler.name_shapes(str(exc)))
+                # two vectors side by side mean one of two things: the learner says which
+                return Comparison("invalid" if isinstance(exc, VectorProduct) else "incorrect",
+                                  "the shapes do not fit: " + sampler.name_shapes(str(exc)))
             if a is not None and shape_of(a[0]) != shape_of(e[0]):
                 return Comparison("incorrect", sampler.name_shapes(
                     f"your answer is {_shape_word(shape_of(a[0]))} but the answer is "

@@ -9,8 +9,8 @@ from typing import Generic, TypeVar
 
 __all__ = [
     "Add", "Call", "Const", "EvalError", "Fold", "Identity", "Mul", "Name", "Neg", "Node",
-    "Num", "ParseError", "Pow", "ShapeError", "Transpose", "children", "contains", "fold",
-    "free_names", "walk",
+    "Num", "ParseError", "Pow", "ShapeError", "Transpose", "VectorProduct", "children",
+    "contains", "fold", "free_names", "walk",
 ]
 
 
@@ -34,6 +34,11 @@ class EvalError(ValueError):
 
 class ShapeError(EvalError):
     """Matrix shapes do not fit."""
+
+
+class VectorProduct(ShapeError):
+    """Two column vectors written side by side (`x y`, `x*y`, `x·y`): read neither as their
+    dot product nor entry by entry, so the learner is asked to write the one meant."""
 
 
 class Node:

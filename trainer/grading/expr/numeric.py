@@ -8,7 +8,7 @@ from fractions import Fraction
 from typing import Any, cast
 
 from trainer.grading.expr import nodes
-from trainer.grading.expr.nodes import EvalError, Fold, ShapeError, fold
+from trainer.grading.expr.nodes import EvalError, Fold, ShapeError, VectorProduct, fold
 
 __all__ = ["BUILTIN_FUNCTIONS", "evaluate", "evaluate_float", "fmt_shape"]
 
@@ -95,7 +95,7 @@ def _mul2(x: Value, y: Value) -> Value:
     if sx is not None and sy is not None:
         if sx == sy and sx[1] == 1 and sx[0] > 1:
             # not read as the dot product: x*y is entry by entry in code, and x y undefined
-            raise ShapeError(f"can not multiply two {fmt_shape(sx)} vectors: write aᵀb for "
+            raise VectorProduct(f"can not multiply two {fmt_shape(sx)} vectors: write aᵀb for "
                              "their dot product")
         if sx[1] != sy[0]:
             raise ShapeError(f"can not multiply {fmt_shape(sx)} by {fmt_shape(sy)}")
