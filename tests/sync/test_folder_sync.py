@@ -182,6 +182,40 @@ def test_the_sync_command_reports_per_device(tmp_path, two, capsys):
     assert "not a folder" in capsys.readouterr().err
 
 
+def test_a_segment_whose_events_can_not_be_stored_is_reported_and_the_rest_merges(two):
+    # sound JSON with a sound checksum, but a number past SQLite's 64 bits, text that is not
+    # Unicode, a rating that is not a number: reported (no traceback), the other segments
+    # of that device merge, and a repaired segment merges later
+    import hashlib
+
+    a, b, root = two
+    rate(a, "d/x", 3, T0)
+    sync_folder(a, root)
+    rate(a, "d/y", 3, T0 + 5)
+    sync_folder(a, root)
+    good, bad = segments(root)
+    data = bad.read_bytes()
+    for damage in (b'"duration_ms":100000000000000000000000,"rating":3',
+                   b'"answer":"\\ud800","rating":3', b'"rating":"three"'):
+        lines = data.replace(b'"rating":3', damage).split(b"\n")[:-2]
+        body = b"".join(line + b"\n" for line in lines)
+        bad.write_bytes(body + json.dumps({"end": True, "sha256": hashlib.sha256(
+            body).hexdigest()}).encode() + b"\n")
+        fresh = Store.open(b.path.with_name(f"fresh-{len(damage)}.db"))
+        fresh.replay_with(SCHED.replayer)
+        report = sync_folder(fresh, root)
+        (problem,) = report.problems
+        assert problem.path == bad and "can not be merged" in problem.reason, problem
+        assert report.received == {a.device_id: 1}
+        assert fresh.card_state("d/x") == a.card_state("d/x")
+        assert fresh.card_state("d/y") is None and len(journal(fresh)) == 1
+        fresh.close()
+    bad.write_bytes(data)  # repaired: it merges now
+    report = sync_folder(b, root)
+    assert not report.problems and report.received == {a.device_id: 2}
+    assert states(b) == states(a)
+
+
 def test_a_segment_is_read_back_whole(two):
     a, _, root = two
     ids = [rate(a, "d/x", r, T0 + k * DAY) for k, r in enumerate([3, 1, 3])]

@@ -246,11 +246,15 @@ def _finish_pending(store: Store, root: Path, mine: Path) -> None:
         store.set_meta(key, None)
 
 
+# what a segment's events can raise when merged (a rating that is not a number, a number
+# past SQLite's 64 bits, text that is not Unicode): the segment is reported, not merged
+_UNMERGEABLE = (ValueError, TypeError, LookupError, ArithmeticError)
+
+
 def _receive(store: Store, root: Path, report: SyncReport) -> None:
     seen = {r[0] for r in store.conn.execute("SELECT name FROM synced_segments")}
     for folder in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")):
-        events: list[Event] = []
-        names = []
+        parts: list[tuple[Path, str, list[Event]]] = []
         for path in sorted(folder.glob("*.jsonl")):
             name = f"{folder.name}/{path.name}"
             if name in seen:
@@ -259,15 +263,24 @@ def _receive(store: Store, root: Path, report: SyncReport) -> None:
             if problem is not None:
                 report.problems.append(problem)
                 continue
-            events.extend(got)
-            names.append(name)
-        if not names:
+            parts.append((path, name, got))
+        if not parts:
             continue
-        merged = store.merge_events(events, origin=folder.name, segments=names)
-        for device, count in merged.per_device.items():
-            if device != store.device_id:
-                report.received[device] = report.received.get(device, 0) + count
-        report.cards += merged.cards
+        try:
+            merges = [store.merge_events([e for _, _, got in parts for e in got],
+                                         origin=folder.name, segments=[n for _, n, _ in parts])]
+        except _UNMERGEABLE:  # (rolled back) one segment at a time: the others still merge
+            merges = []
+            for path, name, got in parts:
+                try:
+                    merges.append(store.merge_events(got, origin=folder.name, segments=[name]))
+                except _UNMERGEABLE as exc:
+                    report.problems.append(Problem(path, 0, f"can not be merged ({exc})"))
+        for merged in merges:
+            for device, count in merged.per_device.items():
+                if device != store.device_id:
+                    report.received[device] = report.received.get(device, 0) + count
+            report.cards += merged.cards
 
 
 def _send(store: Store, root: Path, mine: Path, report: SyncReport) -> None:
