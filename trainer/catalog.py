@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from trainer.decks import Deck, LoadResult, Problem, load_decks, load_text
+from trainer.decks import Deck, LoadResult, Problem, load_decks
 from trainer.decks import cache as deck_cache
-from trainer.decks.loader import Located, compose, read_deck_text
+from trainer.decks.collect import read_deck_text
+
+if TYPE_CHECKING:  # the YAML loader is imported only when a deck is not in the cache
+    from trainer.decks.loader import Located
 from trainer.render import plural
 
 
@@ -32,6 +36,8 @@ def _checked(path: Path, text: str, no_aliases: bool = False) -> tuple[Deck | No
     cached = deck_cache.load(key)
     if cached is not None and not _missing_plugins(cached):
         return cached, []
+    from trainer.decks.loader import load_text
+
     deck, problems = load_text(text, str(path), no_aliases=no_aliases)
     if deck is None:
         return None, problems
@@ -98,6 +104,8 @@ def _plugin_problems(text: str, path: str, missing: list[tuple[str, str]],
 
 def _requires_place(text: str, path: str, name: str) -> tuple[int, int]:
     """Where the deck names a required plugin (the exact parser knows positions)."""
+    from trainer.decks.loader import compose
+
     try:
         root = compose(text, path)
         node = root.value["requires"][1]  # type: ignore[union-attr]
@@ -109,6 +117,8 @@ def _requires_place(text: str, path: str, name: str) -> tuple[int, int]:
 
 def _card_nodes(text: str, path: str) -> dict[str, Located]:
     """Each card's YAML node by id, read by the exact parser (which knows positions)."""
+    from trainer.decks.loader import compose
+
     try:
         root = compose(text, path)
         cards = root.value["cards"][1].value  # type: ignore[union-attr]
@@ -142,7 +152,11 @@ def _ids_of(path: Path) -> tuple[Deck | None, list[Problem]]:
     if text is None:
         return None, problems
     cached = deck_cache.load(deck_cache.entry_key(path, text, _checking_code()))
-    return (cached, []) if cached is not None else load_text(text, str(path))
+    if cached is not None:
+        return cached, []
+    from trainer.decks.loader import load_text
+
+    return load_text(text, str(path))
 
 
 def check_written(path: Path, text: str, paths: Iterable[Path | str]) -> list[Problem]:

@@ -232,7 +232,7 @@ def _structure_warnings(paths: list[Path]) -> list[Problem]:
     loads, but probably not as its author meant)."""
     from trainer.config import default_deck_paths
     from trainer.decks import deck_files
-    from trainer.decks.loader import read_deck_text
+    from trainer.decks.collect import read_deck_text
     from trainer.decks.structure import swallowed_fields
 
     out: list[Problem] = []
@@ -574,7 +574,7 @@ def _no_such_deck(unknown: list[str], known: set[str], problems: list[Problem]) 
     """Name the deck file that failed to load when it is the one asked for."""
     import re
 
-    from trainer.decks.loader import MAX_DECK_BYTES
+    from trainer.decks.collect import MAX_DECK_BYTES
     from trainer.files import UnreadableFile, read_bounded_text
 
     for problem in problems:

@@ -323,9 +323,9 @@ def test_an_imported_deck_is_checked_once_and_its_first_study_reads_it_from_the_
     out = user_deck_dir() / "emphasis.yaml"
     assert out.is_file() and capsys.readouterr().err == ""
     parsed = []
-    import trainer.catalog
+    import trainer.decks.loader
 
-    monkeypatch.setattr(trainer.catalog, "load_text",
+    monkeypatch.setattr(trainer.decks.loader, "load_text",
                         lambda *a, **k: parsed.append(a[1]) or (None, []))
     result = load_catalog(default_deck_paths())
     assert str(out) not in parsed

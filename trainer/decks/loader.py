@@ -6,24 +6,23 @@ import difflib
 import hashlib
 import json
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from trainer.decks.collect import MAX_DECK_BYTES, deck_files, load_decks, read_deck_text
 from trainer.decks.header import read_position, read_requires
 from trainer.decks.model import (
     Card,
     Curve,
     Deck,
     FollowUp,
-    LoadResult,
     Marker,
     Mistake,
     Plot,
     Problem,
     Step,
-    study_order,
 )
 from trainer.decks.node_props import may_hold_anchor_alias_or_tag
 from trainer.decks.spec import (
@@ -51,7 +50,6 @@ except ImportError:  # pragma: no cover - the exact path alone is correct, only 
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
 DECK_ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 PARAM_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
-MAX_DECK_BYTES = 5_000_000
 
 
 class DeckError(Exception):
@@ -590,77 +588,14 @@ def _read_deck(root: Located | None, path: str) -> tuple[Deck | None, list[Probl
     return Deck(deck_id.value, title_text, path, tuple(cards), requires, position), problems
 
 
-def read_deck_text(path: Path) -> tuple[str | None, list[Problem]]:
-    """A deck file's text, or the problem that stops it being read (never an exception)."""
-    from trainer.files import UnreadableFile, read_bounded_text
-
-    try:
-        return read_bounded_text(path, MAX_DECK_BYTES), []
-    except UnreadableFile as exc:
-        reason = str(exc).replace("larger than 5 MB", "deck file is larger than 5 MB")
-        return None, [Problem(str(path), 1, 1, "", reason)]
-
-
 def load_file(path: Path) -> tuple[Deck | None, list[Problem]]:
     """Load one deck file; an unreadable file is a problem, not an exception."""
     text, problems = read_deck_text(path)
     return (None, problems) if text is None else load_text(text, str(path))
 
 
-def deck_files(paths: Iterable[Path]) -> list[Path]:
-    """The deck files named by paths: files as given, folders searched for *.yaml/*.yml."""
-    out: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            out.extend(sorted(p for p in path.rglob("*") if p.suffix in (".yaml", ".yml")))
-        else:
-            out.append(path)
-    return out
-
-
-def load_decks(
-    paths: Iterable[Path | str],
-    load_one: Callable[[Path], tuple[Deck | None, list[Problem]]] | None = None,
-) -> LoadResult:
-    """Load every deck under paths. Broken decks are reported; the others still load.
-
-    Ids are unique across all decks: a second card with an id already seen is
-    reported with both places and left out. `load_one` reads one file
-    (default: `load_file`); the catalog passes one that caches and checks more.
-    """
-    load_one = load_one or load_file
-    result = LoadResult()
-    first_place: dict[str, str] = {}
-    deck_place: dict[str, str] = {}
-    for path in deck_files(Path(p) for p in paths):
-        if not path.exists():
-            result.problems.append(Problem(str(path), 1, 1, "", "no such file or folder"))
-            continue
-        deck, problems = load_one(path)
-        result.problems.extend(problems)
-        if deck is None:
-            continue
-        if deck.id in deck_place:
-            result.problems.append(Problem(deck.path, 1, 1, "", f"deck id {deck.id!r} is also "
-                                                               f"used by {deck_place[deck.id]}"))
-            continue
-        deck_place[deck.id] = deck.path
-        kept = []
-        for card in deck.cards:
-            place = f"{card.path}:{card.line}"
-            if card.id in first_place:
-                result.problems.append(Problem(card.path, card.line, card.col, card.id,
-                                               f"duplicate id {card.id!r}: also at "
-                                               f"{first_place[card.id]}"))
-                continue
-            first_place[card.id] = place
-            kept.append(card)
-        result.decks.append(deck.with_cards(tuple(kept)))
-    result.decks = study_order(result.decks)
-    return result
-
-
-__all__ = ["GRADED_KINDS", "DeckError", "deck_files", "load_decks", "load_file", "load_text"]
+__all__ = ["GRADED_KINDS", "MAX_DECK_BYTES", "DeckError", "deck_files", "load_decks", "load_file",
+           "load_text", "read_deck_text"]
 
 
 def compose(text: str, path: str) -> Located | None:

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from trainer.decks.loader import deck_files
+from trainer.decks.collect import deck_files
 from trainer.decks.model import LoadResult, Problem, study_order
 
 
