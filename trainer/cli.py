@@ -2,24 +2,27 @@
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from trainer.render import plural
 
 if TYPE_CHECKING:
+    import argparse
+
     from trainer.config import Settings
     from trainer.decks import LoadResult, Problem
     from trainer.store import Store
 
 
 def _add_db(parser: argparse.ArgumentParser) -> None:
+    import argparse
+
     parser.add_argument("--db", type=Path, default=argparse.SUPPRESS,
                         help="the database file (default: $TRAINER_DB or the user data folder)")
 
@@ -29,9 +32,18 @@ def _add_decks(parser: argparse.ArgumentParser) -> None:
                         help="deck files or folders (default: shipped decks and your deck folder)")
 
 
+def _namespace(**values: Any) -> argparse.Namespace:
+    """Arguments as the parser would give them, without importing argparse."""
+    from types import SimpleNamespace
+
+    return cast("argparse.Namespace", SimpleNamespace(**values))
+
+
 def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     """The argument parser for `argv`; the grading options load only when `grade` is asked
-    for, and an empty `argv` (bare `trainer`) gets the study command's alone."""
+    for (bare `trainer` parses nothing: see `main`)."""
+    import argparse
+
     parser = argparse.ArgumentParser(
         prog="trainer",
         description="Spaced-repetition trainer for ML interviews. With no command: study.",
@@ -46,10 +58,6 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     study.add_argument("--tag", help="only cards with this tag")
     study.add_argument("--ahead", action="store_true",
                        help="study ahead / cram: ignore due dates and daily limits")
-    if argv is not None and not argv:
-        # bare `trainer`: nothing to parse, so the first card waits for no other command's
-        # options (nor for the modules that define them)
-        return parser
 
     validate = sub.add_parser("validate", help="check deck files; one line per problem")
     _add_decks(validate)
@@ -360,7 +368,7 @@ def cmd_config(args: argparse.Namespace) -> int:
             if args.key is None or not args.value:
                 return _fail(f"give a key and a value: trainer config --deck {args.deck} "
                              "KEY VALUE (new_per_day, reviews_per_day, desired_retention)")
-            known = {d.id for d in _load(argparse.Namespace(paths=[])).decks}
+            known = {d.id for d in _load(_namespace(paths=[])).decks}
             settings = save_deck_setting(args.deck, args.key, " ".join(args.value), known)
         elif args.key is not None:
             if not args.value:
@@ -511,7 +519,7 @@ def cmd_optimize(args: argparse.Namespace) -> int:
     from trainer.scheduling.cli import run_optimize
 
     return run_optimize(args, lambda exclusive: _open_store(args, exclusive=exclusive),
-                        lambda: {d.id for d in _load(argparse.Namespace(paths=[])).decks})
+                        lambda: {d.id for d in _load(_namespace(paths=[])).decks})
 
 
 def cmd_interview(args: argparse.Namespace) -> int:
@@ -636,8 +644,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from trainer.browse.cli import query_after_options
 
         argv = query_after_options(argv)
-    parser = build_parser(argv)
-    args = parser.parse_args(argv)
+    if argv:
+        args = build_parser(argv).parse_args(argv)
+    else:  # bare `trainer`: nothing to parse, and the first card does not wait for argparse
+        args = _namespace(command=None, paths=[])
     command = args.command or "study"
     if command == "study" and not hasattr(args, "paths"):
         args.paths = []

@@ -130,14 +130,16 @@ def test_study_refuses_an_unknown_deck_or_tag_and_names_the_decks(recall_deck, c
     assert "no card has the tag 'nope'" in capsys.readouterr().err
 
 
-def test_bare_trainer_builds_no_other_commands_options():
-    """The first card of `trainer` waits for no other command's options or their modules;
-    any argument gets the whole parser."""
-    code = ("import sys\nfrom trainer.cli import build_parser\n"
-            "args = build_parser([]).parse_args([])\n"
-            "print(args.command, [m for m in ('trainer.sync.cli', 'trainer.authoring.new', "
-            "'trainer.browse.cli', 'trainer.interview.cli') if m in sys.modules])\n"
-            "print(build_parser(['validate']).parse_args(['validate']).command)")
+def test_bare_trainer_studies_without_building_the_parser():
+    """The first card of `trainer` waits for no argument parser, nor for other commands'
+    modules; any argument gets the whole parser."""
+    code = ("import sys\nimport trainer.cli as cli\n"
+            "cli.COMMANDS['study'] = lambda args: print(args.command, args.paths, "
+            "getattr(args, 'deck', None), [m for m in ('argparse', 'trainer.sync.cli', "
+            "'trainer.authoring.new', 'trainer.browse.cli', 'trainer.interview.cli') "
+            "if m in sys.modules]) or 0\n"
+            "cli.main([])\n"
+            "print(cli.build_parser(['validate']).parse_args(['validate']).command)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          timeout=60, check=True)
-    assert out.stdout.split("\n")[:2] == ["None []", "validate"]
+    assert out.stdout.split("\n")[:2] == ["None [] None []", "validate"]
