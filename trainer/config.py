@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import marshal
 import os
-import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
 from pathlib import Path
+from typing import Any
 
 APP = "trainer"
 
@@ -202,14 +203,38 @@ def _check(settings: Settings) -> Settings:
     return settings
 
 
+def _read_toml(path: Path) -> dict[str, Any]:
+    """The file's TOML, parsed once per text: a start reads it back from a note in the cache
+    folder (importing tomllib alone costs more than reading the note)."""
+    text = path.read_text(encoding="utf-8")
+    note = deck_cache_dir() / "settings.note"
+    try:
+        seen, raw = marshal.loads(note.read_bytes())
+        if seen == text and isinstance(raw, dict):
+            return raw
+    except (OSError, EOFError, ValueError, TypeError):
+        pass
+    import tomllib
+
+    raw = tomllib.loads(text)
+    try:  # a date or time value can not be written as a note: read the file each time
+        note.parent.mkdir(parents=True, exist_ok=True)
+        tmp = note.with_name(f"settings.{os.getpid()}.tmp")
+        tmp.write_bytes(marshal.dumps((text, raw)))
+        tmp.replace(note)
+    except (OSError, ValueError):
+        pass
+    return raw
+
+
 def load_settings(path: Path | None = None) -> Settings:
     """Read config.toml; a missing file means the defaults. Raises SettingsError."""
     path = path or config_path()
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        raw = _read_toml(path)
     except FileNotFoundError:
         return Settings()
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+    except (OSError, ValueError) as exc:  # UnicodeDecodeError and TOMLDecodeError among them
         raise SettingsError(f"{path}: {exc}") from None
     known = {f.name: f.type for f in fields(Settings) if f.name != "decks"}
     settings = Settings()
