@@ -99,13 +99,18 @@ def test_a_device_offline_for_a_month_merges_in_one_step(two):
     assert states(a) == states(b) and journal(a) == journal(b)
 
 
-def test_a_damaged_segment_is_reported_and_skipped_and_the_rest_merges(two):
-    a, b, root = two
+def two_segments(a: Store, root: Path) -> list[Path]:
+    """Device a's two segments: a review of d/x, then one of d/y."""
     rate(a, "d/x", 3, T0)
     sync_folder(a, root)
     rate(a, "d/y", 3, T0 + 5)
     sync_folder(a, root)
-    good, cut = segments(root)
+    return segments(root)
+
+
+def test_a_damaged_segment_is_reported_and_skipped_and_the_rest_merges(two):
+    a, b, root = two
+    good, cut = two_segments(a, root)
     data = cut.read_bytes()
     cut.write_bytes(data[: len(data) // 2])  # a copy cut short
     report = sync_folder(b, root)
@@ -189,11 +194,7 @@ def test_a_segment_whose_events_can_not_be_stored_is_reported_and_the_rest_merge
     import hashlib
 
     a, b, root = two
-    rate(a, "d/x", 3, T0)
-    sync_folder(a, root)
-    rate(a, "d/y", 3, T0 + 5)
-    sync_folder(a, root)
-    good, bad = segments(root)
+    good, bad = two_segments(a, root)
     data = bad.read_bytes()
     for damage in (b'"duration_ms":100000000000000000000000,"rating":3',
                    b'"answer":"\\ud800","rating":3', b'"rating":"three"'):
