@@ -150,6 +150,18 @@ async def test_derivation_goes_step_by_step_and_rates_by_steps_right(make_app, g
     assert review.rating == 2 and review.verdict == "incorrect"
 
 
+async def test_a_wrong_step_line_labels_the_reference_as_such(make_app, graded_deck, tmp_path):
+    # "k·log(p) → k·log(p) + (n − k)·log(1 − p)" read as the value of what was typed
+    app = make_app(graded_deck, tmp_path / "t.db")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("escape", "s", "escape", "s")
+        await answer(app, pilot, "k log p")
+        assert "Step 2 of 2" in text(app, "step-prompt")
+        done = text(app, "steps-done")
+        assert "Step 1 ✘ incorrect  k·log(p)  reference  k·log(p) + (n − k)·log(1 − p)" in done
+        assert "→" not in done
+
+
 async def test_undo_midway_through_a_derivation_asks_first(make_app, graded_deck, tmp_path):
     app = make_app(graded_deck, tmp_path / "t.db")
     async with app.run_test(size=(80, 24)) as pilot:

@@ -122,7 +122,8 @@ def step_line(result: StepResult) -> Text:
     if graded is not None:
         brief.append(f"  {graded.parsed or text or '–'}" if text else "")
         if result.verdict != Verdict.CORRECT:
-            brief.append(f"  → {graded.reference}", style="bold")
+            # labelled: an arrow after the learner's answer reads as its value
+            brief.append(f"  reference  {graded.reference}", style="bold")
             if graded.feedback and text:
                 brief.append("\n  ")
                 brief.append_text(md(graded.feedback, "italic"))
