@@ -386,3 +386,16 @@ async def test_a_locked_database_is_reported_and_the_card_stays(make_app, recall
         await pilot.pause()
     (review,) = app.store.reviews()
     assert review.rating == 4
+
+
+async def test_help_lines_fit_the_box_beside_its_scrollbar(make_app, recall_deck, tmp_path):
+    # a line longer than the box wrapped to its left edge, under the key column
+    from trainer.tui.screens.help import KEYS
+
+    app = make_app(recall_deck, tmp_path / "t.db")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("question_mark")
+        await pilot.pause()
+        keys = app.screen.query_one("#help-keys")
+        assert keys.parent.show_vertical_scrollbar  # 30 rows: the help scrolls
+        assert keys.size.height == KEYS.count("\n") + 1  # not one line wrapped

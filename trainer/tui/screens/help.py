@@ -11,10 +11,11 @@ from textual.widgets import Static
 KEYS = """\
 [b]Recall cards[/b]
   space, enter  reveal the answer
-  ↑ ↓, space    move between the key points, tick the ones you said
-  enter         accept the rating suggested from your ticks
-                (all ticked: Good; at least half: Hard; Easy is yours)
-  1 2 3 4       rate Again / Hard / Good / Easy (always overrides)
+  ↑ ↓, space    move between the key points, tick the ones
+                you said
+  enter         accept the rating suggested from your ticks (all
+                ticked: Good; at least half: Hard; Easy is yours)
+  1 2 3 4       rate Again / Hard / Good / Easy (overrides)
 
 [b]Typed answers[/b]
   (just type)   the first key goes into the box; u d ? q keep
@@ -30,7 +31,8 @@ KEYS = """\
   s             suspend the card
   b             bury it until tomorrow
   e             edit it: its deck file in $EDITOR at its line
-  E             the deck file and line it comes from (once answered)
+  E             the deck file and line it comes from (once
+                answered)
 
 [b]Elsewhere[/b]
   a             study ahead when nothing is due; while learning
@@ -38,9 +40,10 @@ KEYS = """\
   d             decks: due, new, forecast; enter studies a deck,
                 c crams it, t picks a tag
   S             statistics: retention, heatmap, forecast, leeches
-  B             browse cards: / search, o sort, space mark, enter detail,
-                s/S (un)suspend, b/B (un)bury, f forget, r reschedule,
-                e edit, t study these, u undo
+  B             browse cards: / search, o sort, space mark,
+                enter detail, s/S (un)suspend, b/B (un)bury,
+                f forget, r reschedule, e edit, t study these,
+                u undo
   ctrl+p        command palette · ? this help
   q             quit (every review is already saved)
 """
