@@ -33,6 +33,26 @@ def test_every_solver_function_has_a_working_example_and_documented_params(name)
                               "PARAM_DOCS or in _register(params=...)")
 
 
+def _matrix(value: object) -> bool:
+    return isinstance(value, (list, tuple)) and any(isinstance(v, (list, tuple)) for v in value)
+
+
+@pytest.mark.parametrize("name", sorted(n for n, e in REGISTRY.items()
+                                        if not any(_matrix(a) for a in e.example)))
+def test_every_example_call_reads_in_a_deck_and_gives_its_value(name):
+    # `trainer solvers` showed `poisson_mle([2, 4, 3])`, which a deck's `solve` refuses
+    from trainer.exercises.exercise import _solve_functions, solve_function_names
+    from trainer.exercises.params import parse_cached
+    from trainer.grading.expr import evaluate
+
+    entry = REGISTRY[name]
+    node, _ = parse_cached(entry.example_call(), (), solve_function_names())
+    got, direct = evaluate(node, {}, _solve_functions()), entry.func(*entry.example)
+    if hasattr(direct, "tolist"):
+        direct = direct.tolist()  # type: ignore[union-attr]
+    assert got == pytest.approx(direct, rel=1e-12)
+
+
 def test_solvers_shows_signature_units_and_the_example_value(capsys):
     assert main(["solvers", "kl_gaussian"]) == 0
     out = capsys.readouterr().out

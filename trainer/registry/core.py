@@ -52,8 +52,13 @@ def _shown_signature(func: Callable[..., object]) -> str:
 
 
 def _show(value: object) -> str:
+    """An example argument as a deck writes it: a sample of numbers is `vec(2, 4, 3)`
+    (the deck language has no `[…]`); a matrix, which only a symbol of a symbolic card
+    can stand for, is shown as nested brackets."""
     if isinstance(value, (list, tuple)):
-        return "[" + ", ".join(_show(v) for v in value) + "]"
+        if any(isinstance(v, (list, tuple)) for v in value):
+            return repr([list(v) if isinstance(v, tuple) else v for v in value])
+        return f"vec({', '.join(repr(v) for v in value)})"
     return repr(value)
 
 
