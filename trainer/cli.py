@@ -350,6 +350,28 @@ def cmd_stats(args: argparse.Namespace) -> int:
     return 0
 
 
+def _past_interview_date(text: str) -> str | None:
+    """Why `text` can not be the interview date (today or before, or too far), or None;
+    a text that is no date at all is left to the settings' own check."""
+    import time
+    from datetime import date
+
+    from trainer.config import load_settings
+    from trainer.interview.plan import DateError, parse_interview_date
+    from trainer.scheduling.days import study_date
+
+    try:
+        date.fromisoformat(text.strip())
+    except ValueError:
+        return None
+    today = study_date(time.time(), day_hour=load_settings().day_starts_at)
+    try:
+        parse_interview_date(text, today)
+    except DateError as exc:
+        return f"interview_date: {exc}"
+    return None
+
+
 def cmd_config(args: argparse.Namespace) -> int:
     from trainer.config import (
         SettingsError,
@@ -373,6 +395,10 @@ def cmd_config(args: argparse.Namespace) -> int:
         elif args.key is not None:
             if not args.value:
                 return _fail(f"give a value: trainer config {args.key} VALUE")
+            if args.key == "interview_date":  # as the app's date field: after today
+                problem = _past_interview_date(" ".join(args.value))
+                if problem:
+                    return _fail(problem)
             settings = save_setting(args.key, " ".join(args.value))
         else:
             settings = load_settings()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+from datetime import date, timedelta
 
 import pytest
 
@@ -92,13 +93,30 @@ def test_bad_requests_get_a_clear_message(write_deck, capsys):
 
 def test_readiness_prints_the_line_and_json(write_deck, capsys):
     deck = write_deck(DECK)
-    assert main(["config", "interview_date", "2026-12-15"]) == 0
+    day = date.today() + timedelta(days=14)  # the date must lie ahead
+    assert main(["config", "interview_date", day.isoformat()]) == 0
     assert main(["config", "interview_scope", "tag:kl", "tag:map"]) == 0
     capsys.readouterr()
     assert main(["readiness", str(deck)]) == 0
     out = capsys.readouterr().out
-    assert out.startswith("On Dec 15 you would recall 0%")
+    assert out.startswith(f"On {day:%b} {day.day} you would recall 0%")
     assert "2 cards in scope, 2 never studied" in out
     assert main(["readiness", str(deck), "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
-    assert data["date"] == "2026-12-15" and data["overall"]["cards"] == 2
+    assert data["date"] == day.isoformat() and data["overall"]["cards"] == 2
+
+
+def test_config_refuses_an_interview_date_already_past_as_the_app_does(capsys):
+    # it was stored, and readiness then forecast recall "On Jan 1" of a year gone
+    assert main(["config", "interview_date", (date.today() - timedelta(days=3)).isoformat()]
+                ) == 2
+    assert "has passed: the interview date must be after today" in capsys.readouterr().err
+    assert main(["config", "interview_date", "3026-01-01"]) == 2
+    assert "years away" in capsys.readouterr().err
+    assert main(["config", "interview_date", "someday"]) == 2
+    assert "must be a date like" in capsys.readouterr().err
+    assert main(["config"]) == 0
+    assert "interview_date       \n" in capsys.readouterr().out  # nothing was stored
+    ahead = (date.today() + timedelta(days=30)).isoformat()
+    assert main(["config", "interview_date", ahead]) == 0
+    assert f"interview_date       {ahead}\n" in capsys.readouterr().out
