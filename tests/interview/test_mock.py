@@ -142,6 +142,8 @@ def test_the_debrief_scores_each_topic_and_lists_the_weakest_cards_to_review():
     assert [c.key for c in d.review] == [MLE2.key, MAP.key]
     assert d.score == pytest.approx(0.5)
     assert d.seconds == pytest.approx(90)
+    clock.advance(40)  # the debrief read before the report is written ("w", --report)
+    assert mock.debrief().seconds == pytest.approx(90)
 
 
 def test_a_whiteboard_exercise_is_graded_through_the_attempt():

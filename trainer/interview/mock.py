@@ -210,6 +210,7 @@ class MockInterview:
     asked: list[Question] = field(default_factory=list)
     started: float = 0.0
     started_at: float = 0.0
+    ended: float | None = None  # the clock at the first debrief: the interview's length
     _rng: random.Random = field(default_factory=random.Random)
     _topics: Topics | None = None
 
@@ -244,7 +245,7 @@ class MockInterview:
 
     @property
     def elapsed(self) -> float:
-        return self.clock() - self.started
+        return (self.clock() if self.ended is None else self.ended) - self.started
 
     @property
     def time_left(self) -> float | None:
@@ -384,6 +385,10 @@ class MockInterview:
     # --- the end ------------------------------------------------------------------------
 
     def debrief(self, review_limit: int = 5) -> Debrief:
+        """The interview's summary; the first one ends its clock, so a report written
+        later says the same length as the debrief on screen."""
+        if self.ended is None:
+            self.ended = self.clock()
         done = [q for q in self.asked if q.stage == "done"]
         by_topic: dict[str, list[float]] = {}
         for q in done:
