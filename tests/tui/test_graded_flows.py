@@ -150,13 +150,18 @@ async def test_derivation_goes_step_by_step_and_rates_by_steps_right(make_app, g
     assert review.rating == 2 and review.verdict == "incorrect"
 
 
+async def answer_the_first_step(app, pilot, typed: str) -> None:
+    """Suspend the two cards before the derivation, answer its step 1, see step 2."""
+    await pilot.press("escape", "s", "escape", "s")
+    await answer(app, pilot, typed)
+    assert "Step 2 of 2" in text(app, "step-prompt")
+
+
 async def test_a_wrong_step_line_labels_the_reference_as_such(make_app, graded_deck, tmp_path):
     # "k·log(p) → k·log(p) + (n − k)·log(1 − p)" read as the value of what was typed
     app = make_app(graded_deck, tmp_path / "t.db")
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("escape", "s", "escape", "s")
-        await answer(app, pilot, "k log p")
-        assert "Step 2 of 2" in text(app, "step-prompt")
+        await answer_the_first_step(app, pilot, "k log p")
         done = text(app, "steps-done")
         assert "Step 1 ✘ incorrect  k·log(p)  reference  k·log(p) + (n − k)·log(1 − p)" in done
         assert "→" not in done
@@ -165,9 +170,7 @@ async def test_a_wrong_step_line_labels_the_reference_as_such(make_app, graded_d
 async def test_undo_midway_through_a_derivation_asks_first(make_app, graded_deck, tmp_path):
     app = make_app(graded_deck, tmp_path / "t.db")
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("escape", "s", "escape", "s")
-        await answer(app, pilot, "k log p + (n-k) log(1-p)")
-        assert "Step 2 of 2" in text(app, "step-prompt")
+        await answer_the_first_step(app, pilot, "k log p + (n-k) log(1-p)")
         await pilot.press("ctrl+z")  # the box is empty, but step 1 is answered
         await pilot.pause()
         assert "Step 2 of 2" in text(app, "step-prompt") and "again" in text(app, "status")
