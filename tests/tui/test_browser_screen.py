@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from tests.waiting import until
 from trainer.review import Rating, State
 from trainer.tui.screens.browser import BrowserScreen, CardDetailScreen
 
@@ -332,9 +333,10 @@ async def test_in_a_terminal_too_short_for_the_table_a_search_still_ends(
         await pilot.resize_terminal(120, 3)  # the search box and the status line
         screen.run_search()
         assert screen.partial  # the first page, with the whole search to come
-        for _ in range(3):
-            await pilot.pause()
-        assert not screen.searching and len(screen.matches) == 3 and gc.isenabled()
+        # it ends (before the fix it stayed "searching…" with the collector off for good)
+        await until(pilot, lambda: not screen.searching and gc.isenabled(),
+                    "the search to end and the collector to run again", timeout=30)
+        assert len(screen.matches) == 3
         assert status(screen).startswith("3 cards")
 
 
