@@ -261,11 +261,9 @@ async def test_a_search_sorted_by_due_draws_its_first_page_then_every_row(
         monkeypatch.setattr(screen.table, "render_lines", noted_render)
 
         async def settle_inline() -> None:
-            for _ in range(10):  # a frame, then the whole search it lets run, then a frame
-                await pilot.pause()
-                if not screen.searching:
-                    break
-            await pilot.pause()
+            # a frame, then the whole search it lets run, then a frame with all its rows
+            await until(pilot, lambda: not screen.searching and bool(drawn) and drawn[-1] == (
+                screen.searches, False, len(screen.matches)), "the whole search drawn")
 
         await pilot.press("slash", "end", "ctrl+u", "enter")
         await settle_inline()
