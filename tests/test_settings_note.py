@@ -36,13 +36,20 @@ def test_a_broken_note_or_file_is_read_or_refused_as_without_it(tmp_path):
         load_settings(path)
 
 
-def test_a_start_with_noted_settings_does_not_import_tomllib(tmp_path):
+def test_a_start_with_noted_settings_imports_neither_tomllib_nor_the_interview_rules(tmp_path):
     path = tmp_path / "config.toml"
     path.write_text("desired_retention = 0.85\n")
     load_settings(path)
     code = ("import sys\nfrom pathlib import Path\nfrom trainer.config import load_settings\n"
             f"print(load_settings(Path({str(path)!r})).desired_retention, "
-            "'tomllib' in sys.modules)")
+            "'tomllib' in sys.modules, 'trainer.interview.start' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          timeout=60, check=True)
-    assert out.stdout.split() == ["0.85", "False"]
+    assert out.stdout.split() == ["0.85", "False", "False"]
+
+
+def test_the_default_interview_length_left_unchecked_at_start_is_a_valid_one():
+    from trainer.config import Settings
+    from trainer.interview.start import parse_length
+
+    assert str(parse_length(Settings().interview_length)) == "6 questions"

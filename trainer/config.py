@@ -169,6 +169,9 @@ def _check_limits(retention: float | None, new: int | None, reviews: int | None,
             raise SettingsError(f"{where}{name} must not be negative")
 
 
+_DEFAULT_INTERVIEW_LENGTH = Settings().interview_length
+
+
 def _check(settings: Settings) -> Settings:
     _check_limits(settings.desired_retention, settings.new_per_day, settings.reviews_per_day)
     for deck, options in settings.decks.items():
@@ -194,6 +197,8 @@ def _check(settings: Settings) -> Settings:
         raise SettingsError("interview_final_days must be from 0 to 60")
     if not 0 < settings.interview_question_minutes <= 60:
         raise SettingsError("interview_question_minutes must be more than 0 and at most 60")
+    if settings.interview_length == _DEFAULT_INTERVIEW_LENGTH:
+        return settings  # valid (tested): a start without the setting parses no length
     from trainer.interview.start import LengthError, parse_length
 
     try:
