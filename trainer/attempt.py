@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from trainer.coderun.card import CodeExercise, CodeResult
     from trainer.exercises import Exercise, ExerciseStep, Graded
     from trainer.plots import PlotData
+    from trainer.store import CardState
 
 # question: waiting for an answer (or, on a recall card, for the reveal);
 # answered: the card is done and waits for a rating
@@ -77,6 +78,12 @@ def combine(verdicts: Iterable[Verdict]) -> Verdict:
     if verdicts and all(v is Verdict.UNDECIDED for v in verdicts):
         return Verdict.UNDECIDED
     return Verdict.INCORRECT
+
+
+def next_review_number(state: CardState | None) -> int:
+    """The number of the card's next review (how many reviews since it was new or last
+    forgotten): it seeds the numbers that review draws."""
+    return state.reps if state is not None else 0
 
 
 def instantiate(card: Card, review_number: int) -> Exercise:
@@ -174,6 +181,15 @@ class Attempt:
     @property
     def solution(self) -> str | None:
         return self.exercise.solution if self.exercise is not None else self.card.solution
+
+    def references(self) -> list[str]:
+        """Each step's reference answer for this review's numbers, as a verdict shows it
+        (none for a card that is not graded). May import the solvers, so slow the first
+        time; raises `ExerciseError` when the card's own expressions fail."""
+        exercise = self.exercise
+        if exercise is None:
+            return []
+        return [exercise.reference(i).shown for i in range(len(exercise.steps))]
 
     @property
     def step(self) -> int:

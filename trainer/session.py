@@ -8,7 +8,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from trainer.attempt import Attempt
+from trainer.attempt import Attempt, next_review_number
 from trainer.config import Settings
 from trainer.decks.model import Card
 from trainer.review import RATINGS, Rating, State, Verdict
@@ -266,8 +266,7 @@ class StudySession:
 
     def review_number(self, card: Card) -> int:
         """How many times the card was reviewed before: seeds its params for this review."""
-        state = self.store.card_state(card.key)
-        return state.reps if state is not None else 0
+        return next_review_number(self.store.card_state(card.key))
 
     def is_edited(self, card: Card) -> bool:
         """True when the card's text changed since it was last reviewed."""

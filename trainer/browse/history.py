@@ -28,8 +28,8 @@ class HistoryRow:
 
 
 def card_history(store: Store, key: str) -> list[HistoryRow]:
-    """Every review of the card, oldest first (kept through forget and reschedule)."""
-    return [HistoryRow.of(r) for r in store.reviews(key)]
+    """Every review of the card, newest first (kept through forget and reschedule)."""
+    return [HistoryRow.of(r) for r in reversed(store.reviews(key))]
 
 
 def retrievability_curve(reviews: list[Review], now: float, *, points: int = 60,

@@ -18,6 +18,7 @@ COLUMNS = ("id", "deck", "kind", "state", "due", "stability", "difficulty", "ret
 # a stored row's columns (the store's column list): read directly, a search matching
 # 10k cards builds no CardState to sort or filter them
 _STATE, _STABILITY, _DIFFICULTY, _DUE, _LAST, _REPS, _LAPSES, _SUSPENDED = 2, 4, 5, 6, 7, 8, 9, 11
+_BURIED_UNTIL = 12
 _NEW = int(State.NEW)
 _LABELS = tuple(s.label for s in STATES)
 
@@ -59,7 +60,13 @@ class Match:
         row = self.row
         if row is None:
             return "new"
-        return "suspended" if row[_SUSPENDED] else _LABELS[row[_STATE]]
+        if row[_SUSPENDED]:
+            return "suspended"
+        buried_until = row[_BURIED_UNTIL]  # buried as `is:buried` has it: until a time to come
+        if buried_until is not None and buried_until > self.now:
+            return "buried"
+        label: str = _LABELS[row[_STATE]]
+        return label
 
     @property
     def due(self) -> float | None:
@@ -81,7 +88,7 @@ class Match:
             "retrievability": self.retrievability,
             "reviews": 0 if row is None else row[_REPS],
             "lapses": 0 if row is None else row[_LAPSES],
-            "buried_until": None if row is None else row[12],
+            "buried_until": None if row is None else row[_BURIED_UNTIL],
         }
 
 

@@ -12,7 +12,7 @@ from trainer.review import LEECH_LAPSES, Verdict
 from trainer.scheduling import format_interval
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Mapping, Sequence
 
     from rich.console import Group
 
@@ -141,6 +141,20 @@ def card_verdict(attempt: Attempt) -> Text:
     """Every step in full once the card is answered."""
     numbered = attempt.step_count > 1
     return Text("").join(step_verdict(r, numbered=numbered) for r in attempt.results)
+
+
+def reference_answers(attempt: Attempt, references: Sequence[str]) -> Text:
+    """A graded card's reference answers for one review's numbers, as its verdict gives them:
+    one line, or a line for each step of a derivation."""
+    out = Text()
+    for i, shown in enumerate(references):
+        if attempt.step_count > 1:
+            out.append(f"Step {i + 1}: ", style="bold")
+            out.append_text(md(attempt.exercise.steps[i].prompt if attempt.exercise else ""))
+            out.append("\n")
+        out.append(f"reference  {shown}\n", style="bold")
+    out.rstrip()
+    return out
 
 
 def solution_text(solution: str) -> Text:

@@ -16,6 +16,7 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Input, Static
 from textual_plotext import PlotextPlot
 
+from trainer.attempt import Attempt, next_review_number
 from trainer.browse import actions
 from trainer.browse.editor import parse_day
 from trainer.browse.history import card_history, retrievability_curve
@@ -27,7 +28,7 @@ from trainer.scheduling import format_interval
 from trainer.scheduling.days import study_date
 from trainer.store import Store, StoreError
 from trainer.tui.screens.base import TrainerScreen
-from trainer.tui.study_text import md
+from trainer.tui.study_text import md, reference_answers, solution_text
 from trainer.tui.widgets.row_table import Column, RowTable
 from trainer.tui.widgets.steady_footer import SteadyFooter
 
@@ -564,13 +565,14 @@ class AskScreen(ModalScreen[str | None]):
 
 
 class CardDetailScreen(ModalScreen[None]):
-    """One card: its prompt and answer, every review, and retrievability over time."""
+    """One card: its prompt and answer (a graded card's as its next review draws them), every
+    review newest first, and retrievability over time."""
 
     DEFAULT_CSS = """
     CardDetailScreen { align: center middle; }
     CardDetailScreen > VerticalScroll { width: 95%; height: 90%; border: round $accent;
                                         background: $panel; padding: 0 1; }
-    CardDetailScreen #history { height: auto; max-height: 14; }
+    CardDetailScreen #history { height: auto; }
     CardDetailScreen PlotextPlot { height: 12; }
     CardDetailScreen Horizontal { height: auto; }
     """
@@ -580,21 +582,48 @@ class CardDetailScreen(ModalScreen[None]):
         super().__init__()
         self.match = match
         self.now = now
+        card = match.card
+        # a graded card as the learner meets it next: its next review's numbers drawn
+        self.attempt = Attempt(card, next_review_number(match.state)) if card.graded else None
 
     def compose(self) -> ComposeResult:
-        card = self.match.card
+        card, attempt = self.match.card, self.attempt
         with VerticalScroll() as scroll:
             scroll.border_title = f"{card.key} · {card.kind} · {self.match.state_label}"
-            yield Static(md(card.prompt), id="detail-prompt")
-            answer = card.answer or card.solve or ""
-            if answer:
-                yield Static(Text("Answer: ", style="bold") + md(answer), id="detail-answer")
+            yield Static(md(attempt.prompt if attempt else card.prompt), id="detail-prompt")
+            if attempt is not None and attempt.error is not None:
+                yield Static(Text(f"This card can not be drawn: {attempt.error}",
+                                  style="red"), id="detail-answer")
+            elif attempt is not None:
+                yield Static(Text("Answer: working it out…", style="dim"), id="detail-answer")
+                yield Static(Text("The numbers are drawn afresh at each review: these are "
+                                  "the next review's.", style="italic dim"), id="detail-drawn")
+                if attempt.solution:
+                    yield Static(solution_text(attempt.solution), id="detail-solution")
+            elif card.answer or card.solve:
+                yield Static(Text("Answer: ", style="bold") + md(card.answer or card.solve or ""),
+                             id="detail-answer")
             if card.key_points:
                 yield Static("Key points: " + "; ".join(card.key_points), id="detail-points")
             yield DataTable(id="history", cursor_type="row")
             yield PlotextPlot(id="curve")
 
+    @work(thread=True, exclusive=True, exit_on_error=False, group="detail")
+    def _work_out(self, attempt: Attempt) -> None:
+        """The reference answers (the solvers may take a while to import)."""
+        try:
+            shown = reference_answers(attempt, attempt.references())
+        except Exception as exc:  # noqa: BLE001 - a broken card is shown as such, not a crash
+            shown = Text(f"The reference could not be worked out: {exc}", style="red")
+        self.app.call_from_thread(self._worked_out, shown)
+
+    def _worked_out(self, shown: Text) -> None:
+        if self.is_mounted:
+            self.query_one("#detail-answer", Static).update(Text("Answer\n", style="bold") + shown)
+
     def on_mount(self) -> None:
+        if self.attempt is not None and self.attempt.error is None:
+            self._work_out(self.attempt)
         store = self.app.store  # type: ignore[attr-defined]
         table = self.query_one("#history", DataTable)
         for column in ("date", "rating", "answer", "verdict", "time", "interval"):
@@ -609,6 +638,9 @@ class CardDetailScreen(ModalScreen[None]):
                 format_interval(row.interval_s))
         if not rows:
             table.add_row("never reviewed", "", "", "", "", "")
+        # every review laid out, newest first, in the detail (which scrolls down to the
+        # oldest), not in a box of its own that hid all but its first few
+        table.styles.max_height = table.row_count + 2  # the header, a scroll bar if narrow
         curve = retrievability_curve(store.reviews(self.match.key), self.now,
                                      decay=self.match.decay)
         plot = self.query_one(PlotextPlot)
