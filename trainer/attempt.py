@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 from trainer.decks.model import Card
+from trainer.record import Record
 from trainer.review import Rating, Verdict
 
 if TYPE_CHECKING:
@@ -97,29 +97,46 @@ def instantiate(card: Card, review_number: int) -> Exercise:
     return draw(card, review_number)
 
 
-@dataclass(frozen=True, slots=True)
-class StepResult:
+_set = object.__setattr__  # a Record's fields are set once, in __init__
+
+
+class StepResult(Record):
     """The verdict on one step's answer. An invalid one is not recorded: the learner
     changes the answer and submits again."""
 
+    __slots__ = ("index", "text", "verdict", "graded", "error")
     index: int  # which step, from 0
     text: str  # what the learner typed, stripped; empty: gave up
     verdict: Verdict
     graded: Graded | None  # the grader's details (reference, feedback, fix); None on failure
-    error: str | None = None  # the grader failed with this message
+    error: str | None  # the grader failed with this message
+
+    def __init__(self, index: int, text: str, verdict: Verdict, graded: Graded | None,
+                 error: str | None = None) -> None:
+        _set(self, "index", index)
+        _set(self, "text", text)
+        _set(self, "verdict", verdict)
+        _set(self, "graded", graded)
+        _set(self, "error", error)
 
     @property
     def given_up(self) -> bool:
         return not self.text
 
 
-@dataclass(frozen=True, slots=True)
-class CardResult:
+class CardResult(Record):
     """The card is answered: every step's result, the verdict and the suggested rating."""
 
+    __slots__ = ("steps", "verdict", "suggested")
     steps: tuple[StepResult, ...]
     verdict: Verdict | None  # None for a recall card (the learner judges it)
     suggested: Rating | None
+
+    def __init__(self, steps: tuple[StepResult, ...], verdict: Verdict | None,
+                 suggested: Rating | None) -> None:
+        _set(self, "steps", steps)
+        _set(self, "verdict", verdict)
+        _set(self, "suggested", suggested)
 
     @property
     def last(self) -> StepResult | None:

@@ -6,11 +6,11 @@ import bisect
 import math
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 
 from trainer.attempt import Attempt, next_review_number
 from trainer.config import Settings
 from trainer.decks.model import Card
+from trainer.record import Record
 from trainer.review import RATINGS, Rating, State, Verdict
 from trainer.scheduling import (
     AGAIN,
@@ -43,27 +43,46 @@ def describe_wait(seconds: float) -> str:
     return f"{minutes} min" if not secs else f"{minutes} min {secs:02d} s"
 
 
-@dataclass(slots=True)
-class Outcome:
+_set = object.__setattr__  # a Record's fields are set once, in __init__
+
+
+class Outcome(Record):
     """What happened to one card in this session, for the summary at the end."""
 
+    __slots__ = ("key", "rating", "verdict", "duration_ms")
     key: str
     rating: Rating
     verdict: Verdict | None
     duration_ms: int | None
 
+    def __init__(self, key: str, rating: Rating, verdict: Verdict | None,
+                 duration_ms: int | None) -> None:
+        _set(self, "key", key)
+        _set(self, "rating", rating)
+        _set(self, "verdict", verdict)
+        _set(self, "duration_ms", duration_ms)
 
-@dataclass(slots=True)
-class _Action:
+
+class _Action(Record):
+    __slots__ = ("kind", "card", "before", "requeued", "event_id")
     kind: str  # "review", "suspend" or "bury"
     card: Card
     before: CardState | None
-    requeued: bool = False
-    event_id: str = ""  # the journal event this session recorded: undo cancels exactly that one
+    requeued: bool
+    event_id: str  # the journal event this session recorded: undo cancels exactly that one
+
+    def __init__(self, kind: str, card: Card, before: CardState | None,
+                 requeued: bool = False, event_id: str = "") -> None:
+        _set(self, "kind", kind)
+        _set(self, "card", card)
+        _set(self, "before", before)
+        _set(self, "requeued", requeued)
+        _set(self, "event_id", event_id)
 
 
-@dataclass(slots=True)
-class Summary:
+class Summary(Record):
+    __slots__ = ("studied", "correct", "graded", "again", "seconds", "due_later_today",
+                 "due_tomorrow")
     studied: int
     correct: int
     graded: int
@@ -71,6 +90,16 @@ class Summary:
     seconds: float
     due_later_today: int  # learning steps and the like, before the study day ends
     due_tomorrow: int  # due during the next study day
+
+    def __init__(self, studied: int, correct: int, graded: int, again: int, seconds: float,
+                 due_later_today: int, due_tomorrow: int) -> None:
+        _set(self, "studied", studied)
+        _set(self, "correct", correct)
+        _set(self, "graded", graded)
+        _set(self, "again", again)
+        _set(self, "seconds", seconds)
+        _set(self, "due_later_today", due_later_today)
+        _set(self, "due_tomorrow", due_tomorrow)
 
     @property
     def accuracy(self) -> float | None:
@@ -82,7 +111,6 @@ class Summary:
         return None
 
 
-@dataclass(slots=True)
 class StudySession:
     """Presents cards in order, records each rating as it is made, and can undo.
 
@@ -93,31 +121,39 @@ class StudySession:
     how long until one is, `bring_back` shows it then, and `learn_ahead` shows it at once.
     """
 
-    store: Store
-    cards: Sequence[Card]
-    settings: Settings
-    scheduler: Scheduler
-    clock: Callable[[], float] = time.time
-    decks: Sequence[str] | None = None
-    tag: str | None = None
-    ahead: bool = False
-    # the learner picked these cards (the browser's "study these", a debrief's cards to
-    # review): all of them, due or not, new ones beyond today's limit too, as an Anki
-    # filtered deck takes them
-    chosen: bool = False
-    queue: list[Card] = field(default_factory=list)
-    learning: list[tuple[float, int, Card]] = field(default_factory=list)
-    current: Card | None = None
-    outcomes: list[Outcome] = field(default_factory=list)
-    history: list[_Action] = field(default_factory=list)
-    started: float = 0.0
-    total: int = 0
-    _tiebreak: int = 0
-    # (card key, answer) of the review undone last: shown again when that card is, so that
-    # undoing a rating keeps what the learner had typed or written (a code card's function)
-    _undone_answer: tuple[str, str] | None = None
+    # a plain class, not a dataclass: it is built before the first card, and a dataclass's
+    # generated methods are compiled at import
+    __slots__ = ("store", "cards", "settings", "scheduler", "clock", "decks", "tag", "ahead",
+                 "chosen", "queue", "learning", "current", "outcomes", "history", "started",
+                 "total", "_tiebreak", "_undone_answer")
 
-    def __post_init__(self) -> None:
+    def __init__(self, store: Store, cards: Sequence[Card], settings: Settings,
+                 scheduler: Scheduler, clock: Callable[[], float] = time.time,
+                 decks: Sequence[str] | None = None, tag: str | None = None,
+                 ahead: bool = False, chosen: bool = False) -> None:
+        self.store = store
+        self.cards = cards
+        self.settings = settings
+        self.scheduler = scheduler
+        self.clock = clock
+        self.decks = decks
+        self.tag = tag
+        self.ahead = ahead
+        # the learner picked these cards (the browser's "study these", a debrief's cards to
+        # review): all of them, due or not, new ones beyond today's limit too, as an Anki
+        # filtered deck takes them
+        self.chosen = chosen
+        self.queue: list[Card] = []
+        self.learning: list[tuple[float, int, Card]] = []
+        self.current: Card | None = None
+        self.outcomes: list[Outcome] = []
+        self.history: list[_Action] = []
+        self.total = 0
+        self._tiebreak = 0
+        # (card key, answer) of the review undone last: shown again when that card is, so
+        # that undoing a rating keeps what the learner had typed or written (a code card's
+        # function)
+        self._undone_answer: tuple[str, str] | None = None
         self.started = self.clock()
         # an undo replays the card's events: with this session's scheduler, it gives back
         # exactly the state this session's reviews gave
