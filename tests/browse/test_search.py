@@ -164,6 +164,10 @@ def test_reschedule_moves_due_to_the_day_and_leaves_new_cards(world):
     change = actions.apply(store, search(cards, store, "", NOW), "reschedule", NOW,
                            day_hour=4, due_day=date(2030, 1, 2))
     assert sorted(change.after) == ["stats/fisher", "stats/kl-asym"]
+    chosen = search(cards, store, "", NOW)
+    assert actions.report(change, chosen) == (
+        "reschedule: 2 of 4 changed. 2 new: a new card has no schedule to move (t studies the "
+        "chosen cards now).")
     due = store.card_state("stats/fisher").due
     assert ids(search(cards, store, f"due:>{(due - NOW) / DAY - 0.01:.3f}", NOW)) == [
         "fisher", "kl-asym"]

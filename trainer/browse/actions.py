@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from trainer.browse.search import Match
+from trainer.review import State
 from trainer.scheduling.days import next_day_start, study_day_start
 from trainer.store import CardState, Store
 from trainer.store.journal import Event
@@ -63,6 +64,19 @@ def apply(store: Store, matches: Sequence[Match], action: str, now: float, *,
     if events:
         after.update(store.append(events))
     return Change(action, before, after, tuple(e.id for e in events))
+
+
+def report(change: Change, chosen: Sequence[Match]) -> str:
+    """What the action did, for the learner: how many of the chosen cards changed and, for
+    a reschedule, why the new ones among them did not move."""
+    text = f"{change.action}: {change.count} of {len(chosen)} changed."
+    if change.action == "reschedule":
+        new = sum(1 for m in chosen if m.key not in change.after
+                  and (m.state is None or m.state.state == State.NEW))
+        if new:
+            text += (f" {new} new: a new card has no schedule to move (t studies the "
+                     "chosen cards now).")
+    return text
 
 
 def undo(store: Store, change: Change) -> None:

@@ -480,8 +480,7 @@ class BrowserScreen(TrainerScreen):
             return
         if change.count:
             self.undo_stack.append(change)
-        self.notify(f"{action}: {change.count} of {len(chosen)} changed. [b]u[/b] undoes.",
-                    timeout=3)
+        self.notify(f"{actions.report(change, chosen)} [b]u[/b] undoes.", timeout=3)
         self._refresh_states(change)
 
     def action_undo(self) -> None:
