@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import marshal
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
+
+from trainer.kept import kept
 
 APP = "trainer"
 
@@ -212,24 +213,15 @@ def _read_toml(path: Path) -> dict[str, Any]:
     """The file's TOML, parsed once per text: a start reads it back from a note in the cache
     folder (importing tomllib alone costs more than reading the note)."""
     text = path.read_text(encoding="utf-8")
-    note = deck_cache_dir() / "settings.note"
-    try:
-        seen, raw = marshal.loads(note.read_bytes())
-        if seen == text and isinstance(raw, dict):
-            return raw
-    except (OSError, EOFError, ValueError, TypeError):
-        pass
-    import tomllib
 
-    raw = tomllib.loads(text)
-    try:  # a date or time value can not be written as a note: read the file each time
-        note.parent.mkdir(parents=True, exist_ok=True)
-        tmp = note.with_name(f"settings.{os.getpid()}.tmp")
-        tmp.write_bytes(marshal.dumps((text, raw)))
-        tmp.replace(note)
-    except (OSError, ValueError):
-        pass
-    return raw
+    def parse() -> dict[str, Any]:
+        import tomllib
+
+        return tomllib.loads(text)
+
+    # a date or time value can not be written as a note: such a file is parsed each time
+    raw = kept(deck_cache_dir() / "settings.note", text, parse)
+    return raw if isinstance(raw, dict) else parse()
 
 
 def load_settings(path: Path | None = None) -> Settings:

@@ -17,6 +17,7 @@ from typing import Any
 
 from trainer.config import deck_cache_dir
 from trainer.decks.model import Card, Curve, Deck, FollowUp, Marker, Mistake, Plot, Step
+from trainer.kept import kept
 from trainer.record import field_names
 
 FORMAT = 3
@@ -86,23 +87,8 @@ def _installed_plugins() -> tuple[tuple[str, str, str, str], ...]:
     """The plugins as last scanned while the package folders were as they are now (a note
     in the cache folder), else scanned again: the scan reads every installed package's
     metadata, too slow for each start."""
-    folders = _package_folders()
-    index = cache_dir() / _PLUGIN_INDEX
-    try:
-        seen, plugins = marshal.loads(index.read_bytes())
-        if seen == folders:
-            return tuple(tuple(p) for p in plugins)
-    except (OSError, EOFError, ValueError, TypeError):
-        pass
-    plugins = _scan_plugins()
-    try:
-        index.parent.mkdir(parents=True, exist_ok=True)
-        tmp = index.with_name(f"{_PLUGIN_INDEX}.{os.getpid()}.tmp")
-        tmp.write_bytes(marshal.dumps((folders, plugins)))
-        tmp.replace(index)
-    except (OSError, ValueError):
-        pass
-    return plugins
+    plugins = kept(cache_dir() / _PLUGIN_INDEX, _package_folders(), _scan_plugins)
+    return tuple(tuple(p) for p in plugins)
 
 
 @functools.cache
