@@ -187,6 +187,13 @@ def _open_store(args: argparse.Namespace, *, reading: bool = False,
     from trainer.store import Store
 
     path = _db_path(args)
+    chosen = getattr(args, "db", None) is not None or bool(os.environ.get("TRAINER_DB"))
+    if reading and chosen and not path.exists() and not path.parent.is_dir():
+        # a mistyped path: reading it must not make folders and an empty history
+        from trainer.store import StoreError
+
+        raise StoreError(f"no database at {path}: the folder {path.parent} does not exist "
+                         "(check --db or TRAINER_DB); nothing was created")
     read_only = reading and path.exists() and not (os.access(path, os.W_OK)
                                                     and os.access(path.parent, os.W_OK))
     return Store.open(path, read_only=read_only, exclusive=exclusive,
@@ -350,6 +357,23 @@ def cmd_stats(args: argparse.Namespace) -> int:
     return 0
 
 
+def _unmatched_scope(text: str) -> str | None:
+    """Why `text` can not be the interview scope: a deck or tag that no loaded card has
+    (a scope of well-formed words only; the settings check the form)."""
+    from trainer.interview.plan import Scope
+
+    words = [w for w in text.split() if w.startswith(("deck:", "tag:"))]
+    if not words:
+        return None
+    cards = _load(_namespace(paths=[])).cards
+    unmatched = Scope.parse(" ".join(words)).unmatched(cards)
+    if not unmatched:
+        return None
+    decks = ", ".join(sorted({c.deck for c in cards}))
+    return (f"interview_scope: no loaded card has {', '.join(unmatched)} (decks: {decks}); "
+            "nothing was saved")
+
+
 def _past_interview_date(text: str) -> str | None:
     """Why `text` can not be the interview date (today or before, or too far), or None;
     a text that is no date at all is left to the settings' own check."""
@@ -397,6 +421,10 @@ def cmd_config(args: argparse.Namespace) -> int:
                 return _fail(f"give a value: trainer config {args.key} VALUE")
             if args.key == "interview_date":  # as the app's date field: after today
                 problem = _past_interview_date(" ".join(args.value))
+                if problem:
+                    return _fail(problem)
+            if args.key == "interview_scope":
+                problem = _unmatched_scope(" ".join(args.value))
                 if problem:
                     return _fail(problem)
             settings = save_setting(args.key, " ".join(args.value))

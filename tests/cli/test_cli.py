@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from trainer.cli import main
 
 
@@ -71,6 +73,19 @@ def test_stats_json_after_a_review(recall_deck, tmp_path, capsys):
     assert stats["reviews_today"] == 1
     assert stats["new_available"] == 2
     assert len(stats["forecast"]) == 7 and stats["streak_days"] == 1
+
+
+@pytest.mark.parametrize("command", ["stats", "decks"])
+def test_a_mistyped_db_path_is_named_and_nothing_is_created(recall_deck, tmp_path, capsys,
+                                                            command):
+    db = tmp_path / "no-such-folder" / "t.db"
+    assert main(["--db", str(db), command, str(recall_deck)]) == 2
+    err = capsys.readouterr().err
+    assert f"no database at {db}" in err and "nothing was created" in err
+    assert not db.parent.exists()
+    # a new database in a folder that exists is still made (a first `trainer stats`)
+    fresh = tmp_path / "fresh.db"
+    assert main(["--db", str(fresh), command, str(recall_deck)]) == 0
 
 
 def test_config_sets_and_shows_a_setting(capsys):

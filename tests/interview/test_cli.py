@@ -106,6 +106,17 @@ def test_readiness_prints_the_line_and_json(write_deck, capsys):
     assert data["date"] == day.isoformat() and data["overall"]["cards"] == 2
 
 
+def test_config_refuses_an_interview_scope_that_names_no_loaded_deck_or_tag(capsys):
+    # it was stored, and readiness then covered 0 cards without a word
+    assert main(["config", "interview_scope", "deck:nosuch", "tag:kl"]) == 2
+    err = capsys.readouterr().err
+    assert "no loaded card has deck:nosuch" in err and "mle-map-grill" in err
+    from trainer.config import load_settings
+
+    assert load_settings().interview_scope == ""  # nothing saved
+    assert main(["config", "interview_scope", "deck:mle-map-grill", "tag:kl"]) == 0
+
+
 def test_config_refuses_an_interview_date_already_past_as_the_app_does(capsys):
     # it was stored, and readiness then forecast recall "On Jan 1" of a year gone
     assert main(["config", "interview_date", (date.today() - timedelta(days=3)).isoformat()]

@@ -69,6 +69,17 @@ class Scope:
     def cards(self, cards: Iterable[Card]) -> list[Card]:
         return [c for c in cards if c in self]
 
+    def unmatched(self, cards: Iterable[Card]) -> list[str]:
+        """The scope's words (deck:ID, tag:NAME) that name no deck or tag of these cards:
+        a scope with one would quietly leave its cards out."""
+        decks: set[str] = set()
+        tags: set[str] = set()
+        for card in cards:
+            decks.add(card.deck)
+            tags.update(card.tags)
+        return sorted([f"deck:{d}" for d in self.decks - decks]
+                      + [f"tag:{t}" for t in self.tags - tags])
+
 
 @dataclass(frozen=True, slots=True)
 class Pace:
