@@ -458,7 +458,7 @@ def run(args: argparse.Namespace) -> int:
         paths = default_deck_paths()
     seeds = int(getattr(args, "seeds", 20) or 0)
     if seeds < 1:
-        print("error: --seeds must be at least 1", file=sys.stderr)
+        print("trainer: --seeds must be at least 1", file=sys.stderr)
         return 2
     stats = Stats()
     failures = check_decks(paths, seeds, stats)

@@ -144,13 +144,13 @@ def run(args: argparse.Namespace) -> int:
 
     deck_id = args.deck_id
     if not _DECK_ID.match(deck_id):
-        print(f"error: {deck_id!r} is not a deck id: use lower-case letters, digits and -, "
+        print(f"trainer: {deck_id!r} is not a deck id: use lower-case letters, digits and -, "
               "e.g. my-deck", file=sys.stderr)
         return 2
     folder = user_deck_dir()
     path = folder / f"{deck_id}.yaml"
     if path.exists():
-        print(f"error: {path} already exists; nothing written", file=sys.stderr)
+        print(f"trainer: {path} already exists; nothing written", file=sys.stderr)
         return 1
     title = args.title or deck_id.replace("-", " ").capitalize()
     try:
@@ -160,10 +160,10 @@ def run(args: argparse.Namespace) -> int:
         with open(path, "x", encoding="utf-8") as out:  # "x": never overwrite
             out.write(starter_text(deck_id, title, str(path), SCHEMA_FILE))
     except FileExistsError:
-        print(f"error: {path} already exists; nothing written", file=sys.stderr)
+        print(f"trainer: {path} already exists; nothing written", file=sys.stderr)
         return 1
     except OSError as exc:
-        print(f"error: cannot write {path}: {exc.strerror or exc}", file=sys.stderr)
+        print(f"trainer: cannot write {path}: {exc.strerror or exc}", file=sys.stderr)
         return 1
     print(f"wrote {path} (no cards yet: 5 examples, commented out) and {folder / SCHEMA_FILE}")
     print(f"next: uncomment an example and make it yours, then `trainer validate {path}` "

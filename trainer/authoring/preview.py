@@ -132,25 +132,25 @@ def run(args: argparse.Namespace) -> int:
     try:
         path, card_id = resolve(args.target, default_deck_paths())
     except TargetError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"trainer: {exc}", file=sys.stderr)
         return 2
     deck, problems = load_file(path)
     for problem in problems:
         print(problem, file=sys.stderr)
     if deck is None or problems:
-        print(f"error: {path} has problems; `trainer validate {path}` lists them",
+        print(f"trainer: {path} has problems; `trainer validate {path}` lists them",
               file=sys.stderr)
         return 1
     cards = [c for c in deck.cards if card_id is None or c.id == card_id]
     if not deck.cards:
-        print(f"error: {path} has no cards yet: write one (or uncomment an example), then "
+        print(f"trainer: {path} has no cards yet: write one (or uncomment an example), then "
               "preview it", file=sys.stderr)
         return 1
     if not cards:
         from trainer.authoring.suggest import did_you_mean
 
-        print(f"error: no card {card_id!r} in {path}"
+        print(f"trainer: no card {card_id!r} in {path}"
               f"{did_you_mean(card_id or '', [c.id for c in deck.cards])}", file=sys.stderr)
-        return 1
+        return 2  # as an unknown deck: nothing of that name
     print(f"\n\n{'─' * 60}\n\n".join(render_card(c, args.seed) for c in cards))
     return 0

@@ -37,7 +37,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         write_schema(args.out)
     except OSError as exc:
-        print(f"error: cannot write {args.out}: {exc.strerror or exc}", file=sys.stderr)
+        print(f"trainer: cannot write {args.out}: {exc.strerror or exc}", file=sys.stderr)
         return 1
     print(f"wrote {args.out}")
     return 0
