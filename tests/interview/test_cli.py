@@ -106,6 +106,23 @@ def test_readiness_prints_the_line_and_json(write_deck, capsys):
     assert data["date"] == day.isoformat() and data["overall"]["cards"] == 2
 
 
+def test_readiness_lists_the_weakest_tags_and_all_of_them_on_request(write_deck, capsys):
+    cards = "".join(f"  - id: c{i}\n    kind: recall\n    prompt: p{i}\n    answer: a{i}\n"
+                    f"    tags: [topic-{i:02d}{'-with-a-very-long-name-indeed' * (i == 0)}]\n"
+                    for i in range(20))
+    deck = write_deck(f"deck: many\ntitle: Many\ncards:\n{cards}", "many.yaml")
+    day = date.today() + timedelta(days=14)
+    assert main(["readiness", str(deck), "--date", day.isoformat()]) == 0
+    out = capsys.readouterr().out
+    tag_lines = [line for line in out.splitlines() if line.startswith("topic-")]
+    assert len(tag_lines) == 15 and "… and 5 more tags (--all lists them)" in out
+    assert len({line.index("%") for line in tag_lines}) == 1  # a long tag keeps the columns
+    assert main(["readiness", str(deck), "--date", day.isoformat(), "--all"]) == 0
+    out = capsys.readouterr().out
+    assert len([line for line in out.splitlines() if line.startswith("topic-")]) == 20
+    assert "more tags" not in out
+
+
 def test_config_refuses_an_interview_scope_that_names_no_loaded_deck_or_tag(capsys):
     # it was stored, and readiness then covered 0 cards without a word
     assert main(["config", "interview_scope", "deck:nosuch", "tag:kl"]) == 2

@@ -46,7 +46,12 @@ def add_interview_arguments(parser: argparse.ArgumentParser) -> None:
 def add_readiness_arguments(parser: argparse.ArgumentParser) -> None:
     _add_common(parser)
     parser.add_argument("--date", help="the interview date (default: the interview_date setting)")
+    parser.add_argument("--all", action="store_true",
+                        help=f"every tag (default: the {WEAKEST_TAGS} weakest)")
     parser.add_argument("--json", action="store_true")
+
+
+WEAKEST_TAGS = 15  # tags `trainer readiness` lists without --all, weakest first
 
 
 def _err(message: str) -> int:
@@ -96,10 +101,17 @@ def run_readiness(args: argparse.Namespace) -> int:
     print(readiness_line(r, day, cards))
     print(f"{r.overall.cards} cards in scope, {r.overall.unseen} never studied (counted as 0)")
     for title, groups in (("deck", r.decks), ("tag", r.tags)):
-        if groups:
-            print(f"\n{title:<24} recall  cards  unseen")
-            for g in sorted(groups, key=lambda g: (g.recall, g.name)):
-                print(f"{g.name:<24} {g.recall:>6.0%}  {g.cards:>5}  {g.unseen:>6}")
+        if not groups:
+            continue
+        ranked = sorted(groups, key=lambda g: (g.recall, g.name))  # weakest first
+        shown = ranked if title == "deck" or args.all else ranked[:WEAKEST_TAGS]
+        width = min(40, max(24, *(len(g.name) for g in shown)))
+        print(f"\n{title:<{width}} recall  cards  unseen")
+        for g in shown:
+            name = g.name if len(g.name) <= width else g.name[:width - 1] + "…"
+            print(f"{name:<{width}} {g.recall:>6.0%}  {g.cards:>5}  {g.unseen:>6}")
+        if len(shown) < len(ranked):
+            print(f"… and {len(ranked) - len(shown)} more tags (--all lists them)")
     return 0
 
 
