@@ -357,42 +357,17 @@ def cmd_stats(args: argparse.Namespace) -> int:
     return 0
 
 
-def _unmatched_scope(text: str) -> str | None:
-    """Why `text` can not be the interview scope: a deck or tag that no loaded card has
-    (a scope of well-formed words only; the settings check the form)."""
-    from trainer.interview.plan import Scope
+def _interview_setting_problem(key: str, value: str) -> str | None:
+    """Why `value` can not be the interview date (as the app's date field: after today) or
+    scope (decks and tags that the loaded cards have), or None."""
+    from trainer.interview import setting_checks
 
-    words = [w for w in text.split() if w.startswith(("deck:", "tag:"))]
-    if not words:
-        return None
-    cards = _load(_namespace(paths=[])).cards
-    unmatched = Scope.parse(" ".join(words)).unmatched(cards)
-    if not unmatched:
-        return None
-    decks = ", ".join(sorted({c.deck for c in cards}))
-    return (f"interview_scope: no loaded card has {', '.join(unmatched)} (decks: {decks}); "
-            "nothing was saved")
+    if key == "interview_date":
+        from trainer.config import load_settings
 
-
-def _past_interview_date(text: str) -> str | None:
-    """Why `text` can not be the interview date (today or before, or too far), or None;
-    a text that is no date at all is left to the settings' own check."""
-    import time
-    from datetime import date
-
-    from trainer.config import load_settings
-    from trainer.interview.plan import DateError, parse_interview_date
-    from trainer.scheduling.days import study_date
-
-    try:
-        date.fromisoformat(text.strip())
-    except ValueError:
-        return None
-    today = study_date(time.time(), day_hour=load_settings().day_starts_at)
-    try:
-        parse_interview_date(text, today)
-    except DateError as exc:
-        return f"interview_date: {exc}"
+        return setting_checks.date_problem(value, time.time(), load_settings().day_starts_at)
+    if key == "interview_scope":
+        return setting_checks.scope_problem(value, _load(_namespace(paths=[])).cards)
     return None
 
 
@@ -419,14 +394,9 @@ def cmd_config(args: argparse.Namespace) -> int:
         elif args.key is not None:
             if not args.value:
                 return _fail(f"give a value: trainer config {args.key} VALUE")
-            if args.key == "interview_date":  # as the app's date field: after today
-                problem = _past_interview_date(" ".join(args.value))
-                if problem:
-                    return _fail(problem)
-            if args.key == "interview_scope":
-                problem = _unmatched_scope(" ".join(args.value))
-                if problem:
-                    return _fail(problem)
+            problem = _interview_setting_problem(args.key, " ".join(args.value))
+            if problem:
+                return _fail(problem)
             settings = save_setting(args.key, " ".join(args.value))
         else:
             settings = load_settings()
