@@ -162,3 +162,17 @@ async def test_the_home_screen_shown_again_draws_only_what_changed(
         assert text_of(app, "home-title").startswith("Decks   1 review today")
         assert list(table.rows) == rows and table.cursor_row == 1
         assert [str(c) for c in table.get_row("basics")][2:4] == ["1", "2"]
+
+
+async def test_b_on_the_home_screen_opens_the_browser_and_escape_comes_back(
+        make_app, recall_deck, tmp_path: Path):
+    from trainer.tui.screens.browser import BrowserScreen
+
+    app = make_app(recall_deck, tmp_path / "t.db", clock=lambda: NOW)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("escape", "d")
+        await home_counted(pilot)
+        await pilot.press("B")
+        assert isinstance(app.screen, BrowserScreen)
+        await pilot.press("escape")
+        assert isinstance(app.screen, HomeScreen)

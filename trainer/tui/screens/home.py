@@ -135,6 +135,7 @@ class HomeScreen(TrainerScreen):
         Binding("c", "cram", "Cram"),
         Binding("t", "tag", "Tag"),
         Binding("S", "app.stats", "Stats"),
+        Binding("B", "app.browse", "Browse", show=False),  # as on the study screen
         Binding("i", "interview_date", "Date"),
         Binding("escape", "app.pop_screen", "Back"),
         Binding("question_mark", "app.help", "Help", key_display="?"),
