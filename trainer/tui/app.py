@@ -162,7 +162,7 @@ class TrainerApp(App[None]):
             self.store.on_review = self._review_recorded
         if self.warm_up:
             # after the first card is drawn: the import must not delay it
-            # queued behind the first frame (and behind the bench report above), so the
+            # queued behind the first frame, so the
             # order is fixed by the event loop rather than by a timer racing a busy machine
             self.call_after_refresh(lambda: threading.Thread(
                 target=_warm_up, daemon=True, name="warm-up").start())
