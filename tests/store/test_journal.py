@@ -424,7 +424,7 @@ def test_merges_in_any_slices_give_what_one_full_replay_gives(tmp_path: Path, mo
 
 
 def journal_triggers() -> tuple[str, ...]:
-    from trainer.store.events import CARD_TRIGGERS
+    from trainer.store.cache_writes import CARD_TRIGGERS
     from trainer.store.tally import TRIGGERS
 
     return (*TRIGGERS, *CARD_TRIGGERS)

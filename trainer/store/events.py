@@ -14,6 +14,7 @@ from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
 from trainer.store import journal
+from trainer.store.cache_writes import CacheWrites
 from trainer.store.journal import (
     Event,
     dump_payload,
@@ -57,9 +58,6 @@ _LAST_SEQ = (1 << 63) - 1  # past every seq: all of a card's events
 _CHUNK = 500  # ids per IN (...) list: well under SQLite's limit on variables
 # review log rows from which a merge writes them with the tally triggers paused
 BULK_ROWS = 1000
-# the trigger that logs each written card for the statistics (figures.CHANGES); a big
-# merge's writes of states pause it and log the cards in one statement
-CARD_TRIGGERS = ("cards_changed_insert",)
 # a merge or replay of this many events gets a page cache of this size (KiB; SQLite's unit
 # for a negative cache_size) while it runs
 BIG_CACHE_EVENTS = 10_000
@@ -120,109 +118,6 @@ class Merged:
     resumed: int = 0  # of those, the ones replayed from their last review before the change
 
 
-class _Writes:
-    """A merge's writes to the caches, made at its end in one statement each."""
-
-    def __init__(self) -> None:
-        self.dropped: list[tuple[int]] = []  # review log rows, by id
-        self.dropped_cards: list[tuple[str]] = []  # every review log row of these cards
-        self.rows: list[tuple[Any, ...]] = []  # (id: None for a new row, the columns ...)
-        self.same: set[int] = set()  # rows rewritten whose columns but the states are as they were
-        self.states: list[tuple[Any, ...]] = []
-        self.gone: list[tuple[str]] = []
-
-    def reviews(self, log: Sequence[tuple[Event, str | None, str]], ids: dict[str, int],
-                old: dict[int, tuple[Any, ...]] | None = None) -> None:
-        """Review log rows for a replay's logged reviews; `ids`: rows to rewrite in place,
-        by event id, and `old` their (reviewed_at, rating, answer, verdict, duration_ms)."""
-        old = old or {}
-        for e, before, after in log:
-            p = e.payload
-            row = (ids.get(e.id), e.card_key, e.at, int(p["rating"]), p.get("answer"),
-                   p.get("verdict"), p.get("duration_ms"), before, after, e.id)
-            if row[0] is not None and old.get(row[0]) == row[2:7]:
-                self.same.add(row[0])
-            self.rows.append(row)
-
-    def card(self, key: str, values: Sequence[Any] | None) -> None:
-        """The card's cached state (field values in CardState's order; None: no row)."""
-        if values is None:
-            self.gone.append((key,))
-        else:  # the `cards` columns are CardState's fields in its order
-            self.states.append((*values[:11], int(values[11]), values[12]))
-
-    def flush(self, conn: sqlite3.Connection) -> None:
-        from trainer.store.db import _COLUMNS
-
-        insert = ("INSERT INTO reviews (id, card_key, reviewed_at, rating, answer, verdict, "
-                  "duration_ms, state_before, state_after, event_id) VALUES (?,?,?,?,?,?,?,?,?,?)")
-        if len(self.rows) + len(self.dropped) < BULK_ROWS:
-            conn.executemany("DELETE FROM reviews WHERE id=?", self.dropped)
-            conn.executemany("DELETE FROM reviews WHERE card_key=?", self.dropped_cards)
-            conn.executemany(insert, self.rows)
-        else:
-            self._bulk_reviews(conn, insert)
-        conn.executemany("DELETE FROM cards WHERE key=?", self.gone)
-        write = (f"INSERT OR REPLACE INTO cards ({_COLUMNS}) VALUES "
-                 "(?,?,?,?,?,?,?,?,?,?,?,?,?)")
-        if len(self.states) < BULK_ROWS:
-            conn.executemany(write, self.states)
-        else:
-            self._bulk_states(conn, write)
-        self.__init__()  # type: ignore[misc]
-
-    def _bulk_states(self, conn: sqlite3.Connection, write: str) -> None:
-        """The cards' states written with the changes log's insert trigger paused, and the
-        log's rows (one per card written, as the trigger adds) added by one plain insert:
-        the trigger's program per row cost more than writing the row."""
-        from trainer.store.tally import triggers_paused
-
-        with triggers_paused(conn, CARD_TRIGGERS) as paused:
-            conn.executemany(write, self.states)
-            if paused:
-                conn.executemany("INSERT INTO card_changes (key) VALUES (?)",
-                                 [row[:1] for row in self.states])
-
-    def _bulk_reviews(self, conn: sqlite3.Connection, insert: str) -> None:
-        """The review log written with the tally triggers paused, and tallied in a few
-        statements (a trigger per row was most of a big merge's time). A row rewritten in
-        place is updated, not deleted and inserted again (the same row, the same id, less
-        index work); when only its states changed, only they are written."""
-        from trainer.store.tally import tally, triggers_paused
-
-        kept = [(row[0],) for row in self.rows if row[0] is not None]
-        with triggers_paused(conn) as paused:
-            for table, column in (("merge_rows", "id INTEGER"), ("merge_cards", "key TEXT"),
-                                  ("merge_kept", "id INTEGER")):
-                conn.execute(f"CREATE TEMP TABLE IF NOT EXISTS {table} ({column} PRIMARY KEY)")
-                conn.execute(f"DELETE FROM temp.{table}")
-            conn.executemany("INSERT OR IGNORE INTO temp.merge_rows VALUES (?)", self.dropped)
-            conn.executemany("INSERT OR IGNORE INTO temp.merge_cards VALUES (?)",
-                             self.dropped_cards)
-            conn.executemany("INSERT OR IGNORE INTO temp.merge_kept VALUES (?)", kept)
-            gone = ("(id IN (SELECT id FROM temp.merge_rows) "
-                    "OR card_key IN (SELECT key FROM temp.merge_cards))")
-            if paused:  # every row deleted or rewritten is among these
-                tally(conn, gone, (), -1)
-            conn.execute(f"DELETE FROM reviews WHERE {gone} "
-                         "AND id NOT IN (SELECT id FROM temp.merge_kept)")
-            # rows written now: those rewritten in place (their ids) and the new ones, whose
-            # ids (AUTOINCREMENT) are past every id the log has ever had
-            (top,) = conn.execute("SELECT COALESCE(MAX(id), 0) FROM reviews").fetchone()
-            same = self.same
-            conn.executemany("UPDATE reviews SET state_before=?, state_after=? WHERE id=?",
-                             [(r[7], r[8], r[0]) for r in self.rows if r[0] in same])
-            conn.executemany(
-                "UPDATE reviews SET card_key=?, reviewed_at=?, rating=?, answer=?, verdict=?, "
-                "duration_ms=?, state_before=?, state_after=?, event_id=? WHERE id=?",
-                [(*r[1:], r[0]) for r in self.rows if r[0] is not None and r[0] not in same])
-            conn.executemany(insert, [r for r in self.rows if r[0] is None])
-            if paused:
-                tally(conn, "id > ? OR id IN (SELECT id FROM temp.merge_kept)", (top,), 1)
-            for table in ("merge_rows", "merge_cards", "merge_kept"):
-                conn.execute(f"DELETE FROM temp.{table}")
-
-
 class _Resumed:
     """Cards a merge replays from a review inside their history (_resume_points): the state
     after that review, the events after it (kept: not undone) and their review log rows."""
@@ -234,7 +129,7 @@ class _Resumed:
         self.old: dict[int, tuple[Any, ...]] = {}  # (reviewed_at, ... duration_ms) by row
         self.dropped: dict[str, list[tuple[int]]] = defaultdict(list)
 
-    def replay(self, key: str, replayer: Replayer, writes: _Writes) -> None:
+    def replay(self, key: str, replayer: Replayer, writes: CacheWrites) -> None:
         """The card replayed on from there; its rows since are rewritten (ids kept)."""
         log: list[tuple[Event, str | None, str]] = []
         values = replayer.run(sorted(self.kept[key], key=_order), self.start[key], log)
@@ -396,7 +291,7 @@ class JournalQueries:
                 inside.append(key)
         whole.update(inside)
         new_ids = set(ids)
-        writes = _Writes()
+        writes = CacheWrites()
         # most of them carry on from their last review before the new events (its states
         # as the review log holds them); the others are replayed from the start
         resumed = self._resume_points(inside, by_card, base) if RESUME else _Resumed()
@@ -410,7 +305,7 @@ class JournalQueries:
             else:
                 self._continue_card(key, sorted(evs, key=_order), writes)
             touched[key] = key in whole
-        writes.flush(conn)
+        writes.flush(conn, BULK_ROWS)
         return touched, new, len(resumed.start)
 
     def _resume_points(self, keys: Sequence[str], by_card: dict[str, list[Event]],
@@ -552,7 +447,7 @@ class JournalQueries:
                 new.append(e)
         return new
 
-    def _continue_card(self, key: str, events: Sequence[Event], writes: _Writes) -> None:
+    def _continue_card(self, key: str, events: Sequence[Event], writes: CacheWrites) -> None:
         """Apply events that come after everything the card has, on its cached state."""
         from trainer.scheduling.replay import state_values
 
@@ -564,7 +459,7 @@ class JournalQueries:
         writes.card(key, values)
 
     def _replay_card(self, key: str, changed: set[str] | None = None,
-                     writes: _Writes | None = None,
+                     writes: CacheWrites | None = None,
                      fresh: tuple[list[Event], int] | None = None,
                      known: _History | None = None) -> None:
         """Rebuild a card's state from all its events, and its review log rows from the
@@ -593,7 +488,7 @@ class JournalQueries:
         for row in reviews:
             rows[row[0]] = row[1]
             old[row[1]] = row[2:]
-        pending = writes or _Writes()
+        pending = writes or CacheWrites()
         first = 0  # the first of `kept` whose review log row is written
         if since is None:
             pending.dropped_cards.append((key,))
@@ -610,7 +505,7 @@ class JournalQueries:
         pending.reviews(log, rows, old)
         pending.card(key, values)
         if writes is None:
-            pending.flush(conn)
+            pending.flush(conn, BULK_ROWS)
 
     def _put_cache(self, key: str, state: CardState | None) -> None:
         if state is None:
@@ -698,7 +593,7 @@ class JournalQueries:
         fast_json()  # the payloads read by orjson
         with self._big_cache(events), self.transaction():  # type: ignore[attr-defined]
             rows = conn.execute(f"SELECT {_EVENT} FROM events ORDER BY card_key, at, id")
-            writes = _Writes()
+            writes = CacheWrites()
             key, batch = None, []  # type: ignore[var-annotated]
             for row in [*rows, None]:
                 if row is None or row[2] != key:
@@ -710,5 +605,5 @@ class JournalQueries:
                         break
                     key, batch = row[2], []
                 batch.append(_row_event(row))
-            writes.flush(conn)
+            writes.flush(conn, BULK_ROWS)
         return count
