@@ -146,17 +146,11 @@ def test_replay_all_rebuilds_the_cache(tmp_path: Path):
 def v5_database(path: Path) -> dict[str, CardState]:
     """A database as schema 5 wrote it (fuzz drawn at random): reviews, an undone review,
     a suspended card, a forgotten one, a buried and a rescheduled one. Returns its states."""
-    from trainer.store.schema import MIGRATIONS as _MIGRATIONS
+    from trainer.store.schema import migrate_to
 
     conn = sqlite3.connect(path, isolation_level=None)
     for version in range(1, 6):
-        steps = _MIGRATIONS[version]
-        if callable(steps):
-            steps(conn)
-        else:
-            for statement in steps.split(";") if isinstance(steps, str) else steps:
-                if statement.strip():
-                    conn.execute(statement)
+        migrate_to(conn, version)
     conn.execute("PRAGMA user_version=5")
     sched = Scheduler()  # fuzz on, unseeded: replay can not redraw these dues
     states: dict[str, CardState | None] = {}
@@ -245,17 +239,11 @@ def test_a_schema_5_database_migrates_to_events_with_identical_states(tmp_path: 
 def big_v6_database(path: Path, cards: int, per_card: int) -> None:
     """A schema 6 database with `cards` cards of `per_card` reviews each, every review
     keeping its states as JSON (as the review log did before the journal)."""
-    from trainer.store.schema import MIGRATIONS as _MIGRATIONS
+    from trainer.store.schema import migrate_to
 
     conn = sqlite3.connect(path, isolation_level=None)
     for version in range(1, 7):
-        steps = _MIGRATIONS[version]
-        if callable(steps):
-            steps(conn)
-        else:
-            for statement in steps.split(";") if isinstance(steps, str) else steps:
-                if statement.strip():
-                    conn.execute(statement)
+        migrate_to(conn, version)
     conn.execute("PRAGMA user_version=6")
     sched = Scheduler()
     conn.execute("BEGIN")
