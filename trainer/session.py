@@ -482,5 +482,4 @@ class StudySession:
 
 def _set_aside(state: CardState | None, now: float) -> bool:
     """Suspended, or buried until a time still to come."""
-    return state is not None and (state.suspended or (
-        state.buried_until is not None and state.buried_until > now))
+    return state is not None and (state.suspended or state.buried(now))

@@ -153,7 +153,7 @@ def _is(value: str, card: Card, state: CardState | None, now: float) -> bool:
     if value == "suspended":
         return state.suspended
     if value == "buried":
-        return state.buried_until is not None and state.buried_until > now
+        return state.buried(now)
     if value == "leech":
         return state.lapses >= LEECH_LAPSES
     if value == "edited":  # the deck text changed since the card was last reviewed

@@ -10,7 +10,7 @@ from trainer.decks.model import Card
 from trainer.review import STATES, State
 from trainer.scheduling.fsrs_scheduler import DEFAULT_DECAY, Scheduler
 from trainer.store import CardState, Store
-from trainer.store.db import row_to_state
+from trainer.store.db import buried_at, row_to_state
 
 COLUMNS = ("id", "deck", "kind", "state", "due", "stability", "difficulty", "retrievability",
            "reviews", "lapses")
@@ -62,8 +62,7 @@ class Match:
             return "new"
         if row[_SUSPENDED]:
             return "suspended"
-        buried_until = row[_BURIED_UNTIL]  # buried as `is:buried` has it: until a time to come
-        if buried_until is not None and buried_until > self.now:
+        if buried_at(row[_BURIED_UNTIL], self.now):  # as `is:buried` has it
             return "buried"
         label: str = _LABELS[row[_STATE]]
         return label

@@ -23,7 +23,7 @@ def _available(state: CardState | None, now: float) -> bool:
         return True
     if state.suspended:
         return False
-    return state.buried_until is None or state.buried_until <= now
+    return not state.buried(now)
 
 
 @dataclass(slots=True)

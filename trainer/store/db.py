@@ -138,6 +138,11 @@ def _guarded(method: _F) -> _F:
     return wrapper  # type: ignore[return-value]
 
 
+def buried_at(buried_until: float | None, now: float) -> bool:
+    """Buried at `now`: until a time still to come (a bury lifts when that time is reached)."""
+    return buried_until is not None and buried_until > now
+
+
 @dataclass(frozen=True, slots=True)
 class CardState:
     """Where a card stands in the schedule. Times are UTC seconds since the epoch.
@@ -159,6 +164,9 @@ class CardState:
     content_hash: str = ""
     suspended: bool = False
     buried_until: float | None = None
+
+    def buried(self, now: float) -> bool:
+        return buried_at(self.buried_until, now)
 
     def to_dict(self) -> dict[str, Any]:
         # every field by name: asdict's deep copy costs more than the review it records

@@ -119,7 +119,7 @@ def anki_fields(state: CardState | None, *, crt: int, position: int,
         left = max(1, LEARNING_STEPS - (state.step or 0)) if kind == LEARN else 1
     if state.suspended:
         queue = Q_SUSPENDED
-    elif state.buried_until is not None and state.buried_until > now:
+    elif state.buried(now):
         queue = Q_BURIED  # Anki unburies it at its next day, as the trainer would
     data = ""
     if state.stability is not None and state.difficulty is not None:
