@@ -615,33 +615,35 @@ def bench_sync_merge(db: Path, n_events: int, n_cards: int) -> dict[str, object]
     from trainer.sync.folder import SEGMENT_EVENTS, segment_bytes, sync_folder, write_segment
 
     tmp = Path(tempfile.mkdtemp())
-    work = tmp / "merge.db"
-    work.write_bytes(db.read_bytes())
-    root = tmp / "shared"
-    folder = root / "01OTHERDEVICE0000000000000"
-    rng = random.Random(11)
-    keys = [f"archive-{i // 10_000}/c{i}" for i in range(n_cards)]
-    events = []
-    for i in range(n_events):
-        at = NOW - 30 * 86400 + i * (30 * 86400 / n_events)
-        events.append(Event(new_event_id(at), folder.name, keys[i % len(keys)], at, "review",
-                            {"rating": rng.choice((1, 3, 3, 3, 4)), "duration_ms": 4000}))
-    store = Store.open(work)
-    with store.transaction():
-        writes = CacheWrites()
-        for key in keys:
-            store._replay_card(key, writes=writes)
-        writes.flush(store.conn, BULK_ROWS)
-    sync_folder(store, root)  # this device has synced before: its own history is out
-    folder.mkdir()
-    for start in range(0, n_events, SEGMENT_EVENTS):
-        write_segment(folder, f"{start:08d}.jsonl",
-                      segment_bytes(folder.name, events[start:start + SEGMENT_EVENTS]))
-    start, cpu = time.perf_counter(), time.process_time()
-    report = sync_folder(store, root)
-    seconds, cpu_s = time.perf_counter() - start, time.process_time() - cpu
-    store.close()
-    shutil.rmtree(tmp)  # the copy of the big store: a gigabyte per run
+    try:
+        work = tmp / "merge.db"
+        work.write_bytes(db.read_bytes())
+        root = tmp / "shared"
+        folder = root / "01OTHERDEVICE0000000000000"
+        rng = random.Random(11)
+        keys = [f"archive-{i // 10_000}/c{i}" for i in range(n_cards)]
+        events = []
+        for i in range(n_events):
+            at = NOW - 30 * 86400 + i * (30 * 86400 / n_events)
+            events.append(Event(new_event_id(at), folder.name, keys[i % len(keys)], at, "review",
+                                {"rating": rng.choice((1, 3, 3, 3, 4)), "duration_ms": 4000}))
+        store = Store.open(work)
+        with store.transaction():
+            writes = CacheWrites()
+            for key in keys:
+                store._replay_card(key, writes=writes)
+            writes.flush(store.conn, BULK_ROWS)
+        sync_folder(store, root)  # this device has synced before: its own history is out
+        folder.mkdir()
+        for start in range(0, n_events, SEGMENT_EVENTS):
+            write_segment(folder, f"{start:08d}.jsonl",
+                          segment_bytes(folder.name, events[start:start + SEGMENT_EVENTS]))
+        start, cpu = time.perf_counter(), time.process_time()
+        report = sync_folder(store, root)
+        seconds, cpu_s = time.perf_counter() - start, time.process_time() - cpu
+        store.close()
+    finally:
+        shutil.rmtree(tmp)  # the copy of the big store: a gigabyte per run, whatever happens
     assert sum(report.received.values()) == n_events, report
     return {"sync_merge_100k_events_s": round(seconds, 2),
             "sync_merge_100k_events_cpu_s": round(cpu_s, 2), "sync_merge_events": n_events,
