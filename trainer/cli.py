@@ -332,7 +332,8 @@ def cmd_stats(args: argparse.Namespace) -> int:
     store = _open_store(args, reading=True)
     settings = load_settings()
     now = time.time()
-    view = overview(result.cards, store, now, day_hour=settings.day_starts_at)
+    view = overview(result.cards, store, now, day_hour=settings.day_starts_at,
+                    learn_ahead_minutes=settings.learn_ahead_minutes)
     table = deck_table(result.cards, store, settings, now, count_unseen=True)
     fits = store.fits()
     if args.json:

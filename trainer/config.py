@@ -180,8 +180,8 @@ def _check(settings: Settings) -> Settings:
                       f"deck {deck}: ")
     if not 0 <= settings.day_starts_at <= 23:
         raise SettingsError("day_starts_at must be an hour from 0 to 23")
-    if settings.learn_ahead_minutes < 0:
-        raise SettingsError("learn_ahead_minutes must not be negative")
+    if not 0 <= settings.learn_ahead_minutes <= 1440:
+        raise SettingsError("learn_ahead_minutes must be from 0 to 1440 (a day)")
     if settings.interview_date:
         from datetime import date
 

@@ -18,6 +18,7 @@ from trainer.scheduling import (
     Scheduler,
     build_queue,
     in_scope,
+    learning_horizon,
     new_left_today,
     next_day_start,
     study_ahead,
@@ -181,17 +182,18 @@ class StudySession:
 
     def _learning_later_today(self, now: float, *,
                               due_already: bool = False) -> list[tuple[float, int, Card]]:
-        """(Re)learning cards not yet due that fall due before the day ends: they wait to
-        come back in this session, as those rated in it do (a session started again after
-        quitting picks up the steps of the one before). `due_already`: those due by now
-        too (the queue was built earlier)."""
-        day_end = next_day_start(now, self.settings.day_starts_at)
+        """(Re)learning cards not yet due that fall due today (before the day ends, or
+        within the learn-ahead limit across the rollover): they wait to come back in this
+        session, as those rated in it do (a session started again after quitting picks up
+        the steps of the one before). `due_already`: those due by now too (the queue was
+        built earlier)."""
+        horizon = learning_horizon(now, self.settings)
         decks = self.decks if self.decks is not None else sorted({c.deck for c in self.cards})
         # over the (deck, due) index: the few rows waiting today, not every state of the decks
         rows = self.store.state_rows_where(
             decks, f"state IN ({State.LEARNING:d}, {State.RELEARNING:d}) AND suspended = 0 "
             "AND (buried_until IS NULL OR buried_until <= ?) AND due > ? AND due <= ?",
-            (now, float("-inf") if due_already else now, day_end))
+            (now, float("-inf") if due_already else now, horizon))
         queued = {c.key for c in self.queue}
         if due_already and self.current is not None:
             queued.add(self.current.key)
@@ -400,9 +402,7 @@ class StudySession:
         # a (re)learning step due today comes back in this session, whatever the rating
         # (a Hard step may be due after the learn-ahead window and must not be lost)
         requeue = after.due <= now + self.settings.learn_ahead_minutes * 60 or (
-            after.state != State.REVIEW
-            and after.due <= next_day_start(now, self.settings.day_starts_at)
-        )
+            after.state != State.REVIEW and after.due <= learning_horizon(now, self.settings))
         if requeue:
             self._tiebreak += 1
             bisect.insort(self.learning, (after.due, self._tiebreak, card),
@@ -466,8 +466,15 @@ class StudySession:
         scope = self.scope  # a deck's or a tag's session speaks of its own cards
         decks = sorted({c.deck for c in scope})
         keys = {c.key for c in scope}
-        due = [s.due for s in self.store.states(decks).values()
-               if s.key in keys and s.state != NEW and not s.suspended]
+        horizon = learning_horizon(now, self.settings)
+        later = tomorrow = 0
+        for s in self.store.states(decks).values():
+            if s.key not in keys or s.state == NEW or s.suspended or s.due <= now:
+                continue
+            if s.due < today_end or (s.due <= horizon and s.state != State.REVIEW):
+                later += 1  # a learning step within the learn-ahead limit is today's
+            elif s.due < tomorrow_end:
+                tomorrow += 1
         graded = [o for o in self.outcomes if o.verdict is not None]
         return Summary(
             studied=len({o.key for o in self.outcomes}),
@@ -475,8 +482,8 @@ class StudySession:
             graded=len(graded),
             again=sum(1 for o in self.outcomes if o.rating == AGAIN),
             seconds=now - self.started,
-            due_later_today=sum(1 for t in due if now < t < today_end),
-            due_tomorrow=sum(1 for t in due if today_end <= t < tomorrow_end),
+            due_later_today=later,
+            due_tomorrow=tomorrow,
         )
 
 

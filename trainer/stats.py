@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta
 
 from trainer.config import Settings
 from trainer.decks.model import Card
-from trainer.review import LEECH_LAPSES
+from trainer.review import LEECH_LAPSES, State
 from trainer.scheduling.allowance import daily_allowance, pick_reviews, share_new
 from trainer.scheduling.days import (
     month_starts,
@@ -169,8 +169,21 @@ def forecast(store: Store, decks: Sequence[str], now: float, *, day_hour: int,
     return store.due_counts(decks, now, bounds)
 
 
+def _learning_past_rollover(figures: FigureCache, store: Store, now: float, today_end: float,
+                            learn_ahead_minutes: int) -> int:
+    """(Re)learning cards due after today's rollover but within the learn-ahead limit: the
+    session shows them today (scheduling.learning_horizon), so they count as today's."""
+    horizon = now + learn_ahead_minutes * 60
+    if horizon < today_end or not figures.loaded.decks:
+        return 0  # only in the last minutes of a study day
+    rows = store.state_rows_where(
+        figures.loaded.decks, f"state IN ({State.LEARNING:d}, {State.RELEARNING:d}) "
+        "AND suspended = 0 AND due >= ? AND due <= ?", (today_end, horizon))
+    return sum(1 for key in rows if figures.loaded.has(key))
+
+
 def _overview(figures: FigureCache, store: Store, now: float, *, day_hour: int,
-              days: int, history: int
+              days: int, history: int, learn_ahead_minutes: int = 0
               ) -> tuple[Overview, list[float], float, list[tuple[int, int, int]]]:
     decks = figures.loaded.decks
     starts = study_days(now, day_hour=day_hour, count=max(history, 30))
@@ -187,6 +200,11 @@ def _overview(figures: FigureCache, store: Store, now: float, *, day_hour: int,
         gone_now, gone = store.due_counts_among(sorted(figures.orphans), now, bounds)
         due_now -= gone_now
         due = [a - b for a, b in zip(due, gone, strict=True)]
+    ahead = _learning_past_rollover(figures, store, now, until, learn_ahead_minutes)
+    if ahead and due:  # tomorrow's by the clock, today's by the learn-ahead limit
+        due[0] += ahead
+        if len(due) > 1:
+            due[1] -= ahead
     overview = Overview(
         today=today,
         reviews_today=reviews[-1],
@@ -204,10 +222,14 @@ def _overview(figures: FigureCache, store: Store, now: float, *, day_hour: int,
 
 
 def overview(cards: Sequence[Card], store: Store, now: float, *, day_hour: int = 4,
-             days: int = 7) -> Overview:
-    """Reviews today and over 30 days, retention, streak, due counts and a `days` forecast."""
+             days: int = 7, learn_ahead_minutes: int = 0) -> Overview:
+    """Reviews today and over 30 days, retention, streak, due counts and a `days` forecast.
+
+    Learning steps due within `learn_ahead_minutes` (the setting) count as today's even
+    past the day's rollover, as the session shows them."""
     with figures_of(store, cards) as figures:
-        return _overview(figures, store, now, day_hour=day_hour, days=days, history=30)[0]
+        return _overview(figures, store, now, day_hour=day_hour, days=days, history=30,
+                         learn_ahead_minutes=learn_ahead_minutes)[0]
 
 
 def deck_table(cards: Sequence[Card], store: Store, settings: Settings, now: float, *,
@@ -340,7 +362,8 @@ def heat_grid(days: Sequence[DayCount]) -> list[list[DayCount | None]]:
 
 
 def progress(cards: Sequence[Card], store: Store, now: float, *, day_hour: int = 4,
-             weeks: int = 20, months: int = 4, days: int = 14, limit: int = 8) -> Progress:
+             weeks: int = 20, months: int = 4, days: int = 14, limit: int = 8,
+             learn_ahead_minutes: int = 0) -> Progress:
     """The statistics screen's figures for the given cards as of `now`.
 
     The heatmap covers `weeks` whole weeks ending with the current one; weak cards and
@@ -352,8 +375,9 @@ def progress(cards: Sequence[Card], store: Store, now: float, *, day_hour: int =
     first_month = study_date(months_from[0], day_hour=day_hour)
     history = max(heat_count, (today - first_month).days + 1)
     with figures_of(store, cards, records=True, weakest=limit) as figures:
-        view, starts, until, per_day = _overview(figures, store, now, day_hour=day_hour,
-                                                 days=days, history=history)
+        view, starts, until, per_day = _overview(
+            figures, store, now, day_hour=day_hour, days=days, history=history,
+            learn_ahead_minutes=learn_ahead_minutes)
         by_month = [
             MonthRetention(month=study_date(t, day_hour=day_hour).strftime("%Y-%m"),
                            reviewed=rev, recalled=ok)

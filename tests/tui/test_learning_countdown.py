@@ -69,3 +69,30 @@ async def test_u_while_waiting_undoes_the_last_rating(make_app, recall_deck, tmp
         assert "What is MAP?" in screen_text(app, "prompt")
         assert app.screen.session.learning == []  # its return in a minute is undone too
         assert len(app.store.reviews()) == 2
+
+
+async def test_a_step_due_just_after_the_rollover_is_shown_instead_of_ending(
+        make_app, recall_deck, tmp_path, utc):
+    """Started at 03:55, the session shows a 10-minute step taken at 03:52 (due at 04:02,
+    in the new study day) within the learn-ahead limit, instead of saying it is done."""
+    from trainer.scheduling.days import next_day_start
+
+    rollover = next_day_start(1_800_000_000.0, 4)
+    now = [rollover - 8 * 60]
+    db = tmp_path / "t.db"
+    first = make_app(recall_deck, db, clock=lambda: now[0])
+    async with first.run_test(size=(100, 30)) as pilot:
+        await pilot.press("space", "3")  # likelihood: Good, its next step at 04:02
+        await pilot.press("space", "4", "space", "4")  # the other two: Easy, days away
+        assert "What is a likelihood?" in screen_text(first, "prompt")  # learnt ahead
+    first.store.close()
+
+    now[0] = rollover - 5 * 60  # the learner quit and comes back at 03:55
+    app = make_app(recall_deck, db, clock=lambda: now[0])
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = app.screen
+        assert screen.phase == "question"
+        assert "What is a likelihood?" in screen_text(app, "prompt")
+        await pilot.press("space", "3")
+        assert screen.phase == "empty"
+        assert "Session complete" in screen_text(app, "prompt")

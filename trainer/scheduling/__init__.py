@@ -18,6 +18,7 @@ from trainer.scheduling.queue import (
     build_queue,
     in_scope,
     is_new,
+    learning_horizon,
     new_left_today,
     next_due,
     study_ahead,
@@ -25,7 +26,8 @@ from trainer.scheduling.queue import (
 
 __all__ = [
     "AGAIN", "EASY", "GOOD", "HARD", "NEW", "RATING_NAMES", "STATE_NAMES", "Scheduler",
-    "Queue", "build_queue", "card_number", "format_interval", "in_scope", "new_left_today", "next_due",
+    "Queue", "build_queue", "card_number", "format_interval", "in_scope", "learning_horizon",
+    "new_left_today", "next_due",
     "study_ahead",
     "day_start", "is_new", "next_day_start",
 ]

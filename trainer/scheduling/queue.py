@@ -9,7 +9,7 @@ from itertools import zip_longest
 from trainer.config import Settings
 from trainer.decks.model import Card
 from trainer.scheduling.allowance import daily_allowance, pick_reviews
-from trainer.scheduling.days import day_start
+from trainer.scheduling.days import day_start, next_day_start
 from trainer.scheduling.fsrs_scheduler import NEW
 from trainer.store import CardState, Store
 
@@ -86,6 +86,18 @@ def build_queue(
         queue.cards.append(card)
         queue.new += 1
     return queue
+
+
+def learning_horizon(now: float, settings: Settings) -> float:
+    """Until when a (re)learning card not yet due belongs to today's study: the end of the
+    study day, or the learn-ahead limit where that reaches past the day's rollover.
+
+    As with Anki's learn-ahead limit, a step due a few minutes after `day_starts_at` is
+    shown now, when nothing else is due, and counted as later today rather than tomorrow;
+    a review card due after the rollover stays tomorrow's.
+    """
+    return max(next_day_start(now, settings.day_starts_at),
+               now + settings.learn_ahead_minutes * 60)
 
 
 def interleave_decks(cards: Sequence[Card]) -> list[Card]:

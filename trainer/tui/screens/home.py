@@ -209,7 +209,8 @@ class HomeScreen(TrainerScreen):
         with app.store.reading() as store:
             return HomeFigures(
                 table=deck_table(cards, store, settings, now),
-                view=overview(cards, store, now, day_hour=settings.day_starts_at, days=14),
+                view=overview(cards, store, now, day_hour=settings.day_starts_at, days=14,
+                              learn_ahead_minutes=settings.learn_ahead_minutes),
                 interview=home_lines(cards, store, settings, now, app.scheduler),
                 refit=refit_suggestion(store, now))
 

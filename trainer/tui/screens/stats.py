@@ -217,7 +217,8 @@ class StatsScreen(Screen[None]):
     def _count(self) -> Progress:
         with self.store.reading() as store:  # its own connection: this is another thread
             return progress(self.cards, store, self.clock(),
-                            day_hour=self.settings.day_starts_at)
+                            day_hour=self.settings.day_starts_at,
+                            learn_ahead_minutes=self.settings.learn_ahead_minutes)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="readiness")
     def _readiness(self) -> Readiness | None:
