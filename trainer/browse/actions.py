@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -62,6 +63,8 @@ def apply(store: Store, matches: Sequence[Match], action: str, now: float, *,
             before[m.key], after[m.key] = m.state, new
             events.append(event)
     if events:
+        # recorded first: should the append fail, its entry names no event and is passed over
+        _remember(store, action, now, [(e.id, e.card_key) for e in events])
         after.update(store.append(events))
     return Change(action, before, after, tuple(e.id for e in events))
 
@@ -83,3 +86,112 @@ def undo(store: Store, change: Change) -> None:
     """Cancel the action's events: every card it changed is as it was, in one transaction."""
     if change.events:
         store.undo_events(change.events)
+        _forget(store, f"{_RECENT}:{change.events[0]}")
+
+
+# --- the last actions, kept in the store ----------------------------------------------------
+#
+# The browser's recent actions, in the app or on the command line, are listed in the
+# store's meta table (this database's, so this device's), newest last: `trainer cards
+# --undo` undoes the newest one not undone yet, whichever front end did it. Each entry's
+# events are kept under a key of their own, so that a large action does not make every
+# later one rewrite its ids.
+
+_RECENT = "browser_actions"
+KEPT_ACTIONS = 10
+
+# after these, a review of the card was made from the schedule the action set: undoing it
+# would rewrite that review's outcome, so it is refused
+_SCHEDULING = ("forget", "reschedule")
+
+
+@dataclass(frozen=True, slots=True)
+class Done:
+    """An action of the browser as the store keeps it: what, when, and its events."""
+
+    action: str
+    at: float
+    events: tuple[tuple[str, str], ...]  # (event id, card key)
+
+    @property
+    def keys(self) -> list[str]:
+        return sorted({key for _, key in self.events})
+
+    def describe(self) -> str:
+        """'suspend of 3 cards (2026-12-01 08:12)'."""
+        from datetime import datetime
+
+        count = len(self.keys)
+        when = datetime.fromtimestamp(self.at).strftime("%Y-%m-%d %H:%M")
+        return f"{self.action} of {count} card{'' if count == 1 else 's'} ({when})"
+
+
+class UndoRefused(Exception):
+    """The last action can not be undone; the message says why."""
+
+
+def _recent(store: Store) -> list[str]:
+    text = store.meta(_RECENT)
+    try:
+        refs = json.loads(text) if text else []
+    except ValueError:
+        return []
+    return [r for r in refs if isinstance(r, str)] if isinstance(refs, list) else []
+
+
+def _done(store: Store, ref: str) -> Done | None:
+    text = store.meta(ref)
+    if not text:
+        return None
+    try:
+        data = json.loads(text)
+        return Done(str(data["action"]), float(data["at"]),
+                    tuple((str(i), str(k)) for i, k in data["events"]))
+    except (ValueError, TypeError, KeyError):  # missing or not ours: passed over
+        return None
+
+
+def _remember(store: Store, action: str, at: float, events: list[tuple[str, str]]) -> None:
+    ref = f"{_RECENT}:{events[0][0]}"
+    store.set_meta(ref, json.dumps({"action": action, "at": at, "events": events}))
+    refs = [*_recent(store), ref]
+    for old in refs[:-KEPT_ACTIONS]:
+        store.set_meta(old, None)
+    store.set_meta(_RECENT, json.dumps(refs[-KEPT_ACTIONS:]))
+
+
+def _forget(store: Store, ref: str) -> None:
+    store.set_meta(ref, None)
+    store.set_meta(_RECENT, json.dumps([r for r in _recent(store) if r != ref]))
+
+
+def _undone_already(store: Store, done: Done) -> bool:
+    """Its events were cancelled (by the browser's own undo), or never stored."""
+    first, key = done.events[0]
+    events = store.events(key)
+    return first not in {e.id for e in events} or any(e.cancels == first for e in events)
+
+
+def undo_last(store: Store, now: float) -> Done | None:
+    """Undo the newest action of the browser (in the app or `trainer cards`) that is not
+    undone yet, in one transaction: every card it changed is as it was. None: nothing left
+    to undo (the store keeps the last KEPT_ACTIONS). Raises UndoRefused when a card it
+    forgot or rescheduled was reviewed since."""
+    for ref in reversed(_recent(store)):
+        done = _done(store, ref)
+        if done is None or not done.events or _undone_already(store, done):
+            _forget(store, ref)
+            continue
+        if done.action in _SCHEDULING:
+            keys = set(done.keys)
+            since = sorted({r.card_key for r in store.reviews(since=done.at)} & keys)
+            if since:
+                raise UndoRefused(
+                    f"the last action, {done.describe()}, can not be undone: {since[0]}"
+                    + (f" and {len(since) - 1} more" if len(since) > 1 else "")
+                    + f" {'was' if len(since) == 1 else 'were'} reviewed since, from the "
+                    f"schedule it set")
+        store.undo_events([i for i, _ in done.events], at=now)
+        _forget(store, ref)
+        return done
+    return None

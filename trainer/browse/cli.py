@@ -1,4 +1,5 @@
-"""`trainer cards QUERY`: list the cards a search matches, or suspend, bury or forget them."""
+"""`trainer cards QUERY`: list the cards a search matches, or suspend, bury or forget them;
+`trainer cards --undo` undoes the browser's last action."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from typing import TYPE_CHECKING
 from trainer.render import plural
 
 if TYPE_CHECKING:
+    from trainer.config import Settings
     from trainer.decks import LoadResult
     from trainer.store import Store
 
@@ -32,9 +34,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     for action in _ACTIONS:
         group.add_argument(f"--{action}", dest="action", action="store_const", const=action,
                            help=f"{action} every matching card and say how many changed")
+    group.add_argument("--undo", dest="action", action="store_const", const="undo",
+                       help="undo the last action of the card browser or of `trainer cards` "
+                            "(again: the one before); takes no query")
 
 
-_FLAGS = {"--json", "-h", "--help", *(f"--{a}" for a in _ACTIONS)}
+_FLAGS = {"--json", "-h", "--help", "--undo", *(f"--{a}" for a in _ACTIONS)}
 _VALUED = {"--db", "--decks"}
 
 
@@ -78,6 +83,12 @@ def run(args: argparse.Namespace, store_opener: Callable[..., Store],
     from trainer.browse.search import search
 
     text = " ".join(args.query)
+    if args.action == "undo":
+        if text.strip():
+            print("trainer: --undo takes no query: it undoes the last action, whichever "
+                  "cards it changed", file=sys.stderr)
+            return 2
+        return _undo(args, store_opener)
     try:
         query = parse(text)
     except QueryError as exc:
@@ -94,13 +105,11 @@ def run(args: argparse.Namespace, store_opener: Callable[..., Store],
     now = time.time()
     matches = search(result.cards, store, query, now)
     if args.action:
-        from trainer.config import SettingsError, load_settings
-
-        try:
-            day_hour = load_settings().day_starts_at
-        except SettingsError:
-            day_hour = 4
-        change = actions.apply(store, matches, args.action, now, day_hour=day_hour)
+        settings = _replaying(store)
+        if settings is None:
+            return 2
+        change = actions.apply(store, matches, args.action, now,
+                               day_hour=settings.day_starts_at)
         if args.json:
             print(json.dumps({"action": args.action, "matched": len(matches),
                               "changed": change.count, "keys": sorted(change.after)}))
@@ -116,4 +125,45 @@ def run(args: argparse.Namespace, store_opener: Callable[..., Store],
         print(f"{m.key:<44} {m.card.kind:<10} {m.state_label:<10} "
               f"due {_due(m.due, now):>5}  R {r:>4}")
     print(f"{plural(len(matches), 'card')} matched", file=sys.stderr)
+    return 0
+
+
+def _replaying(store: Store) -> Settings | None:
+    """The settings, with the store set to replay cards as study does (each deck's retention,
+    the fitted parameters); None, said why, when config.toml can not be read."""
+    from trainer.config import SettingsError, load_settings
+    from trainer.scheduling import Scheduler
+
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        print(f"trainer: {exc}; nothing was changed", file=sys.stderr)
+        return None
+    store.replay_with(Scheduler.for_store(settings, store).replayer)
+    return settings
+
+
+def _undo(args: argparse.Namespace, store_opener: Callable[..., Store]) -> int:
+    """`trainer cards --undo`: the browser's newest action not undone yet, undone."""
+    from trainer.browse.actions import KEPT_ACTIONS, UndoRefused, undo_last
+
+    store = store_opener(args)
+    if _replaying(store) is None:
+        return 2
+    try:
+        done = undo_last(store, time.time())
+    except UndoRefused as exc:
+        print(f"trainer: {exc}", file=sys.stderr)
+        return 1
+    if done is None:
+        if args.json:
+            print(json.dumps({"action": "undo", "undid": None, "changed": 0, "keys": []}))
+        print("trainer: nothing to undo: no action of the card browser or of `trainer cards` "
+              f"is left to undo (the last {KEPT_ACTIONS} are kept)", file=sys.stderr)
+        return 1
+    if args.json:
+        print(json.dumps({"action": "undo", "undid": done.action, "at": done.at,
+                          "changed": len(done.keys), "keys": done.keys}))
+    else:
+        print(f"undid {done.describe()}")
     return 0
