@@ -122,3 +122,23 @@ def test_an_hour_skipped_by_the_clocks_starts_the_day_at_the_jump():
     jump = datetime(2026, 3, 8, 7, 0, tzinfo=UTC).timestamp()  # 02:00 EST = 03:00 EDT
     assert study_day_start(datetime(2026, 3, 8).date(), day_hour=2, zone=zone) == jump
     assert day_start(jump - 1, 2, zone=zone) == datetime(2026, 3, 7, 7, 0, tzinfo=UTC).timestamp()
+
+
+@pytest.mark.parametrize("rule", ["XYZ+03:33", "NST+3:30NDT"])
+def test_a_posix_tz_rule_is_read_by_the_c_library_not_refused(rule: str,
+                                                               monkeypatch: pytest.MonkeyPatch):
+    """TZ set to a rule that names no zone in the database: study days follow it (the app
+    and every command used to stop with ZoneInfoNotFoundError)."""
+    monkeypatch.setenv("TZ", rule)
+    time.tzset()
+    days._zone_named.cache_clear()
+    try:
+        assert days.local_zone() is None
+        t = datetime(2026, 12, 1, 7, 23, tzinfo=UTC).timestamp()  # 03:50 or 03:53 there
+        start = day_start(t, 4)
+        assert time.localtime(start)[3:6] == (4, 0, 0)
+        assert start <= t < next_day_start(t, 4) == start + 86400
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+        days._zone_named.cache_clear()

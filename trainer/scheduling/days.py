@@ -22,8 +22,8 @@ def _zone_named(key: str | None) -> tzinfo | None:
             return ZoneInfo(key.removeprefix(":"))
         with open("/etc/localtime", "rb") as f:
             return ZoneInfo.from_file(f)
-    except (OSError, ValueError):  # a POSIX TZ rule string or no zone database
-        return None
+    except (OSError, ValueError, KeyError):  # a POSIX TZ rule string or no zone database
+        return None  # (ZoneInfoNotFoundError is a KeyError)
 
 
 def local_zone() -> tzinfo | None:
