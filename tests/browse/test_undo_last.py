@@ -205,3 +205,20 @@ def test_cli_undo_replays_with_the_decks_retention(recall_deck, tmp_path, capsys
     assert cards_cli(recall_deck, db, "tag:map", "--forget") == 0
     assert cards_cli(recall_deck, db, "--undo") == 0
     assert Store.open(db).card_state("basics/map") == before
+
+
+def test_an_action_with_an_unreadable_config_says_so_and_changes_nothing(
+        recall_deck, tmp_path, world, capsys, isolated_user_dirs):
+    """Acting replays cards with the settings' retention: a config.toml that can not be
+    read is named, not replaced by the defaults."""
+    cards, store = world
+    start = states(store)
+    config = isolated_user_dirs / "config" / "config.toml"
+    config.parent.mkdir(parents=True)
+    config.write_text("desired_retention = 2\n", encoding="utf-8")
+    for words in (("tag:map", "--suspend"), ("--undo",)):
+        assert cards_cli(recall_deck, tmp_path / "t.db", *words) == 2
+        err = capsys.readouterr().err
+        assert "config.toml: desired_retention must be between" in err
+        assert err.rstrip().endswith("nothing was changed") and "Traceback" not in err
+    assert states(store) == start
