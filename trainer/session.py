@@ -89,7 +89,7 @@ class Summary(Record):
     graded: int
     again: int
     seconds: float
-    due_later_today: int  # learning steps and the like, before the study day ends
+    due_later_today: int  # before the study day ends, or a step within the learn-ahead limit
     due_tomorrow: int  # due during the next study day
 
     def __init__(self, studied: int, correct: int, graded: int, again: int, seconds: float,

@@ -69,7 +69,9 @@ class Overview:
     reviews_today: int
     streak_days: int
     due_now: int
-    due_later_today: int  # not due yet, but due before the study day ends
+    # not due yet, but due before the study day ends (a learning step also when it is due
+    # within the learn-ahead limit after the rollover: the session shows it today)
+    due_later_today: int
     forecast: list[int]  # due on each study day from today on; index 0 = today, overdue included
     reviews_per_day: list[int]  # last 30 study days, oldest first (the last is today)
     reviewed_30d: int  # reviews of cards in the review state, last 30 days
