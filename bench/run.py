@@ -720,7 +720,7 @@ def grading_cases(cards: list[Card], seeds: int) -> list[dict]:
             exercise = instantiate(card, review)
             for step in range(len(exercise.steps)):
                 ref = exercise.reference(step)
-                typed = [repr(ref.expected) if ref.kind == "numeric" else str(ref.expected)]
+                typed = [repr(ref.value) if ref.kind == "numeric" else str(ref.expected)]
                 typed += [m for m, _ in ref.mistakes]
                 for answer in typed:
                     cases.append({"expected": ref.expected, "answer": answer,

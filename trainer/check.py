@@ -31,6 +31,7 @@ import re
 import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
+from fractions import Fraction
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
@@ -131,7 +132,7 @@ class Stats:
     mistakes: int = 0
 
 
-def _grade(expected: str | float, answer: str, *, symbols: Mapping[str, str] | None,
+def _grade(expected: str | float | Fraction, answer: str, *, symbols: Mapping[str, str] | None,
            rtol: float | None, atol: float | None,
            mistakes: tuple[tuple[str, str], ...] = (),
            up_to_constant: tuple[str, ...] = ()) -> Result:
@@ -245,7 +246,7 @@ class _CardCheck:
         value, rtol = ref.value, ref.rtol
         assert value is not None and rtol is not None  # a numeric reference has both
         for text in (repr(value), shown_decimal(ref.shown)):
-            g = _grade(value, text, symbols=None, rtol=rtol, atol=ref.atol)
+            g = _grade(ref.expected, text, symbols=None, rtol=rtol, atol=ref.atol)
             if g.verdict != "correct":
                 self.fail(f"the reference {text} is not accepted: {g.verdict}: {g.message} "
                           f"(params {ex.params})")
@@ -269,7 +270,7 @@ class _CardCheck:
                 self.fail(f"the mistake {m.answer!r} = {mv!r} equals the reference {value!r} "
                           f"within tolerance (params {ex.params})")
                 continue
-            g = _grade(value, repr(mv), symbols=None, rtol=rtol, atol=ref.atol,
+            g = _grade(ref.expected, repr(mv), symbols=None, rtol=rtol, atol=ref.atol,
                        mistakes=ref.mistakes)
             self.mistake_verdict(m.answer, g, feedback, ex)
         self.precision_enough(ex, ref)
@@ -293,7 +294,7 @@ class _CardCheck:
 
             def typed(v: float) -> str:
                 return round_figures(v, figures)
-        g = _grade(value, typed(value), symbols=None, rtol=rtol, atol=atol)
+        g = _grade(ref.expected, typed(value), symbols=None, rtol=rtol, atol=atol)
         if g.verdict != "correct":
             self.fail(f"the reference typed to {words}, {typed(value)}, is not accepted: "
                       f"{g.verdict}: {g.message} (params {ex.params})")
@@ -301,7 +302,7 @@ class _CardCheck:
                                                   if v is not None], strict=False):
             if within(mv, value, rtol, atol):
                 continue  # reported already: the mistake equals the reference
-            g = _grade(value, typed(mv), symbols=None, rtol=rtol, atol=atol)
+            g = _grade(ref.expected, typed(mv), symbols=None, rtol=rtol, atol=atol)
             if g.verdict == "correct":
                 self.fail(f"{words} can not tell the mistake {m_text} ({typed(mv)}) from the "
                           f"reference {value!r}: state more (params {ex.params})")

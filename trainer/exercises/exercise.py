@@ -29,12 +29,14 @@ from trainer.exercises.params import (
 )
 from trainer.grading.expr import (
     DEFAULT_FUNCTIONS,
+    Call,
     EvalError,
     Node,
     ParseError,
     bracketed,
     evaluate,
     pretty,
+    walk,
 )
 from trainer.grading.expr import format_number as _format_number
 from trainer.review import Verdict
@@ -88,14 +90,15 @@ class Graded:
 class Reference:
     """The reference of one step as handed to the grader.
 
-    ``expected`` is a float (numeric) or formula text with the params written
-    in (symbolic); ``mistakes`` are (expression, feedback) pairs in the same
+    ``expected`` is the number (numeric: exact where the card's arithmetic is, see
+    :func:`exact_reference`; formula text where it is not rational) or formula text with
+    the params written in (symbolic); ``value`` its float; ``mistakes`` are (expression, feedback) pairs in the same
     form; ``mistake_errors`` lists mistakes that could not be evaluated for
     these params (reported by ``trainer check``).
     """
 
     kind: str
-    expected: float | str
+    expected: int | Fraction | float | str
     shown: str
     mistakes: tuple[tuple[str, str], ...]
     symbols: dict[str, str]
@@ -302,6 +305,47 @@ def evaluate_numeric(text: str, params: Mapping[str, object]) -> float:
         return to_float(evaluate(node, params, _solve_functions()))
 
 
+# a solver's double is within this of its exact result (a few roundings: 16.304999999999993
+# for 16.305); the reference is then the shortest decimal that close (see exact_reference)
+SOLVER_ROUNDING = 2.0 ** -44
+
+
+def _float_args(f: Callable[..., object]) -> Callable[..., object]:
+    """A solver called with floats, as it was written for, whatever the exact params."""
+    def call(*args: object) -> object:
+        return f(*(float(a) if isinstance(a, Fraction) else a for a in args))
+    return call
+
+
+def exact_reference(text: str, params: Mapping[str, object], *, exact_match: bool = False
+                    ) -> tuple[int | Fraction | float | str, float]:
+    """A numeric expression's value as the grader should take it, and its float: exact where the card's
+    arithmetic is (a param is the decimal the prompt prints, 0.1*3 is 3/10); the
+    expression with the params written in where it is not rational but calls no solver
+    (the grader encloses exp(-1) in intervals); otherwise the solver's double, as the
+    shortest decimal within its rounding (or the double itself for an exact match)."""
+    with card_expression(text):
+        node, _ = parse_cached(text, tuple(params), solve_function_names())
+        env = {k: Fraction(repr(v)) if isinstance(v, float) else v for k, v in params.items()}
+        functions = {name: _float_args(f) for name, f in _solve_functions().items()}
+        value = evaluate(node, env, functions, exact=True)
+        f = to_float(value)  # one finite number, or the card's error
+    if isinstance(value, (int, Fraction)) and not isinstance(value, bool):
+        return (value.numerator if isinstance(value, Fraction) and value.denominator == 1
+                else value), f
+    calls = {c.func for c in walk(node) if isinstance(c, Call)}
+    if not calls - DEFAULT_FUNCTIONS:
+        try:
+            return to_text(node, params), f
+        except ExerciseError:
+            pass  # a sample written into the formula: the double, as below
+    if exact_match:
+        return f, f
+    from trainer.grading.numbers import shortest_decimal
+
+    return shortest_decimal(f, SOLVER_ROUNDING), f
+
+
 def format_number(x: float) -> str:
     """A reference number as shown: 6 significant digits, and a small fraction if exact."""
     return _format_number(x, digits=6, fraction=True)
@@ -361,7 +405,8 @@ def _reference(spec: _Spec, params: Mapping[str, object], card: Card) -> Referen
     if graded_against is None:  # the loader refuses such a card; one built in code may lack it
         raise ExerciseError(kind.missing_message(kind.reference_field))
     if spec.kind == "numeric":
-        value = evaluate_numeric(graded_against, params)
+        exact, value = exact_reference(graded_against, params,
+                                       exact_match=atol is None and rtol <= 0)
         mistakes: list[tuple[str, str]] = []
         values: list[float | None] = []
         errors: list[str] = []
@@ -374,7 +419,7 @@ def _reference(spec: _Spec, params: Mapping[str, object], card: Card) -> Referen
                 continue
             values.append(mv)
             mistakes.append((repr(mv), _fill_feedback(m.feedback, params)))
-        return Reference("numeric", value, format_number(value), tuple(mistakes), {}, rtol, atol,
+        return Reference("numeric", exact, format_number(value), tuple(mistakes), {}, rtol, atol,
                          value, tuple(values), tuple(errors))
     # symbolic
     try:

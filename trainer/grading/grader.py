@@ -88,7 +88,7 @@ class Result:
 DEADLINE_SECONDS = 2.0
 
 
-def grade(expected: str | float | int, answer: str, *,
+def grade(expected: str | float | int | Fraction, answer: str, *,
           symbols: str | Mapping[str, str] | None = None, rtol: float | None = None,
           atol: float | None = None, mistakes: Sequence[tuple[str, str]] = (),
           timeout: float | None = None, where: Sequence[str] = (),
@@ -212,7 +212,7 @@ def _grade(expected: object, answer: object, symbols: object, rtol: float | None
             return Result(Verdict.UNDECIDED, message="the reference answer is not finite")
         # a float stands for its shortest decimal: 0.0020425 is a tie at 4 figures
         exp_node = Num(Fraction(repr(expected)) if isinstance(expected, float) else expected,
-                       repr(expected))
+                       repr(expected) if isinstance(expected, float) else str(expected))
 
     if not isinstance(answer, str):
         return Result(Verdict.INVALID, message="the answer must be text")
@@ -280,109 +280,29 @@ def _relations(where: Sequence[str], names: frozenset[str],
 # ............................................................... numbers
 
 
-def _as_fraction(x: object) -> Fraction:
-    """An mpf (a finite binary number) exactly."""
-    man, exp = x.man_exp  # type: ignore[attr-defined]
-    return Fraction(int(man)) * Fraction(2) ** int(exp)
-
-
-def _settled(node: Node, double: float, e: object, rtol: float, atol: float | None,
-             deadline: float) -> Fraction | str | None:
-    """The answer's value for the verdict, from intervals that hold its exact value (doubles
-    may have lost its digits: (1 + 10⁻²⁰)^(10²⁰) is e, not 1.0): a value that meets the
-    precision exactly when the exact value does; "huge" (beyond 2^(2^34)), "undefined", or
-    None when no precision settles it.
-
-    An exact match (rtol 0, no atol) is refuted by intervals but proved only for a binary
-    number: when no precision refutes it, or the reference is itself a double, ``double``
-    (the answer in doubles) is graded as before if it holds the answer's digits."""
-    from trainer.grading import precise
-
-    ref = exact_value(e)
-    if ref is None:
-        return None
-    exact = atol is None and rtol <= 0
-    last: tuple[Fraction, Fraction] | None = None
-    for prec in precise.PRECISIONS:
-        try:
-            v = precise.evaluate(node, {}, prec, deadline=deadline)
-        except precise.Undefined:
-            return "undefined"
-        except precise.Huge as huge:
-            # tiny: some nonzero value in ±2^-(2^34), inside ±2^-1000
-            if not huge.tiny:
-                return "huge"
-            if exact:
-                return None  # nonzero, but never shown to be
-            a, b = -Fraction(1, 2 ** 1000), Fraction(1, 2 ** 1000)
-        except (precise.Hopeless, TimeoutError, RecursionError):
-            return None
-        except precise.Unknown:
-            continue
-        else:
-            if hasattr(v, "rows"):
-                return None
-            ends = _ends(precise.lo(v), precise.hi(v))
-            if isinstance(ends, str) or ends is None:
-                return ends
-            a, b = ends
-        mid = (a + b) / 2
-        if exact and isinstance(e, float):
-            # the reference is itself a double: an exact match is judged in doubles
-            return _double_if_kept(double, a, b)
-        if exact:
-            if a == b or not a <= ref <= b:
-                return mid
-            last = a, b
-            continue
-        # the precision holds on an interval of values: the verdict is settled when both
-        # ends are inside it, or the whole enclosure lies beyond it on one side
-        ends_in = within(a, e, rtol, atol), within(b, e, rtol, atol)
-        if all(ends_in) or (not any(ends_in) and (a > ref or b < ref)):
-            return mid
-    # an exact match that no precision refutes: 0.1·exp(0) is 1/10 to 600 digits
-    return _double_if_kept(double, *last) if exact and last else None
-
-
-_FAR = 1 << 18  # bits: beyond 2^±262144 a value is compared through a bound, not exactly
-
-
-def _ends(lo: object, hi: object) -> tuple[Fraction, Fraction] | str | None:
-    """An interval's ends as fractions; an end beyond 2^±4096 would make a fraction of
-    millions of digits (10^(−10^9)), so such an interval is widened to ±2^-262144 (both ends
-    tiny), "huge" (both beyond 2^262144, one sign), or None."""
-    import mpmath
-
-    mags = [mpmath.mag(x) for x in (lo, hi)]
-    if all(m <= _FAR for m in mags) and all(m >= -_FAR or x == 0
-                                            for m, x in zip(mags, (lo, hi), strict=True)):
-        return _as_fraction(lo), _as_fraction(hi)
-    if all(m < -_FAR for m in mags):
-        return -Fraction(1, 2 ** _FAR), Fraction(1, 2 ** _FAR)
-    if all(m > _FAR for m in mags) and (lo > 0 or hi < 0):  # type: ignore[operator]
-        return "huge"
-    return None
-
-
-def _double_if_kept(double: float, a: Fraction, b: Fraction) -> Fraction | None:
-    """The answer's double when it holds the answer's digits: within 2⁻⁴⁰ of [a, b]."""
-    d = exact_value(double)
-    mid = (a + b) / 2
-    return d if d is not None and abs(d - mid) <= (b - a) + abs(mid) / 2 ** 40 else None
-
-
 def _grade_number(exp_node: Node, ans_node: Node, parsed: str, warnings: tuple[str, ...],
                   rtol: float, atol: float | None, mistakes: Sequence[tuple[Node, str]],
                   deadline: float) -> Result:
+    from trainer.grading.settle import Settled, settle
+
+    exact_match = atol is None and rtol <= 0
     try:
         e = evaluate(exp_node, {}, exact=True)
-    except EvalError as exc:
-        return Result(Verdict.UNDECIDED, parsed,
-                      f"the reference answer could not be evaluated: {exc}", warnings=warnings)
-    ef = to_float(e)
-    if not math.isfinite(ef):
-        return Result(Verdict.UNDECIDED, parsed, "the reference answer is not finite",
-                      warnings=warnings)
+        failed_ref = ""
+    except EvalError as exc:  # 1/exp(-800): its double fails, its intervals do not
+        e, failed_ref = math.nan, f"the reference answer could not be evaluated: {exc}"
+    # a rational reference is exact; any other (exp(-1), or exp(-2000), 0.0 in doubles) is
+    # enclosed in intervals like the answer, so its double decides nothing
+    reference: Node | Fraction
+    if isinstance(e, (int, Fraction)):
+        reference = Fraction(e)
+    elif exact_match:  # an exact match of an irrational is judged in doubles
+        if failed_ref or not math.isfinite(to_float(e)):
+            return Result(Verdict.UNDECIDED, parsed, failed_ref or "the reference answer "
+                          "is not finite", warnings=warnings)
+        reference = exact_value(e)  # type: ignore[assignment]
+    else:
+        reference = exp_node
     used = free_names(ans_node)
     if used:
         return Result(Verdict.INCORRECT, parsed,
@@ -393,20 +313,31 @@ def _grade_number(exp_node: Node, ans_node: Node, parsed: str, warnings: tuple[s
         failed = ""
     except EvalError as exc:  # 1/exp(-800) is a number, though exp(-800) is 0.0 in doubles
         a, failed = math.nan, f"your answer could not be evaluated: {exc}"
-    if isinstance(a, float):
-        settled = _settled(ans_node, a, e, rtol, atol, deadline)
+    shown = None
+    if isinstance(a, float) or isinstance(reference, Node):
+        exact_a = a if isinstance(a, (int, Fraction)) else None
+        settled = settle(ans_node if exact_a is None else Fraction(exact_a), to_float(a),
+                         reference, rtol, atol, deadline,
+                         reference_double=exact_match and not isinstance(e, (int, Fraction)))
+        if settled == "reference":
+            return Result(Verdict.UNDECIDED, parsed, failed_ref or "could not decide: the "
+                          "reference answer could not be evaluated precisely enough",
+                          warnings=warnings)
         if settled in ("undefined", "huge") or settled is None and failed:
             return Result(Verdict.INVALID, parsed, failed or "your answer could not be "
                           "evaluated: " + ("it is undefined" if settled == "undefined" else
                                            "number too large"), warnings=warnings)
-        if settled is None and math.isfinite(a):
+        if settled is None and math.isfinite(to_float(a)):
             return Result(Verdict.UNDECIDED, parsed, "could not decide: your answer could "
                           "not be evaluated precisely enough", warnings=warnings)
-        if isinstance(settled, Fraction):
-            a = settled
-    af = to_float(a)
+        if isinstance(settled, Settled):
+            a, e, shown = settled.answer, settled.reference, settled.shown
+    af, ef = to_float(a), to_float(e)
     if not math.isfinite(af) and not isinstance(a, (int, Fraction)):
         return Result(Verdict.INVALID, parsed, "your answer is not a finite number",
+                      warnings=warnings)
+    if not math.isfinite(ef) and not isinstance(e, (int, Fraction)):
+        return Result(Verdict.UNDECIDED, parsed, "the reference answer is not finite",
                       warnings=warnings)
     if within(a, e, rtol, atol):
         return Result(Verdict.CORRECT, parsed, "correct", warnings=warnings)
@@ -425,5 +356,5 @@ def _grade_number(exp_node: Node, ans_node: Node, parsed: str, warnings: tuple[s
             # the right value, rounded: ask for more digits rather than fail the card
             return Result(Verdict.INVALID, parsed, coarse, warnings=warnings)
         feedback = diagnose_number(af, ef)
-    return Result(Verdict.INCORRECT, parsed, missed_precision(a, e, rtol, atol), feedback,
-                  warnings)
+    return Result(Verdict.INCORRECT, parsed, missed_precision(a, e, rtol, atol, shown=shown),
+                  feedback, warnings)

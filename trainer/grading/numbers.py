@@ -17,7 +17,7 @@ from fractions import Fraction
 from trainer.grading.expr import Neg, Node, Num, figures_for, format_number
 
 __all__ = ["ZERO_ATOL", "coarse_rounding", "diagnose_number", "exact_value", "fmt_num", "missed_precision",
-           "precision_words", "round_figures", "to_float", "within"]
+           "precision_words", "round_figures", "shortest_decimal", "to_float", "within"]
 
 DEFAULT_RTOL = 1e-3
 ZERO_ATOL = 1e-12  # a reference of exactly 0 has no significant figures
@@ -41,6 +41,22 @@ def exact_value(x: object) -> Fraction | None:
         return Fraction(x)
     f = to_float(x)
     return Fraction(repr(f)) if math.isfinite(f) else None
+
+
+def shortest_decimal(x: float, rel: float) -> Fraction:
+    """The decimal of fewest significant figures within ``rel``·|x| of ``x``: what a
+    double computed from decimals by a few roundings stands for (a solver's
+    16.304999999999993 is 16.305, a tie at 4 figures); ``x`` itself at worst."""
+    exact = Fraction(x)
+    if x == 0 or not math.isfinite(x):
+        return exact
+    margin = abs(exact) * Fraction(rel)
+    d = Decimal(x)  # exact
+    for figures in range(1, 18):
+        q = d.quantize(Decimal(1).scaleb(d.adjusted() - figures + 1))
+        if abs(Fraction(q) - exact) <= margin:
+            return Fraction(q)
+    return Fraction(repr(x))
 
 
 def _leading_exponent(x: Fraction) -> int:
@@ -86,12 +102,18 @@ def precision_words(rtol: float, atol: float | None) -> str:
 
 
 def missed_precision(answer: object, reference: object, rtol: float,
-                     atol: float | None) -> str:
+                     atol: float | None, *, shown: str | None = None) -> str:
     """Why a number is wrong, in the answer box's words: with significant figures, the
     reference to that many figures (what would have passed), else the reference and the
-    margin the box states."""
+    margin the box states.  ``shown``: the answer in words, when ``answer`` only stands
+    for a value too small to write (exp(-10¹¹))."""
     words = precision_words(rtol, atol)
-    given = f"incorrect: your answer is {fmt_num(answer)}"
+    given = f"incorrect: your answer is {shown or fmt_num(answer)}"
+    a, e = exact_value(answer), exact_value(reference)
+    if shown is None and a is not None and e is not None and a != e \
+            and fmt_num(answer) == fmt_num(reference):
+        # 2 + 10^-500 is shown as 2, like the reference 2: say how far apart they are
+        given += f" (it differs from the reference by {fmt_num(abs(a - e))})"
     if atol is None and rtol > 0:
         if isinstance(reference, int):
             d = Decimal(reference)
