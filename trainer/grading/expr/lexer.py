@@ -71,7 +71,7 @@ _NORM_POWER_FIRST = re.compile(r"([‖|])\^(\d+|\(\d+\))_(\d+)")
 
 class _Lexer:
     def __init__(self, text: str, names: frozenset[str], functions: frozenset[str],
-                 matrices: bool, warnings: list[str] | None):
+                 matrices: frozenset[str], warnings: list[str] | None):
         # ‖v‖²₂ / \|v\|^2_2: the square written before the norm's subscript, as LaTeX allows;
         # read as ‖v‖₂² (the same length, so positions in messages still hold; a typed
         # superscript ² arrives here as ^(2))
@@ -190,7 +190,9 @@ class _Lexer:
                 raise ParseError(self._sum_message(), i, fix=(i, n))
             if ch == "∞":
                 raise ParseError("'∞' is not a number that can be given as an answer", i)
-            if ch in "=[]{}<>":
+            if ch in "[]":
+                raise self._square_bracket(i)
+            if ch in "={}<>":
                 raise ParseError(f"{_describe(ch)} is not understood", i)
             if ch == ".":
                 raise ParseError("'.' is not understood here (attribute access is not allowed)", i)
@@ -223,6 +225,31 @@ class _Lexer:
                     f"{dig.text} (e = 2.71828…) or {num.text}×10^{sign}{dig.text}; type "
                     f"{num.text}e{sign}{dig.text} for that one, without spaces",
                     num.pos, fix=(num.pos, dig.end))
+
+    def _square_bracket(self, i: int) -> ParseError:
+        """What ``[`` or ``]`` would mean, and how to write that: a vector (or list) is
+        not written entry by entry; round brackets group."""
+        text = self.text
+        depth, j, listed = 0, i, False
+        while text[i] == "[" and j < len(text):  # a comma inside the brackets: a list
+            depth += {"[": 1, "(": 1, "]": -1, ")": -1}.get(text[j], 0)
+            if depth == 0:
+                break
+            listed = listed or (text[j] == "," and depth == 1)
+            j += 1
+        if listed and self.matrices:
+            shown = ", ".join(sorted(self.matrices))
+            return ParseError(
+                f"'[' is not understood: a vector or matrix is not written entry by entry "
+                f"in [ ]; write it as a formula of this card's vectors and matrices "
+                f"({shown})", i, fix=(i, min(j + 1, len(text))))
+        if listed:
+            what = "one formula" if self.names else "one number"
+            return ParseError(
+                f"'[' is not understood: [a, b] would be a list (a vector), and this card "
+                f"asks for {what}", i, fix=(i, min(j + 1, len(text))))
+        return ParseError(f"{_describe(text[i])} is not understood: brackets that group are "
+                          "round, as in 2(x + 1)", i)
 
     def _comma(self, out: list[_Tok], i: int) -> ParseError:
         text = self.text

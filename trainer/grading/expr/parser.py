@@ -529,7 +529,7 @@ def parse(text: str, *, names: Collection[str] = (),
         funcs = funcs | MATRIX_FUNCTIONS
     src = normalize(text)
     try:
-        lexer = _Lexer(src.text, name_set, funcs, bool(matrices), warnings)
+        lexer = _Lexer(src.text, name_set, funcs, frozenset(matrices), warnings)
         cut, word_at, unit = strip_unit(src.text, set(lexer.words))
         if unit and units is not None and unit not in units:
             word = re.match(r"[A-Za-z]*", src.text[word_at:]).group(0)  # type: ignore[union-attr]
