@@ -281,10 +281,31 @@ class _Parser:
                           and self.toks[exp_start].kind == _OP
                           and self.toks[exp_start].value == "(")
                 self.open_end = None if closed else ("pow", node)
+                if not closed and isinstance(node, nodes.Pow):
+                    self.fractional_exponent(start_i, node)
                 break
             else:
                 break
         return node
+
+    def fractional_exponent(self, start_i: int, power: nodes.Pow) -> None:
+        """``n^-1/2``, ``x^1/2``, ``x^3/2`` typed without brackets or spaces: (n⁻¹)/2 by
+        precedence, but written for n^(−1/2) as often; refused with both readings.
+        ``x^2/2`` stays (x²)/2, and a space (``x^3 / 2``) ends the exponent."""
+        k = power.exp.value if isinstance(power.exp, nodes.Num) else (
+            -power.exp.arg.value if isinstance(power.exp, nodes.Neg)
+            and isinstance(power.exp.arg, nodes.Num) else None)
+        slash, den = self.tok, self.toks[self.i + 1] if self.i + 1 < len(self.toks) else None
+        if (not isinstance(k, int) or not self.is_op("/") or den is None or den.kind != _NUM
+                or not isinstance(den.value, int) or den.value < 2
+                or slash.pos != self.toks[self.i - 1].end or den.pos != slash.end
+                or not (abs(k) == 1 or (k % 2 and den.value in (2, 3)))):
+            return
+        self.advance()
+        self.advance()
+        exponent = nodes.Mul((("*", power.exp), ("/", nodes.Num(den.value))))
+        raise self.ambiguous(self.toks[start_i].pos, f"({pretty(power)})/{den.value}",
+                             pretty(nodes.Pow(power.base, exponent)))
 
     def inverse_transpose(self) -> bool:
         """After '^': ``-T``, ``-'`` or ``(-T)`` on a card with matrices; consumed if so."""
