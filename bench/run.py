@@ -33,6 +33,7 @@ from trainer.scheduling import Scheduler  # noqa: E402
 from trainer.session import StudySession  # noqa: E402
 from trainer.store import CardState, Store  # noqa: E402
 from trainer.store.journal import Event, dump_payload, new_event_id  # noqa: E402
+from trainer.store.logstate import pack  # noqa: E402
 
 NOW = time.time()
 BENCH_SETTINGS = Settings(reviews_per_day=1_000_000)
@@ -57,13 +58,13 @@ def build_big_store(path: Path, cards: int, reviews: int, extra_keys: list[tuple
                 for deck, key in keys
             ),
         )
-        state = json.dumps(CardState(key="x", deck="x", state=2, step=None, stability=5.0,
-                                     difficulty=5.0, due=NOW, last_review=NOW).to_dict())
+        state = pack(CardState(key="x/x", deck="x", state=2, step=None, stability=5.0,
+                               difficulty=5.0, due=NOW, last_review=NOW))
         # the journal behind the log: each review an event (its id shared with the log row)
         ids = [new_event_id(NOW - (reviews - i) * 10.0) for i in range(reviews)]
         conn.executemany(
             "INSERT INTO reviews (card_key, reviewed_at, rating, answer, verdict, duration_ms,"
-            " state_before, state_after, event_id) VALUES (?,?,?,?,?,?,?,?,?)",
+            " state_was, state_before, state_after, event_id) VALUES (?,?,?,?,?,?,2,?,?,?)",
             (
                 (keys[i % cards][1], NOW - (reviews - i) * 10.0, 3, None, None, 5000, state,
                  state, ids[i])
@@ -537,15 +538,15 @@ def bench_optimize(db: Path) -> dict[str, object]:
         histories = simulate_histories(truth, cards=9_400, days=365, seed=3)
         start = NOW - 400 * DAY
         store = Store.open(copy)
-        new = json.dumps(CardState(key="x", deck="x", state=0, step=None, stability=None,
-                                   difficulty=None, due=start, last_review=None).to_dict())
-        seen = json.dumps(CardState(key="x", deck="x", state=2, step=None, stability=5.0,
-                                    difficulty=5.0, due=NOW, last_review=NOW).to_dict())
+        new = pack(CardState(key="x/x", deck="x", state=0, step=None, stability=None,
+                             difficulty=None, due=start, last_review=None))
+        seen = pack(CardState(key="x/x", deck="x", state=2, step=None, stability=5.0,
+                              difficulty=5.0, due=NOW, last_review=NOW))
         with store.transaction() as conn:
             conn.executemany(
-                "INSERT INTO reviews (card_key, reviewed_at, rating, duration_ms, state_before,"
-                " state_after) VALUES (?,?,?,?,?,?)",
-                ((f"{deck}/c{n}", start + day * DAY + 43_200, rating, 8000,
+                "INSERT INTO reviews (card_key, reviewed_at, rating, duration_ms, state_was, "
+                "state_before, state_after) VALUES (?,?,?,?,?,?,?)",
+                ((f"{deck}/c{n}", start + day * DAY + 43_200, rating, 8000, 0 if i == 0 else 2,
                   new if i == 0 else seen, seen)
                  for n, h in enumerate(histories) for i, (day, rating) in enumerate(h)))
             conn.executemany(

@@ -369,10 +369,12 @@ async def test_a_full_disk_in_the_app_says_so_and_the_card_stays(make_app, recal
         conn = app.store.conn
         pages = conn.execute("PRAGMA page_count").fetchone()[0]
         conn.execute(f"PRAGMA max_page_count={pages + 2}")  # SQLite's own "database is full"
-        with pytest.raises(sqlite3.OperationalError, match="full"):
-            for i in range(10_000):  # fill what room there is with another deck's rows
-                conn.execute("INSERT INTO reviews (card_key, reviewed_at, rating, state_after)"
-                             " VALUES (?, 0, 3, ?)", (f"zz/{i}", "x" * 300))
+        for size in (300, 30, 1):  # fill what room there is with another deck's rows
+            with pytest.raises(sqlite3.OperationalError, match="full"):
+                for i in range(10_000):
+                    conn.execute("INSERT INTO reviews (card_key, reviewed_at, rating, "
+                                 "state_after) VALUES (?, 0, 3, ?)", (f"zz/{size}/{i}",
+                                                                      "x" * size))
         await pilot.press("space", "4")
         await pilot.pause()
         assert app.store.reviews("basics/likelihood") == []

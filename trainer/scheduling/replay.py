@@ -20,7 +20,8 @@ from trainer.scheduling.fsrs_step import (
     stepper,
 )
 from trainer.store.db import CardState
-from trainer.store.journal import Event, json_encoder
+from trainer.store.journal import Event
+from trainer.store.logstate import Logged, pack_values
 
 if TYPE_CHECKING:
     import fsrs
@@ -32,39 +33,6 @@ Values = tuple[Any, ...]
 _FIELDS: tuple[str, ...] = CardState.__slots__  # type: ignore[attr-defined]
 state_values = cast("Callable[[CardState], Values]", attrgetter(*_FIELDS))
 _order = attrgetter("at", "id")
-_encode = json_encoder()  # the store's _dump (json.dumps, compact), made once
-
-
-def dump_values(v: Values) -> str:
-    """The review log's JSON of the state with these values: the store's `_dump`.
-
-    A replay writes one per review, so the state a review makes (text and whole numbers,
-    finite floats) is written straight into a template, as json writes each (a float by
-    float.__repr__, text by json's own escaping); anything else goes through json."""
-    key, deck, state, step, s, d, due, last, reps, lapses, content, suspended, buried = v
-    if (buried is None and type(s) is float and type(d) is float and type(due) is float
-            and type(last) is float and s - s == 0.0 and d - d == 0.0 and due - due == 0.0
-            and last - last == 0.0 and (step is None or type(step) is int)
-            and type(reps) is int and type(lapses) is int and type(suspended) is bool
-            and type(key) is str and type(deck) is str and type(content) is str
-            and isinstance(state, int) and not isinstance(state, bool)):
-        return (f'{{"key":{_text(key)},"deck":{_text(deck)},"state":{int.__repr__(state)},'
-                f'"step":{"null" if step is None else step},"stability":{s!r},'
-                f'"difficulty":{d!r},"due":{due!r},"last_review":{last!r},"reps":{reps},'
-                f'"lapses":{lapses},"content_hash":{_text(content)},'
-                f'"suspended":{"true" if suspended else "false"},"buried_until":null}}')
-    return _encode(dict(zip(_FIELDS, v, strict=True)))
-
-
-def _json_text() -> Callable[[str], str]:
-    from json import encoder
-
-    return encoder.encode_basestring_ascii
-
-
-_text = _json_text()  # a str as json writes it (ensure_ascii)
-
-
 def _dt(seconds: float) -> datetime:
     return datetime.fromtimestamp(seconds, UTC)
 
@@ -258,18 +226,18 @@ class Replayer:
         return None if v is None else CardState(*v)
 
     def run(self, events: Iterable[Event], v: Values | None,
-            log: list[tuple[Event, str | None, str]] | None = None) -> Values | None:
+            log: list[Logged] | None = None) -> Values | None:
         """The field values of the state after `events`, applied in the order given (see
         `applied`) from the state with values `v` (None: new). With `log`, each review adds
-        (event, state before, state after) there, the states as the review log stores them
-        (JSON, the store's `_dump`).
+        (event, the state it was made in, state before, state after) there, the states as
+        the review log stores them (packed: trainer.store.logstate).
 
         A replay's inner loop: the state travels as a tuple, a CardState is made only
-        around an event other than a review (rare), and a review's state before is the JSON
-        of the one after the review before it."""
+        around an event other than a review (rare), and a review's state before is the
+        packed state after the review before it."""
         keep_due = self.keep_due
         reviewed = self._reviewed
-        text: str | None = None  # the JSON of v, when known
+        packed: bytes | str | None = None  # v packed, when known
         for e in events:
             if e.kind == "review":
                 p = e.payload
@@ -278,16 +246,20 @@ class Replayer:
                 if keep_due and p.get("due") is not None:
                     after = (*after[:6], float(p["due"]), *after[7:])
                 if log is not None:
-                    before = None if v is None else text if text is not None else dump_values(v)
-                    text = dump_values(after)
-                    log.append((e, before, text))
+                    if v is None:
+                        before, was = None, 0
+                    else:
+                        before = packed if packed is not None else pack_values(v)
+                        was = int(v[2])
+                    packed = pack_values(after)
+                    log.append((e, was, before, packed))
                 else:
-                    text = None
+                    packed = None
                 v = after
             else:
                 state = self.apply(None if v is None else CardState(*v), e)
                 v = None if state is None else state_values(state)
-                text = None
+                packed = None
         return v
 
 

@@ -7,7 +7,7 @@ import sqlite3
 from collections.abc import Sequence
 from typing import Any
 
-from trainer.store.journal import Event
+from trainer.store.logstate import Logged
 
 # the trigger that logs each written card for the statistics (figures.CHANGES); a big
 # merge's writes of states pause it and log the cards in one statement
@@ -25,15 +25,15 @@ class CacheWrites:
         self.states: list[tuple[Any, ...]] = []
         self.gone: list[tuple[str]] = []
 
-    def reviews(self, log: Sequence[tuple[Event, str | None, str]], ids: dict[str, int],
+    def reviews(self, log: Sequence[Logged], ids: dict[str, int],
                 old: dict[int, tuple[Any, ...]] | None = None) -> None:
         """Review log rows for a replay's logged reviews; `ids`: rows to rewrite in place,
         by event id, and `old` their (reviewed_at, rating, answer, verdict, duration_ms)."""
         old = old or {}
-        for e, before, after in log:
+        for e, was, before, after in log:
             p = e.payload
             row = (ids.get(e.id), e.card_key, e.at, int(p["rating"]), p.get("answer"),
-                   p.get("verdict"), p.get("duration_ms"), before, after, e.id)
+                   p.get("verdict"), p.get("duration_ms"), was, before, after, e.id)
             if row[0] is not None and old.get(row[0]) == row[2:7]:
                 self.same.add(row[0])
             self.rows.append(row)
@@ -51,7 +51,8 @@ class CacheWrites:
         from trainer.store.db import _COLUMNS
 
         insert = ("INSERT INTO reviews (id, card_key, reviewed_at, rating, answer, verdict, "
-                  "duration_ms, state_before, state_after, event_id) VALUES (?,?,?,?,?,?,?,?,?,?)")
+                  "duration_ms, state_was, state_before, state_after, event_id) "
+                  "VALUES (?,?,?,?,?,?,?,?,?,?,?)")
         if len(self.rows) + len(self.dropped) < bulk_rows:
             conn.executemany("DELETE FROM reviews WHERE id=?", self.dropped)
             conn.executemany("DELETE FROM reviews WHERE card_key=?", self.dropped_cards)
@@ -106,11 +107,11 @@ class CacheWrites:
             # ids (AUTOINCREMENT) are past every id the log has ever had
             (top,) = conn.execute("SELECT COALESCE(MAX(id), 0) FROM reviews").fetchone()
             same = self.same
-            conn.executemany("UPDATE reviews SET state_before=?, state_after=? WHERE id=?",
-                             [(r[7], r[8], r[0]) for r in self.rows if r[0] in same])
+            conn.executemany("UPDATE reviews SET state_was=?, state_before=?, state_after=? "
+                             "WHERE id=?", [(*r[7:10], r[0]) for r in self.rows if r[0] in same])
             conn.executemany(
                 "UPDATE reviews SET card_key=?, reviewed_at=?, rating=?, answer=?, verdict=?, "
-                "duration_ms=?, state_before=?, state_after=?, event_id=? WHERE id=?",
+                "duration_ms=?, state_was=?, state_before=?, state_after=?, event_id=? WHERE id=?",
                 [(*r[1:], r[0]) for r in self.rows if r[0] is not None and r[0] not in same])
             conn.executemany(insert, [r for r in self.rows if r[0] is None])
             if paused:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import json
 import os
 import sqlite3
 import threading
@@ -20,6 +19,7 @@ from trainer.store import (
     figures,  # the statistics queries and their schema
     fits,  # fitted FSRS parameters
     interviews,  # the record of mock interviews
+    logstate,  # the review log's states, packed
     schema,  # the schema's history: its migrations and what each version must have
 )
 from trainer.store.journal import dump_payload, new_event_id
@@ -216,14 +216,6 @@ def _state_values(s: CardState) -> tuple[Any, ...]:
         s.key, s.deck, s.state, s.step, s.stability, s.difficulty, s.due, s.last_review,
         s.reps, s.lapses, s.content_hash, int(s.suspended), s.buried_until,
     )
-
-
-def _dump(state: CardState | None) -> str | None:
-    return None if state is None else json.dumps(state.to_dict(), separators=(",", ":"))
-
-
-def _load(text: str | None) -> CardState | None:
-    return None if text is None else CardState.from_dict(json.loads(text))
 
 
 class Store(figures.FigureQueries, interviews.InterviewQueries, fits.FitQueries,
@@ -512,10 +504,11 @@ class Store(figures.FigureQueries, interviews.InterviewQueries, fits.FitQueries,
                 (event_id, self.device_id, after.key, reviewed_at, dump_payload(payload)))
             cur = self.conn.execute(
                 "INSERT INTO reviews (card_key, reviewed_at, rating, answer, verdict, duration_ms,"
-                " state_before, state_after, event_id) VALUES (?,?,?,?,?,?,?,?,?)",
+                " state_was, state_before, state_after, event_id) VALUES (?,?,?,?,?,?,?,?,?,?)",
                 (after.key, reviewed_at, int(rating), answer,
-                 None if verdict is None else str(verdict), duration_ms, _dump(before),
-                 _dump(after), event_id),
+                 None if verdict is None else str(verdict), duration_ms,
+                 0 if before is None else int(before.state), logstate.pack(before),
+                 logstate.pack(after), event_id),
             )
             self._write_state(after)
         if self.on_review is not None:
@@ -623,12 +616,13 @@ class _ProcessLock:
 
 
 def _review(row: Sequence[Any]) -> Review:
-    after = _load(row[8])
-    assert after is not None
+    after = logstate.unpack(row[8], row[1])
+    if after is None:
+        raise ValueError(f"a review of {row[1]} has no state after it")
     return Review(
         id=row[0], card_key=row[1], reviewed_at=row[2], rating=RATINGS[row[3]], answer=row[4],
         verdict=None if row[5] is None else VERDICTS.get(row[5], Verdict.UNDECIDED),
-        duration_ms=row[6], before=_load(row[7]), after=after,
+        duration_ms=row[6], before=logstate.unpack(row[7], row[1]), after=after,
         event_id=row[9] if len(row) > 9 else None,
     )
 

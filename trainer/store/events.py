@@ -24,6 +24,7 @@ from trainer.store.journal import (
     new_event_id,
     payload_dumper,
 )
+from trainer.store.logstate import Logged
 
 if TYPE_CHECKING:
     from trainer.scheduling.replay import Replayer
@@ -131,7 +132,7 @@ class _Resumed:
 
     def replay(self, key: str, replayer: Replayer, writes: CacheWrites) -> None:
         """The card replayed on from there; its rows since are rewritten (ids kept)."""
-        log: list[tuple[Event, str | None, str]] = []
+        log: list[Logged] = []
         values = replayer.run(sorted(self.kept[key], key=_order), self.start[key], log)
         writes.dropped.extend(self.dropped[key])
         writes.reviews(log, self.rows, self.old)
@@ -318,8 +319,8 @@ class JournalQueries:
         another: that card is left out, for a replay from the start). The cards' events
         from there on and their review log rows are read in one query, not every event of
         their histories."""
-        from trainer.scheduling.replay import dump_values, state_values
-        from trainer.store.db import _load
+        from trainer.scheduling.replay import state_values
+        from trainer.store.logstate import pack_values, unpack
 
         plan = _Resumed()
         if not keys:
@@ -332,7 +333,7 @@ class JournalQueries:
                          [(key, *min(map(_order, by_card[key]))) for key in keys])
         # each card's last review before its new events that is not undone, with its row
         # (an undo counts only on its own card, as a replay reads it)
-        marks: dict[str, tuple[Event, str | None, str]] = {}
+        marks: dict[str, tuple[Event, Any, Any]] = {}
         twice: set[str] = set()
         for row in conn.execute(
                 f"SELECT {_EVENT_E}, r.state_before, r.state_after FROM temp.merge_since AS k "
@@ -349,12 +350,12 @@ class JournalQueries:
             if key in twice:
                 continue
             try:
-                state = _load(before)
+                state = unpack(before, key)
                 values = self.replayer_for(key).run(
                     [review], None if state is None else state_values(state))
             except (ValueError, LookupError, TypeError, ArithmeticError):
                 continue  # a logged state that can not be read or stepped: from the start
-            if values is not None and dump_values(values) == after:
+            if values is not None and pack_values(values) == after:
                 plan.start[key] = values
                 plan.kept[key] = list(by_card[key])
         if not plan.start:
@@ -452,7 +453,7 @@ class JournalQueries:
         from trainer.scheduling.replay import state_values
 
         state = self.card_state(key)  # type: ignore[attr-defined]
-        log: list[tuple[Event, str | None, str]] = []
+        log: list[Logged] = []
         values = self.replayer_for(key).run(
             events, None if state is None else state_values(state), log)
         writes.reviews(log, {})
@@ -500,7 +501,7 @@ class JournalQueries:
                                        if e.id in cancelled and e.id in rows)
             first = bisect_left(kept, since, key=_order)
         replayer = self.replayer_for(key)
-        log: list[tuple[Event, str | None, str]] = []
+        log: list[Logged] = []
         values = replayer.run(kept[first:], replayer.run(kept[:first], None), log)
         pending.reviews(log, rows, old)
         pending.card(key, values)

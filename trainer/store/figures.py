@@ -19,23 +19,57 @@ QUARTER_HOUR = 900
 _DECK = "substr({k}, 1, instr({k}, '/') - 1)"
 # the numbers as SQL literals; a review of a card never seen was of a new card
 _NEW, _REVIEW, _AGAIN = f"{State.NEW:d}", f"{State.REVIEW:d}", f"{Rating.AGAIN:d}"
-_STATE = f"COALESCE(json_extract({{s}}, '$.state'), {_NEW})"
+# a review row's state before it: from schema 10 on the column state_was; up to schema 9
+# read from the state itself, JSON text then (the second byte of a packed state, logstate.py,
+# in a file whose schema was set back by hand)
+_STATE_WAS = "{r}state_was"
+_STATE_JSON = ("(CASE WHEN typeof({r}state_before) = 'blob' THEN "
+               "CAST(hex(substr({r}state_before, 2, 1)) AS INTEGER) ELSE "
+               f"COALESCE(json_extract({{r}}state_before, '$.state'), {_NEW}) END)")
 # studied and not suspended: the partial index `cards_active_due` holds these rows, and a
 # query uses it only when its WHERE says the same
 _STUDIED = f"state > {_NEW} AND suspended = 0"
 
 
-def _tally_values(row: str) -> str:
+def _tally_values(row: str, was: str) -> str:
     """(quarter, deck, reviews, mature, recalled, introduced) of one review row."""
-    s = _STATE.format(s=f"{row}.state_before")
+    s = was.format(r=f"{row}.")
     return (f"CAST({row}.reviewed_at / {QUARTER_HOUR} AS INTEGER), "
             f"{_DECK.format(k=f'{row}.card_key')}, 1, {s} = {_REVIEW}, "
             f"{s} = {_REVIEW} AND {row}.rating != {_AGAIN}, {s} = {_NEW}")
 
 
-def _card_values(row: str) -> str:
-    s = _STATE.format(s=f"{row}.state_before")
+def _card_values(row: str, was: str) -> str:
+    s = was.format(r=f"{row}.")
     return f"{row}.card_key, {s} = {_REVIEW}, {s} = {_REVIEW} AND {row}.rating != {_AGAIN}"
+
+
+def tally_triggers(was: str) -> tuple[str, str]:
+    """The triggers that tally each review log row as it is written or deleted, `was`
+    being the row's state before it (a template of `{r}`, the row's name and a dot)."""
+    old = was.format(r="OLD.")
+    return (
+        f"""CREATE TRIGGER reviews_tally_insert AFTER INSERT ON reviews BEGIN
+        INSERT INTO review_tally (quarter, deck, reviews, mature, recalled, introduced)
+        VALUES ({_tally_values('NEW', was)})
+        ON CONFLICT (quarter, deck) DO UPDATE SET reviews = reviews + 1,
+            mature = mature + excluded.mature, recalled = recalled + excluded.recalled,
+            introduced = introduced + excluded.introduced;
+        INSERT INTO card_tally (key, mature, recalled) VALUES ({_card_values('NEW', was)})
+        ON CONFLICT (key) DO UPDATE SET mature = mature + excluded.mature,
+            recalled = recalled + excluded.recalled;
+    END""",
+        f"""CREATE TRIGGER reviews_tally_delete AFTER DELETE ON reviews BEGIN
+        UPDATE review_tally SET reviews = reviews - 1,
+            mature = mature - ({old} = {_REVIEW}),
+            recalled = recalled - ({old} = {_REVIEW} AND OLD.rating != {_AGAIN}),
+            introduced = introduced - ({old} = {_NEW})
+        WHERE quarter = CAST(OLD.reviewed_at / {QUARTER_HOUR} AS INTEGER)
+            AND deck = {_DECK.format(k='OLD.card_key')};
+        UPDATE card_tally SET mature = mature - ({old} = {_REVIEW}),
+            recalled = recalled - ({old} = {_REVIEW} AND OLD.rating != {_AGAIN})
+        WHERE key = OLD.card_key;
+    END""")
 
 
 # One migration step (a list of statements: the triggers contain semicolons).
@@ -56,39 +90,17 @@ MIGRATION: tuple[str, ...] = (
         mature INTEGER NOT NULL,
         recalled INTEGER NOT NULL
     ) WITHOUT ROWID""",
-    f"""CREATE TRIGGER reviews_tally_insert AFTER INSERT ON reviews BEGIN
-        INSERT INTO review_tally (quarter, deck, reviews, mature, recalled, introduced)
-        VALUES ({_tally_values('NEW')})
-        ON CONFLICT (quarter, deck) DO UPDATE SET reviews = reviews + 1,
-            mature = mature + excluded.mature, recalled = recalled + excluded.recalled,
-            introduced = introduced + excluded.introduced;
-        INSERT INTO card_tally (key, mature, recalled) VALUES ({_card_values('NEW')})
-        ON CONFLICT (key) DO UPDATE SET mature = mature + excluded.mature,
-            recalled = recalled + excluded.recalled;
-    END""",
-    f"""CREATE TRIGGER reviews_tally_delete AFTER DELETE ON reviews BEGIN
-        UPDATE review_tally SET reviews = reviews - 1,
-            mature = mature - ({_STATE.format(s='OLD.state_before')} = {_REVIEW}),
-            recalled = recalled - ({_STATE.format(s='OLD.state_before')} = {_REVIEW}
-                                   AND OLD.rating != {_AGAIN}),
-            introduced = introduced - ({_STATE.format(s='OLD.state_before')} = {_NEW})
-        WHERE quarter = CAST(OLD.reviewed_at / {QUARTER_HOUR} AS INTEGER)
-            AND deck = {_DECK.format(k='OLD.card_key')};
-        UPDATE card_tally SET mature = mature - ({_STATE.format(s='OLD.state_before')} = {_REVIEW}),
-            recalled = recalled - ({_STATE.format(s='OLD.state_before')} = {_REVIEW}
-                                   AND OLD.rating != {_AGAIN})
-        WHERE key = OLD.card_key;
-    END""",
+    *tally_triggers(_STATE_JSON),
     # the reviews written before the tallies existed
     f"""INSERT INTO review_tally (quarter, deck, reviews, mature, recalled, introduced)
         SELECT CAST(reviewed_at / {QUARTER_HOUR} AS INTEGER) AS q, {_DECK.format(k='card_key')}
             AS d, COUNT(*), SUM(s = {_REVIEW}), SUM(s = {_REVIEW} AND rating != {_AGAIN}),
             SUM(s = {_NEW})
-        FROM (SELECT reviewed_at, card_key, rating, {_STATE.format(s='state_before')} AS s
+        FROM (SELECT reviewed_at, card_key, rating, {_STATE_JSON.format(r='')} AS s
               FROM reviews) GROUP BY q, d""",
     f"""INSERT INTO card_tally (key, mature, recalled)
         SELECT card_key, SUM(s = {_REVIEW}), SUM(s = {_REVIEW} AND rating != {_AGAIN})
-        FROM (SELECT card_key, rating, {_STATE.format(s='state_before')} AS s FROM reviews)
+        FROM (SELECT card_key, rating, {_STATE_JSON.format(r='')} AS s FROM reviews)
         GROUP BY card_key""",
     # the cards that count in the forecast and the due counts, by deck and due time
     f"CREATE INDEX cards_active_due ON cards(deck, due) WHERE {_STUDIED}",
@@ -197,7 +209,7 @@ class FigureQueries:
             "WHERE quarter >= ?", (first,)).fetchone()
         if since < first * QUARTER_HOUR:
             extra_n, extra_i = self.conn.execute(
-                f"SELECT COUNT(*), COALESCE(SUM({_STATE.format(s='state_before')} = {_NEW}), 0) "
+                f"SELECT COUNT(*), COALESCE(SUM(state_was = {_NEW}), 0) "
                 "FROM reviews WHERE reviewed_at >= ? AND reviewed_at < ?",
                 (since, first * QUARTER_HOUR)).fetchone()
             n, i = n + extra_n, i + extra_i
@@ -215,7 +227,7 @@ class FigureQueries:
         if since < first * QUARTER_HOUR:
             for deck, n, i in self.conn.execute(
                     f"SELECT {_DECK.format(k='card_key')} AS d, COUNT(*), "
-                    f"COALESCE(SUM({_STATE.format(s='state_before')} = {_NEW}), 0) "
+                    f"COALESCE(SUM(state_was = {_NEW}), 0) "
                     "FROM reviews WHERE reviewed_at >= ? AND reviewed_at < ? GROUP BY d",
                     (since, first * QUARTER_HOUR)):
                 n0, i0 = out.get(deck, (0, 0))

@@ -109,7 +109,7 @@ class FitQueries:
     def review_rows(self, decks: Sequence[str] | None = None) -> list[tuple[str, float, int, bool]]:
         """(card key, time, rating, first review) of every review of these decks (all: None),
         by card. A first review is one of a card that was new (never seen, or forgotten)."""
-        first = f"COALESCE(json_extract(state_before, '$.state'), {_NEW}) = {_NEW}"
+        first = f"state_was = {_NEW}"
         sql = f"SELECT card_key, reviewed_at, rating, {first} FROM reviews"
         if decks is None:
             return [(k, t, r, bool(f)) for k, t, r, f in self.conn.execute(sql)]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import struct
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
@@ -23,13 +24,14 @@ def _schedule(s: CardState | None) -> tuple[Any, ...] | None:
     return None if s is None else tuple(getattr(s, f) for f in _SCHEDULE)
 
 
-def _snapshot(text: str | None) -> CardState | None:
-    """A state kept in the old review log, or None where it can not be read."""
-    from trainer.store.db import _load
+def _snapshot(cell: str | bytes | None, key: str) -> CardState | None:
+    """A state kept in the old review log (JSON text, as schemas up to 9 kept it; packed in
+    a file whose schema was set back by hand), or None where it can not be read."""
+    from trainer.store.logstate import unpack
 
     try:
-        return _load(text)
-    except (ValueError, KeyError, TypeError):
+        return unpack(cell, key)
+    except (ValueError, struct.error):
         return None
 
 
@@ -87,8 +89,8 @@ def migrate_to_journal(conn: sqlite3.Connection) -> None:
         seen: tuple[str | None, CardState | None] = (None, None)  # the last state read
         for row in history:
             # a review's state before is most often the text of the one after the last
-            before = seen[1] if row[7] is not None and row[7] == seen[0] else _snapshot(row[7])
-            at, after = row[2], _snapshot(row[8])
+            before = seen[1] if row[7] is not None and row[7] == seen[0] else _snapshot(row[7], key)
+            at, after = row[2], _snapshot(row[8], key)
             seen = (row[8], after)
             at = max(at, last + tick)  # keep the log's order even where two times tie
             if _schedule(before) != _schedule(state):  # changed outside the log

@@ -6,9 +6,9 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 
-from trainer.store import figures, fits, interviews, migrate_journal
+from trainer.store import figures, fits, interviews, logstate, migrate_journal
 
-SCHEMA_VERSION = 9
+SCHEMA_VERSION = 10
 
 # the review log's columns after its id, as version 1 made them and version 5 rebuilt them
 _REVIEW_COLUMNS = """\
@@ -64,6 +64,8 @@ MIGRATIONS: dict[int, str | tuple[str, ...] | Callable[[sqlite3.Connection], Non
     8: figures.CHANGES,
     # version 9: the statistics' figures kept between sessions
     9: figures.KEPT,
+    # version 10: the review log's states packed, and the state each review was made in
+    10: logstate.migrate,
 }
 
 # the tables and columns each schema version must have: a file claiming a version but
@@ -74,7 +76,7 @@ REQUIRED = {
     "reviews": ("id", "card_key", "reviewed_at", "rating", "answer", "verdict", "duration_ms",
                 "state_before", "state_after"),
 }
-ADDED = {2: ("cards", "buried_until"), 7: ("reviews", "event_id")}
+ADDED = {2: ("cards", "buried_until"), 7: ("reviews", "event_id"), 10: ("reviews", "state_was")}
 ADDED_TABLES = {3: ("review_tally", "card_tally"), 4: ("interviews",), 6: ("fsrs_fits",),
                  7: ("events", "meta", "synced_segments"), 8: ("card_changes",),
                  9: ("figures_kept",)}

@@ -6,7 +6,7 @@ import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
-from trainer.store.figures import _AGAIN, _DECK, _NEW, _REVIEW, _STATE, QUARTER_HOUR
+from trainer.store.figures import _AGAIN, _DECK, _NEW, _REVIEW, QUARTER_HOUR
 
 # the triggers that tally each review log row as it is written or deleted (figures.py)
 TRIGGERS = ("reviews_tally_delete", "reviews_tally_insert")
@@ -38,14 +38,13 @@ def tally(conn: sqlite3.Connection, where: str, args: Sequence[object], sign: in
     """Add (sign 1) the review log rows WHERE `where` to the tallies, or take them away
     (sign -1) before they are deleted: what the triggers do row by row, summed. As the
     delete trigger, taking away only changes tally rows that exist."""
-    state = _STATE.format(s="state_before")
-    # each row's state read from its JSON once (a subquery would be flattened into every
-    # use of it), then summed by quarter hour and deck, and by card
+    # each row's columns read once (a subquery would be flattened into every use of them),
+    # then summed by quarter hour and deck, and by card
     conn.execute("DROP TABLE IF EXISTS temp.tally_rows")
     conn.execute(
         "CREATE TEMP TABLE tally_rows AS SELECT CAST(reviewed_at / "
         f"{QUARTER_HOUR} AS INTEGER) AS q, {_DECK.format(k='card_key')} AS d, card_key AS k, "
-        f"rating AS r, {state} AS s FROM reviews WHERE {where}", args)
+        "rating AS r, state_was AS s FROM reviews WHERE " + where, args)
     m = "" if sign > 0 else "-"
     exists_quarter = "" if sign > 0 else (
         "AND EXISTS (SELECT 1 FROM review_tally AS t WHERE t.quarter = g.q AND t.deck = g.d)")

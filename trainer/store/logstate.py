@@ -1,0 +1,170 @@
+"""The review log's states (schema 10): a card's state before and after a review, packed in
+a few dozen bytes instead of a JSON object of three hundred.
+
+A replay or merge writes two per review and a statistics query reads the log by the
+million, so the format is fixed-width numbers (`struct`, little-endian) and the content
+hash after them:
+
+    version 1 (B), state (B), flags (B), step (i), stability, difficulty, due,
+    last_review, buried_until (5 d), reps, lapses (2 i), then the deck's name
+    (only when the card's deck is not its key's first part, its length first in 4 bytes)
+    and the content hash, in UTF-8.
+
+A flag bit says which of the optional fields are there (their slot holds 0 otherwise).
+The key is the row's `card_key`. Floats keep every bit, so a state read back equals the
+state written, and two states are equal exactly when their bytes are (the merge compares
+a replay with the log that way). JSON text is read too: the old form (schema 9 and
+before), kept where the migration could not read a state, and what a state the numbers
+can not hold (from a `set` event) is written as.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import struct
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from trainer.review import STATES
+
+if TYPE_CHECKING:
+    from trainer.store.db import CardState
+    from trainer.store.journal import Event
+
+# a review as a replay logs it: (its event, the FSRS state it was made in (0 new), the
+# packed state before it (None: none), the packed state after it)
+Logged = tuple["Event", int, "bytes | str | None", "bytes | str"]
+
+VERSION = 1
+_FIXED = struct.Struct("<BBBidddddii")
+_pack = _FIXED.pack
+_unpack = _FIXED.unpack_from
+_SIZE = _FIXED.size
+# the flag bits: which optional fields are there, and the two booleans
+_STEP, _STABILITY, _DIFFICULTY, _LAST, _BURIED, _SUSPENDED, _DECK = 1, 2, 4, 8, 16, 32, 64
+_LENGTH = struct.Struct("<I").pack  # the length of a deck's name, before it
+_FIELDS = ("key", "deck", "state", "step", "stability", "difficulty", "due", "last_review",
+           "reps", "lapses", "content_hash", "suspended", "buried_until")
+
+
+def _json(fields: dict[str, Any]) -> str:
+    return json.dumps(fields, separators=(",", ":"))
+
+
+def pack_values(v: Sequence[Any]) -> bytes | str:
+    """The packed state with these field values (CardState's fields, in its order). A state
+    the numbers can not hold (what a `set` event could write: a float count, a step past
+    32 bits) is kept as JSON text instead, which `unpack` reads too."""
+    key, deck, state, step, s, d, due, last, reps, lapses, content, suspended, buried = v
+    flags = 0
+    if step is None:
+        step = 0
+    else:
+        flags = _STEP
+    if s is None:
+        s = 0.0
+    else:
+        flags |= _STABILITY
+    if d is None:
+        d = 0.0
+    else:
+        flags |= _DIFFICULTY
+    if last is None:
+        last = 0.0
+    else:
+        flags |= _LAST
+    if buried is None:
+        buried = 0.0
+    else:
+        flags |= _BURIED
+    if suspended:
+        flags |= _SUSPENDED
+    try:
+        tail = content.encode("utf-8", "surrogatepass") if content else b""
+        if not key.startswith(deck) or key[len(deck):len(deck) + 1] != "/":
+            name = deck.encode("utf-8", "surrogatepass")
+            flags |= _DECK
+            tail = _LENGTH(len(name)) + name + tail
+        return _pack(VERSION, state, flags, step, s, d, due, last, buried, reps, lapses) + tail
+    except (struct.error, TypeError, AttributeError, UnicodeError):
+        return _json(dict(zip(_FIELDS, v, strict=True)))
+
+
+def pack(state: CardState | None) -> bytes | str | None:
+    """The review log's form of a state (None: the card had none, it was new)."""
+    if state is None:
+        return None
+    return pack_values((state.key, state.deck, state.state, state.step, state.stability,
+                        state.difficulty, state.due, state.last_review, state.reps,
+                        state.lapses, state.content_hash, state.suspended, state.buried_until))
+
+
+def unpack(data: bytes | str | None, key: str) -> CardState | None:
+    """The state a review log cell holds, for the card `key` (None: none, the card was new).
+    Raises ValueError for a cell that is neither form (a damaged file)."""
+    from trainer.store.db import CardState
+
+    if data is None:
+        return None
+    if isinstance(data, str):  # the old JSON text, kept where the migration could not read it
+        try:
+            return CardState.from_dict(json.loads(data))
+        except (KeyError, TypeError, AttributeError) as exc:
+            raise ValueError(f"a review log state of {key} can not be read: {exc}") from None
+    if len(data) < _SIZE or data[0] != VERSION:
+        raise ValueError(f"a review log state of {key} can not be read")
+    (_, state, flags, step, s, d, due, last, buried, reps, lapses) = _unpack(data)
+    at = _SIZE
+    if flags & _DECK:
+        (length,) = struct.unpack_from("<I", data, at)
+        deck = data[at + 4:at + 4 + length].decode("utf-8", "surrogatepass")
+        at += 4 + length
+    else:
+        deck = key.split("/", 1)[0]
+    content = data[at:].decode("utf-8", "surrogatepass")
+    try:
+        code = STATES[state]
+    except KeyError:
+        raise ValueError(f"a review log state of {key} has no state {state}") from None
+    return CardState(key, deck, code, step if flags & _STEP else None,
+                     s if flags & _STABILITY else None, d if flags & _DIFFICULTY else None,
+                     due, last if flags & _LAST else None, reps, lapses, content,
+                     bool(flags & _SUSPENDED), buried if flags & _BURIED else None)
+
+
+def from_json(text: str | None) -> bytes | str | None:
+    """A schema 9 cell (JSON text) in the packed form; the text itself when it is not a
+    whole state (kept: the reader says what is wrong with it), None for none."""
+    if not isinstance(text, str):
+        return text  # none, or packed already
+    try:
+        data = json.loads(text)
+        if data["state"] not in STATES or len(data) != len(_FIELDS):
+            return text
+        return pack_values(tuple(data[name] for name in _FIELDS))
+    except (ValueError, KeyError, TypeError):
+        return text
+
+
+def migrate(conn: sqlite3.Connection) -> None:
+    """Schema 10: the review log's states packed (this module), and the state each review
+    was made in (`state_was`) a column of its own, which the tallies read; the tally
+    triggers made again to read it. A state that can not be read is kept as its text."""
+    from trainer.store.figures import _STATE_JSON, _STATE_WAS, tally_triggers
+
+    if "state_was" not in {r[1] for r in conn.execute("PRAGMA table_info(reviews)")}:
+        conn.execute("ALTER TABLE reviews ADD COLUMN state_was INTEGER NOT NULL DEFAULT 0")
+    conn.create_function("trainer_pack_state", 1, from_json, deterministic=True)
+    # (read as the tallies read it until now; a file set back by hand may hold packed ones)
+    conn.execute(f"UPDATE reviews SET state_was = {_STATE_JSON.format(r='')}, "
+                 "state_before = trainer_pack_state(state_before), "
+                 "state_after = trainer_pack_state(state_after)")
+    had = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
+    for name in ("reviews_tally_insert", "reviews_tally_delete"):
+        if name in had:
+            conn.execute(f"DROP TRIGGER {name}")
+    if {"review_tally", "card_tally"} <= {r[0] for r in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table'")}:
+        for statement in tally_triggers(_STATE_WAS):
+            conn.execute(statement)
