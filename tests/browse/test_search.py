@@ -140,14 +140,14 @@ def test_suspend_bury_forget_each_one_transaction_and_undoable(world):
     assert ids(search(cards, store, "is:new is:suspended", NOW)) == ["bias"]
     again = actions.apply(store, search(cards, store, "tag:mle", NOW), "suspend", NOW)
     assert again.count == 0  # nothing changed the second time
-    actions.undo(store, change)
+    assert actions.undo_last(store, NOW).action == change.action
     assert ids(search(cards, store, "is:suspended", NOW)) == []
     assert store.card_state("stats/bias") is None  # as it was: no row
 
     buried = actions.apply(store, search(cards, store, "tag:kl", NOW), "bury", NOW)
     assert ids(search(cards, store, "is:buried", NOW)) == ["fisher", "kl-asym"]
     assert ids(search(cards, store, "is:buried", NOW + 2 * DAY)) == []  # until the next day
-    actions.undo(store, buried)
+    assert actions.undo_last(store, NOW).action == buried.action
     assert ids(search(cards, store, "is:buried", NOW)) == []
 
     before = store.card_state("stats/fisher")
@@ -155,7 +155,7 @@ def test_suspend_bury_forget_each_one_transaction_and_undoable(world):
     assert forgot.count == 1
     assert ids(search(cards, store, "is:new", NOW)) == ["fisher", "bias", "coin"]
     assert len(store.reviews("stats/fisher")) == 2  # history kept
-    actions.undo(store, forgot)
+    assert actions.undo_last(store, NOW).action == forgot.action
     assert store.card_state("stats/fisher") == before
 
 

@@ -549,3 +549,29 @@ async def test_in_80_columns_the_table_leaves_columns_out_instead_of_cutting_the
     async with wide.run_test(size=(120, 24)) as pilot:  # wide enough: every column
         screen = await open_browser(pilot, wide)
         assert len(screen.table.render_line(0).text.split()) == 10
+
+
+async def test_u_undoes_the_last_action_the_store_keeps_even_one_from_the_command_line(
+        make_app, recall_deck, tmp_path, notifications):
+    """`u` in a browser opened afresh undoes `trainer cards tag:map --suspend` (the same
+    list as `trainer cards --undo`), then says there is nothing left."""
+    from trainer.browse import actions
+    from trainer.browse.search import search
+
+    app = make_app(recall_deck, tmp_path / "t.db", clock=lambda: NOW)
+    seen = notifications(app)
+    async with app.run_test(size=(120, 30)) as pilot:
+        store = app.store
+        # as the command line does it, outside this browser
+        actions.apply(store, search(app.load_result.cards, store, "tag:map", NOW), "suspend",
+                      NOW)
+        screen = await open_browser(pilot, app)
+        assert store.card_state("basics/map").suspended
+        await pilot.press("u")
+        await settle(app, pilot)
+        assert store.card_state("basics/map") is None  # as it was: new, never stored
+        assert seen[-1].message.startswith("Undone: suspend of 1 card (")
+        await until(pilot, lambda: "suspended" not in " ".join(lines(screen)),
+                    "the row drawn again")
+        await pilot.press("u")
+        assert seen[-1].message == "Nothing to undo."

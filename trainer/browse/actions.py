@@ -82,13 +82,6 @@ def report(change: Change, chosen: Sequence[Match]) -> str:
     return text
 
 
-def undo(store: Store, change: Change) -> None:
-    """Cancel the action's events: every card it changed is as it was, in one transaction."""
-    if change.events:
-        store.undo_events(change.events)
-        _forget(store, f"{_RECENT}:{change.events[0]}")
-
-
 # --- the last actions, kept in the store ----------------------------------------------------
 #
 # The browser's recent actions, in the app or on the command line, are listed in the
@@ -172,6 +165,21 @@ def _undone_already(store: Store, done: Done) -> bool:
     return first not in {e.id for e in events} or any(e.cancels == first for e in events)
 
 
+def _reviewed_since(store: Store, done: Done) -> list[str]:
+    """The cards of the action with a review after it in their journal (not undone)."""
+    action_of = {key: event_id for event_id, key in done.events}
+    reviewed = sorted({r.card_key for r in store.reviews(since=done.at)} & action_of.keys())
+    out = []
+    for key in reviewed:  # a review at the action's very time may come before it
+        events = store.events(key)  # in event-time order
+        cancelled = {e.cancels for e in events if e.cancels}
+        ids = [e.id for e in events]
+        after = events[ids.index(action_of[key]) + 1:] if action_of[key] in ids else []
+        if any(e.kind == "review" and e.id not in cancelled for e in after):
+            out.append(key)
+    return out
+
+
 def undo_last(store: Store, now: float) -> Done | None:
     """Undo the newest action of the browser (in the app or `trainer cards`) that is not
     undone yet, in one transaction: every card it changed is as it was. None: nothing left
@@ -183,8 +191,7 @@ def undo_last(store: Store, now: float) -> Done | None:
             _forget(store, ref)
             continue
         if done.action in _SCHEDULING:
-            keys = set(done.keys)
-            since = sorted({r.card_key for r in store.reviews(since=done.at)} & keys)
+            since = _reviewed_since(store, done)
             if since:
                 raise UndoRefused(
                     f"the last action, {done.describe()}, can not be undone: {since[0]}"

@@ -126,7 +126,6 @@ class BrowserScreen(TrainerScreen):
         self.sort_column = "due"
         self.sort_reverse = False
         self.marked: set[str] = set()
-        self.undo_stack: list[actions.Change] = []
         self.searches = 0  # searches and sorts started: a worker's result counts only if last
         self.error = ""  # why the last query gave nothing
         self.searching = False  # a search's rows are still to come
@@ -342,7 +341,7 @@ class BrowserScreen(TrainerScreen):
     def _row_marked(self, index: int) -> bool:
         return self.matches[index].key in self.marked
 
-    def _refresh_states(self, change: actions.Change) -> None:
+    def _refresh_states(self, keys: frozenset[str]) -> None:
         """After an action or its undo: the changed cards' rows read again in the worker;
         the rows keep their order and the cursor its row (a query typed meanwhile wins)."""
         if self.searching:
@@ -350,8 +349,7 @@ class BrowserScreen(TrainerScreen):
             return
         self.searches += 1
         self.searching = True
-        self._reread(self.matches, frozenset(change.after) | frozenset(change.before),
-                     self.searches)
+        self._reread(self.matches, keys, self.searches)
 
     def _status(self) -> None:
         if self.error:
@@ -478,19 +476,27 @@ class BrowserScreen(TrainerScreen):
                 raise  # a damaged database: the app stops and says what to do
             self.notify(f"Could not save: {exc} Nothing changed; try again.", severity="error")
             return
-        if change.count:
-            self.undo_stack.append(change)
         self.notify(f"{actions.report(change, chosen)} [b]u[/b] undoes.", timeout=3)
-        self._refresh_states(change)
+        self._refresh_states(frozenset(change.after))
 
     def action_undo(self) -> None:
-        if not self.undo_stack:
+        """The browser's last action, here or with `trainer cards`, as the store keeps it."""
+        try:
+            done = actions.undo_last(self.app.store, self.clock())
+        except actions.UndoRefused as exc:
+            why = str(exc)
+            self.notify(f"{why[:1].upper()}{why[1:]}.", severity="warning", timeout=6)
+            return
+        except StoreError as exc:
+            if not exc.lost_nothing:
+                raise
+            self.notify(f"Could not undo: {exc} Nothing changed; try again.", severity="error")
+            return
+        if done is None:
             self.notify("Nothing to undo.", timeout=2)
             return
-        change = self.undo_stack.pop()
-        actions.undo(self.app.store, change)
-        self.notify(f"Undone: {change.action} of {change.count}.", timeout=2)
-        self._refresh_states(change)
+        self.notify(f"Undone: {done.describe()}.", timeout=2)
+        self._refresh_states(frozenset(done.keys))
 
     def action_reschedule(self) -> None:
         chosen = self.chosen()
