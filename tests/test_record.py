@@ -72,3 +72,41 @@ def test_the_shipped_decks_come_back_from_the_deck_cache_field_for_field():
         back = deck_cache.load(f"round-trip-{deck.id}")
         # repr names every field, the lines that equality leaves out included
         assert back == deck and repr(back) == repr(deck)
+
+
+def test_the_store_records_behave_as_their_frozen_dataclasses_did():
+    from dataclasses import asdict, fields, replace
+
+    from trainer.review import State
+    from trainer.store.db import CardState
+    from trainer.store.journal import Event
+
+    state = CardState("d/c", "d", State.REVIEW, None, 5.0, 4.0, 100.0, 50.0, reps=3)
+    later = replace(state, due=200.0, suspended=True)
+    assert (later.due, later.suspended, later.reps, state.due) == (200.0, True, 3, 100.0)
+    assert type(later) is CardState and later != state and hash(state) == hash(replace(state))
+    # the replay reads the fields in this order
+    assert [f.name for f in fields(state)] == list(CardState.__slots__) == [
+        "key", "deck", "state", "step", "stability", "difficulty", "due", "last_review",
+        "reps", "lapses", "content_hash", "suspended", "buried_until"]
+    assert asdict(state) == state.to_dict() and CardState.from_dict(state.to_dict()) == state
+    assert repr(state).startswith("CardState(key='d/c', deck='d', state=<State.REVIEW: 2>,")
+    with pytest.raises(FrozenInstanceError):
+        state.due = 1.0  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        replace(state, nonsense=1)
+    one, two = Event("a", "dev", "d/c", 1.0, "bury"), Event("b", "dev", "d/c", 1.0, "bury")
+    assert one.payload == {} and one.payload is not two.payload
+    assert replace(one, at=2.0) == Event("a", "dev", "d/c", 2.0, "bury")
+    assert pickle.loads(pickle.dumps(later)) == later
+
+
+def test_a_merge_report_is_mutable_and_unhashable_as_its_dataclass_was():
+    from trainer.store.events import Merged
+
+    report = Merged(added=2)
+    report.cards += 1
+    assert report == Merged(added=2, cards=1) and report.per_device == {}
+    assert report.per_device is not Merged().per_device
+    with pytest.raises(TypeError):
+        hash(report)

@@ -9,10 +9,10 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
+from trainer.record import Record
 from trainer.review import RATINGS, STATES, VERDICTS, Rating, State, Verdict
 from trainer.store import (
     events,  # the journal: the truth, of which cards and reviews are caches
@@ -143,14 +143,19 @@ def buried_at(buried_until: float | None, now: float) -> bool:
     return buried_until is not None and buried_until > now
 
 
-@dataclass(frozen=True, slots=True)
-class CardState:
+_set = object.__setattr__  # a record's fields are set once, in __init__
+
+
+class CardState(Record):
     """Where a card stands in the schedule. Times are UTC seconds since the epoch.
 
     `state` follows fsrs.State (1 learning, 2 review, 3 relearning); NEW (0) is a
     card stored but never reviewed. A card with no row in the store is new.
     """
 
+    # the order of the fields is the replay's (trainer.scheduling.replay reads it here)
+    __slots__ = ("key", "deck", "state", "step", "stability", "difficulty", "due",
+                 "last_review", "reps", "lapses", "content_hash", "suspended", "buried_until")
     key: str
     deck: str
     state: State
@@ -159,11 +164,30 @@ class CardState:
     difficulty: float | None
     due: float
     last_review: float | None
-    reps: int = 0
-    lapses: int = 0
-    content_hash: str = ""
-    suspended: bool = False
-    buried_until: float | None = None
+    reps: int
+    lapses: int
+    content_hash: str
+    suspended: bool
+    buried_until: float | None
+
+    def __init__(self, key: str, deck: str, state: State, step: int | None,
+                 stability: float | None, difficulty: float | None, due: float,
+                 last_review: float | None, reps: int = 0, lapses: int = 0,
+                 content_hash: str = "", suspended: bool = False,
+                 buried_until: float | None = None) -> None:
+        _set(self, "key", key)
+        _set(self, "deck", deck)
+        _set(self, "state", state)
+        _set(self, "step", step)
+        _set(self, "stability", stability)
+        _set(self, "difficulty", difficulty)
+        _set(self, "due", due)
+        _set(self, "last_review", last_review)
+        _set(self, "reps", reps)
+        _set(self, "lapses", lapses)
+        _set(self, "content_hash", content_hash)
+        _set(self, "suspended", suspended)
+        _set(self, "buried_until", buried_until)
 
     def buried(self, now: float) -> bool:
         return buried_at(self.buried_until, now)
@@ -177,10 +201,11 @@ class CardState:
         return cls(**{**data, "state": STATES[data["state"]]})
 
 
-@dataclass(frozen=True, slots=True)
-class Review:
+class Review(Record):
     """One line of the review log: enough to rebuild the card's state from the log alone."""
 
+    __slots__ = ("id", "card_key", "reviewed_at", "rating", "answer", "verdict", "duration_ms",
+                 "before", "after", "event_id")
     id: int
     card_key: str
     reviewed_at: float
@@ -190,7 +215,22 @@ class Review:
     duration_ms: int | None
     before: CardState | None
     after: CardState
-    event_id: str | None = None  # its event in the journal
+    event_id: str | None  # its event in the journal
+
+    def __init__(self, id: int, card_key: str, reviewed_at: float, rating: Rating,  # noqa: A002
+                 answer: str | None, verdict: Verdict | None, duration_ms: int | None,
+                 before: CardState | None, after: CardState,
+                 event_id: str | None = None) -> None:
+        _set(self, "id", id)
+        _set(self, "card_key", card_key)
+        _set(self, "reviewed_at", reviewed_at)
+        _set(self, "rating", rating)
+        _set(self, "answer", answer)
+        _set(self, "verdict", verdict)
+        _set(self, "duration_ms", duration_ms)
+        _set(self, "before", before)
+        _set(self, "after", after)
+        _set(self, "event_id", event_id)
 
 
 _COLUMNS = (

@@ -9,10 +9,11 @@ from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
+from trainer.record import Fielded
 from trainer.store import journal
 from trainer.store.cache_writes import CacheWrites
 from trainer.store.journal import (
@@ -108,15 +109,23 @@ def _chunks(items: Sequence[str]) -> Iterator[Sequence[str]]:
         yield items[start:start + _CHUNK]
 
 
-@dataclass(slots=True)
-class Merged:
+class Merged(Fielded):
     """What a merge brought: the new events (per device) and the cards replayed."""
 
-    added: int = 0
-    per_device: dict[str, int] = field(default_factory=dict)
-    cards: int = 0
-    replayed_whole: int = 0  # cards whose history changed (not only grew at its end)
-    resumed: int = 0  # of those, the ones replayed from their last review before the change
+    __slots__ = ("added", "per_device", "cards", "replayed_whole", "resumed")
+    added: int
+    per_device: dict[str, int]
+    cards: int
+    replayed_whole: int  # cards whose history changed (not only grew at its end)
+    resumed: int  # of those, the ones replayed from their last review before the change
+
+    def __init__(self, added: int = 0, per_device: dict[str, int] | None = None, cards: int = 0,
+                 replayed_whole: int = 0, resumed: int = 0) -> None:
+        self.added = added
+        self.per_device = {} if per_device is None else per_device
+        self.cards = cards
+        self.replayed_whole = replayed_whole
+        self.resumed = resumed
 
 
 class _Resumed:

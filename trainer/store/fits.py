@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from trainer.record import Record
 from trainer.store.journal import Event
 
 if TYPE_CHECKING:
@@ -33,10 +33,14 @@ MIGRATION: tuple[str, ...] = (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class StoredFit:
+_set = object.__setattr__  # a record's fields are set once, in __init__
+
+
+class StoredFit(Record):
     """Parameters applied by `trainer optimize --apply`, with when and on how many reviews."""
 
+    __slots__ = ("deck", "parameters", "fitted_at", "reviews", "log_loss", "rmse_bins",
+                 "default_log_loss", "default_rmse_bins")
     deck: str | None  # None: all decks
     parameters: tuple[float, ...]
     fitted_at: float
@@ -45,6 +49,18 @@ class StoredFit:
     rmse_bins: float
     default_log_loss: float
     default_rmse_bins: float
+
+    def __init__(self, deck: str | None, parameters: tuple[float, ...], fitted_at: float,
+                 reviews: int, log_loss: float, rmse_bins: float, default_log_loss: float,
+                 default_rmse_bins: float) -> None:
+        _set(self, "deck", deck)
+        _set(self, "parameters", parameters)
+        _set(self, "fitted_at", fitted_at)
+        _set(self, "reviews", reviews)
+        _set(self, "log_loss", log_loss)
+        _set(self, "rmse_bins", rmse_bins)
+        _set(self, "default_log_loss", default_log_loss)
+        _set(self, "default_rmse_bins", default_rmse_bins)
 
     def to_dict(self) -> dict[str, Any]:
         return {"deck": self.deck, "parameters": list(self.parameters),

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from dataclasses import dataclass
 from typing import Any
+
+from trainer.record import Record
 
 # One migration step. The questions are kept with their text (prompt, key points, answers,
 # ticks, timings), not only card keys, so an old interview reads the same after its deck
@@ -26,10 +27,13 @@ MIGRATION: tuple[str, ...] = (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class InterviewRecord:
+_set = object.__setattr__  # a record's fields are set once, in __init__
+
+
+class InterviewRecord(Record):
     """One stored interview; `data` holds its questions as recorded."""
 
+    __slots__ = ("id", "started_at", "seconds", "questions", "score", "reviewed", "data")
     id: int
     started_at: float
     seconds: float
@@ -37,6 +41,16 @@ class InterviewRecord:
     score: float
     reviewed: bool
     data: dict[str, Any]
+
+    def __init__(self, id: int, started_at: float, seconds: float,  # noqa: A002
+                 questions: int, score: float, reviewed: bool, data: dict[str, Any]) -> None:
+        _set(self, "id", id)
+        _set(self, "started_at", started_at)
+        _set(self, "seconds", seconds)
+        _set(self, "questions", questions)
+        _set(self, "score", score)
+        _set(self, "reviewed", reviewed)
+        _set(self, "data", data)
 
 
 class InterviewQueries:

@@ -5,17 +5,19 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
+
+from trainer.record import Record
 
 # What an event can be. `set` writes a whole state that came from outside the journal
 # (a migrated or imported card whose history can not explain it); `undo` cancels the
 # event named by its payload's "event".
 KINDS = ("review", "undo", "suspend", "unsuspend", "bury", "unbury", "forget", "reschedule", "set")
 
+_set = object.__setattr__  # a record's fields are set once, in __init__
 
-@dataclass(frozen=True, slots=True)
-class Event:
+
+class Event(Record):
     """One immutable journal entry. `at` is UTC seconds; `id` a ULID, unique on every device.
 
     Payloads by kind: review {rating, answer, verdict, duration_ms, review_number,
@@ -24,12 +26,22 @@ class Event:
     suspend, unsuspend, unbury and forget carry nothing needed (content_hash at most).
     """
 
+    __slots__ = ("id", "device", "card_key", "at", "kind", "payload")
     id: str
     device: str
     card_key: str
     at: float
     kind: str
-    payload: dict[str, Any] = field(default_factory=dict)
+    payload: dict[str, Any]
+
+    def __init__(self, id: str, device: str, card_key: str, at: float, kind: str,  # noqa: A002
+                 payload: dict[str, Any] | None = None) -> None:
+        _set(self, "id", id)
+        _set(self, "device", device)
+        _set(self, "card_key", card_key)
+        _set(self, "at", at)
+        _set(self, "kind", kind)
+        _set(self, "payload", {} if payload is None else payload)
 
     @property
     def order(self) -> tuple[float, str]:
@@ -75,8 +87,8 @@ _set_id, _set_device, _set_card, _set_at, _set_kind, _set_payload = (
 def make_event(event_id: str, device: str, card_key: str, at: float, kind: str,
                payload: dict[str, Any]) -> Event:
     """Event(id, device, card_key, at, kind, payload), made by setting its slots directly:
-    a frozen dataclass's __init__ sets each field through object.__setattr__, which cost
-    more than the rest of reading a stored event. Only for values known to be of the
+    a record's __init__ sets each field through object.__setattr__, which cost more than
+    the rest of reading a stored event. Only for values known to be of the
     right types (read from the journal or checked)."""
     e: Event = _new(Event)
     _set_id(e, event_id)
