@@ -384,3 +384,23 @@ def test_cox_snell_term_vanishes_for_the_exponential_mean(cards):
 def test_infonce_cap_at_log_k(cards):
     _says(cards, "infonce-bound-capped-at-log-k", r"$\log 256 \approx 5.5$ nats")
     assert round(math.log(256), 1) == 5.5
+
+
+def test_quantiles_and_the_log_odds_interval_endpoints(cards):
+    from scipy import stats as sstats
+
+    from solvers import stats
+
+    _says(cards, "likelihood-ratio-test-wilks", "e.g. 3.84 for one degree of freedom at 5%",
+          r"2[\ell(\hat\theta) - \ell(\theta)] \le 3.84")
+    assert round(float(sstats.chi2.ppf(0.95, 1)), 2) == 3.84
+    _says(cards, "observed-vs-expected-information-wald", r"\hat p \pm 1.96\sqrt{\hat p(1-\hat p)/n}")
+    assert round(stats.z_value(0.95), 2) == 1.96
+
+    _says(cards, "delta-method-log-odds-interval", r"$n\hat p(1 - \hat p) = 9.8$",
+          r"$-3.89 \pm 0.63$, about $[-4.52, -3.27]$")
+    p, n = 0.02, 500
+    assert n * p * (1 - p) == pytest.approx(9.8)
+    eta = math.log(p / (1 - p))
+    half = stats.wald_halfwidth(1 / math.sqrt(n * p * (1 - p)))
+    assert (round(half, 2), round(eta - half, 2), round(eta + half, 2)) == (0.63, -4.52, -3.27)
