@@ -123,7 +123,10 @@ async def test_the_app_backs_up_after_the_first_card_in_the_background(
     folder = tmp_path / "backups"
     app = make_app(recall_deck, tmp_path / "t.db", backup_dir=folder)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
+        for _ in range(200):  # started after the first frame: as many frames as that takes
+            await pilot.pause()
+            if app.backup_thread is not None:
+                break
         assert app.backup_thread is not None
         app.backup_thread.join(timeout=60)
         (made,) = list_backups(folder)

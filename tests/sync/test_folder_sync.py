@@ -279,7 +279,8 @@ def test_a_segment_read_in_one_pass_is_read_as_line_by_line(tmp_path, monkeypatc
     reference = []
     for n, case in enumerate(cases):
         path = tmp_path / f"{n}.jsonl"
-        path.write_bytes(_resealed(case))
+        data = _resealed(case)
+        path.write_bytes(data[:-1] if n % 3 == 2 else data)  # (some with no last newline)
         reference.append(path)
     whole = [read_segment(p) for p in reference]
     monkeypatch.setattr(folder, "_read_whole", lambda *args: None)

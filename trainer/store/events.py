@@ -200,13 +200,16 @@ class JournalQueries:
             return
         (size,) = self.conn.execute("PRAGMA cache_size").fetchone()
         (mapped,) = self.conn.execute("PRAGMA mmap_size").fetchone()
+        (temp,) = self.conn.execute("PRAGMA temp_store").fetchone()
         self.conn.execute(f"PRAGMA cache_size={BIG_CACHE_KIB:d}")
         self.conn.execute(f"PRAGMA mmap_size={BIG_MMAP:d}")
+        self.conn.execute("PRAGMA temp_store=MEMORY")  # its temporary tables: no file
         try:
             yield
         finally:
             self.conn.execute(f"PRAGMA cache_size={int(size):d}")
             self.conn.execute(f"PRAGMA mmap_size={int(mapped):d}")
+            self.conn.execute(f"PRAGMA temp_store={int(temp):d}")
 
     # --- reading the journal --------------------------------------------------------------
 

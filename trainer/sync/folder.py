@@ -93,7 +93,7 @@ def read_segment(path: Path) -> tuple[list[Event], Problem | None]:
     if version > FORMAT:
         return [], Problem(path, 1, f"written by a newer trainer (format {version}, this one "
                                     f"reads {FORMAT}); upgrade trainer to merge it")
-    whole = _read_whole(path, raw, count)
+    whole = _read_whole(data, raw, count)
     if whole is not None:
         return whole
     # something is wrong: read line by line to say which line
@@ -119,7 +119,7 @@ def read_segment(path: Path) -> tuple[list[Event], Problem | None]:
                                        "or the copy is incomplete")
 
 
-def _read_whole(path: Path, raw: list[bytes],
+def _read_whole(data: bytes, raw: list[bytes],
                 count: int) -> tuple[list[Event], Problem | None] | None:
     """A whole, sound segment's events, each line read by orjson (json's decoder cost
     most of reading a segment); None when anything is off, for the line-by-line reading
@@ -136,7 +136,9 @@ def _read_whole(path: Path, raw: list[bytes],
         return None
     if not (isinstance(end, dict) and end.get("end") is True):
         return None
-    if _LONG_NUMBER in b"\n".join(raw[1:-1]).translate(_DIGITS):
+    # where the events' lines begin in `data`, and where the end line begins
+    body = len(raw[0]) + 1, len(data) - len(raw[-1]) - (1 if data.endswith(b"\n") else 0)
+    if _LONG_NUMBER in data[body[0]:body[1]].translate(_DIGITS):
         return None  # a number orjson may read as a float where json reads an int
     loads = fast_json().loads
     try:
@@ -146,7 +148,7 @@ def _read_whole(path: Path, raw: list[bytes],
     if len(records) != count or any(type(r) is not dict or r.get("end") is True
                                     for r in records):
         return None
-    if end.get("sha256") != hashlib.sha256(b"".join(x + b"\n" for x in raw[:-1])).hexdigest():
+    if end.get("sha256") != hashlib.sha256(data[:body[1]]).hexdigest():
         return None
     try:
         return [Event.from_dict(r) for r in records], None
