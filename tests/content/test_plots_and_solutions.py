@@ -254,7 +254,9 @@ SHOWS_RESULT = (
     "beta-bernoulli-map-derivation", "gamma-poisson-map-value", "dirichlet-map-category",
     "crlb-poisson-value", "crlb-gaussian-mean-value", "forward-kl-gaussian-fit-variance",
     "crlb-gaussian-variance-value", "map-logit-reparametrisation-value",
-    "cox-snell-bias-exponential-rate",
+    "cox-snell-bias-exponential-rate", "kl-categorical-value", "em-responsibility-value",
+    "rlhf-optimal-policy-token", "logistic-gradient-component", "uniform-mle-max",
+    "softmax-cross-entropy-value", "kl-gaussians-derivation", "laplace-evidence-bernoulli",
 )
 
 _NUM = r"-?\d+(?:\.\d+)?"
