@@ -612,7 +612,6 @@ def bench_sync_merge(db: Path, n_events: int, n_cards: int) -> dict[str, object]
     """
     import shutil
 
-    from trainer.store.events import BULK_ROWS, CacheWrites
     from trainer.sync.folder import SEGMENT_EVENTS, segment_bytes, sync_folder, write_segment
 
     tmp = Path(tempfile.mkdtemp())
@@ -629,11 +628,7 @@ def bench_sync_merge(db: Path, n_events: int, n_cards: int) -> dict[str, object]
             events.append(Event(new_event_id(at), folder.name, keys[i % len(keys)], at, "review",
                                 {"rating": rng.choice((1, 3, 3, 3, 4)), "duration_ms": 4000}))
         store = Store.open(work)
-        with store.transaction():
-            writes = CacheWrites()
-            for key in keys:
-                store._replay_card(key, writes=writes)
-            writes.flush(store.conn, BULK_ROWS)
+        store.replay_cards(keys)
         sync_folder(store, root)  # this device has synced before: its own history is out
         folder.mkdir()
         for start in range(0, n_events, SEGMENT_EVENTS):

@@ -593,6 +593,15 @@ class JournalQueries:
 
     # --- replaying everything -------------------------------------------------------------
 
+    def replay_cards(self, keys: Iterable[str]) -> None:
+        """Rebuild these cards' states and their whole review log rows from their events, in
+        one transaction (a repair; a replay from the first event, as an undo's)."""
+        with self.transaction():  # type: ignore[attr-defined]
+            writes = CacheWrites()
+            for key in keys:
+                self._replay_card(key, writes=writes)
+            writes.flush(self.conn, BULK_ROWS)
+
     def replay_all(self, replayer: Replayer | None = None) -> int:
         """Rebuild every card's state from its events (after new FSRS parameters, or to
         repair the cache), in one transaction; returns how many cards were replayed. Each
