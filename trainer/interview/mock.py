@@ -184,8 +184,13 @@ class Debrief:
     review: list[Card]
 
     @property
+    def done(self) -> list[Question]:
+        """The questions answered and ticked (one left half-way is not scored)."""
+        return [q for q in self.questions if q.stage == "done"]
+
+    @property
     def score(self) -> float:
-        done = [q for q in self.questions if q.stage == "done"]
+        done = self.done
         return sum(q.score for q in done) / len(done) if done else 0.0
 
 

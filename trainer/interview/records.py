@@ -34,7 +34,7 @@ def to_record(debrief: Debrief) -> dict[str, Any]:
     """The interview's data as stored: its questions with their texts, ticks and timings,
     the topic scores and the cards to review."""
     return {
-        "questions": [_question(q) for q in debrief.questions if q.stage == "done"],
+        "questions": [_question(q) for q in debrief.done],
         "topics": [{"topic": t.topic, "questions": t.questions, "score": round(t.score, 4)}
                    for t in debrief.topics],
         "review": [c.key for c in debrief.review],

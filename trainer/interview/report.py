@@ -14,7 +14,7 @@ def clock_text(seconds: float) -> str:
     return f"{sign}{whole // 60}:{whole % 60:02d}"
 
 
-def _pct(share: float) -> str:
+def percent(share: float) -> str:
     return f"{share * 100:.0f}%"
 
 
@@ -50,34 +50,44 @@ def _question(q: Question) -> list[str]:
     return out
 
 
+def heading(debrief: Debrief) -> str:
+    """The debrief's first line: when, how many questions, how long, the score."""
+    day = datetime.fromtimestamp(debrief.started_at, UTC).strftime("%Y-%m-%d %H:%M UTC")
+    return (f"{day} · {len(debrief.done)} questions · {clock_text(debrief.seconds)} · "
+            f"score {percent(debrief.score)}")
+
+
+def review_and_answers(debrief: Debrief) -> list[str]:
+    """The Markdown sections after the tables: the cards to review, then every answer."""
+    lines = ["## To review", ""]
+    if debrief.review:
+        lines += [f"- {c.key}: {c.prompt.strip().splitlines()[0]}" for c in debrief.review]
+    else:
+        lines.append("Nothing: every key point was covered.")
+    lines += ["", "## Answers", ""]
+    for q in debrief.done:
+        lines += _question(q)
+    return lines
+
+
 def markdown(debrief: Debrief) -> str:
     """The whole debrief as a Markdown document (times and ticks as recorded)."""
-    day = datetime.fromtimestamp(debrief.started_at, UTC).strftime("%Y-%m-%d %H:%M UTC")
-    done = [q for q in debrief.questions if q.stage == "done"]
     lines = [
         "# Mock interview",
         "",
-        f"{day} · {len(done)} questions · {clock_text(debrief.seconds)} · "
-        f"score {_pct(debrief.score)}",
+        heading(debrief),
         "",
         "## Questions",
         "",
         "| # | Topic | Card | Time | Points | Verdict |",
         "|---|-------|------|------|--------|---------|",
     ]
-    for q in done:
+    for q in debrief.done:
         got, total = q.points
         lines.append(f"| {q.number} | {q.topic} | {q.card.key} | {clock_text(q.seconds)} | "
                      f"{got}/{total} | {q.verdict} |")
     lines += ["", "## Topics", "", "| Topic | Questions | Score |", "|-------|-----------|-------|"]
     for t in debrief.topics:
-        lines.append(f"| {t.topic} | {t.questions} | {_pct(t.score)} |")
-    lines += ["", "## To review", ""]
-    if debrief.review:
-        lines += [f"- {c.key}: {c.prompt.strip().splitlines()[0]}" for c in debrief.review]
-    else:
-        lines.append("Nothing: every key point was covered.")
-    lines += ["", "## Answers", ""]
-    for q in done:
-        lines += _question(q)
+        lines.append(f"| {t.topic} | {t.questions} | {percent(t.score)} |")
+    lines += ["", *review_and_answers(debrief)]
     return "\n".join(lines).rstrip() + "\n"

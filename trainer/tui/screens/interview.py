@@ -11,7 +11,7 @@ from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Footer, Markdown, Static, TextArea
+from textual.widgets import Footer, Static, TextArea
 from textual.worker import Worker, WorkerState
 
 from trainer.attempt import StepResult
@@ -21,6 +21,7 @@ from trainer.render import render_math
 from trainer.tui.answer_area import AnswerArea
 from trainer.tui.screens.base import TrainerScreen
 from trainer.tui.study_text import VERDICT_STYLE
+from trainer.tui.widgets.debrief import DebriefView
 from trainer.tui.widgets.tick_list import TickList
 
 
@@ -37,11 +38,16 @@ class InterviewScreen(TrainerScreen):
     DEFAULT_CSS = """
     InterviewScreen { padding: 0 1; }
     #iv-clock { height: 1; }
-    #iv-prompt { margin: 1 0; }
-    #iv-answer { height: 1fr; min-height: 5; }
+    #iv-prompt { margin: 1 0 0 0; }
+    #iv-said {
+        height: auto; max-height: 25%; margin: 1 0 0 0; padding: 0 0 0 1;
+        border-left: outer $primary 40%; scrollbar-size-vertical: 1;
+    }
+    #iv-follow { margin: 1 0 0 0; }
+    #iv-answer { height: 1fr; min-height: 5; margin: 1 0 0 0; }
     #iv-status { height: auto; }
-    #iv-review { height: 1fr; }
-    #iv-review > VerticalScroll { width: 1fr; }
+    #iv-review { height: 1fr; margin: 1 0 0 0; }
+    #iv-texts { width: 1fr; }
     #iv-points { width: 1fr; height: auto; }
     #iv-debrief { height: 1fr; }
     """
@@ -62,14 +68,17 @@ class InterviewScreen(TrainerScreen):
     def compose(self) -> ComposeResult:
         yield Static(id="iv-clock")
         yield Static(id="iv-prompt")
+        with VerticalScroll(id="iv-said"):  # the main answer, while the follow-up is typed
+            yield Static(id="iv-said-text")
+        yield Static(id="iv-follow")
         yield AnswerArea(id="iv-answer", soft_wrap=True, show_line_numbers=False)
         yield Static(id="iv-status")
         with Horizontal(id="iv-review"):
-            with VerticalScroll():
+            with VerticalScroll(id="iv-texts"):
                 yield Static(id="iv-yours")
                 yield Static(id="iv-model")
             yield TickList(id="iv-points")
-        yield Markdown(id="iv-debrief")
+        yield DebriefView(id="iv-debrief")
         yield Footer()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -108,8 +117,11 @@ class InterviewScreen(TrainerScreen):
 
     # --- showing ------------------------------------------------------------------------
 
-    def _show(self, answering: bool, reviewing: bool, debrief: bool) -> None:
+    def _show(self, answering: bool, reviewing: bool, debrief: bool,
+              follow_up: bool = False) -> None:
         self.query_one("#iv-answer").display = answering
+        self.query_one("#iv-said").display = follow_up
+        self.query_one("#iv-follow").display = follow_up
         self.query_one("#iv-review").display = reviewing
         self.query_one("#iv-debrief").display = debrief
         self.query_one("#iv-prompt").display = not debrief
@@ -122,23 +134,31 @@ class InterviewScreen(TrainerScreen):
             return
         self._ask(q)
 
-    def _ask(self, q: Question, follow_up: str | None = None) -> None:
-        """Ask the question (its next step on a whiteboard); a follow-up below the question,
-        which stays on screen as an interviewer's would."""
+    def _ask(self, q: Question) -> None:
+        """Ask the question (its next step on a whiteboard), or its follow-up: below the
+        question and the answer just given, which stay on screen as an interviewer's
+        would (the answer in a compact box that scrolls)."""
         hint = "  [dim](whiteboard: type the result)[/dim]" if q.card.graded else ""
         text = q.prompt
         step = q.attempt.current_step
         if step is not None and q.attempt.step_count > 1:
             text += f"\n\nStep {q.attempt.step + 1}: {step.prompt}"
         prompt = Text.from_markup(f"[b]{q.card.key}[/b]{hint}\n") + Text(render_math(text.strip()))
-        if follow_up is not None:
-            prompt.append("\n\nFollow-up: ", style="bold")
-            prompt.append(render_math(follow_up.strip()))
         self.query_one("#iv-prompt", Static).update(prompt)
+        follow_up = q.follow_up if q.stage == "follow_up" else None
+        if follow_up is not None:
+            said = Text("You said: ", style="bold") + Text(
+                render_math(q.answer) if q.answer else "(nothing written)",
+                style="" if q.answer else "dim")
+            self.query_one("#iv-said-text", Static).update(said)
+            self.query_one("#iv-said", VerticalScroll).scroll_home(animate=False)
+            self.query_one("#iv-follow", Static).update(
+                Text("Follow-up: ", style="bold") + Text(render_math(follow_up.question.strip())))
         area = self.query_one("#iv-answer", TextArea)
         area.text = ""
         self.query_one("#iv-status", Static).update("")
-        self._show(answering=True, reviewing=False, debrief=False)
+        self._show(answering=True, reviewing=False, debrief=False,
+                   follow_up=follow_up is not None)
         area.focus()
         self.tick_clock()
 
@@ -160,7 +180,11 @@ class InterviewScreen(TrainerScreen):
         points.set_points(shown)
         points.display = bool(shown)  # a whiteboard exercise is graded, not ticked
         self._show(answering=False, reviewing=True, debrief=False)
-        points.focus()
+        # the focus on what is shown: the footer offers the keys of the focused widget, and
+        # a hidden tick list's "Tick / untick" would do nothing
+        texts = self.query_one("#iv-texts", VerticalScroll)
+        texts.scroll_home(animate=False)
+        (points if shown else texts).focus()
         self.tick_clock()
 
     @staticmethod
@@ -187,10 +211,10 @@ class InterviewScreen(TrainerScreen):
         self.refresh_bindings()
         self.on_finish(self.mock)
         self._show(answering=False, reviewing=False, debrief=True)
-        text = markdown(self.mock.debrief())
-        self.query_one("#iv-debrief", Markdown).update(
-            text + "\n\n*s studies the cards to review now · w writes this report as Markdown · "
-            "escape leaves*")
+        view = self.query_one("#iv-debrief", DebriefView)
+        view.show(self.mock.debrief(), "*s studies the cards to review now · w writes this "
+                  "report as Markdown · escape leaves*")
+        view.focus()  # the arrows scroll it; the footer offers only the debrief's keys
 
     # --- keys ---------------------------------------------------------------------------
 
@@ -233,8 +257,8 @@ class InterviewScreen(TrainerScreen):
                 self._grade(q, text)
                 return
             self.mock.answer(text)
-            if q.stage == "follow_up" and q.follow_up is not None:
-                self._ask(q, follow_up=q.follow_up.question)
+            if q.stage == "follow_up":
+                self._ask(q)
             else:
                 self._review(q)
             return

@@ -18,6 +18,7 @@ from textual.widgets import Button, Input, Label, Select, Static
 from trainer.decks.model import Card
 from trainer.interview.mock import InterviewError, askable
 from trainer.interview.start import Length, LengthError, interview_scope, parse_length
+from trainer.tui.answer_box import AnswerInput
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,7 +67,9 @@ class InterviewStart(ModalScreen[InterviewRequest | None]):
                 "the length is questions (6) or minutes (30 min)[/dim]"))
             with Horizontal():
                 yield Label("Length")
-                yield Input(self.length, placeholder="6 questions or 30 min", id="iv-length")
+                # the answer box's Input: a burst of keys (ctrl+u, then a length) in order
+                yield AnswerInput(self.length, placeholder="6 questions or 30 min",
+                                  id="iv-length")
             with Horizontal():
                 yield Label("Deck")
                 yield Select([(d, d) for d in decks], prompt="every deck in scope",
@@ -74,9 +77,9 @@ class InterviewStart(ModalScreen[InterviewRequest | None]):
                              id="iv-deck")
             with Horizontal():
                 yield Label("Tag")
-                yield Input(self.tag or "", placeholder="any tag (→ completes)", id="iv-tag",
-                            suggester=SuggestFromList([t for t, _ in tags.most_common()],
-                                                      case_sensitive=False))
+                yield AnswerInput(self.tag or "", placeholder="any tag (→ completes)",
+                                  id="iv-tag", suggester=SuggestFromList(
+                                      [t for t, _ in tags.most_common()], case_sensitive=False))
             yield Static("", id="iv-start-error")
             yield Button("Start", variant="primary", id="iv-start")
 

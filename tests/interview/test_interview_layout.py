@@ -1,0 +1,202 @@
+"""The mock interview as a candidate sees it in a small terminal: the follow-up under the
+question and the answer just given, a debrief whose tables keep every column at 80 and 100
+columns and that scrolls, and a footer that offers only keys that work."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.geometry import Region
+
+from tests.interview.fixtures import FakeClock
+from tests.interview.test_interview_screen import WHITEBOARD, start
+from tests.waiting import until
+from trainer.tui.screens.interview import InterviewScreen
+from trainer.tui.screens.interview_start import InterviewStart
+
+FOLLOW = r"""
+deck: mle-map-deep-dive
+title: Deep dive
+cards:
+  - id: best-of-n-rejection-sampling-vs-optimal-policy
+    kind: recall
+    prompt: How does best-of-n sampling compare with the KL-regularised optimal policy?
+    answer: Best-of-n tilts the base policy by the CDF of the reward to the power n - 1.
+    key_points: [tilts by the reward's CDF, KL is at most log n - (n - 1)/n]
+    tags: [dd-best-of-n-sampling-and-rejection-sampling]
+    follow_ups:
+      - question: What KL from the base policy does best-of-n spend?
+        key_points: [log n - (n - 1)/n]
+  - id: fisher-information-sd-reparametrised
+    kind: recall
+    prompt: What is the Fisher information of a Gaussian's standard deviation?
+    answer: 2n over sigma squared.
+    key_points: [2n over sigma squared]
+    tags: [dd-fisher-information-under-reparametrisation]
+  - id: nce-logistic-regression-against-noise
+    kind: recall
+    prompt: Why is noise-contrastive estimation a logistic regression?
+    answer: It classifies data against noise samples.
+    key_points: [classifies data against noise]
+    tags: [dd-noise-contrastive-estimation]
+"""
+
+LONG_ANSWER = " ".join(
+    f"Point {i}: best-of-n reweights each sample by how likely it is to beat n - 1 others."
+    for i in range(1, 13))
+
+
+def shown_lines(widget) -> list[str]:
+    """The lines the widget draws at its size on screen."""
+    width, height = widget.size
+    return [strip.text for strip in widget.render_lines(Region(0, 0, width, height))]
+
+
+def on_screen(screen, widget) -> bool:
+    """Drawn whole, above the footer."""
+    region = widget.region
+    return (widget.display and region.height > 0
+            and region.bottom <= screen.size.height - 1 and region.y >= 0)
+
+
+async def test_the_follow_up_is_typed_under_the_question_and_the_answer_given(
+        make_app, write_deck, tmp_path: Path):
+    """An interviewer's follow-up builds on what was said: at 80x24 the question, the main
+    answer (a long one in a compact box that scrolls) and the follow-up stay on screen
+    above a box of five lines or more; the review and the next question drop the box."""
+    app = make_app(write_deck(FOLLOW), tmp_path / "t.db", clock=lambda: 1_796_000_000.0)
+    app.interview_clock = FakeClock()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start(app, pilot, "I", length="3")
+        screen = app.screen
+        while not screen.mock.current.card.follow_ups:  # to the card with a follow-up
+            screen.query_one("#iv-answer").text = "no idea"
+            await pilot.press("ctrl+s", "ctrl+s")
+        q = screen.mock.current
+        area = screen.query_one("#iv-answer")
+        area.text = LONG_ANSWER
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: q.stage == "follow_up" and area.text == "", "the follow-up")
+        await pilot.pause()
+        prompt, said, follow = (screen.query_one(f"#iv-{name}")
+                                for name in ("prompt", "said", "follow"))
+        assert "How does best-of-n sampling compare" in str(prompt.render())
+        assert str(screen.query_one("#iv-said-text").render()).startswith(
+            "You said: Point 1: best-of-n reweights")
+        assert str(follow.render()) == (
+            "Follow-up: What KL from the base policy does best-of-n spend?")
+        for widget in (prompt, said, follow, area):
+            assert on_screen(screen, widget), widget
+        assert prompt.region.bottom <= said.region.y < follow.region.y < area.region.y
+        assert area.region.height >= 5 and area.has_focus
+        # the long answer is cut to a few lines that scroll to its end
+        assert said.max_scroll_y > 0 and said.region.height <= 6
+        assert "Point 12" in str(screen.query_one("#iv-said-text").render())
+        said.scroll_end(animate=False)
+        await until(pilot, lambda: said.scroll_y == said.max_scroll_y, "the scroll")
+        area.text = "log n minus (n - 1)/n"
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: q.stage == "review", "the review")
+        assert not said.display and not follow.display
+        yours = str(screen.query_one("#iv-yours").render())
+        assert "Point 12" in yours and "log n minus (n - 1)/n" in yours
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: screen.mock.current is not q, "the next question")
+        assert not said.display and not follow.display
+
+
+@pytest.mark.parametrize("size", [(80, 24), (100, 30)])
+async def test_the_debrief_tables_keep_every_column(make_app, write_deck, tmp_path: Path,
+                                                    size: tuple[int, int]):
+    """Long card ids and topic names wrap; the number, time, points and verdict of every
+    question are drawn whole (the Markdown table cut the time at 100 columns and emptied
+    the number at 80)."""
+    app = make_app(write_deck(FOLLOW), tmp_path / "t.db", clock=lambda: 1_796_000_000.0)
+    clock = FakeClock()
+    app.interview_clock = clock
+    async with app.run_test(size=size) as pilot:
+        await start(app, pilot, "I", length="3")
+        screen = app.screen
+        seconds = iter([754, 62, 5])  # the first over its four minutes
+        while (q := screen.mock.current) is not None:
+            screen.query_one("#iv-answer").text = "tilts by the reward's CDF"
+            clock.advance(next(seconds) if q.stage == "answering" else 0)
+            await pilot.press("ctrl+s")
+            if q.stage == "follow_up":
+                await pilot.press("ctrl+s")
+            await pilot.press("ctrl+s")
+        await until(pilot, lambda: screen.finished, "the debrief")
+        await pilot.pause()
+        table = screen.query_one("#debrief-questions")
+        assert on_screen(screen, table)
+        lines = shown_lines(table)
+        assert max(len(line.rstrip()) for line in lines) <= table.size.width
+        header = lines[0].split()
+        assert header == ["#", "Topic", "Card", "Time", "Points", "Verdict"]
+        card = slice(lines[0].index("Card"), lines[0].index("Time") - 1)  # its column
+        starts = [i for i, line in enumerate(lines) if line[:3].strip().isdigit()]
+        assert len(starts) == 3
+        for q, start_, end in zip(screen.mock.asked, starts, [*starts[1:], None], strict=True):
+            got, total = q.points
+            row = lines[start_]
+            assert row.split()[-3:] == [f"{q.seconds // 60:.0f}:{q.seconds % 60:02.0f}",
+                                        f"{got}/{total}", q.verdict], row
+            # the whole id, wrapped over lines of its column after its hyphens
+            wrapped = [line[card].strip() for line in lines[start_:end] if line[card].strip()]
+            assert "".join(wrapped) == q.card.id
+            assert all(part.endswith("-") for part in wrapped[:-1]), wrapped
+        topics = "\n".join(shown_lines(screen.query_one("#debrief-topics")))
+        assert topics.split()[:3] == ["Topic", "Questions", "Score"]
+
+
+async def test_the_footer_never_offers_the_hidden_tick_list(make_app, write_deck,
+                                                            tmp_path: Path):
+    """A whiteboard question has nothing to tick: its review, and a debrief after it, had
+    the hidden tick list focused and the footer offered 'Tick / untick'. The focus goes to
+    what is shown: the graded answer and solution, then the debrief, which the keys scroll."""
+    app = make_app(write_deck(WHITEBOARD), tmp_path / "t.db", clock=lambda: 1_796_000_000.0)
+    app.interview_clock = FakeClock()
+
+    def offered() -> list[str]:
+        return [b.binding.description for b in app.screen.active_bindings.values()
+                if b.binding.show]
+
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start(app, pilot, "escape", "I", length="1")
+        screen = app.screen
+        q = screen.mock.current
+        screen.query_one("#iv-answer").text = "k/n"
+        await pilot.press("ctrl+s")
+        await app.workers.wait_for_complete()
+        await until(pilot, lambda: q.stage == "review", "the graded review")
+        assert "Tick / untick" not in offered()
+        assert app.focused is screen.query_one("#iv-texts")
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: screen.finished, "the debrief")
+        assert "Tick / untick" not in offered()
+        assert offered()[:2] == ["Write report", "Study the cards to review"]
+        debrief = screen.query_one("#iv-debrief")
+        assert app.focused is debrief
+        await pilot.press("pagedown")
+        await until(pilot, lambda: debrief.scroll_y > 0, "the debrief to scroll")
+
+
+async def test_the_length_takes_a_burst_of_keys_in_the_order_typed(make_app, write_deck,
+                                                                     tmp_path: Path):
+    """ctrl+u and a new length sent at once (tmux, a fast typist): the digits typed after
+    ctrl+u were wiped by it."""
+    from textual import events
+
+    app = make_app(write_deck(FOLLOW), tmp_path / "t.db", clock=lambda: 1_796_000_000.0)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("I")
+        await until(pilot, lambda: isinstance(app.screen, InterviewStart), "the start form")
+        await pilot.pause()
+        for key, char in [("ctrl+u", None), ("2", "2")]:
+            app.post_message(events.Key(key, char))
+        await pilot.pause()
+        assert app.screen.query_one("#iv-length").value == "2"
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, InterviewScreen), "the interview")
+        assert app.screen.mock.questions == 2
