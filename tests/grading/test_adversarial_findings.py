@@ -43,3 +43,48 @@ def test_a_fractional_exponent_without_brackets_is_refused_with_both_readings(
 ])
 def test_powers_that_read_one_way_are_graded(reference: str, answer: str) -> None:
     assert grade(reference, answer, symbols="x: positive").verdict is Verdict.CORRECT
+
+
+# ------------- a Gaussian written with e^ at the sampler's extremes (A2): undecided
+
+
+@pytest.mark.parametrize(("reference", "answer", "symbols"), [
+    ("exp(-x^2)", "e^(-x^2)", "x: real"),
+    ("exp(-x^2/2)/sqrt(2*pi)", "1/sqrt(2π) e^(-x²/2)", "x: real"),
+    ("exp(-(x-mu)^2/(2*sigma^2))/sqrt(2*pi*sigma^2)", "1/(σ√(2π)) e^(−(x−μ)²/(2σ²))",
+     "x: real; mu: real; sigma: positive"),
+])
+def test_a_gaussian_written_with_e_to_a_power_is_accepted(reference: str, answer: str,
+                                                          symbols: str) -> None:
+    # at x = 10⁹ both sides are below 10^(−10⁹): they were only bounded there, not pinned
+    # down, and the point stayed in doubt
+    assert grade(reference, answer, symbols=symbols).verdict is Verdict.CORRECT
+
+
+# ---------------- a wrong term that shows only far out, beyond a crossing (A3): accepted
+
+
+@pytest.mark.parametrize(("reference", "answer", "symbols"), [
+    # wrong only where the reference is below 10^(−4·10⁹): it was only bounded there
+    ("exp(-x^2)", "exp(-x^2)*(1 + max(0, abs(x) - 10^5))", "x: real"),
+    ("exp(-x^2)", "e^(-x^2) + max(0, abs(x) - 10^8)*exp(-x^2)", "x: real"),
+    ("exp(-x^2)", "exp(-x^2)*(1 + max(0, abs(x) - 10^25))", "x: real"),
+    # a crossing far from the sampled values was lost in rounding, or not looked beyond
+    ("exp(-x)", "exp(-x)*(1 + max(0, x - 10^11))", "x: real"),
+    ("x", "x + max(0, x - 10^14)", "x: real"),
+    ("x", "x + max(0, x - 10^20)", "x: positive"),
+    ("x", "x + min(0, x + 10^20)", "x: real"),
+    ("x", "x + max(0, x/10^12 - 1)", "x: real"),
+    ("n", "n + max(0, n - 10^14)", "n: positive integer"),
+])
+def test_an_answer_wrong_only_far_out_is_refused(reference: str, answer: str,
+                                                 symbols: str) -> None:
+    assert grade(reference, answer, symbols=symbols).verdict is Verdict.INCORRECT
+
+
+def test_huge_powers_are_still_told_apart_quickly() -> None:
+    # an exact exponent beyond 2^256 is never made an integer (2^(2^40) has 10^11 digits)
+    assert grade("x", "x^(2^(2^40))", symbols="x: real").verdict is Verdict.INCORRECT
+    assert grade("x", "(-2)^(2^300)", symbols="x: real").verdict is Verdict.INCORRECT
+    assert grade("x", "1^(2^(2^40)) x", symbols="x: real").verdict is Verdict.CORRECT
+    assert grade("2", "2^2^2^40").verdict is Verdict.INVALID

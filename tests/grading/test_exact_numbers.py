@@ -44,9 +44,12 @@ def test_an_exact_match_of_a_reference_that_is_not_rational_is_still_graded() ->
 
 @pytest.mark.parametrize(("answer", "shown"), [
     ("exp(-2*10^5)", "your answer is 1.26946e-86859;"),
-    ("10^(-10^10)", "your answer is a nonzero number smaller than 1e-5171655946 in size;"),
-    ("exp(-10^11)", "your answer is a number smaller than 1e-2585827972 in size;"),
+    ("10^(-10^10)", "your answer is 1.0e-10000000000;"),
+    ("exp(-10^11)", "your answer is 4.72952e-43429448191;"),
     ("-exp(-2*10^5)", "your answer is -1.26946e-86859;"),
+    # beyond what is carried, a bound: true, and not 0
+    ("exp(-10^400)", "your answer is a number smaller than 10^(-1.00e299) in size;"),
+    ("2^(-2^1200)", "your answer is a nonzero number smaller than 10^(-10^300) in size;"),
 ])
 def test_an_astronomically_small_answer_is_not_reported_as_0(answer: str, shown: str) -> None:
     r = grade("1", answer)

@@ -92,7 +92,9 @@ def _roots(f: list[float], h: float) -> list[float]:
     tol = 1e-9 * scale
     out: list[float] = []
     if abs(s1) <= tol and abs(s2) <= tol:
-        if abs(d1) <= tol:
+        # flat only within rounding: x − 10¹¹ near x = 0 climbs by 1/64 on values of 10¹¹,
+        # x/10¹² − 1 by 10⁻¹⁴ on values of 1
+        if abs(d1) <= 1e-15 * scale:
             return []
         return [(t - f[0]) / d1 for t in _TARGETS]
     if abs(s2 - s1) > tol:
@@ -107,6 +109,40 @@ def _roots(f: list[float], h: float) -> list[float]:
             r = math.sqrt(disc)
             out += [(-b - r) / (2 * a), (-b + r) / (2 * a)]
     return out
+
+
+def _samples(part: Callable[[Mapping[str, object]], float], trial: dict[str, object],
+             name: str, x: float, h: float) -> list[float] | None:
+    """The piece at x, x + h, x + 2h, x + 3h (the other symbols as in ``trial``), or None
+    where it is not a finite number."""
+    vals = []
+    for j in range(4):
+        trial[name] = x + j * h
+        try:
+            v = part(trial)
+        except (EvalError, TypeError, ValueError, ArithmeticError):
+            return None
+        if not math.isfinite(v):
+            return None
+        vals.append(v)
+    return vals
+
+
+def _refined(part: Callable[[Mapping[str, object]], float], trial: dict[str, object],
+             name: str, x0: float, h: float, roots: list[float], integer: bool) -> list[float]:
+    """The roots (offsets in steps ``h`` from ``x0``) as values; near a real one far away
+    they are found again from steps of its own size there, since far from x0 a step of
+    x0's size is lost in rounding (x − 10¹¹ read from x near 0 puts its root 10⁷ off)."""
+    xs = [x0 + u * h for u in roots if math.isfinite(u)]
+    far = [x for x in xs if abs(x - x0) > 64 * h]
+    if integer or not far:
+        return xs
+    xr = far[0]
+    h2 = max(abs(xr), 1.0) * 2.0 ** -20
+    vals = _samples(part, trial, name, xr, h2)
+    if vals is None:
+        return xs
+    return xs + [xr + u * h2 for u in _roots(vals, h2) if math.isfinite(u)]
 
 
 def critical_values(parts: list[Piece], env: Mapping[str, object],
@@ -127,21 +163,25 @@ def critical_values(parts: list[Piece], env: Mapping[str, object],
                 continue
             if time.monotonic() > deadline:
                 return
-            vals = []
-            for j in range(4):
-                trial[name] = x0 + j * h
-                try:
-                    v = part(trial)
-                except (EvalError, TypeError, ValueError, ArithmeticError):
-                    break
-                if not math.isfinite(v):
-                    break
-                vals.append(v)
-            if len(vals) < 4:
+            step = h
+            vals = _samples(part, trial, name, x0, step)
+            if vals is None:
                 continue
-            for u in _roots(vals, h):
-                x = x0 + u * h
-                if not math.isfinite(x) or abs(x) > 1e15:
+            roots = _roots(vals, step)
+            if not roots:
+                # a root far away looks flat at x0's step (x − 10¹⁴ near x = 0, on values
+                # of 10¹⁴): look again with a step of the piece's own size
+                wide = max(abs(v) for v in vals) * 2.0 ** -20
+                wide = float(max(1, round(wide))) if dom.is_integer else wide
+                again = _samples(part, trial, name, x0, wide) if wide > step else None
+                if again is not None:
+                    step, roots = wide, _roots(again, wide)
+            found = _refined(part, trial, name, x0, step, roots, dom.is_integer)
+            # beyond a crossing far out, where a ramp (max(0, x − 10¹⁴)) has grown as large
+            # as the values themselves
+            for x in found + [2 * x for x in found if abs(x) > 1e3]:
+                # beyond 2^53 an integer symbol has no neighbours in doubles
+                if not math.isfinite(x) or abs(x) > (1e15 if dom.is_integer else 1e300):
                     continue
                 cands = [math.floor(x), math.ceil(x)] if dom.is_integer else [x]
                 for c in cands:

@@ -24,10 +24,14 @@ __all__ = ["PRECISIONS", "Outcome", "Undefined", "Unknown", "compare_point", "wa
 
 # bits of working precision tried in turn (double is 53)
 PRECISIONS = (128, 320, 800, 2000)
-# beyond these magnitudes a value is not worth computing: exp(1e10) is 2^(1.4·10¹⁰), near
-# the largest magnitude carried (a shifted softmax at logits of ±1e9 stays below)
-_MAX_EXP_ARG = 1e10
-_MAX_MAG_BITS = 1 << 34
+# the largest magnitudes carried: exp(±1e300) is 2^(±1.4·10³⁰⁰), and mpmath keeps such an
+# exponent as a Python int at little cost.  A Gaussian e^(−x²/(2σ²)) at the sampler's
+# extremes (x = 10⁹, σ = 10⁻⁹, or a crossing of the answer's pieces far out) stays inside, so
+# it is pinned down there, not only bounded (an answer wrong only there was accepted)
+_MAX_EXP_ARG = 1e300
+_MAX_MAG_BITS = 1 << 1000
+# an exact integer exponent is taken as one up to this many bits (int() of it is cheap)
+_MAX_INT_BITS = 256
 _REF_MAX_COND = 1e12
 
 
@@ -44,8 +48,8 @@ class Hopeless(Unknown):
 
 
 class Huge(Hopeless):
-    """The value is certainly beyond 2^(2^34) in magnitude (``tiny``: certainly
-    below 2^-(2^34) and not zero)."""
+    """The value is certainly beyond 2^MAX_MAG_BITS in magnitude, 10^(10^300) (``tiny``:
+    certainly below its reciprocal and not zero)."""
 
     def __init__(self, tiny: bool = False, positive: bool | None = None):
         super().__init__("too small" if tiny else "too large")
@@ -255,8 +259,10 @@ class _Eval:
         return x / y
 
     def integer_of(self, y: Any) -> int | None:
+        import mpmath
+
         a, b = lo(y), hi(y)
-        if a == b and a == int(a):
+        if a == b and mpmath.mag(a) <= _MAX_INT_BITS and a == int(a):
             return int(a)
         return None
 
@@ -267,6 +273,8 @@ class _Eval:
             return self.elementwise(y, lambda t: self.power(x, t))  # e^(−Xw)
         if isinstance(y, _Eye) or self.is_mat(y):
             raise Unknown("a matrix exponent")
+        if lo(y) == hi(y) and abs(lo(y)) > 2 ** _MAX_INT_BITS:
+            return self.far_power(x, lo(y) > 0)  # x^(2^(2^40)): no int of it is made
         k = self.integer_of(y)
         if isinstance(x, _Eye):
             return _Eye(self.power(x.scale, y))
@@ -310,15 +318,29 @@ class _Eval:
             raise Unknown("a base near zero")
         return self.exp(y * iv.log(x))
 
+    def far_power(self, x: Any, positive: bool) -> Any:
+        """x to an exact integer power beyond 2^256: beyond the range, or 1."""
+        if isinstance(x, _Eye) or self.is_mat(x):
+            raise Hopeless("a matrix to a huge power")
+        least = 0 if self.contains_zero(x) else min(abs(lo(x)), abs(hi(x)))
+        top = max(abs(lo(x)), abs(hi(x)))
+        if least > 1:
+            raise Huge(tiny=not positive)
+        if 0 < top < 1:
+            raise Huge(tiny=positive)
+        if lo(x) == hi(x) == 1:
+            return x
+        raise Hopeless("a huge power of a number near 1")
+
     def exp(self, x: Any) -> Any:
         if lo(x) > _MAX_EXP_ARG:
             raise Huge(positive=True)
         if hi(x) < -_MAX_EXP_ARG:
-            # in (0, e^hi] ⊂ [0, 2^-(2^33)]: an enclosure, not a refusal, so that
-            # 1 + exp(−2·10¹⁰) is 1 to any precision
+            # in (0, e^hi] ⊂ [0, 2^-(2^995)]: an enclosure, not a refusal, so that
+            # 1 + exp(−2·10³⁰⁰) is 1 to any precision
             import mpmath
 
-            return self.iv.mpf([0, mpmath.ldexp(1, -(1 << 33))])
+            return self.iv.mpf([0, mpmath.ldexp(1, -(1 << 995))])
         if max(abs(lo(x)), abs(hi(x))) > _MAX_EXP_ARG:
             raise Hopeless("too large")
         return self.iv.exp(x)
@@ -614,8 +636,8 @@ def compare_point(exp_node: nodes.Node, ans_node: nodes.Node, env: Mapping[str, 
             # an astronomically large (or small, non-zero) answer against an ordinary
             # reference: different, if the reference is not zero (tiny) or all within atol
             if _shape(e) is None and not (huge.tiny and (lo(e) <= 0 <= hi(e) or atol > 0)):
-                return Outcome("different", "beyond 10^(10^9)" if not huge.tiny
-                               else "below 10^(-10^9)", _show(e))
+                return Outcome("different", "beyond 10^(10^300)" if not huge.tiny
+                               else "below 10^(-10^300)", _show(e))
             return Outcome("unknown", ref_known=True)
         except Hopeless:
             return Outcome("unknown", ref_known=True)

@@ -20,8 +20,6 @@ from trainer.grading.numbers import ZERO_ATOL, exact_value, half_unit
 __all__ = ["Settled", "settle"]
 
 _FAR = 1 << 18  # bits: beyond 2^±262144 a value is compared through a bound, not exactly
-# the largest magnitude the precise evaluator carries: 2^(2^34) is 10^5171655946.4…
-_LIMIT_DIGITS = 5171655946
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,11 +57,15 @@ def _tiny_words(lo: Any, hi: Any) -> str:
             return str(mpmath.nstr(mid, 6))  # pinned down: 1.38879e-86859
     bound = max(abs(lo), abs(hi))
     exp10 = int(mpmath.floor(mpmath.log10(bound))) + 1 if bound else 0
+    shown = f"1e{exp10}"
+    if exp10 < -10 ** 12:  # 10^(−1.2e299): the exponent's figures rounded towards 0
+        digits = len(str(-exp10)) - 3
+        shown = f"10^(-{-exp10 // 10 ** digits / 100:.2f}e{digits + 2})"
     if lo > 0:
-        return f"a positive number smaller than 1e{exp10}"
+        return f"a positive number smaller than {shown}"
     if hi < 0:
-        return f"a negative number smaller than 1e{exp10} in size"
-    return f"a number smaller than 1e{exp10} in size"
+        return f"a negative number smaller than {shown} in size"
+    return f"a number smaller than {shown} in size"
 
 
 def _ends(lo: Any, hi: Any) -> _Enclosure | str | None:
@@ -89,7 +91,7 @@ def _ends(lo: Any, hi: Any) -> _Enclosure | str | None:
 
 def _enclose(node: Node, prec: int, deadline: float) -> _Enclosure | str | None:
     """``node``'s value at ``prec`` bits: an enclosure; "undefined"; "huge" (beyond
-    2^(2^34)); "unknown" (more precision may tell); None (no precision will)."""
+    10^(10^300)); "unknown" (more precision may tell); None (no precision will)."""
     from trainer.grading import precise
 
     try:
@@ -99,10 +101,10 @@ def _enclose(node: Node, prec: int, deadline: float) -> _Enclosure | str | None:
     except precise.Huge as huge:
         if not huge.tiny:
             return "huge"
-        # some nonzero value in ±2^-(2^34): compared through a bound inside ±2^-1000
+        # some nonzero value below 10^(−10^300): compared through a bound inside ±2^-1000
         bound = Fraction(1, 2 ** 1000)
-        return _Enclosure(-bound, bound,
-                          f"a nonzero number smaller than 1e-{_LIMIT_DIGITS} in size",
+        # 2^-MAX_MAG_BITS, the precise evaluator's smallest, is below 10^(−10^300)
+        return _Enclosure(-bound, bound, "a nonzero number smaller than 10^(-10^300) in size",
                           nonzero=True)
     except (precise.Hopeless, TimeoutError, RecursionError):
         return None
@@ -147,7 +149,7 @@ def settle(answer: Node | Fraction, double: float, reference: Node | Fraction, r
            reference_double: bool = False) -> Settled | str | None:
     """The verdict's values, from intervals that hold the exact values of the sides given
     as nodes (a Fraction side is exact already): a :class:`Settled` whose values meet the
-    precision exactly when the exact values do; "undefined" or "huge" (beyond 2^(2^34))
+    precision exactly when the exact values do; "undefined" or "huge" (beyond 10^(10^300))
     for the answer, "reference" when no precision encloses the reference; None when no
     precision settles it.
 
