@@ -88,3 +88,48 @@ def test_huge_powers_are_still_told_apart_quickly() -> None:
     assert grade("x", "(-2)^(2^300)", symbols="x: real").verdict is Verdict.INCORRECT
     assert grade("x", "1^(2^(2^40)) x", symbols="x: real").verdict is Verdict.CORRECT
     assert grade("2", "2^2^2^40").verdict is Verdict.INVALID
+
+
+# ------------------------------------------------ log 1-p (A4): read as log(1) − p
+
+
+@pytest.mark.parametrize(("answer", "meant"), [
+    ("log 1-p", "log(1 − p)"),
+    ("ln 1 - p", "ln(1 − p)"),
+    ("k log p + (n-k) log 1-p", "(n − k)·log(1 − p)"),
+])
+def test_log_of_one_then_a_term_is_refused_with_both_readings(answer: str, meant: str) -> None:
+    symbols = "p: (0,1); k: nonnegative integer; n: positive integer"
+    r = grade("k*log(p) + (n-k)*log(1-p)", answer, symbols=symbols)
+    assert r.verdict is Verdict.INVALID and "can be read two ways" in r.message
+    assert f" or {meant}; type the one you mean" in r.message
+
+
+def test_a_log_of_a_number_then_a_term_reads_one_way() -> None:
+    assert grade("log(2) - p", "log 2 - p", symbols="p: (0,1)").verdict is Verdict.CORRECT
+    assert grade("log(1) - p", "log(1) - p", symbols="p: (0,1)").verdict is Verdict.CORRECT
+
+
+# ---------------------- maths marked as LaTeX or Markdown (A5): '$' is not understood
+
+
+@pytest.mark.parametrize("answer", [
+    r"$1/\lambda$", r"$$\frac{1}{\lambda}$$", r"\(\frac1\lambda\)", r"\[ \frac{1}{\lambda} \]",
+    "`1/λ`", r"$1/\lambda$.", r"\frac1\lambda",
+])
+def test_maths_delimiters_around_an_answer_are_dropped(answer: str) -> None:
+    assert grade("1/lambda", answer, symbols="lambda: positive").verdict is Verdict.CORRECT
+
+
+@pytest.mark.parametrize("answer", [r"\hat{p} = k/n", r"$\hat{p} = \frac{k}{n}$",
+                                    r"\hat p_{MLE} = k/n", "p̂ = k/n"])
+def test_an_estimates_name_before_the_answer_is_dropped_in_latex_too(answer: str) -> None:
+    # p̂ = k/n was accepted, \hat{p} = k/n refused ("a hat names an estimate")
+    symbols = "k: nonnegative integer; n: positive integer"
+    assert grade("k/n", answer, symbols=symbols).verdict is Verdict.CORRECT
+
+
+@pytest.mark.parametrize("answer", ["$1/λ", "$", "``", r"\hat{p}"])
+def test_unpaired_delimiters_and_a_bare_estimate_are_still_refused(answer: str) -> None:
+    symbols = "k: nonnegative integer; n: positive integer; lambda: positive"
+    assert grade("k/n", answer, symbols=symbols).verdict is Verdict.INVALID

@@ -133,6 +133,9 @@ def _arg(text: str, i: int, what: str) -> tuple[int, int, int]:
         return (g[0], g[1] - 1, g[1])
     if i < len(text) and text[i] not in "\\}":
         return (i, i + 1, i + 1)
+    m = re.compile(r"\\[A-Za-z]+").match(text, i)
+    if m is not None:  # \frac1\lambda: a command is one argument, as in LaTeX
+        return (i, m.end(), m.end())
     raise ParseError(f"{what} needs an argument in braces", i)
 
 
@@ -408,7 +411,35 @@ def percent_allowed(prompt: str) -> bool:
     return bool(_PROBABILITY.search(prompt or "")) and not units_asked(prompt)
 
 
+# $…$, $$…$$, \(…\), \[…\] and `…` around the whole answer: how maths is marked in
+# LaTeX, Markdown and chat
+_DELIMITED = re.compile(r"\s*(\$\$|\$|\\\(|\\\[|`)(.*?)(\$\$|\$|\\\)|\\\]|`)\s*\.?\s*",
+                        re.DOTALL)
+_PAIRS = {"$$": "$$", "$": "$", "\\(": "\\)", "\\[": "\\]", "`": "`"}
+# \hat{p} =, \hat\theta_{MAP} =, \widehat{\sigma^2} \approx: an estimate's name before its value
+_LATEX_LHS = re.compile(r"\s*\\(?:hat|widehat|tilde|bar)\s*(?:\{[^{}]*\}|\\[A-Za-z]+|\w)"
+                        r"(?:\^\{?[\w\\]*\}?)?(?:_\{?[\w\\]*\}?)?\s*(?::=|=|\\approx|≈)\s*")
+
+
+def _wrapping(src: Source) -> Source:
+    """Math delimiters around the answer, and a LaTeX estimate's name before it, dropped."""
+    t = src.text
+    start, end = 0, len(t)
+    m = _DELIMITED.fullmatch(t)
+    if m is not None and _PAIRS[m.group(1)] == m.group(3) and m.group(2).strip():
+        start, end = m.start(2), m.end(2)
+    lhs = _LATEX_LHS.match(t, start)
+    if lhs is not None and lhs.end() < end:
+        start = lhs.end()
+    if (start, end) == (0, len(t)):
+        return src
+    res = Source(src.original)
+    for i in range(start, end):
+        res.emit(t[i], src.origin[i])
+    return res
+
+
 def normalize(text: str) -> Source:
     """The text the tokenizer reads, and where each of its characters came from."""
-    src = _surroundings(_scripts(_latex(_clean(text))))
+    src = _surroundings(_scripts(_latex(_wrapping(_clean(text)))))
     return src

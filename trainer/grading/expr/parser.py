@@ -120,14 +120,34 @@ class _Parser:
 
     # expr := term (("+"|"-") term)*
     def expr(self) -> nodes.Node:
+        start = self.tok.pos
         first = self.term()
+        self.log_of_one(start, first)
         if not (self.is_op("+") or self.is_op("-")):
             return first
         terms = [("+", first)]
         while self.is_op("+") or self.is_op("-"):
             op = self.advance().value
+            at = self.tok.pos
             terms.append((op, self.term()))  # type: ignore[arg-type]
+            self.log_of_one(at, terms[-1][1])
         return nodes.Add(tuple(terms))
+
+    def log_of_one(self, start: int, term: nodes.Node) -> None:
+        """``log 1-p``: log(1) − p by precedence, but log(1) is 0 and nobody writes it;
+        log(1 − p) was meant as often. Refused with both readings."""
+        end = self.open_end
+        call = end[1] if end is not None and end[0] == "call" else None
+        factors = term.factors if isinstance(term, nodes.Mul) else (("*", term),)
+        if not (isinstance(call, nodes.Call) and call.func in _LOGS and factors[-1][1] is call
+                and call.args == (nodes.Num(1),) and (self.is_op("+") or self.is_op("-"))):
+            return
+        op = str(self.advance().value)
+        rest = self.term()
+        meant = nodes.Call(call.func, (nodes.Add((("+", call.args[0]), (op, rest))),))
+        raise self.ambiguous(start, pretty(nodes.Add((("+", term), (op, rest)))),
+                             pretty(_mul([*factors[:-1], (factors[-1][0], meant)]))
+                             if len(factors) > 1 else _call_text(meant))
 
     # term := unary (("*"|"/") unary | implicit power)*
     def term(self) -> nodes.Node:
