@@ -226,18 +226,18 @@ class Replayer:
         return None if v is None else CardState(*v)
 
     def run(self, events: Iterable[Event], v: Values | None,
-            log: list[Logged] | None = None) -> Values | None:
+            log: list[Logged] | None = None, packed: bytes | str | None = None) -> Values | None:
         """The field values of the state after `events`, applied in the order given (see
         `applied`) from the state with values `v` (None: new). With `log`, each review adds
         (event, the state it was made in, state before, state after) there, the states as
-        the review log stores them (packed: trainer.store.logstate).
+        the review log stores them (packed: trainer.store.logstate; `packed` is v's, when
+        known).
 
         A replay's inner loop: the state travels as a tuple, a CardState is made only
         around an event other than a review (rare), and a review's state before is the
         packed state after the review before it."""
         keep_due = self.keep_due
         reviewed = self._reviewed
-        packed: bytes | str | None = None  # v packed, when known
         for e in events:
             if e.kind == "review":
                 p = e.payload

@@ -87,7 +87,18 @@ class CacheWrites:
         index work); when only its states changed, only they are written."""
         from trainer.store.tally import tally, triggers_paused
 
-        kept = [(row[0],) for row in self.rows if row[0] is not None]
+        # the rows in three kinds, in one pass: states rewritten, whole rows rewritten, new
+        kept, states, whole, new = [], [], [], []
+        same = self.same
+        for r in self.rows:
+            if r[0] is None:
+                new.append(r)
+            else:
+                kept.append((r[0],))
+                if r[0] in same:
+                    states.append((r[7], r[8], r[9], r[0]))
+                else:
+                    whole.append((*r[1:], r[0]))
         with triggers_paused(conn) as paused:
             for table, column in (("merge_rows", "id INTEGER"), ("merge_cards", "key TEXT"),
                                   ("merge_kept", "id INTEGER")):
@@ -106,14 +117,13 @@ class CacheWrites:
             # rows written now: those rewritten in place (their ids) and the new ones, whose
             # ids (AUTOINCREMENT) are past every id the log has ever had
             (top,) = conn.execute("SELECT COALESCE(MAX(id), 0) FROM reviews").fetchone()
-            same = self.same
             conn.executemany("UPDATE reviews SET state_was=?, state_before=?, state_after=? "
-                             "WHERE id=?", [(*r[7:10], r[0]) for r in self.rows if r[0] in same])
+                             "WHERE id=?", states)
             conn.executemany(
                 "UPDATE reviews SET card_key=?, reviewed_at=?, rating=?, answer=?, verdict=?, "
                 "duration_ms=?, state_was=?, state_before=?, state_after=?, event_id=? WHERE id=?",
-                [(*r[1:], r[0]) for r in self.rows if r[0] is not None and r[0] not in same])
-            conn.executemany(insert, [r for r in self.rows if r[0] is None])
+                whole)
+            conn.executemany(insert, new)
             if paused:
                 tally(conn, "id > ? OR id IN (SELECT id FROM temp.merge_kept)", (top,), 1)
             for table in ("merge_rows", "merge_cards", "merge_kept"):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import struct
 import time
 from bisect import bisect_left
 from collections import defaultdict
@@ -134,6 +135,7 @@ class _Resumed:
 
     def __init__(self) -> None:
         self.start: dict[str, Any] = {}  # the state's values after that review
+        self.packed: dict[str, Any] = {}  # and as the review log holds it
         self.kept: dict[str, list[Event]] = {}
         self.rows: dict[str, int] = {}  # review log row by event id
         self.old: dict[int, tuple[Any, ...]] = {}  # (reviewed_at, ... duration_ms) by row
@@ -142,7 +144,8 @@ class _Resumed:
     def replay(self, key: str, replayer: Replayer, writes: CacheWrites) -> None:
         """The card replayed on from there; its rows since are rewritten (ids kept)."""
         log: list[Logged] = []
-        values = replayer.run(sorted(self.kept[key], key=_order), self.start[key], log)
+        values = replayer.run(sorted(self.kept[key], key=_order), self.start[key], log,
+                              self.packed[key])
         writes.dropped.extend(self.dropped[key])
         writes.reviews(log, self.rows, self.old)
         writes.card(key, values)
@@ -331,8 +334,7 @@ class JournalQueries:
         another: that card is left out, for a replay from the start). The cards' events
         from there on and their review log rows are read in one query, not every event of
         their histories."""
-        from trainer.scheduling.replay import state_values
-        from trainer.store.logstate import pack_values, unpack
+        from trainer.store.logstate import pack_values, unpack_values
 
         plan = _Resumed()
         if not keys:
@@ -362,13 +364,12 @@ class JournalQueries:
             if key in twice:
                 continue
             try:
-                state = unpack(before, key)
-                values = self.replayer_for(key).run(
-                    [review], None if state is None else state_values(state))
-            except (ValueError, LookupError, TypeError, ArithmeticError):
+                values = self.replayer_for(key).run([review], unpack_values(before, key))
+            except (ValueError, LookupError, TypeError, ArithmeticError, struct.error):
                 continue  # a logged state that can not be read or stepped: from the start
             if values is not None and pack_values(values) == after:
                 plan.start[key] = values
+                plan.packed[key] = after
                 plan.kept[key] = list(by_card[key])
         if not plan.start:
             return plan

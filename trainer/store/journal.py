@@ -58,8 +58,10 @@ class Event(Record):
                 "kind": self.kind, "payload": self.payload}
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Event:
-        """An event from its JSON form; ValueError names what is missing or wrong."""
+    def from_dict(cls, data: dict[str, Any], *, parsed: bool = False) -> Event:
+        """An event from its JSON form; ValueError names what is missing or wrong.
+        `parsed`: `data` was just parsed and is nobody else's, so its payload is taken
+        as it is rather than copied."""
         if cls is Event and type(data) is dict:  # the form sync writes: no conversions
             i, device, card, at, kind, payload = (
                 data.get("id"), data.get("device"), data.get("card"), data.get("at"),
@@ -67,7 +69,8 @@ class Event(Record):
             if (type(i) is str and type(device) is str and type(card) is str
                     and type(at) is float and type(kind) is str and kind in KINDS
                     and type(payload) is dict):
-                return make_event(i, device, card, at, kind, dict(payload))
+                return make_event(i, device, card, at, kind,
+                                  payload if parsed else dict(payload))
         try:
             event = cls(id=str(data["id"]), device=str(data["device"]),
                         card_key=str(data["card"]), at=float(data["at"]),

@@ -105,13 +105,24 @@ def unpack(data: bytes | str | None, key: str) -> CardState | None:
     Raises ValueError for a cell that is neither form (a damaged file)."""
     from trainer.store.db import CardState
 
-    if data is None:
-        return None
     if isinstance(data, str):  # the old JSON text, kept where the migration could not read it
         try:
             return CardState.from_dict(json.loads(data))
         except (KeyError, TypeError, AttributeError) as exc:
             raise ValueError(f"a review log state of {key} can not be read: {exc}") from None
+    values = unpack_values(data, key)
+    return None if values is None else CardState(*values)
+
+
+def unpack_values(data: bytes | str | None, key: str) -> tuple[Any, ...] | None:
+    """`unpack`'s state as its field values (CardState's, in order), as a replay carries
+    them."""
+    if data is None:
+        return None
+    if isinstance(data, str):
+        state = unpack(data, key)
+        assert state is not None
+        return tuple(getattr(state, name) for name in _FIELDS)
     if len(data) < _SIZE or data[0] != VERSION:
         raise ValueError(f"a review log state of {key} can not be read")
     (_, state, flags, step, s, d, due, last, buried, reps, lapses) = _unpack(data)
@@ -127,10 +138,10 @@ def unpack(data: bytes | str | None, key: str) -> CardState | None:
         code = STATES[state]
     except KeyError:
         raise ValueError(f"a review log state of {key} has no state {state}") from None
-    return CardState(key, deck, code, step if flags & _STEP else None,
-                     s if flags & _STABILITY else None, d if flags & _DIFFICULTY else None,
-                     due, last if flags & _LAST else None, reps, lapses, content,
-                     bool(flags & _SUSPENDED), buried if flags & _BURIED else None)
+    return (key, deck, code, step if flags & _STEP else None,
+            s if flags & _STABILITY else None, d if flags & _DIFFICULTY else None,
+            due, last if flags & _LAST else None, reps, lapses, content,
+            bool(flags & _SUSPENDED), buried if flags & _BURIED else None)
 
 
 def from_json(text: str | None) -> bytes | str | None:

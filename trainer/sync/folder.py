@@ -151,7 +151,7 @@ def _read_whole(data: bytes, raw: list[bytes],
     if end.get("sha256") != hashlib.sha256(data[:body[1]]).hexdigest():
         return None
     try:
-        return [Event.from_dict(r) for r in records], None
+        return [Event.from_dict(r, parsed=True) for r in records], None
     except ValueError:
         return None
 
