@@ -148,3 +148,25 @@ def test_config_refuses_an_interview_date_already_past_as_the_app_does(capsys):
     ahead = (date.today() + timedelta(days=30)).isoformat()
     assert main(["config", "interview_date", ahead]) == 0
     assert f"interview_date       {ahead}\n" in capsys.readouterr().out
+
+
+def test_an_interview_stopped_half_way_debriefs_what_was_answered(write_deck, tmp_path):
+    """ctrl+c during the second question: the debrief counts and scores the first one; the
+    second is named as stopped, and none of its key points is listed as missed."""
+    deck = write_deck(DECK)
+    args = build_parser().parse_args(["interview", str(deck), "--questions", "2", "--seed", "3"])
+    feed = iter(["forward KL is mass covering, reverse KL is mode seeking", "",
+                 "reverse KL", "", ""])
+
+    def ask(prompt: str) -> str:
+        line = next(feed, None)
+        if line is None:
+            raise KeyboardInterrupt  # ctrl+c while the second answer is typed
+        return line
+
+    out = io.StringIO()
+    assert run_interview(args, ask=ask, out=out, clock=FakeClock()) == 0
+    text = out.getvalue()
+    assert "Debrief: 1 question (1 stopped, not scored) in" in text and "score 100%" in text
+    assert "  2. iv/ridge  stopped" in text
+    assert "missed: Gaussian prior" not in text

@@ -200,3 +200,82 @@ async def test_the_length_takes_a_burst_of_keys_in_the_order_typed(make_app, wri
         await pilot.press("enter")
         await until(pilot, lambda: isinstance(app.screen, InterviewScreen), "the interview")
         assert app.screen.mock.questions == 2
+
+
+MATH = r"""
+deck: math
+title: Math
+cards:
+  - id: elbo
+    kind: recall
+    prompt: Derive $\log p(x) = \mathrm{ELBO} + \mathrm{KL}$ for $q$ against $\pi_{ref}$.
+    answer: The gap is $\mathrm{KL}(q \,\|\, p(z \mid x)) \ge 0$, so $\sigma^2$ stays.
+    key_points:
+      - the gap is $\mathrm{KL}(q \| p) \ge 0$
+    tags: [kl]
+"""
+
+
+async def test_the_debrief_on_screen_shows_math_as_on_the_study_screen(make_app, write_deck,
+                                                                        tmp_path: Path):
+    """The debrief's answers showed the decks' LaTeX raw ($\\log p(x) = \\mathrm{ELBO}$);
+    they are rendered as everywhere in the app, and the learner's a*b*c and π_ref stay
+    as typed (not emphasis); the report file keeps the deck's Markdown."""
+    from textual.widgets._markdown import MarkdownBlock
+
+    app = make_app(write_deck(MATH), tmp_path / "t.db", clock=lambda: 1_796_000_000.0)
+    app.interview_clock = FakeClock()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await start(app, pilot, "I", length="1")
+        screen = app.screen
+        screen.query_one("#iv-answer").text = "the gap is KL(q||p), a*b*c with π_ref"
+        await pilot.press("ctrl+s")
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: screen.finished, "the debrief")
+        await pilot.pause()
+        rest = screen.query_one("#debrief-rest")
+        await until(pilot, lambda: bool(rest.query(MarkdownBlock)), "the debrief's text")
+        shown = "\n".join(str(block.render()) for block in rest.query(MarkdownBlock))
+        assert "log p(x) = ELBO + KL for q against π" in shown
+        assert "KL(q ‖ p(z | x)) ≥ 0, so σ² stays" in shown
+        assert "a*b*c with π_ref" in shown
+        assert "$" not in shown and "\\" not in shown
+        screen.report_dir = tmp_path
+        await pilot.press("w")
+        [report] = tmp_path.glob("interview-*.md")
+        assert r"$\log p(x) = \mathrm{ELBO} + \mathrm{KL}$" in report.read_text(encoding="utf-8")
+
+
+async def test_the_time_of_a_whiteboard_answer_ends_when_it_is_sent(make_app, write_deck,
+                                                                      tmp_path: Path,
+                                                                      monkeypatch):
+    """The grader can take seconds (sympy's first load): the candidate is not charged for
+    them, nor put over time by them."""
+    import threading
+
+    from trainer.attempt import Attempt
+
+    app = make_app(write_deck(WHITEBOARD), tmp_path / "t.db", clock=lambda: 1_796_000_000.0)
+    clock = FakeClock()
+    app.interview_clock = clock
+    release = threading.Event()
+    grade = Attempt.grade
+
+    def held(self, text):
+        assert release.wait(30)
+        return grade(self, text)
+
+    monkeypatch.setattr(Attempt, "grade", held)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start(app, pilot, "escape", "I", length="1")
+        screen = app.screen
+        q = screen.mock.current
+        clock.advance(230)  # ten seconds before the four minutes are up
+        screen.query_one("#iv-answer").text = "(k + alpha - 1)/(n + alpha + beta - 2)"
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: screen.grading, "the grader to start")
+        clock.advance(20)  # the grader is slow
+        release.set()
+        await app.workers.wait_for_complete()
+        await until(pilot, lambda: q.stage == "review", "the graded review")
+        assert q.seconds == 230 and q.seconds <= q.limit

@@ -37,3 +37,12 @@ def test_an_unrelated_or_empty_answer_ticks_nothing():
     assert covered_points("gradient descent with momentum", POINTS) == []
     (m,) = match_points("ratios", ["only ratios matter"])
     assert not m.covered and m.found == ("ratio",) and m.missing == ("matter",)
+
+
+def test_x_bar_is_the_sample_mean_however_it_is_written():
+    """'lambda hat = 1/xbar' says the rate's MLE is one over the sample mean."""
+    points = ["Poisson MLE is the sample mean", "exponential rate MLE is 1 over the sample mean"]
+    for bar in ("xbar", "x bar", "x̄", "x̅", "$\\bar{x}$", "\\bar x"):
+        answer = f"Poisson: lambda hat = {bar}. Exponential: lambda hat = 1/{bar}."
+        assert covered_points(answer, points) == [0, 1], bar
+    assert covered_points("Poisson: lambda hat = x", points) == []

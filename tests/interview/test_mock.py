@@ -157,6 +157,27 @@ def test_a_whiteboard_exercise_is_graded_through_the_attempt():
     assert q.points == (1, 1) and q.rating is Rating.GOOD
 
 
+def test_a_whiteboard_answers_time_ends_when_it_is_sent_not_when_graded(monkeypatch):
+    """The grader's seconds are not the learner's: they neither add to the time taken nor
+    put an answer sent in time over it."""
+    from trainer.attempt import Attempt
+
+    ex = Card(deck="ex", id="mean", kind="numeric", prompt="The mean of {a} and {b}?",
+              params=(("a", "2"), ("b", "4")), solve="(a+b)/2", tags=("moments",))
+    mock, clock = interview(cards=[ex], questions=1, question_seconds=60)
+    grade = Attempt.grade
+
+    def slow(self, text):
+        clock.advance(30)
+        return grade(self, text)
+
+    monkeypatch.setattr(Attempt, "grade", slow)
+    q = mock.next_question()
+    clock.advance(50)
+    mock.answer("3")
+    assert q.stage == "review" and q.seconds == 50 and q.seconds <= q.limit
+
+
 def test_a_scope_with_nothing_to_ask_and_a_bad_length_are_refused_clearly():
     code = Card(deck="c", id="f", kind="code", prompt="write f")
     with pytest.raises(InterviewError, match="no card in scope"):

@@ -226,16 +226,24 @@ def conduct(mock: MockInterview, ask: Callable[[str], str], out: TextIO,
 
 
 def print_debrief(mock: MockInterview, out: TextIO) -> None:
+    """The debrief in the terminal. A question left half-way (ctrl+c) is named as stopped:
+    it is not scored, so none of its key points is listed as missed."""
     from trainer.interview.report import clock_text
     from trainer.render import plural
 
     d = mock.debrief()
-    out.write(f"\nDebrief: {plural(len(d.questions), 'question')} in {clock_text(d.seconds)}, "
-              f"score {d.score:.0%}\n")
+    stopped = [q for q in d.questions if q.stage != "done"]
+    more = f" ({len(stopped)} stopped, not scored)" if stopped else ""
+    out.write(f"\nDebrief: {plural(len(d.done), 'question')}{more} in "
+              f"{clock_text(d.seconds)}, score {d.score:.0%}\n")
+    width = max(len(q.card.key) for q in d.questions)
     for q in d.questions:
+        if q.stage != "done":
+            out.write(f"  {q.number}. {q.card.key:<{width}}  stopped\n")
+            continue
         got, total = q.points
-        out.write(f"  {q.number}. {q.card.key:<36} {clock_text(q.seconds):>6}  {got}/{total}  "
-                  f"{q.verdict}\n")
+        out.write(f"  {q.number}. {q.card.key:<{width}} {clock_text(q.seconds):>6}  "
+                  f"{got}/{total}  {q.verdict}\n")
         for point in q.missed:
             out.write(f"       missed: {point}\n")
     out.write("Per topic: " + ", ".join(f"{t.topic} {t.score:.0%}" for t in d.topics) + "\n")

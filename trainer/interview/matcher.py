@@ -21,6 +21,7 @@ _SYMBOL_WORDS = {
     "‖": " norm ", "||": " norm ", "≤": " le ", "≥": " ge ", "→": " to ", "⊤": " transpose ",
     "ᵀ": " transpose ", "^T": " transpose ", "∫": " integral ", "𝔼": " expectation ",
     "≻": " preferred ", "±": " plus minus ", "½": " half ", "·": " ", "×": " times ",
+    "x\u0304": " sample mean ", "x\u0305": " sample mean ",  # x̄ (a macron or an overline)
 }
 
 # phrases folded to one token, in the key point and in the answer alike
@@ -37,6 +38,7 @@ _PHRASES: tuple[tuple[str, str], ...] = (
     (r"posterior mode", "map"),
     (r"n ?- ?1\b", "nminus1"),
     (r"bessel'?s?( correction)?", "nminus1"),
+    (r"\bx ?-?bar\b|\bbar ?(?:\{ ?x ?\}|x\b)", "sample mean"),  # xbar, x bar, \bar{x}
     (r"\bexpected value\b", "expectation"),
     (r"\bvar\b", "variance"),
     (r"\bexpected\b|\bexpectation\b|\bmean\b|\baverage\b", "mean"),

@@ -323,7 +323,8 @@ class MockInterview:
         if q.stage != "answering":
             raise RuntimeError("this question is already answered")
         if q.card.graded:
-            return self.record_step(q, q.attempt.grade(text))
+            sent = self.clock()
+            return self.record_step(q, q.attempt.grade(text), sent)
         q.answer = text.strip()
         q.answered = self.clock()
         q.follow_up = choose_follow_up(q.card, q.answer)
@@ -333,16 +334,17 @@ class MockInterview:
         self._to_review(q)
         return q
 
-    def record_step(self, q: Question, result: StepResult) -> Question:
+    def record_step(self, q: Question, result: StepResult, sent: float | None = None) -> Question:
         """Take a whiteboard step graded elsewhere (`q.attempt.grade(text)`, which is slow
         and thread-safe: the app runs it in a worker). A result for a question or step that
-        is no longer being answered is ignored; an unreadable answer is not recorded."""
+        is no longer being answered is ignored; an unreadable answer is not recorded.
+        `sent` is the clock when the answer was sent: the grader's time is not the learner's."""
         if q is not self.current or not q.card.graded or q.stage != "answering":
             return q
         q.attempt.record(result)
         q.answer = q.attempt.logged_answer or ""
         if q.attempt.answered:
-            q.answered = q.ended = self.clock()
+            q.answered = q.ended = self.clock() if sent is None else sent
             q.stage = "review"
         return q
 

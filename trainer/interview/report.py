@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 from trainer.interview.mock import Debrief, Question
@@ -18,12 +19,16 @@ def percent(share: float) -> str:
     return f"{share * 100:.0f}%"
 
 
+def _same(text: str) -> str:
+    return text
+
+
 def _quote(text: str) -> list[str]:
     lines = text.strip().splitlines() or ["(nothing written)"]
     return [f"> {line}" if line.strip() else ">" for line in lines]
 
 
-def _question(q: Question) -> list[str]:
+def _question(q: Question, shown: Callable[[str], str]) -> list[str]:
     got, total = q.points
     over = " (over time)" if q.seconds > q.limit else ""
     out = [
@@ -32,21 +37,22 @@ def _question(q: Question) -> list[str]:
         f"*{q.card.key}* · {clock_text(q.seconds)}{over} · {got}/{total} "
         f"{'steps right' if q.card.graded else 'key points'}",
         "",
-        q.prompt.strip(),
+        shown(q.prompt.strip()),
         "",
         "Your answer:",
         "",
-        *_quote(q.answer),
+        *_quote(shown(q.answer)),
         "",
     ]
     if q.follow_up is not None:
-        out += [f"Follow-up: {q.follow_up.question.strip()}", "", *_quote(q.follow_up_answer), ""]
+        out += [f"Follow-up: {shown(q.follow_up.question.strip())}", "",
+                *_quote(shown(q.follow_up_answer)), ""]
     if q.model_answer.strip():
-        out += ["Model answer:", "", *_quote(q.model_answer), ""]
+        out += ["Model answer:", "", *_quote(shown(q.model_answer)), ""]
     if q.covered:
-        out += ["Covered:", "", *(f"- [x] {p}" for p in q.covered), ""]
+        out += ["Covered:", "", *(f"- [x] {shown(p)}" for p in q.covered), ""]
     if q.missed:
-        out += ["Missed:", "", *(f"- [ ] {p}" for p in q.missed), ""]
+        out += ["Missed:", "", *(f"- [ ] {shown(p)}" for p in q.missed), ""]
     return out
 
 
@@ -57,16 +63,19 @@ def heading(debrief: Debrief) -> str:
             f"score {percent(debrief.score)}")
 
 
-def review_and_answers(debrief: Debrief) -> list[str]:
-    """The Markdown sections after the tables: the cards to review, then every answer."""
+def review_and_answers(debrief: Debrief, shown: Callable[[str], str] = _same) -> list[str]:
+    """The Markdown sections after the tables: the cards to review, then every answer.
+    `shown` turns each text of a card or of the learner into the Markdown to write (the
+    report keeps them as written; the screen renders their math)."""
     lines = ["## To review", ""]
     if debrief.review:
-        lines += [f"- {c.key}: {c.prompt.strip().splitlines()[0]}" for c in debrief.review]
+        lines += [f"- {c.key}: {shown(c.prompt.strip().splitlines()[0])}"
+                  for c in debrief.review]
     else:
         lines.append("Nothing: every key point was covered.")
     lines += ["", "## Answers", ""]
     for q in debrief.done:
-        lines += _question(q)
+        lines += _question(q, shown)
     return lines
 
 

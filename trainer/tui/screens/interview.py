@@ -254,7 +254,7 @@ class InterviewScreen(TrainerScreen):
                 self.grading = True
                 self.query_one("#iv-answer", TextArea).read_only = True
                 self.query_one("#iv-status", Static).update(Text("grading…", style="bold"))
-                self._grade(q, text)
+                self._grade(q, text, self.mock.clock())
                 return
             self.mock.answer(text)
             if q.stage == "follow_up":
@@ -273,14 +273,14 @@ class InterviewScreen(TrainerScreen):
             self._next()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="iv-grade")
-    def _grade(self, q: Question, text: str) -> None:
+    def _grade(self, q: Question, text: str, sent: float) -> None:
         result = q.attempt.grade(text)  # thread-safe; recording is the UI thread's
-        self.app.call_from_thread(self._graded, q, result)
+        self.app.call_from_thread(self._graded, q, result, sent)
 
-    def _graded(self, q: Question, result: StepResult) -> None:
+    def _graded(self, q: Question, result: StepResult, sent: float) -> None:
         self._grading_done()
         before = len(q.attempt.results)
-        self.mock.record_step(q, result)
+        self.mock.record_step(q, result, sent)  # the time taken ends when it was sent
         if q.stage == "answering":  # a whiteboard step: the next, or read again
             if len(q.attempt.results) == before:
                 why = result.graded.message if result.graded is not None else ""

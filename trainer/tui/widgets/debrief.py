@@ -18,6 +18,15 @@ from textual.widgets import Markdown, Static
 
 from trainer.interview.mock import Debrief
 from trainer.interview.report import clock_text, heading, percent, review_and_answers
+from trainer.render import render_math
+
+_MARKDOWN_SYNTAX = re.compile(r"([\\`*_\[\]<>#|~!$])")
+
+
+def as_markdown_text(text: str) -> str:
+    """A card's or a learner's text for the debrief's Markdown: its math rendered as on the
+    study screen, then every character Markdown would read as syntax escaped (π_ref, a*b)."""
+    return _MARKDOWN_SYNTAX.sub(r"\\\1", render_math(text))
 
 
 class Breaking:
@@ -97,6 +106,6 @@ class DebriefView(VerticalScroll):
             Text("Mock interview\n", style="bold") + Text(heading(debrief)))
         self.query_one("#debrief-questions", Static).update(questions_table(debrief))
         self.query_one("#debrief-topics", Static).update(topics_table(debrief))
-        rest = "\n".join(review_and_answers(debrief)).rstrip()
+        rest = "\n".join(review_and_answers(debrief, as_markdown_text)).rstrip()
         self.query_one("#debrief-rest", Markdown).update(f"{rest}\n\n{hint}")
         self.scroll_home(animate=False)
