@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 from trainer.decks.model import Card, FollowUp
 
 
@@ -16,6 +18,21 @@ class FakeClock:
 
     def advance(self, seconds: float) -> None:
         self.now += seconds
+
+
+def hold_the_grader(monkeypatch) -> threading.Event:
+    """Make every grading wait until the test sets the returned event (a slow grader)."""
+    from trainer.attempt import Attempt
+
+    release = threading.Event()
+    grade = Attempt.grade
+
+    def held(self, text):
+        assert release.wait(30)
+        return grade(self, text)
+
+    monkeypatch.setattr(Attempt, "grade", held)
+    return release
 
 
 WALL = 1_796_000_000.0  # 2026-11-29 UTC: dates the report

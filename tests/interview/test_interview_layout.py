@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from textual.geometry import Region
 
-from tests.interview.fixtures import FakeClock
+from tests.interview.fixtures import FakeClock, hold_the_grader
 from tests.interview.test_interview_screen import WHITEBOARD, start
 from tests.waiting import until
 from trainer.tui.screens.interview import InterviewScreen
@@ -251,21 +251,10 @@ async def test_the_time_of_a_whiteboard_answer_ends_when_it_is_sent(make_app, wr
                                                                       monkeypatch):
     """The grader can take seconds (sympy's first load): the candidate is not charged for
     them, nor put over time by them."""
-    import threading
-
-    from trainer.attempt import Attempt
-
     app = make_app(write_deck(WHITEBOARD), tmp_path / "t.db", clock=lambda: 1_796_000_000.0)
     clock = FakeClock()
     app.interview_clock = clock
-    release = threading.Event()
-    grade = Attempt.grade
-
-    def held(self, text):
-        assert release.wait(30)
-        return grade(self, text)
-
-    monkeypatch.setattr(Attempt, "grade", held)
+    release = hold_the_grader(monkeypatch)
     async with app.run_test(size=(80, 24)) as pilot:
         await start(app, pilot, "escape", "I", length="1")
         screen = app.screen

@@ -3,10 +3,9 @@ follow-up, the learner's ticks, the debrief, and what is stored."""
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 
-from tests.interview.fixtures import DECK_OF_THREE, FakeClock
+from tests.interview.fixtures import DECK_OF_THREE, FakeClock, hold_the_grader
 from trainer.tui.screens.interview import InterviewScreen
 from trainer.tui.screens.interview_start import InterviewStart
 from trainer.tui.screens.study import StudyScreen
@@ -109,18 +108,9 @@ cards:
 
 async def test_a_whiteboard_answer_is_graded_in_a_worker(make_app, write_deck, tmp_path: Path,
                                                          monkeypatch):
-    from trainer.attempt import Attempt
-
     app = make_app(write_deck(WHITEBOARD), tmp_path / "t.db", clock=lambda: 1_796_000_000.0)
     app.interview_clock = FakeClock()
-    release = threading.Event()
-    grade = Attempt.grade
-
-    def held(self, text):  # the grader waits until the test lets it go
-        assert release.wait(30)
-        return grade(self, text)
-
-    monkeypatch.setattr(Attempt, "grade", held)
+    release = hold_the_grader(monkeypatch)  # the grader waits until the test lets it go
     async with app.run_test(size=(110, 40)) as pilot:
         # out of the study screen's answer box first
         await start(app, pilot, "escape", "I", length="1 question")
