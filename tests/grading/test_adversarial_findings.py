@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 
 import pytest
@@ -133,3 +134,35 @@ def test_an_estimates_name_before_the_answer_is_dropped_in_latex_too(answer: str
 def test_unpaired_delimiters_and_a_bare_estimate_are_still_refused(answer: str) -> None:
     symbols = "k: nonnegative integer; n: positive integer; lambda: positive"
     assert grade("k/n", answer, symbols=symbols).verdict is Verdict.INVALID
+
+
+# ------------------------------------- a tolerance that is not a number ≥ 0 (A6)
+
+
+@pytest.mark.parametrize(("rtol", "atol"), [(math.nan, None), (math.inf, None), (-1.0, None),
+                                            (None, math.nan), (None, math.inf), (None, -1.0)])
+def test_an_invalid_tolerance_is_named_not_used(rtol: float | None, atol: float | None) -> None:
+    # rtol nan was an exact match; inf and nan atol were internal errors; atol -1 printed
+    # "within ±-1"
+    for reference, answer, symbols in (("0.5", "0.9", None), ("x", "x + 1", "x: real")):
+        r = grade(reference, answer, symbols=symbols, rtol=rtol, atol=atol)
+        assert r.verdict is Verdict.UNDECIDED
+        assert r.message.startswith("the card's tolerance is invalid: ")
+
+
+def test_many_significant_figures_are_told_without_an_internal_error() -> None:
+    r = grade("0.5", "0.5000000000000000000000000000001", rtol=1e-30)
+    assert r.verdict is Verdict.INCORRECT, r.message
+    assert "the reference to 31 significant figures is 0.5000000000000000000000000000000" \
+        in r.message
+
+
+# ------------------------- a diagnosis that the reference itself fits (A7): misleading
+
+
+def test_near_a_half_an_answer_is_not_told_it_swapped_p_and_1_minus_p() -> None:
+    r = grade("0.5", "0.501")
+    assert r.verdict is Verdict.INCORRECT and "swapped" not in r.feedback
+    assert "reciprocal" not in grade("1", "1.001").feedback
+    assert "swapped" in grade("0.3", "0.7").feedback  # where it is the explanation
+    assert "reciprocal" in grade("4", "0.25").feedback

@@ -116,6 +116,12 @@ def grade(expected: str | float | int | Fraction, answer: str, *,
     start = time.monotonic()
     if timeout is None:
         timeout = DEADLINE_SECONDS
+    for name, tol in (("rtol", rtol), ("atol", atol)):
+        if tol is not None and (isinstance(tol, bool) or not isinstance(tol, (int, float))
+                                or not math.isfinite(tol) or tol < 0):
+            # nan was taken as an exact match, inf failed inside, -1 printed "within ±-1"
+            return Result(Verdict.UNDECIDED, message=f"the card's tolerance is invalid: "
+                                                     f"{name} must be a number ≥ 0, not {tol!r}")
     try:
         return _grade(expected, answer, symbols, rtol, atol, mistakes, start + timeout,
                       where, frozenset(units), percent, tuple(up_to_constant))

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 import re
-from decimal import Decimal
+from decimal import Decimal, localcontext
 from fractions import Fraction
 
 from trainer.grading.expr import Neg, Node, Num, figures_for, format_number
@@ -124,7 +124,9 @@ def missed_precision(answer: object, reference: object, rtol: float,
         if d == 0 or not d.is_finite():
             shown = fmt_num(reference)
         else:  # rounded as round_figures does; tiny and huge values in e-notation
-            q = d.quantize(Decimal(1).scaleb(d.adjusted() - figures_for(rtol) + 1))
+            with localcontext() as ctx:  # room for every figure asked (rtol 1e-30: 31)
+                ctx.prec = max(ctx.prec, figures_for(rtol) + 2)
+                q = d.quantize(Decimal(1).scaleb(d.adjusted() - figures_for(rtol) + 1))
             shown = format(q, "f") if -5 <= q.adjusted() < 7 else format(q, "e")
         return f"{given}; the reference to {words} is {shown}"
     if atol is None:
@@ -211,9 +213,12 @@ def diagnose_number(a: float, e: float) -> str:
             if abs(r - float(kk)) <= tol * float(kk):
                 extra = " (a percentage instead of a fraction?)" if kk == 100 else ""
                 return factor_text(kk) + extra
-    if abs(a * e - 1) <= tol:
+    # an explanation only where the answer is plainly nearer it than the reference: for a
+    # reference of 0.5, 1 − e is e, and 0.501 is not "p and 1 − p swapped"
+    if abs(a * e - 1) <= tol and abs(a - 1 / e) < abs(a - e) / 2:
         return "this is the reciprocal of the correct value"
-    if 0 < e < 1 and abs(a - (1 - e)) <= tol * abs(1 - e):
+    if 0 < e < 1 and abs(a - (1 - e)) <= tol * abs(1 - e) \
+            and abs(a - (1 - e)) < abs(a - e) / 2:
         return "this is 1 − (the correct value): p and 1 − p swapped?"
     if abs(r - 1) <= 0.02:
         return "close to the reference, but not equal to it"
