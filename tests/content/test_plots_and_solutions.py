@@ -4,8 +4,8 @@
 plot's curves and markers and the numbers a worked solution fills in are written by hand in
 the deck. Here, on many draws of every shipped card, each plot marker is tied to a solver
 value (the reference, a listed mistake, or a named quantity), each curve is recomputed
-independently (scipy or solvers; up to the additive constant its title admits), and each
-solution that fills in the result shows the reference value.
+independently (scipy or solvers; up to the additive constant its title admits), and every
+worked solution ends at the reference value.
 """
 
 from __future__ import annotations
@@ -244,20 +244,10 @@ def test_penalised_losses_are_minimised_where_the_solvers_say(graded):
 
 # ------------------------------------------------------------- worked solutions
 
-# Cards whose worked solution fills in the result itself (as a number or a fraction of
-# numbers); the others fill in the ingredients of a formula and leave the value to the
-# reference shown beside it.
-SHOWS_RESULT = (
-    "bernoulli-mle-from-counts", "gaussian-mle-mean-sample", "poisson-mle-sample",
-    "exponential-mle-sample", "multinomial-mle-category", "ols-through-origin",
-    "beta-bernoulli-map-value", "beta-bernoulli-posterior-mean-value",
-    "beta-bernoulli-map-derivation", "gamma-poisson-map-value", "dirichlet-map-category",
-    "crlb-poisson-value", "crlb-gaussian-mean-value", "forward-kl-gaussian-fit-variance",
-    "crlb-gaussian-variance-value", "map-logit-reparametrisation-value",
-    "cox-snell-bias-exponential-rate", "kl-categorical-value", "em-responsibility-value",
-    "rlhf-optimal-policy-token", "logistic-gradient-component", "uniform-mle-max",
-    "softmax-cross-entropy-value", "kl-gaussians-derivation", "laplace-evidence-bernoulli",
-)
+# Every graded card's worked solution fills in the drawn numbers and ends at the result (as a
+# number or a fraction of numbers), so a learner who missed can find the slip; the numbers are
+# written by hand in the deck, so each is compared here with the solvers' reference.
+
 
 _NUM = r"-?\d+(?:\.\d+)?"
 
@@ -275,49 +265,17 @@ def _shown_numbers(text: str) -> list[float]:
     return out
 
 
-@pytest.mark.parametrize("card_id", SHOWS_RESULT)
-def test_a_worked_solution_shows_the_reference_value(graded, card_id):
-    for ex, refs in _draws(graded[card_id], 60):
-        shown = _shown_numbers(ex.solution or "")
-        for r in refs:
-            if r.kind != "numeric":
-                continue
-            # the solution rounds to 4 or 6 places at most
-            assert any(abs(v - r.value) <= 5e-5 * max(1.0, abs(r.value)) for v in shown), (
-                f"{card_id}: the solution does not show the reference {r.value} "
-                f"(params {ex.params}):\n{ex.solution}")
-
-
-def test_the_reverse_kl_fit_the_forward_kl_card_describes(graded):
-    """The solution and the plot say that the reverse KL(q || p) fit sits on the heavier
-    component, close to N(m2, 1): over the card's whole param grid, the best Gaussian (from
-    starts at either mode and between them) is within 0.1 of m2 and of sd 1, and the fit on
-    the lighter mode is worse."""
-    import itertools
-
-    import numpy as np
-    from scipy import optimize, stats
-
-    card = graded["forward-kl-gaussian-fit-variance"]
-    assert "its best Gaussian sits on the heavier component" in card.solution
-    params = dict(card.params)
-    grid = {name: [float(v) for v in re.findall(_NUM, params[name])] for name in ("w", "m1", "m2")}
-    assert all(params[name].startswith("choice(") for name in grid)
-    xs = np.linspace(-15, 15, 30_001)
-    dx = xs[1] - xs[0]
-    for w, m1, m2 in itertools.product(grid["w"], grid["m1"], grid["m2"]):
-        log_p = np.logaddexp(math.log(w) + stats.norm.logpdf(xs, m1),
-                             math.log(1 - w) + stats.norm.logpdf(xs, m2))
-
-        def reverse_kl(theta, log_p=log_p):
-            mu, log_s = theta
-            log_q = stats.norm.logpdf(xs, mu, math.exp(log_s))
-            return float(np.sum(np.exp(log_q) * (log_q - log_p)) * dx)
-
-        fits = [optimize.minimize(reverse_kl, start, method="Nelder-Mead",
-                                  options={"xatol": 1e-6, "fatol": 1e-10})
-                for start in ((m1, 0.0), (m2, 0.0), ((m1 + m2) / 2, 1.0))]
-        best = min(fits, key=lambda f: f.fun)
-        mu, sd = best.x[0], math.exp(best.x[1])
-        assert abs(mu - m2) < 0.1 and abs(sd - 1) < 0.1, (w, m1, m2, mu, sd)
-        assert fits[0].fun > best.fun + 0.1  # the lighter mode is a worse local fit
+def test_every_worked_solution_shows_the_reference_value(graded):
+    checked = 0
+    for card_id, card in graded.items():
+        for ex, refs in _draws(card, 60):
+            shown = _shown_numbers(ex.solution or "")
+            for r in refs:
+                if r.kind != "numeric":
+                    continue
+                checked += 1
+                # the solution rounds to 4 or 6 places at most
+                assert any(abs(v - r.value) <= 5e-5 * max(1.0, abs(r.value)) for v in shown), (
+                    f"{card_id}: the worked solution does not show the reference {r.value} "
+                    f"(params {ex.params}):\n{ex.solution}")
+    assert checked > 2000
