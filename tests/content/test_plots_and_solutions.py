@@ -19,7 +19,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 DECKS = [ROOT / "content" / name for name in ("mle_map_exercises.yaml", "mle_map_deep_dive.yaml")]
-DRAWS = 12  # plots are drawn at 200 points a curve; solutions are cheap and use more
+DRAWS = 12  # plots are drawn at 200 points a curve; the solutions use 30 draws
 
 
 @pytest.fixture(scope="module")
@@ -268,7 +268,7 @@ def _shown_numbers(text: str) -> list[float]:
 def test_every_worked_solution_shows_the_reference_value(graded):
     checked = 0
     for card_id, card in graded.items():
-        for ex, refs in _draws(card, 60):
+        for ex, refs in _draws(card, 30):
             shown = _shown_numbers(ex.solution or "")
             for r in refs:
                 if r.kind != "numeric":
@@ -278,4 +278,4 @@ def test_every_worked_solution_shows_the_reference_value(graded):
                 assert any(abs(v - r.value) <= 5e-5 * max(1.0, abs(r.value)) for v in shown), (
                     f"{card_id}: the worked solution does not show the reference {r.value} "
                     f"(params {ex.params}):\n{ex.solution}")
-    assert checked > 2000
+    assert checked > 1000
