@@ -166,3 +166,23 @@ def test_near_a_half_an_answer_is_not_told_it_swapped_p_and_1_minus_p() -> None:
     assert "reciprocal" not in grade("1", "1.001").feedback
     assert "swapped" in grade("0.3", "0.7").feedback  # where it is the explanation
     assert "reciprocal" in grade("4", "0.25").feedback
+
+
+# ------------------- a gradient written as code or named first (A8): refused though right
+
+GRADIENT = "X^T (sigma(X w) - y)"
+GRADIENT_SYMBOLS = "X: matrix(6,3); y: matrix(6,1); w: matrix(3,1)"
+
+
+@pytest.mark.parametrize("answer", [
+    "X^T @ (sigmoid(X @ w) - y)", "∇ = X^T (σ(Xw) − y)", "∇_w L = X^T (σ(Xw) − y)",
+    "∇L(w) = Xᵀ(σ(Xw) − y)", "X^T (logistic(X w) - y)", "X^T (expit(X w) - y)",
+])
+def test_gradient_notations_are_understood(answer: str) -> None:
+    assert grade(GRADIENT, answer, symbols=GRADIENT_SYMBOLS).verdict is Verdict.CORRECT
+
+
+def test_code_notation_that_is_not_taken_says_how_to_write_it() -> None:
+    r = grade(GRADIENT, "X.T @ (sigmoid(X @ w) - y)", symbols=GRADIENT_SYMBOLS)
+    assert r.verdict is Verdict.INVALID and "a transpose is written Xᵀ, X^T or X'" in r.message
+    assert grade("6", "2 @ 3").verdict is Verdict.INVALID  # no matrices: '@' means nothing

@@ -12,6 +12,7 @@ DEFAULT_FUNCTIONS: frozenset[str] = frozenset(
 ALIASES: dict[str, str] = {
     "Log": "log", "Ln": "ln", "Exp": "exp", "Gamma": "gamma", "psi": "digamma",
     "C": "binom", "choose": "binom", "Abs": "abs", "Max": "max", "Min": "min",
+    "logistic": "sigmoid", "expit": "sigmoid",
 }
 MATRIX_FUNCTIONS: frozenset[str] = frozenset({"inv"})
 CONSTANTS: frozenset[str] = frozenset({"pi", "e"})

@@ -131,6 +131,10 @@ class _Lexer:
                 out.append(_Tok(_OP, "^", i, i + 2, "**"))
                 i += 2
                 continue
+            if ch == "@" and self.matrices:  # numpy's matrix product: X @ w
+                out.append(_Tok(_OP, "*", i, i + 1, "@"))
+                i += 1
+                continue
             if ch in _CHAR_OPS:
                 op = _CHAR_OPS[ch]
                 if op == "sqrt":
@@ -194,6 +198,10 @@ class _Lexer:
                 raise self._square_bracket(i)
             if ch in "={}<>":
                 raise ParseError(f"{_describe(ch)} is not understood", i)
+            if ch == "." and text.startswith(".T", i) and out and out[-1].kind == _NAME \
+                    and not text[i + 2:i + 3].isalnum():
+                raise ParseError("'.T' is code; a transpose is written Xᵀ, X^T or X'", i,
+                                 fix=(i, i + 2))
             if ch == ".":
                 raise ParseError("'.' is not understood here (attribute access is not allowed)", i)
             if "\u0300" <= ch <= "\u036f":

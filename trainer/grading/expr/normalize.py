@@ -346,12 +346,16 @@ _DERIV_LHS = re.compile(r"\s*[d∂]\s*(?:[^\W\d][\w']*(?:\([\w,\s]*\))?)?\s*/\s*
 _NAMEISH = re.compile(r"[^\W\d][\w'̂̄̃̇]*(\^\(?\w+\)?)?(\s*\([\w,\s|;]*\)|\s*\[[\w\s]*\])?\s*")
 
 
+# ∇L =, ∇_w L(w) =, ∇ℓ =: a gradient named before its value
+_GRAD_LHS = re.compile(r"\s*∇\s*(?:_\(?\w+\)?)?\s*(?:[^\W\d][\w']*(?:\([\w,\s]*\))?)?\s*(:=|=|≈)\s*")
+
+
 def _surroundings(src: Source) -> Source:
     """Drop a leading ``name =``, a leading ``≈``, a trailing period and unit word."""
     t = src.text
     start, end = 0, len(t)
     m = _LHS.match(t)
-    d = _DERIV_LHS.match(t)
+    d = _DERIV_LHS.match(t) or _GRAD_LHS.match(t)
     if m is not None and _NAMEISH.fullmatch(t[:m.start(1)]) and m.end() < len(t):
         start = m.end()
     elif d is not None and d.end() < len(t):
