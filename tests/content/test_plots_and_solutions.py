@@ -279,3 +279,68 @@ def test_every_worked_solution_shows_the_reference_value(graded):
                     f"{card_id}: the worked solution does not show the reference {r.value} "
                     f"(params {ex.params}):\n{ex.solution}")
     assert checked > 1000
+
+
+# ------------------------------------------------------------- steps whose solve is built by hand
+
+# Three derivation steps have no single registry function for what they ask (a score in the
+# variance, a log posterior, a negative log posterior), so their `solve` combines registry calls
+# with a hand-written term, and `trainer check` compares the answer with it. Here each answer is
+# compared with scipy instead, at random points of its symbols' domains.
+
+
+def _answer(card, step: int, env: dict) -> float:
+    import numpy as np
+
+    from trainer.exercises.params import parse_cached
+    from trainer.grading.expr import DEFAULT_FUNCTIONS, evaluate
+
+    spec = card.steps[step]
+    names = tuple(sorted(env))
+    matrices = tuple(sorted(n for n, v in env.items() if isinstance(v, np.ndarray)))
+    node, _ = parse_cached(spec.answer, names, DEFAULT_FUNCTIONS, matrices)
+    return float(np.asarray(evaluate(node, env), dtype=float).reshape(-1)[0])
+
+
+def test_hand_built_step_answers_match_scipy(graded):
+    import numpy as np
+    from scipy import stats
+
+    rng = np.random.default_rng(12)
+
+    # the score in v = sigma^2 at mu = xbar, by a central difference of scipy's log-likelihood
+    card = graded["gaussian-mle-derivation"]
+    for _ in range(20):
+        x = rng.normal(rng.uniform(-3, 3), rng.uniform(0.5, 3), size=int(rng.integers(2, 12)))
+        v, h = rng.uniform(0.3, 5), 1e-6
+        q = float(np.sum((x - x.mean()) ** 2))
+
+        def loglik(var, x=x):
+            return float(np.sum(stats.norm.logpdf(x, x.mean(), math.sqrt(var))))
+
+        score = (loglik(v + h) - loglik(v - h)) / (2 * h)
+        assert _answer(card, 1, {"n": len(x), "v": v, "Q": q}) == pytest.approx(score, rel=1e-6)
+
+    # the log posterior in p, up to a term free of p: scipy's Beta(k + alpha, n - k + beta)
+    card = graded["beta-bernoulli-map-derivation"]
+    for _ in range(20):
+        n = int(rng.integers(1, 40))
+        k, a, b = int(rng.integers(0, n + 1)), rng.uniform(1, 20), rng.uniform(1, 20)
+        ps = rng.uniform(0.01, 0.99, size=4)
+        diffs = [_answer(card, 0, {"p": p, "k": k, "n": n, "alpha": a, "beta": b})
+                 - stats.beta.logpdf(p, k + a, n - k + b) for p in ps]
+        assert max(diffs) - min(diffs) == pytest.approx(0, abs=1e-8)
+
+    # minus the log posterior in w, up to a term free of w: scipy's Gaussian likelihood and prior
+    card = graded["ridge-from-gaussian-prior-derivation"]
+    for _ in range(20):
+        X, y = rng.normal(size=(5, 3)), rng.normal(size=(5, 1))
+        sigma, tau = rng.uniform(0.3, 3), rng.uniform(0.3, 3)
+        diffs = []
+        for _ in range(4):
+            w = rng.normal(size=(3, 1))
+            neg_log_post = -(stats.multivariate_normal.logpdf(y.ravel(), (X @ w).ravel(), sigma**2)
+                             + stats.multivariate_normal.logpdf(w.ravel(), np.zeros(3), tau**2))
+            env = {"X": X, "y": y, "w": w, "sigma": sigma, "tau": tau}
+            diffs.append(_answer(card, 0, env) - neg_log_post)
+        assert max(diffs) - min(diffs) == pytest.approx(0, abs=1e-8)
