@@ -186,3 +186,24 @@ def test_code_notation_that_is_not_taken_says_how_to_write_it() -> None:
     r = grade(GRADIENT, "X.T @ (sigmoid(X @ w) - y)", symbols=GRADIENT_SYMBOLS)
     assert r.verdict is Verdict.INVALID and "a transpose is written Xᵀ, X^T or X'" in r.message
     assert grade("6", "2 @ 3").verdict is Verdict.INVALID  # no matrices: '@' means nothing
+
+
+# --------------- a formula's astronomically small value at a point (A9): shown untruly
+
+
+@pytest.mark.parametrize(("answer", "shown"), [
+    # a bound's midpoint was shown as the value: 3.62076e-1007988223047501816797…
+    ("exp(-10^400*(1 + x^2))", "your answer is a number smaller than 10^(-1.00e299) in size"),
+    ("exp(-10^20*(1 + x^2))", "your answer is 10^(-4.51318e+19)"),
+    ("x*exp(-2*10^5)", "your answer is 2.51334e-86860"),
+])
+def test_a_tiny_value_of_a_formula_is_shown_as_what_it_is(answer: str, shown: str) -> None:
+    r = grade("x", answer, symbols="x: positive")
+    assert r.verdict is Verdict.INCORRECT and shown in r.message, r.message
+
+
+def test_a_tiny_factor_inside_a_formula_decides_the_point() -> None:
+    # 2^(−2^1200)·x is not x²: it was undecided (the tiny factor was given up on)
+    r = grade("x^2", "2^(-2^1200)*x", symbols="x: positive")
+    assert r.verdict is Verdict.INCORRECT
+    assert "a number smaller than 10^(-3.22e300) in size" in r.message

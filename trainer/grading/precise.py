@@ -502,9 +502,15 @@ class _Eval:
     def ev(self, n: nodes.Node) -> Any:
         try:
             return self.ev_node(n)
-        except Huge:
+        except Huge as huge:
             if n is self.root:
                 raise
+            if huge.tiny:
+                # 2^(−2^1200)·x: a value below 2^-MAX_MAG_BITS is held by a bound around 0
+                import mpmath
+
+                t = mpmath.ldexp(1, -_MAX_MAG_BITS)
+                return self.iv.mpf([0, t] if huge.positive else [-t, t])
             # log(exp(2·10⁹)) is an ordinary number: only the final value may be huge
             raise Hopeless("an intermediate value is too large") from None
 
@@ -652,12 +658,44 @@ def compare_point(exp_node: nodes.Node, ans_node: nodes.Node, env: Mapping[str, 
     return Outcome("unknown", ref_known=ref_known)
 
 
+def bound_words(a: Any, b: Any) -> str:
+    """A value known only to lie between ``a`` and ``b`` (mpf: tiny, or one of them 0),
+    in words that are true of it."""
+    import mpmath
+
+    bound = max(abs(a), abs(b))
+    exp10 = int(mpmath.floor(mpmath.log10(bound))) + 1 if bound else 0
+    shown = f"1e{exp10}"
+    if exp10 < -10 ** 12:  # 10^(−1.2e299): the exponent's figures rounded towards 0
+        digits = len(str(-exp10)) - 3
+        shown = f"10^(-{-exp10 // 10 ** digits / 100:.2f}e{digits + 2})"
+    if a > 0:
+        return f"a positive number smaller than {shown}"
+    if b < 0:
+        return f"a negative number smaller than {shown} in size"
+    return f"a number smaller than {shown} in size"
+
+
+def value_words(a: Any, b: Any, digits: int = 6) -> str:
+    """The value an interval [a, b] (mpf ends) holds: to ``digits`` figures where it is
+    pinned down, else the bound it is known to keep (never a midpoint passed off as it)."""
+    import mpmath
+
+    mid = (a + b) / 2
+    pinned = a == b or ((a > 0 or b < 0) and mpmath.mag(b - a) < mpmath.mag(mid) - 20)
+    if not pinned:
+        return bound_words(a, b)
+    if mid != 0 and abs(mpmath.mag(mid)) > 10 ** 12:  # 3.6e-1007988223047501816797…
+        with mpmath.workprec(64 + mpmath.mag(abs(mpmath.mag(mid)))):
+            log10 = mpmath.log10(abs(mid))
+        return f"{'-' if mid < 0 else ''}10^({mpmath.nstr(log10, 6)})"
+    return str(mpmath.nstr(mid, digits))
+
+
 def _show(v: Any, digits: int = 6) -> str:
     if _shape(v) is not None:
         return ""
-    import mpmath
-
-    return str(mpmath.nstr(lo(v.mid), digits))
+    return value_words(lo(v), hi(v), digits)
 
 
 def _show_pair(a: Any, e: Any) -> tuple[str, str]:

@@ -47,32 +47,13 @@ def _as_fraction(x: object) -> Fraction:
     return Fraction(int(man)) * Fraction(2) ** int(exp)
 
 
-def _tiny_words(lo: Any, hi: Any) -> str:
-    """A value between ``lo`` and ``hi`` (mpf, both tiny, or one of them 0) in words."""
-    import mpmath
-
-    mid = (lo + hi) / 2
-    if lo > 0 or hi < 0:
-        if mpmath.mag(hi - lo) < mpmath.mag(mid) - 20:
-            return str(mpmath.nstr(mid, 6))  # pinned down: 1.38879e-86859
-    bound = max(abs(lo), abs(hi))
-    exp10 = int(mpmath.floor(mpmath.log10(bound))) + 1 if bound else 0
-    shown = f"1e{exp10}"
-    if exp10 < -10 ** 12:  # 10^(−1.2e299): the exponent's figures rounded towards 0
-        digits = len(str(-exp10)) - 3
-        shown = f"10^(-{-exp10 // 10 ** digits / 100:.2f}e{digits + 2})"
-    if lo > 0:
-        return f"a positive number smaller than {shown}"
-    if hi < 0:
-        return f"a negative number smaller than {shown} in size"
-    return f"a number smaller than {shown} in size"
-
-
 def _ends(lo: Any, hi: Any) -> _Enclosure | str | None:
     """An interval as fractions; an end beyond 2^±4096 would make a fraction of millions
     of digits (10^(−10^9)), so such an interval is widened to ±2^-262144 (both ends tiny),
     "huge" (both beyond 2^262144, one sign), or None."""
     import mpmath
+
+    from trainer.grading.precise import value_words
 
     mags = [mpmath.mag(x) for x in (lo, hi)]
     if all(m <= _FAR for m in mags) and all(m >= -_FAR or x == 0
@@ -82,7 +63,7 @@ def _ends(lo: Any, hi: Any) -> _Enclosure | str | None:
         tiny = Fraction(1, 2 ** _FAR)
         # the widened bound keeps the sign: a positive value stays positive
         return _Enclosure(Fraction(0) if lo >= 0 else -tiny,
-                          Fraction(0) if hi <= 0 else tiny, _tiny_words(lo, hi),
+                          Fraction(0) if hi <= 0 else tiny, value_words(lo, hi),
                           nonzero=lo > 0 or hi < 0)
     if all(m > _FAR for m in mags) and (lo > 0 or hi < 0):
         return "huge"
