@@ -268,3 +268,29 @@ async def test_the_time_of_a_whiteboard_answer_ends_when_it_is_sent(make_app, wr
         await app.workers.wait_for_complete()
         await until(pilot, lambda: q.stage == "review", "the graded review")
         assert q.seconds == 230 and q.seconds <= q.limit
+
+
+async def test_a_timed_interview_says_when_its_time_is_up_and_the_question_is_the_last(
+        make_app, write_deck, tmp_path: Path):
+    """The clock line said 'interview -1:56 left' once the minutes were over; it says the
+    time is up and that this question is the last, and the next send ends in the debrief."""
+    app = make_app(write_deck(FOLLOW), tmp_path / "t.db", clock=lambda: 1_796_000_000.0)
+    clock = FakeClock()
+    app.interview_clock = clock
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start(app, pilot, "I", length="2 min")
+        screen = app.screen
+        line = screen.query_one("#iv-clock")
+        assert str(line.render()).endswith("· interview 2:00 left")
+        clock.advance(130)
+        screen.tick_clock()
+        assert str(line.render()).endswith("· interview time is up · last question")
+        q = screen.mock.current
+        screen.query_one("#iv-answer").text = "something"
+        await pilot.press("ctrl+s")
+        if q.stage == "follow_up":
+            await pilot.press("ctrl+s")
+        await until(pilot, lambda: q.stage == "review", "the review")
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: screen.finished, "the debrief")
+        assert len(screen.mock.asked) == 1

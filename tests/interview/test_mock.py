@@ -84,7 +84,9 @@ def test_a_timed_interview_asks_no_new_question_once_its_minutes_are_over():
         mock.answer_follow_up("y")
     mock.confirm()
     assert mock.next_question() is not None  # a minute is left: one more
+    assert not mock.last_question
     clock.advance(120)
+    assert mock.last_question and mock.time_left == pytest.approx(-60)
     mock.answer("x")
     if mock.current.stage == "follow_up":
         mock.answer_follow_up("y")

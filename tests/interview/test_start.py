@@ -88,3 +88,30 @@ async def test_the_form_starts_the_interview_asked_for(make_app, recall_deck, tm
         await pilot.press("enter")
         await pilot.pause()
         assert app.screen.mock.minutes == 20 and app.screen.mock.questions is None
+
+
+async def test_enter_after_picking_a_deck_starts_on_that_deck(make_app, write_deck,
+                                                              tmp_path: Path):
+    """The form says enter starts; on the deck list enter opened the list again. Once a
+    deck is picked the tag field has the focus, where enter starts."""
+    from tests.interview.fixtures import DECK
+    from tests.waiting import until
+
+    second = DECK.replace("deck: iv", "deck: other").replace("id: kl", "id: kl2").replace(
+        "id: ridge", "id: ridge2")
+    write_deck(second, "other.yaml")
+    folder = write_deck(DECK).parent  # two decks
+    app = make_app(folder, tmp_path / "t.db", clock=lambda: 1_796_000_000.0)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.press("I")
+        await until(pilot, lambda: isinstance(app.screen, InterviewStart), "the form")
+        form = app.screen
+        deck = form.query_one("#iv-deck")
+        await pilot.press("tab", "enter")  # the deck list, opened
+        await until(pilot, lambda: deck.expanded, "the deck list")
+        await pilot.press("down", "enter")  # every deck, iv, other: iv
+        await until(pilot, lambda: form.query_one("#iv-tag").has_focus, "the tag field")
+        assert deck.value == "iv"
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, InterviewScreen), "the interview")
+        assert {c.deck for c in app.screen.mock.cards} == {"iv"}

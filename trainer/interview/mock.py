@@ -278,15 +278,24 @@ class MockInterview:
 
     # --- asking -------------------------------------------------------------------------
 
-    @property
-    def finished(self) -> bool:
-        if self.current is not None:
-            return False
+    def _no_more(self) -> bool:
+        """No new question may be asked: the count is reached, the minutes are over, or
+        every card in scope has been asked."""
         if self.questions is not None and len(self.asked) >= self.questions:
             return True
         if self.minutes is not None and self.elapsed >= self.minutes * 60:
             return True
         return len(self.asked) >= len(self.cards)
+
+    @property
+    def finished(self) -> bool:
+        return self.current is None and self._no_more()
+
+    @property
+    def last_question(self) -> bool:
+        """The question being asked is the interview's last (a timed interview's minutes
+        may run out while it is answered: it is finished, and no other comes)."""
+        return self.current is not None and self._no_more()
 
     @property
     def planned(self) -> int | None:

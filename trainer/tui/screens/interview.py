@@ -100,9 +100,15 @@ class InterviewScreen(TrainerScreen):
         q = self.mock.current
         if q is None:
             return
-        total = (f" · interview {clock_text(self.mock.time_left)} left"
-                 if self.mock.time_left is not None else
-                 f" · interview {clock_text(self.mock.elapsed)}")
+        left_in_all = self.mock.time_left
+        if left_in_all is None:
+            total = f" · interview {clock_text(self.mock.elapsed)}"
+        elif left_in_all > 0:
+            total = f" · interview {clock_text(left_in_all)} left"
+        else:  # not "-1:56 left": the minutes are over, this question ends the interview
+            total = " · interview time is up"
+        if self.mock.last_question and not self.mock.questions:
+            total += " · last question"  # "Question 3 of 3" says it already
         left = self.mock.question_left()
         self.query_one("#iv-clock", Static).update(Text(
             f"Question {q.number}{self._of()} · {q.topic} · {clock_text(left)}{total}",

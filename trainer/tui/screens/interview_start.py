@@ -86,6 +86,13 @@ class InterviewStart(ModalScreen[InterviewRequest | None]):
     def on_mount(self) -> None:
         self.query_one("#iv-length", Input).focus()
 
+    @on(Select.Changed, "#iv-deck")
+    def _deck_chosen(self) -> None:
+        """On to the tag once a deck is picked: enter there starts (on the deck it would
+        open the list again)."""
+        if self.query_one("#iv-deck", Select).has_focus_within:
+            self.query_one("#iv-tag", Input).focus()
+
     @on(Input.Submitted)
     @on(Button.Pressed, "#iv-start")
     def start(self) -> None:
