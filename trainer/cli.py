@@ -197,7 +197,8 @@ def _open_store(args: argparse.Namespace, *, reading: bool = False,
     read_only = reading and path.exists() and not (os.access(path, os.W_OK)
                                                     and os.access(path.parent, os.W_OK))
     return Store.open(path, read_only=read_only, exclusive=exclusive,
-                      backup_dir=_backup_dir(args))
+                      backup_dir=_backup_dir(args),
+                      notice=lambda text: print(f"trainer: {text}", file=sys.stderr, flush=True))
 
 
 def _deck_paths(args: argparse.Namespace) -> list[Path]:

@@ -171,3 +171,26 @@ def test_after_the_migration_reviews_and_undos_keep_the_tallies(tmp_path: Path):
         assert store.card_state("d/a") == state
     finally:
         store.close()
+
+
+def test_bringing_a_long_log_up_to_date_is_said_before_it_starts(tmp_path: Path, monkeypatch,
+                                                                  capsys):
+    from trainer.cli import main
+    from trainer.store import db
+
+    path = tmp_path / "v9.db"
+    _v9_file(path)
+    monkeypatch.setattr(db, "LONG_UPDATE_REVIEWS", 13)  # the file's 13 reviews
+    monkeypatch.setenv("TRAINER_DECKS", str(tmp_path / "no-decks"))
+    assert main(["--db", str(path), "stats"]) == 0
+    err = capsys.readouterr().err
+    assert f"{path}: bringing its 13 reviews up to this trainer's format (schema 9 to " \
+           f"{SCHEMA_VERSION}); once only" in err
+    said: list[str] = []
+    Store.open(path, notice=said.append).close()
+    assert said == []  # up to date now: nothing to say
+    shorter = tmp_path / "short.db"
+    _v9_file(shorter)
+    monkeypatch.setattr(db, "LONG_UPDATE_REVIEWS", 14)
+    Store.open(shorter, notice=said.append).close()
+    assert said == []  # a short log is brought up to date without a word

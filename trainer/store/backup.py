@@ -183,9 +183,9 @@ def restore(backup: Path, db: Path, now: float | None = None) -> Path | None:
     problem = check_file(backup)
     if problem is not None:
         raise StoreError(f"{backup}: cannot restore: the backup is {problem}", kind="damaged")
-    from trainer.store.db import _ProcessLock
+    from trainer.store.lock import SessionLock
 
-    lock = _ProcessLock.take(db)
+    lock = SessionLock.take(db)
     try:
         stamp = time.strftime("%Y%m%d-%H%M%S", time.localtime(time.time() if now is None
                                                              else now))

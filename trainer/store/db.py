@@ -6,7 +6,6 @@ import functools
 import os
 import sqlite3
 import threading
-import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -23,10 +22,12 @@ from trainer.store import (
     schema,  # the schema's history: its migrations and what each version must have
 )
 from trainer.store.journal import dump_payload, new_event_id
+from trainer.store.lock import SessionLock
 from trainer.store.schema import SCHEMA_VERSION
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT_S = 2.0  # how long a write waits for another writer before saying "locked"
+LONG_UPDATE_REVIEWS = 20_000  # from this many reviews, bringing an old file up to date is said
 
 
 class StoreError(Exception):
@@ -274,7 +275,7 @@ class Store(figures.FigureQueries, interviews.InterviewQueries, fits.FitQueries,
         self._owner = threading.get_ident()
         self._main = conn
         self._local = threading.local()
-        self._lock: _ProcessLock | None = None
+        self._lock: SessionLock | None = None
         self.on_review: Callable[[], None] | None = None  # called after each review is saved
         self.failure: StoreError | None = None  # the last error that stopped a caller
         # what readers keep between looks (the statistics' caches), shared with the
@@ -294,13 +295,15 @@ class Store(figures.FigureQueries, interviews.InterviewQueries, fits.FitQueries,
 
     @classmethod
     def open(cls, path: Path | str, *, read_only: bool = False, exclusive: bool = False,
-             backup_dir: Path | None = None) -> Store:
+             backup_dir: Path | None = None,
+             notice: Callable[[str], None] | None = None) -> Store:
         """Open or create the database; refuses a file that is not ours, untouched.
 
         `read_only` opens without ever writing (statistics of a read-only file);
         `exclusive` also takes the one-trainer-per-database lock that a study session
         holds (a second one is refused, naming the first). Nothing is written before the
-        schema has been checked.
+        schema has been checked. `notice` is told, before it starts, of an update of an
+        older file that may take a while (a long review log).
         """
         path = Path(path)
         if path.exists():
@@ -328,7 +331,7 @@ class Store(figures.FigureQueries, interviews.InterviewQueries, fits.FitQueries,
             except OSError as exc:
                 raise StoreError(f"{path}: cannot create its folder: {exc.strerror or exc}",
                                  kind="read-only") from None
-        lock = _ProcessLock.take(path) if exclusive else None
+        lock = SessionLock.take(path) if exclusive else None
         try:
             conn = _open_connection(path, read_only=read_only, backup_dir=backup_dir)
         except StoreError:
@@ -344,6 +347,12 @@ class Store(figures.FigureQueries, interviews.InterviewQueries, fits.FitQueries,
                 # only now that the file is known to be ours and sound may anything write
                 conn.execute("PRAGMA journal_mode=WAL")
                 conn.execute("PRAGMA synchronous=NORMAL")
+                if notice is not None and 0 < version < SCHEMA_VERSION:
+                    (reviews,) = conn.execute("SELECT COUNT(*) FROM reviews").fetchone()
+                    if reviews >= LONG_UPDATE_REVIEWS:
+                        notice(f"{path}: bringing its {reviews:,} reviews up to this trainer's "
+                               f"format (schema {version} to {SCHEMA_VERSION}); once only, "
+                               "this may take a minute.")
                 store._migrate(version)
             elif version < SCHEMA_VERSION:
                 raise StoreError(f"{path}: written by an older trainer (schema {version}); "
@@ -605,54 +614,6 @@ def _connect(path: Path, *, read_only: bool) -> sqlite3.Connection:
         return conn
     return sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None,
                            check_same_thread=False)
-
-
-class _ProcessLock:
-    """One study session per database: an advisory lock on `<db>.lock`, naming its holder.
-
-    The kernel drops the lock when the process ends, however it ends, so a crashed
-    session never leaves a stale lock behind.
-    """
-
-    def __init__(self, fh: Any) -> None:
-        self.fh = fh
-
-    @classmethod
-    def take(cls, db: Path) -> _ProcessLock | None:
-        try:
-            import fcntl
-        except ImportError:  # no advisory locks here (Windows): SQLite's own locking only
-            return None
-        lock_path = db.with_name(db.name + ".lock")
-        try:
-            fh = open(lock_path, "a+")  # noqa: SIM115 - held open for the session
-        except OSError as exc:
-            raise StoreError(f"{lock_path}: cannot create the session lock: "
-                             f"{exc.strerror or exc}", kind="read-only") from None
-        try:
-            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            fh.seek(0)
-            holder = fh.read().strip() or "another process"
-            fh.close()
-            raise StoreError(f"{db}: in use by another trainer ({holder}). Quit that one first: "
-                             "two sessions on one database would show the same cards twice. "
-                             "`trainer stats` and `trainer decks` work meanwhile.",
-                             kind="in-use") from None
-        fh.seek(0)
-        fh.truncate()
-        started = time.strftime("%Y-%m-%d %H:%M", time.localtime())
-        fh.write(f"pid {os.getpid()}, started {started}")
-        fh.flush()
-        return cls(fh)
-
-    def release(self) -> None:
-        try:
-            self.fh.seek(0)
-            self.fh.truncate()
-        except OSError:
-            pass
-        self.fh.close()  # closing drops the lock
 
 
 def _review(row: Sequence[Any]) -> Review:
