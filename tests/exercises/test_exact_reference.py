@@ -78,5 +78,9 @@ def test_what_the_grader_is_handed() -> None:
     # a solver's double: its shortest decimal within its rounding, or itself (exact match)
     assert exact_reference("gaussian_mle_mean(x)", {"x": (1.32, 1.15, 1.63, 1.97)}) \
         == (Fraction("1.5175"), 1.5174999999999998)
+    for tolerance in ({"rtol": 0}, {"rtol": 1e-12}, {"atol": 1e-13}):
+        # a precision near the solver's rounding: the double, not a decimal near it
+        assert exact_reference("gaussian_mle_mean(x)", {"x": (1.32, 1.15, 1.63, 1.97)},
+                               **tolerance)[0] == 1.5174999999999998
     assert exact_reference("gaussian_mle_mean(x)", {"x": (1.32, 1.15, 1.63, 1.97)},
-                           exact_match=True)[0] == 1.5174999999999998
+                           atol=1e-6)[0] == Fraction("1.5175")

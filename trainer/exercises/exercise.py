@@ -317,13 +317,14 @@ def _float_args(f: Callable[..., object]) -> Callable[..., object]:
     return call
 
 
-def exact_reference(text: str, params: Mapping[str, object], *, exact_match: bool = False
-                    ) -> tuple[int | Fraction | float | str, float]:
-    """A numeric expression's value as the grader should take it, and its float: exact where the card's
-    arithmetic is (a param is the decimal the prompt prints, 0.1*3 is 3/10); the
-    expression with the params written in where it is not rational but calls no solver
-    (the grader encloses exp(-1) in intervals); otherwise the solver's double, as the
-    shortest decimal within its rounding (or the double itself for an exact match)."""
+def exact_reference(text: str, params: Mapping[str, object], *, rtol: float = DEFAULT_RTOL,
+                    atol: float | None = None) -> tuple[int | Fraction | float | str, float]:
+    """A numeric expression's value as the grader should take it, and its float: exact
+    where the card's arithmetic is (a param is the decimal the prompt prints, 0.1*3 is
+    3/10); the expression with the params written in where it is not rational but calls
+    no solver (the grader encloses exp(-1) in intervals); otherwise the solver's double,
+    as the shortest decimal within its rounding, or the double itself where the card's
+    precision (``rtol``, ``atol``) comes near that rounding (an exact match, 12 figures)."""
     with card_expression(text):
         node, _ = parse_cached(text, tuple(params), solve_function_names())
         env = {k: Fraction(repr(v)) if isinstance(v, float) else v for k, v in params.items()}
@@ -339,7 +340,9 @@ def exact_reference(text: str, params: Mapping[str, object], *, exact_match: boo
             return to_text(node, params), f
         except ExerciseError:
             pass  # a sample written into the formula: the double, as below
-    if exact_match:
+    # a snap moves the reference by up to SOLVER_ROUNDING: a millionth of the precision
+    margin = 1e6 * SOLVER_ROUNDING
+    if (rtol < margin) if atol is None else (atol < margin * abs(f)):
         return f, f
     from trainer.grading.numbers import shortest_decimal
 
@@ -405,8 +408,7 @@ def _reference(spec: _Spec, params: Mapping[str, object], card: Card) -> Referen
     if graded_against is None:  # the loader refuses such a card; one built in code may lack it
         raise ExerciseError(kind.missing_message(kind.reference_field))
     if spec.kind == "numeric":
-        exact, value = exact_reference(graded_against, params,
-                                       exact_match=atol is None and rtol <= 0)
+        exact, value = exact_reference(graded_against, params, rtol=rtol, atol=atol)
         mistakes: list[tuple[str, str]] = []
         values: list[float | None] = []
         errors: list[str] = []
