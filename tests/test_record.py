@@ -110,3 +110,22 @@ def test_a_merge_report_is_mutable_and_unhashable_as_its_dataclass_was():
     assert report.per_device is not Merged().per_device
     with pytest.raises(TypeError):
         hash(report)
+
+
+def test_settings_are_mutable_records_read_by_their_field_types(tmp_path):
+    from trainer.config import SETTING_TYPES, DeckOptions, Settings, load_settings
+
+    settings = Settings(new_per_day=5)
+    settings.reviews_per_day = 50
+    assert settings == Settings(new_per_day=5, reviews_per_day=50) != Settings()
+    assert settings.decks == {} and settings.decks is not Settings().decks
+    assert repr(DeckOptions(3)) == ("DeckOptions(new_per_day=3, reviews_per_day=None, "
+                                    "desired_retention=None)")
+    with pytest.raises(TypeError):
+        hash(settings)
+    assert SETTING_TYPES["desired_retention"] == "float" and SETTING_TYPES["theme"] == "str"
+    assert list(Settings().to_dict()) == list(SETTING_TYPES)
+    path = tmp_path / "config.toml"
+    path.write_text('new_per_day = 7\ntheme = "nord"\n[decks.d]\ndesired_retention = 0.8\n')
+    assert load_settings(path) == Settings(new_per_day=7, theme="nord",
+                                           decks={"d": DeckOptions(desired_retention=0.8)})

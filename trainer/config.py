@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
-from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
 from trainer.kept import kept
+from trainer.record import Fielded, field_names
 
 APP = "trainer"
 
@@ -87,13 +87,19 @@ def default_deck_paths() -> list[Path]:
 DECK_KEYS = ("new_per_day", "reviews_per_day", "desired_retention")
 
 
-@dataclass(slots=True)
-class DeckOptions:
+class DeckOptions(Fielded):
     """One deck's overrides of the global settings; None: the global value applies."""
 
-    new_per_day: int | None = None
-    reviews_per_day: int | None = None
-    desired_retention: float | None = None
+    __slots__ = DECK_KEYS
+    new_per_day: int | None
+    reviews_per_day: int | None
+    desired_retention: float | None
+
+    def __init__(self, new_per_day: int | None = None, reviews_per_day: int | None = None,
+                 desired_retention: float | None = None) -> None:
+        self.new_per_day = new_per_day
+        self.reviews_per_day = reviews_per_day
+        self.desired_retention = desired_retention
 
     def overrides(self) -> dict[str, float | int]:
         """The options this deck sets, by name."""
@@ -111,28 +117,52 @@ class DeckOptions:
         return " · ".join(parts)
 
 
-@dataclass(slots=True)
-class Settings:
+class Settings(Fielded):
     """Scheduling options; every field can be set in config.toml."""
 
-    desired_retention: float = 0.9
-    new_per_day: int = 20
-    reviews_per_day: int = 200
-    day_starts_at: int = 4  # local hour at which a new study day begins, as in Anki
-    learn_ahead_minutes: int = 20
-    theme: str = "textual-dark"  # any Textual theme; the app saves the one you pick
-    interview_date: str = ""  # YYYY-MM-DD: scheduling plans for that day; empty: no date
-    interview_scope: str = ""  # "deck:ID tag:T ...": the cards the date is for; empty: all
-    interview_final_days: int = 3  # new cards all seen this many days before the date
-    interview_question_minutes: float = 4.0  # a mock interview's time per question
-    interview_length: str = "6 questions"  # a mock interview's default: "N questions" or "M min"
-    sync_dir: str = ""  # a shared folder or git work tree the journal syncs through; empty: none
-    decks: dict[str, DeckOptions] = field(default_factory=dict)  # per-deck overrides
+    __slots__ = ("desired_retention", "new_per_day", "reviews_per_day", "day_starts_at",
+                 "learn_ahead_minutes", "theme", "interview_date", "interview_scope",
+                 "interview_final_days", "interview_question_minutes", "interview_length",
+                 "sync_dir", "decks")
+    # the types config.toml's values are read as (SETTING_TYPES below)
+    desired_retention: float
+    new_per_day: int
+    reviews_per_day: int
+    day_starts_at: int  # local hour at which a new study day begins, as in Anki
+    learn_ahead_minutes: int
+    theme: str  # any Textual theme; the app saves the one you pick
+    interview_date: str  # YYYY-MM-DD: scheduling plans for that day; empty: no date
+    interview_scope: str  # "deck:ID tag:T ...": the cards the date is for; empty: all
+    interview_final_days: int  # new cards all seen this many days before the date
+    interview_question_minutes: float  # a mock interview's time per question
+    interview_length: str  # a mock interview's default: "N questions" or "M min"
+    sync_dir: str  # a shared folder or git work tree the journal syncs through; empty: none
+    decks: dict[str, DeckOptions]  # per-deck overrides
+
+    def __init__(self, desired_retention: float = 0.9, new_per_day: int = 20,
+                 reviews_per_day: int = 200, day_starts_at: int = 4,
+                 learn_ahead_minutes: int = 20, theme: str = "textual-dark",
+                 interview_date: str = "", interview_scope: str = "",
+                 interview_final_days: int = 3, interview_question_minutes: float = 4.0,
+                 interview_length: str = "6 questions", sync_dir: str = "",
+                 decks: dict[str, DeckOptions] | None = None) -> None:
+        self.desired_retention = desired_retention
+        self.new_per_day = new_per_day
+        self.reviews_per_day = reviews_per_day
+        self.day_starts_at = day_starts_at
+        self.learn_ahead_minutes = learn_ahead_minutes
+        self.theme = theme
+        self.interview_date = interview_date
+        self.interview_scope = interview_scope
+        self.interview_final_days = interview_final_days
+        self.interview_question_minutes = interview_question_minutes
+        self.interview_length = interview_length
+        self.sync_dir = sync_dir
+        self.decks = {} if decks is None else decks
 
     def to_dict(self) -> dict[str, object]:
         """As config.toml holds it: the settings, then `decks` with each deck's overrides."""
-        out: dict[str, object] = {f.name: getattr(self, f.name) for f in fields(self)
-                                  if f.name != "decks"}
+        out: dict[str, object] = {name: getattr(self, name) for name in SETTING_TYPES}
         decks = {deck: o.overrides() for deck, o in sorted(self.decks.items()) if o.overrides()}
         if decks:
             out["decks"] = decks
@@ -155,6 +185,11 @@ class Settings:
         """The desired retention the scheduler aims at for this deck's cards."""
         own = self.deck(deck).desired_retention
         return self.desired_retention if own is None else own
+
+
+# each setting of config.toml but the per-deck tables, with the type its value is read as
+SETTING_TYPES: dict[str, str] = {
+    name: Settings.__annotations__[name] for name in field_names(Settings) if name != "decks"}
 
 
 class SettingsError(ValueError):
@@ -233,7 +268,7 @@ def load_settings(path: Path | None = None) -> Settings:
         return Settings()
     except (OSError, ValueError) as exc:  # UnicodeDecodeError and TOMLDecodeError among them
         raise SettingsError(f"{path}: {exc}") from None
-    known = {f.name: f.type for f in fields(Settings) if f.name != "decks"}
+    known = SETTING_TYPES
     settings = Settings()
     for key, value in raw.items():
         if key == "decks":
@@ -319,7 +354,7 @@ def save_setting(key: str, text: str, path: Path | None = None) -> Settings:
     """Set one setting in config.toml, keeping the others; validates before writing."""
     path = path or config_path()
     settings = load_settings(path)
-    known = {f.name: f.type for f in fields(Settings) if f.name != "decks"}
+    known = SETTING_TYPES
     if key not in known:
         raise SettingsError(f"unknown setting {key!r}; known: {', '.join(known)}")
     try:
