@@ -8,8 +8,9 @@ card kind is one more `KindSpec` in `CARD_KINDS`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any, Literal
+
+from trainer.record import Record
 
 # How a field's value is read (and described in the JSON Schema).
 FieldType = Literal[
@@ -41,32 +42,58 @@ Kind = Literal["recall", "numeric", "symbolic", "derivation", "code"]
 StepKind = Literal["numeric", "symbolic"]
 
 
-@dataclass(frozen=True, slots=True)
-class FieldSpec:
+_set = object.__setattr__  # a record's fields are set once, in __init__
+
+
+class FieldSpec(Record):
     """One field of a card, step, mistake or follow-up."""
 
+    __slots__ = ("name", "type", "doc", "required", "language", "missing", "min_items",
+                 "max_items")
     name: str
     type: FieldType
     doc: str
-    required: bool = False
-    language: Language | None = None  # for "expr" fields
-    missing: str = ""  # said after "a numeric card needs 'solve'" when it is missing
-    min_items: int = 0  # lists: how many items at least (and at most, below)
-    max_items: int | None = None
+    required: bool
+    language: Language | None  # for "expr" fields
+    missing: str  # said after "a numeric card needs 'solve'" when it is missing
+    min_items: int  # lists: how many items at least (and at most, below)
+    max_items: int | None
+
+    def __init__(self, name: str, type: FieldType, doc: str,  # noqa: A002
+                 required: bool = False, language: Language | None = None, missing: str = "",
+                 min_items: int = 0, max_items: int | None = None) -> None:
+        _set(self, "name", name)
+        _set(self, "type", type)
+        _set(self, "doc", doc)
+        _set(self, "required", required)
+        _set(self, "language", language)
+        _set(self, "missing", missing)
+        _set(self, "min_items", min_items)
+        _set(self, "max_items", max_items)
 
 
-@dataclass(frozen=True)
-class RecordSpec:
+class RecordSpec(Record):
     """A mapping in a deck: a card of one kind, a step of one kind, a mistake, a follow-up."""
 
+    __slots__ = ("name", "what", "fields", "reference", "mistake_language", "over_symbols")
     name: str  # the kind, or the record's name
     what: str  # how messages name it: "a numeric card"
     fields: tuple[FieldSpec, ...]
     # graded kinds: the field whose value the learner's answer is graded against,
     # the language of mistake answers, and whether symbols are names in expressions
-    reference: str | None = None
-    mistake_language: Language | None = None
-    over_symbols: bool = False
+    reference: str | None
+    mistake_language: Language | None
+    over_symbols: bool
+
+    def __init__(self, name: str, what: str, fields: tuple[FieldSpec, ...],
+                 reference: str | None = None, mistake_language: Language | None = None,
+                 over_symbols: bool = False) -> None:
+        _set(self, "name", name)
+        _set(self, "what", what)
+        _set(self, "fields", fields)
+        _set(self, "reference", reference)
+        _set(self, "mistake_language", mistake_language)
+        _set(self, "over_symbols", over_symbols)
 
     @property
     def names(self) -> tuple[str, ...]:
