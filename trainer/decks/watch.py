@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from trainer.decks.collect import deck_files
 from trainer.decks.model import LoadResult, Problem, study_order
+from trainer.record import Fielded
 
 
 class DeckWatch:
@@ -36,13 +36,19 @@ class DeckWatch:
         return changed
 
 
-@dataclass(slots=True)
-class Reload:
+class Reload(Fielded):
     """What a reload gives: the catalog to use and what to tell the learner."""
 
+    __slots__ = ("result", "new_problems", "kept")
     result: LoadResult
-    new_problems: list[Problem] = field(default_factory=list)
-    kept: list[str] = field(default_factory=list)  # deck ids kept at their last good version
+    new_problems: list[Problem]
+    kept: list[str]  # deck ids kept at their last good version
+
+    def __init__(self, result: LoadResult, new_problems: list[Problem] | None = None,
+                 kept: list[str] | None = None) -> None:
+        self.result = result
+        self.new_problems = [] if new_problems is None else new_problems
+        self.kept = [] if kept is None else kept
 
 
 def reload_decks(previous: LoadResult, paths: Sequence[Path | str]) -> Reload:
