@@ -27,11 +27,14 @@ from trainer.tui.screens.study import StudyScreen
 
 def _warm_up() -> None:
     """Load the home and statistics screens' code in the background once the first card
-    is on screen (a first d or S of the session found about 55 ms of imports to do), then
-    the grading stack (it waits for the sympy worker to be ready)."""
+    is on screen (a first d or S of the session found about 55 ms of imports to do), and
+    the card's parts a recall card does without, then the grading stack (it waits for the
+    sympy worker to be ready)."""
     try:
         import trainer.tui.screens.home
-        import trainer.tui.screens.stats  # noqa: F401
+        import trainer.tui.screens.stats
+        import trainer.tui.widgets.card_parts
+        import trainer.tui.widgets.countdown  # noqa: F401
         from trainer.grading import warm_up
 
         warm_up()

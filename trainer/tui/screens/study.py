@@ -22,11 +22,10 @@ from trainer.tui.screens.base import TrainerScreen
 from trainer.tui.study_text import card_header, md, nothing_due, rating_prompt, session_complete
 from trainer.tui.widgets.card_view import CardView
 from trainer.tui.widgets.session_bar import SessionBar
-from trainer.tui.widgets.steady_footer import SteadyFooter
-from trainer.tui.widgets.tick_list import TickList
 
 if TYPE_CHECKING:
     from trainer.tui.code_answer import CodeAnswer
+    from trainer.tui.widgets.tick_list import TickList
 
 TYPING_KEYS = ("[b]enter[/b] grades (empty: show the answer) · [b]ctrl+z[/b] undo · "
                "[b]esc[/b] keys")
@@ -96,6 +95,8 @@ class StudyScreen(TrainerScreen):
         self.show_current()
 
     async def _mount_footer(self) -> None:
+        from trainer.tui.widgets.steady_footer import SteadyFooter
+
         await self.mount(SteadyFooter())
         self.refresh_bindings()  # a footer mounted late has missed the bindings' signal
 
@@ -352,9 +353,9 @@ class StudyScreen(TrainerScreen):
         self.view.show_answer(card)
         self._answered()
 
-    @on(TickList.Changed, "#key-points")
-    def _ticked(self) -> None:
-        if self.attempt is None or self.phase != "answered":
+    def on_tick_list_changed(self, event: TickList.Changed) -> None:
+        # the key points' list (its class is imported when a card first shows them)
+        if event.control.id != "key-points" or self.attempt is None or self.phase != "answered":
             return
         self.attempt.tick(self.view.key_points.selected)
         self._answered()

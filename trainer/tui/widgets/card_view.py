@@ -9,13 +9,11 @@ from typing import TYPE_CHECKING, Any, cast
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import VerticalScroll
 from textual.widget import Widget
 from textual.widgets import Input, Static
 from textual.widgets.input import Selection as InputSelection
 
-from trainer.tui.answer_box import AnswerInput
 from trainer.tui.study_text import (
     answer_placeholder,
     card_verdict,
@@ -26,8 +24,6 @@ from trainer.tui.study_text import (
     step_prompt,
     steps_done,
 )
-from trainer.tui.widgets.countdown import Countdown
-from trainer.tui.widgets.tick_list import TickList
 
 if TYPE_CHECKING:
     from trainer.attempt import Attempt
@@ -36,32 +32,8 @@ if TYPE_CHECKING:
     from trainer.exercises.exercise import Graded
     from trainer.session import StudySession
     from trainer.tui.code_answer import CodeAnswer
-
-
-class KeyPoints(TickList):
-    """Key points to tick, wrapped at words; Enter is left to the screen (accept the rating)."""
-
-    # the status line says what space does: the footer keeps room for the screen's keys
-    BINDINGS = [Binding("enter", "screen.accept", "Accept", show=False),
-                Binding("space", "toggle", "Tick / untick", show=False)]
-
-
-class AnswerBox(Vertical):
-    """A graded card's step: what it asks for, the box to type in, how the answer reads."""
-
-    def __init__(self, *, id: str | None = None) -> None:  # noqa: A002
-        super().__init__(id=id)
-        # kept, not queried: a box mounted for the card being shown is filled at once,
-        # before its children are mounted
-        self.step_prompt = Static(id="step-prompt")
-        self.field = AnswerInput(id="answer", placeholder="type your answer; enter grades it",
-                                 select_on_focus=False)
-        self.preview = Static(id="preview")
-
-    def compose(self) -> ComposeResult:
-        yield self.step_prompt
-        yield self.field
-        yield self.preview
+    from trainer.tui.widgets.card_parts import AnswerBox, KeyPoints
+    from trainer.tui.widgets.countdown import Countdown
 
 
 # the card's parts top to bottom ("code" and "plot": a code card's editor, a card's plot).
@@ -88,12 +60,19 @@ class CardView(VerticalScroll):
         widget = self._mounted(part)
         if widget is not None:
             return widget
+        # the parts a recall card's question does without are imported when first mounted
         if part == "countdown":
+            from trainer.tui.widgets.countdown import Countdown
+
             widget = Countdown(self.on_due, id=part)
         elif part == "answer-box":
+            from trainer.tui.widgets.card_parts import AnswerBox
+
             widget = AnswerBox(id=part)
             widget.display = False
         elif part == "key-points":
+            from trainer.tui.widgets.card_parts import KeyPoints
+
             widget = KeyPoints(id=part)
             widget.display = False
         else:
@@ -136,13 +115,13 @@ class CardView(VerticalScroll):
     @property
     def answer(self) -> Input:
         """A graded card's answer box (mounted, hidden, if no graded card was shown yet)."""
-        return cast(AnswerBox, self._part("answer-box")).field
+        return cast("AnswerBox", self._part("answer-box")).field
 
     @property
     def typed(self) -> str:
         """The text in the answer box while it is shown."""
         box = self._shown("answer-box")
-        return box.field.value if isinstance(box, AnswerBox) else ""
+        return cast("AnswerBox", box).field.value if box is not None else ""
 
     @property
     def answering(self) -> bool:
@@ -151,7 +130,7 @@ class CardView(VerticalScroll):
 
     @property
     def key_points(self) -> KeyPoints:
-        return cast(KeyPoints, self._part("key-points"))
+        return cast("KeyPoints", self._part("key-points"))
 
     @property
     def points_shown(self) -> bool:
@@ -171,9 +150,10 @@ class CardView(VerticalScroll):
             part = self._part(widget_id) if mount else self._mounted(widget_id)
             return cast(Static, part)
         box = self._part("answer-box") if mount else self._mounted("answer-box")
-        if not isinstance(box, AnswerBox):
+        if box is None:
             return None
-        return box.step_prompt if widget_id == "step-prompt" else box.preview
+        answer_box = cast("AnswerBox", box)
+        return answer_box.step_prompt if widget_id == "step-prompt" else answer_box.preview
 
     def clear(self) -> None:
         """Nothing of the card before stays: its verdict, answer, hint, steps, plot, key
@@ -188,8 +168,8 @@ class CardView(VerticalScroll):
             self.code_answer.remove()
             self.code_answer = None
         countdown = self._mounted("countdown")
-        if isinstance(countdown, Countdown):
-            countdown.stop()
+        if countdown is not None:
+            cast("Countdown", countdown).stop()
 
     # --- no card ----------------------------------------------------------------------------
 
@@ -202,7 +182,7 @@ class CardView(VerticalScroll):
         """Only learning cards due later are left: count down to the next one."""
         self.set("prompt", "")
         self._hide("answer-box")
-        cast(Countdown, self._part("countdown")).start(session, wait)
+        cast("Countdown", self._part("countdown")).start(session, wait)
 
     # --- a recall card ------------------------------------------------------------------------
 
