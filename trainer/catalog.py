@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from trainer.decks import Deck, LoadResult, Problem, load_decks
 from trainer.decks import cache as deck_cache
-from trainer.decks.collect import read_deck_text
+from trainer.decks.collect import deck_text, read_deck_bytes, read_deck_text
 
 if TYPE_CHECKING:  # the YAML loader is imported only when a deck is not in the cache
     from trainer.decks.loader import Located
 from trainer.render import plural
 
 
+@functools.cache
 def _checking_code() -> tuple[Path, ...]:
     """The files of the code that checks cards, found without importing it."""
     package = Path(__file__).parent
@@ -25,16 +27,31 @@ def _checking_code() -> tuple[Path, ...]:
 
 def _load_checked(path: Path) -> tuple[Deck | None, list[Problem]]:
     """One deck file: from the cache when unchanged, else parsed and its expressions checked."""
-    text, problems = read_deck_text(path)
+    data, problems = read_deck_bytes(path)
+    if data is None:
+        return None, problems
+    if b"\r" not in data:
+        # no line end to translate: the bytes are the text's UTF-8 (if they are UTF-8 at
+        # all), and give its key; a deck found in the cache is never decoded
+        cached = _cached(deck_cache.entry_key(path, data, _checking_code()))
+        if cached is not None:
+            return cached, []
+    text, problems = deck_text(path, data)
     if text is None:
         return None, problems
     return _checked(path, text)
 
 
+def _cached(key: str) -> Deck | None:
+    """The deck cached under `key`, unless a plugin it requires can not be used now."""
+    cached = deck_cache.load(key)
+    return None if cached is None or _missing_plugins(cached) else cached
+
+
 def _checked(path: Path, text: str, no_aliases: bool = False) -> tuple[Deck | None, list[Problem]]:
     key = deck_cache.entry_key(path, text, _checking_code())
-    cached = deck_cache.load(key)
-    if cached is not None and not _missing_plugins(cached):
+    cached = _cached(key)
+    if cached is not None:
         return cached, []
     from trainer.decks.loader import load_text
 

@@ -16,7 +16,22 @@ _KINDS = ((stat.S_ISFIFO, "a FIFO"), (stat.S_ISCHR, "a device"), (stat.S_ISBLK, 
 
 
 def read_bounded_text(path: Path, limit: int) -> str:
-    """The UTF-8 text of the regular file at `path`, read at most `limit` + 1 bytes.
+    """The UTF-8 text of the regular file at `path`, read at most `limit` + 1 bytes
+    (`read_bounded_bytes`), with its line ends as text mode reads them."""
+    return bounded_text(read_bounded_bytes(path, limit))
+
+
+def bounded_text(data: bytes) -> str:
+    """The text of bytes `read_bounded_bytes` gave, as `read_bounded_text` returns it."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise UnreadableFile(f"not UTF-8 text: {exc.reason}") from None
+    return text.replace("\r\n", "\n").replace("\r", "\n")  # as text mode reads it
+
+
+def read_bounded_bytes(path: Path, limit: int) -> bytes:
+    """The bytes of the regular file at `path`, read at most `limit` + 1 bytes.
 
     A FIFO, a device (a symlink to /dev/zero) or a socket is refused without reading
     it: the size a stat reports says nothing about what such a file yields, and opening
@@ -46,8 +61,4 @@ def read_bounded_text(path: Path, limit: int) -> str:
     if size > limit:
         raise UnreadableFile(f"larger than {limit // 1_000_000} MB" if limit >= 1_000_000
                              else f"larger than {limit} bytes")
-    try:
-        text = b"".join(chunks).decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise UnreadableFile(f"not UTF-8 text: {exc.reason}") from None
-    return text.replace("\r\n", "\n").replace("\r", "\n")  # as text mode reads it
+    return b"".join(chunks)

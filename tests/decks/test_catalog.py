@@ -48,6 +48,40 @@ def test_editing_the_deck_invalidates_its_cache_entry(recall_deck):
     assert card.prompt == "Why logs?"
 
 
+def test_a_cached_deck_is_found_by_its_bytes_and_its_text_alike(recall_deck, monkeypatch):
+    import trainer.decks.loader
+
+    text = recall_deck.read_text(encoding="utf-8")
+    assert deck_cache.entry_key(recall_deck, text) == deck_cache.entry_key(
+        recall_deck, text.encode("utf-8"))
+    first = load_catalog([recall_deck])
+
+    def no_parse(*args, **kwargs):
+        raise AssertionError("a cached deck was parsed again")
+
+    monkeypatch.setattr(trainer.decks.loader, "load_text", no_parse)
+    assert load_catalog([recall_deck]).decks == first.decks
+
+
+def test_a_deck_with_windows_line_ends_is_read_as_text_and_cached(recall_deck, monkeypatch):
+    import trainer.decks.loader
+
+    recall_deck.write_bytes(recall_deck.read_bytes().replace(b"\n", b"\r\n"))
+    first = load_catalog([recall_deck])
+    assert [c.id for c in first.cards] == ["likelihood", "log-likelihood", "map"]
+    assert all("\r" not in c.prompt for c in first.cards)
+    monkeypatch.setattr(trainer.decks.loader, "load_text",
+                        lambda *a, **k: pytest.fail("a cached deck was parsed again"))
+    assert load_catalog([recall_deck]).decks == first.decks
+
+
+def test_a_deck_file_that_is_not_utf8_is_a_problem_not_a_crash(write_deck):
+    path = write_deck("")
+    path.write_bytes(b"deck: d\ntitle: caf\xe9\ncards: []\n")
+    result = load_catalog([path])
+    assert result.decks == [] and "not UTF-8 text" in result.problems[0].message
+
+
 def test_a_corrupt_cache_entry_is_ignored(recall_deck):
     load_catalog([recall_deck])
     for entry in deck_cache.cache_dir().glob("*.bin"):

@@ -28,8 +28,10 @@ def cache_dir() -> Path:
     return deck_cache_dir()
 
 
+@functools.cache
 def _code_stamp(extra: tuple[Path, ...]) -> str:
-    """Changes whenever the code that reads or checks decks changes."""
+    """Changes whenever the code that reads or checks decks changes. Read once per process
+    (for each deck it would stat the same files again), as that code is imported once."""
     here = Path(__file__).parent
     parts = [str(FORMAT), ",".join(field_names(Card))]
     for path in (*(here / name for name in _CODE), *extra):
@@ -109,10 +111,13 @@ def plugin_stamp() -> str:
     return ";".join(parts)
 
 
-def entry_key(path: Path, text: str, extra_code: tuple[Path, ...] = ()) -> str:
+def entry_key(path: Path, text: str | bytes, extra_code: tuple[Path, ...] = ()) -> str:
+    """The cache key of a deck file's text. Its UTF-8 bytes give the same key: a file with
+    no carriage return to translate is keyed without decoding it."""
     digest = hashlib.blake2b(digest_size=16)
     for part in (_code_stamp(extra_code), plugin_stamp(), str(path), text):
-        digest.update(part.encode("utf-8", "surrogatepass"))
+        digest.update(part if isinstance(part, bytes)
+                      else part.encode("utf-8", "surrogatepass"))
         digest.update(b"\0")
     return digest.hexdigest()
 

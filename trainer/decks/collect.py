@@ -16,13 +16,34 @@ MAX_DECK_BYTES = 5_000_000
 
 def read_deck_text(path: Path) -> tuple[str | None, list[Problem]]:
     """A deck file's text, or the problem that stops it being read (never an exception)."""
-    from trainer.files import UnreadableFile, read_bounded_text
+    data, problems = read_deck_bytes(path)
+    return (None, problems) if data is None else deck_text(path, data)
+
+
+def read_deck_bytes(path: Path) -> tuple[bytes | None, list[Problem]]:
+    """A deck file's bytes (`deck_text` decodes them), or the problem that stops it being
+    read (never an exception)."""
+    from trainer.files import UnreadableFile, read_bounded_bytes
 
     try:
-        return read_bounded_text(path, MAX_DECK_BYTES), []
+        return read_bounded_bytes(path, MAX_DECK_BYTES), []
     except UnreadableFile as exc:
-        reason = str(exc).replace("larger than 5 MB", "deck file is larger than 5 MB")
-        return None, [Problem(str(path), 1, 1, "", reason)]
+        return None, [_unreadable(path, exc)]
+
+
+def deck_text(path: Path, data: bytes) -> tuple[str | None, list[Problem]]:
+    """The text of a deck file's bytes, or why they are not text (never an exception)."""
+    from trainer.files import UnreadableFile, bounded_text
+
+    try:
+        return bounded_text(data), []
+    except UnreadableFile as exc:
+        return None, [_unreadable(path, exc)]
+
+
+def _unreadable(path: Path, exc: Exception) -> Problem:
+    reason = str(exc).replace("larger than 5 MB", "deck file is larger than 5 MB")
+    return Problem(str(path), 1, 1, "", reason)
 
 def deck_files(paths: Iterable[Path]) -> list[Path]:
     """The deck files named by paths: files as given, folders searched for *.yaml/*.yml."""
