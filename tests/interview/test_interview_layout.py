@@ -294,3 +294,30 @@ async def test_a_timed_interview_says_when_its_time_is_up_and_the_question_is_th
         await pilot.press("ctrl+s")
         await until(pilot, lambda: screen.finished, "the debrief")
         assert len(screen.mock.asked) == 1
+
+
+async def test_the_question_clock_stops_when_the_answer_is_sent(make_app, write_deck,
+                                                                tmp_path: Path):
+    """While the model answer is read the countdown ran on (and went red): the clock line
+    shows the time the answer took, which is what the debrief counts."""
+    app = make_app(write_deck(FOLLOW), tmp_path / "t.db", clock=lambda: 1_796_000_000.0)
+    clock = FakeClock()
+    app.interview_clock = clock
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start(app, pilot, "I", length="2")
+        screen = app.screen
+        q = screen.mock.current
+        clock.advance(75)
+        screen.query_one("#iv-answer").text = "something"
+        await pilot.press("ctrl+s")
+        if q.stage == "follow_up":
+            await pilot.press("ctrl+s")
+        await until(pilot, lambda: q.stage == "review", "the review")
+        clock.advance(300)  # reading the model answer, past the four minutes
+        screen.tick_clock()
+        line = screen.query_one("#iv-clock").content
+        assert "· answered in 1:15 ·" in str(line) and "red" not in str(line.style)
+        # a long topic at 80 columns: the line wraps, the clocks are all drawn
+        await pilot.pause()
+        shown = " ".join(text.strip() for text in shown_lines(screen.query_one("#iv-clock")))
+        assert shown.endswith("· answered in 1:15 · interview 6:15"), shown

@@ -37,7 +37,7 @@ class InterviewScreen(TrainerScreen):
     ]
     DEFAULT_CSS = """
     InterviewScreen { padding: 0 1; }
-    #iv-clock { height: 1; }
+    #iv-clock { height: auto; }  /* a long topic wraps; the clocks are never cut */
     #iv-prompt { margin: 1 0 0 0; }
     #iv-said {
         height: auto; max-height: 25%; margin: 1 0 0 0; padding: 0 0 0 1;
@@ -109,10 +109,15 @@ class InterviewScreen(TrainerScreen):
             total = " · interview time is up"
         if self.mock.last_question and not self.mock.questions:
             total += " · last question"  # "Question 3 of 3" says it already
-        left = self.mock.question_left()
+        if q.stage == "review":  # the answer is in: its time stands still while read
+            own = f"answered in {clock_text(q.seconds)}"
+            late = q.seconds > q.limit
+        else:
+            own = clock_text(self.mock.question_left())
+            late = self.mock.question_left() <= 0
         self.query_one("#iv-clock", Static).update(Text(
-            f"Question {q.number}{self._of()} · {q.topic} · {clock_text(left)}{total}",
-            style="bold red" if left <= 0 and q.stage != "review" else "bold"))
+            f"Question {q.number}{self._of()} · {q.topic} · {own}{total}",
+            style="bold red" if late else "bold"))
         if self.mock.time_up() and not q.time_up_seen:
             q.time_up_seen = True
             self.notify("Time is up: finish your sentence, then ctrl+s.", title="Time",
