@@ -207,3 +207,62 @@ def test_a_tiny_factor_inside_a_formula_decides_the_point() -> None:
     r = grade("x^2", "2^(-2^1200)*x", symbols="x: positive")
     assert r.verdict is Verdict.INCORRECT
     assert "a number smaller than 10^(-3.22e300) in size" in r.message
+
+
+# --------------------- the sign of a number computed with a function (A10): dropped
+
+
+@pytest.mark.parametrize(("reference", "right", "wrong"), [
+    ("-0.3679", "-exp(-1)", "exp(-1)"),
+    ("0.3679", "exp(-1)", "-exp(-1)"),  # -exp(-1) was accepted for 0.3679
+    ("-0.6931", "log(1/2)", "log(2)"),
+    ("0.6931", "log(2)", "log(1/2)"),   # log(1/2) was accepted for 0.6931
+    ("-1", "(-1)^(10^300 + 1)", "(-1)^(10^300)"),
+    ("-2.0794", "3 log(1/2)", "-3 log(1/2)"),
+])
+def test_a_negative_value_computed_with_functions_keeps_its_sign(reference: str, right: str,
+                                                                 wrong: str) -> None:
+    assert grade(reference, right).verdict is Verdict.CORRECT
+    r = grade(reference, wrong)
+    assert r.verdict is Verdict.INCORRECT and r.feedback == "wrong sign"
+
+
+def test_a_shipped_negative_reference_typed_as_an_expression_keeps_its_sign() -> None:
+    from trainer.config import shipped_deck_dir
+    from trainer.decks import load_decks
+    from trainer.exercises import instantiate
+
+    checked = 0
+    for card in load_decks([shipped_deck_dir()]).cards:
+        if not card.graded:
+            continue
+        exercise = instantiate(card, 0)
+        for i, step in enumerate(exercise.steps):
+            if step.kind != "numeric" or exercise.reference(i).value >= 0:
+                continue
+            size = repr(-exercise.reference(i).value)
+            assert exercise.grade(i, f"-exp(log({size}))").verdict == "correct", card.id
+            assert exercise.grade(i, f"exp(log({size}))").verdict == "incorrect", card.id
+            checked += 1
+    assert checked >= 3
+
+
+# -------- a value that only more precision pins down (A11): given up on, or misread
+
+
+def test_a_value_pinned_down_only_at_high_precision_is_graded() -> None:
+    # (1 + 10^-299)^(10^299) is e: at 128 bits it is [1, 2^(8·10^260)], which was taken as
+    # final ('number too large' or undecided) instead of trying more precision
+    assert grade("2.718281828", "(1 + 1/10^299)^(10^299)").verdict is Verdict.CORRECT
+    assert grade("2.7", "(1 + 1/10^299)^(10^299)").verdict is Verdict.INCORRECT
+    r = grade("2.718281828", "(1 + 1/10^599)^(10^599)")  # beyond 2000 bits: said so
+    assert r.verdict is Verdict.UNDECIDED and "precisely enough" in r.message
+
+
+def test_a_negative_base_to_an_integer_exponent_beyond_the_precision_is_defined() -> None:
+    # 10^300 is not exact at 128 bits, and (−1)^(10^300) was 'undefined'
+    assert grade("1", "(-1)^(10^300)").verdict is Verdict.CORRECT
+    r = grade("x", "x^(10^300)", symbols="x: real")
+    assert r.verdict is Verdict.INCORRECT and "undefined" not in r.message
+    huge = grade("x", "(-2)^(2^300)", symbols="x: real")
+    assert "a positive number larger than 10^(6.13209e+89) in size" in huge.message

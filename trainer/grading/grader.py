@@ -329,6 +329,9 @@ def _grade_number(exp_node: Node, ans_node: Node, parsed: str, warnings: tuple[s
             return Result(Verdict.UNDECIDED, parsed, failed_ref or "could not decide: the "
                           "reference answer could not be evaluated precisely enough",
                           warnings=warnings)
+        if settled == "imprecise":
+            return Result(Verdict.UNDECIDED, parsed, "could not decide: your answer could not "
+                          "be evaluated precisely enough", warnings=warnings)
         if settled in ("undefined", "huge") or settled is None and failed:
             return Result(Verdict.INVALID, parsed, failed or "your answer could not be "
                           "evaluated: " + ("it is undefined" if settled == "undefined" else

@@ -20,7 +20,8 @@ from typing import Any
 
 from trainer.grading.expr import nodes
 
-__all__ = ["PRECISIONS", "Outcome", "Undefined", "Unknown", "compare_point", "warm_up"]
+__all__ = ["PRECISIONS", "Outcome", "Undefined", "Unknown", "compare_point", "signed_parts",
+           "value_words", "warm_up"]
 
 # bits of working precision tried in turn (double is 53)
 PRECISIONS = (128, 320, 800, 2000)
@@ -97,6 +98,25 @@ def hi(x: Any) -> Any:
     import mpmath
 
     return mpmath.mp.make_mpf(x._mpi_[1])
+
+
+def signed_parts(v: Any) -> tuple[int, int]:
+    """(m, e) with v = m·2^e exactly, m signed (mpmath's ``man_exp`` drops the sign:
+    −1 gave (1, 0), and −exp(−1) was graded as +0.3679)."""
+    sign, man, exp, _ = v._mpf_
+    return (-int(man) if sign else int(man)), int(exp)
+
+
+def _holds_integer(a: Any, b: Any) -> bool:
+    """Whether [a, b] (exact mpf ends) holds an integer, decided on the binary digits
+    (mpmath's floor rounds to 53 bits: 10^300 ± 2^870 had one floor)."""
+    ends = []
+    for v in (a, b):
+        man, exp = signed_parts(v)
+        if exp >= 0:
+            return True  # an integer end (every end beyond 2^prec is one)
+        ends.append(man >> -exp)  # its floor
+    return ends[0] != ends[1]
 
 
 class _Eval:
@@ -273,8 +293,8 @@ class _Eval:
             return self.elementwise(y, lambda t: self.power(x, t))  # e^(−Xw)
         if isinstance(y, _Eye) or self.is_mat(y):
             raise Unknown("a matrix exponent")
-        if lo(y) == hi(y) and abs(lo(y)) > 2 ** _MAX_INT_BITS:
-            return self.far_power(x, lo(y) > 0)  # x^(2^(2^40)): no int of it is made
+        if lo(y) == hi(y) and abs(lo(y)) > 2 ** _MAX_INT_BITS and signed_parts(lo(y))[1] >= 0:
+            return self.far_power(x, y)  # x^(2^(2^40)): no int of it is made
         k = self.integer_of(y)
         if isinstance(x, _Eye):
             return _Eye(self.power(x.scale, y))
@@ -307,6 +327,10 @@ class _Eval:
             return x ** k
         # a non-integer exponent needs a positive base
         if hi(x) < 0:
+            if _holds_integer(lo(y), hi(y)):
+                # 10^300 at 128 bits: an interval that holds an integer, which more precision
+                # may show the exponent to be ((−0.17)^(10^300) is defined)
+                raise Unknown("a power of a negative number with an exponent near an integer")
             raise Undefined("a power of a negative number")
         if self.exact_zero(x):
             if lo(y) > 0:
@@ -318,19 +342,32 @@ class _Eval:
             raise Unknown("a base near zero")
         return self.exp(y * iv.log(x))
 
-    def far_power(self, x: Any, positive: bool) -> Any:
-        """x to an exact integer power beyond 2^256: beyond the range, or 1."""
+    def far_power(self, x: Any, y: Any) -> Any:
+        """x to an exact integer power ``y`` beyond 2^256 (no int of it is made): through
+        exp(y·log|x|), its sign from the parity of y (an mpf this large with a non-negative
+        binary exponent is an integer, even unless that exponent is 0)."""
         if isinstance(x, _Eye) or self.is_mat(x):
             raise Hopeless("a matrix to a huge power")
-        least = 0 if self.contains_zero(x) else min(abs(lo(x)), abs(hi(x)))
-        top = max(abs(lo(x)), abs(hi(x)))
-        if least > 1:
-            raise Huge(tiny=not positive)
-        if 0 < top < 1:
-            raise Huge(tiny=positive)
-        if lo(x) == hi(x) == 1:
-            return x
-        raise Hopeless("a huge power of a number near 1")
+        if self.exact_zero(x):
+            if lo(y) > 0:
+                return self.iv.mpf(0)
+            raise Undefined("division by zero")
+        if self.contains_zero(x):
+            raise Unknown("a base near zero")
+        import mpmath
+
+        least, top = sorted((abs(lo(x)), abs(hi(x))))
+        with mpmath.workprec(64):  # |x|^y certainly beyond the range: nonzero, and said so
+            k = abs(lo(y))
+            if least > 1 and k * mpmath.log(least, 2) > _MAX_MAG_BITS:
+                raise Huge(tiny=lo(y) < 0)
+            if top < 1 and k * -mpmath.log(top, 2) > _MAX_MAG_BITS:
+                raise Huge(tiny=lo(y) > 0)
+        if lo(x) > 0:
+            return self.exp(y * self.iv.log(x))
+        man, exp = signed_parts(lo(y))
+        size = self.exp(y * self.iv.log(-x))
+        return -size if exp == 0 and man % 2 else size
 
     def exp(self, x: Any) -> Any:
         if lo(x) > _MAX_EXP_ARG:
@@ -342,7 +379,9 @@ class _Eval:
 
             return self.iv.mpf([0, mpmath.ldexp(1, -(1 << 995))])
         if max(abs(lo(x)), abs(hi(x))) > _MAX_EXP_ARG:
-            raise Hopeless("too large")
+            # an argument this wide at this precision ((1 + 10⁻⁵⁹⁹)^(10⁵⁹⁹) at 128 bits): more
+            # precision may narrow it
+            raise Unknown("an exponent too wide at this precision")
         return self.iv.exp(x)
 
     def log(self, x: Any) -> Any:
@@ -683,6 +722,9 @@ def value_words(a: Any, b: Any, digits: int = 6) -> str:
 
     mid = (a + b) / 2
     pinned = a == b or ((a > 0 or b < 0) and mpmath.mag(b - a) < mpmath.mag(mid) - 20)
+    if not pinned and (a >= 1 or b <= -1):  # far out and not pinned down: its least size
+        return f"a {'positive' if a > 0 else 'negative'} number larger than " \
+               f"{value_words(min(abs(a), abs(b)), min(abs(a), abs(b)))} in size"
     if not pinned:
         return bound_words(a, b)
     if mid != 0 and abs(mpmath.mag(mid)) > 10 ** 12:  # 3.6e-1007988223047501816797…

@@ -42,15 +42,19 @@ class _Enclosure:
 
 
 def _as_fraction(x: object) -> Fraction:
-    """An mpf (a finite binary number) exactly."""
-    man, exp = x.man_exp  # type: ignore[attr-defined]
-    return Fraction(int(man)) * Fraction(2) ** int(exp)
+    """An mpf (a finite binary number) exactly, its sign included."""
+    from trainer.grading.precise import signed_parts
+
+    man, exp = signed_parts(x)
+    return Fraction(man) * Fraction(2) ** exp
 
 
-def _ends(lo: Any, hi: Any) -> _Enclosure | str | None:
+def _ends(lo: Any, hi: Any) -> _Enclosure | str:
     """An interval as fractions; an end beyond 2^±4096 would make a fraction of millions
     of digits (10^(−10^9)), so such an interval is widened to ±2^-262144 (both ends tiny),
-    "huge" (both beyond 2^262144, one sign), or None."""
+    "huge" (both beyond 2^262144, one sign), or "unknown": one end far out and the other
+    not, which more precision may narrow ((1 + 10^-299)^(10^299) is [1, 2^(8·10²⁶⁰)] at 128
+    bits and e at 2000)."""
     import mpmath
 
     from trainer.grading.precise import value_words
@@ -67,7 +71,7 @@ def _ends(lo: Any, hi: Any) -> _Enclosure | str | None:
                           nonzero=lo > 0 or hi < 0)
     if all(m > _FAR for m in mags) and (lo > 0 or hi < 0):
         return "huge"
-    return None
+    return "unknown"
 
 
 def _enclose(node: Node, prec: int, deadline: float) -> _Enclosure | str | None:
@@ -131,8 +135,8 @@ def settle(answer: Node | Fraction, double: float, reference: Node | Fraction, r
     """The verdict's values, from intervals that hold the exact values of the sides given
     as nodes (a Fraction side is exact already): a :class:`Settled` whose values meet the
     precision exactly when the exact values do; "undefined" or "huge" (beyond 10^(10^300))
-    for the answer, "reference" when no precision encloses the reference; None when no
-    precision settles it.
+    for the answer, "reference" when no precision encloses the reference; "imprecise" when
+    no precision up to the last settles it; None when the answer can not be enclosed.
 
     An exact match (rtol 0, no atol) is refuted by intervals but proved only for a binary
     number: when no precision refutes it, ``double`` (the answer in doubles) is graded if
@@ -179,4 +183,4 @@ def settle(answer: Node | Fraction, double: float, reference: Node | Fraction, r
         # an exact match that no precision refutes: 0.1·exp(0) is 1/10 to 600 digits
         kept = _double_if_kept(double, last.lo, last.hi)
         return Settled(kept, reference) if kept is not None else None
-    return None
+    return "imprecise"  # every precision tried, none settles it
