@@ -594,7 +594,7 @@ def cmd_study(args: argparse.Namespace) -> int:
     if settings.sync_dir and store.failure is None:  # at exit: what was studied goes out
         from trainer.sync.auto import sync_quietly
 
-        _, failure = sync_quietly(store, settings.sync_dir)
+        _, failure = sync_quietly(store, settings.sync_dir, app.scheduler)
         if failure:
             print(f"trainer: {failure}", file=sys.stderr)
     store.close()

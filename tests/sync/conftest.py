@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -122,3 +126,30 @@ def anki_import():
 def study_cards():
     """`study_cards(store, key, [(time, rating), ...])`: reviews recorded as study does."""
     return study
+
+
+def _kill_sync(stage: str, db: Path, root: Path, marker: Path) -> None:
+    """Run `trainer sync ROOT --db DB` until the sync's test hook stops it at `stage`
+    (trainer.sync.folder.HOOK), then kill -9 it."""
+    env = {**os.environ, "TRAINER_SYNC_HOOK": f"{stage}:{marker}"}
+    proc = subprocess.Popen([sys.executable, "-m", "trainer", "sync", str(root), "--db",
+                             str(db)], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 120  # a generous bound, not a race: the hook waits
+        while not marker.exists():
+            assert proc.poll() is None, proc.communicate()
+            assert time.monotonic() < deadline, "the sync never reached the hook"
+            time.sleep(0.05)
+        os.kill(proc.pid, signal.SIGKILL)
+    finally:
+        proc.wait(timeout=60)
+        assert proc.stdout is not None and proc.stderr is not None
+        proc.stdout.close()
+        proc.stderr.close()
+
+
+@pytest.fixture
+def kill_sync(tmp_path: Path):
+    """`kill_sync(stage, db, root)`: `trainer sync ROOT --db DB` killed (-9) where the
+    sync's test hook `stage` ("before-rename", "fits-after-rename" …) stops it."""
+    return lambda stage, db, root: _kill_sync(stage, db, root, tmp_path / "stopped")

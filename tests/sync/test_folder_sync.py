@@ -3,12 +3,8 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import signal
 import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -135,27 +131,13 @@ def test_a_damaged_segment_is_reported_and_skipped_and_the_rest_merges(two):
 
 
 @pytest.mark.parametrize("stage", ["before-rename", "after-rename"])
-def test_kill_9_in_the_middle_of_a_sync_loses_and_duplicates_nothing(tmp_path, two, stage):
+def test_kill_9_in_the_middle_of_a_sync_loses_and_duplicates_nothing(tmp_path, two, stage,
+                                                                     kill_sync):
     a, b, root = two
     for k in range(5):
         rate(a, f"d/c{k}", 3, T0 + k)
     a.close()
-    marker = tmp_path / "stopped"
-    env = {**os.environ, "TRAINER_SYNC_HOOK": f"{stage}:{marker}"}
-    proc = subprocess.Popen([sys.executable, "-m", "trainer", "sync", str(root), "--db",
-                             str(tmp_path / "a.db")], env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE)
-    try:
-        deadline = time.monotonic() + 120  # a generous bound, not a race: the hook waits
-        while not marker.exists():
-            assert proc.poll() is None, proc.communicate()
-            assert time.monotonic() < deadline, "the sync never reached the hook"
-            time.sleep(0.05)
-        os.kill(proc.pid, signal.SIGKILL)
-    finally:
-        proc.wait(timeout=60)
-        proc.stdout.close()
-        proc.stderr.close()
+    kill_sync(stage, tmp_path / "a.db", root)
     a = Store.open(tmp_path / "a.db")
     report = sync_folder(a, root)
     assert report.problems == []
@@ -422,3 +404,29 @@ def test_trainer_sync_waits_for_a_study_session_on_the_database(tmp_path, capsys
     finally:
         studying.close()
     assert main(["sync", str(shared), "--db", str(db)]) == 0
+
+
+@needs_git
+def test_fitted_parameters_travel_through_git_like_the_segments(tmp_path, two):
+    from trainer.config import Settings
+    from trainer.scheduling.optimize import Evaluation, FitReport, default_parameters
+    from trainer.scheduling.refit import apply_fit
+
+    a, b, _ = two
+    bare = clones(tmp_path)
+    rate(a, "d/x", 3, T0)
+    rate(b, "d/y", 3, T0 + 60)
+    fitted = default_parameters()
+    fitted[0:4] = [0.05, 0.3, 0.6, 2.0]
+    apply_fit(a, FitReport(deck=None, reviews=800, predictions=700, default=Evaluation(0.4, 0.08),
+                           fitted=Evaluation(0.3, 0.05), parameters=fitted), Settings(), T0 + DAY)
+    on_a, on_b = Scheduler.for_store(Settings(), a), Scheduler()
+    sync_git(a, tmp_path / "wa", scheduler=on_a)
+    report = sync_git(b, tmp_path / "wb", scheduler=on_b)
+    assert [line.split(" on ")[1] for line in report.fits] == [a.device_id]
+    assert b.fitted_parameters() == a.fitted_parameters() == {None: tuple(fitted)}
+    sync_git(a, tmp_path / "wa", scheduler=on_a)
+    assert journal(a) == journal(b) and states(a) == states(b)
+    assert f"{a.device_id}/fits.json" in git("ls-tree", "-r", "--name-only", "main", cwd=bare)
+    for work in ("wa", "wb"):  # taking a fit leaves nothing uncommitted
+        assert git("status", "--porcelain", cwd=tmp_path / work) == ""

@@ -99,3 +99,39 @@ async def test_cards_settled_on_another_device_leave_the_session_the_sync_found(
         # nothing is due now: the two learning cards wait for their steps
         assert screen.phase == "waiting" and screen.session.current is None
         assert screen.session.counts() == (0, 2, 0)
+
+
+async def test_parameters_fitted_on_another_device_are_studied_with(make_app, recall_deck,
+                                                                     tmp_path, notifications):
+    """A fit applied on the phone comes in with the start's sync: the cards are replayed
+    with it and the review made next in the app is scheduled with it."""
+    from trainer.scheduling.optimize import default_parameters
+    from trainer.scheduling.replay import Replayer
+    from trainer.store.fits import StoredFit
+
+    root = tmp_path / "shared"
+    fitted = default_parameters()
+    fitted[0:4] = [0.05, 0.3, 0.6, 2.0]
+    phone = other_device(tmp_path, root)
+    with phone.transaction():
+        phone.save_fit(StoredFit(None, tuple(fitted), T0 + 60, 800, 0.3, 0.05, 0.4, 0.08))
+    sync_folder(phone, root)
+    app = make_app(recall_deck, tmp_path / "t.db", settings=Settings(sync_dir=str(root)))
+    seen = notifications(app)
+    async with app.run_test(size=(80, 24)) as pilot:
+        for _ in range(1000):  # the sync starts after a refresh: wait for its notice
+            if any("parameters fitted on" in n.message for n in seen):
+                break
+            await pilot.pause()
+            await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.scheduler.parameters == tuple(fitted)
+        key = f"basics/{app.screen.session.current.id}"
+        await pilot.press("space", "3")
+        await pilot.pause()
+    with_fit = Replayer(parameters=fitted, fuzz=False)
+    assert app.store.card_state(key) == with_fit.replay(app.store.events(key))
+    assert app.store.card_state(key) != Replayer(fuzz=False).replay(app.store.events(key))
+    assert app.store.card_state("basics/likelihood") == \
+        with_fit.replay(app.store.events("basics/likelihood"))
+    assert any(f"parameters fitted on {phone.device_id} on " in n.message for n in seen)

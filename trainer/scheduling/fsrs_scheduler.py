@@ -101,6 +101,12 @@ class Scheduler:
         (`trainer optimize --apply`), if any."""
         return cls.from_settings(settings, fuzz=fuzz, fitted=store.fitted_parameters())
 
+    def use_fitted(self, fitted: Mapping[str | None, Sequence[float]]) -> None:
+        """Schedule with these fits from now on (a sync brought another device's): in place,
+        so the session, its undo and its merges, which share this scheduler, all follow."""
+        self.parameters = tuple(fitted[None]) if fitted.get(None) else None
+        self.deck_parameters = {d: tuple(p) for d, p in fitted.items() if d is not None}
+
     def retention_for(self, deck: str) -> float:
         return self.deck_retention.get(deck, self.desired_retention)
 

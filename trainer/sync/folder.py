@@ -9,9 +9,13 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from trainer.store import Store
 from trainer.store.journal import Event, new_event_id
+
+if TYPE_CHECKING:
+    from trainer.scheduling.fsrs_scheduler import Scheduler
 
 FORMAT = 1  # the segment format this trainer writes and reads
 SEGMENT_EVENTS = 50_000  # events per segment: a first sync of a long history writes several
@@ -33,13 +37,16 @@ class Problem:
 
 @dataclass(slots=True)
 class SyncReport:
-    """What one sync did: events sent, events in per device, cards replayed, problems."""
+    """What one sync did: events sent, events in per device, fits taken from other devices,
+    cards replayed, problems."""
 
     sent: int = 0
     received: dict[str, int] = field(default_factory=dict)
     cards: int = 0
     problems: list[Problem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    fits: list[str] = field(default_factory=list)  # 'parameters fitted on … now used for …'
+    refit_cards: int = 0  # cards replayed with those parameters
 
     def lines(self) -> list[str]:
         out = [f"sent {self.sent} event{'s' * (self.sent != 1)}"]
@@ -49,6 +56,10 @@ class SyncReport:
             out.append("nothing new from other devices")
         if self.cards:
             out.append(f"{self.cards} card{'s' * (self.cards != 1)} replayed")
+        out.extend(self.fits)
+        if self.refit_cards:
+            out.append(f"{self.refit_cards} card{'s' * (self.refit_cards != 1)} replayed "
+                       "with the new parameters")
         out.extend(self.notes)
         out.extend(str(p) for p in self.problems)
         return out
@@ -184,18 +195,25 @@ def _hook(stage: str) -> None:
 
 
 def write_segment(folder: Path, name: str, data: bytes) -> Path:
-    """Write a segment so that it exists whole or not at all: a temporary name, fsync,
-    rename (a torn write is never a segment)."""
+    """Write a segment so that it exists whole or not at all (a torn write is never a
+    segment)."""
+    return write_atomically(folder, name, data)
+
+
+def write_atomically(folder: Path, name: str, data: bytes, *, hook: str = "") -> Path:
+    """Write a file so that it exists whole or not at all, the old one until then: a
+    temporary name (a dot file the next sync removes), fsync, rename. `hook` prefixes the
+    tests' stop points."""
     target = folder / name
     tmp = folder / f".{name}.tmp"
     with open(tmp, "wb") as fh:
         fh.write(data)
         fh.flush()
         os.fsync(fh.fileno())
-    _hook("before-rename")
+    _hook(f"{hook}before-rename")
     os.replace(tmp, target)
     _fsync_dir(folder)
-    _hook("after-rename")
+    _hook(f"{hook}after-rename")
     return target
 
 
@@ -206,13 +224,20 @@ def _key(root: Path) -> str:
     return str(root.resolve())
 
 
-def sync_folder(store: Store, root: Path, *,
+def sync_folder(store: Store, root: Path, *, scheduler: Scheduler | None = None,
                 progress: Callable[[str], None] | None = None) -> SyncReport:
-    """Send this device's new events to `root/<device>/` and merge every device's segments.
+    """Send this device's new events to `root/<device>/` and merge every device's segments;
+    write this device's fitted FSRS parameters to `root/<device>/fits.json` and use the
+    newest fit of each scope among every device's.
 
-    Nothing local is ever changed but by adding events; a damaged segment is reported and
-    skipped; an interrupted sync is finished or redone by the next one.
+    `scheduler` is the one this device studies with (its retention per deck): merges
+    replay with it, and it follows the fits taken from other devices (None: the settings'
+    and the store's, made when a fit comes in). Nothing local is ever changed but by adding
+    events or a newer fit; a damaged segment or fits file is reported and skipped; an
+    interrupted sync is finished or redone by the next one.
     """
+    from trainer.sync.fitshare import describe, exchange_fits
+
     report = SyncReport()
     root = Path(root)
     if root.exists() and not root.is_dir():
@@ -223,7 +248,11 @@ def sync_folder(store: Store, root: Path, *,
         mine.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise SyncError(f"{mine}: can not be created ({exc.strerror or exc})") from None
+    if scheduler is not None:
+        store.replay_with(scheduler.replayer)
     _finish_pending(store, root, mine)
+    taken, replayed = exchange_fits(store, root, mine, scheduler, report.problems)
+    report.fits, report.refit_cards = [describe(fit) for fit in taken], replayed
     _receive(store, root, report)
     _send(store, root, mine, report)
     return report

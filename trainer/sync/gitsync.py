@@ -5,9 +5,13 @@ from __future__ import annotations
 import shutil
 import subprocess
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from trainer.store import Store
 from trainer.sync.folder import SyncError, SyncReport, sync_folder
+
+if TYPE_CHECKING:
+    from trainer.scheduling.fsrs_scheduler import Scheduler
 
 GIT_TIMEOUT_S = 120.0
 
@@ -30,9 +34,9 @@ def _git(root: Path, *args: str, check: bool = True) -> subprocess.CompletedProc
     return done
 
 
-def sync_git(store: Store, root: Path) -> SyncReport:
+def sync_git(store: Store, root: Path, *, scheduler: Scheduler | None = None) -> SyncReport:
     """Sync through the folder, commit this device's new segments, pull with rebase (only
-    new files in each device's own folder: a rebase never conflicts), merge what came, push."""
+    files in each device's own folder: a rebase never conflicts), merge what came, push."""
     root = Path(root)
     if not root.is_dir():
         raise SyncError(f"{root}: no such folder (clone your sync repository there first)")
@@ -40,7 +44,7 @@ def sync_git(store: Store, root: Path) -> SyncReport:
     if inside.returncode != 0 or inside.stdout.strip() != "true":
         raise SyncError(f"{root}: not a git work tree (run `git init` there, or clone your "
                         "sync repository into it)")
-    report = sync_folder(store, root)
+    report = sync_folder(store, root, scheduler=scheduler)
     folder = store.device_id
     # with no identity of the user's, the trainer's own makes the commit and its rebase
     who = [] if _git(root, "config", "user.email", check=False).stdout.strip() else [
@@ -66,11 +70,13 @@ def sync_git(store: Store, root: Path) -> SyncReport:
                 # not commit
                 _git(root, "rebase", "--abort", check=False)
                 raise
-            later = sync_folder(store, root)  # what the pull brought
+            later = sync_folder(store, root, scheduler=scheduler)  # what the pull brought
             for device, count in later.received.items():
                 report.received[device] = report.received.get(device, 0) + count
             report.cards += later.cards
             report.problems.extend(later.problems)
+            report.fits.extend(later.fits)
+            report.refit_cards += later.refit_cards
         _git(root, "push", "-q", remote, f"HEAD:{branch}")
     except SyncError as exc:
         raise SyncError(f"{exc}. Your events are committed in {root} and nothing local is "

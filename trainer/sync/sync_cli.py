@@ -37,8 +37,9 @@ def run_sync(args: argparse.Namespace, open_store: Callable[[], Any]) -> int:
     try:
         # merged reviews replay as this device's study would: each deck's retention and
         # the FSRS parameters fitted to this learner
-        store.replay_with(Scheduler.for_store(settings, store).replayer)
-        report = sync_git(store, root) if args.git else sync_folder(store, root)
+        scheduler = Scheduler.for_store(settings, store)
+        report = sync_git(store, root, scheduler=scheduler) if args.git \
+            else sync_folder(store, root, scheduler=scheduler)
     except SyncError as exc:
         print(f"trainer: {exc}", file=sys.stderr)
         return 2

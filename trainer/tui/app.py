@@ -251,10 +251,10 @@ class TrainerApp(App[None]):
         if not self._syncing.acquire(blocking=False):
             return  # one is running: it takes these reviews too
         try:
-            report, failure = sync_quietly(self.store, self.settings.sync_dir)
+            report, failure = sync_quietly(self.store, self.settings.sync_dir, self.scheduler)
         finally:
             self._syncing.release()
-        if report is not None and report.received:
+        if report is not None and (report.received or report.fits):
             try:  # the session on screen follows the cards' new states
                 self.call_from_thread(self._journal_merged)
             except RuntimeError:  # the app has already closed
