@@ -413,11 +413,11 @@ def test_fitted_parameters_travel_through_git_like_the_segments(tmp_path, two):
     from trainer.scheduling.refit import apply_fit
 
     a, b, _ = two
-    bare = clones(tmp_path)
-    rate(a, "d/x", 3, T0)
-    rate(b, "d/y", 3, T0 + 60)
+    for n, store in enumerate(two[:2]):
+        rate(store, f"d/{n}", 3, T0 + 60 * n)
     fitted = default_parameters()
     fitted[0:4] = [0.05, 0.3, 0.6, 2.0]
+    bare = clones(tmp_path)
     apply_fit(a, FitReport(deck=None, reviews=800, predictions=700, default=Evaluation(0.4, 0.08),
                            fitted=Evaluation(0.3, 0.05), parameters=fitted), Settings(), T0 + DAY)
     on_a, on_b = Scheduler.for_store(Settings(), a), Scheduler()
