@@ -321,3 +321,37 @@ async def test_the_question_clock_stops_when_the_answer_is_sent(make_app, write_
         await pilot.pause()
         shown = " ".join(text.strip() for text in shown_lines(screen.query_one("#iv-clock")))
         assert shown.endswith("· answered in 1:15 · interview 6:15"), shown
+
+
+async def test_leaving_half_way_debriefs_the_questions_answered(make_app, write_deck,
+                                                                tmp_path: Path):
+    """Leaving after some answers showed nothing of them (the command line debriefs them):
+    the debrief of the questions answered comes first, the one left is named as not scored,
+    and the next escape leaves. The interview is kept with the answered question only."""
+    from textual.widgets._markdown import MarkdownBlock
+
+    app = make_app(write_deck(FOLLOW), tmp_path / "t.db", clock=lambda: 1_796_000_000.0)
+    app.interview_clock = FakeClock()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start(app, pilot, "I", length="3")
+        screen = app.screen
+        first = screen.mock.current
+        screen.query_one("#iv-answer").text = "tilts by the reward's CDF"
+        await pilot.press("ctrl+s")
+        if first.stage == "follow_up":
+            await pilot.press("ctrl+s")
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: first.stage == "done", "the first question's ticks")
+        await pilot.press(*"half")
+        await pilot.press("escape", "escape")
+        await until(pilot, lambda: screen.finished, "the debrief")
+        assert app.screen is screen and screen.query_one("#iv-debrief").display
+        assert not str(screen.query_one("#iv-status").render())
+        rest = screen.query_one("#debrief-rest")
+        await until(pilot, lambda: bool(rest.query(MarkdownBlock)), "the debrief's text")
+        text = "\n".join(str(block.render()) for block in rest.query(MarkdownBlock))
+        assert "You left during question 2: it is not scored." in text
+        await pilot.press("escape")
+        assert not isinstance(app.screen, InterviewScreen)
+    [record] = app.store.interviews()
+    assert record.questions == 1

@@ -222,9 +222,13 @@ class InterviewScreen(TrainerScreen):
         self.refresh_bindings()
         self.on_finish(self.mock)
         self._show(answering=False, reviewing=False, debrief=True)
+        self.query_one("#iv-status", Static).update("")
+        stopped = [q for q in self.mock.asked if q.stage != "done"]
+        left = (f"You left during question {stopped[0].number}: it is not scored. "
+                if stopped else "")
         view = self.query_one("#iv-debrief", DebriefView)
-        view.show(self.mock.debrief(), "*s studies the cards to review now · w writes this "
-                  "report as Markdown · escape leaves*")
+        view.show(self.mock.debrief(), f"*{left}s studies the cards to review now · w writes "
+                  "this report as Markdown · escape leaves*")
         view.focus()  # the arrows scroll it; the footer offers only the debrief's keys
 
     # --- keys ---------------------------------------------------------------------------
@@ -344,10 +348,10 @@ class InterviewScreen(TrainerScreen):
             # escape is an editor habit: one press must not throw away an answer being written
             self.leave_armed = True
             self.query_one("#iv-status", Static).update(Text(
-                "escape again leaves the interview (the questions answered are kept); "
-                "any other key goes on", style="bold yellow"))
+                "escape again leaves the interview (the questions answered are kept and "
+                "debriefed); any other key goes on", style="bold yellow"))
             return
         if not self.finished and any(q.stage == "done" for q in self.mock.asked):
-            self.finished = True
-            self.on_finish(self.mock)  # what was answered is kept
+            self._debrief()  # what was answered is kept, and debriefed as the CLI does
+            return
         self.app.pop_screen()
