@@ -22,6 +22,17 @@ def other_device(tmp_path: Path, root: Path) -> Store:
     return other
 
 
+async def until_synced(app, pilot, seen: list, says: str) -> None:
+    """Wait for the sync the app starts after its first refresh to have said `says` (its
+    notice is sent when its worker is done), however slowly a loaded machine gets there."""
+    for _ in range(1000):
+        if any(says in n.message for n in seen):
+            return
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+    raise AssertionError(f"the app's sync never said {says!r}: {[n.message for n in seen]}")
+
+
 async def test_the_app_takes_in_other_devices_reviews_at_start(make_app, recall_deck, tmp_path,
                                                                notifications):
     root = tmp_path / "shared"
@@ -29,10 +40,8 @@ async def test_the_app_takes_in_other_devices_reviews_at_start(make_app, recall_
     app = make_app(recall_deck, tmp_path / "t.db", settings=Settings(sync_dir=str(root)))
     seen = notifications(app)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        await app.workers.wait_for_complete()
+        await until_synced(app, pilot, seen, "Synced 1 event from 1 other device")
         assert app.store.card_state("basics/likelihood") == other.card_state("basics/likelihood")
-    assert any("Synced 1 event from 1 other device" in n.message for n in seen)
     assert (root / app.store.device_id).is_dir()
 
 
@@ -59,8 +68,7 @@ async def test_a_failing_sync_is_a_notice_not_a_crash(make_app, recall_deck, tmp
     app = make_app(recall_deck, tmp_path / "t.db", settings=Settings(sync_dir=str(blocker)))
     seen = notifications(app)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        await app.workers.wait_for_complete()
+        await until_synced(app, pilot, seen, "Sync with")
         await pilot.press("space", "3")  # studying goes on
         await pilot.pause()
     assert len(app.store.reviews()) == 1
@@ -69,7 +77,7 @@ async def test_a_failing_sync_is_a_notice_not_a_crash(make_app, recall_deck, tmp
 
 
 async def test_cards_settled_on_another_device_leave_the_session_the_sync_found(
-        make_app, recall_deck, tmp_path):
+        make_app, recall_deck, tmp_path, notifications):
     """The first card is on screen before the start's sync: the queue behind it was built
     from the states before. A card reviewed on the phone minutes ago and one suspended
     there are not shown again; the one learnt there comes back at its step."""
@@ -87,9 +95,9 @@ async def test_cards_settled_on_another_device_leave_the_session_the_sync_found(
     sync_folder(phone, root)
     app = make_app(recall_deck, tmp_path / "t.db",
                    settings=Settings(sync_dir=str(root), learn_ahead_minutes=0))
+    seen = notifications(app)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        await app.workers.wait_for_complete()
+        await until_synced(app, pilot, seen, "Synced 2 events")
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, StudyScreen)
@@ -119,11 +127,7 @@ async def test_parameters_fitted_on_another_device_are_studied_with(make_app, re
     app = make_app(recall_deck, tmp_path / "t.db", settings=Settings(sync_dir=str(root)))
     seen = notifications(app)
     async with app.run_test(size=(80, 24)) as pilot:
-        for _ in range(1000):  # the sync starts after a refresh: wait for its notice
-            if any("parameters fitted on" in n.message for n in seen):
-                break
-            await pilot.pause()
-            await app.workers.wait_for_complete()
+        await until_synced(app, pilot, seen, f"parameters fitted on {phone.device_id} on ")
         await pilot.pause()
         assert app.scheduler.parameters == tuple(fitted)
         key = f"basics/{app.screen.session.current.id}"
@@ -134,4 +138,3 @@ async def test_parameters_fitted_on_another_device_are_studied_with(make_app, re
     assert app.store.card_state(key) != Replayer(fuzz=False).replay(app.store.events(key))
     assert app.store.card_state("basics/likelihood") == \
         with_fit.replay(app.store.events("basics/likelihood"))
-    assert any(f"parameters fitted on {phone.device_id} on " in n.message for n in seen)
