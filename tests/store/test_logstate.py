@@ -194,3 +194,24 @@ def test_bringing_a_long_log_up_to_date_is_said_before_it_starts(tmp_path: Path,
     monkeypatch.setattr(db, "LONG_UPDATE_REVIEWS", 14)
     Store.open(shorter, notice=said.append).close()
     assert said == []  # a short log is brought up to date without a word
+
+
+def test_the_packed_log_keeps_its_ids_and_never_gives_one_again(tmp_path: Path):
+    path = tmp_path / "v9.db"
+    _v9_file(path)
+    with sqlite3.connect(path) as conn:
+        ids = [r[0] for r in conn.execute("SELECT id FROM reviews ORDER BY id")]
+        conn.execute("DELETE FROM reviews WHERE id = ?", (ids[-1],))  # undone, in schema 9
+    store = Store.open(path)
+    try:
+        assert [r[0] for r in store.conn.execute("SELECT id FROM reviews ORDER BY id")] \
+            == ids[:-1]
+        state = store.reviews("d/a")[-1].after
+        after = Scheduler().review(key="d/a", deck="d", state=state, rating=3, now=T0 + 40 * DAY)
+        new = store.record_review(before=state, after=after, rating=3, reviewed_at=T0 + 40 * DAY)
+        assert new > ids[-1]
+        indexes = {r[0] for r in store.conn.execute(
+            "SELECT name FROM sqlite_master WHERE tbl_name = 'reviews' AND type = 'index'")}
+        assert {"reviews_card", "reviews_time", "reviews_event"} <= indexes
+    finally:
+        store.close()

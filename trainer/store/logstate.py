@@ -163,14 +163,16 @@ def migrate(conn: sqlite3.Connection) -> None:
     was made in (`state_was`) a column of its own, which the tallies read; the tally
     triggers made again to read it. A state that can not be read is kept as its text."""
     from trainer.store.figures import _STATE_JSON, _STATE_WAS, tally_triggers
+    from trainer.store.schema import rebuild_reviews
 
     if "state_was" not in {r[1] for r in conn.execute("PRAGMA table_info(reviews)")}:
         conn.execute("ALTER TABLE reviews ADD COLUMN state_was INTEGER NOT NULL DEFAULT 0")
     conn.create_function("trainer_pack_state", 1, from_json, deterministic=True)
-    # (read as the tallies read it until now; a file set back by hand may hold packed ones)
-    conn.execute(f"UPDATE reviews SET state_was = {_STATE_JSON.format(r='')}, "
-                 "state_before = trainer_pack_state(state_before), "
-                 "state_after = trainer_pack_state(state_after)")
+    # copied into a table of their new size (state_was read as the tallies read it until
+    # now; a file set back by hand may hold packed states already)
+    rebuild_reviews(conn, {"state_was": _STATE_JSON.format(r=""),
+                           "state_before": "trainer_pack_state(state_before)",
+                           "state_after": "trainer_pack_state(state_after)"})
     had = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
     for name in ("reviews_tally_insert", "reviews_tally_delete"):
         if name in had:

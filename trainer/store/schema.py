@@ -55,7 +55,7 @@ MIGRATIONS: dict[int, str | tuple[str, ...] | Callable[[sqlite3.Connection], Non
     # version 4: mock interviews, each kept whole
     4: interviews.MIGRATION,
     # version 5: review ids are never reused (AUTOINCREMENT), so an undo names its review
-    5: lambda conn: _rebuild_reviews_with_autoincrement(conn),
+    5: lambda conn: rebuild_reviews(conn),
     # version 6: FSRS parameters fitted to the learner (trainer optimize)
     6: fits.MIGRATION,
     # version 7: the journal of events, each card's state replayed from it
@@ -82,23 +82,37 @@ ADDED_TABLES = {3: ("review_tally", "card_tally"), 4: ("interviews",), 6: ("fsrs
                  9: ("figures_kept",)}
 
 
-def _rebuild_reviews_with_autoincrement(conn: sqlite3.Connection) -> None:
-    """Copy the review log into a table whose ids are never reused, keeping its ids,
-    indexes and triggers (the statistics tallies): SQLite cannot add AUTOINCREMENT."""
+def rebuild_reviews(conn: sqlite3.Connection, values: dict[str, str] | None = None) -> None:
+    """Copy the review log into a new table of its columns, its rows in a dense table (an
+    update in place leaves the pages of rows it shrank half empty), `values` giving some
+    columns' new values as SQL over the old row; its ids are kept and never reused
+    (AUTOINCREMENT, its sequence carried over), and its indexes and triggers made again."""
     attached = [row[0] for row in conn.execute(
         "SELECT sql FROM sqlite_master WHERE tbl_name='reviews' AND type IN ('index', 'trigger')"
         " AND sql IS NOT NULL ORDER BY type, name")]
     base = REQUIRED["reviews"]
-    # columns a later schema added (a file rolled back by hand) are carried over too
-    extra = [(r[1], r[2]) for r in conn.execute("PRAGMA table_info(reviews)") if r[1] not in base]
-    conn.execute(f"""CREATE TABLE reviews_v5 (
+    # columns a later schema added (or a file rolled back by hand has) are carried over too
+    extra = [(r[1], r[2], r[3], r[4]) for r in conn.execute("PRAGMA table_info(reviews)")
+             if r[1] not in base]
+    declared = "".join(f", {name} {kind}{' NOT NULL' if not_null else ''}"
+                       f"{'' if default is None else f' DEFAULT {default}'}"
+                       for name, kind, not_null, default in extra)
+    conn.execute(f"""CREATE TABLE reviews_rebuilt (
             id INTEGER PRIMARY KEY AUTOINCREMENT,
-{_REVIEW_COLUMNS}{"".join(f", {n} {t}" for n, t in extra)}
+{_REVIEW_COLUMNS}{declared}
         )""")
-    columns = ", ".join([*base, *(n for n, _ in extra)])
-    conn.execute(f"INSERT INTO reviews_v5 ({columns}) SELECT {columns} FROM reviews")
+    names = [*base, *(name for name, *_ in extra)]
+    chosen = values or {}
+    sequence = conn.execute("SELECT seq FROM sqlite_sequence WHERE name = 'reviews'").fetchone() \
+        if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_sequence'").fetchone() \
+        else None
+    conn.execute(f"INSERT INTO reviews_rebuilt ({', '.join(names)}) "
+                 f"SELECT {', '.join(chosen.get(n, n) for n in names)} FROM reviews ORDER BY id")
     conn.execute("DROP TABLE reviews")  # drops its indexes and triggers, made again below
-    conn.execute("ALTER TABLE reviews_v5 RENAME TO reviews")
+    conn.execute("ALTER TABLE reviews_rebuilt RENAME TO reviews")
+    if sequence is not None:  # (ids of rows deleted at the end are not given again)
+        conn.execute("UPDATE sqlite_sequence SET seq = MAX(seq, ?) WHERE name = 'reviews'",
+                     sequence)
     for sql in attached:
         conn.execute(sql)
 
