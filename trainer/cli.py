@@ -354,7 +354,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
         print(f"leeches            {', '.join(view.leeches)}")
     from trainer.scheduling.refit import describe_fits
 
-    for line in describe_fits(fits, now):
+    for line in describe_fits(fits, now, here=store.device_id):
         print(f"FSRS parameters    {line}")
     return 0
 

@@ -11,7 +11,7 @@ import pytest
 from trainer.config import Settings
 from trainer.scheduling import Scheduler
 from trainer.scheduling.optimize import Evaluation, FitReport, default_parameters
-from trainer.scheduling.refit import apply_fit
+from trainer.scheduling.refit import apply_fit, describe_fits
 from trainer.store import Store
 from trainer.store.fits import StoredFit
 from trainer.store.journal import new_event_id
@@ -104,6 +104,12 @@ def test_a_fit_applied_on_one_device_is_used_on_the_other(two):
     assert b.store.fits() == a.store.fits()
     assert b.store.fits()[0].device == a.store.device_id
     assert b.scheduler.parameters == tuple(parameters(0.6))  # study on B uses them now
+    # trainer stats on B says where its fit was made
+    now = T0 + 31 * DAY
+    assert describe_fits(b.store.fits(), now, here=b.store.device_id)[0].startswith(
+        f"fitted on device {a.store.device_id} {date} (1 day ago) on 800 reviews")
+    assert describe_fits(a.store.fits(), now, here=a.store.device_id)[0].startswith(
+        f"fitted {date} (1 day ago)")
     after = states(b.store)
     assert after == states(a.store)  # every card, every field
     assert after["d/c1"].stability != pytest.approx(before["d/c1"].stability)

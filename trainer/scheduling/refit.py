@@ -71,8 +71,9 @@ def refit_suggestion(store: Store, now: float) -> str | None:
     return None
 
 
-def describe_fits(fits: Sequence[StoredFit], now: float) -> list[str]:
-    """'fitted 2026-11-30 (3 days ago) on 1,234 reviews' per scope, or the defaults."""
+def describe_fits(fits: Sequence[StoredFit], now: float, here: str | None = None) -> list[str]:
+    """'fitted 2026-11-30 (3 days ago) on 1,234 reviews' per scope, or the defaults; a fit
+    made on another device than `here` (a sync brought it) names that device."""
     from datetime import datetime
 
     if not fits:
@@ -82,7 +83,8 @@ def describe_fits(fits: Sequence[StoredFit], now: float) -> list[str]:
         days = int((now - f.fitted_at) // 86400)
         ago = "today" if days == 0 else "1 day ago" if days == 1 else f"{days} days ago"
         scope = f"deck {f.deck}: " if f.deck else ""
-        out.append(f"{scope}fitted {datetime.fromtimestamp(f.fitted_at):%Y-%m-%d} ({ago}) on "
+        where = f" on device {f.device}" if here and f.device and f.device != here else ""
+        out.append(f"{scope}fitted{where} {datetime.fromtimestamp(f.fitted_at):%Y-%m-%d} ({ago}) on "
                    f"{f.reviews:,} reviews, log loss {f.log_loss:.4f} "
                    f"(defaults {f.default_log_loss:.4f})")
     return out
