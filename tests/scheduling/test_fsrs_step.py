@@ -193,3 +193,17 @@ def test_times_round_to_the_microsecond_as_datetime_does():
     for t in samples:
         want = (datetime.fromtimestamp(t, UTC) - EPOCH) // timedelta(microseconds=1)
         assert micros(t) == want, t
+
+
+def test_a_review_time_made_here_reads_back_to_the_same_microsecond():
+    # a replay hands a review's microseconds to the next review instead of converting the
+    # float it stored back: the two must agree wherever it does so
+    from trainer.scheduling.fsrs_step import US
+    from trainer.scheduling.replay import EXACT_US
+
+    rng = random.Random(12)
+    samples = [0, 1, US - 1, EXACT_US - 1, EXACT_US - US // 2, int(T0 * US)]
+    samples += [rng.randrange(EXACT_US) for _ in range(200_000)]
+    samples += [EXACT_US - rng.randrange(10**9) for _ in range(50_000)]
+    for now in samples:
+        assert micros(now / US) == now, now

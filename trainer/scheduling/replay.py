@@ -28,6 +28,9 @@ if TYPE_CHECKING:
 
 
 _STATES = {int(s): s for s in State}
+# times (in microseconds) whose seconds as a float, now / US, convert back to them exactly
+# (the float's error stays under half a microsecond until about the year 2096)
+EXACT_US = 4_000_000_000 * US
 # a state as a replay carries it: CardState's fields in their order
 Values = tuple[Any, ...]
 _FIELDS: tuple[str, ...] = CardState.__slots__  # type: ignore[attr-defined]
@@ -98,6 +101,10 @@ class Replayer:
         self.desired_retention = desired_retention
         self.fuzz = fuzz
         self.keep_due = keep_due
+        # the last review's time as made (seconds, microseconds): a replay's next review
+        # reads that very float as its last review, and takes its microseconds from here
+        # (by identity: another float, or another thread's review, is converted again)
+        self._made: tuple[float | None, int] = (None, 0)
 
     @cached_property
     def _fsrs(self) -> fsrs.Scheduler:
@@ -137,13 +144,19 @@ class Replayer:
                 return state_values(self.review_with_fsrs(
                     CardState(*v), key=key, rating=rating, at=at, seed=seed, deck=deck,
                     content_hash=content_hash))
-            last = None if v[7] is None else micros(v[7])
+            last = v[7]
+            if last is not None:  # the time of the review just made here: its microseconds
+                made = self._made
+                last = made[1] if last is made[0] else micros(last)
         now = micros(at)
         code, step, stability, difficulty, interval = self._step(
             code, step, stability, difficulty, last, now, rating, seed)
+        seconds = now / US  # what datetime.timestamp() gives
+        if 0 <= now < EXACT_US:
+            self._made = (seconds, now)
         return (v[0], deck or v[1], _STATES[code], step, stability, difficulty,
-                (now + interval) / US,  # what datetime.timestamp() gives
-                now / US, v[8] + 1, v[9] + (1 if v[2] == State.REVIEW and rating == 1 else 0),
+                (now + interval) / US, seconds, v[8] + 1,
+                v[9] + (1 if v[2] == State.REVIEW and rating == 1 else 0),
                 content_hash or v[10], v[11], None)
 
     def review_with_fsrs(self, state: CardState | None, *, key: str, rating: int, at: float,
