@@ -209,7 +209,9 @@ cards:
   - id: elbo
     kind: recall
     prompt: Derive $\log p(x) = \mathrm{ELBO} + \mathrm{KL}$ for $q$ against $\pi_{ref}$.
-    answer: The gap is $\mathrm{KL}(q \,\|\, p(z \mid x)) \ge 0$, so $\sigma^2$ stays.
+    answer: |
+      The gap is $\mathrm{KL}(q \,\|\, p(z \mid x)) \ge 0$, so $\sigma^2$ stays.
+      Maximising the ELBO tightens it.
     key_points:
       - the gap is $\mathrm{KL}(q \| p) \ge 0$
     tags: [kl]
@@ -219,8 +221,8 @@ cards:
 async def test_the_debrief_on_screen_shows_math_as_on_the_study_screen(make_app, write_deck,
                                                                         tmp_path: Path):
     """The debrief's answers showed the decks' LaTeX raw ($\\log p(x) = \\mathrm{ELBO}$);
-    they are rendered as everywhere in the app, and the learner's a*b*c and π_ref stay
-    as typed (not emphasis); the report file keeps the deck's Markdown."""
+    they are rendered as everywhere in the app, line by line, and the learner's a*b*c
+    and π_ref stay as typed (not emphasis); the report file keeps the deck's Markdown."""
     from textual.widgets._markdown import MarkdownBlock
 
     app = make_app(write_deck(MATH), tmp_path / "t.db", clock=lambda: 1_796_000_000.0)
@@ -237,7 +239,8 @@ async def test_the_debrief_on_screen_shows_math_as_on_the_study_screen(make_app,
         await until(pilot, lambda: bool(rest.query(MarkdownBlock)), "the debrief's text")
         shown = "\n".join(str(block.render()) for block in rest.query(MarkdownBlock))
         assert "log p(x) = ELBO + KL for q against π" in shown
-        assert "KL(q ‖ p(z | x)) ≥ 0, so σ² stays" in shown
+        # the model answer's lines stay lines (a quote joined them into one)
+        assert "KL(q ‖ p(z | x)) ≥ 0, so σ² stays.\nMaximising the ELBO tightens it." in shown
         assert "a*b*c with π_ref" in shown
         assert "$" not in shown and "\\" not in shown
         screen.report_dir = tmp_path
@@ -355,3 +358,11 @@ async def test_leaving_half_way_debriefs_the_questions_answered(make_app, write_
         assert not isinstance(app.screen, InterviewScreen)
     [record] = app.store.interviews()
     assert record.questions == 1
+
+
+def test_a_text_for_the_debrief_keeps_its_lines_and_its_characters():
+    from trainer.tui.widgets.debrief import as_markdown_text
+
+    assert as_markdown_text("") == ""
+    assert as_markdown_text("π_ref and a*b\nsecond line\n\nnew paragraph") == (
+        "π\\_ref and a\\*b\\\nsecond line\n\nnew paragraph")

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 from trainer.interview.mock import Debrief, Question
+from trainer.render import plural
 
 
 def clock_text(seconds: float) -> str:
@@ -59,7 +60,7 @@ def _question(q: Question, shown: Callable[[str], str]) -> list[str]:
 def heading(debrief: Debrief) -> str:
     """The debrief's first line: when, how many questions, how long, the score."""
     day = datetime.fromtimestamp(debrief.started_at, UTC).strftime("%Y-%m-%d %H:%M UTC")
-    return (f"{day} · {len(debrief.done)} questions · {clock_text(debrief.seconds)} · "
+    return (f"{day} · {plural(len(debrief.done), 'question')} · {clock_text(debrief.seconds)} · "
             f"score {percent(debrief.score)}")
 
 

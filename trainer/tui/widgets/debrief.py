@@ -25,8 +25,13 @@ _MARKDOWN_SYNTAX = re.compile(r"([\\`*_\[\]<>#|~!$])")
 
 def as_markdown_text(text: str) -> str:
     """A card's or a learner's text for the debrief's Markdown: its math rendered as on the
-    study screen, then every character Markdown would read as syntax escaped (π_ref, a*b)."""
-    return _MARKDOWN_SYNTAX.sub(r"\\\1", render_math(text))
+    study screen, then every character Markdown would read as syntax escaped (π_ref, a*b),
+    and its lines kept as lines (Markdown would join them into one paragraph)."""
+    lines = _MARKDOWN_SYNTAX.sub(r"\\\1", render_math(text)).splitlines()
+    if not lines:
+        return ""  # nothing written (an answer said aloud)
+    return "\n".join(line + "\\" if line.strip() and following.strip() else line
+                     for line, following in zip(lines, [*lines[1:], ""], strict=True))
 
 
 class Breaking:
