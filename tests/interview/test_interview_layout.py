@@ -366,3 +366,47 @@ def test_a_text_for_the_debrief_keeps_its_lines_and_its_characters():
     assert as_markdown_text("") == ""
     assert as_markdown_text("π_ref and a*b\nsecond line\n\nnew paragraph") == (
         "π\\_ref and a\\*b\\\nsecond line\n\nnew paragraph")
+
+
+STEPS = r"""
+deck: steps
+title: Steps
+cards:
+  - id: bernoulli-score
+    kind: derivation
+    prompt: Bernoulli, $k$ heads in $n$ tosses.
+    symbols: "k: nonnegative integer; n: positive integer; p: (0,1)"
+    steps:
+      - prompt: The log-likelihood $\ell(p)$.
+        kind: symbolic
+        answer: k*log(p) + (n - k)*log(1 - p)
+      - prompt: The score $\ell'(p)$.
+        kind: symbolic
+        answer: k/p - (n - k)/(1 - p)
+"""
+
+
+async def test_a_whiteboards_steps_so_far_stay_on_the_board(make_app, write_deck,
+                                                             tmp_path: Path):
+    """Step 2 was asked with step 1's answer gone: what was written stays on the board
+    (unjudged until the review), the next step is asked below it."""
+    app = make_app(write_deck(STEPS), tmp_path / "t.db", clock=lambda: 1_796_000_000.0)
+    app.interview_clock = FakeClock()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start(app, pilot, "escape", "I", length="1")
+        screen = app.screen
+        q = screen.mock.current
+        said, asked = screen.query_one("#iv-said"), screen.query_one("#iv-follow")
+        assert not said.display and str(asked.render()) == "Step 1 of 2: The log-likelihood ℓ(p)."
+        screen.query_one("#iv-answer").text = "k*log(p)"  # a slip: graded at the review
+        await pilot.press("ctrl+s")
+        await app.workers.wait_for_complete()
+        await until(pilot, lambda: q.attempt.step == 1, "the second step")
+        await pilot.pause()
+        assert "Bernoulli, k heads in n tosses." in str(screen.query_one("#iv-prompt").render())
+        assert "Step" not in str(screen.query_one("#iv-prompt").render())
+        assert str(screen.query_one("#iv-said-text").render()) == "On the board\nStep 1: k*log(p)"
+        assert str(asked.render()) == "Step 2 of 2: The score ℓ′(p)."
+        for widget in (said, asked, screen.query_one("#iv-answer")):
+            assert on_screen(screen, widget), widget
+        assert said.region.bottom <= asked.region.y

@@ -129,10 +129,10 @@ class InterviewScreen(TrainerScreen):
     # --- showing ------------------------------------------------------------------------
 
     def _show(self, answering: bool, reviewing: bool, debrief: bool,
-              follow_up: bool = False) -> None:
+              said: bool = False, asked: bool = False) -> None:
         self.query_one("#iv-answer").display = answering
-        self.query_one("#iv-said").display = follow_up
-        self.query_one("#iv-follow").display = follow_up
+        self.query_one("#iv-said").display = said
+        self.query_one("#iv-follow").display = asked
         self.query_one("#iv-review").display = reviewing
         self.query_one("#iv-debrief").display = debrief
         self.query_one("#iv-prompt").display = not debrief
@@ -146,32 +146,46 @@ class InterviewScreen(TrainerScreen):
         self._ask(q)
 
     def _ask(self, q: Question) -> None:
-        """Ask the question (its next step on a whiteboard), or its follow-up: below the
-        question and the answer just given, which stay on screen as an interviewer's
-        would (the answer in a compact box that scrolls)."""
+        """Ask the question, then its follow-up or a whiteboard's next step below it, under
+        what stays on the board as it would in an interview room: the answer just given,
+        or the steps written so far (in a compact box that scrolls)."""
         hint = "  [dim](whiteboard: type the result)[/dim]" if q.card.graded else ""
-        text = q.prompt
-        step = q.attempt.current_step
-        if step is not None and q.attempt.step_count > 1:
-            text += f"\n\nStep {q.attempt.step + 1}: {step.prompt}"
-        prompt = Text.from_markup(f"[b]{q.card.key}[/b]{hint}\n") + Text(render_math(text.strip()))
-        self.query_one("#iv-prompt", Static).update(prompt)
-        follow_up = q.follow_up if q.stage == "follow_up" else None
-        if follow_up is not None:
-            said = Text("You said: ", style="bold") + Text(
-                render_math(q.answer) if q.answer else "(nothing written)",
-                style="" if q.answer else "dim")
+        self.query_one("#iv-prompt", Static).update(
+            Text.from_markup(f"[b]{q.card.key}[/b]{hint}\n") + Text(render_math(q.prompt.strip())))
+        said, asked = self._board(q)
+        if said is not None:
             self.query_one("#iv-said-text", Static).update(said)
             self.query_one("#iv-said", VerticalScroll).scroll_home(animate=False)
-            self.query_one("#iv-follow", Static).update(
-                Text("Follow-up: ", style="bold") + Text(render_math(follow_up.question.strip())))
+        if asked is not None:
+            self.query_one("#iv-follow", Static).update(asked)
         area = self.query_one("#iv-answer", TextArea)
         area.text = ""
         self.query_one("#iv-status", Static).update("")
         self._show(answering=True, reviewing=False, debrief=False,
-                   follow_up=follow_up is not None)
+                   said=said is not None, asked=asked is not None)
         area.focus()
         self.tick_clock()
+
+    @staticmethod
+    def _board(q: Question) -> tuple[Text | None, Text | None]:
+        """(what stays on the board, what is asked now) below the question, if any."""
+        if q.stage == "follow_up" and q.follow_up is not None:
+            said = Text("You said: ", style="bold") + Text(
+                render_math(q.answer) if q.answer else "(nothing written)",
+                style="" if q.answer else "dim")
+            return said, Text("Follow-up: ", style="bold") + Text(
+                render_math(q.follow_up.question.strip()))
+        step = q.attempt.current_step
+        if step is None or q.attempt.step_count < 2:
+            return None, None
+        asked = Text(f"Step {q.attempt.step + 1} of {q.attempt.step_count}: ", style="bold")
+        asked.append(render_math(step.prompt.strip()))
+        if not q.attempt.results:
+            return None, asked
+        board = Text("On the board", style="bold")
+        for r in q.attempt.results:  # what was written, not yet judged: that is the review's
+            board.append(f"\nStep {r.index + 1}: {r.text or '(no answer)'}")
+        return board, asked
 
     def _review(self, q: Question) -> None:
         yours = q.answer or "(nothing written)"
