@@ -50,7 +50,7 @@ def _as_fraction(x: object) -> Fraction:
 
 
 def _ends(lo: Any, hi: Any) -> _Enclosure | str:
-    """An interval as fractions; an end beyond 2^±4096 would make a fraction of millions
+    """An interval as fractions; an end beyond 2^±262144 would make a fraction of millions
     of digits (10^(−10^9)), so such an interval is widened to ±2^-262144 (both ends tiny),
     "huge" (both beyond 2^262144, one sign), or "unknown": one end far out and the other
     not, which more precision may narrow ((1 + 10^-299)^(10^299) is [1, 2^(8·10²⁶⁰)] at 128
@@ -86,9 +86,9 @@ def _enclose(node: Node, prec: int, deadline: float) -> _Enclosure | str | None:
     except precise.Huge as huge:
         if not huge.tiny:
             return "huge"
-        # some nonzero value below 10^(−10^300): compared through a bound inside ±2^-1000
+        # a nonzero value below 2^-MAX_MAG_BITS, itself below 10^(−10^300): compared
+        # through a bound inside ±2^-1000
         bound = Fraction(1, 2 ** 1000)
-        # 2^-MAX_MAG_BITS, the precise evaluator's smallest, is below 10^(−10^300)
         return _Enclosure(-bound, bound, "a nonzero number smaller than 10^(-10^300) in size",
                           nonzero=True)
     except (precise.Hopeless, TimeoutError, RecursionError):
