@@ -16,7 +16,9 @@ SUBSCRIPT = dict(zip(
     "₀₁₂₃₄₅₆₇₈₉₊₋₋₌₍₎ₐₑₕᵢⱼₖₗₘₙₒₚᵣₛₜᵤᵥₓᵦᵧᵨᵩᵪ",
     strict=True,
 ))
-_OPERATOR = re.compile(r"[+\-−=<>≤≥,/ ]")
+# patterns are compiled (by `re`, once) when math is first rendered, not at import: a
+# first card without math need not wait for them
+_OPERATOR = r"[+\-−=<>≤≥,/ ]"
 
 
 def _script(text: str, table: dict[str, str], mark: str) -> str:
@@ -35,7 +37,7 @@ def _script(text: str, table: dict[str, str], mark: str) -> str:
 _WORD_END = "\u2060"  # marks the end of a word subscript until the text is assembled
 _FRAC_OPEN, _FRAC_CLOSE = "\ue000", "\ue001"  # mark a fraction until the text is assembled
 _FUNCTION_WORD = r"\b(?:log|ln|exp|sin|cos|tr|det)"  # words whose argument may follow
-_INNER_FRAC = re.compile(rf"({_FUNCTION_WORD} ?)?\ue000([^\ue000\ue001]*)\ue001")
+_INNER_FRAC = rf"({_FUNCTION_WORD} ?)?\ue000([^\ue000\ue001]*)\ue001"
 
 
 def _close_fractions(text: str) -> str:
@@ -44,7 +46,7 @@ def _close_fractions(text: str) -> str:
         return f"{m.group(1).strip()}({m.group(2)})" if m.group(1) else m.group(2)
 
     while _FRAC_OPEN in text:
-        new = _INNER_FRAC.sub(repl, text)
+        new = re.sub(_INNER_FRAC, repl, text)
         if new == text:
             return text.replace(_FRAC_OPEN, "").replace(_FRAC_CLOSE, "")
         text = new
@@ -63,7 +65,7 @@ def _group(text: str, *, denominator: bool = False) -> str:
     if text.startswith("(") and text.rstrip("".join(_SCRIPTS)).endswith(")") \
             and _balanced_outer(text.rstrip("".join(_SCRIPTS))):
         return text  # (1-p) or (1-p)²: already one group
-    if _OPERATOR.search(text):
+    if re.search(_OPERATOR, text):
         return f"({text})"
     symbol = text[:1].isalpha() and all(ch in _SCRIPTS for ch in text[1:])
     labelled = re.fullmatch(r"[^\W\d_][^\w\s]*_[A-Za-z]+" + _WORD_END + "?", text)  # π_ref
@@ -82,7 +84,7 @@ def _balanced_outer(text: str) -> bool:
     return depth == 0
 
 
-_LOST_SPACE = re.compile(r"(?<=[^\s(\[{])([-+=<>≤≥≈∝→⇒]) (?=\S)")
+_LOST_SPACE = r"(?<=[^\s(\[{])([-+=<>≤≥≈∝→⇒]) (?=\S)"
 
 
 def plural(count: int, word: str) -> str:
@@ -251,7 +253,7 @@ def latex_to_unicode(tex: str) -> str:
                  r"\1 ", out)
     # `\beta - \mu`: LaTeX eats the space that ends a macro name; put it back before a
     # binary operator that has a space after it, so that it reads `β - μ`, not `β- μ`
-    out = _LOST_SPACE.sub(r" \1 ", out)
+    out = re.sub(_LOST_SPACE, r" \1 ", out)
     return re.sub(r" ([)\],.;:])", r"\1", out.replace("( ", "(").replace("[ ", "["))
 
 
