@@ -11,16 +11,18 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widget import Widget
 
-from trainer.tui.answer_box import KeysInOrder
-
 # the study screen's answer boxes: the one-line answer and a code card's editor
 ANSWER_BOXES = frozenset({"answer", "code-editor"})
 
 
 def takes_key(widget: Widget | None, event: events.Key) -> bool:
     """True when the widget is one of the study screen's answer boxes and acts on the key."""
-    return isinstance(widget, KeysInOrder) and widget.id in ANSWER_BOXES \
-        and widget.takes(event)
+    if widget is None or widget.id not in ANSWER_BOXES:
+        return False
+    # imported with the first answer box: not before the first card, which may have none
+    from trainer.tui.answer_box import KeysInOrder
+
+    return isinstance(widget, KeysInOrder) and widget.takes(event)
 
 
 class FirstKey:
