@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 
 from trainer.config import Settings
+from trainer.record import Fielded
 from trainer.scheduling.days import day_start
 from trainer.store import CardState, Store
 
 
-@dataclass(slots=True)
-class Allowance:
+class Allowance(Fielded):
     """What is left of today's limits.
 
     A deck's own limit (its override in config.toml) is counted against that deck's cards
@@ -19,10 +18,19 @@ class Allowance:
     and all decks together never more than the global one.
     """
 
+    __slots__ = ("new_left", "reviews_left", "deck_new_left", "deck_reviews_left")
     new_left: int
     reviews_left: int
-    deck_new_left: dict[str, int] = field(default_factory=dict)  # decks with their own limit
-    deck_reviews_left: dict[str, int] = field(default_factory=dict)
+    deck_new_left: dict[str, int]  # decks with their own limit
+    deck_reviews_left: dict[str, int]
+
+    def __init__(self, new_left: int, reviews_left: int,
+                 deck_new_left: dict[str, int] | None = None,
+                 deck_reviews_left: dict[str, int] | None = None) -> None:
+        self.new_left = new_left
+        self.reviews_left = reviews_left
+        self.deck_new_left = {} if deck_new_left is None else deck_new_left
+        self.deck_reviews_left = {} if deck_reviews_left is None else deck_reviews_left
 
     def new_for(self, deck: str) -> int:
         return min(self.new_left, self.deck_new_left.get(deck, self.new_left))

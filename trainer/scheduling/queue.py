@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from itertools import zip_longest
 
 from trainer.config import Settings
 from trainer.decks.model import Card
+from trainer.record import Fielded
 from trainer.scheduling.allowance import daily_allowance, pick_reviews
 from trainer.scheduling.days import day_start, next_day_start
 from trainer.scheduling.fsrs_scheduler import NEW
@@ -26,15 +26,23 @@ def _available(state: CardState | None, now: float) -> bool:
     return not state.buried(now)
 
 
-@dataclass(slots=True)
-class Queue:
+class Queue(Fielded):
     """The cards of a session in order, with the counts behind it."""
 
-    cards: list[Card] = field(default_factory=list)
-    due: int = 0
-    new: int = 0
-    new_left_today: int = 0
-    reviews_left_today: int = 0
+    __slots__ = ("cards", "due", "new", "new_left_today", "reviews_left_today")
+    cards: list[Card]
+    due: int
+    new: int
+    new_left_today: int
+    reviews_left_today: int
+
+    def __init__(self, cards: list[Card] | None = None, due: int = 0, new: int = 0,
+                 new_left_today: int = 0, reviews_left_today: int = 0) -> None:
+        self.cards = [] if cards is None else cards
+        self.due = due
+        self.new = new
+        self.new_left_today = new_left_today
+        self.reviews_left_today = reviews_left_today
 
 
 def in_scope(cards: Sequence[Card], decks: Sequence[str] | None = None,
