@@ -125,6 +125,12 @@ def entry_key(path: Path, text: str | bytes, extra_code: tuple[Path, ...] = ()) 
 _STEP_FIELDS = field_names(Step)
 _STEP_MISTAKES = _STEP_FIELDS.index("mistakes")
 _CARD_FIELDS = field_names(Card)
+# a card read back is made by setting its slots in order (as the store makes an event):
+# Card(**fields) bound thirty keywords and set each field by name, most of a cached
+# deck's load
+_CARD_SLOTS = tuple(getattr(Card, name).__set__ for name in _CARD_FIELDS)
+_MISTAKES, _STEPS, _FOLLOW_UPS, _PLOT = (
+    _CARD_FIELDS.index(name) for name in ("mistakes", "steps", "follow_ups", "plot"))
 
 
 def _mistake_plain(m: Mistake) -> tuple[Any, ...]:
@@ -156,21 +162,30 @@ def _card_plain(card: Card) -> tuple[Any, ...]:
     return tuple(values)
 
 
-def _card_from_plain(values: tuple[Any, ...]) -> Card:
-    data = dict(zip(_CARD_FIELDS, values, strict=True))
-    data["mistakes"] = tuple(Mistake(*m) for m in data["mistakes"])
-    steps = []
-    for s in data["steps"]:
-        s = list(s)
-        s[_STEP_MISTAKES] = tuple(Mistake(*m) for m in s[_STEP_MISTAKES])
-        steps.append(Step(*s))
-    data["steps"] = tuple(steps)
-    data["follow_ups"] = tuple(FollowUp(*f) for f in data["follow_ups"])
-    if data["plot"] is not None:
-        x, start, end, curves, markers, *rest = data["plot"]
-        data["plot"] = Plot(x, start, end, tuple(Curve(*c) for c in curves),
-                            tuple(Marker(*m) for m in markers), *rest)
-    return Card(**data)
+def _card_from_plain(plain: tuple[Any, ...]) -> Card:
+    values = list(plain)
+    if values[_MISTAKES]:
+        values[_MISTAKES] = tuple(Mistake(*m) for m in values[_MISTAKES])
+    if values[_STEPS]:
+        steps = []
+        for s in values[_STEPS]:
+            s = list(s)
+            s[_STEP_MISTAKES] = tuple(Mistake(*m) for m in s[_STEP_MISTAKES])
+            steps.append(Step(*s))
+        values[_STEPS] = tuple(steps)
+    if values[_FOLLOW_UPS]:
+        values[_FOLLOW_UPS] = tuple(FollowUp(*f) for f in values[_FOLLOW_UPS])
+    if values[_PLOT] is not None:
+        x, start, end, curves, markers, *rest = values[_PLOT]
+        values[_PLOT] = Plot(x, start, end, tuple(Curve(*c) for c in curves),
+                             tuple(Marker(*m) for m in markers), *rest)
+    card: Card = _new(Card)
+    for put, value in zip(_CARD_SLOTS, values, strict=True):
+        put(card, value)
+    return card
+
+
+_new = object.__new__
 
 
 def load(key: str) -> Deck | None:
