@@ -410,3 +410,25 @@ async def test_a_whiteboards_steps_so_far_stay_on_the_board(make_app, write_deck
         for widget in (said, asked, screen.query_one("#iv-answer")):
             assert on_screen(screen, widget), widget
         assert said.region.bottom <= asked.region.y
+
+
+async def test_quitting_the_app_mid_interview_keeps_the_questions_answered(
+        make_app, write_deck, tmp_path: Path):
+    """ctrl+q during the second question: the first was a review already, and the interview
+    is kept too (it was lost from the history)."""
+    app = make_app(write_deck(FOLLOW), tmp_path / "t.db", clock=lambda: 1_796_000_000.0)
+    app.interview_clock = FakeClock()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start(app, pilot, "I", length="3")
+        screen = app.screen
+        first = screen.mock.current
+        screen.query_one("#iv-answer").text = "tilts by the reward's CDF"
+        await pilot.press("ctrl+s")
+        if first.stage == "follow_up":
+            await pilot.press("ctrl+s")
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: first.stage == "done", "the first question's ticks")
+        await pilot.press("ctrl+q")
+    [record] = app.store.interviews()
+    assert record.questions == 1 and record.data["questions"][0]["card"] == first.card.key
+    assert [r.card_key for r in app.store.reviews()] == [first.card.key]

@@ -93,6 +93,13 @@ class InterviewScreen(TrainerScreen):
         self.set_interval(1, self.tick_clock)
         self._next()
 
+    def on_unmount(self) -> None:
+        """Quitting the app mid-interview (ctrl+q) keeps the questions answered, as leaving
+        does: each was a review already, and the interview joins the history."""
+        if not self.finished and any(q.stage == "done" for q in self.mock.asked):
+            self.finished = True
+            self.on_finish(self.mock)
+
     # --- the clocks ---------------------------------------------------------------------
 
     def tick_clock(self) -> None:
