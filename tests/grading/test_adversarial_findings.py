@@ -266,3 +266,13 @@ def test_a_negative_base_to_an_integer_exponent_beyond_the_precision_is_defined(
     assert r.verdict is Verdict.INCORRECT and "undefined" not in r.message
     huge = grade("x", "(-2)^(2^300)", symbols="x: real")
     assert "a positive number larger than 10^(6.13209e+89) in size" in huge.message
+
+
+# ------------------------------ σ2 on a card with σ (A12): "not a declared symbol"
+
+
+def test_a_digit_glued_to_a_declared_name_says_how_to_write_what_was_meant() -> None:
+    r = grade("sigma^2/n", "σ2/n", symbols="sigma: positive; n: positive integer")
+    assert r.verdict is Verdict.INVALID
+    assert "(for σ to the power 2 type σ^2; for σ times 2, σ*2)" in r.message
+    assert grade("sigma2", "σ2", symbols="sigma2: positive").verdict is Verdict.CORRECT

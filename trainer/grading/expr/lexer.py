@@ -9,7 +9,7 @@ from fractions import Fraction
 from trainer.grading.expr.functions import ALIASES, CONSTANTS
 from trainer.grading.expr.nodes import ParseError
 from trainer.grading.expr.unicode import CHAR_OPS as _CHAR_OPS
-from trainer.grading.expr.unicode import GREEK, MINUSES
+from trainer.grading.expr.unicode import GREEK, GREEK_TO_UNICODE, MINUSES
 from trainer.grading.expr.unicode import SPACES as _SPACES
 from trainer.grading.expr.unicode import SUPERSCRIPTS as _SUPERSCRIPTS
 from trainer.grading.expr.unicode import VULGAR as _VULGAR
@@ -424,6 +424,15 @@ class _Lexer:
         elif full in _NEEDS_BRACKET and full in self.words:
             msg = (f"'{shown}' is not a declared symbol here ({shown}(…) before a bracket is "
                    "a function)")
+        else:
+            glued = re.fullmatch(r"(\D+?)(\d+)", full)
+            if glued and glued.group(1) in self.names:
+                # σ2 on a card with σ: a power or a subscript meant, and neither is σ2
+                name, digits = glued.groups()
+                shown_name = "".join(GREEK_TO_UNICODE.get(name, name))
+                msg += (f" (for {shown_name} to the power {digits} type "
+                        f"{shown_name}^{digits}; for {shown_name} times {digits}, "
+                        f"{shown_name}*{digits})")
         declared = sorted(self.names)
         if declared:
             msg += "; declared: " + ", ".join(declared)
