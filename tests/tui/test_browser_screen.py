@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.waiting import until
 from trainer.review import Rating, State
 from trainer.tui.screens.browser import BrowserScreen, CardDetailScreen
@@ -316,10 +318,13 @@ async def test_the_garbage_collector_paused_for_a_search_is_on_again_after_it(
     assert gc.isenabled()
 
 
+@pytest.mark.parametrize("made_short", ["before the search", "before its first frame"])
 async def test_in_a_terminal_too_short_for_the_table_a_search_still_ends(
-        make_app, recall_deck, tmp_path, monkeypatch):
+        make_app, recall_deck, tmp_path, monkeypatch, made_short):
     """No frame draws a table that is off screen: the rest of a search shown first page
-    first, and the collector paused until the rows are drawn, do not wait for one."""
+    first, and the collector paused until the rows are drawn, do not wait for one; nor when
+    the terminal is made too short after the search started and before its frame (the
+    search waited for that frame for good)."""
     import gc
 
     from trainer.tui.screens import browser
@@ -328,12 +333,17 @@ async def test_in_a_terminal_too_short_for_the_table_a_search_still_ends(
     app = make_app(recall_deck, tmp_path / "t.db", clock=lambda: NOW)
     async with app.run_test(size=(120, 30)) as pilot:
         screen = await open_with_two_due(pilot, app)
-        await pilot.resize_terminal(120, 3)  # the search box and the status line
+        if made_short == "before the search":
+            await pilot.resize_terminal(120, 3)  # the search box and the status line
+            await until(pilot, lambda: screen.table.region.y >= app.size.height,
+                        "the table laid out below the screen")
         screen.run_search()
         assert screen.partial  # the first page, with the whole search to come
+        if made_short == "before its first frame":
+            await pilot.resize_terminal(120, 3)
         # it ends (before the fix it stayed "searching…" with the collector off for good)
         await until(pilot, lambda: not screen.searching and gc.isenabled(),
-                    "the search to end and the collector to run again", timeout=30)
+                    "the search to end and the collector to run again")
         assert len(screen.matches) == 3
         assert status(screen).startswith("3 cards")
 

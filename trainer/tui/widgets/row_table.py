@@ -161,8 +161,18 @@ class RowTable(ScrollView, can_focus=True):
         frame will draw it (off screen: a terminal too short), after the handlers queued."""
         self._after_drawn.append(callback)
         if not self._on_screen():
-            callbacks, self._after_drawn = self._after_drawn, []
+            self._call_after_drawn_now()
+
+    def _call_after_drawn_now(self) -> None:
+        callbacks, self._after_drawn = self._after_drawn, []
+        if callbacks:
             self.call_later(_call_each, callbacks)
+
+    def on_resize(self) -> None:
+        """Laid out off screen before the frame that was to draw it (the terminal made too
+        short meanwhile): no frame will, so what waits for one runs now."""
+        if not self._on_screen():
+            self._call_after_drawn_now()
 
     def _on_screen(self) -> bool:
         try:
@@ -243,9 +253,7 @@ class RowTable(ScrollView, can_focus=True):
 
     def render_lines(self, crop: Region) -> list[Strip]:
         lines = super().render_lines(crop)
-        if self._after_drawn:  # queued: they run once this frame is made and sent
-            callbacks, self._after_drawn = self._after_drawn, []
-            self.call_later(_call_each, callbacks)
+        self._call_after_drawn_now()  # queued: they run once this frame is made and sent
         return lines
 
     def render_line(self, y: int) -> Strip:
