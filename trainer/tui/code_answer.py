@@ -91,8 +91,9 @@ class CodeAnswer(Vertical):
 
     DEFAULT_CSS = """
     CodeAnswer { height: auto; margin: 1 0 0 0; }
-    /* at most 45% of the terminal: the question above stays in view while writing */
-    CodeAnswer > #code-editor { height: 14; max-height: 45vh; }
+    /* at most 45% of the terminal: the question above stays in view while writing (a
+       height of 14 capped by max-height: 45vh left the box below 14 lines tall all the same) */
+    CodeAnswer > #code-editor { height: 45vh; max-height: 14; }
     CodeAnswer > #code-headline { height: auto; margin: 0 0 1 0; }
     CodeAnswer > #code-results { height: auto; margin: 1 0 0 0; }
     """
