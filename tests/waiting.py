@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Callable
 from contextlib import suppress
@@ -17,6 +18,16 @@ async def until(pilot, shown: Callable[[], bool], what: str, timeout: float = 60
         if time.monotonic() > end:
             raise AssertionError(f"still waiting after {timeout:.0f} s for {what}")
         await pilot.pause(0.01)
+
+
+async def after_first_frame(pilot) -> None:
+    """The work the app starts once its first frame is out (the start's sync, the backup,
+    the plugins' notices: each asked for with call_after_refresh) has been started: a
+    callback asked for now runs after those. One pause may come before that frame on a
+    loaded machine, and the workers waited for then are not there yet."""
+    started = asyncio.Event()
+    pilot.app.call_after_refresh(started.set)
+    await until(pilot, started.is_set, "the app's first frame")
 
 
 def measuring(table) -> bool:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from tests.waiting import after_first_frame
+
 
 async def test_a_plugin_that_failed_to_load_is_a_notice_not_a_traceback(
         make_app, recall_deck, tmp_path, monkeypatch, notifications):
@@ -13,7 +15,7 @@ async def test_a_plugin_that_failed_to_load_is_a_notice_not_a_traceback(
     app = make_app(recall_deck, tmp_path / "t.db")
     seen = notifications(app)
     async with app.run_test() as pilot:
-        await pilot.pause()
+        await after_first_frame(pilot)
         await app.workers.wait_for_complete()
         await pilot.pause()
         notices = [n for n in seen if n.title == "A solver plugin did not load"]
@@ -31,6 +33,6 @@ async def test_no_notice_when_every_plugin_loaded(make_app, recall_deck, tmp_pat
     app = make_app(recall_deck, tmp_path / "t.db")
     seen = notifications(app)
     async with app.run_test() as pilot:
-        await pilot.pause()
+        await after_first_frame(pilot)
         await app.workers.wait_for_complete()
         assert [n for n in seen if "plugin" in n.title] == []
