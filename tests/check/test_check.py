@@ -175,8 +175,19 @@ def test_run_exit_codes_and_json(broken, write_deck, capsys):
     assert json.loads(capsys.readouterr().out) == []
 
 
-def test_run_on_the_default_decks_uses_the_shipped_content(capsys):
+def test_run_on_the_default_decks_uses_the_shipped_content(capsys, monkeypatch):
+    # which decks it checks (checking the shipped ones is the test above's, and CI's)
+    import trainer.check
+
+    asked = []
+
+    def check(paths, seeds, stats):
+        asked.append([Path(p).resolve() for p in paths])
+        return []
+
+    monkeypatch.setattr(trainer.check, "check_decks", check)
     assert run(Namespace(paths=[], seeds=1, json=False)) == 0
+    assert asked == [[CONTENT.resolve()]]  # the user's deck folder is not there yet
     assert "ok:" in capsys.readouterr().out
 
 
