@@ -432,3 +432,43 @@ async def test_quitting_the_app_mid_interview_keeps_the_questions_answered(
     [record] = app.store.interviews()
     assert record.questions == 1 and record.data["questions"][0]["card"] == first.card.key
     assert [r.card_key for r in app.store.reviews()] == [first.card.key]
+
+
+ONE = FOLLOW[:FOLLOW.index("  - id: fisher-information-sd-reparametrised")]
+
+
+async def _to_the_follow_up(pilot) -> None:
+    await start(pilot.app, pilot, "I", length="1")
+    screen = pilot.app.screen
+    q = screen.mock.current
+    screen.query_one("#iv-answer").text = LONG_ANSWER
+    await pilot.press("ctrl+s")
+    await until(pilot, lambda: q.stage == "follow_up", "the follow-up")
+    await pilot.pause()
+
+
+def test_snapshot_follow_up_under_the_question_and_the_answer(snap_compare, make_app,
+                                                              write_deck, tmp_path: Path):
+    """80x24: the question, the answer given (its first lines, a scroll bar), the follow-up
+    and a box of five lines or more above the footer."""
+    app = make_app(write_deck(ONE), tmp_path / "t.db", clock=lambda: 1_796_000_000.0)
+    app.interview_clock = FakeClock()
+    assert snap_compare(app, terminal_size=(80, 24), run_before=_to_the_follow_up)
+
+
+def test_snapshot_debrief_at_80_columns(snap_compare, make_app, write_deck, tmp_path: Path):
+    """80x24: the debrief's table with every column, the long card id wrapped after a
+    hyphen, the footer with the debrief's keys only."""
+    app = make_app(write_deck(ONE), tmp_path / "t.db", clock=lambda: 1_796_000_000.0)
+    app.interview_clock = FakeClock()
+
+    async def debrief(pilot):
+        await _to_the_follow_up(pilot)
+        screen = pilot.app.screen
+        screen.query_one("#iv-answer").text = "log n - (n - 1)/n"
+        await pilot.press("ctrl+s", "ctrl+s")
+        await until(pilot, lambda: screen.finished, "the debrief")
+        pilot.app.clear_notifications()  # the question's score: a toast that times out
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=debrief)
