@@ -430,3 +430,18 @@ def test_a_deck_names_the_symbols_a_card_is_graded_up_to_a_constant_in() -> None
     deck, problems = load_text(DECK_UP_TO.replace("NAME", "q"), "d.yaml")
     assert deck is not None
     assert any("'q' is not a symbol" in p for p in validate_card(deck.cards[0]))
+
+
+@pytest.mark.parametrize("answer", [
+    "(k + alpha - 1)*log(p) + (n - k + beta - 1)*log(1 - p)",
+    "log(binomial(n, k)) + k log p + (n - k) log(1 - p) + (alpha - 1) log p + (beta - 1) log(1 - p)",
+    "(k + alpha - 1) log p + (n - k + beta - 1) log(1 - p)"
+    " - log(gamma(alpha) gamma(beta)/gamma(alpha + beta))",
+])
+def test_the_log_posterior_may_keep_the_terms_free_of_p(cards: dict[str, object],
+                                                        answer: str) -> None:
+    ex = _exercise(cards, "beta-bernoulli-map-derivation")
+    got = ex.grade(0, answer)  # type: ignore[attr-defined]
+    assert got.verdict == "correct", got.message
+    wrong = ex.grade(0, "(k + alpha) log p + (n - k + beta) log(1 - p)")  # type: ignore[attr-defined]
+    assert wrong.verdict == "incorrect"

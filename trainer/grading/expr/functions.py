@@ -11,7 +11,7 @@ DEFAULT_FUNCTIONS: frozenset[str] = frozenset(
 # other spellings of the same functions, used only when the name is not a declared symbol
 ALIASES: dict[str, str] = {
     "Log": "log", "Ln": "ln", "Exp": "exp", "Gamma": "gamma", "psi": "digamma",
-    "C": "binom", "choose": "binom", "Abs": "abs", "Max": "max", "Min": "min",
+    "C": "binom", "choose": "binom", "binomial": "binom", "Abs": "abs", "Max": "max", "Min": "min",
     "logistic": "sigmoid", "expit": "sigmoid",
 }
 MATRIX_FUNCTIONS: frozenset[str] = frozenset({"inv"})
