@@ -173,8 +173,10 @@ def _run_app_in_a_pty(args: list[str], env: dict[str, str]) -> tuple[int, str, s
     finally:
         if proc.poll() is None:
             proc.kill()
+        # all of the output read before the terminal is closed (the reader ends at its end:
+        # closed first, a loaded machine's last frames were lost unread)
+        reader.join(timeout=60)
         os.close(leader)
-    reader.join(timeout=10)
     return proc.returncode, b"".join(screen).decode(errors="replace"), err.decode()
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import gc
 
+from tests.waiting import after_first_frame
+
 
 async def test_the_loaded_cards_and_the_browsers_index_are_frozen_while_the_app_runs(
         make_app, recall_deck, tmp_path):
@@ -16,11 +18,11 @@ async def test_the_loaded_cards_and_the_browsers_index_are_frozen_while_the_app_
         return {id(o) for generation in range(3) for o in gc.get_objects(generation)}
 
     async with app.run_test() as pilot:
-        await pilot.pause()
+        await after_first_frame(pilot)  # the index is started then
         cards = app.load_result.cards
         assert cards and all(gc.is_tracked(c) for c in cards)
         assert app.index_thread is not None
-        app.index_thread.join(30)
+        app.index_thread.join(60)
         assert app.search_index is not None
         index = app.search_index.ready()
         assert index is not None and index.text  # made in the background
