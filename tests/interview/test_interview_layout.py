@@ -93,12 +93,22 @@ async def test_the_follow_up_is_typed_under_the_question_and_the_answer_given(
         # the long answer is cut to a few lines that scroll to its end
         assert said.max_scroll_y > 0 and said.region.height <= 6
         assert "Point 12" in str(screen.query_one("#iv-said-text").render())
-        said.scroll_end(animate=False)
+        # keyboard only: ctrl+down scrolls it while the follow-up is typed below
+        await pilot.press(*"log n")
+        assert "Scroll your answer" in [b.binding.description for b in
+                                        screen.active_bindings.values() if b.binding.show]
+        for _ in range(10):
+            await pilot.press("ctrl+down")
         await until(pilot, lambda: said.scroll_y == said.max_scroll_y, "the scroll")
+        assert area.has_focus and area.text == "log n"
+        await pilot.press("ctrl+up")
+        await until(pilot, lambda: said.scroll_y < said.max_scroll_y, "the scroll back")
         area.text = "log n minus (n - 1)/n"
         await pilot.press("ctrl+s")
         await until(pilot, lambda: q.stage == "review", "the review")
         assert not said.display and not follow.display
+        assert "Scroll your answer" not in [b.binding.description for b in
+                                            screen.active_bindings.values() if b.binding.show]
         yours = str(screen.query_one("#iv-yours").render())
         assert "Point 12" in yours and "log n minus (n - 1)/n" in yours
         await pilot.press("ctrl+s")

@@ -31,6 +31,9 @@ class InterviewScreen(TrainerScreen):
 
     BINDINGS = [
         Binding("ctrl+s", "submit", "Send / next", priority=True),
+        # the answer above a follow-up (or a whiteboard's steps) scrolls while typing below
+        Binding("ctrl+down", "scroll_said(3)", "Scroll your answer"),
+        Binding("ctrl+up", "scroll_said(-3)", "Scroll your answer", show=False),
         Binding("w", "write_report", "Write report"),
         Binding("s", "study_weak", "Study the cards to review"),
         Binding("escape", "leave", "Leave"),
@@ -87,6 +90,9 @@ class InterviewScreen(TrainerScreen):
             return self.finished
         if action == "submit":
             return not self.finished
+        if action == "scroll_said":
+            said = self.query("#iv-said")
+            return bool(said) and said.first().display
         return True
 
     def on_mount(self) -> None:
@@ -144,6 +150,7 @@ class InterviewScreen(TrainerScreen):
         self.query_one("#iv-debrief").display = debrief
         self.query_one("#iv-prompt").display = not debrief
         self.query_one("#iv-clock").display = not debrief
+        self.refresh_bindings()  # "Scroll your answer" only while there is one above
 
     def _next(self) -> None:
         q = self.mock.next_question()
@@ -263,6 +270,9 @@ class InterviewScreen(TrainerScreen):
         if self.leave_armed:
             self.leave_armed = False
             self.query_one("#iv-status", Static).update("")
+
+    def action_scroll_said(self, lines: int) -> None:
+        self.query_one("#iv-said", VerticalScroll).scroll_relative(y=lines, animate=False)
 
     def action_submit(self) -> None:
         q = self.mock.current
