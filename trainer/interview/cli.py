@@ -345,7 +345,7 @@ def run_interview(args: argparse.Namespace, ask: Callable[[str], str] = input,
         conduct(mock, ask, out, done)
     except KeyboardInterrupt:
         out.write("\ninterview stopped\n")
-    if not any(q.stage == "done" for q in mock.asked):
+    if not mock.has_answers:
         return 0
     save_interview(store, mock, not args.no_review)
     print_debrief(mock, out)

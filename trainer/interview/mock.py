@@ -298,6 +298,11 @@ class MockInterview:
         return self.current is not None and self._no_more()
 
     @property
+    def has_answers(self) -> bool:
+        """Some question is answered and ticked: the interview is worth keeping."""
+        return any(q.stage == "done" for q in self.asked)
+
+    @property
     def planned(self) -> int | None:
         return self.questions
 

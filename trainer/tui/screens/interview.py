@@ -102,7 +102,7 @@ class InterviewScreen(TrainerScreen):
     def on_unmount(self) -> None:
         """Quitting the app mid-interview (ctrl+q) keeps the questions answered, as leaving
         does: each was a review already, and the interview joins the history."""
-        if not self.finished and any(q.stage == "done" for q in self.mock.asked):
+        if not self.finished and self.mock.has_answers:
             self.finished = True
             self.on_finish(self.mock)
 
@@ -382,7 +382,7 @@ class InterviewScreen(TrainerScreen):
                 "escape again leaves the interview (the questions answered are kept and "
                 "debriefed); any other key goes on", style="bold yellow"))
             return
-        if not self.finished and any(q.stage == "done" for q in self.mock.asked):
+        if not self.finished and self.mock.has_answers:
             self._debrief()  # what was answered is kept, and debriefed as the CLI does
             return
         self.app.pop_screen()
