@@ -254,14 +254,16 @@ def test_the_first_card_is_drawn_before_sympy_or_numpy_is_imported(tmp_path):
 def test_a_first_recall_card_loads_no_code_editor_statistics_or_interview_plan(
         recall_deck, tmp_path):
     # Textual's TextArea and its syntax trees come with the first code card, the statistics
-    # with their screen, the interview plan with an interview
+    # with their screen, the interview plan with an interview, the answer box and the key
+    # points with the first card that shows them, the countdown with the first wait
     import os
 
     config = Path(os.environ["TRAINER_CONFIG_DIR"])
     config.mkdir(parents=True, exist_ok=True)
     (config / "config.toml").write_text("new_per_day = 20\n")  # a config file is checked
     modules = ["textual.widgets._text_area", "tree_sitter", "trainer.tui.code_answer",
-               "trainer.stats", "trainer.interview.plan"]
+               "trainer.stats", "trainer.interview.plan", "trainer.tui.answer_box",
+               "trainer.tui.widgets.card_parts", "trainer.tui.widgets.countdown"]
     assert first_card_imports(tmp_path / "t.db", recall_deck, modules) == "True "
 
 
