@@ -6,6 +6,12 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
+
+# Property tests assert behaviour, not speed: no per-example deadline (200 ms by default) and
+# no complaint that drawing examples is slow, which a busy CI machine turns into failures
+settings.register_profile("trainer", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("trainer")
 
 
 @pytest.fixture(autouse=True)
