@@ -91,3 +91,15 @@ def test_hand_wrapped_lines_are_joined_but_deliberate_breaks_kept():
     assert render_math("The bias is of order 1/n, and it is known in closed form (Cox.)\n"
                        "Next line.") == (
         "The bias is of order 1/n, and it is known in closed form (Cox.)\nNext line.")
+
+
+@pytest.mark.parametrize(("tex", "shown"), [
+    (r"\theta \in \Theta", "θ ∈ Θ"),
+    (r"p \in (0,1)", "p ∈ (0,1)"),
+    (r"y\in\{0,1\}", "y ∈ {0,1}"),
+    (r"\lambda\,\partial|w| \ni 0", "λ ∂|w| ∋ 0"),
+    (r"S_{xy}/\lambda \in [-1, 1]", "S_xy/λ ∈ [-1, 1]"),
+    (r"\sum_{i \in S} x_i", "∑_(i ∈ S) xᵢ"),
+])
+def test_a_set_relation_has_a_space_each_side(tex: str, shown: str) -> None:
+    assert latex_to_unicode(tex) == shown

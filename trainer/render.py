@@ -254,6 +254,9 @@ def latex_to_unicode(tex: str) -> str:
     # `\beta - \mu`: LaTeX eats the space that ends a macro name; put it back before a
     # binary operator that has a space after it, so that it reads `β - μ`, not `β- μ`
     out = re.sub(_LOST_SPACE, r" \1 ", out)
+    # set relations read with a space each side, as typeset (`θ ∈ Θ`, not `θ∈Θ`: the space
+    # after `\in` is a macro's end, lost, and `\theta\in\Theta` has none to lose)
+    out = re.sub(r"\s*([∈∋∉⊂⊆⊃⊇])\s*", r" \1 ", out).strip()
     return re.sub(r" ([)\],.;:])", r"\1", out.replace("( ", "(").replace("[ ", "["))
 
 
