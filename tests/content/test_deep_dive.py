@@ -338,3 +338,101 @@ def test_follow_up_numbers(cards: list[dict]):
         assert 1 - 0.05 ** (1 / n) == pytest.approx(3 / n, rel=0.02)
     assert r"\log 1000 \approx 6.91" in follow_up("laplace-and-bic-evidence")
     assert round(math.log(1000), 2) == 6.91
+
+
+# ------------------------------------------------------------- one full EM iteration
+
+EM_CARD = "mle-map-deep-dive/em-m-step-full-iteration"
+
+
+def _em_draws(reviews: int):
+    """Each draw of the full-EM card with the numbers its prompt shows, read from the text."""
+    from trainer.decks import load_decks
+    from trainer.exercises import instantiate
+
+    [card] = [c for c in load_decks([DECK]).cards if c.key == EM_CARD]
+    num = r"(-?\d+(?:\.\d+)?)"
+    for review in range(reviews):
+        ex = instantiate(card, review)
+        prompt = ex.prompt
+        shown = {name: float(re.search(pattern + num + r"\$", prompt).group(1))
+                 for name, pattern in (("w", r"\\pi_1 = "), ("m1", r"\\mu_1 = "),
+                                       ("v1", r"\\sigma_1\^2 = "), ("m2", r"\\mu_2 = "),
+                                       ("v2", r"\\sigma_2\^2 = "))}
+        shown["x"] = [float(v) for v in
+                      re.search(r"\$x\$ = ([-\d., ]+) \(\$n = 4\$\)", prompt).group(1).split(",")]
+        shown["r"] = {int(i): float(v) for i, v in re.findall(r"r_(\d) \\approx " + num, prompt)}
+        yield ex, shown
+
+
+def _bayes_responsibilities(w, m1, v1, m2, v2, x):
+    import numpy as np
+    from scipy import stats
+
+    a = w * stats.norm.pdf(np.asarray(x), m1, math.sqrt(v1))
+    b = (1 - w) * stats.norm.pdf(np.asarray(x), m2, math.sqrt(v2))
+    return a / (a + b)
+
+
+def _weighted_mles(r, x):
+    import numpy as np
+
+    r, x = np.asarray(r), np.asarray(x)
+    mean = float(np.sum(r * x) / np.sum(r))
+    return float(np.mean(r)), mean, float(np.sum(r * (x - mean) ** 2) / np.sum(r))
+
+
+def test_the_full_em_card_does_the_e_step_from_the_parameters_it_shows():
+    """The card is one whole EM iteration: its prompt draws the previous parameters, the
+    responsibilities it shows for x_2..x_4 are Bayes' rule on them (scipy), step 1 asks for
+    x_1's, and the M-step references are the weighted MLEs of all four; no draw is degenerate."""
+    for ex, p in _em_draws(60):
+        r = _bayes_responsibilities(p["w"], p["m1"], p["v1"], p["m2"], p["v2"], p["x"])
+        assert sorted(p["r"]) == [2, 3, 4]
+        for i, value in p["r"].items():
+            assert abs(value - r[i - 1]) <= 5e-5 + 1e-12, (i, value, r[i - 1])
+        assert ex.reference(0).value == pytest.approx(r[0], rel=1e-9)
+        for step, want in zip((1, 2, 3), _weighted_mles(r, p["x"]), strict=True):
+            assert ex.reference(step).value == pytest.approx(want, rel=1e-9, abs=1e-12)
+        assert 0.1 <= r[0] <= 0.9 and 0.8 <= r.sum() <= 3.2
+        assert p["m2"] - p["m1"] >= 1.5 and p["v1"] != p["v2"]
+
+
+def test_a_learner_carrying_the_shown_responsibilities_passes_and_slips_get_feedback():
+    """By hand: r_1 typed to 4 figures, the shown r_2..r_4 (4 decimals), results typed to 3
+    decimals: every step is accepted. The classic slips, made with the same rounded numbers,
+    are refused with their own feedback."""
+    import numpy as np
+
+    for ex, p in _em_draws(40):
+        w, m1, v1, m2, v2, x = p["w"], p["m1"], p["v1"], p["m2"], p["v2"], np.asarray(p["x"])
+        r1 = _bayes_responsibilities(w, m1, v1, m2, v2, x[:1])[0]
+        typed_r1 = float(f"{r1:.4g}")
+        assert ex.grade(0, f"{typed_r1}").verdict == "correct"
+        slips = {
+            "prior weights": _bayes_responsibilities(0.5, m1, v1, m2, v2, x[:1])[0],
+            "variance as a standard deviation":
+                _bayes_responsibilities(w, m1, v1**2, m2, v2**2, x[:1])[0],
+            "normaliser": 1 / (1 + (1 - w) / w * math.exp(
+                (x[0] - m1) ** 2 / (2 * v1) - (x[0] - m2) ** 2 / (2 * v2))),
+        }
+        for words, value in slips.items():
+            got = ex.grade(0, f"{value:.4g}")
+            assert got.verdict == "incorrect" and words in got.feedback, (words, got)
+
+        r = np.array([typed_r1, p["r"][2], p["r"][3], p["r"][4]])
+        weight, mean, var = _weighted_mles(r, x)
+        for step, value in zip((1, 2, 3), (weight, mean, var), strict=True):
+            got = ex.grade(step, f"{value:.3f}")
+            assert got.verdict == "correct", (step, value, ex.reference(step).value, got)
+        n1 = r.sum()
+        slips_by_step = {
+            1: {"divides it by": n1, "previous weight": w},
+            2: {"Weight each point": x.mean(), "not by $n$": float(r @ x) / 4},
+            3: {"new mean": float(r @ (x - m1) ** 2) / n1, "not by $n$": var * n1 / 4,
+                "standard deviation": math.sqrt(var)},
+        }
+        for step, slips in slips_by_step.items():
+            for words, value in slips.items():
+                got = ex.grade(step, f"{value:.3f}")
+                assert got.verdict == "incorrect" and words in got.feedback, (step, words, got)
