@@ -11,6 +11,8 @@ ValueError says so.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from numpy.typing import ArrayLike
 
@@ -41,6 +43,17 @@ def beta_bernoulli_mean(k: float, n: float, a: float, b: float) -> float:
     """Posterior mean (a + k) / (a + b + n) of p under a Beta(a, b) prior."""
     a1, b1 = _beta_bernoulli_checked(k, n, a, b)
     return a1 / (a1 + b1)
+
+
+def beta_log_density(p: float, a: float, b: float) -> float:
+    """log of the Beta(a, b) density at p in (0, 1):
+    (a - 1) log p + (b - 1) log(1 - p) - log B(a, b), with log B(a, b) = lgamma(a) + lgamma(b)
+    - lgamma(a + b)."""
+    p = v.probability(p, "p", open_interval=True)
+    a = v.positive(a, "a")
+    b = v.positive(b, "b")
+    log_beta = math.lgamma(a) + math.lgamma(b) - math.lgamma(a + b)
+    return (a - 1.0) * math.log(p) + (b - 1.0) * math.log1p(-p) - log_beta
 
 
 def _beta_mode(a1: float, b1: float) -> float:
@@ -238,6 +251,24 @@ def ridge(X: ArrayLike, y: ArrayLike, lam: float) -> Array:
         v.full_rank(X, "Use lam > 0.")
     d = X.shape[1]
     return np.linalg.solve(X.T @ X + lam * np.eye(d), X.T @ y)
+
+
+def ridge_neg_log_posterior(X: ArrayLike, y: ArrayLike, w: ArrayLike, noise_var: float,
+                            prior_var: float) -> float:
+    """Minus the log posterior of w for y = X w + N(0, noise_var I) noise and a N(0, prior_var I)
+    prior, without its terms free of w: ||y - X w||^2 / (2 noise_var) + ||w||^2 / (2 prior_var).
+
+    Both are variances (not standard deviations); 2 noise_var times it is the ridge objective
+    with lam = noise_var / prior_var.
+    """
+    X, y = v.design(X, y)
+    w = v.array(w, "w")
+    if w.shape != (X.shape[1],):
+        raise ValueError(f"w must have one entry per column of X ({X.shape[1]}), got {w.shape}")
+    noise_var = v.positive(noise_var, "noise_var")
+    prior_var = v.positive(prior_var, "prior_var")
+    residual = y - X @ w
+    return float(residual @ residual) / (2.0 * noise_var) + float(w @ w) / (2.0 * prior_var)
 
 
 def ridge_1d(x: ArrayLike, y: ArrayLike, lam: float) -> float:

@@ -91,6 +91,19 @@ def gaussian(x: ArrayLike) -> tuple[float, float]:
     return float(mean), var
 
 
+def gaussian_score_var(var: float, ss: float, n: float) -> float:
+    """The score in the variance: d/d var of sum_i log N(x_i; mu, var) for n observations whose
+    squared deviations from mu sum to ss, -n/(2 var) + ss/(2 var^2).
+
+    var is a variance (not a standard deviation); the score is zero at var = ss/n, the variance
+    MLE when mu is the sample mean.
+    """
+    var = v.positive(var, "var")
+    ss = v.nonnegative(ss, "ss")
+    size = v.integer(n, "n", minimum=1)
+    return (ss / var - size) / (2.0 * var)
+
+
 def uniform(x: ArrayLike) -> float:
     """MLE of theta for Uniform(0, theta): max(x). Raises for negative data or max(x) = 0."""
     arr = v.array(x, "x")

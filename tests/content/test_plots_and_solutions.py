@@ -283,10 +283,10 @@ def test_every_worked_solution_shows_the_reference_value(graded):
 
 # ------------------------------------------------------------- steps whose solve is built by hand
 
-# Three derivation steps have no single registry function for what they ask (a score in the
-# variance, a log posterior, a negative log posterior), so their `solve` combines registry calls
-# with a hand-written term, and `trainer check` compares the answer with it. Here each answer is
-# compared with scipy instead, at random points of its symbols' domains.
+# Three derivation steps ask for a formula that a learner may write in many forms (a score in the
+# variance, a log posterior, a negative log posterior). `trainer check` compares each answer with
+# its registry `solve` (gaussian_score_var, beta_logpdf, ridge_neg_log_posterior); here each
+# answer is also compared with scipy directly, at random points of its symbols' domains.
 
 
 def _answer(card, step: int, env: dict) -> float:

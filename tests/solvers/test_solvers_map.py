@@ -56,6 +56,13 @@ def test_beta_bernoulli_posterior_is_prior_times_likelihood(n, frac, a, b):
     _assert_constant(diff, 1e-8)
 
 
+@settings(max_examples=60, deadline=None)
+@given(p=st.floats(1e-6, 1 - 1e-6), a=st.floats(0.1, 40), b=st.floats(0.1, 40))
+def test_beta_log_density_is_scipys(p, a, b):
+    assert mp.beta_log_density(p, a, b) == pytest.approx(stats.beta.logpdf(p, a, b), rel=1e-9,
+                                                         abs=1e-9)
+
+
 @pytest.mark.parametrize("seed", SEEDS)
 def test_beta_bernoulli_mean_and_mode(seed):
     rng = np.random.default_rng(seed)
@@ -298,6 +305,27 @@ def test_ridge_and_logistic_l2_against_bfgs(seed):
     np.testing.assert_allclose(mp.logistic_l2(X, labels, lam), res.x, atol=1e-6)
 
 
+@pytest.mark.parametrize("seed", SEEDS)
+def test_ridge_neg_log_posterior_is_scipys_up_to_terms_free_of_w(seed):
+    """Minus the log posterior by scipy (Gaussian likelihood plus Gaussian prior) differs from
+    it by the same constant at every w, and its minimiser is ridge with lam = noise/prior."""
+    rng = np.random.default_rng(seed)
+    n, d = int(rng.integers(2, 8)), int(rng.integers(1, 4))
+    X, y = rng.normal(size=(n, d)), rng.normal(size=n)
+    noise, prior = rng.uniform(0.2, 3), rng.uniform(0.2, 3)
+
+    def scipy_neg_log_post(w):
+        return -(stats.multivariate_normal.logpdf(y, X @ w, noise * np.eye(n))
+                 + stats.multivariate_normal.logpdf(w, np.zeros(d), prior * np.eye(d)))
+
+    ws = rng.normal(scale=2, size=(5, d))
+    diffs = [mp.ridge_neg_log_posterior(X, y, w, noise, prior) - scipy_neg_log_post(w) for w in ws]
+    assert max(diffs) - min(diffs) == pytest.approx(0, abs=1e-9)
+    best = optimize.minimize(lambda w: mp.ridge_neg_log_posterior(X, y, w, noise, prior),
+                             np.zeros(d), method="BFGS", options={"gtol": 1e-10}).x
+    np.testing.assert_allclose(best, mp.ridge(X, y, noise / prior), atol=1e-6)
+
+
 def test_logistic_l2_on_separable_data_is_finite():
     X = np.column_stack([np.ones(6), np.arange(6.0)])
     y = np.array([0, 0, 0, 1, 1, 1.0])
@@ -383,6 +411,10 @@ def test_soft_threshold_minimises_prox_objective(z, t):
         (lambda: mp.ridge_1d([0, 0], [1, 2], 0), "not determined"),
         (lambda: mp.lasso(np.ones((3, 2)), [1, 2, 3], 0), "singular"),
         (lambda: mp.soft_threshold(1.0, -1), "t must be >= 0"),
+        (lambda: mp.beta_log_density(0, 2, 2), "strictly between 0 and 1"),
+        (lambda: mp.beta_log_density(0.5, 0, 2), "a must be > 0"),
+        (lambda: mp.ridge_neg_log_posterior(np.eye(2), [1, 2], [1, 2, 3], 1, 1), "one entry per column"),
+        (lambda: mp.ridge_neg_log_posterior(np.eye(2), [1, 2], [1, 2], 0, 1), "noise_var must be > 0"),
         (lambda: mp.logistic_l2(np.eye(2), [0, 3], 1), "0 or 1"),
     ],
 )

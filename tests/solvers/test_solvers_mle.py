@@ -235,3 +235,37 @@ def test_logistic_separation_detection_agrees_with_linear_programming():
             w = mle.logistic_regression(X, y)
             assert np.linalg.norm(mle.logistic_gradient(X, y, w)) < 1e-8 * (1 + np.abs(X).sum())
     assert seen[True] > 20 and seen[False] > 20
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_gaussian_score_in_the_variance_is_the_derivative_of_scipys_log_likelihood(seed):
+    rng = np.random.default_rng(seed)
+    x = rng.normal(rng.uniform(-3, 3), rng.uniform(0.5, 3), size=int(rng.integers(1, 15)))
+    mu, var, h = rng.uniform(-3, 3), rng.uniform(0.2, 6), 1e-5
+    ss = float(np.sum((x - mu) ** 2))
+
+    def loglik(v):
+        return float(np.sum(stats.norm.logpdf(x, mu, np.sqrt(v))))
+
+    numeric = (loglik(var + h) - loglik(var - h)) / (2 * h)
+    assert mle.gaussian_score_var(var, ss, len(x)) == pytest.approx(numeric, rel=1e-6, abs=1e-8)
+    # zero at the variance MLE when mu is the sample mean: the likelihood's maximum
+    q = float(np.sum((x - x.mean()) ** 2))
+    if q > 0:
+        best = _argmax_1d(lambda v: np.sum(stats.norm.logpdf(x, x.mean(), np.sqrt(v))), 1e-3, 50)
+        assert best == pytest.approx(q / len(x), rel=1e-5)
+        assert mle.gaussian_score_var(q / len(x), q, len(x)) == pytest.approx(0, abs=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("call", "match"),
+    [
+        (lambda: mle.gaussian_score_var(0, 1, 3), "var must be > 0"),
+        (lambda: mle.gaussian_score_var(1, -1, 3), "ss must be >= 0"),
+        (lambda: mle.gaussian_score_var(1, 1, 0), "n must be >= 1"),
+        (lambda: mle.gaussian_score_var(1, 1, 2.5), "n must be an integer"),
+    ],
+)
+def test_gaussian_score_bad_input(call, match):
+    with pytest.raises(ValueError, match=match):
+        call()

@@ -69,6 +69,16 @@ def gaussian_mle_var(x: ArrayLike) -> float:
     return mle.gaussian(_vec(x))[1]
 
 
+@_register("-n/(2 var) + ss/(2 var^2): the Gaussian score in the variance (d/d var of the "
+           "log-likelihood), n observations whose squared deviations from the mean sum to ss",
+           example=(2.0, 12.0, 5),
+           params={'ss': 'sum of the squared deviations (x_i - mu)^2, >= 0'})
+def gaussian_score_var(var: float, ss: float, n: float) -> float:
+    from solvers import mle
+
+    return mle.gaussian_score_var(var, ss, n)
+
+
 @_register("(1/(n-1)) sum (x - xbar)^2: the unbiased sample variance (Bessel)",
            example=([1.0, 2.0, 4.0],))
 def unbiased_var(x: ArrayLike) -> float:

@@ -20,6 +20,14 @@ def beta_bernoulli_map(k: float, n: float, a: float, b: float) -> float:
     return map_solvers.beta_bernoulli(k, n, a, b)
 
 
+@_register("(a-1) log p + (b-1) log(1-p) - log B(a, b): the log of the Beta(a, b) density at p",
+           example=(0.3, 2, 5))
+def beta_logpdf(p: float, a: float, b: float) -> float:
+    from solvers import map as map_solvers
+
+    return map_solvers.beta_log_density(p, a, b)
+
+
 @_register("(k+a)/(n+a+b): the posterior mean of p under a Beta(a, b) prior", example=(3, 10, 2, 2))
 def beta_bernoulli_mean(k: float, n: float, a: float, b: float) -> float:
     from solvers import map as map_solvers
@@ -89,6 +97,21 @@ def ridge(X: ArrayLike, y: ArrayLike, lam: float) -> Array:
 
     y = np.asarray(y, dtype=float).reshape(-1)
     return np.asarray(map_solvers.ridge(X, y, lam), dtype=float)
+
+
+@_register("||y - X w||^2/(2 noise_var) + ||w||^2/(2 prior_var): minus the log posterior of "
+           "w under Gaussian noise and a N(0, prior_var I) prior, without its terms free of w",
+           example=([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]], [1.0, 2.0, 2.5], [0.5, 1.0], 1.0, 2.0),
+           params={'y': 'targets, one per row of X', 'w': 'weights, one per column of X'})
+def ridge_neg_log_posterior(X: ArrayLike, y: ArrayLike, w: ArrayLike, noise_var: float,
+                            prior_var: float) -> float:
+    import numpy as np
+
+    from solvers import map as map_solvers
+
+    y = np.asarray(y, dtype=float).reshape(-1)
+    w = np.asarray(w, dtype=float).reshape(-1)
+    return map_solvers.ridge_neg_log_posterior(X, y, w, noise_var, prior_var)
 
 
 @_register("the ridge penalty equivalent to noise variance sigma2 and prior variance tau2",
