@@ -6,7 +6,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from tests.waiting import home_counted
+from tests.waiting import home_counted, until
 from trainer.tui.app import TrainerApp
 from trainer.tui.widgets.session_bar import SessionBar
 
@@ -361,12 +361,12 @@ async def test_a_long_answer_scrolls_from_the_keyboard(make_app, write_deck, tmp
         # revealing may scroll towards the key points; start from the top to test the keys
         card.scroll_home(animate=False)
         await pilot.pause()
+        # the scrolls are animated, after a refresh: waited for where they land, not for the
+        # animations Textual knows of when asked (a loaded machine can ask before they start)
         await pilot.press("pagedown")
-        await pilot.wait_for_scheduled_animations()
-        assert card.scroll_y > 0
+        await until(pilot, lambda: card.scroll_y > 0, "the card scrolled down")
         await pilot.press("pageup")
-        await pilot.wait_for_scheduled_animations()
-        assert card.scroll_y == 0
+        await until(pilot, lambda: card.scroll_y == 0, "the card back at its top")
 
 
 async def test_a_locked_database_is_reported_and_the_card_stays(make_app, recall_deck, tmp_path, notifications):
