@@ -222,10 +222,10 @@ async def test_at_100x32_the_reason_a_run_failed_is_on_screen(make_app, code_dec
         assert in_view(app, headline)
 
         await run_and_wait(app, pilot, "ctrl+s")  # submitted: the verdict comes into view
-        await pilot.pause()
         verdict = app.screen.query_one("#verdict")
         assert "You divided by n - 1" in text(app, "verdict")
-        assert in_view(app, verdict)
+        # scrolled to after a refresh, and laid out where it lands after another
+        await until(pilot, lambda: in_view(app, verdict), "the verdict scrolled into view")
 
 
 async def test_a_burst_of_moves_and_typing_on_a_new_card_lands_where_the_moves_put_it(
