@@ -175,3 +175,36 @@ def test_the_review_log_a_study_session_writes_is_resumed_from(tmp_path: Path, m
     monkeypatch.setattr(journal, "RESUME", False)
     stores[1].merge_events(theirs)
     assert _everything(stores[0])[:4] == _everything(stores[1])[:4]  # (two device ids)
+
+
+def test_a_big_merge_pauses_the_cycle_collector_and_always_turns_it_back_on(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    import gc
+
+    monkeypatch.setattr(journal, "BIG_CACHE_EVENTS", 2)  # these few count as a big merge
+    collecting: list[bool] = []
+    run = Replayer.run
+
+    def watched(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        collecting.append(gc.isenabled())
+        return run(self, *args, **kwargs)
+
+    monkeypatch.setattr(Replayer, "run", watched)
+    store = Store.open(tmp_path / "t.db")
+    try:
+        assert gc.isenabled()
+        store.merge_events([Event(f"01A{k:023d}", "B", "d/x", T0 + k * DAY, "review",
+                                  {"rating": 3}) for k in range(3)])
+        assert collecting and not any(collecting)  # off while the cards were replayed
+        assert gc.isenabled()  # and on again after
+        with pytest.raises(ValueError):  # a merge that fails (a rating that is no number)
+            store.merge_events([Event(f"01B{k:023d}", "B", "d/y", T0 + k * DAY, "review",
+                                      {"rating": "x"}) for k in range(3)])
+        assert gc.isenabled()
+        gc.disable()  # paused by someone else (the browser): left to them
+        store.merge_events([Event(f"01C{k:023d}", "B", "d/z", T0 + k * DAY, "review",
+                                  {"rating": 3}) for k in range(3)])
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+        store.close()

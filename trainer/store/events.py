@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import sqlite3
 import struct
@@ -105,6 +106,24 @@ def _payload(text: str) -> Any:
     return json.loads(text)
 
 
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cycle collector off while a merge or replay makes its hundreds of thousands
+    of events, states and rows: none of them is garbage until the end, yet the collector
+    ran some thousand times during a merge of 100k events, four of them full passes over
+    everything alive (0.3 s of its 2.8 s). Reference counting still frees what is dropped.
+    It is on again afterwards, however the work ends; a pause already made by someone else
+    (the browser's) is left to them."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
 def _chunks(items: Sequence[str]) -> Iterator[Sequence[str]]:
     for start in range(0, len(items), _CHUNK):
         yield items[start:start + _CHUNK]
@@ -197,10 +216,16 @@ class JournalQueries:
     @contextmanager
     def _big_cache(self, events: int) -> Iterator[None]:
         """A page cache that holds what a big merge or replay touches (SQLite's default of
-        2 MB makes each of its index lookups a read from the OS) while it runs."""
+        2 MB makes each of its index lookups a read from the OS) while it runs, and
+        Python's cycle collector paused meanwhile (collector_paused)."""
         if events < BIG_CACHE_EVENTS:
             yield
             return
+        with collector_paused(), self._page_cache():
+            yield
+
+    @contextmanager
+    def _page_cache(self) -> Iterator[None]:
         (size,) = self.conn.execute("PRAGMA cache_size").fetchone()
         (mapped,) = self.conn.execute("PRAGMA mmap_size").fetchone()
         (temp,) = self.conn.execute("PRAGMA temp_store").fetchone()

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from trainer.store import Store
+from trainer.store.events import collector_paused
 from trainer.store.journal import Event, new_event_id
 
 if TYPE_CHECKING:
@@ -253,7 +254,8 @@ def sync_folder(store: Store, root: Path, *, scheduler: Scheduler | None = None,
     _finish_pending(store, root, mine)
     taken, replayed = exchange_fits(store, root, mine, scheduler, report.problems)
     report.fits, report.refit_cards = [describe(fit) for fit in taken], replayed
-    _receive(store, root, report)
+    with collector_paused():  # while the segments' events are read and merged
+        _receive(store, root, report)
     _send(store, root, mine, report)
     return report
 
