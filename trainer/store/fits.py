@@ -10,9 +10,6 @@ from typing import TYPE_CHECKING, Any
 from trainer.record import Record
 from trainer.store.journal import Event
 
-if TYPE_CHECKING:
-    from trainer.store.db import CardState
-
 _NEW = 0  # State.NEW: a review of a card never seen (or forgotten) starts its history
 
 # One migration step. `scope` is '' for all decks, else a deck id; the metrics are those of
@@ -132,14 +129,6 @@ class FitQueries:
                 batch.append(Event(row[0], row[1], row[2], row[3], row[4], json.loads(row[5])))
             if key is not None:
                 yield key, batch
-
-    def put_replayed(self, key: str, state: CardState | None) -> None:
-        """Write a card's replayed state to the cache (None: no state, a new card); the
-        caller's transaction."""
-        if state is None:
-            self.conn.execute("DELETE FROM cards WHERE key=?", (key,))
-        else:
-            self._write_state(state)  # type: ignore[attr-defined]
 
     def review_rows(self, decks: Sequence[str] | None = None) -> list[tuple[str, float, int, bool]]:
         """(card key, time, rating, first review) of every review of these decks (all: None),
