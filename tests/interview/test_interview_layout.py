@@ -346,15 +346,7 @@ async def test_leaving_half_way_debriefs_the_questions_answered(make_app, write_
     app = make_app(write_deck(FOLLOW), tmp_path / "t.db", clock=lambda: 1_796_000_000.0)
     app.interview_clock = FakeClock()
     async with app.run_test(size=(80, 24)) as pilot:
-        await start(app, pilot, "I", length="3")
-        screen = app.screen
-        first = screen.mock.current
-        screen.query_one("#iv-answer").text = "tilts by the reward's CDF"
-        await pilot.press("ctrl+s")
-        if first.stage == "follow_up":
-            await pilot.press("ctrl+s")
-        await pilot.press("ctrl+s")
-        await until(pilot, lambda: first.stage == "done", "the first question's ticks")
+        screen, first = await _first_question_answered(app, pilot)
         await pilot.press(*"half")
         await pilot.press("escape", "escape")
         await until(pilot, lambda: screen.finished, "the debrief")
@@ -429,15 +421,7 @@ async def test_quitting_the_app_mid_interview_keeps_the_questions_answered(
     app = make_app(write_deck(FOLLOW), tmp_path / "t.db", clock=lambda: 1_796_000_000.0)
     app.interview_clock = FakeClock()
     async with app.run_test(size=(80, 24)) as pilot:
-        await start(app, pilot, "I", length="3")
-        screen = app.screen
-        first = screen.mock.current
-        screen.query_one("#iv-answer").text = "tilts by the reward's CDF"
-        await pilot.press("ctrl+s")
-        if first.stage == "follow_up":
-            await pilot.press("ctrl+s")
-        await pilot.press("ctrl+s")
-        await until(pilot, lambda: first.stage == "done", "the first question's ticks")
+        screen, first = await _first_question_answered(app, pilot)
         await pilot.press("ctrl+q")
     [record] = app.store.interviews()
     assert record.questions == 1 and record.data["questions"][0]["card"] == first.card.key
@@ -446,6 +430,21 @@ async def test_quitting_the_app_mid_interview_keeps_the_questions_answered(
 
 ONE = FOLLOW[:FOLLOW.index("  - id: fisher-information-sd-reparametrised")]
 
+
+
+async def _first_question_answered(app, pilot):  # type: ignore[no-untyped-def]
+    """A three-question interview started, its first question answered (and its follow-up,
+    if it has one) and its review done; the interview's screen and that question."""
+    await start(app, pilot, "I", length="3")
+    screen = app.screen
+    first = screen.mock.current
+    screen.query_one("#iv-answer").text = "tilts by the reward's CDF"
+    await pilot.press("ctrl+s")
+    if first.stage == "follow_up":
+        await pilot.press("ctrl+s")
+    await pilot.press("ctrl+s")
+    await until(pilot, lambda: first.stage == "done", "the first question's ticks")
+    return screen, first
 
 async def _to_the_follow_up(pilot) -> None:
     await start(pilot.app, pilot, "I", length="1")

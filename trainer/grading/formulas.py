@@ -157,7 +157,7 @@ def compare_formulas(exp_node: Node, ans_node: Node, domains: Mapping[str, Domai
                      relations: Sequence[Relation] = (),
                      deadline: float = math.inf) -> Comparison:
     """The verdict on a formula (module docstring)."""
-    from trainer.grading.precise import compare_point
+    from trainer.grading.at_point import compare_point
 
     given = rtol is not None or atol is not None
     rel = rtol if rtol is not None else (0.0 if atol is not None else EXACT_REL)

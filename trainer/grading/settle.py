@@ -57,7 +57,7 @@ def _ends(lo: Any, hi: Any) -> _Enclosure | str:
     bits and e at 2000)."""
     import mpmath
 
-    from trainer.grading.precise import value_words
+    from trainer.grading.at_point import value_words
 
     mags = [mpmath.mag(x) for x in (lo, hi)]
     if all(m <= _FAR for m in mags) and all(m >= -_FAR or x == 0
