@@ -344,3 +344,20 @@ async def test_a_run_that_fails_in_the_trainer_frees_the_editor_and_records_noth
         await pilot.pause()
     (review,) = app.store.reviews()
     assert review.verdict == "correct"
+
+
+def test_a_solution_whose_values_are_all_right_but_a_check_failed_is_not_called_incorrect():
+    # every value right and a style check failed suggests Hard: the verdict line says so,
+    # rather than a red "incorrect" over a Hard (a wrong value stays "incorrect")
+    from trainer.coderun.card import CaseResult, CheckResult, CodeResult
+    from trainer.tui.study_text import code_verdict
+
+    cases = [CaseResult("draw 1", "x", "2.5", "2.5", True), CaseResult("draw 2", "x", "1", "1", True)]
+    loop = CheckResult("vectorised", "no Python loop over the data", False, "a for loop")
+    style_only = CodeResult(cases=cases, checks=[loop], graded=True)
+    assert style_only.suggested_rating() == 2
+    shown = code_verdict(style_only).plain
+    assert shown.startswith("~ every value right, a check failed") and "incorrect" not in shown
+    wrong = CodeResult(cases=[*cases[:1], CaseResult("draw 2", "x", "1", "2", False)],
+                       checks=[loop], graded=True)
+    assert code_verdict(wrong).plain.startswith("✘ incorrect")

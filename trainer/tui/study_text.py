@@ -182,6 +182,9 @@ def rating_prompt(suggested: Rating | None, ticking: bool,
 def code_verdict(result: CodeResult) -> Text:
     """A submitted function's verdict: the summary, why it failed, the feedback."""
     label, style = VERDICT_STYLE[result.verdict]
+    if not result.correct and not result.fatal and result.cases \
+            and all(c.passed for c in result.cases):  # only a check failed: Hard, not Again
+        label, style = "~ every value right, a check failed", "bold yellow"
     verdict = Text(label, style=style)
     verdict.append(f"   {result.summary()}\n")
     why = result.first_failure()
