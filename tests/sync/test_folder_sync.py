@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -390,7 +391,7 @@ def test_a_missing_git_is_a_clear_message(tmp_path, two, monkeypatch):
         sync_git(a, tmp_path)
 
 
-def test_trainer_sync_waits_for_a_study_session_on_the_database(tmp_path, capsys):
+def test_trainer_sync_is_refused_while_a_study_session_has_the_database(tmp_path, capsys):
     """A session open on the database built its queue from the states before: a sync
     from the command line beside it would leave it showing cards settled elsewhere (the
     app syncs itself, and follows what it merged). Refused, as import --reviews-only is."""
@@ -400,7 +401,9 @@ def test_trainer_sync_waits_for_a_study_session_on_the_database(tmp_path, capsys
     studying = Store.open(db, exclusive=True)
     try:
         assert main(["sync", str(shared), "--db", str(db)]) == 2
-        assert "in use by another trainer" in capsys.readouterr().err
+        said = capsys.readouterr().err
+        assert f"the app is open on this database (pid {os.getpid()}, started" in said
+        assert "nothing was synced" in said and "same cards twice" not in said
     finally:
         studying.close()
     assert main(["sync", str(shared), "--db", str(db)]) == 0

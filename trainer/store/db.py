@@ -38,9 +38,10 @@ class StoreError(Exception):
     become a StoreError.
     """
 
-    def __init__(self, message: str, *, kind: str = "error") -> None:
+    def __init__(self, message: str, *, kind: str = "error", holder: str = "") -> None:
         super().__init__(message)
         self.kind = kind
+        self.holder = holder  # in-use: the trainer holding the database ("pid 12, started …")
 
     @property
     def lost_nothing(self) -> bool:

@@ -41,7 +41,7 @@ class SessionLock:
             raise StoreError(f"{db}: in use by another trainer ({holder}). Quit that one first: "
                              "two sessions on one database would show the same cards twice. "
                              "`trainer stats` and `trainer decks` work meanwhile.",
-                             kind="in-use") from None
+                             kind="in-use", holder=holder) from None
         fh.seek(0)
         fh.truncate()
         started = time.strftime("%Y-%m-%d %H:%M", time.localtime())

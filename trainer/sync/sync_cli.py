@@ -20,6 +20,7 @@ def add_sync_arguments(parser: argparse.ArgumentParser) -> None:
 def run_sync(args: argparse.Namespace, open_store: Callable[[], Any]) -> int:
     from trainer.config import SettingsError, load_settings
     from trainer.scheduling import Scheduler
+    from trainer.store import StoreError
     from trainer.sync.folder import SyncError, sync_folder
     from trainer.sync.gitsync import sync_git
 
@@ -33,7 +34,17 @@ def run_sync(args: argparse.Namespace, open_store: Callable[[], Any]) -> int:
         print("trainer: sync needs a folder: `trainer sync DIR`, or set one with "
               "`trainer config sync_dir DIR`", file=sys.stderr)
         return 2
-    store = open_store()
+    try:
+        store = open_store()
+    except StoreError as exc:
+        if exc.kind != "in-use":
+            raise
+        # the app has it open: a merge under it would leave its session showing old states
+        print(f"trainer: the app is open on this database ({exc.holder}); nothing was synced. "
+              "Quit it and sync again, or let the app sync by itself (`trainer config sync_dir "
+              "DIR`: once the first card is shown, every 50 reviews and when you quit).",
+              file=sys.stderr)
+        return 2
     try:
         # merged reviews replay as this device's study would: each deck's retention and
         # the FSRS parameters fitted to this learner
