@@ -24,6 +24,8 @@ import json
 import sqlite3
 import struct
 from collections.abc import Sequence
+from functools import cache
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
 from trainer.review import STATES
@@ -43,13 +45,24 @@ _unpack = _FIXED.unpack_from
 _SIZE = _FIXED.size
 # the flag bits: which optional fields are there, and the two booleans
 _STEP, _STABILITY, _DIFFICULTY, _LAST, _BURIED, _SUSPENDED, _DECK = 1, 2, 4, 8, 16, 32, 64
-_LENGTH = struct.Struct("<I").pack  # the length of a deck's name, before it
-_FIELDS = ("key", "deck", "state", "step", "stability", "difficulty", "due", "last_review",
-           "reps", "lapses", "content_hash", "suspended", "buried_until")
+_LENGTH = struct.Struct("<I")  # the length of a deck's name, before it
 
 
-def _json(fields: dict[str, Any]) -> str:
-    return json.dumps(fields, separators=(",", ":"))
+@cache
+def _fields() -> tuple[str, ...]:
+    """CardState's fields in their order (the order of a state's values)."""
+    from trainer.store.db import CardState
+
+    return CardState.__slots__
+
+
+@cache
+def _values() -> Any:
+    return attrgetter(*_fields())  # a state's field values, in order
+
+
+def _json(values: Sequence[Any]) -> str:
+    return json.dumps(dict(zip(_fields(), values, strict=True)), separators=(",", ":"))
 
 
 def pack_values(v: Sequence[Any]) -> bytes | str:
@@ -85,19 +98,15 @@ def pack_values(v: Sequence[Any]) -> bytes | str:
         if not key.startswith(deck) or key[len(deck):len(deck) + 1] != "/":
             name = deck.encode("utf-8", "surrogatepass")
             flags |= _DECK
-            tail = _LENGTH(len(name)) + name + tail
+            tail = _LENGTH.pack(len(name)) + name + tail
         return _pack(VERSION, state, flags, step, s, d, due, last, buried, reps, lapses) + tail
     except (struct.error, TypeError, AttributeError, UnicodeError):
-        return _json(dict(zip(_FIELDS, v, strict=True)))
+        return _json(v)
 
 
 def pack(state: CardState | None) -> bytes | str | None:
     """The review log's form of a state (None: the card had none, it was new)."""
-    if state is None:
-        return None
-    return pack_values((state.key, state.deck, state.state, state.step, state.stability,
-                        state.difficulty, state.due, state.last_review, state.reps,
-                        state.lapses, state.content_hash, state.suspended, state.buried_until))
+    return None if state is None else pack_values(_values()(state))
 
 
 def unpack(data: bytes | str | None, key: str) -> CardState | None:
@@ -120,15 +129,13 @@ def unpack_values(data: bytes | str | None, key: str) -> tuple[Any, ...] | None:
     if data is None:
         return None
     if isinstance(data, str):
-        state = unpack(data, key)
-        assert state is not None
-        return tuple(getattr(state, name) for name in _FIELDS)
+        return _values()(unpack(data, key))  # type: ignore[no-any-return]
     if len(data) < _SIZE or data[0] != VERSION:
         raise ValueError(f"a review log state of {key} can not be read")
     (_, state, flags, step, s, d, due, last, buried, reps, lapses) = _unpack(data)
     at = _SIZE
     if flags & _DECK:
-        (length,) = struct.unpack_from("<I", data, at)
+        (length,) = _LENGTH.unpack_from(data, at)
         deck = data[at + 4:at + 4 + length].decode("utf-8", "surrogatepass")
         at += 4 + length
     else:
@@ -151,9 +158,9 @@ def from_json(text: str | None) -> bytes | str | None:
         return text  # none, or packed already
     try:
         data = json.loads(text)
-        if data["state"] not in STATES or len(data) != len(_FIELDS):
+        if data["state"] not in STATES or len(data) != len(_fields()):
             return text
-        return pack_values(tuple(data[name] for name in _FIELDS))
+        return pack_values(tuple(data[name] for name in _fields()))
     except (ValueError, KeyError, TypeError):
         return text
 
@@ -173,11 +180,8 @@ def migrate(conn: sqlite3.Connection) -> None:
     rebuild_reviews(conn, {"state_was": _STATE_JSON.format(r=""),
                            "state_before": "trainer_pack_state(state_before)",
                            "state_after": "trainer_pack_state(state_after)"})
-    had = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
+    # (the tallies' tables exist from schema 3 on, which every file here has passed)
     for name in ("reviews_tally_insert", "reviews_tally_delete"):
-        if name in had:
-            conn.execute(f"DROP TRIGGER {name}")
-    if {"review_tally", "card_tally"} <= {r[0] for r in conn.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'table'")}:
-        for statement in tally_triggers(_STATE_WAS):
-            conn.execute(statement)
+        conn.execute(f"DROP TRIGGER IF EXISTS {name}")
+    for statement in tally_triggers(_STATE_WAS):
+        conn.execute(statement)
