@@ -103,9 +103,8 @@ def rebuild_reviews(conn: sqlite3.Connection, values: dict[str, str] | None = No
         )""")
     names = [*base, *(name for name, *_ in extra)]
     chosen = values or {}
-    sequence = conn.execute("SELECT seq FROM sqlite_sequence WHERE name = 'reviews'").fetchone() \
-        if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_sequence'").fetchone() \
-        else None
+    # (the table just made with AUTOINCREMENT made sqlite_sequence, if the file had none)
+    sequence = conn.execute("SELECT seq FROM sqlite_sequence WHERE name = 'reviews'").fetchone()
     conn.execute(f"INSERT INTO reviews_rebuilt ({', '.join(names)}) "
                  f"SELECT {', '.join(chosen.get(n, n) for n in names)} FROM reviews ORDER BY id")
     conn.execute("DROP TABLE reviews")  # drops its indexes and triggers, made again below
