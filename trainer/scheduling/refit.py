@@ -43,21 +43,7 @@ def recompute_states(store: Store, scheduler: Scheduler, decks: Sequence[str] | 
     The same replay live study, an undo and a sync use, so the cache stays what the
     journal gives. Returns how many cards were replayed.
     """
-    from trainer.scheduling.replay import applied
-    from trainer.store.cache_writes import CacheWrites
-    from trainer.store.events import BULK_ROWS, collector_paused
-
-    count = 0
-    writes = CacheWrites()  # the states written at the end in one statement
-    with collector_paused():
-        for key, events in store.events_by_card(decks):
-            deck = key.split("/", 1)[0]
-            if deck in skip:
-                continue
-            writes.card(key, scheduler.replayer(deck).run(applied(events), None))
-            count += 1
-        writes.flush(store.conn, BULK_ROWS)
-    return count
+    return store.replay_states(scheduler.replayer, decks, skip=skip)
 
 
 def refit_suggestion(store: Store, now: float) -> str | None:

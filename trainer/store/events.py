@@ -9,7 +9,7 @@ import struct
 import time
 from bisect import bisect_left
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence, Set
 from contextlib import contextmanager
 from dataclasses import replace
 from operator import attrgetter
@@ -633,25 +633,45 @@ class JournalQueries:
         repair the cache), in one transaction; returns how many cards were replayed. Each
         deck's replayer is `replay_with`'s unless one is given for all. The review log keeps
         the states each review was made from."""
-        from trainer.scheduling.replay import applied
-
-        conn = self.conn
-        count = 0
-        (events,) = conn.execute("SELECT COUNT(*) FROM events").fetchone()
+        (events,) = self.conn.execute("SELECT COUNT(*) FROM events").fetchone()
         fast_json()  # the payloads read by orjson
         with self._big_cache(events), self.transaction():  # type: ignore[attr-defined]
-            rows = conn.execute(f"SELECT {_EVENT} FROM events ORDER BY card_key, at, id")
-            writes = CacheWrites()
-            key, batch = None, []  # type: ignore[var-annotated]
-            for row in [*rows, None]:
-                if row is None or row[2] != key:
+            return self.replay_states(lambda deck: replayer or self.replayer_for(deck))
+
+    def replay_states(self, choose: Callable[[str], Replayer], decks: Sequence[str] | None = None,
+                      *, skip: Set[str] = frozenset()) -> int:
+        """Replay each card of these decks (all: None; not those of `skip`) from its events
+        with `choose(deck)`, and write their states (not the review log) at the end; the
+        caller's transaction. Returns how many cards were replayed."""
+        from trainer.scheduling.replay import applied
+
+        writes = CacheWrites()
+        count = 0
+        with collector_paused():
+            for key, events in self.events_by_card(decks):
+                deck = key.split("/", 1)[0]
+                if deck not in skip:
+                    writes.card(key, choose(deck).run(applied(events), None))
+                    count += 1
+            writes.flush(self.conn, BULK_ROWS)
+        return count
+
+    def events_by_card(self, decks: Sequence[str] | None = None
+                       ) -> Iterator[tuple[str, list[Event]]]:
+        """Each card's journal events (of these decks; all: None), card by card, in
+        event-time order: what a replay of many cards reads."""
+        sql = f"SELECT {_EVENT} FROM events"
+        ranges = [(None, None)] if decks is None else [(f"{d}/", f"{d}0") for d in decks]
+        for low, high in ranges:
+            where = "" if low is None else " WHERE card_key >= ? AND card_key < ?"
+            args = () if low is None else (low, high)
+            key: str | None = None
+            batch: list[Event] = []
+            for row in self.conn.execute(sql + where + " ORDER BY card_key, at, id", args):
+                if row[2] != key:
                     if key is not None:
-                        run = (replayer or self.replayer_for(key)).run
-                        writes.card(key, run(applied(batch), None))
-                        count += 1
-                    if row is None:
-                        break
+                        yield key, batch
                     key, batch = row[2], []
                 batch.append(_row_event(row))
-            writes.flush(conn, BULK_ROWS)
-        return count
+            if key is not None:
+                yield key, batch

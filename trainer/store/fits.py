@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from trainer.record import Record
-from trainer.store.journal import Event
 
 _NEW = 0  # State.NEW: a review of a card never seen (or forgotten) starts its history
 
@@ -109,26 +108,6 @@ class FitQueries:
             (fit.deck or "", json.dumps(list(fit.parameters)), fit.fitted_at, fit.reviews,
              fit.log_loss, fit.rmse_bins, fit.default_log_loss, fit.default_rmse_bins))
         self.set_meta(_ORIGIN + scope, origin)
-
-    def events_by_card(self, decks: Sequence[str] | None = None
-                       ) -> Iterator[tuple[str, list[Event]]]:
-        """Each card's journal events (of these decks; all: None), card by card, in
-        event-time order: what a refit replays."""
-        sql = "SELECT id, device, card_key, at, kind, payload FROM events"
-        ranges = [(None, None)] if decks is None else [(f"{d}/", f"{d}0") for d in decks]
-        for low, high in ranges:
-            where = "" if low is None else " WHERE card_key >= ? AND card_key < ?"
-            args = () if low is None else (low, high)
-            key: str | None = None
-            batch: list[Event] = []
-            for row in self.conn.execute(sql + where + " ORDER BY card_key, at, id", args):
-                if row[2] != key:
-                    if key is not None:
-                        yield key, batch
-                    key, batch = row[2], []
-                batch.append(Event(row[0], row[1], row[2], row[3], row[4], json.loads(row[5])))
-            if key is not None:
-                yield key, batch
 
     def review_rows(self, decks: Sequence[str] | None = None) -> list[tuple[str, float, int, bool]]:
         """(card key, time, rating, first review) of every review of these decks (all: None),
